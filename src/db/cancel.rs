@@ -1,0 +1,62 @@
+//! Ctrl-C: cancel the running query, not the shell.
+//!
+//! One SIGINT handler (the `ctrlc` crate runs it on its own thread) for the
+//! whole process. While a statement runs, the session arms it with the
+//! connection's cancel token; the handler then sends a cancel request, as
+//! psql does. With nothing running, the handler only records the interrupt
+//! so a script can stop between statements (psql exits a non-interactive
+//! run on Ctrl-C).
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
+use postgres::CancelToken;
+use postgres_native_tls::MakeTlsConnector;
+
+struct Armed {
+    token: CancelToken,
+    tls: MakeTlsConnector,
+}
+
+static ARMED: Mutex<Option<Armed>> = Mutex::new(None);
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+static INSTALLED: AtomicBool = AtomicBool::new(false);
+
+/// Install the SIGINT handler once. Failing to install it is not fatal
+/// (Ctrl-C then ends the process, the default).
+pub fn install() {
+    if INSTALLED.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    let _ = ctrlc::set_handler(|| {
+        let armed = ARMED.lock().ok().and_then(|g| {
+            g.as_ref().map(|a| (a.token.clone(), a.tls.clone()))
+        });
+        match armed {
+            Some((token, tls)) => {
+                // Best effort, like psql's "Cancel request sent".
+                let _ = token.cancel_query(tls);
+            }
+            None => INTERRUPTED.store(true, Ordering::SeqCst),
+        }
+    });
+}
+
+/// Arm cancellation for the statement about to run.
+pub fn arm(token: CancelToken, tls: MakeTlsConnector) {
+    if let Ok(mut g) = ARMED.lock() {
+        *g = Some(Armed { token, tls });
+    }
+}
+
+/// The statement finished: Ctrl-C no longer cancels anything.
+pub fn disarm() {
+    if let Ok(mut g) = ARMED.lock() {
+        *g = None;
+    }
+}
+
+/// Whether Ctrl-C was pressed while no statement was running; clears it.
+pub fn take_interrupt() -> bool {
+    INTERRUPTED.swap(false, Ordering::SeqCst)
+}

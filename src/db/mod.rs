@@ -1,0 +1,166 @@
+//! Connections: libpq-style parameters ([`config`]), connecting under a
+//! deadline of our own, TLS for sslmode, notices as they arrive, and query
+//! cancellation from Ctrl-C ([`cancel`]).
+//!
+//! The `postgres` crate reads no libpq environment and its
+//! `connect_timeout` covers only the socket connect, so a server that
+//! accepts and never answers would hang it: [`connect`] runs the whole
+//! connection attempt on a helper thread and gives up at the deadline.
+//! Called by `session` (the shell's own connection); knows nothing of
+//! terminals or output formats.
+
+pub mod cancel;
+pub mod config;
+
+use std::fmt;
+use std::sync::mpsc;
+use std::sync::Arc;
+
+use postgres::error::DbError;
+use postgres::Client;
+use postgres_native_tls::MakeTlsConnector;
+
+pub use config::{ConnParams, Environment, SslMode};
+
+/// Receives every NOTICE / WARNING / INFO the server sends, as it arrives.
+pub type NoticeSink = Arc<dyn Fn(&DbError) + Send + Sync>;
+
+/// Why a connection could not be made.
+#[derive(Debug)]
+pub enum ConnectError {
+    /// The connection parameters are invalid (bad conninfo, unknown service ...).
+    Config(String),
+    /// The server refused or failed the connection; one line, psql-style.
+    Failed(String),
+    /// The server asked for a password and none is known.
+    PasswordMissing(String),
+}
+
+impl fmt::Display for ConnectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConnectError::Config(m) | ConnectError::Failed(m) | ConnectError::PasswordMissing(m) => {
+                f.write_str(m)
+            }
+        }
+    }
+}
+
+impl std::error::Error for ConnectError {}
+
+/// Build the TLS connector for an sslmode, as libpq checks certificates:
+/// `require` (without a root certificate) and `prefer` encrypt without
+/// verifying, `verify-ca` checks the chain, `verify-full` also the host name.
+pub fn tls_connector(params: &ConnParams) -> Result<MakeTlsConnector, String> {
+    let mut b = native_tls::TlsConnector::builder();
+    let verify_chain = matches!(params.sslmode, SslMode::VerifyCa | SslMode::VerifyFull)
+        || (params.sslmode == SslMode::Require && params.sslrootcert.is_some());
+    if !verify_chain {
+        b.danger_accept_invalid_certs(true);
+    }
+    if params.sslmode != SslMode::VerifyFull {
+        b.danger_accept_invalid_hostnames(true);
+    }
+    if verify_chain {
+        if let Some(root) = &params.sslrootcert {
+            let pem = std::fs::read(root)
+                .map_err(|e| format!("could not read root certificate file \"{}\": {e}", root.display()))?;
+            let cert = native_tls::Certificate::from_pem(&pem)
+                .map_err(|e| format!("could not load root certificate file \"{}\": {e}", root.display()))?;
+            b.add_root_certificate(cert);
+        }
+    }
+    if let (Some(cert), Some(key)) = (&params.sslcert, &params.sslkey) {
+        if cert.exists() && key.exists() {
+            let c = std::fs::read(cert)
+                .map_err(|e| format!("could not read certificate file \"{}\": {e}", cert.display()))?;
+            let k = std::fs::read(key)
+                .map_err(|e| format!("could not read private key file \"{}\": {e}", key.display()))?;
+            let id = native_tls::Identity::from_pkcs8(&c, &k)
+                .map_err(|e| format!("could not load client certificate: {e}"))?;
+            b.identity(id);
+        }
+    }
+    let connector = b.build().map_err(|e| format!("could not set up TLS: {e}"))?;
+    Ok(MakeTlsConnector::new(connector))
+}
+
+/// Open a connection with the resolved parameters. The whole attempt
+/// (socket, TLS, authentication, start-up) must finish within
+/// `connect_timeout` per host when one is set, as libpq promises.
+pub fn connect(params: &ConnParams, notices: NoticeSink) -> Result<Client, ConnectError> {
+    let tls = tls_connector(params).map_err(ConnectError::Config)?;
+    let mut config = params.to_postgres_config();
+    // libpq never uses SSL over unix sockets; skip the SSLRequest round trip.
+    if params.hosts.iter().all(|h| h.starts_with('/')) && params.hostaddrs.is_empty() {
+        config.ssl_mode(postgres::config::SslMode::Disable);
+    }
+    config.notice_callback(move |n| notices(&n));
+    let target = params.describe_target();
+    let deadline = params
+        .connect_timeout
+        .map(|t| t * (params.hosts.len().max(1) as u32));
+
+    let (tx, rx) = mpsc::channel();
+    let spawn = std::thread::Builder::new()
+        .name("connect".into())
+        .spawn(move || {
+            let _ = tx.send(config.connect(tls));
+        });
+    if let Err(e) = spawn {
+        return Err(ConnectError::Failed(format!("could not start connecting: {e}")));
+    }
+    let result = match deadline {
+        Some(d) => match rx.recv_timeout(d) {
+            Ok(r) => r,
+            Err(_) => {
+                // The helper thread may stay blocked on a silent server; it
+                // holds nothing of ours and dies with the process.
+                return Err(ConnectError::Failed(format!(
+                    "connection to server {target} failed: timeout expired"
+                )));
+            }
+        },
+        None => match rx.recv() {
+            Ok(r) => r,
+            Err(_) => return Err(ConnectError::Failed(format!("connection to server {target} failed"))),
+        },
+    };
+    result.map_err(|e| {
+        let msg = describe_connect_error(&e);
+        if msg.contains("password missing") {
+            ConnectError::PasswordMissing(format!(
+                "connection to server {target} failed: fe_sendauth: no password supplied"
+            ))
+        } else {
+            ConnectError::Failed(format!("connection to server {target} failed: {msg}"))
+        }
+    })
+}
+
+/// One line for a failed connection: the server's `FATAL:  ...` or the
+/// operating system's reason, with psql's hint for a missing socket.
+fn describe_connect_error(e: &postgres::Error) -> String {
+    if let Some(db) = e.as_db_error() {
+        return format!("{}:  {}", db.severity(), db.message());
+    }
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !msg.contains(&text) {
+            msg = format!("{msg}: {text}");
+        }
+        source = s.source();
+    }
+    if msg.contains("No such file or directory") || msg.contains("Connection refused") {
+        msg.push_str(" (is the server running and accepting connections there?)");
+    }
+    msg
+}
+
+/// Whether an error means the connection itself is gone (server closed it,
+/// socket error), as opposed to an error in the statement.
+pub fn is_connection_lost(client: &Client, e: &postgres::Error) -> bool {
+    client.is_closed() || e.is_closed()
+}

@@ -1,0 +1,28 @@
+//! qadmin: an admin shell for PgQ queues, cascaded queues (pgq_node) and
+//! Londiste replication on PostgreSQL.
+//!
+//! A tour of the data flow (see `shared/DESIGN.md`):
+//!
+//! * [`cli`] turns argv into [`cli::Options`] with psql's spellings.
+//! * [`run`] builds a [`session::Session`] (connection, settings, variables)
+//!   and feeds it statements from `-c`, `-f`, stdin or the interactive
+//!   editor.
+//! * [`input::scan`] is the one lexer that decides where a statement ends
+//!   (`;` outside quotes, dollar quotes, comments and parentheses) and which
+//!   continuation prompt to show.
+//! * [`exec`] runs one statement: SQL goes to the server verbatim, one
+//!   statement per round trip; large results come through a cursor in
+//!   batches, so memory stays flat.
+//! * [`output`] prints results like psql (aligned, expanded, unaligned, csv)
+//!   or as JSON, into any `io::Write`.
+//! * [`db`] resolves connection parameters the way libpq does (conninfo,
+//!   URI, PG* environment, service file, pgpass), connects under a deadline
+//!   of its own, shows notices as they arrive and cancels queries on Ctrl-C.
+
+pub mod cli;
+pub mod db;
+pub mod exec;
+pub mod input;
+pub mod output;
+pub mod run;
+pub mod session;

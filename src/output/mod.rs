@@ -1,0 +1,341 @@
+//! Printing query results the way psql 15 does.
+//!
+//! Results are printed in a streaming fashion, following psql's
+//! `FETCH_COUNT` model: a [`TablePrinter`] is created for one result, receives
+//! the rows in batches through [`TablePrinter::print_batch`] and ends with
+//! [`TablePrinter::finish`]. Memory use depends on the batch size, never on
+//! the number of rows of the result.
+//!
+//! A result printed as one batch looks byte for byte like psql's output; a
+//! result printed in several batches looks like psql's output with
+//! `FETCH_COUNT` set: the header is printed with the first batch only, each
+//! batch computes its own column widths (aligned and expanded formats) and the
+//! `(N rows)` footer counts all rows at the end.
+//!
+//! Formats ([`Format`]):
+//! - aligned (psql's default) and, with [`PrintOptions::expanded`], psql's
+//!   `-x` records;
+//! - unaligned (`-A`), with `-x` as well;
+//! - CSV (`--csv`), with `-x` as well;
+//! - JSON, which psql does not have: one JSON document per result, an array of
+//!   objects (see [`Format::Json`]).
+//!
+//! Empty batches are ignored: the output only depends on the rows and on how
+//! they are split into non-empty batches.
+//!
+//! The printers write into an internal buffer that is handed to the given
+//! writer with `write_all` every 64 KiB and at the end of each call; they never
+//! call `flush` (wrap stdout in a `BufWriter` and flush it when appropriate).
+
+mod aligned;
+mod csv;
+mod expanded;
+mod json;
+mod style;
+mod text;
+mod unaligned;
+
+#[cfg(test)]
+mod golden;
+#[cfg(test)]
+mod tests;
+
+use std::io::{self, Write};
+
+/// One result column: its name and the server's type OID (0 when unknown).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    /// The column name as the server sent it.
+    pub name: String,
+    /// The type OID of the column (0 when unknown): it decides the alignment
+    /// in the aligned formats and the JSON value types.
+    pub type_oid: u32,
+}
+
+impl Column {
+    /// A column with the given name and type OID.
+    pub fn new(name: impl Into<String>, type_oid: u32) -> Self {
+        Column {
+            name: name.into(),
+            type_oid,
+        }
+    }
+}
+
+/// A row as the printers see it: text values as the server sent them
+/// (`None` = SQL NULL).
+///
+/// A cell index beyond [`Row::len`] is printed as NULL.
+pub trait Row {
+    /// Number of cells in the row.
+    fn len(&self) -> usize;
+    /// True when the row has no cells.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The text of cell `i`, `None` for SQL NULL.
+    fn cell(&self, i: usize) -> Option<&str>;
+}
+
+impl Row for Vec<Option<String>> {
+    fn len(&self) -> usize {
+        self.as_slice().len()
+    }
+    fn cell(&self, i: usize) -> Option<&str> {
+        self.get(i).and_then(|c| c.as_deref())
+    }
+}
+
+impl Row for Vec<Option<&str>> {
+    fn len(&self) -> usize {
+        self.as_slice().len()
+    }
+    fn cell(&self, i: usize) -> Option<&str> {
+        self.get(i).copied().flatten()
+    }
+}
+
+/// A whole small result (used by shell commands that build their rows in
+/// memory).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResultSet {
+    /// The result columns.
+    pub columns: Vec<Column>,
+    /// The rows, each with one cell per column (`None` = SQL NULL).
+    pub rows: Vec<Vec<Option<String>>>,
+}
+
+/// Output format, as psql's `\pset format` (plus JSON).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// psql's default table format (`\pset format aligned`).
+    Aligned,
+    /// psql's `-A`: fields joined with [`PrintOptions::field_sep`].
+    Unaligned,
+    /// psql's `--csv`, with [`PrintOptions::csv_sep`].
+    Csv,
+    /// One JSON document per result: an array of objects, one object per row
+    /// on its own line, `[]` for an empty result. Keys are the column names;
+    /// duplicate column names are all kept in order (JSON allows it, but
+    /// many readers keep only the last one). Values: numbers for the numeric
+    /// types when the text is a JSON number (`NaN`, `Infinity` become
+    /// strings), `true`/`false` for `bool`, the value itself for `json` and
+    /// `jsonb`, `null` for NULL, strings otherwise. `expanded`,
+    /// `tuples_only`, `footer`, `null_display` and `color` do not apply.
+    Json,
+}
+
+/// Printing options, named after psql's `\pset` settings.
+#[derive(Debug, Clone)]
+pub struct PrintOptions {
+    /// Output format.
+    pub format: Format,
+    /// Expanded output (psql's `-x`): one record per row.
+    pub expanded: bool,
+    /// Text shown for NULL (psql's `\pset null`).
+    pub null_display: String,
+    /// psql's `-t`: no header and no footer.
+    pub tuples_only: bool,
+    /// psql's `\pset footer`: the `(N rows)` footer.
+    pub footer: bool,
+    /// Field separator of the unaligned format (psql's `-F`, default `|`).
+    pub field_sep: String,
+    /// Field separator of the CSV format (psql's `csv_fieldsep`, default `,`).
+    pub csv_sep: char,
+    /// Bold header row in the aligned format (never changes widths).
+    pub color: bool,
+}
+
+impl Default for PrintOptions {
+    fn default() -> Self {
+        PrintOptions {
+            format: Format::Aligned,
+            expanded: false,
+            null_display: String::new(),
+            tuples_only: false,
+            footer: true,
+            field_sep: "|".to_string(),
+            csv_sep: ',',
+            color: false,
+        }
+    }
+}
+
+/// Type OIDs psql right-aligns in the aligned formats.
+pub(crate) fn is_right_aligned(oid: u32) -> bool {
+    // int8, int2, int4, oid, xid, cid, float4, float8, money, numeric, xid8
+    matches!(
+        oid,
+        20 | 21 | 23 | 26 | 28 | 29 | 700 | 701 | 790 | 1700 | 5069
+    )
+}
+
+/// The buffer is handed to the writer when it grows beyond this.
+const FLUSH_AT: usize = 64 * 1024;
+
+/// Hands the buffer to the writer once it is large enough.
+#[inline]
+pub(crate) fn maybe_flush(buf: &mut Vec<u8>, w: &mut dyn Write) -> io::Result<()> {
+    if buf.len() >= FLUSH_AT {
+        w.write_all(buf)?;
+        buf.clear();
+    }
+    Ok(())
+}
+
+/// The text psql prints for cell `j` of `row`.
+#[inline]
+pub(crate) fn cell_text<'a, R: Row>(row: &'a R, j: usize, null: &'a str) -> &'a str {
+    row.cell(j).unwrap_or(null)
+}
+
+/// Appends psql's default footer, `(1 row)` or `(N rows)`, without newline.
+pub(crate) fn push_rows_footer(buf: &mut Vec<u8>, rows: u64) {
+    // Writing into a Vec cannot fail.
+    let _ = if rows == 1 {
+        write!(buf, "(1 row)")
+    } else {
+        write!(buf, "({rows} rows)")
+    };
+}
+
+/// Counters shared by all formats.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Progress {
+    /// Rows printed so far (psql's `prior_records` before a batch).
+    pub(crate) rows: u64,
+    /// Non-empty batches printed so far.
+    pub(crate) batches: u64,
+}
+
+/// The printer of one format.
+enum Inner {
+    Aligned(aligned::Aligned),
+    Expanded(expanded::Expanded),
+    Unaligned(unaligned::Unaligned),
+    UnalignedVertical(unaligned::Vertical),
+    Csv(csv::Csv),
+    CsvVertical(csv::Vertical),
+    Json(json::Json),
+}
+
+/// Streaming printer for one result.
+///
+/// Create it with the result's columns, call [`TablePrinter::print_batch`]
+/// for each batch of rows as it arrives and [`TablePrinter::finish`] once at
+/// the end.
+pub struct TablePrinter {
+    opts: PrintOptions,
+    inner: Inner,
+    progress: Progress,
+    finished: bool,
+    buf: Vec<u8>,
+}
+
+impl TablePrinter {
+    /// A printer for a result with these columns.
+    pub fn new(columns: Vec<Column>, opts: &PrintOptions) -> Self {
+        let inner = match (opts.format, opts.expanded) {
+            (Format::Aligned, false) => Inner::Aligned(aligned::Aligned::new(&columns, opts)),
+            (Format::Aligned, true) => Inner::Expanded(expanded::Expanded::new(&columns)),
+            (Format::Unaligned, false) => Inner::Unaligned(unaligned::Unaligned::new(columns)),
+            (Format::Unaligned, true) => {
+                Inner::UnalignedVertical(unaligned::Vertical::new(columns))
+            }
+            (Format::Csv, false) => Inner::Csv(csv::Csv::new(columns)),
+            (Format::Csv, true) => Inner::CsvVertical(csv::Vertical::new(columns)),
+            (Format::Json, _) => Inner::Json(json::Json::new(&columns)),
+        };
+        TablePrinter {
+            opts: opts.clone(),
+            inner,
+            progress: Progress::default(),
+            finished: false,
+            buf: Vec::with_capacity(FLUSH_AT + 4096),
+        }
+    }
+
+    /// Print one batch of rows (the first non-empty batch also prints the
+    /// header). May be called with an empty batch, which prints nothing.
+    pub fn print_batch<R: Row>(&mut self, w: &mut dyn Write, rows: &[R]) -> io::Result<()> {
+        if self.finished {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "TablePrinter::print_batch called after finish",
+            ));
+        }
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let first = self.progress.batches == 0;
+        let opts = &self.opts;
+        let buf = &mut self.buf;
+        let p = self.progress;
+        let printed = match &mut self.inner {
+            Inner::Aligned(x) => x.batch(buf, w, rows, first, opts),
+            Inner::Expanded(x) => x.batch(buf, w, rows, first, p, opts),
+            Inner::Unaligned(x) => x.batch(buf, w, rows, first, opts),
+            Inner::UnalignedVertical(x) => x.batch(buf, w, rows, first, opts),
+            Inner::Csv(x) => x.batch(buf, w, rows, first, opts),
+            Inner::CsvVertical(x) => x.batch(buf, w, rows, opts),
+            Inner::Json(x) => x.batch(buf, w, rows),
+        };
+        self.progress.rows += rows.len() as u64;
+        self.progress.batches += 1;
+        let written = printed.and_then(|()| w.write_all(&self.buf));
+        // After an error nothing of this batch is kept for a later call.
+        self.buf.clear();
+        written
+    }
+
+    /// End of the result: the footer `(N rows)` and the like. Must be called
+    /// exactly once, also for zero rows (then the header is printed if
+    /// nothing was printed yet, like psql).
+    pub fn finish(&mut self, w: &mut dyn Write) -> io::Result<()> {
+        if self.finished {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "TablePrinter::finish called twice",
+            ));
+        }
+        self.finished = true;
+        let opts = &self.opts;
+        let buf = &mut self.buf;
+        let p = self.progress;
+        match &mut self.inner {
+            Inner::Aligned(x) => x.finish(buf, p, opts),
+            Inner::Expanded(x) => x.finish(buf, p, opts),
+            Inner::Unaligned(x) => x.finish(buf, p, opts),
+            Inner::UnalignedVertical(x) => x.finish(buf),
+            Inner::Csv(x) => x.finish(buf, p, opts),
+            Inner::CsvVertical(_) => {}
+            Inner::Json(x) => x.finish(buf),
+        }
+        let written = w.write_all(&self.buf);
+        self.buf.clear();
+        written
+    }
+}
+
+/// Print a whole in-memory result (new + one batch + finish).
+pub fn print_result(w: &mut dyn Write, rs: &ResultSet, opts: &PrintOptions) -> io::Result<()> {
+    let mut printer = TablePrinter::new(rs.columns.clone(), opts);
+    printer.print_batch(w, &rs.rows)?;
+    printer.finish(w)
+}
+
+/// Print a command status line (e.g. `INSERT 0 1`). In JSON format print
+/// `{"command":"INSERT 0 1"}` on its own line so that stdout stays a stream
+/// of JSON documents.
+pub fn print_status(w: &mut dyn Write, tag: &str, opts: &PrintOptions) -> io::Result<()> {
+    let mut buf = Vec::with_capacity(tag.len() + 16);
+    if opts.format == Format::Json {
+        buf.extend_from_slice(b"{\"command\":");
+        json::push_string(&mut buf, tag);
+        buf.push(b'}');
+    } else {
+        buf.extend_from_slice(tag.as_bytes());
+    }
+    buf.push(b'\n');
+    w.write_all(&buf)
+}

@@ -1,0 +1,146 @@
+//! psql's unaligned format (`-A`), also expanded (`-A -x`).
+//!
+//! Values are printed as they are (no escaping), joined with the field
+//! separator, one row per line, then the `(N rows)` footer. The expanded
+//! variant prints `name<sep>value` lines, records separated by an empty line,
+//! and no footer.
+
+use std::io::{self, Write};
+
+use super::{cell_text, maybe_flush, push_rows_footer, Column, PrintOptions, Progress, Row};
+
+/// State of the unaligned printer for one result.
+pub(crate) struct Unaligned {
+    columns: Vec<Column>,
+    /// A record separator (newline) is due before the next output.
+    need_recordsep: bool,
+}
+
+impl Unaligned {
+    pub(crate) fn new(columns: Vec<Column>) -> Self {
+        Unaligned {
+            columns,
+            need_recordsep: false,
+        }
+    }
+
+    fn header(&mut self, buf: &mut Vec<u8>, opts: &PrintOptions) {
+        if opts.tuples_only {
+            return;
+        }
+        for (j, c) in self.columns.iter().enumerate() {
+            if j > 0 {
+                buf.extend_from_slice(opts.field_sep.as_bytes());
+            }
+            buf.extend_from_slice(c.name.as_bytes());
+        }
+        self.need_recordsep = true;
+    }
+
+    pub(crate) fn batch<R: Row>(
+        &mut self,
+        buf: &mut Vec<u8>,
+        w: &mut dyn Write,
+        rows: &[R],
+        first: bool,
+        opts: &PrintOptions,
+    ) -> io::Result<()> {
+        if first {
+            self.header(buf, opts);
+        } else {
+            self.need_recordsep = true;
+        }
+        let ncols = self.columns.len();
+        if ncols == 0 {
+            return Ok(());
+        }
+        let null = opts.null_display.as_bytes();
+        let sep = opts.field_sep.as_bytes();
+        for row in rows {
+            if self.need_recordsep {
+                buf.push(b'\n');
+            }
+            for j in 0..ncols {
+                if j > 0 {
+                    buf.extend_from_slice(sep);
+                }
+                buf.extend_from_slice(row.cell(j).map_or(null, str::as_bytes));
+            }
+            self.need_recordsep = true;
+            maybe_flush(buf, w)?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn finish(&mut self, buf: &mut Vec<u8>, progress: Progress, opts: &PrintOptions) {
+        if progress.batches == 0 {
+            self.header(buf, opts);
+        }
+        if opts.footer && !opts.tuples_only {
+            if self.need_recordsep {
+                buf.push(b'\n');
+            }
+            push_rows_footer(buf, progress.rows);
+            self.need_recordsep = true;
+        }
+        if self.need_recordsep {
+            buf.push(b'\n');
+        }
+    }
+}
+
+/// State of the expanded unaligned printer for one result.
+pub(crate) struct Vertical {
+    columns: Vec<Column>,
+    /// A record separator is due before the next record.
+    need_recordsep: bool,
+}
+
+impl Vertical {
+    pub(crate) fn new(columns: Vec<Column>) -> Self {
+        Vertical {
+            columns,
+            need_recordsep: false,
+        }
+    }
+
+    pub(crate) fn batch<R: Row>(
+        &mut self,
+        buf: &mut Vec<u8>,
+        w: &mut dyn Write,
+        rows: &[R],
+        first: bool,
+        opts: &PrintOptions,
+    ) -> io::Result<()> {
+        if !first {
+            self.need_recordsep = true;
+        }
+        if self.columns.is_empty() {
+            return Ok(());
+        }
+        let null = opts.null_display.as_str();
+        let sep = opts.field_sep.as_bytes();
+        for row in rows {
+            if self.need_recordsep {
+                buf.extend_from_slice(b"\n\n");
+            }
+            for (j, c) in self.columns.iter().enumerate() {
+                if j > 0 {
+                    buf.push(b'\n');
+                }
+                buf.extend_from_slice(c.name.as_bytes());
+                buf.extend_from_slice(sep);
+                buf.extend_from_slice(cell_text(row, j, null).as_bytes());
+            }
+            self.need_recordsep = true;
+            maybe_flush(buf, w)?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn finish(&mut self, buf: &mut Vec<u8>) {
+        if self.need_recordsep {
+            buf.push(b'\n');
+        }
+    }
+}

@@ -1,0 +1,350 @@
+//! Drives a session: connects, runs `~/.qadminrc`, then the `-c` / `-f`
+//! actions in order, a script on stdin, or the interactive shell; maps
+//! outcomes to psql's exit codes (0 ok, 1 fatal or failing -c, 2
+//! connection failed or lost, 3 script error with ON_ERROR_STOP).
+
+use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Write};
+
+use crate::cli::{Action, Echo, Options};
+use crate::db::{ConnParams, ConnectError, Environment};
+use crate::exec::{self, Outcome};
+use crate::input::scan::{PieceKind, Scanner};
+use crate::input::{self, meta};
+use crate::output::PrintOptions;
+use crate::session::{Session, Settings};
+
+/// psql's exit codes.
+pub mod exit {
+    /// Everything ran.
+    pub const OK: u8 = 0;
+    /// A fatal error of our own (bad option, missing file) or a failing -c.
+    pub const FATAL: u8 = 1;
+    /// The connection failed or was lost in a non-interactive run.
+    pub const BADCONN: u8 = 2;
+    /// An error in a script with ON_ERROR_STOP.
+    pub const SCRIPT: u8 = 3;
+}
+
+/// How a script run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScriptEnd {
+    /// Reached its end; `true` when some statement failed.
+    Done(bool),
+    /// Stopped at an error (ON_ERROR_STOP).
+    Stopped,
+    /// The connection was lost.
+    Lost,
+    /// `\q`, `quit` or `exit`.
+    Quit,
+}
+
+/// Run qadmin with parsed options; returns the exit code.
+pub fn run(opts: Options) -> u8 {
+    let env = Environment::from_process();
+    let params = match resolve_params(&opts, &env) {
+        Ok(p) => p,
+        Err(m) => {
+            eprintln!("qadmin: error: {m}");
+            return exit::BADCONN;
+        }
+    };
+    for w in &params.warnings {
+        eprintln!("WARNING: {w}");
+    }
+    let mut settings = Settings {
+        quiet: opts.quiet,
+        echo: opts.echo,
+        ..Settings::default()
+    };
+    settings.print = PrintOptions {
+        format: opts.format,
+        expanded: opts.expanded,
+        tuples_only: opts.tuples_only,
+        color: false,
+        ..PrintOptions::default()
+    };
+    let mut s = Session::new(params, settings);
+    if let Some(q) = &opts.queue {
+        s.queue = Some(q.clone());
+    }
+    for (name, value) in &opts.vars {
+        if let Err(m) = s.set_var(name, value) {
+            eprintln!("qadmin: error: {m}");
+            return exit::FATAL;
+        }
+    }
+    let stdin_tty = std::io::stdin().is_terminal();
+    s.interactive = opts.actions.is_empty() && stdin_tty;
+    if s.interactive {
+        s.settings.print.color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    }
+
+    if let Err(e) = connect_with_prompt(&mut s, stdin_tty && !opts.no_password) {
+        eprintln!("qadmin: error: {e}");
+        return exit::BADCONN;
+    }
+    crate::db::cancel::install();
+
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
+
+    if !opts.no_rc {
+        if let Some(rc) = dirs::home_dir().map(|h| h.join(".qadminrc")) {
+            if rc.is_file() {
+                let name = rc.display().to_string();
+                if let Ok(f) = std::fs::File::open(&rc) {
+                    let mut r = BufReader::new(f);
+                    match run_script(&mut s, &mut r, Some(&name), &mut out) {
+                        ScriptEnd::Lost => return exit::BADCONN,
+                        ScriptEnd::Quit => return exit::OK,
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+
+    if opts.actions.is_empty() {
+        if stdin_tty {
+            drop(out);
+            return input::editor::repl(&mut s);
+        }
+        let stdin = std::io::stdin();
+        let mut r = stdin.lock();
+        let end = run_script(&mut s, &mut r, None, &mut out);
+        return script_exit(end);
+    }
+
+    let mut code = exit::OK;
+    for action in &opts.actions {
+        code = match action {
+            Action::Command(cmd) => {
+                s.set_locus(None, 0);
+                let mut r = std::io::Cursor::new(cmd.as_bytes());
+                match run_script(&mut s, &mut r, None, &mut out) {
+                    ScriptEnd::Done(false) => exit::OK,
+                    ScriptEnd::Done(true) | ScriptEnd::Stopped => exit::FATAL,
+                    ScriptEnd::Lost => return exit::BADCONN,
+                    ScriptEnd::Quit => return exit::OK,
+                }
+            }
+            Action::File(path) => {
+                let end = if path == "-" {
+                    let stdin = std::io::stdin();
+                    let mut r = stdin.lock();
+                    run_script(&mut s, &mut r, Some("<stdin>"), &mut out)
+                } else {
+                    match std::fs::File::open(path) {
+                        Ok(f) => {
+                            let mut r = BufReader::with_capacity(256 * 1024, f);
+                            run_script(&mut s, &mut r, Some(path), &mut out)
+                        }
+                        Err(e) => {
+                            let _ = out.flush();
+                            eprintln!("qadmin: error: {path}: {}", io_reason(&e));
+                            code = exit::FATAL;
+                            if s.settings.on_error_stop {
+                                break;
+                            }
+                            continue;
+                        }
+                    }
+                };
+                match end {
+                    ScriptEnd::Quit => return exit::OK,
+                    ScriptEnd::Lost => return exit::BADCONN,
+                    e => script_exit(e),
+                }
+            }
+        };
+        if code != exit::OK && s.settings.on_error_stop {
+            break;
+        }
+    }
+    let _ = out.flush();
+    code
+}
+
+fn script_exit(end: ScriptEnd) -> u8 {
+    match end {
+        ScriptEnd::Done(_) | ScriptEnd::Quit => exit::OK,
+        ScriptEnd::Stopped => exit::SCRIPT,
+        ScriptEnd::Lost => exit::BADCONN,
+    }
+}
+
+/// The operating system's reason without Rust's "(os error N)" suffix.
+fn io_reason(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+/// Connection parameters from the command line and the environment, as
+/// psql combines them: a positional or `-d` value that looks like a
+/// connection string is one; -h -p -U -d override it.
+pub fn resolve_params(opts: &Options, env: &Environment) -> Result<ConnParams, String> {
+    use crate::db::config::looks_like_conninfo;
+    let mut conninfo: Option<&str> = None;
+    let mut overrides: Vec<(&str, String)> = Vec::new();
+    for v in [&opts.target, &opts.dbname].into_iter().flatten() {
+        if looks_like_conninfo(v) {
+            conninfo = Some(v.as_str());
+        } else {
+            overrides.retain(|(k, _)| *k != "dbname");
+            overrides.push(("dbname", v.clone()));
+        }
+    }
+    if let Some(h) = &opts.host {
+        overrides.push(("host", h.clone()));
+    }
+    if let Some(p) = &opts.port {
+        overrides.push(("port", p.clone()));
+    }
+    if let Some(u) = &opts.user {
+        overrides.push(("user", u.clone()));
+    }
+    ConnParams::resolve(conninfo, &overrides, env).map_err(|e| e.to_string())
+}
+
+/// Connect; when the server wants a password we do not have and a
+/// terminal is there, ask for it (psql's behaviour) and try again.
+fn connect_with_prompt(s: &mut Session, may_prompt: bool) -> Result<(), ConnectError> {
+    match s.connect() {
+        Err(ConnectError::PasswordMissing(m)) if may_prompt => {
+            let prompt = format!("Password for user {}: ", s.params.user);
+            match rpassword::prompt_password(prompt) {
+                Ok(pw) => {
+                    s.params.password = Some(pw);
+                    s.connect()
+                }
+                Err(_) => Err(ConnectError::PasswordMissing(m)),
+            }
+        }
+        r => r,
+    }
+}
+
+/// Run statements from `src` until its end. `name` is the script's name for
+/// message prefixes (`None` for -c and plain stdin, as psql does).
+pub fn run_script(
+    s: &mut Session,
+    src: &mut dyn BufRead,
+    name: Option<&str>,
+    out: &mut dyn Write,
+) -> ScriptEnd {
+    let mut buf: Vec<u8> = Vec::new();
+    let mut scanner = Scanner::new();
+    let mut line = Vec::new();
+    let mut failed = false;
+    let mut stopped = false;
+    loop {
+        line.clear();
+        let n = match src.read_until(b'\n', &mut line) {
+            Ok(n) => n,
+            Err(e) => {
+                s.client_error(&format!("could not read input: {}", io_reason(&e)));
+                return ScriptEnd::Stopped;
+            }
+        };
+        if n == 0 {
+            break;
+        }
+        if s.settings.echo == Echo::All {
+            let _ = out.write_all(&line);
+            if !line.ends_with(b"\n") {
+                let _ = out.write_all(b"\n");
+            }
+        }
+        buf.extend_from_slice(&line);
+        while let Some(piece) = scanner.next_piece(&buf) {
+            let text = buf[piece.range.clone()].to_vec();
+            s.set_locus(name, piece.last_line);
+            match run_piece(s, piece.kind, &text, out) {
+                Outcome::Ok => {}
+                Outcome::Failed => {
+                    failed = true;
+                    if s.settings.on_error_stop {
+                        stopped = true;
+                    }
+                }
+                Outcome::ConnectionLost => {
+                    let _ = out.flush();
+                    return ScriptEnd::Lost;
+                }
+                Outcome::Quit => {
+                    let _ = out.flush();
+                    return ScriptEnd::Quit;
+                }
+            }
+            if stopped {
+                let _ = out.flush();
+                return ScriptEnd::Stopped;
+            }
+            if crate::db::cancel::take_interrupt() {
+                let _ = out.flush();
+                return ScriptEnd::Stopped;
+            }
+        }
+        let consumed = scanner.consumed();
+        if consumed > 0 {
+            buf.drain(..consumed);
+            scanner.rebase(consumed);
+        }
+    }
+    // At the end of a script, an unterminated statement still goes to the
+    // server (psql does the same), which names what is unterminated.
+    while let Some(piece) = scanner.finish(&buf) {
+        let text = buf[piece.range.clone()].to_vec();
+        s.set_locus(name, piece.last_line);
+        match run_piece(s, piece.kind, &text, out) {
+            Outcome::Failed => {
+                failed = true;
+                if s.settings.on_error_stop {
+                    stopped = true;
+                    break;
+                }
+            }
+            Outcome::ConnectionLost => return ScriptEnd::Lost,
+            Outcome::Quit => return ScriptEnd::Quit,
+            Outcome::Ok => {}
+        }
+    }
+    let _ = out.flush();
+    if stopped {
+        ScriptEnd::Stopped
+    } else {
+        ScriptEnd::Done(failed)
+    }
+}
+
+/// Run one piece the lexer cut: SQL, a backslash meta-command, or nothing.
+pub fn run_piece(s: &mut Session, kind: PieceKind, bytes: &[u8], out: &mut dyn Write) -> Outcome {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.valid_up_to();
+            let bad: Vec<String> = bytes[at..]
+                .iter()
+                .take(e.error_len().unwrap_or(1))
+                .map(|b| format!("0x{b:02x}"))
+                .collect();
+            s.error(&format!(
+                "ERROR:  invalid byte sequence for encoding \"UTF8\": {} (the statement was not sent)",
+                bad.join(" ")
+            ));
+            return Outcome::Failed;
+        }
+    };
+    match kind {
+        PieceKind::Empty => Outcome::Ok,
+        PieceKind::Meta => {
+            let o = meta::run_meta(s, text, out);
+            let _ = out.flush();
+            o
+        }
+        PieceKind::Sql => exec::run_sql(s, text, out),
+    }
+}

@@ -1,0 +1,247 @@
+//! Session state: the connection, the settings that shape output and error
+//! handling, psql-style variables, the transaction state the executor
+//! tracks, and where in which script we are (for `qadmin:file:line:`
+//! message prefixes).
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use postgres::Client;
+use postgres_native_tls::MakeTlsConnector;
+
+use crate::cli::{parse_bool, Echo};
+use crate::db::{self, ConnParams, ConnectError};
+use crate::exec::report::format_db_error;
+use crate::output::PrintOptions;
+
+/// Rows fetched per round trip from a cursor (psql's FETCH_COUNT).
+pub const DEFAULT_FETCH_COUNT: usize = 1000;
+
+/// Transaction state as the executor tracks it from statement outcomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TxState {
+    /// Not in a transaction block.
+    #[default]
+    Idle,
+    /// Inside BEGIN ... COMMIT.
+    InTx,
+    /// Inside a transaction block that had an error.
+    Failed,
+}
+
+/// Where messages come from: a script file and line, or nothing (-c and
+/// interactive input get no prefix, as in psql).
+#[derive(Debug, Clone, Default)]
+pub struct Locus {
+    /// The script's name as given (`<stdin>` for `-f -`), when prefixes apply.
+    pub file: Option<String>,
+    /// Current line in that script.
+    pub line: usize,
+}
+
+impl Locus {
+    /// `qadmin:file:line: ` or the empty string.
+    pub fn prefix(&self) -> String {
+        match &self.file {
+            Some(f) => format!("qadmin:{}:{}: ", f, self.line),
+            None => String::new(),
+        }
+    }
+}
+
+/// Settings that shape behaviour; most are psql variables too.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Stop a script at the first error (exit 3).
+    pub on_error_stop: bool,
+    /// Print only results and errors.
+    pub quiet: bool,
+    /// What to echo.
+    pub echo: Echo,
+    /// Rows per cursor fetch.
+    pub fetch_count: usize,
+    /// How results are printed.
+    pub print: PrintOptions,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            on_error_stop: false,
+            quiet: false,
+            echo: Echo::None,
+            fetch_count: DEFAULT_FETCH_COUNT,
+            print: PrintOptions::default(),
+        }
+    }
+}
+
+/// One shell session.
+pub struct Session {
+    /// Resolved connection parameters (kept for reconnecting).
+    pub params: ConnParams,
+    client: Option<Client>,
+    tls: Option<MakeTlsConnector>,
+    /// Output and error-handling settings.
+    pub settings: Settings,
+    /// psql-style variables (`-v`, `\set`).
+    pub vars: BTreeMap<String, String>,
+    /// Transaction state tracked from statement outcomes.
+    pub tx: TxState,
+    /// Script position for message prefixes, shared with the notice callback.
+    pub locus: Arc<Mutex<Locus>>,
+    quiet_notices: Arc<AtomicBool>,
+    muted: Arc<AtomicBool>,
+    /// Default queue for shell commands (`-Q`).
+    pub queue: Option<String>,
+    /// Input comes from a terminal.
+    pub interactive: bool,
+}
+
+impl Session {
+    /// A session that is not connected yet.
+    pub fn new(params: ConnParams, settings: Settings) -> Session {
+        let quiet = Arc::new(AtomicBool::new(settings.quiet));
+        let queue = params.queue.clone();
+        Session {
+            params,
+            client: None,
+            tls: None,
+            settings,
+            vars: BTreeMap::new(),
+            tx: TxState::Idle,
+            locus: Arc::new(Mutex::new(Locus::default())),
+            quiet_notices: quiet,
+            muted: Arc::new(AtomicBool::new(false)),
+            queue,
+            interactive: false,
+        }
+    }
+
+    /// Connect (or reconnect) with the session's parameters.
+    pub fn connect(&mut self) -> Result<(), ConnectError> {
+        let locus = Arc::clone(&self.locus);
+        let quiet = Arc::clone(&self.quiet_notices);
+        let muted = Arc::clone(&self.muted);
+        let sink: db::NoticeSink = Arc::new(move |n| {
+            if muted.load(Ordering::Relaxed) {
+                return;
+            }
+            // -q keeps warnings but drops NOTICE / INFO / LOG / DEBUG.
+            if quiet.load(Ordering::Relaxed) && !matches!(n.severity(), "WARNING") {
+                return;
+            }
+            let prefix = locus.lock().map(|l| l.prefix()).unwrap_or_default();
+            let text = format_db_error(n, None, false);
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "{prefix}{text}");
+        });
+        let client = db::connect(&self.params, sink)?;
+        self.tls = db::tls_connector(&self.params).ok();
+        self.client = Some(client);
+        self.tx = TxState::Idle;
+        Ok(())
+    }
+
+    /// Whether a connection is open.
+    pub fn is_connected(&self) -> bool {
+        self.client.as_ref().is_some_and(|c| !c.is_closed())
+    }
+
+    /// The open connection, if any.
+    pub fn client(&mut self) -> Option<&mut Client> {
+        self.client.as_mut()
+    }
+
+    /// Forget a lost connection.
+    pub fn drop_connection(&mut self) {
+        self.client = None;
+        self.tx = TxState::Idle;
+    }
+
+    /// Hide the server's notices while qadmin runs housekeeping statements
+    /// of its own.
+    pub fn set_notices_muted(&self, muted: bool) {
+        self.muted.store(muted, Ordering::Relaxed);
+    }
+
+    /// Arm Ctrl-C to cancel what runs on this connection.
+    pub fn arm_cancel(&self) {
+        if let (Some(c), Some(tls)) = (&self.client, &self.tls) {
+            db::cancel::arm(c.cancel_token(), tls.clone());
+        }
+    }
+
+    /// The `qadmin:file:line: ` prefix for messages, if any.
+    pub fn prefix(&self) -> String {
+        self.locus.lock().map(|l| l.prefix()).unwrap_or_default()
+    }
+
+    /// Set where in which script we are.
+    pub fn set_locus(&self, file: Option<&str>, line: usize) {
+        if let Ok(mut l) = self.locus.lock() {
+            l.file = file.map(str::to_string);
+            l.line = line;
+        }
+    }
+
+    /// Print an error or message of ours to stderr with the script prefix.
+    pub fn error(&self, msg: &str) {
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(err, "{}{}", self.prefix(), msg);
+    }
+
+    /// A client-side error, as psql prints its own: `qadmin:file:line: error: msg`
+    /// in a script, `qadmin: error: msg` otherwise.
+    pub fn client_error(&self, msg: &str) {
+        let prefix = self.prefix();
+        let head = if prefix.is_empty() { "qadmin: " } else { prefix.as_str() };
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(err, "{head}error: {msg}");
+    }
+
+    /// Set a variable; the ones psql gives meaning to change settings.
+    /// Returns an error message for an invalid value.
+    pub fn set_var(&mut self, name: &str, value: &str) -> Result<(), String> {
+        let bool_of = |v: &str| {
+            parse_bool(v).ok_or_else(|| {
+                format!("unrecognized value \"{v}\" for \"{name}\": Boolean expected")
+            })
+        };
+        match name {
+            "ON_ERROR_STOP" => self.settings.on_error_stop = bool_of(value)?,
+            "QUIET" => {
+                self.settings.quiet = bool_of(value)?;
+                self.quiet_notices
+                    .store(self.settings.quiet, Ordering::Relaxed);
+            }
+            "FETCH_COUNT" => {
+                let n: i64 = value.trim().parse().map_err(|_| {
+                    format!("invalid value \"{value}\" for \"FETCH_COUNT\": integer expected")
+                })?;
+                self.settings.fetch_count = if n <= 0 {
+                    DEFAULT_FETCH_COUNT
+                } else {
+                    n as usize
+                };
+            }
+            "ECHO" => {
+                self.settings.echo = match value {
+                    "all" => Echo::All,
+                    "queries" => Echo::Queries,
+                    "none" => Echo::None,
+                    _ => {
+                        return Err(format!(
+                            "unrecognized value \"{value}\" for \"ECHO\"\nAvailable values are: none, errors, queries, all."
+                        ))
+                    }
+                }
+            }
+            _ => {}
+        }
+        self.vars.insert(name.to_string(), value.to_string());
+        Ok(())
+    }
+}

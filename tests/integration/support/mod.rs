@@ -1,0 +1,391 @@
+//! A throwaway PostgreSQL 15 cluster for the integration tests, like
+//! psql's `PostgreSQL::Test::Cluster`: initdb into a temp dir, the unix
+//! socket inside it, TCP on a free loopback port with TLS (a self-signed
+//! certificate), the server run as the `postgres` user when we are root.
+//! pgq, pgq_node and londiste are created once in a template database; each
+//! test gets its own database cloned from it, dropped when the test ends.
+//!
+//! Clean-up does not depend on the test binary ending well: a watchdog
+//! process stops the server and removes the directory as soon as the test
+//! process is gone, also after a panic or a kill.
+//!
+//! Without PostgreSQL the tests skip with a message, except when `CI` is
+//! set: there a missing server fails the run loudly.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+
+/// The running cluster.
+pub struct Cluster {
+    pub dir: PathBuf,
+    pub port: u16,
+    pub su: String,
+    pub bin: PathBuf,
+    pub is_root: bool,
+}
+
+static CLUSTER: OnceLock<Option<Cluster>> = OnceLock::new();
+static NEXT_DB: AtomicUsize = AtomicUsize::new(0);
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+fn find_bin() -> Option<PathBuf> {
+    let debian = PathBuf::from("/usr/lib/postgresql/15/bin");
+    if debian.join("initdb").exists() {
+        return Some(debian);
+    }
+    let out = Command::new("sh")
+        .args(["-c", "command -v initdb"])
+        .output()
+        .ok()?;
+    let p = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    if p.is_empty() {
+        None
+    } else {
+        Path::new(&p).parent().map(Path::to_path_buf)
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or(54329)
+}
+
+impl Cluster {
+    /// Run a server binary as the cluster's owner.
+    fn owner_cmd(&self, prog: &str) -> Command {
+        let path = self.bin.join(prog);
+        if self.is_root {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(path);
+            c
+        } else {
+            Command::new(path)
+        }
+    }
+
+    fn start() -> Result<Cluster, String> {
+        let bin = find_bin().ok_or("PostgreSQL server binaries (initdb) not found")?;
+        let root = is_root();
+        let su = if root {
+            "postgres".to_string()
+        } else {
+            std::env::var("USER").unwrap_or_else(|_| "postgres".into())
+        };
+        let dir = tempfile::Builder::new()
+            .prefix("qadmin-test-")
+            .tempdir()
+            .map_err(|e| e.to_string())?
+            .keep();
+        let c = Cluster {
+            dir: dir.clone(),
+            port: free_port(),
+            su,
+            bin,
+            is_root: root,
+        };
+        if root {
+            run_ok(Command::new("chown").args(["-R", "postgres:"]).arg(&dir))?;
+            run_ok(Command::new("chmod").arg("755").arg(&dir))?;
+        }
+        c.watchdog();
+        let data = dir.join("data");
+        run_ok(
+            c.owner_cmd("initdb")
+                .arg("-D")
+                .arg(&data)
+                .args(["-A", "trust", "-U", &c.su, "-E", "UTF8", "--locale=C.UTF-8"]),
+        )?;
+        // TLS with a self-signed certificate, for the sslmode tests.
+        run_ok(
+            Command::new("openssl")
+                .args(["req", "-new", "-x509", "-days", "2", "-nodes", "-subj", "/CN=localhost"])
+                .arg("-out")
+                .arg(data.join("server.crt"))
+                .arg("-keyout")
+                .arg(data.join("server.key")),
+        )?;
+        if root {
+            run_ok(
+                Command::new("chown")
+                    .arg("postgres:")
+                    .arg(data.join("server.crt"))
+                    .arg(data.join("server.key")),
+            )?;
+        }
+        run_ok(Command::new("chmod").arg("600").arg(data.join("server.key")))?;
+        let hba = "local all pwuser scram-sha-256\n\
+                   local all all trust\n\
+                   host all pwuser 127.0.0.1/32 scram-sha-256\n\
+                   host all all 127.0.0.1/32 trust\n";
+        std::fs::write(data.join("pg_hba.conf"), hba).map_err(|e| e.to_string())?;
+        let conf = format!(
+            "port = {}\nunix_socket_directories = '{}'\nlisten_addresses = '127.0.0.1'\n\
+             ssl = on\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\n\
+             max_connections = 100\nshared_buffers = 64MB\n",
+            c.port,
+            dir.display()
+        );
+        let mut pgconf = std::fs::read_to_string(data.join("postgresql.conf")).unwrap_or_default();
+        pgconf.push_str(&conf);
+        std::fs::write(data.join("postgresql.conf"), pgconf).map_err(|e| e.to_string())?;
+        run_ok(
+            c.owner_cmd("pg_ctl")
+                .arg("-D")
+                .arg(&data)
+                .arg("-l")
+                .arg(dir.join("server.log"))
+                .args(["-w", "start"]),
+        )
+        .map_err(|e| {
+            let log = std::fs::read_to_string(dir.join("server.log")).unwrap_or_default();
+            format!("{e}\n{log}")
+        })?;
+        c.psql_in("postgres", "create database qadmin_template")?;
+        c.psql_in(
+            "qadmin_template",
+            "create extension pgq; create extension pgq_node; create extension londiste;",
+        )?;
+        c.psql_in("postgres", "create role pwuser login superuser password 'sekret'")?;
+        Ok(c)
+    }
+
+    /// A process that stops the server and removes the directory once this
+    /// test process has gone, however it ended.
+    fn watchdog(&self) {
+        let pid = std::process::id();
+        let stop = if self.is_root {
+            format!(
+                "runuser -u postgres -- {}/pg_ctl -D {}/data -m immediate stop",
+                self.bin.display(),
+                self.dir.display()
+            )
+        } else {
+            format!(
+                "{}/pg_ctl -D {}/data -m immediate stop",
+                self.bin.display(),
+                self.dir.display()
+            )
+        };
+        let script = format!(
+            "while kill -0 {pid} 2>/dev/null; do sleep 0.5; done; {stop} >/dev/null 2>&1; rm -rf '{}'",
+            self.dir.display()
+        );
+        let _ = Command::new("setsid")
+            .args(["sh", "-c", &script])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn();
+    }
+
+    /// psql from the server's package, connected to `db` on the socket.
+    pub fn psql_cmd(&self, db: &str) -> Command {
+        let mut c = Command::new(self.bin.join("psql"));
+        c.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h"])
+            .arg(&self.dir)
+            .args(["-p", &self.port.to_string(), "-U", &self.su, "-d", db]);
+        clean_env(&mut c);
+        c
+    }
+
+    /// Run SQL with psql; error text on failure.
+    pub fn psql_in(&self, db: &str, sql: &str) -> Result<String, String> {
+        let out = self
+            .psql_cmd(db)
+            .args(["-A", "-t", "-c", sql])
+            .output()
+            .map_err(|e| e.to_string())?;
+        if out.status.success() {
+            Ok(String::from_utf8_lossy(&out.stdout).trim_end().to_string())
+        } else {
+            Err(format!("psql failed: {}", String::from_utf8_lossy(&out.stderr)))
+        }
+    }
+}
+
+fn run_ok(cmd: &mut Command) -> Result<(), String> {
+    let out = cmd.output().map_err(|e| format!("{cmd:?}: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{cmd:?} failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ))
+    }
+}
+
+/// Remove libpq's environment so that only what a test sets applies.
+pub fn clean_env(c: &mut Command) {
+    for (k, _) in std::env::vars() {
+        if k.starts_with("PG") || k == "NO_COLOR" {
+            c.env_remove(k);
+        }
+    }
+}
+
+/// The cluster, started on first use. `None` means skip (no server here
+/// and not in CI).
+pub fn cluster() -> Option<&'static Cluster> {
+    CLUSTER
+        .get_or_init(|| match Cluster::start() {
+            Ok(c) => Some(c),
+            Err(e) => {
+                if std::env::var_os("CI").is_some() {
+                    panic!("CI is set and the test cluster cannot start: {e}");
+                }
+                eprintln!("skipping integration tests: cannot start PostgreSQL: {e}");
+                None
+            }
+        })
+        .as_ref()
+}
+
+/// A database of its own for one test, cloned from the template with the
+/// PgQ extensions; dropped at the end of the test, also when it fails.
+pub struct TestDb {
+    pub name: String,
+    pub cluster: &'static Cluster,
+    pub home: tempfile::TempDir,
+}
+
+impl TestDb {
+    /// A fresh database, or `None` when the tests are skipped.
+    pub fn new() -> Option<TestDb> {
+        let cluster = cluster()?;
+        let name = format!(
+            "t{}_{}",
+            std::process::id(),
+            NEXT_DB.fetch_add(1, Ordering::SeqCst)
+        );
+        cluster
+            .psql_in("postgres", &format!("create database {name} template qadmin_template"))
+            .expect("create test database");
+        let home = tempfile::tempdir().expect("temp home");
+        Some(TestDb {
+            name,
+            cluster,
+            home,
+        })
+    }
+
+    /// Run SQL through psql in this database; its unaligned output.
+    pub fn sql(&self, sql: &str) -> String {
+        self.cluster
+            .psql_in(&self.name, sql)
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
+    /// The qadmin binary without connection arguments, in a clean
+    /// environment (no PG* variables, HOME in a temp dir).
+    pub fn qadmin_bare(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_qadmin"));
+        clean_env(&mut c);
+        c.env("HOME", self.home.path())
+            .env("QADMIN_HISTORY", self.home.path().join("history"))
+            .stdin(Stdio::null());
+        c
+    }
+
+    /// qadmin connected to this database over the socket, with -X.
+    pub fn qadmin(&self) -> Command {
+        let mut c = self.qadmin_bare();
+        c.arg("-X")
+            .arg("-h")
+            .arg(&self.cluster.dir)
+            .args(["-p", &self.cluster.port.to_string(), "-U", &self.cluster.su, "-d", &self.name]);
+        c
+    }
+
+    /// psql connected to this database the same way (for parity tests).
+    pub fn psql(&self) -> Command {
+        let mut c = Command::new(self.cluster.bin.join("psql"));
+        clean_env(&mut c);
+        c.env("HOME", self.home.path())
+            .stdin(Stdio::null())
+            .arg("-X")
+            .arg("-h")
+            .arg(&self.cluster.dir)
+            .args(["-p", &self.cluster.port.to_string(), "-U", &self.cluster.su, "-d", &self.name]);
+        c
+    }
+
+    /// Write a script file in the test's temp dir; returns its path.
+    pub fn script(&self, name: &str, body: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.home.path().join(name);
+        std::fs::write(&p, body).expect("write script");
+        p
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let _ = self.cluster.psql_in(
+            "postgres",
+            &format!("drop database if exists {} with (force)", self.name),
+        );
+    }
+}
+
+/// Stdout, stderr and exit code of a finished command.
+pub struct Run {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+}
+
+/// Run a command to completion.
+pub fn run(cmd: &mut Command) -> Run {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = cmd.output().expect("run command");
+    Run {
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+        code: status.code().unwrap_or(-1),
+    }
+}
+
+/// Compare two texts and show both in full when they differ.
+#[macro_export]
+macro_rules! assert_text_eq {
+    ($want:expr, $got:expr, $($why:tt)*) => {{
+        let want: &str = &$want;
+        let got: &str = &$got;
+        if want != got {
+            panic!(
+                "texts differ {}\n===== expected =====\n{}\n===== got =====\n{}\n====================",
+                format!($($why)*),
+                want,
+                got
+            );
+        }
+    }};
+}
+
+/// Skip the test when there is no cluster (and we are not in CI).
+#[macro_export]
+macro_rules! test_db {
+    () => {
+        match $crate::support::TestDb::new() {
+            Some(db) => db,
+            None => return,
+        }
+    };
+}
