@@ -76,7 +76,8 @@ pub fn run(opts: Options) -> u8 {
     let stdin_tty = std::io::stdin().is_terminal();
     s.interactive = opts.actions.is_empty() && stdin_tty;
     if s.interactive {
-        s.settings.print.color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        s.settings.print.color =
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     }
 
     if let Err(e) = connect_with_prompt(&mut s, stdin_tty && !opts.no_password) {

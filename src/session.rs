@@ -197,7 +197,11 @@ impl Session {
     /// in a script, `qadmin: error: msg` otherwise.
     pub fn client_error(&self, msg: &str) {
         let prefix = self.prefix();
-        let head = if prefix.is_empty() { "qadmin: " } else { prefix.as_str() };
+        let head = if prefix.is_empty() {
+            "qadmin: "
+        } else {
+            prefix.as_str()
+        };
         let mut err = std::io::stderr().lock();
         let _ = writeln!(err, "{head}error: {msg}");
     }

@@ -29,9 +29,10 @@ pub fn install() {
         return;
     }
     let _ = ctrlc::set_handler(|| {
-        let armed = ARMED.lock().ok().and_then(|g| {
-            g.as_ref().map(|a| (a.token.clone(), a.tls.clone()))
-        });
+        let armed = ARMED
+            .lock()
+            .ok()
+            .and_then(|g| g.as_ref().map(|a| (a.token.clone(), a.tls.clone())));
         match armed {
             Some((token, tls)) => {
                 // Best effort, like psql's "Cancel request sent".

@@ -39,9 +39,9 @@ pub enum ConnectError {
 impl fmt::Display for ConnectError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ConnectError::Config(m) | ConnectError::Failed(m) | ConnectError::PasswordMissing(m) => {
-                f.write_str(m)
-            }
+            ConnectError::Config(m)
+            | ConnectError::Failed(m)
+            | ConnectError::PasswordMissing(m) => f.write_str(m),
         }
     }
 }
@@ -63,25 +63,40 @@ pub fn tls_connector(params: &ConnParams) -> Result<MakeTlsConnector, String> {
     }
     if verify_chain {
         if let Some(root) = &params.sslrootcert {
-            let pem = std::fs::read(root)
-                .map_err(|e| format!("could not read root certificate file \"{}\": {e}", root.display()))?;
-            let cert = native_tls::Certificate::from_pem(&pem)
-                .map_err(|e| format!("could not load root certificate file \"{}\": {e}", root.display()))?;
+            let pem = std::fs::read(root).map_err(|e| {
+                format!(
+                    "could not read root certificate file \"{}\": {e}",
+                    root.display()
+                )
+            })?;
+            let cert = native_tls::Certificate::from_pem(&pem).map_err(|e| {
+                format!(
+                    "could not load root certificate file \"{}\": {e}",
+                    root.display()
+                )
+            })?;
             b.add_root_certificate(cert);
         }
     }
     if let (Some(cert), Some(key)) = (&params.sslcert, &params.sslkey) {
         if cert.exists() && key.exists() {
-            let c = std::fs::read(cert)
-                .map_err(|e| format!("could not read certificate file \"{}\": {e}", cert.display()))?;
-            let k = std::fs::read(key)
-                .map_err(|e| format!("could not read private key file \"{}\": {e}", key.display()))?;
+            let c = std::fs::read(cert).map_err(|e| {
+                format!(
+                    "could not read certificate file \"{}\": {e}",
+                    cert.display()
+                )
+            })?;
+            let k = std::fs::read(key).map_err(|e| {
+                format!("could not read private key file \"{}\": {e}", key.display())
+            })?;
             let id = native_tls::Identity::from_pkcs8(&c, &k)
                 .map_err(|e| format!("could not load client certificate: {e}"))?;
             b.identity(id);
         }
     }
-    let connector = b.build().map_err(|e| format!("could not set up TLS: {e}"))?;
+    let connector = b
+        .build()
+        .map_err(|e| format!("could not set up TLS: {e}"))?;
     Ok(MakeTlsConnector::new(connector))
 }
 
@@ -108,7 +123,9 @@ pub fn connect(params: &ConnParams, notices: NoticeSink) -> Result<Client, Conne
             let _ = tx.send(config.connect(tls));
         });
     if let Err(e) = spawn {
-        return Err(ConnectError::Failed(format!("could not start connecting: {e}")));
+        return Err(ConnectError::Failed(format!(
+            "could not start connecting: {e}"
+        )));
     }
     let result = match deadline {
         Some(d) => match rx.recv_timeout(d) {
@@ -123,7 +140,11 @@ pub fn connect(params: &ConnParams, notices: NoticeSink) -> Result<Client, Conne
         },
         None => match rx.recv() {
             Ok(r) => r,
-            Err(_) => return Err(ConnectError::Failed(format!("connection to server {target} failed"))),
+            Err(_) => {
+                return Err(ConnectError::Failed(format!(
+                    "connection to server {target} failed"
+                )))
+            }
         },
     };
     result.map_err(|e| {

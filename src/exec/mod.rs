@@ -157,7 +157,12 @@ fn client(s: &mut Session) -> Result<&mut Client, Failure> {
 }
 
 /// A statement that is not a cursor query: one simple-query round trip.
-fn run_plain(s: &mut Session, sql: &str, c: &Classified, out: &mut dyn Write) -> Result<(), Failure> {
+fn run_plain(
+    s: &mut Session,
+    sql: &str,
+    c: &Classified,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
     let msgs = client(s)?.simple_query(sql)?;
     let mut names: Option<Vec<String>> = None;
     let mut rows: Vec<SimpleQueryRow> = Vec::new();
@@ -225,7 +230,12 @@ fn describe_types(c: &mut Client, sql: &str, n: usize) -> Vec<u32> {
 }
 
 /// A query through a cursor, fetched and printed batch by batch.
-fn run_cursor(s: &mut Session, sql: &str, c: &Classified, out: &mut dyn Write) -> Result<(), Failure> {
+fn run_cursor(
+    s: &mut Session,
+    sql: &str,
+    c: &Classified,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
     let own_tx = s.tx == TxState::Idle;
     let body = sql.trim_end().trim_end_matches(';');
     let declared = if own_tx {
@@ -329,7 +339,10 @@ fn run_copy_out(s: &mut Session, sql: &str, out: &mut dyn Write) -> Result<(), F
             Ok(k) => k,
             Err(e) => {
                 // The reader wraps the server's error; report it as such.
-                return match e.into_inner().and_then(|b| b.downcast::<postgres::Error>().ok()) {
+                return match e
+                    .into_inner()
+                    .and_then(|b| b.downcast::<postgres::Error>().ok())
+                {
                     Some(pe) => Err(Failure::Db(*pe)),
                     None => Err(Failure::Message("ERROR:  COPY failed".into())),
                 };

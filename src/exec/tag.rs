@@ -86,8 +86,7 @@ pub fn top_level_words(sql: &str, max: usize) -> Vec<String> {
             b'$' => i = skip_dollar(b, i),
             c if c.is_ascii_alphabetic() || c == b'_' => {
                 let start = i;
-                while i < b.len()
-                    && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'$')
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'$')
                 {
                     i += 1;
                 }
@@ -198,7 +197,9 @@ pub fn classify(sql: &str) -> Classified {
     let chain = || {
         let t = top_level_words(sql, 16);
         t.windows(2).any(|p| p[0] == "AND" && p[1] == "CHAIN")
-            && !t.windows(3).any(|p| p[0] == "AND" && p[1] == "NO" && p[2] == "CHAIN")
+            && !t
+                .windows(3)
+                .any(|p| p[0] == "AND" && p[1] == "NO" && p[2] == "CHAIN")
     };
     match word(0) {
         "SELECT" | "VALUES" | "TABLE" => Classified {
@@ -209,7 +210,12 @@ pub fn classify(sql: &str) -> Classified {
         "WITH" => {
             let main = top_level_words(sql, 4096)
                 .into_iter()
-                .find(|x| matches!(x.as_str(), "SELECT" | "INSERT" | "UPDATE" | "DELETE" | "MERGE" | "VALUES" | "TABLE"))
+                .find(|x| {
+                    matches!(
+                        x.as_str(),
+                        "SELECT" | "INSERT" | "UPDATE" | "DELETE" | "MERGE" | "VALUES" | "TABLE"
+                    )
+                })
                 .unwrap_or_else(|| "SELECT".into());
             match main.as_str() {
                 "INSERT" => counted("INSERT 0"),
@@ -256,7 +262,8 @@ pub fn classify(sql: &str) -> Classified {
         "COMMIT" => plain("COMMIT PREPARED"),
         "ROLLBACK" | "ABORT" if word(1) == "PREPARED" => plain("ROLLBACK PREPARED"),
         "ROLLBACK" | "ABORT" => {
-            let to = word(1) == "TO" || (word(2) == "TO" && matches!(word(1), "WORK" | "TRANSACTION"));
+            let to =
+                word(1) == "TO" || (word(2) == "TO" && matches!(word(1), "WORK" | "TRANSACTION"));
             Classified {
                 kind: if to {
                     Kind::RollbackTo
@@ -284,7 +291,11 @@ pub fn classify(sql: &str) -> Classified {
         "DEALLOCATE" if word(1) == "ALL" || word(2) == "ALL" => plain("DEALLOCATE ALL"),
         "DISCARD" => plain(&format!(
             "DISCARD {}",
-            if word(1) == "TEMPORARY" { "TEMP" } else { word(1) }
+            if word(1) == "TEMPORARY" {
+                "TEMP"
+            } else {
+                word(1)
+            }
         )),
         "GRANT" | "REVOKE" => {
             // GRANT role TO user has its own tag.
@@ -310,8 +321,19 @@ pub fn classify(sql: &str) -> Classified {
 fn object_words(w: &[String]) -> String {
     let mut i = 0;
     let skip = [
-        "OR", "REPLACE", "TEMP", "TEMPORARY", "UNLOGGED", "GLOBAL", "LOCAL", "UNIQUE", "TRUSTED",
-        "PROCEDURAL", "RECURSIVE", "DEFAULT", "CONSTRAINT",
+        "OR",
+        "REPLACE",
+        "TEMP",
+        "TEMPORARY",
+        "UNLOGGED",
+        "GLOBAL",
+        "LOCAL",
+        "UNIQUE",
+        "TRUSTED",
+        "PROCEDURAL",
+        "RECURSIVE",
+        "DEFAULT",
+        "CONSTRAINT",
     ];
     while i < w.len() && skip.contains(&w[i].as_str()) {
         // "ALTER DEFAULT PRIVILEGES" keeps DEFAULT.
@@ -343,7 +365,11 @@ fn create_tag(sql: &str, w: &[String]) -> Classified {
     let object = object_words(&w[1..]);
     let top = top_level_words(sql, 4096);
     let as_query = top.windows(2).any(|p| {
-        p[0] == "AS" && matches!(p[1].as_str(), "SELECT" | "VALUES" | "TABLE" | "WITH" | "EXECUTE")
+        p[0] == "AS"
+            && matches!(
+                p[1].as_str(),
+                "SELECT" | "VALUES" | "TABLE" | "WITH" | "EXECUTE"
+            )
     }) || (top.contains(&"AS".to_string()) && sql_has_paren_select_after_as(sql));
     if (object == "TABLE" && as_query) || object == "MATERIALIZED VIEW" {
         return Classified {
@@ -366,7 +392,10 @@ fn sql_has_paren_select_after_as(sql: &str) -> bool {
         .split_once(" AS ")
         .map(|(_, rest)| {
             let rest = rest.trim_start();
-            rest.starts_with('(') && leading_words(rest, 1).first().is_some_and(|w| w == "SELECT")
+            rest.starts_with('(')
+                && leading_words(rest, 1)
+                    .first()
+                    .is_some_and(|w| w == "SELECT")
         })
         .unwrap_or(false)
 }
@@ -394,13 +423,21 @@ mod tests {
             ("create temp table t(a int)", 0, "CREATE TABLE"),
             ("create table t as select 1", 1, "SELECT 1"),
             ("create unique index i on t(a)", 0, "CREATE INDEX"),
-            ("create or replace function f() returns int as $$select 1$$ language sql", 0, "CREATE FUNCTION"),
+            (
+                "create or replace function f() returns int as $$select 1$$ language sql",
+                0,
+                "CREATE FUNCTION",
+            ),
             ("create user bob", 0, "CREATE ROLE"),
             ("create materialized view mv as select 1", 1, "SELECT 1"),
             ("drop table if exists t", 0, "DROP TABLE"),
             ("drop index concurrently i", 0, "DROP INDEX"),
             ("alter table t add column b int", 0, "ALTER TABLE"),
-            ("alter default privileges grant select on tables to x", 0, "ALTER DEFAULT PRIVILEGES"),
+            (
+                "alter default privileges grant select on tables to x",
+                0,
+                "ALTER DEFAULT PRIVILEGES",
+            ),
             ("begin", 0, "BEGIN"),
             ("start transaction", 0, "START TRANSACTION"),
             ("end", 0, "COMMIT"),
@@ -408,15 +445,27 @@ mod tests {
             ("truncate t", 0, "TRUNCATE TABLE"),
             ("grant select on t to public", 0, "GRANT"),
             ("grant r1 to bob", 0, "GRANT ROLE"),
-            ("with x as (select 1) insert into t select * from x", 1, "INSERT 0 1"),
-            ("with x as (delete from t returning *) select 1", 1, "SELECT 1"),
+            (
+                "with x as (select 1) insert into t select * from x",
+                1,
+                "INSERT 0 1",
+            ),
+            (
+                "with x as (delete from t returning *) select 1",
+                1,
+                "SELECT 1",
+            ),
             ("copy t from stdin", 5, "COPY 5"),
             ("do $$ begin end $$", 0, "DO"),
             ("discard temporary", 0, "DISCARD TEMP"),
             ("set search_path = public", 0, "SET"),
             ("create extension pgq", 0, "CREATE EXTENSION"),
             ("alter extension pgq update", 0, "ALTER EXTENSION"),
-            ("create text search dictionary d (template = simple)", 0, "CREATE TEXT SEARCH DICTIONARY"),
+            (
+                "create text search dictionary d (template = simple)",
+                0,
+                "CREATE TEXT SEARCH DICTIONARY",
+            ),
         ];
         for (sql, rows, want) in cases {
             assert_eq!(tag_text(&classify(sql), rows), want, "{sql}");
@@ -427,23 +476,44 @@ mod tests {
     fn kinds() {
         assert_eq!(classify("(select 1)").kind, Kind::Query);
         assert_eq!(classify("values (1)").kind, Kind::Query);
-        assert_eq!(classify("commit and chain").kind, Kind::Commit { chain: true });
-        assert_eq!(classify("commit and no chain").kind, Kind::Commit { chain: false });
+        assert_eq!(
+            classify("commit and chain").kind,
+            Kind::Commit { chain: true }
+        );
+        assert_eq!(
+            classify("commit and no chain").kind,
+            Kind::Commit { chain: false }
+        );
         assert_eq!(classify("rollback to savepoint a").kind, Kind::RollbackTo);
         assert_eq!(classify("rollback work to a").kind, Kind::RollbackTo);
         assert_eq!(classify("copy t to stdout").kind, Kind::CopyOut);
-        assert_eq!(classify("copy (select ';from stdin') to stdout").kind, Kind::CopyOut);
-        assert_eq!(classify("COPY t FROM STDIN with (format csv)").kind, Kind::CopyIn);
+        assert_eq!(
+            classify("copy (select ';from stdin') to stdout").kind,
+            Kind::CopyOut
+        );
+        assert_eq!(
+            classify("COPY t FROM STDIN with (format csv)").kind,
+            Kind::CopyIn
+        );
         assert_eq!(classify("copy t from '/tmp/x'").kind, Kind::Other);
     }
 
     #[test]
     fn words_skip_comments_and_quotes() {
-        assert_eq!(leading_words("/* a /* b */ */ select x", 2), vec!["SELECT", "X"]);
         assert_eq!(
-            top_level_words("with a as (select 'insert' from (values (1)) v) update t", 8),
+            leading_words("/* a /* b */ */ select x", 2),
+            vec!["SELECT", "X"]
+        );
+        assert_eq!(
+            top_level_words(
+                "with a as (select 'insert' from (values (1)) v) update t",
+                8
+            ),
             vec!["WITH", "A", "AS", "UPDATE", "T"]
         );
-        assert_eq!(top_level_words("select $q$ ) from $q$ , b", 8), vec!["SELECT", "B"]);
+        assert_eq!(
+            top_level_words("select $q$ ) from $q$ , b", 8),
+            vec!["SELECT", "B"]
+        );
     }
 }

@@ -115,18 +115,29 @@ fn pset(s: &mut Session, args: &[&str], out: &mut dyn Write) -> Outcome {
             format!("Null display is \"{}\".", p.null_display)
         }
         Some("tuples_only") => {
-            p.tuples_only = value.and_then(crate::cli::parse_bool).unwrap_or(!p.tuples_only);
-            if p.tuples_only { "Tuples only is on." } else { "Tuples only is off." }.to_string()
+            p.tuples_only = value
+                .and_then(crate::cli::parse_bool)
+                .unwrap_or(!p.tuples_only);
+            if p.tuples_only {
+                "Tuples only is on."
+            } else {
+                "Tuples only is off."
+            }
+            .to_string()
         }
         Some("expanded") => {
-            p.expanded = value.and_then(crate::cli::parse_bool).unwrap_or(!p.expanded);
-            if p.expanded { "Expanded display is on." } else { "Expanded display is off." }.to_string()
+            p.expanded = value
+                .and_then(crate::cli::parse_bool)
+                .unwrap_or(!p.expanded);
+            if p.expanded {
+                "Expanded display is on."
+            } else {
+                "Expanded display is off."
+            }
+            .to_string()
         }
         other => {
-            s.client_error(&format!(
-                "\\pset: unknown option: {}",
-                other.unwrap_or("")
-            ));
+            s.client_error(&format!("\\pset: unknown option: {}", other.unwrap_or("")));
             return Outcome::Failed;
         }
     };

@@ -17,20 +17,37 @@ fn socket(db: &TestDb) -> String {
 fn conninfo_string_and_uri() {
     let db = test_db!();
     let port = db.cluster.port;
-    let conninfo = format!("host={} port={port} dbname={} user={}", socket(&db), db.name, db.cluster.su);
-    let r = run(db.qadmin_bare().args(["-X", "-A", "-t", "-c", WHO]).arg(&conninfo));
+    let conninfo = format!(
+        "host={} port={port} dbname={} user={}",
+        socket(&db),
+        db.name,
+        db.cluster.su
+    );
+    let r = run(db
+        .qadmin_bare()
+        .args(["-X", "-A", "-t", "-c", WHO])
+        .arg(&conninfo));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stdout, format!("{} {}\n", db.name, db.cluster.su));
 
-    let uri = format!("postgresql://{}@127.0.0.1:{port}/{}?application_name=uri_test", db.cluster.su, db.name);
-    let r = run(db.qadmin_bare().args(["-X", "-A", "-t", "-c"]).arg(
-        "select current_database() || ' ' || current_setting('application_name')",
-    ).arg(&uri));
+    let uri = format!(
+        "postgresql://{}@127.0.0.1:{port}/{}?application_name=uri_test",
+        db.cluster.su, db.name
+    );
+    let r = run(db
+        .qadmin_bare()
+        .args(["-X", "-A", "-t", "-c"])
+        .arg("select current_database() || ' ' || current_setting('application_name')")
+        .arg(&uri));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stdout, format!("{} uri_test\n", db.name));
 
     // A socket directory in a URI is percent-encoded; -d takes a URI too.
-    let uri = format!("postgresql://%2F{}:{port}/{}", &socket(&db)[1..].replace('/', "%2F"), db.name);
+    let uri = format!(
+        "postgresql://%2F{}:{port}/{}",
+        &socket(&db)[1..].replace('/', "%2F"),
+        db.name
+    );
     let r = run(db
         .qadmin_bare()
         .args(["-X", "-A", "-t", "-U", &db.cluster.su, "-c", WHO, "-d"])
@@ -49,7 +66,13 @@ fn pg_environment_variables() {
         .env("PGDATABASE", &db.name)
         .env("PGUSER", &db.cluster.su)
         .env("PGAPPNAME", "from_env")
-        .args(["-X", "-A", "-t", "-c", "select current_database() || ' ' || current_setting('application_name')"]));
+        .args([
+            "-X",
+            "-A",
+            "-t",
+            "-c",
+            "select current_database() || ' ' || current_setting('application_name')",
+        ]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stdout, format!("{} from_env\n", db.name));
     // Command-line options win over the environment.
@@ -59,7 +82,18 @@ fn pg_environment_variables() {
         .env("PGDATABASE", "nope")
         .arg("-h")
         .arg(socket(&db))
-        .args(["-p", &db.cluster.port.to_string(), "-U", &db.cluster.su, "-X", "-A", "-t", "-c", WHO, &db.name]));
+        .args([
+            "-p",
+            &db.cluster.port.to_string(),
+            "-U",
+            &db.cluster.su,
+            "-X",
+            "-A",
+            "-t",
+            "-c",
+            WHO,
+            &db.name,
+        ]));
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
 
@@ -76,10 +110,14 @@ fn service_file() {
             db.cluster.su
         ),
     );
-    let r = run(db
-        .qadmin_bare()
-        .env("PGSERVICEFILE", &f)
-        .args(["-X", "-A", "-t", "-c", WHO, "service=qtest"]));
+    let r = run(db.qadmin_bare().env("PGSERVICEFILE", &f).args([
+        "-X",
+        "-A",
+        "-t",
+        "-c",
+        WHO,
+        "service=qtest",
+    ]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stdout, format!("{} {}\n", db.name, db.cluster.su));
     let r = run(db
@@ -88,7 +126,10 @@ fn service_file() {
         .env("PGSERVICE", "missing")
         .args(["-X", "-c", "select 1"]));
     assert_eq!(r.code, 2);
-    assert_eq!(r.stderr, "qadmin: error: definition of service \"missing\" not found\n");
+    assert_eq!(
+        r.stderr,
+        "qadmin: error: definition of service \"missing\" not found\n"
+    );
 }
 
 #[test]
@@ -96,29 +137,55 @@ fn pgpass_and_passwords() {
     let db = test_db!();
     let base = |db: &TestDb| {
         let mut c = db.qadmin_bare();
-        c.arg("-h")
-            .arg(socket(db))
-            .args(["-p", &db.cluster.port.to_string(), "-U", "pwuser", "-d", &db.name, "-X", "-A", "-t", "-c", "select current_user"]);
+        c.arg("-h").arg(socket(db)).args([
+            "-p",
+            &db.cluster.port.to_string(),
+            "-U",
+            "pwuser",
+            "-d",
+            &db.name,
+            "-X",
+            "-A",
+            "-t",
+            "-c",
+            "select current_user",
+        ]);
         c
     };
     // No password anywhere and no terminal: one clear line, exit 2.
     let r = run(&mut base(&db));
     assert_eq!(r.code, 2);
     assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
-    assert!(r.stderr.starts_with("qadmin: error: connection to server"), "{}", r.stderr);
+    assert!(
+        r.stderr.starts_with("qadmin: error: connection to server"),
+        "{}",
+        r.stderr
+    );
     assert!(r.stderr.contains("no password supplied"), "{}", r.stderr);
 
     // Wrong password: one line, exit 2.
     let r = run(base(&db).env("PGPASSWORD", "wrong"));
     assert_eq!(r.code, 2);
     assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
-    assert!(r.stderr.contains("password authentication failed for user \"pwuser\""), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("password authentication failed for user \"pwuser\""),
+        "{}",
+        r.stderr
+    );
 
     // ~/.pgpass; a socket directory other than the default one is matched
     // literally (only /var/run/postgresql stands for "localhost" in libpq).
     let pgpass = db.home.path().join(".pgpass");
-    std::fs::write(&pgpass, format!("# comment\nlocalhost:*:*:*:nope\n{}:{}:*:pwuser:sekret\n", socket(&db), db.cluster.port))
-        .expect("write pgpass");
+    std::fs::write(
+        &pgpass,
+        format!(
+            "# comment\nlocalhost:*:*:*:nope\n{}:{}:*:pwuser:sekret\n",
+            socket(&db),
+            db.cluster.port
+        ),
+    )
+    .expect("write pgpass");
     std::fs::set_permissions(&pgpass, std::fs::Permissions::from_mode(0o600)).expect("chmod");
     let r = run(&mut base(&db));
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -128,7 +195,11 @@ fn pgpass_and_passwords() {
     std::fs::set_permissions(&pgpass, std::fs::Permissions::from_mode(0o644)).expect("chmod");
     let r = run(&mut base(&db));
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("has group or world access"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("has group or world access"),
+        "{}",
+        r.stderr
+    );
 
     // PGPASSFILE points elsewhere.
     let other = db.script("pass", format!("*:*:{}:pwuser:sekret\n", db.name));
@@ -140,15 +211,27 @@ fn pgpass_and_passwords() {
 #[test]
 fn missing_database_is_one_line_exit_2() {
     let db = test_db!();
-    let r = run(db
-        .qadmin_bare()
-        .arg("-h")
-        .arg(socket(&db))
-        .args(["-p", &db.cluster.port.to_string(), "-U", &db.cluster.su, "-X", "-c", "select 1", "no_such_db"]));
+    let r = run(db.qadmin_bare().arg("-h").arg(socket(&db)).args([
+        "-p",
+        &db.cluster.port.to_string(),
+        "-U",
+        &db.cluster.su,
+        "-X",
+        "-c",
+        "select 1",
+        "no_such_db",
+    ]));
     assert_eq!(r.code, 2);
     assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
-    assert!(r.stderr.contains("FATAL:  database \"no_such_db\" does not exist"), "{}", r.stderr);
-    let r = run(db.qadmin_bare().args(["-X", "-h", "/nonexistent", "-c", "select 1"]));
+    assert!(
+        r.stderr
+            .contains("FATAL:  database \"no_such_db\" does not exist"),
+        "{}",
+        r.stderr
+    );
+    let r = run(db
+        .qadmin_bare()
+        .args(["-X", "-h", "/nonexistent", "-c", "select 1"]));
     assert_eq!(r.code, 2);
     assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
 }
@@ -163,19 +246,39 @@ fn sslmode_require_encrypts() {
             db.cluster.port, db.name, db.cluster.su
         )
     };
-    let r = run(db.qadmin_bare().args(["-X", "-A", "-t", "-c", q]).arg(conn("require")));
+    let r = run(db
+        .qadmin_bare()
+        .args(["-X", "-A", "-t", "-c", q])
+        .arg(conn("require")));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stdout, "t\n");
-    let r = run(db.qadmin_bare().args(["-X", "-A", "-t", "-c", q]).arg(conn("disable")));
+    let r = run(db
+        .qadmin_bare()
+        .args(["-X", "-A", "-t", "-c", q])
+        .arg(conn("disable")));
     assert_eq!(r.stdout, "f\n");
-    let r = run(db.qadmin_bare().env("PGSSLMODE", "require").args(["-X", "-A", "-t", "-c", q]).arg(conn("prefer")));
-    assert_eq!(r.stdout, "t\n", "sslmode=prefer uses TLS when the server offers it");
+    let r = run(db
+        .qadmin_bare()
+        .env("PGSSLMODE", "require")
+        .args(["-X", "-A", "-t", "-c", q])
+        .arg(conn("prefer")));
+    assert_eq!(
+        r.stdout, "t\n",
+        "sslmode=prefer uses TLS when the server offers it"
+    );
     // verify-full against a self-signed certificate fails: one line, exit 2.
-    let r = run(db.qadmin_bare().args(["-X", "-c", q]).arg(conn("verify-full")));
+    let r = run(db
+        .qadmin_bare()
+        .args(["-X", "-c", q])
+        .arg(conn("verify-full")));
     assert_eq!(r.code, 2);
     let r = run(db.qadmin_bare().args(["-X", "-c", q]).arg(conn("bogus")));
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("invalid sslmode value: \"bogus\""), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("invalid sslmode value: \"bogus\""),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -211,16 +314,32 @@ fn connect_timeout_holds_against_a_silent_server() {
 #[test]
 fn qadminrc_runs_unless_x() {
     let db = test_db!();
-    std::fs::write(db.home.path().join(".qadminrc"), "\\set ON_ERROR_STOP on\ncreate table rc_ran (a int);\n")
-        .expect("rc");
+    std::fs::write(
+        db.home.path().join(".qadminrc"),
+        "\\set ON_ERROR_STOP on\ncreate table rc_ran (a int);\n",
+    )
+    .expect("rc");
     let mut c = db.qadmin_bare();
-    c.arg("-h")
-        .arg(socket(&db))
-        .args(["-p", &db.cluster.port.to_string(), "-U", &db.cluster.su, "-d", &db.name, "-q", "-c", "selec", "-c", "select 1"]);
+    c.arg("-h").arg(socket(&db)).args([
+        "-p",
+        &db.cluster.port.to_string(),
+        "-U",
+        &db.cluster.su,
+        "-d",
+        &db.name,
+        "-q",
+        "-c",
+        "selec",
+        "-c",
+        "select 1",
+    ]);
     let r = run(&mut c);
     // ON_ERROR_STOP from the rc file stopped the run at the first -c.
     assert_eq!(r.code, 1);
-    assert_eq!(db.sql("select count(*) from pg_class where relname = 'rc_ran'"), "1");
+    assert_eq!(
+        db.sql("select count(*) from pg_class where relname = 'rc_ran'"),
+        "1"
+    );
     let r = run(db.qadmin().args(["-c", "select 1"]));
     assert_eq!(r.code, 0);
 }

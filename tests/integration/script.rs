@@ -15,7 +15,10 @@ fn count(db: &TestDb, table: &str) -> String {
 fn script_continues_after_an_error_and_exits_0() {
     let db = test_db!();
     db.sql("create table s (a int)");
-    let p = db.script("e.sql", "insert into s values (1);\nselec;\ninsert into s values (2);\n");
+    let p = db.script(
+        "e.sql",
+        "insert into s values (1);\nselec;\ninsert into s values (2);\n",
+    );
     let r = run(db.qadmin().arg("-f").arg(&p));
     assert_eq!(r.code, 0);
     assert_eq!(count(&db, "s"), "2");
@@ -30,13 +33,20 @@ fn script_continues_after_an_error_and_exits_0() {
 fn on_error_stop_stops_and_exits_3() {
     let db = test_db!();
     db.sql("create table s (a int)");
-    let p = db.script("e.sql", "insert into s values (1);\nselect 1/0;\ninsert into s values (2);\n");
+    let p = db.script(
+        "e.sql",
+        "insert into s values (1);\nselect 1/0;\ninsert into s values (2);\n",
+    );
     for flag in [&["--on-error-stop"][..], &["-v", "ON_ERROR_STOP=1"][..]] {
         db.sql("truncate s");
         let r = run(db.qadmin().args(flag).arg("-f").arg(&p));
         assert_eq!(r.code, 3, "{flag:?}: {}", r.stderr);
         assert_eq!(count(&db, "s"), "1", "{flag:?}");
-        assert!(r.stderr.contains(":2: ERROR:  division by zero"), "{}", r.stderr);
+        assert!(
+            r.stderr.contains(":2: ERROR:  division by zero"),
+            "{}",
+            r.stderr
+        );
     }
 }
 
@@ -45,7 +55,10 @@ fn failing_c_exits_1_and_c_f_run_in_order() {
     let db = test_db!();
     let r = run(db.qadmin().args(["-c", "selec"]));
     assert_eq!(r.code, 1);
-    assert_eq!(r.stderr, "ERROR:  syntax error at or near \"selec\"\nLINE 1: selec\n        ^\n");
+    assert_eq!(
+        r.stderr,
+        "ERROR:  syntax error at or near \"selec\"\nLINE 1: selec\n        ^\n"
+    );
 
     db.sql("create table o (n int, seq serial)");
     let p = db.script("o.sql", "insert into o(n) values (2);\n");
@@ -55,14 +68,21 @@ fn failing_c_exits_1_and_c_f_run_in_order() {
         .arg(&p)
         .args(["-c", "insert into o(n) values (3)"]));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(db.sql("select string_agg(n::text, ',' order by seq) from o"), "1,2,3");
+    assert_eq!(
+        db.sql("select string_agg(n::text, ',' order by seq) from o"),
+        "1,2,3"
+    );
     // As psql: the exit code is that of the last action.
     let r = run(db.qadmin().args(["-c", "selec", "-c", "select 1"]));
     assert_eq!(r.code, 0);
     // With ON_ERROR_STOP the first failing -c ends the run with 1.
-    let r = run(db
-        .qadmin()
-        .args(["--on-error-stop", "-c", "selec", "-c", "insert into o(n) values (9)"]));
+    let r = run(db.qadmin().args([
+        "--on-error-stop",
+        "-c",
+        "selec",
+        "-c",
+        "insert into o(n) values (9)",
+    ]));
     assert_eq!(r.code, 1);
     assert_eq!(db.sql("select count(*) from o where n = 9"), "0");
 }
@@ -72,7 +92,10 @@ fn missing_file_is_fatal() {
     let db = test_db!();
     let r = run(db.qadmin().args(["-f", "/nonexistent/x.sql"]));
     assert_eq!(r.code, 1);
-    assert_eq!(r.stderr, "qadmin: error: /nonexistent/x.sql: No such file or directory\n");
+    assert_eq!(
+        r.stderr,
+        "qadmin: error: /nonexistent/x.sql: No such file or directory\n"
+    );
 }
 
 #[test]
@@ -97,7 +120,10 @@ fn stdin_is_a_script_when_no_c_or_f() {
     assert_eq!(count(&db, "i"), "2");
     // Plain stdin has no file prefix, like psql; `-f -` names it <stdin>.
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.starts_with("ERROR:  column \"nope\" does not exist\nLINE 2:   nope;\n"), "{err}");
+    assert!(
+        err.starts_with("ERROR:  column \"nope\" does not exist\nLINE 2:   nope;\n"),
+        "{err}"
+    );
 
     let mut child = db
         .qadmin()
@@ -107,22 +133,37 @@ fn stdin_is_a_script_when_no_c_or_f() {
         .stdout(Stdio::null())
         .spawn()
         .expect("spawn");
-    child.stdin.take().expect("stdin").write_all(b"\n\nselec;\n").expect("write");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"\n\nselec;\n")
+        .expect("write");
     let out = child.wait_with_output().expect("wait");
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.starts_with("qadmin:<stdin>:3: ERROR:  syntax error"), "{err}");
+    assert!(
+        err.starts_with("qadmin:<stdin>:3: ERROR:  syntax error"),
+        "{err}"
+    );
 }
 
 #[test]
 fn quiet_echo_and_echo_all() {
     let db = test_db!();
-    let r = run(db.qadmin().args(["-q", "-c", "create table q (a int); insert into q values (1); select a from q"]));
+    let r = run(db.qadmin().args([
+        "-q",
+        "-c",
+        "create table q (a int); insert into q values (1); select a from q",
+    ]));
     assert_eq!(r.stdout, " a \n---\n 1\n(1 row)\n\n");
     let r = run(db.qadmin().args(["-e", "-c", "select 1 as x"]));
     assert_eq!(r.stdout, "select 1 as x\n x \n---\n 1\n(1 row)\n\n");
     let p = db.script("a.sql", "-- hello\nselect 2 as y;\n");
     let r = run(db.qadmin().arg("-a").arg("-f").arg(&p));
-    assert_eq!(r.stdout, "-- hello\nselect 2 as y;\n y \n---\n 2\n(1 row)\n\n");
+    assert_eq!(
+        r.stdout,
+        "-- hello\nselect 2 as y;\n y \n---\n 2\n(1 row)\n\n"
+    );
 }
 
 #[test]
@@ -131,10 +172,20 @@ fn notices_are_not_errors_and_quiet_hides_them() {
     let sql = "select pgq.create_queue('nq'); select pgq.register_consumer('nq', 'c'); select pgq.register_consumer('nq', 'c');";
     let r = run(db.qadmin().args(["--on-error-stop", "-c", sql]));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(db.sql("select count(*) from pgq.get_consumer_info('nq')"), "1");
-    let r = run(db.qadmin().args(["-c", "do $$ begin raise notice 'note'; raise warning 'warn'; end $$"]));
+    assert_eq!(
+        db.sql("select count(*) from pgq.get_consumer_info('nq')"),
+        "1"
+    );
+    let r = run(db.qadmin().args([
+        "-c",
+        "do $$ begin raise notice 'note'; raise warning 'warn'; end $$",
+    ]));
     assert_eq!(r.stderr, "NOTICE:  note\nWARNING:  warn\n");
-    let r = run(db.qadmin().args(["-q", "-c", "do $$ begin raise notice 'note'; raise warning 'warn'; end $$"]));
+    let r = run(db.qadmin().args([
+        "-q",
+        "-c",
+        "do $$ begin raise notice 'note'; raise warning 'warn'; end $$",
+    ]));
     assert_eq!(r.stderr, "WARNING:  warn\n");
 }
 
@@ -143,7 +194,10 @@ fn notices_arrive_while_the_statement_runs() {
     let db = test_db!();
     let mut child = db
         .qadmin()
-        .args(["-c", "do $$ begin raise notice 'early'; perform pg_sleep(3); end $$"])
+        .args([
+            "-c",
+            "do $$ begin raise notice 'early'; perform pg_sleep(3); end $$",
+        ])
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
@@ -155,7 +209,10 @@ fn notices_arrive_while_the_statement_runs() {
     let seen = start.elapsed();
     assert_eq!(&first, b"NOTICE:  early\n");
     assert!(seen.as_secs_f64() < 2.5, "notice came after {seen:?}");
-    assert!(child.try_wait().expect("poll").is_none(), "statement already over");
+    assert!(
+        child.try_wait().expect("poll").is_none(),
+        "statement already over"
+    );
     assert_eq!(child.wait().expect("wait").code(), Some(0));
 }
 
@@ -179,7 +236,10 @@ fn ctrl_c_cancels_the_query_not_the_shell() {
     let out = child.wait_with_output().expect("wait");
     assert!(start.elapsed().as_secs() < 10);
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("ERROR:  canceling statement due to user request"), "{err}");
+    assert!(
+        err.contains("ERROR:  canceling statement due to user request"),
+        "{err}"
+    );
     // The shell went on with the next statement.
     assert!(String::from_utf8_lossy(&out.stdout).contains("after"));
     assert_eq!(out.status.code(), Some(0));
@@ -188,12 +248,19 @@ fn ctrl_c_cancels_the_query_not_the_shell() {
 #[test]
 fn lost_connection_exits_2() {
     let db = test_db!();
-    let p = db.script("l.sql", "select pg_terminate_backend(pg_backend_pid());\nselect 'not reached';\n");
+    let p = db.script(
+        "l.sql",
+        "select pg_terminate_backend(pg_backend_pid());\nselect 'not reached';\n",
+    );
     let r = run(db.qadmin().arg("-f").arg(&p));
     assert_eq!(r.code, 2, "{}", r.stderr);
     // The server's FATAL line comes first when it reached us before the
     // socket closed; the loss itself is always reported.
-    assert!(r.stderr.contains("connection to server was lost"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("connection to server was lost"),
+        "{}",
+        r.stderr
+    );
     assert!(!r.stdout.contains("not reached"));
 }
 
@@ -201,9 +268,18 @@ fn lost_connection_exits_2() {
 fn unterminated_text_at_the_end_goes_to_the_server() {
     let db = test_db!();
     for (body, what) in [
-        ("select 1;\nselect 'abc", "unterminated quoted string at or near \"'abc\""),
-        ("select $$abc", "unterminated dollar-quoted string at or near \"$$abc\""),
-        ("select 1; /* abc", "unterminated /* comment at or near \"/* abc\""),
+        (
+            "select 1;\nselect 'abc",
+            "unterminated quoted string at or near \"'abc\"",
+        ),
+        (
+            "select $$abc",
+            "unterminated dollar-quoted string at or near \"$$abc\"",
+        ),
+        (
+            "select 1; /* abc",
+            "unterminated /* comment at or near \"/* abc\"",
+        ),
     ] {
         let p = db.script("u.sql", body);
         let r = run(db.qadmin().arg("-f").arg(&p));
@@ -221,31 +297,56 @@ fn bad_bytes_give_clear_errors_and_change_nothing() {
     let db = test_db!();
     db.sql("create table b (t text)");
     let mut body = b"insert into b values ('ok1');\ninsert into b values ('bad \xff');\n".to_vec();
-    body.extend_from_slice(b"insert into b values ('nul \0 byte');\ninsert into b values ('ok2');\n");
+    body.extend_from_slice(
+        b"insert into b values ('nul \0 byte');\ninsert into b values ('ok2');\n",
+    );
     let p = db.script("b.sql", body);
     let r = run(db.qadmin().arg("-f").arg(&p));
     assert_eq!(r.code, 0);
-    assert_eq!(db.sql("select string_agg(t, ',' order by t) from b"), "ok1,ok2");
-    assert!(r.stderr.contains(":2: ERROR:  invalid byte sequence for encoding \"UTF8\": 0xff"), "{}", r.stderr);
-    assert!(r.stderr.contains(":3: ERROR:  the statement contains a NUL byte"), "{}", r.stderr);
+    assert_eq!(
+        db.sql("select string_agg(t, ',' order by t) from b"),
+        "ok1,ok2"
+    );
+    assert!(
+        r.stderr
+            .contains(":2: ERROR:  invalid byte sequence for encoding \"UTF8\": 0xff"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains(":3: ERROR:  the statement contains a NUL byte"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
 fn a_10_mb_statement_runs() {
     let db = test_db!();
     db.sql("create table big (t text)");
-    let body = format!("insert into big values ('{}');\n", "x".repeat(10 * 1024 * 1024));
+    let body = format!(
+        "insert into big values ('{}');\n",
+        "x".repeat(10 * 1024 * 1024)
+    );
     let p = db.script("big.sql", body);
     let r = run(db.qadmin().arg("-f").arg(&p));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(db.sql("select length(t) from big"), (10 * 1024 * 1024).to_string());
+    assert_eq!(
+        db.sql("select length(t) from big"),
+        (10 * 1024 * 1024).to_string()
+    );
 }
 
 #[test]
 fn a_million_nested_parentheses_do_not_crash() {
     let db = test_db!();
     let n = 1_000_000;
-    let body = format!("select {}1{};\nselect 'still here' as s;\n", "(".repeat(n), ")".repeat(n));
+    let body = format!(
+        "select {}1{};\nselect 'still here' as s;\n",
+        "(".repeat(n),
+        ")".repeat(n)
+    );
     let p = db.script("deep.sql", body);
     let r = run(db.qadmin().arg("-f").arg(&p));
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -256,13 +357,22 @@ fn a_million_nested_parentheses_do_not_crash() {
 #[test]
 fn meta_commands() {
     let db = test_db!();
-    let p = db.script("m.sql", "\\echo hello there\n\\set ON_ERROR_STOP on\nselect 1/0;\nselect 'not reached';\n");
+    let p = db.script(
+        "m.sql",
+        "\\echo hello there\n\\set ON_ERROR_STOP on\nselect 1/0;\nselect 'not reached';\n",
+    );
     let r = run(db.qadmin().arg("-f").arg(&p));
     assert_eq!(r.code, 3);
     assert_eq!(r.stdout, "hello there\n");
-    let p = db.script("m2.sql", "\\nope\nselect 'x' as y;\n\\q\nselect 'not reached';\n");
+    let p = db.script(
+        "m2.sql",
+        "\\nope\nselect 'x' as y;\n\\q\nselect 'not reached';\n",
+    );
     let r = run(db.qadmin().arg("-f").arg(&p));
     assert_eq!(r.code, 0);
-    assert_eq!(r.stderr, format!("qadmin:{}:1: error: invalid command \\nope\n", p.display()));
+    assert_eq!(
+        r.stderr,
+        format!("qadmin:{}:1: error: invalid command \\nope\n", p.display())
+    );
     assert!(!r.stdout.contains("not reached"));
 }

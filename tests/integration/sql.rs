@@ -146,10 +146,13 @@ fn large_results_stream_through_a_cursor() {
     let db = test_db!();
     // FETCH_COUNT=100: the cursor is visible in pg_cursors from inside the
     // query, and every row arrives.
-    let r = run(db.qadmin().args(["-v", "FETCH_COUNT=100", "-A", "-t", "-c"]).arg(
-        "select g, (select count(*) from pg_cursors where name = '_qadmin_cursor') as c \
+    let r = run(db
+        .qadmin()
+        .args(["-v", "FETCH_COUNT=100", "-A", "-t", "-c"])
+        .arg(
+            "select g, (select count(*) from pg_cursors where name = '_qadmin_cursor') as c \
          from generate_series(1, 2500) g",
-    ));
+        ));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let lines: Vec<&str> = r.stdout.lines().collect();
     assert_eq!(lines.len(), 2500);

@@ -102,16 +102,28 @@ impl Cluster {
         }
         c.watchdog();
         let data = dir.join("data");
-        run_ok(
-            c.owner_cmd("initdb")
-                .arg("-D")
-                .arg(&data)
-                .args(["-A", "trust", "-U", &c.su, "-E", "UTF8", "--locale=C.UTF-8"]),
-        )?;
+        run_ok(c.owner_cmd("initdb").arg("-D").arg(&data).args([
+            "-A",
+            "trust",
+            "-U",
+            &c.su,
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        ]))?;
         // TLS with a self-signed certificate, for the sslmode tests.
         run_ok(
             Command::new("openssl")
-                .args(["req", "-new", "-x509", "-days", "2", "-nodes", "-subj", "/CN=localhost"])
+                .args([
+                    "req",
+                    "-new",
+                    "-x509",
+                    "-days",
+                    "2",
+                    "-nodes",
+                    "-subj",
+                    "/CN=localhost",
+                ])
                 .arg("-out")
                 .arg(data.join("server.crt"))
                 .arg("-keyout")
@@ -125,7 +137,11 @@ impl Cluster {
                     .arg(data.join("server.key")),
             )?;
         }
-        run_ok(Command::new("chmod").arg("600").arg(data.join("server.key")))?;
+        run_ok(
+            Command::new("chmod")
+                .arg("600")
+                .arg(data.join("server.key")),
+        )?;
         let hba = "local all pwuser scram-sha-256\n\
                    local all all trust\n\
                    host all pwuser 127.0.0.1/32 scram-sha-256\n\
@@ -158,7 +174,10 @@ impl Cluster {
             "qadmin_template",
             "create extension pgq; create extension pgq_node; create extension londiste;",
         )?;
-        c.psql_in("postgres", "create role pwuser login superuser password 'sekret'")?;
+        c.psql_in(
+            "postgres",
+            "create role pwuser login superuser password 'sekret'",
+        )?;
         Ok(c)
     }
 
@@ -211,7 +230,10 @@ impl Cluster {
         if out.status.success() {
             Ok(String::from_utf8_lossy(&out.stdout).trim_end().to_string())
         } else {
-            Err(format!("psql failed: {}", String::from_utf8_lossy(&out.stderr)))
+            Err(format!(
+                "psql failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ))
         }
     }
 }
@@ -273,7 +295,10 @@ impl TestDb {
             NEXT_DB.fetch_add(1, Ordering::SeqCst)
         );
         cluster
-            .psql_in("postgres", &format!("create database {name} template qadmin_template"))
+            .psql_in(
+                "postgres",
+                &format!("create database {name} template qadmin_template"),
+            )
             .expect("create test database");
         let home = tempfile::tempdir().expect("temp home");
         Some(TestDb {
@@ -304,10 +329,14 @@ impl TestDb {
     /// qadmin connected to this database over the socket, with -X.
     pub fn qadmin(&self) -> Command {
         let mut c = self.qadmin_bare();
-        c.arg("-X")
-            .arg("-h")
-            .arg(&self.cluster.dir)
-            .args(["-p", &self.cluster.port.to_string(), "-U", &self.cluster.su, "-d", &self.name]);
+        c.arg("-X").arg("-h").arg(&self.cluster.dir).args([
+            "-p",
+            &self.cluster.port.to_string(),
+            "-U",
+            &self.cluster.su,
+            "-d",
+            &self.name,
+        ]);
         c
     }
 
@@ -320,7 +349,14 @@ impl TestDb {
             .arg("-X")
             .arg("-h")
             .arg(&self.cluster.dir)
-            .args(["-p", &self.cluster.port.to_string(), "-U", &self.cluster.su, "-d", &self.name]);
+            .args([
+                "-p",
+                &self.cluster.port.to_string(),
+                "-U",
+                &self.cluster.su,
+                "-d",
+                &self.name,
+            ]);
         c
     }
 
