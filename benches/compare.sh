@@ -28,7 +28,7 @@ python3 "$here/gen_script.py" 50000 > "$dir/script.sql"
 ls -l "$dir/script.sql" | awk '{print "  script bytes: " $5}'
 cluster_psql "$dir" "$port" bench -c "create table bench_t (id int, body text)"
 python3 "$here/measure.py" "$RUNS" qadmin "$Q $conn -q -f $dir/script.sql >/dev/null" psql "$P $conn -q -f $dir/script.sql >/dev/null" \
-  --before "$P $conn -q -c 'truncate bench_t' -c 'drop function if exists bench_f_0(int) cascade'"
+  --before "$P $conn -q -c 'truncate bench_t'"
 
 echo "== 2,000,000 rows of md5 to /dev/null =="
 big="select g, md5(g::text) from generate_series(1,2000000) g"

@@ -80,6 +80,16 @@ pub fn run(opts: Options) -> u8 {
             std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     }
 
+    if opts.force_password && stdin_tty && !opts.no_password {
+        let prompt = format!("Password for user {}: ", s.params.user);
+        match rpassword::prompt_password(prompt) {
+            Ok(pw) => s.params.password = Some(pw),
+            Err(e) => {
+                eprintln!("qadmin: error: could not read password: {e}");
+                return exit::FATAL;
+            }
+        }
+    }
     if let Err(e) = connect_with_prompt(&mut s, stdin_tty && !opts.no_password) {
         eprintln!("qadmin: error: {e}");
         return exit::BADCONN;

@@ -9,7 +9,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use postgres::Client;
-use postgres_native_tls::MakeTlsConnector;
 
 use crate::cli::{parse_bool, Echo};
 use crate::db::{self, ConnParams, ConnectError};
@@ -83,7 +82,7 @@ pub struct Session {
     /// Resolved connection parameters (kept for reconnecting).
     pub params: ConnParams,
     client: Option<Client>,
-    tls: Option<MakeTlsConnector>,
+    tls: Option<db::Tls>,
     /// Output and error-handling settings.
     pub settings: Settings,
     /// psql-style variables (`-v`, `\set`).
@@ -138,8 +137,8 @@ impl Session {
             let mut err = std::io::stderr().lock();
             let _ = write!(err, "{prefix}{text}");
         });
-        let client = db::connect(&self.params, sink)?;
-        self.tls = db::tls_connector(&self.params).ok();
+        let (client, tls) = db::connect(&self.params, sink)?;
+        self.tls = Some(tls);
         self.client = Some(client);
         self.tx = TxState::Idle;
         Ok(())

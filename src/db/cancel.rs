@@ -10,12 +10,12 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
+use super::Tls;
 use postgres::CancelToken;
-use postgres_native_tls::MakeTlsConnector;
 
 struct Armed {
     token: CancelToken,
-    tls: MakeTlsConnector,
+    tls: Tls,
 }
 
 static ARMED: Mutex<Option<Armed>> = Mutex::new(None);
@@ -36,7 +36,10 @@ pub fn install() {
         match armed {
             Some((token, tls)) => {
                 // Best effort, like psql's "Cancel request sent".
-                let _ = token.cancel_query(tls);
+                let _ = match tls {
+                    Tls::Plain => token.cancel_query(postgres::NoTls),
+                    Tls::Native(t) => token.cancel_query(t),
+                };
             }
             None => INTERRUPTED.store(true, Ordering::SeqCst),
         }
@@ -44,7 +47,7 @@ pub fn install() {
 }
 
 /// Arm cancellation for the statement about to run.
-pub fn arm(token: CancelToken, tls: MakeTlsConnector) {
+pub fn arm(token: CancelToken, tls: Tls) {
     if let Ok(mut g) = ARMED.lock() {
         *g = Some(Armed { token, tls });
     }

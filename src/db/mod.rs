@@ -48,11 +48,23 @@ impl fmt::Display for ConnectError {
 
 impl std::error::Error for ConnectError {}
 
+/// The TLS set-up of a connection.
+#[derive(Clone)]
+pub enum Tls {
+    /// No TLS: unix sockets, or sslmode=disable.
+    Plain,
+    /// TLS through OpenSSL, as sslmode asks.
+    Native(MakeTlsConnector),
+}
+
 /// Build the TLS connector for an sslmode, as libpq checks certificates:
 /// `require` (without a root certificate) and `prefer` encrypt without
 /// verifying, `verify-ca` checks the chain, `verify-full` also the host name.
 pub fn tls_connector(params: &ConnParams) -> Result<MakeTlsConnector, String> {
     let mut b = native_tls::TlsConnector::builder();
+    // libpq trusts only sslrootcert (or ~/.postgresql/root.crt), never the
+    // system's CA bundle.
+    b.disable_built_in_roots(true);
     let verify_chain = matches!(params.sslmode, SslMode::VerifyCa | SslMode::VerifyFull)
         || (params.sslmode == SslMode::Require && params.sslrootcert.is_some());
     if !verify_chain {
@@ -103,13 +115,22 @@ pub fn tls_connector(params: &ConnParams) -> Result<MakeTlsConnector, String> {
 /// Open a connection with the resolved parameters. The whole attempt
 /// (socket, TLS, authentication, start-up) must finish within
 /// `connect_timeout` per host when one is set, as libpq promises.
-pub fn connect(params: &ConnParams, notices: NoticeSink) -> Result<Client, ConnectError> {
-    let tls = tls_connector(params).map_err(ConnectError::Config)?;
+/// Returns the client and the TLS set-up it used (cancel requests need it
+/// too).
+pub fn connect(params: &ConnParams, notices: NoticeSink) -> Result<(Client, Tls), ConnectError> {
     let mut config = params.to_postgres_config();
-    // libpq never uses SSL over unix sockets; skip the SSLRequest round trip.
-    if params.hosts.iter().all(|h| h.starts_with('/')) && params.hostaddrs.is_empty() {
+    // libpq never uses SSL over unix sockets: skip the SSLRequest round
+    // trip, and the TLS set-up, which costs tens of milliseconds (OpenSSL
+    // reads the system's certificate bundle whatever we ask).
+    let only_sockets = params.hosts.iter().all(|h| h.starts_with('/'))
+        && params.hostaddrs.iter().all(String::is_empty);
+    let tls = if only_sockets || params.sslmode == SslMode::Disable {
         config.ssl_mode(postgres::config::SslMode::Disable);
-    }
+        Tls::Plain
+    } else {
+        Tls::Native(tls_connector(params).map_err(ConnectError::Config)?)
+    };
+    let tls_for_cancel = tls.clone();
     config.notice_callback(move |n| notices(&n));
     let target = params.describe_target();
     let deadline = params
@@ -120,7 +141,11 @@ pub fn connect(params: &ConnParams, notices: NoticeSink) -> Result<Client, Conne
     let spawn = std::thread::Builder::new()
         .name("connect".into())
         .spawn(move || {
-            let _ = tx.send(config.connect(tls));
+            let r = match tls {
+                Tls::Plain => config.connect(postgres::NoTls),
+                Tls::Native(t) => config.connect(t),
+            };
+            let _ = tx.send(r);
         });
     if let Err(e) = spawn {
         return Err(ConnectError::Failed(format!(
@@ -147,7 +172,7 @@ pub fn connect(params: &ConnParams, notices: NoticeSink) -> Result<Client, Conne
             }
         },
     };
-    result.map_err(|e| {
+    result.map(|c| (c, tls_for_cancel)).map_err(|e| {
         let msg = describe_connect_error(&e);
         if msg.contains("password missing") {
             ConnectError::PasswordMissing(format!(

@@ -321,8 +321,7 @@ impl TestDb {
         let mut c = Command::new(env!("CARGO_BIN_EXE_qadmin"));
         clean_env(&mut c);
         c.env("HOME", self.home.path())
-            .env("QADMIN_HISTORY", self.home.path().join("history"))
-            .stdin(Stdio::null());
+            .env("QADMIN_HISTORY", self.home.path().join("history"));
         c
     }
 
