@@ -11,6 +11,7 @@ dir=$(mktemp -d /tmp/qadmin-bench.XXXXXX)
 port=55499
 source "$top/scripts/cluster.sh"
 trap 'cluster_stop "$dir"; rm -rf "$dir"' EXIT
+trap 'exit 130' INT TERM
 
 "$top/scripts/setup.sh"
 cargo build --release --quiet --manifest-path "$top/Cargo.toml"
@@ -26,7 +27,7 @@ python3 "$here/measure.py" "$((RUNS * 4))" qadmin "$Q $conn -c 'select 1' >/dev/
 echo "== -f a 50,000-statement script =="
 python3 "$here/gen_script.py" 50000 > "$dir/script.sql"
 ls -l "$dir/script.sql" | awk '{print "  script bytes: " $5}'
-cluster_psql "$dir" "$port" bench -c "create table bench_t (id int, body text)"
+cluster_psql "$dir" "$port" bench -c "create table bench_t (id int, body text)" -c "create index on bench_t (id)"
 python3 "$here/measure.py" "$RUNS" qadmin "$Q $conn -q -f $dir/script.sql >/dev/null" psql "$P $conn -q -f $dir/script.sql >/dev/null" \
   --before "$P $conn -q -c 'truncate bench_t'"
 

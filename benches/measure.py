@@ -28,6 +28,7 @@ def one(cmd):
         sys.exit(f"command failed ({rc}): {cmd}")
     with open(RSS_FILE) as f:
         maxrss = int(f.read().split()[-1])
+    os.unlink(RSS_FILE)
     return wall, maxrss  # KiB
 
 

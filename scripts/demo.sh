@@ -22,7 +22,7 @@ fi
 "$here/setup.sh"
 cargo build --release --quiet --manifest-path "$here/../Cargo.toml"
 cluster_start "$dir" "$port"
-cluster_psql "$dir" "$port" postgres -c "drop database if exists demo" -c "create database demo"
+cluster_psql "$dir" "$port" postgres -c "drop database if exists demo with (force)" -c "create database demo"
 cluster_psql "$dir" "$port" demo <<'SQL'
 create extension pgq;
 create extension pgq_node;

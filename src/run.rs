@@ -271,9 +271,8 @@ pub fn run_script(
         }
         buf.extend_from_slice(&line);
         while let Some(piece) = scanner.next_piece(&buf) {
-            let text = buf[piece.range.clone()].to_vec();
             s.set_locus(name, piece.last_line);
-            match run_piece(s, piece.kind, &text, out) {
+            match run_piece(s, piece.kind, &buf[piece.range.clone()], out) {
                 Outcome::Ok => {}
                 Outcome::Failed => {
                     failed = true;
@@ -308,9 +307,8 @@ pub fn run_script(
     // At the end of a script, an unterminated statement still goes to the
     // server (psql does the same), which names what is unterminated.
     while let Some(piece) = scanner.finish(&buf) {
-        let text = buf[piece.range.clone()].to_vec();
         s.set_locus(name, piece.last_line);
-        match run_piece(s, piece.kind, &text, out) {
+        match run_piece(s, piece.kind, &buf[piece.range.clone()], out) {
             Outcome::Failed => {
                 failed = true;
                 if s.settings.on_error_stop {

@@ -82,7 +82,6 @@ pub struct Session {
     /// Resolved connection parameters (kept for reconnecting).
     pub params: ConnParams,
     client: Option<Client>,
-    tls: Option<db::Tls>,
     /// Output and error-handling settings.
     pub settings: Settings,
     /// psql-style variables (`-v`, `\set`).
@@ -107,7 +106,6 @@ impl Session {
         Session {
             params,
             client: None,
-            tls: None,
             settings,
             vars: BTreeMap::new(),
             tx: TxState::Idle,
@@ -138,7 +136,7 @@ impl Session {
             let _ = write!(err, "{prefix}{text}");
         });
         let (client, tls) = db::connect(&self.params, sink)?;
-        self.tls = Some(tls);
+        db::cancel::set_target(client.cancel_token(), tls);
         self.client = Some(client);
         self.tx = TxState::Idle;
         Ok(())
@@ -168,8 +166,8 @@ impl Session {
 
     /// Arm Ctrl-C to cancel what runs on this connection.
     pub fn arm_cancel(&self) {
-        if let (Some(c), Some(tls)) = (&self.client, &self.tls) {
-            db::cancel::arm(c.cancel_token(), tls.clone());
+        if self.client.is_some() {
+            db::cancel::arm();
         }
     }
 

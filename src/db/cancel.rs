@@ -1,9 +1,10 @@
 //! Ctrl-C: cancel the running query, not the shell.
 //!
 //! One SIGINT handler (the `ctrlc` crate runs it on its own thread) for the
-//! whole process. While a statement runs, the session arms it with the
-//! connection's cancel token; the handler then sends a cancel request, as
-//! psql does. With nothing running, the handler only records the interrupt
+//! whole process. Each new connection registers its cancel token once
+//! ([`set_target`]); while a statement runs the session arms the handler
+//! (a flag, cheap enough for every statement of a 50,000-line script), and
+//! Ctrl-C then sends a cancel request, as psql does. With nothing running, the handler only records the interrupt
 //! so a script can stop between statements (psql exits a non-interactive
 //! run on Ctrl-C).
 
@@ -18,7 +19,8 @@ struct Armed {
     tls: Tls,
 }
 
-static ARMED: Mutex<Option<Armed>> = Mutex::new(None);
+static TARGET: Mutex<Option<Armed>> = Mutex::new(None);
+static ARMED: AtomicBool = AtomicBool::new(false);
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 static INSTALLED: AtomicBool = AtomicBool::new(false);
 
@@ -29,10 +31,14 @@ pub fn install() {
         return;
     }
     let _ = ctrlc::set_handler(|| {
-        let armed = ARMED
-            .lock()
-            .ok()
-            .and_then(|g| g.as_ref().map(|a| (a.token.clone(), a.tls.clone())));
+        let armed = if ARMED.load(Ordering::SeqCst) {
+            TARGET
+                .lock()
+                .ok()
+                .and_then(|g| g.as_ref().map(|a| (a.token.clone(), a.tls.clone())))
+        } else {
+            None
+        };
         match armed {
             Some((token, tls)) => {
                 // Best effort, like psql's "Cancel request sent".
@@ -46,18 +52,21 @@ pub fn install() {
     });
 }
 
-/// Arm cancellation for the statement about to run.
-pub fn arm(token: CancelToken, tls: Tls) {
-    if let Ok(mut g) = ARMED.lock() {
+/// The connection that Ctrl-C cancels statements on (set at connect).
+pub fn set_target(token: CancelToken, tls: Tls) {
+    if let Ok(mut g) = TARGET.lock() {
         *g = Some(Armed { token, tls });
     }
 }
 
+/// A statement is about to run: Ctrl-C cancels it.
+pub fn arm() {
+    ARMED.store(true, Ordering::SeqCst);
+}
+
 /// The statement finished: Ctrl-C no longer cancels anything.
 pub fn disarm() {
-    if let Ok(mut g) = ARMED.lock() {
-        *g = None;
-    }
+    ARMED.store(false, Ordering::SeqCst);
 }
 
 /// Whether Ctrl-C was pressed while no statement was running; clears it.

@@ -96,8 +96,9 @@ pub fn repl(s: &mut Session) -> u8 {
         buf.push(b'\n');
         let mut quit = false;
         while let Some(piece) = scanner.next_piece(&buf) {
-            let text = buf[piece.range.clone()].to_vec();
-            let entry = String::from_utf8_lossy(&text).trim().to_string();
+            let entry = String::from_utf8_lossy(&buf[piece.range.clone()])
+                .trim()
+                .to_string();
             if !entry.is_empty() {
                 let _ = ed.add_history_entry(entry);
             }
@@ -105,7 +106,7 @@ pub fn repl(s: &mut Session) -> u8 {
                 reconnect(s);
             }
             let mut out = stdout.lock();
-            let o = run_piece(s, piece.kind, &text, &mut out);
+            let o = run_piece(s, piece.kind, &buf[piece.range.clone()], &mut out);
             let _ = out.flush();
             match o {
                 Outcome::Quit => quit = true,
