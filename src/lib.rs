@@ -24,5 +24,6 @@ pub mod db;
 pub mod exec;
 pub mod input;
 pub mod output;
+pub mod pgq;
 pub mod run;
 pub mod session;

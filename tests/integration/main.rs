@@ -4,5 +4,6 @@
 mod support;
 
 mod connection;
+mod pgq_api;
 mod script;
 mod sql;

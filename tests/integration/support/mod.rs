@@ -359,6 +359,18 @@ impl TestDb {
         c
     }
 
+    /// A postgres client on this database (for calling the library's API
+    /// modules directly).
+    pub fn client(&self) -> postgres::Client {
+        postgres::Config::new()
+            .host_path(&self.cluster.dir)
+            .port(self.cluster.port)
+            .user(&self.cluster.su)
+            .dbname(&self.name)
+            .connect(postgres::NoTls)
+            .expect("connect to the test database")
+    }
+
     /// Write a script file in the test's temp dir; returns its path.
     pub fn script(&self, name: &str, body: impl AsRef<[u8]>) -> PathBuf {
         let p = self.home.path().join(name);
