@@ -19,6 +19,7 @@
 //!   URI, PG* environment, service file, pgpass), connects under a deadline
 //!   of its own, shows notices as they arrive and cancels queries on Ctrl-C.
 
+pub mod cascade;
 pub mod cli;
 pub mod db;
 pub mod exec;

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod cascade_api;
 mod connection;
 mod pgq_api;
 mod script;

@@ -1,0 +1,324 @@
+//! Status of a whole cascade: every member queried in parallel, each on a
+//! fresh connection under one deadline, so the time grows with the slowest
+//! node and not with their number; a node that is down or never answers
+//! becomes an error value in the result, never a hang.
+//!
+//! Per node it runs what `londiste status` runs (PGQ-API.md, "status"):
+//! pgq_node.get_node_info, pgq.get_consumer_info, pgq.get_queue_info,
+//! pgq_node.get_consumer_info and londiste.get_table_list (when londiste is
+//! installed), here in one round trip each.
+
+use std::collections::HashMap;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use postgres::Client;
+
+use super::{connect, members, node_info, NodeInfo, Result};
+
+/// Lag of one consumer on a node's queue (`pgq.get_consumer_info`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConsumerTick {
+    /// Consumer name.
+    pub consumer: String,
+    /// Time of the tick it last finished, seconds since the epoch.
+    pub tick_time: Option<f64>,
+    /// Its last tick.
+    pub last_tick: Option<i64>,
+}
+
+/// What one node said, or why it said nothing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeStatus {
+    /// Member name.
+    pub name: String,
+    /// Its location.
+    pub location: Option<String>,
+    /// Tagged dead (not contacted).
+    pub dead: bool,
+    /// Its node info, when reached.
+    pub info: Option<NodeInfo>,
+    /// Why it could not be read.
+    pub error: Option<String>,
+    /// Consumers of its queue.
+    pub consumers: Vec<ConsumerTick>,
+    /// Its clock, seconds since the epoch.
+    pub now: Option<f64>,
+    /// Time of its queue's last tick.
+    pub queue_tick_time: Option<f64>,
+    /// Errors its cascaded consumers report (consumer, first line).
+    pub consumer_errors: Vec<(String, String)>,
+    /// Londiste tables: in sync, being copied, not replicated here.
+    pub tables: Option<(u32, u32, u32)>,
+    /// Subscribers of this node, by name (from their provider field).
+    pub children: Vec<String>,
+}
+
+impl NodeStatus {
+    fn unread(name: &str, location: Option<String>, dead: bool, error: Option<String>) -> Self {
+        NodeStatus {
+            name: name.to_string(),
+            location,
+            dead,
+            info: None,
+            error,
+            consumers: Vec::new(),
+            now: None,
+            queue_tick_time: None,
+            consumer_errors: Vec::new(),
+            tables: None,
+            children: Vec::new(),
+        }
+    }
+
+    /// The node's type, when known.
+    pub fn node_type(&self) -> Option<&str> {
+        self.info.as_ref().and_then(|i| i.node_type.as_deref())
+    }
+}
+
+/// The whole cascade as seen in one status run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CascadeStatus {
+    /// The queue.
+    pub queue: String,
+    /// The node the run started from.
+    pub local_node: String,
+    /// Every member, in member-list order.
+    pub nodes: Vec<NodeStatus>,
+    /// How long the run took.
+    pub elapsed: Duration,
+}
+
+impl CascadeStatus {
+    /// Look a node up by name.
+    pub fn node(&self, name: &str) -> Option<&NodeStatus> {
+        self.nodes.iter().find(|n| n.name == name)
+    }
+
+    /// The root (the node whose type is root), if it was reached.
+    pub fn root(&self) -> Option<&NodeStatus> {
+        self.nodes.iter().find(|n| n.node_type() == Some("root"))
+    }
+
+    /// Nodes in tree order with their depth: root first, then each node's
+    /// subscribers below it; nodes the tree does not reach (unreachable,
+    /// dead, or cut off) follow at depth 0.
+    pub fn tree_order(&self) -> Vec<(usize, &NodeStatus)> {
+        let mut out = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        if let Some(root) = self.root() {
+            let mut stack = vec![(0usize, root)];
+            while let Some((depth, n)) = stack.pop() {
+                if !seen.insert(n.name.clone()) {
+                    continue;
+                }
+                out.push((depth, n));
+                let mut kids: Vec<&NodeStatus> =
+                    n.children.iter().filter_map(|c| self.node(c)).collect();
+                kids.sort_by(|a, b| b.name.cmp(&a.name));
+                for k in kids {
+                    stack.push((depth + 1, k));
+                }
+            }
+        }
+        for n in &self.nodes {
+            if !seen.contains(&n.name) {
+                out.push((0, n));
+            }
+        }
+        out
+    }
+
+    /// Lag of a node: the root's clock minus the time of the tick the node's
+    /// worker last finished, as its provider records it. For the root: the
+    /// time since its last tick.
+    pub fn lag(&self, n: &NodeStatus) -> Option<f64> {
+        let info = n.info.as_ref()?;
+        if info.node_type.as_deref() == Some("root") {
+            return Some((n.now? - n.queue_tick_time?).max(0.0));
+        }
+        let provider = self.node(info.provider_node.as_deref()?)?;
+        let worker = info.worker_name.as_deref()?;
+        let tick_time = provider
+            .consumers
+            .iter()
+            .find(|c| c.consumer == worker)?
+            .tick_time?;
+        let now = self.root().and_then(|r| r.now).or(provider.now)?;
+        Some((now - tick_time).max(0.0))
+    }
+}
+
+const CONSUMERS: &str = "\
+select consumer_name, extract(epoch from current_timestamp - lag)::float8, last_tick
+  from pgq.get_consumer_info($1)";
+const QUEUE: &str = "\
+select extract(epoch from current_timestamp - ticker_lag)::float8,
+       extract(epoch from current_timestamp)::float8
+  from pgq.get_queue_info($1)";
+const CASCADED_ERRORS: &str = "\
+select consumer_name, split_part(cur_error, E'\\n', 1)
+  from pgq_node.get_consumer_info($1) where cur_error is not null";
+const TABLES: &str = "\
+select count(*) filter (where local and merge_state = 'ok')::int4,
+       count(*) filter (where local and merge_state is distinct from 'ok')::int4,
+       count(*) filter (where not local)::int4
+  from londiste.get_table_list($1)";
+const HAS_LONDISTE: &str =
+    "select exists (select 1 from pg_catalog.pg_extension where extname = 'londiste')";
+
+fn read_node(c: &mut Client, queue: &str, st: &mut NodeStatus) -> Result<()> {
+    let info = node_info(c, queue)?;
+    st.consumers = c
+        .query(CONSUMERS, &[&queue])?
+        .iter()
+        .map(|r| ConsumerTick {
+            consumer: r.get(0),
+            tick_time: r.get(1),
+            last_tick: r.get(2),
+        })
+        .collect();
+    if let Some(r) = c.query_opt(QUEUE, &[&queue])? {
+        st.queue_tick_time = r.get(0);
+        st.now = r.get(1);
+    } else {
+        st.now = Some(
+            c.query_one("select extract(epoch from current_timestamp)::float8", &[])?
+                .get(0),
+        );
+    }
+    st.consumer_errors = c
+        .query(CASCADED_ERRORS, &[&queue])?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let has_londiste: bool = c.query_one(HAS_LONDISTE, &[])?.get(0);
+    if has_londiste {
+        let r = c.query_one(TABLES, &[&queue])?;
+        st.tables = Some((
+            r.get::<_, i32>(0) as u32,
+            r.get::<_, i32>(1) as u32,
+            r.get::<_, i32>(2) as u32,
+        ));
+    }
+    st.info = Some(info);
+    Ok(())
+}
+
+/// Status of every member of `queue`, as the local node knows them, read
+/// in parallel (at most `parallel` connections at once) under `timeout`
+/// per node. Used by `show cascade` / `status`.
+pub fn status(
+    local: &mut Client,
+    queue: &str,
+    timeout: Duration,
+    parallel: usize,
+) -> Result<CascadeStatus> {
+    let start = Instant::now();
+    let me = node_info(local, queue)?;
+    let local_node = match me.node_name.clone() {
+        Some(n) => n,
+        None => {
+            return Err(super::Error::NotInitialized {
+                queue: queue.to_string(),
+            })
+        }
+    };
+    let list = members(local, queue)?;
+    let parallel = parallel.max(1);
+    let mut results: HashMap<String, NodeStatus> = HashMap::new();
+    for chunk in list.chunks(parallel) {
+        let (tx, rx) = mpsc::channel();
+        let mut waiting = 0;
+        for m in chunk {
+            if m.dead {
+                results.insert(
+                    m.name.clone(),
+                    NodeStatus::unread(&m.name, m.location.clone(), true, None),
+                );
+                continue;
+            }
+            let Some(loc) = m.location.clone() else {
+                results.insert(
+                    m.name.clone(),
+                    NodeStatus::unread(&m.name, None, false, Some("no location registered".into())),
+                );
+                continue;
+            };
+            let tx = tx.clone();
+            let name = m.name.clone();
+            let q = queue.to_string();
+            waiting += 1;
+            let spawned = std::thread::Builder::new()
+                .name(format!("status {name}"))
+                .spawn(move || {
+                    let mut st = NodeStatus::unread(&name, Some(loc.clone()), false, None);
+                    match connect(&name, &loc, timeout) {
+                        Ok(mut c) => {
+                            if let Err(e) = read_node(&mut c, &q, &mut st) {
+                                st.error = Some(e.to_string());
+                            }
+                        }
+                        Err(e) => st.error = Some(e.to_string()),
+                    }
+                    let _ = tx.send(st);
+                });
+            if let Err(e) = spawned {
+                waiting -= 1;
+                results.insert(
+                    m.name.clone(),
+                    NodeStatus::unread(&m.name, m.location.clone(), false, Some(e.to_string())),
+                );
+            }
+        }
+        drop(tx);
+        // One deadline for the whole chunk: connect timeout plus a second
+        // for the queries; what has not answered by then is reported.
+        let deadline = Instant::now() + timeout + Duration::from_secs(1);
+        while waiting > 0 {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(st) => {
+                    waiting -= 1;
+                    results.insert(st.name.clone(), st);
+                }
+                Err(_) => break,
+            }
+        }
+        for m in chunk {
+            results.entry(m.name.clone()).or_insert_with(|| {
+                NodeStatus::unread(
+                    &m.name,
+                    m.location.clone(),
+                    false,
+                    Some(format!("no answer within {} s", timeout.as_secs_f64())),
+                )
+            });
+        }
+    }
+    let mut nodes: Vec<NodeStatus> = list
+        .iter()
+        .filter_map(|m| results.remove(&m.name))
+        .collect();
+    // Children from each node's provider field.
+    let links: Vec<(String, String)> = nodes
+        .iter()
+        .filter_map(|n| {
+            let info = n.info.as_ref()?;
+            let p = info.provider_node.clone()?;
+            (info.node_type.as_deref() != Some("root")).then(|| (p, n.name.clone()))
+        })
+        .collect();
+    for (p, child) in links {
+        if let Some(pn) = nodes.iter_mut().find(|n| n.name == p) {
+            pn.children.push(child);
+        }
+    }
+    Ok(CascadeStatus {
+        queue: queue.to_string(),
+        local_node,
+        nodes,
+        elapsed: start.elapsed(),
+    })
+}
