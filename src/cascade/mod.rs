@@ -9,6 +9,7 @@
 //! bind parameter. Multi-node operations report each step through a
 //! callback as it runs; nothing here prints.
 
+pub mod ops;
 pub mod status;
 
 use std::fmt;
@@ -359,10 +360,11 @@ pub struct CreateNode {
     pub merge: Option<String>,
 }
 
-/// The worker name used when `create ... node` names none: the name a
-/// Londiste worker's `job_name` must have on that node.
-pub fn default_worker_name(queue: &str, node: &str) -> String {
-    format!("{queue}_{node}_worker")
+/// The worker name used when `create ... node` names none: `londiste_<node>`,
+/// the name a Londiste worker's `job_name` must have on that node (the
+/// convention of Londiste's own examples).
+pub fn default_worker_name(node: &str) -> String {
+    format!("londiste_{node}")
 }
 
 /// Identity of the database behind a connection: system identifier and

@@ -27,7 +27,7 @@ fn create(db: &TestDb, node_type: NodeType, name: &str, provider: Option<Provide
         name: name.into(),
         location: location(db),
         provider,
-        worker: cascade::default_worker_name("replika", name),
+        worker: cascade::default_worker_name(name),
         merge: None,
     };
     let mut steps = Vec::new();
@@ -45,7 +45,7 @@ fn ini(db: &TestDb, node: &str) -> std::path::PathBuf {
         &format!("{node}.ini"),
         format!(
             "[londiste]\njob_name = {}\ndb = {}\nqueue_name = replika\nlogfile = {}/{node}.log\npidfile = {}/{node}.pid\n",
-            cascade::default_worker_name("replika", node),
+            cascade::default_worker_name(node),
             location(db),
             dir.display(),
             dir.display()

@@ -4,6 +4,7 @@
 mod support;
 
 mod cascade_api;
+mod cascade_scenario;
 mod connection;
 mod pgq_api;
 mod script;

@@ -436,3 +436,48 @@ macro_rules! test_db {
         }
     };
 }
+
+/// A background process (pgqd, a Londiste worker) killed when dropped, also
+/// when the test fails.
+pub struct Daemon {
+    pub name: String,
+    child: std::process::Child,
+}
+
+impl Daemon {
+    /// Start a command in the background with its output in `log`.
+    pub fn start(name: &str, cmd: &mut Command, log: &Path) -> Daemon {
+        let out = std::fs::File::create(log).expect("daemon log");
+        let err = out.try_clone().expect("daemon log");
+        clean_env(cmd);
+        let child = cmd
+            .stdin(Stdio::null())
+            .stdout(out)
+            .stderr(err)
+            .spawn()
+            .unwrap_or_else(|e| panic!("start {name}: {e}"));
+        Daemon {
+            name: name.to_string(),
+            child,
+        }
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Poll `check` every 200 ms until it is true or `secs` pass.
+pub fn wait_for(what: &str, secs: u64, mut check: impl FnMut() -> bool) {
+    let start = std::time::Instant::now();
+    while start.elapsed().as_secs() < secs {
+        if check() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    panic!("timed out after {secs} s waiting for {what}");
+}

@@ -1,0 +1,598 @@
+//! Multi-node operations as explicit ordered steps: pause / resume a
+//! worker, change provider, tag dead / alive, drop a node, takeover.
+//!
+//! A [`Pool`] holds one connection per node, opened lazily under the
+//! deadline. Each step is reported as it runs; each is safe to repeat
+//! (pgq_node's functions answer "already" with a 2xx/3xx code), so an
+//! interrupted operation is finished by running the same command again.
+//! Waiting for a worker polls every 200 ms and stops when the caller's
+//! `interrupted` says so, before the next change is made.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use postgres::Client;
+
+use super::{
+    connect, exec_cmd, members, node_info, Error, Member, NodeInfo, Reporter, Result, Step,
+};
+
+/// How waits behave: poll interval, an optional limit, and a check for
+/// Ctrl-C (true = stop waiting).
+pub struct Wait<'a> {
+    /// Time between polls.
+    pub poll: Duration,
+    /// Give up after this long (None: until interrupted).
+    pub limit: Option<Duration>,
+    /// Whether the user asked to stop.
+    pub interrupted: &'a dyn Fn() -> bool,
+}
+
+impl Wait<'_> {
+    fn until<F>(&self, what: &str, mut done: F) -> Result<()>
+    where
+        F: FnMut() -> Result<bool>,
+    {
+        let start = Instant::now();
+        loop {
+            if done()? {
+                return Ok(());
+            }
+            if (self.interrupted)() {
+                return Err(Error::Invalid(format!("stopped waiting for {what}")));
+            }
+            if let Some(l) = self.limit {
+                if start.elapsed() > l {
+                    return Err(Error::Invalid(format!(
+                        "gave up waiting for {what} after {} s",
+                        l.as_secs()
+                    )));
+                }
+            }
+            std::thread::sleep(self.poll);
+        }
+    }
+}
+
+/// One connection per member, opened on first use.
+pub struct Pool {
+    /// The queue.
+    pub queue: String,
+    /// Deadline for each connection.
+    pub timeout: Duration,
+    members: Vec<Member>,
+    conns: HashMap<String, Client>,
+}
+
+impl Pool {
+    /// Members as the given node knows them.
+    pub fn load(local: &mut Client, queue: &str, timeout: Duration) -> Result<Pool> {
+        let info = node_info(local, queue)?;
+        if info.node_type.is_none() {
+            return Err(Error::NotInitialized {
+                queue: queue.to_string(),
+            });
+        }
+        Ok(Pool {
+            queue: queue.to_string(),
+            timeout,
+            members: members(local, queue)?,
+            conns: HashMap::new(),
+        })
+    }
+
+    /// The member list.
+    pub fn members(&self) -> &[Member] {
+        &self.members
+    }
+
+    /// A member by name.
+    pub fn member(&self, name: &str) -> Result<&Member> {
+        self.members
+            .iter()
+            .find(|m| m.name == name)
+            .ok_or_else(|| Error::NodeNotFound(name.to_string()))
+    }
+
+    /// The connection to a member (dead members are refused).
+    pub fn node(&mut self, name: &str) -> Result<&mut Client> {
+        if !self.conns.contains_key(name) {
+            let m = self.member(name)?.clone();
+            if m.dead {
+                return Err(Error::Invalid(format!("node \"{name}\" is tagged dead")));
+            }
+            let loc = m.location.ok_or_else(|| Error::Unreachable {
+                node: name.to_string(),
+                why: "no location registered".into(),
+            })?;
+            let c = connect(name, &loc, self.timeout)?;
+            self.conns.insert(name.to_string(), c);
+        }
+        self.conns
+            .get_mut(name)
+            .ok_or_else(|| Error::NodeNotFound(name.to_string()))
+    }
+
+    /// A member's node info.
+    pub fn info(&mut self, name: &str) -> Result<NodeInfo> {
+        let q = self.queue.clone();
+        node_info(self.node(name)?, &q)
+    }
+
+    fn cmd(
+        &mut self,
+        node: &str,
+        sql: &str,
+        params: &[&(dyn postgres::types::ToSql + Sync)],
+        report: Reporter<'_>,
+    ) -> Result<Vec<postgres::Row>> {
+        let c = self.node(node)?;
+        exec_cmd(c, node, sql, params, report)
+    }
+}
+
+fn note(report: Reporter<'_>, node: &str, message: String) {
+    report(&Step {
+        node: node.to_string(),
+        message,
+        warning: false,
+    });
+}
+
+fn warn(report: Reporter<'_>, node: &str, message: String) {
+    report(&Step {
+        node: node.to_string(),
+        message,
+        warning: true,
+    });
+}
+
+/// Pause or resume a consumer (worker) on a node and wait until the worker
+/// has seen it (`pgq_node.set_consumer_paused`, then
+/// `pgq_node.get_consumer_state` until uptodate). Used by `pause node`,
+/// `resume node`, `pause consumer`, `resume consumer`, and inside
+/// change provider and takeover.
+pub fn set_paused(
+    pool: &mut Pool,
+    node: &str,
+    consumer: &str,
+    paused: bool,
+    wait: &Wait<'_>,
+    report: Reporter<'_>,
+) -> Result<()> {
+    let q = pool.queue.clone();
+    pool.cmd(
+        node,
+        "select * from pgq_node.set_consumer_paused($1, $2, $3)",
+        &[&q, &consumer, &paused],
+        report,
+    )?;
+    let what = if paused { "pause" } else { "resume" };
+    note(
+        report,
+        node,
+        format!("waiting for worker {consumer} to accept the {what}"),
+    );
+    wait.until(
+        &format!("{consumer} on {node} to accept the {what}"),
+        || {
+            let c = pool.node(node)?;
+            let r = c.query_one(
+            "select ret_code, ret_note, paused, uptodate from pgq_node.get_consumer_state($1, $2)",
+            &[&q, &consumer],
+        )?;
+            let code: i32 = r.get(0);
+            if code >= 400 {
+                let note: Option<String> = r.get(1);
+                return Err(Error::Refused {
+                    node: node.to_string(),
+                    code,
+                    note: note.unwrap_or_default(),
+                });
+            }
+            let is_paused: Option<bool> = r.get(2);
+            let uptodate: Option<bool> = r.get(3);
+            Ok(uptodate == Some(true) && is_paused == Some(paused))
+        },
+    )?;
+    let done = if paused { "paused" } else { "resumed" };
+    note(report, node, format!("consumer {consumer} {done}"));
+    Ok(())
+}
+
+fn worker_of(pool: &mut Pool, node: &str) -> Result<String> {
+    pool.info(node)?
+        .worker_name
+        .ok_or_else(|| Error::Invalid(format!("node \"{node}\" has no worker")))
+}
+
+/// Pause or resume a node's own worker.
+pub fn pause_node(
+    pool: &mut Pool,
+    node: &str,
+    paused: bool,
+    wait: &Wait<'_>,
+    report: Reporter<'_>,
+) -> Result<()> {
+    let worker = worker_of(pool, node)?;
+    set_paused(pool, node, &worker, paused, wait, report)
+}
+
+/// Make `node` read from `new_provider`: pause its worker, subscribe it on
+/// the new provider at the tick it stands, switch, resume, unsubscribe from
+/// the old provider. Used by `alter node <n> provider <p>`.
+pub fn change_provider(
+    pool: &mut Pool,
+    node: &str,
+    new_provider: &str,
+    wait: &Wait<'_>,
+    report: Reporter<'_>,
+) -> Result<()> {
+    let q = pool.queue.clone();
+    pool.member(new_provider)?;
+    let info = pool.info(node)?;
+    let worker = info
+        .worker_name
+        .clone()
+        .ok_or_else(|| Error::Invalid(format!("node \"{node}\" has no worker")))?;
+    let old = info.provider_node.clone().unwrap_or_default();
+    if info.node_type.as_deref() == Some("root") {
+        return Err(Error::Invalid(format!(
+            "node \"{node}\" is the root: it has no provider"
+        )));
+    }
+    if old == new_provider {
+        note(
+            report,
+            node,
+            format!("node {node} already has {new_provider} as provider"),
+        );
+        // A repeated command finishes an interrupted one: make sure the
+        // worker runs again.
+        if info.worker_paused == Some(true) {
+            set_paused(pool, node, &worker, false, wait, report)?;
+        }
+        return Ok(());
+    }
+    if new_provider == node {
+        return Err(Error::Invalid(format!(
+            "node \"{node}\" cannot be its own provider"
+        )));
+    }
+    set_paused(pool, node, &worker, true, wait, report)?;
+    let last_tick: Option<i64> = pool
+        .node(node)?
+        .query_opt(
+            "select last_tick_id from pgq_node.get_consumer_info($1) where consumer_name = $2",
+            &[&q, &worker],
+        )?
+        .and_then(|r| r.get(0));
+    let location = pool.member(node)?.location.clone();
+    pool.cmd(
+        new_provider,
+        "select * from pgq_node.register_location($1, $2, $3, false)",
+        &[&q, &node, &location],
+        report,
+    )?;
+    pool.cmd(
+        new_provider,
+        "select * from pgq_node.register_subscriber($1, $2, $3, $4)",
+        &[&q, &node, &worker, &last_tick],
+        report,
+    )?;
+    pool.cmd(
+        node,
+        "select * from pgq_node.change_consumer_provider($1, $2, $3)",
+        &[&q, &worker, &new_provider],
+        report,
+    )?;
+    set_paused(pool, node, &worker, false, wait, report)?;
+    if !old.is_empty() {
+        let r = pool.cmd(
+            &old,
+            "select * from pgq_node.unregister_subscriber($1, $2)",
+            &[&q, &node],
+            report,
+        );
+        if let Err(e) = r {
+            warn(
+                report,
+                &old,
+                format!("could not unregister {node} from its old provider: {e}"),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Tag a node dead or alive on every other reachable member
+/// (`pgq_node.register_location(q, node, null, dead)`). Failures on a
+/// member are reported and do not stop the rest. Used by `tag node`.
+pub fn tag_node(pool: &mut Pool, node: &str, dead: bool, report: Reporter<'_>) -> Result<()> {
+    let q = pool.queue.clone();
+    pool.member(node)?;
+    let others: Vec<String> = pool
+        .members()
+        .iter()
+        .filter(|m| m.name != node && !m.dead)
+        .map(|m| m.name.clone())
+        .collect();
+    let none: Option<String> = None;
+    for m in others {
+        let r = pool.cmd(
+            &m,
+            "select * from pgq_node.register_location($1, $2, $3, $4)",
+            &[&q, &node, &none, &dead],
+            report,
+        );
+        if let Err(e) = r {
+            warn(report, &m, format!("node {m} failure: {e}"));
+        }
+    }
+    Ok(())
+}
+
+/// Remove a node that has no subscribers: unregister it on the root, drop
+/// it on itself, then on every other member. Used by `drop node`.
+pub fn drop_node(pool: &mut Pool, node: &str, report: Reporter<'_>) -> Result<()> {
+    let q = pool.queue.clone();
+    let member = pool.member(node)?.clone();
+    if !member.dead {
+        if let Ok(c) = pool.node(node) {
+            let subs: Vec<String> = c
+                .query(
+                    "select node_name from pgq_node.get_subscriber_info($1)",
+                    &[&q],
+                )?
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            if !subs.is_empty() {
+                return Err(Error::Invalid(format!(
+                    "node \"{node}\" still has subscribers ({}): move them first (alter node <n> provider <p>)",
+                    subs.join(", ")
+                )));
+            }
+        }
+    }
+    let root = pool
+        .members()
+        .iter()
+        .filter(|m| !m.dead)
+        .map(|m| m.name.clone())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .find(|m| pool.info(m).ok().and_then(|i| i.node_type).as_deref() == Some("root"));
+    if let Some(root) = &root {
+        if root != node {
+            if let Err(e) = pool.cmd(
+                root,
+                "select * from pgq_node.unregister_location($1, $2)",
+                &[&q, &node],
+                report,
+            ) {
+                warn(report, root, format!("{e}"));
+            }
+        }
+    }
+    let mut order: Vec<String> = vec![node.to_string()];
+    order.extend(
+        pool.members()
+            .iter()
+            .filter(|m| m.name != node && !m.dead)
+            .map(|m| m.name.clone()),
+    );
+    for m in order {
+        if m == node && member.dead {
+            continue;
+        }
+        if let Err(e) = pool.cmd(
+            &m,
+            "select * from pgq_node.drop_node($1, $2)",
+            &[&q, &node],
+            report,
+        ) {
+            warn(report, &m, format!("{e}"));
+        }
+    }
+    Ok(())
+}
+
+/// A table that blocks a takeover: missing on the new node or not in sync.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableProblem {
+    /// Table name.
+    pub table: String,
+    /// What is wrong ("missing", or the merge state).
+    pub state: String,
+}
+
+/// Before a takeover: every Londiste table of the old node must be local
+/// and in sync ('ok') on the new node.
+pub fn takeover_check(pool: &mut Pool, old: &str, new: &str) -> Result<Vec<TableProblem>> {
+    let q = pool.queue.clone();
+    let has = |c: &mut Client| -> Result<bool> {
+        Ok(c.query_one(
+            "select exists (select 1 from pg_catalog.pg_extension where extname = 'londiste')",
+            &[],
+        )?
+        .get(0))
+    };
+    if !has(pool.node(old)?)? {
+        return Ok(Vec::new());
+    }
+    let old_tables: Vec<String> = pool
+        .node(old)?
+        .query(
+            "select table_name from londiste.get_table_list($1) where local order by 1",
+            &[&q],
+        )?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let new_c = pool.node(new)?;
+    let mut state: HashMap<String, (bool, Option<String>)> = HashMap::new();
+    if has(new_c)? {
+        for r in new_c.query(
+            "select table_name, local, merge_state from londiste.get_table_list($1)",
+            &[&q],
+        )? {
+            state.insert(r.get(0), (r.get(1), r.get(2)));
+        }
+    }
+    Ok(old_tables
+        .into_iter()
+        .filter_map(|t| match state.get(&t) {
+            Some((true, Some(s))) if s == "ok" => None,
+            Some((true, s)) => Some(TableProblem {
+                table: t,
+                state: s.clone().unwrap_or_else(|| "not copied yet".into()),
+            }),
+            _ => Some(TableProblem {
+                table: t,
+                state: "missing".into(),
+            }),
+        })
+        .collect())
+}
+
+/// Take over the position of `old` on node `new` (the node this runs on).
+/// A root switchover runs the reference's steps: pause the old root's
+/// worker, demote it (steps 1 and 2, which give the last tick), wait until
+/// the new node has caught up, pause it, promote it, subscribe the old root
+/// to it, drop the new node's subscription at its old provider, resume it,
+/// demote step 3, resume the old root. A branch is taken over by changing
+/// providers. `all` first moves every other subscriber of `old` to `new`.
+/// Used by `takeover`.
+pub fn takeover(
+    pool: &mut Pool,
+    new: &str,
+    old: &str,
+    all: bool,
+    wait: &Wait<'_>,
+    report: Reporter<'_>,
+) -> Result<()> {
+    let q = pool.queue.clone();
+    if new == old {
+        return Err(Error::Invalid("a node cannot take over itself".into()));
+    }
+    pool.member(old)?;
+    let old_info = pool.info(old)?;
+    let new_info = pool.info(new)?;
+    if all {
+        let subs: Vec<String> = pool
+            .node(old)?
+            .query(
+                "select node_name from pgq_node.get_subscriber_info($1) order by 1",
+                &[&q],
+            )?
+            .iter()
+            .map(|r| r.get(0))
+            .filter(|n: &String| n != new)
+            .collect();
+        for s in subs {
+            note(report, &s, format!("moving {s} from {old} to {new}"));
+            change_provider(pool, &s, new, wait, report)?;
+        }
+    }
+    match old_info.node_type.as_deref() {
+        Some("root") => {
+            let old_worker = old_info
+                .worker_name
+                .clone()
+                .ok_or_else(|| Error::Invalid(format!("node \"{old}\" has no worker")))?;
+            let new_worker = new_info
+                .worker_name
+                .clone()
+                .ok_or_else(|| Error::Invalid(format!("node \"{new}\" has no worker")))?;
+            set_paused(pool, old, &old_worker, true, wait, report)?;
+            pool.cmd(
+                old,
+                "select * from pgq_node.demote_root($1, 1, $2)",
+                &[&q, &new],
+                &mut |s| {
+                    report(&Step {
+                        message: format!("step 1: {}", s.message),
+                        ..s.clone()
+                    })
+                },
+            )?;
+            let rows = pool.cmd(
+                old,
+                "select * from pgq_node.demote_root($1, 2, $2)",
+                &[&q, &new],
+                &mut |s| {
+                    report(&Step {
+                        message: format!("step 2: {}", s.message),
+                        ..s.clone()
+                    })
+                },
+            )?;
+            let last_tick: Option<i64> = rows
+                .first()
+                .and_then(|r| r.try_get("last_tick").ok())
+                .flatten();
+            if let Some(t) = last_tick {
+                note(report, new, format!("waiting to catch up to tick {t}"));
+                wait.until(&format!("{new} to reach tick {t}"), || {
+                    let i = pool.info(new)?;
+                    Ok(i.worker_last_tick.unwrap_or(0) >= t)
+                })?;
+            }
+            set_paused(pool, new, &new_worker, true, wait, report)?;
+            pool.cmd(
+                new,
+                "select * from pgq_node.promote_branch($1)",
+                &[&q],
+                report,
+            )?;
+            pool.cmd(
+                new,
+                "select * from pgq_node.register_subscriber($1, $2, $3, $4)",
+                &[&q, &old, &old_worker, &last_tick],
+                report,
+            )?;
+            if let Some(prev) = new_info.provider_node.clone() {
+                if prev != new {
+                    let r = pool.cmd(
+                        &prev,
+                        "select * from pgq_node.unregister_subscriber($1, $2)",
+                        &[&q, &new],
+                        report,
+                    );
+                    if let Err(e) = r {
+                        warn(report, &prev, format!("{e}"));
+                    }
+                }
+            }
+            set_paused(pool, new, &new_worker, false, wait, report)?;
+            pool.cmd(
+                old,
+                "select * from pgq_node.demote_root($1, 3, $2)",
+                &[&q, &new],
+                &mut |s| {
+                    report(&Step {
+                        message: format!("step 3: {}", s.message),
+                        ..s.clone()
+                    })
+                },
+            )?;
+            set_paused(pool, old, &old_worker, false, wait, report)?;
+            Ok(())
+        }
+        Some(_) => {
+            // A branch: if it feeds the new node, the new node first reads
+            // from the old node's provider; then the old node reads from
+            // the new one.
+            if new_info.provider_node.as_deref() == Some(old) {
+                let up = old_info
+                    .provider_node
+                    .clone()
+                    .ok_or_else(|| Error::Invalid(format!("node \"{old}\" has no provider")))?;
+                change_provider(pool, new, &up, wait, report)?;
+            }
+            change_provider(pool, old, new, wait, report)
+        }
+        None => Err(Error::NotInitialized { queue: q }),
+    }
+}
