@@ -596,3 +596,104 @@ pub fn takeover(
         None => Err(Error::NotInitialized { queue: q }),
     }
 }
+
+/// What `wait` waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaitFor {
+    /// The root's current tick.
+    Root,
+    /// The node's provider's current tick.
+    Provider,
+}
+
+/// Wait until `node`'s worker has processed the tick its root (or
+/// provider) stands at now, reporting how many ticks are left about once a
+/// second. Used by `wait root` and `wait provider`.
+pub fn wait_caught_up(
+    pool: &mut Pool,
+    node: &str,
+    target: WaitFor,
+    wait: &Wait<'_>,
+    report: Reporter<'_>,
+) -> Result<()> {
+    let info = pool.info(node)?;
+    let other = match target {
+        WaitFor::Provider => info
+            .provider_node
+            .clone()
+            .ok_or_else(|| Error::Invalid(format!("node \"{node}\" has no provider")))?,
+        WaitFor::Root => {
+            let names: Vec<String> = pool
+                .members()
+                .iter()
+                .filter(|m| !m.dead)
+                .map(|m| m.name.clone())
+                .collect();
+            let mut root = None;
+            for n in names {
+                if pool.info(&n)?.node_type.as_deref() == Some("root") {
+                    root = Some(n);
+                    break;
+                }
+            }
+            root.ok_or_else(|| Error::Invalid("no reachable root".into()))?
+        }
+    };
+    let goal = pool.info(&other)?.worker_last_tick.unwrap_or(0);
+    note(report, node, format!("waiting for tick {goal} of {other}"));
+    let mut last_report = Instant::now();
+    wait.until(&format!("{node} to reach tick {goal} of {other}"), || {
+        let now = pool.info(node)?.worker_last_tick.unwrap_or(0);
+        if now >= goal {
+            return Ok(true);
+        }
+        if last_report.elapsed() >= Duration::from_secs(1) {
+            last_report = Instant::now();
+            note(
+                report,
+                node,
+                format!("at tick {now}, {} behind", goal - now),
+            );
+        }
+        Ok(false)
+    })?;
+    note(
+        report,
+        node,
+        format!("caught up with {other} (tick {goal})"),
+    );
+    Ok(())
+}
+
+/// Register a node's new connect string on every reachable member
+/// (`pgq_node.register_location`). Used by `alter node <n> location`.
+pub fn set_location(
+    pool: &mut Pool,
+    node: &str,
+    location: &str,
+    report: Reporter<'_>,
+) -> Result<()> {
+    let q = pool.queue.clone();
+    let dead = pool.member(node)?.dead;
+    let names: Vec<String> = pool
+        .members()
+        .iter()
+        .filter(|m| !m.dead || m.name == node)
+        .map(|m| m.name.clone())
+        .collect();
+    for m in names {
+        if m == node && dead {
+            continue;
+        }
+        let r = pool.cmd(
+            &m,
+            "select * from pgq_node.register_location($1, $2, $3, $4)",
+            &[&q, &node, &location, &dead],
+            report,
+        );
+        if let Err(e) = r {
+            warn(report, &m, format!("node {m} failure: {e}"));
+        }
+    }
+    Ok(())
+}

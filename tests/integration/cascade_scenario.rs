@@ -41,13 +41,17 @@ fn count(db: &TestDb) -> i64 {
     db.sql("select count(*) from t").parse().unwrap_or(-1)
 }
 
-#[test]
-fn rows_flow_and_a_root_takeover_keeps_them_flowing() {
-    let n1 = test_db!();
-    let n2 = test_db!();
-    let n3 = test_db!();
-    let dir = tempfile::tempdir().expect("dir");
-    let nodes = [(&n1, "node1"), (&n2, "node2"), (&n3, "node3")];
+/// Three nodes (root node1, branch node2, leaf node3 under node2) made by
+/// the API, table `t` added everywhere with the londiste CLI, pgqd and
+/// three workers running. Returns the daemons (dropped = stopped) and the
+/// ini files.
+fn cascade_with_workers(
+    n1: &TestDb,
+    n2: &TestDb,
+    n3: &TestDb,
+    dir: &std::path::Path,
+) -> (Vec<Daemon>, Vec<std::path::PathBuf>) {
+    let nodes = [(n1, "node1"), (n2, "node2"), (n3, "node3")];
     for (db, _) in nodes {
         db.sql("create table t (id int primary key, v text)");
     }
@@ -78,14 +82,14 @@ fn rows_flow_and_a_root_takeover_keeps_them_flowing() {
         Some(Provider::Location(location(&n2))),
     );
 
-    let inis: Vec<_> = nodes.iter().map(|(db, n)| ini(db, dir.path(), n)).collect();
+    let inis: Vec<_> = nodes.iter().map(|(db, n)| ini(db, dir, n)).collect();
     for p in &inis {
         let r = run(Command::new("londiste")
             .arg(p)
             .args(["add-table", "public.t"]));
         assert_eq!(r.code, 0, "add-table: {}{}", r.stdout, r.stderr);
     }
-    let pgqd_ini = dir.path().join("pgqd.ini");
+    let pgqd_ini = dir.join("pgqd.ini");
     std::fs::write(
         &pgqd_ini,
         format!(
@@ -96,26 +100,40 @@ fn rows_flow_and_a_root_takeover_keeps_them_flowing() {
             n1.name,
             n2.name,
             n3.name,
-            d = dir.path().display()
+            d = dir.display()
         ),
     )
     .expect("pgqd ini");
-    let _pgqd = Daemon::start(
+    let mut daemons = vec![Daemon::start(
         "pgqd",
         Command::new("pgqd").arg(&pgqd_ini),
-        &dir.path().join("pgqd.out"),
-    );
-    let _workers: Vec<Daemon> = inis
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            Daemon::start(
-                &format!("worker{i}"),
-                Command::new("londiste").arg(p).arg("worker"),
-                &dir.path().join(format!("worker{i}.out")),
-            )
-        })
-        .collect();
+        &dir.join("pgqd.out"),
+    )];
+    for (i, p) in inis.iter().enumerate() {
+        daemons.push(Daemon::start(
+            &format!("worker{}", i + 1),
+            Command::new("londiste").arg(p).arg("worker"),
+            &dir.join(format!("worker{}.out", i + 1)),
+        ));
+    }
+    (daemons, inis)
+}
+
+fn waiting(never: &dyn Fn() -> bool) -> ops::Wait<'_> {
+    ops::Wait {
+        poll: Duration::from_millis(200),
+        limit: Some(Duration::from_secs(90)),
+        interrupted: never,
+    }
+}
+
+#[test]
+fn rows_flow_and_a_root_takeover_keeps_them_flowing() {
+    let n1 = test_db!();
+    let n2 = test_db!();
+    let n3 = test_db!();
+    let dir = tempfile::tempdir().expect("dir");
+    let (_daemons, inis) = cascade_with_workers(&n1, &n2, &n3, dir.path());
 
     n1.sql("insert into t select g, 'before ' || g from generate_series(1, 50) g");
     for (db, name) in [(&n2, "node2"), (&n3, "node3")] {
@@ -126,11 +144,7 @@ fn rows_flow_and_a_root_takeover_keeps_them_flowing() {
     let mut pool =
         ops::Pool::load(&mut n2.client(), "replika", Duration::from_secs(5)).expect("pool");
     let never = || false;
-    let wait = ops::Wait {
-        poll: Duration::from_millis(200),
-        limit: Some(Duration::from_secs(90)),
-        interrupted: &never,
-    };
+    let wait = waiting(&never);
     let mut steps = Vec::new();
     ops::takeover(&mut pool, "node2", "node1", false, &wait, &mut |s| {
         steps.push(format!("[{}] {}", s.node, s.message))
@@ -154,4 +168,139 @@ fn rows_flow_and_a_root_takeover_keeps_them_flowing() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("node2 (root)"), "{}", r.stdout);
     assert!(r.stdout.contains("node1 (branch)"), "{}", r.stdout);
+}
+
+#[test]
+fn layout_changes_pause_tag_and_drop() {
+    let n1 = test_db!();
+    let n2 = test_db!();
+    let n3 = test_db!();
+    let dir = tempfile::tempdir().expect("dir");
+    let (mut daemons, inis) = cascade_with_workers(&n1, &n2, &n3, dir.path());
+    n1.sql("insert into t select g, 'x' from generate_series(1, 10) g");
+    wait_for("10 rows on node3", 90, || count(&n3) == 10);
+
+    let never = || false;
+    let wait = waiting(&never);
+    let mut log = Vec::new();
+    let mut pool =
+        ops::Pool::load(&mut n1.client(), "replika", Duration::from_secs(5)).expect("pool");
+
+    // pause / resume node3's worker: the worker accepts, rows stop and resume.
+    ops::pause_node(&mut pool, "node3", true, &wait, &mut |s| {
+        log.push(s.message.clone())
+    })
+    .expect("pause");
+    assert_eq!(
+        n3.sql("select worker_paused from pgq_node.get_node_info('replika')"),
+        "t"
+    );
+    assert_eq!(
+        n3.sql("select paused || ',' || uptodate from pgq_node.get_consumer_state('replika', 'londiste_node3')"),
+        "true,true",
+        "the worker accepted the pause"
+    );
+    let r = run(Command::new("londiste").arg(&inis[0]).arg("status"));
+    assert!(
+        r.stdout.contains("PAUSED"),
+        "londiste status shows the pause:\n{}",
+        r.stdout
+    );
+    ops::pause_node(&mut pool, "node3", false, &wait, &mut |s| {
+        log.push(s.message.clone())
+    })
+    .expect("resume");
+    assert_eq!(
+        n3.sql("select worker_paused from pgq_node.get_node_info('replika')"),
+        "f"
+    );
+    n1.sql("insert into t select g, 'y' from generate_series(11, 20) g");
+    wait_for("20 rows on node3", 90, || count(&n3) == 20);
+
+    // change provider: node3 reads from node1 directly.
+    ops::change_provider(&mut pool, "node3", "node1", &wait, &mut |s| {
+        log.push(s.message.clone())
+    })
+    .expect("change provider");
+    assert_eq!(
+        n3.sql("select provider_node from pgq_node.get_node_info('replika')"),
+        "node1"
+    );
+    assert_eq!(
+        n1.sql("select string_agg(node_name, ',' order by node_name) from pgq_node.get_subscriber_info('replika')"),
+        "node2,node3"
+    );
+    assert_eq!(
+        n2.sql("select count(*) from pgq_node.get_subscriber_info('replika')"),
+        "0"
+    );
+    // Again: nothing to do, says so.
+    ops::change_provider(&mut pool, "node3", "node1", &wait, &mut |s| {
+        log.push(s.message.clone())
+    })
+    .expect("again");
+    assert!(
+        log.iter()
+            .any(|m| m.contains("already has node1 as provider")),
+        "{log:#?}"
+    );
+    n1.sql("insert into t select g, 'z' from generate_series(21, 30) g");
+    ops::wait_caught_up(&mut pool, "node3", ops::WaitFor::Root, &wait, &mut |s| {
+        log.push(s.message.clone())
+    })
+    .expect("wait root");
+    wait_for("30 rows on node3", 90, || count(&n3) == 30);
+    let r = run(Command::new("londiste").arg(&inis[0]).arg("status"));
+    assert!(
+        r.stdout.contains("+--: node3 (leaf)") && r.stdout.contains("+--: node2 (branch)"),
+        "{}",
+        r.stdout
+    );
+
+    // tag dead / alive on the other members.
+    ops::tag_node(&mut pool, "node3", true, &mut |s| {
+        log.push(s.message.clone())
+    })
+    .expect("tag dead");
+    for db in [&n1, &n2] {
+        assert_eq!(db.sql("select dead from pgq_node.get_queue_locations('replika') where node_name = 'node3'"), "t");
+    }
+    ops::tag_node(&mut pool, "node3", false, &mut |s| {
+        log.push(s.message.clone())
+    })
+    .expect("tag alive");
+    assert_eq!(
+        n1.sql(
+            "select dead from pgq_node.get_queue_locations('replika') where node_name = 'node3'"
+        ),
+        "f"
+    );
+
+    // drop: refused while a node has subscribers, then the leaf goes.
+    let mut pool =
+        ops::Pool::load(&mut n1.client(), "replika", Duration::from_secs(5)).expect("pool");
+    let err = ops::drop_node(&mut pool, "node1", &mut |_| {}).expect_err("root has subscribers");
+    assert!(
+        err.to_string()
+            .contains("still has subscribers (node2, node3)"),
+        "{err}"
+    );
+    daemons.pop(); // stop node3's worker first
+    ops::drop_node(&mut pool, "node3", &mut |s| log.push(s.message.clone())).expect("drop leaf");
+    for db in [&n1, &n2] {
+        assert_eq!(db.sql("select count(*) from pgq_node.get_queue_locations('replika') where node_name = 'node3'"), "0");
+    }
+    assert_eq!(
+        n3.sql("select coalesce(node_type, 'none') from pgq_node.get_node_info('replika')"),
+        "none"
+    );
+    let err = ops::Pool::load(&mut n1.client(), "replika", Duration::from_secs(5))
+        .expect("pool")
+        .member("nope")
+        .map(|_| ())
+        .expect_err("not a member");
+    assert_eq!(
+        err.to_string(),
+        "node \"nope\" is not a member of the cascade"
+    );
 }
