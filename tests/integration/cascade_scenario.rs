@@ -68,18 +68,18 @@ fn cascade_with_workers(
         cascade::create_node(&mut db.client(), &spec, Duration::from_secs(5), &mut |_| {})
             .unwrap_or_else(|e| panic!("create {name}: {e}"));
     };
-    mk(&n1, NodeType::Root, "node1", None);
+    mk(n1, NodeType::Root, "node1", None);
     mk(
-        &n2,
+        n2,
         NodeType::Branch,
         "node2",
-        Some(Provider::Location(location(&n1))),
+        Some(Provider::Location(location(n1))),
     );
     mk(
-        &n3,
+        n3,
         NodeType::Leaf,
         "node3",
-        Some(Provider::Location(location(&n2))),
+        Some(Provider::Location(location(n2))),
     );
 
     let inis: Vec<_> = nodes.iter().map(|(db, n)| ini(db, dir, n)).collect();
