@@ -10,6 +10,7 @@
 //! callback as it runs; nothing here prints.
 
 pub mod ops;
+pub mod rename;
 pub mod status;
 
 use std::fmt;

@@ -188,3 +188,63 @@ fn status_marks_dead_down_and_silent_members_within_the_deadline() {
     let root = st.node("node1").expect("root");
     assert!(root.error.is_none() && root.node_type() == Some("root"));
 }
+
+#[test]
+fn rename_node_changes_every_member_and_londiste_follows() {
+    let n1 = test_db!();
+    let n2 = test_db!();
+    let n3 = test_db!();
+    create(&n1, NodeType::Root, "node1", None);
+    create(
+        &n2,
+        NodeType::Branch,
+        "node2",
+        Some(Provider::Location(location(&n1))),
+    );
+    create(
+        &n3,
+        NodeType::Leaf,
+        "node3",
+        Some(Provider::Location(location(&n2))),
+    );
+    let mut pool = cascade::ops::Pool::load(&mut n1.client(), "replika", Duration::from_secs(5))
+        .expect("pool");
+    let mut log = Vec::new();
+    cascade::rename::rename_node(&mut pool, "node3", "leaf3", &mut |s| {
+        log.push(format!("[{}] {}", s.node, s.message))
+    })
+    .expect("rename");
+    assert_eq!(log.len(), 3, "{log:?}");
+    for db in [&n1, &n2, &n3] {
+        assert_eq!(
+            db.sql("select string_agg(node_name, ',' order by node_name) from pgq_node.get_queue_locations('replika')"),
+            "leaf3,node1,node2"
+        );
+    }
+    assert_eq!(
+        n3.sql("select node_name from pgq_node.get_node_info('replika')"),
+        "leaf3"
+    );
+    assert_eq!(
+        n2.sql("select subscriber_node || ' ' || watermark_name from pgq_node.subscriber_info"),
+        "leaf3 .leaf3.watermark"
+    );
+    assert_eq!(
+        n2.sql("select count(*) from pgq.consumer where co_name = '.node3.watermark'"),
+        "0"
+    );
+    assert_eq!(
+        n2.sql("select count(*) from pgq.get_consumer_info('replika') where consumer_name = '.leaf3.watermark'"),
+        "1"
+    );
+    // Again: nothing left to do, and the name is taken now.
+    let mut pool = cascade::ops::Pool::load(&mut n1.client(), "replika", Duration::from_secs(5))
+        .expect("pool");
+    let err = cascade::rename::rename_node(&mut pool, "node3", "x", &mut |_| {}).expect_err("gone");
+    assert!(err.to_string().contains("not a member"), "{err}");
+    let r = run(std::process::Command::new("londiste")
+        .arg(ini(&n1, "node1"))
+        .arg("status"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("leaf3 (leaf)"), "{}", r.stdout);
+}
