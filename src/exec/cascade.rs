@@ -1,0 +1,444 @@
+//! Cascade commands: AST -> `cascade` API. Steps of multi-node operations
+//! print as they run (`[node1] Location registered`); waits poll every
+//! 200 ms and stop on Ctrl-C.
+
+use std::io::Write;
+use std::time::Duration;
+
+use crate::cascade::{self, ops, status, CascadeStatus};
+use crate::exec::queue::{cell, client, fail, oid, print, queue_of, result, status as status_word};
+use crate::exec::{cascade_view, Outcome};
+use crate::output::Format;
+use crate::parse::ast::{self, Target};
+use crate::session::Session;
+
+/// Deadline for reaching other nodes (`-v NODE_TIMEOUT=seconds`).
+fn timeout(s: &Session) -> Duration {
+    s.vars
+        .get("NODE_TIMEOUT")
+        .and_then(|v| v.parse::<f64>().ok())
+        .filter(|v| *v > 0.0)
+        .map(Duration::from_secs_f64)
+        .unwrap_or(cascade::DEFAULT_TIMEOUT)
+}
+
+fn step_printer(s: &Session) -> impl FnMut(&cascade::Step) + '_ {
+    let quiet = s.settings.quiet;
+    move |st: &cascade::Step| {
+        if st.warning {
+            eprintln!("{}WARNING:  [{}] {}", s.prefix(), st.node, st.message);
+        } else if !quiet {
+            println!("[{}] {}", st.node, st.message);
+        }
+    }
+}
+
+fn interrupted() -> bool {
+    crate::db::cancel::take_interrupt()
+}
+
+fn wait_ctl() -> ops::Wait<'static> {
+    ops::Wait {
+        poll: Duration::from_millis(200),
+        limit: None,
+        interrupted: &interrupted,
+    }
+}
+
+fn pool(s: &mut Session) -> Result<ops::Pool, Outcome> {
+    let q = queue_of(s, None)?;
+    let t = timeout(s);
+    let c = match s.client() {
+        Some(c) => c,
+        None => return Err(Outcome::ConnectionLost),
+    };
+    ops::Pool::load(c, &q, t).map_err(|e| fail(s, e))
+}
+
+/// The local node's name for the current queue.
+fn local_node(s: &mut Session) -> Result<String, Outcome> {
+    let q = queue_of(s, None)?;
+    let c = match s.client() {
+        Some(c) => c,
+        None => return Err(Outcome::ConnectionLost),
+    };
+    match cascade::node_info(c, &q) {
+        Ok(i) => i.node_name.ok_or_else(|| fail(s, cascade::Error::NotInitialized { queue: q })),
+        Err(e) => Err(fail(s, e)),
+    }
+}
+
+/// A connect string for the current connection (no password), as other
+/// nodes and workers would use it.
+fn own_location(s: &Session) -> String {
+    let p = &s.params;
+    let quote = |v: &str| {
+        if v.is_empty() || v.contains([' ', '\'', '\\']) {
+            format!("'{}'", v.replace('\\', "\\\\").replace('\'', "\\'"))
+        } else {
+            v.to_string()
+        }
+    };
+    let host = p.hosts.first().cloned().unwrap_or_default();
+    let port = p.ports.first().copied().unwrap_or(5432);
+    format!(
+        "host={} port={} dbname={} user={}",
+        quote(&host),
+        port,
+        quote(&p.dbname),
+        quote(&p.user)
+    )
+}
+
+/// `show cascade;` / `status;`
+pub fn show_cascade(s: &mut Session, out: &mut dyn Write) -> Outcome {
+    let q = match queue_of(s, None) {
+        Ok(q) => q,
+        Err(o) => return o,
+    };
+    let t = timeout(s);
+    let c = client!(s);
+    match status::status(c, &q, t, 64) {
+        Ok(st) => {
+            if s.settings.print.format == Format::Json {
+                let _ = writeln!(out, "{}", status_json(&st));
+            } else {
+                let _ = out.write_all(cascade_view::render_status(&st).as_bytes());
+            }
+            Outcome::Ok
+        }
+        Err(e) => fail(s, e),
+    }
+}
+
+fn status_json(st: &CascadeStatus) -> serde_json::Value {
+    let nodes: Vec<serde_json::Value> = st
+        .tree_order()
+        .into_iter()
+        .map(|(depth, n)| {
+            let info = n.info.as_ref();
+            serde_json::json!({
+                "name": n.name,
+                "depth": depth,
+                "type": n.node_type(),
+                "dead": n.dead,
+                "error": n.error,
+                "provider": info.and_then(|i| i.provider_node.clone()),
+                "worker": info.and_then(|i| i.worker_name.clone()),
+                "paused": info.and_then(|i| i.worker_paused),
+                "uptodate": info.and_then(|i| i.worker_uptodate),
+                "tick": info.and_then(|i| i.worker_last_tick),
+                "lag_seconds": st.lag(n),
+                "tables": n.tables.map(|(ok, half, ign)| serde_json::json!({"ok": ok, "copying": half, "ignored": ign})),
+                "errors": n.consumer_errors.iter().map(|(c, e)| serde_json::json!({"consumer": c, "error": e})).collect::<Vec<_>>(),
+                "subscribers": n.children,
+            })
+        })
+        .collect();
+    serde_json::json!({"queue": st.queue, "local_node": st.local_node, "nodes": nodes})
+}
+
+/// `show members;`
+pub fn show_members(s: &mut Session, out: &mut dyn Write) -> Outcome {
+    let q = match queue_of(s, None) {
+        Ok(q) => q,
+        Err(o) => return o,
+    };
+    let c = client!(s);
+    match cascade::members(c, &q) {
+        Ok(m) => {
+            let rows = m
+                .into_iter()
+                .map(|m| vec![Some(m.name), cell(Some(m.dead)), m.location])
+                .collect();
+            print(
+                s,
+                out,
+                &result(&[("node_name", oid::TEXT), ("dead", oid::BOOL), ("node_location", oid::TEXT)], rows),
+            );
+            Outcome::Ok
+        }
+        Err(e) => fail(s, e),
+    }
+}
+
+/// `show node [<n> | *] [on <q>];`: node locations.
+pub fn show_node(s: &mut Session, cmd: &ast::ShowNode, out: &mut dyn Write) -> Outcome {
+    let q = match queue_of(s, cmd.queue.as_ref()) {
+        Ok(q) => q,
+        Err(o) => return o,
+    };
+    let only = match &cmd.node {
+        Some(Target::Named(n)) => Some(n.as_str().to_string()),
+        _ => None,
+    };
+    let c = client!(s);
+    match cascade::members(c, &q) {
+        Ok(m) => {
+            if let Some(n) = &only {
+                if !m.iter().any(|x| &x.name == n) {
+                    return fail(s, cascade::Error::NodeNotFound(n.clone()));
+                }
+            }
+            let rows = m
+                .into_iter()
+                .filter(|x| only.as_ref().is_none_or(|n| &x.name == n))
+                .map(|m| vec![Some(q.clone()), Some(m.name), m.location, cell(Some(m.dead))])
+                .collect();
+            print(
+                s,
+                out,
+                &result(
+                    &[("queue_name", oid::TEXT), ("node_name", oid::TEXT), ("node_location", oid::TEXT), ("dead", oid::BOOL)],
+                    rows,
+                ),
+            );
+            Outcome::Ok
+        }
+        Err(e) => fail(s, e),
+    }
+}
+
+/// `show node status [<n>];`
+pub fn show_node_status(s: &mut Session, cmd: &ast::ShowNodeStatus, out: &mut dyn Write) -> Outcome {
+    let q = match queue_of(s, None) {
+        Ok(q) => q,
+        Err(o) => return o,
+    };
+    let name = match &cmd.node {
+        Some(n) => n.as_str().to_string(),
+        None => match local_node(s) {
+            Ok(n) => n,
+            Err(o) => return o,
+        },
+    };
+    let mut p = match pool(s) {
+        Ok(p) => p,
+        Err(o) => return o,
+    };
+    let info = match p.info(&name) {
+        Ok(i) => i,
+        Err(e) => return fail(s, e),
+    };
+    let subs = match p.node(&name).and_then(|c| cascade::subscribers(c, &q)) {
+        Ok(v) => v,
+        Err(e) => return fail(s, e),
+    };
+    let rows = vec![
+        vec![Some("node".into()), Some(name.clone())],
+        vec![Some("type".into()), info.node_type.clone()],
+        vec![Some("provider".into()), info.provider_node.clone()],
+        vec![Some("worker".into()), info.worker_name.clone()],
+        vec![Some("paused".into()), cell(info.worker_paused)],
+        vec![Some("uptodate".into()), cell(info.worker_uptodate)],
+        vec![Some("last tick".into()), cell(info.worker_last_tick)],
+        vec![Some("global watermark".into()), cell(info.global_watermark)],
+        vec![Some("local watermark".into()), cell(info.local_watermark)],
+        vec![
+            Some("subscribers".into()),
+            Some(subs.iter().map(|x| x.node.clone()).collect::<Vec<_>>().join(", ")),
+        ],
+    ];
+    print(s, out, &result(&[("field", oid::TEXT), ("value", oid::TEXT)], rows));
+    Outcome::Ok
+}
+
+/// `create root | branch | leaf node <n> ...`
+pub fn create_node(s: &mut Session, cmd: &ast::CreateNode, out: &mut dyn Write) -> Outcome {
+    let q = match queue_of(s, cmd.queue.as_ref()) {
+        Ok(q) => q,
+        Err(o) => return o,
+    };
+    let t = timeout(s);
+    let location = match &cmd.location {
+        Some(l) => l.clone(),
+        None => {
+            let l = own_location(s);
+            let c = client!(s);
+            if let Err(e) = cascade::check_location(c, &l, t) {
+                return fail(
+                    s,
+                    format!("could not use {l} as this node's location ({e}); give one: location '<connstr>'"),
+                );
+            }
+            l
+        }
+    };
+    let spec = cascade::CreateNode {
+        queue: q,
+        node_type: match cmd.kind {
+            ast::NodeKind::Root => cascade::NodeType::Root,
+            ast::NodeKind::Branch => cascade::NodeType::Branch,
+            ast::NodeKind::Leaf => cascade::NodeType::Leaf,
+        },
+        name: cmd.node.as_str().to_string(),
+        location,
+        provider: cmd.provider.as_ref().map(|p| match p {
+            ast::Provider::Node(n) => cascade::Provider::Node(n.as_str().to_string()),
+            ast::Provider::Location(l) => cascade::Provider::Location(l.clone()),
+        }),
+        worker: cmd
+            .worker
+            .as_ref()
+            .map(|w| w.as_str().to_string())
+            .unwrap_or_else(|| cascade::default_worker_name(cmd.node.as_str())),
+        merge: cmd.merge.as_ref().map(|m| m.as_str().to_string()),
+    };
+    let r = {
+        let quiet = s.settings.quiet;
+        let prefix = s.prefix();
+        let mut report = |st: &cascade::Step| {
+            if st.warning {
+                eprintln!("{prefix}WARNING:  [{}] {}", st.node, st.message);
+            } else if !quiet {
+                println!("[{}] {}", st.node, st.message);
+            }
+        };
+        let c = client!(s);
+        cascade::create_node(c, &spec, t, &mut report)
+    };
+    match r {
+        Ok(()) => {
+            status_word(s, out, "CREATE");
+            if !s.settings.quiet {
+                let _ = writeln!(out, "worker name: {} (the job_name of this node's Londiste worker)", spec.worker);
+            }
+            Outcome::Ok
+        }
+        Err(e) => fail(s, e),
+    }
+}
+
+/// The cascade operations that run on a pool.
+pub fn operation(s: &mut Session, cmd: &ast::Command, out: &mut dyn Write) -> Outcome {
+    let mut p = match pool(s) {
+        Ok(p) => p,
+        Err(o) => return o,
+    };
+    let wait = wait_ctl();
+    let mut report = step_printer(s);
+    let (r, word) = match cmd {
+        ast::Command::AlterNodeProvider(a) => (
+            ops::change_provider(&mut p, a.node.as_str(), a.provider.as_str(), &wait, &mut report),
+            "ALTER",
+        ),
+        ast::Command::AlterNodeRename(a) => (
+            cascade::rename::rename_node(&mut p, a.node.as_str(), a.new_name.as_str(), &mut report),
+            "ALTER",
+        ),
+        ast::Command::AlterNodeLocation(a) => (
+            ops::set_location(&mut p, a.node.as_str(), &a.location, &mut report),
+            "ALTER",
+        ),
+        ast::Command::DropNode(d) => (ops::drop_node(&mut p, d.node.as_str(), &mut report), "DROP"),
+        ast::Command::TagNode(t) => (ops::tag_node(&mut p, t.node.as_str(), t.dead, &mut report), "TAG"),
+        ast::Command::PauseNode(n) => (ops::pause_node(&mut p, n.node.as_str(), true, &wait, &mut report), "PAUSE"),
+        ast::Command::ResumeNode(n) => (ops::pause_node(&mut p, n.node.as_str(), false, &wait, &mut report), "RESUME"),
+        _ => return Outcome::Failed,
+    };
+    drop(report);
+    match r {
+        Ok(()) => {
+            status_word(s, out, word);
+            Outcome::Ok
+        }
+        Err(e) => fail(s, e),
+    }
+}
+
+/// `pause consumer <c> [on <node>]` / `resume consumer ...`
+pub fn pause_consumer(s: &mut Session, consumer: &ast::ConsumerName, node: Option<&ast::NodeName>, paused: bool, out: &mut dyn Write) -> Outcome {
+    let node = match node {
+        Some(n) => n.as_str().to_string(),
+        None => match local_node(s) {
+            Ok(n) => n,
+            Err(o) => return o,
+        },
+    };
+    let mut p = match pool(s) {
+        Ok(p) => p,
+        Err(o) => return o,
+    };
+    let wait = wait_ctl();
+    let mut report = step_printer(s);
+    let r = ops::set_paused(&mut p, &node, consumer.as_str(), paused, &wait, &mut report);
+    drop(report);
+    match r {
+        Ok(()) => {
+            status_word(s, out, if paused { "PAUSE" } else { "RESUME" });
+            Outcome::Ok
+        }
+        Err(e) => fail(s, e),
+    }
+}
+
+/// `wait root;` / `wait provider;`
+pub fn wait(s: &mut Session, target: ops::WaitFor, out: &mut dyn Write) -> Outcome {
+    let me = match local_node(s) {
+        Ok(n) => n,
+        Err(o) => return o,
+    };
+    let mut p = match pool(s) {
+        Ok(p) => p,
+        Err(o) => return o,
+    };
+    let wait = wait_ctl();
+    let mut report = step_printer(s);
+    let r = ops::wait_caught_up(&mut p, &me, target, &wait, &mut report);
+    drop(report);
+    match r {
+        Ok(()) => {
+            status_word(s, out, "WAIT");
+            Outcome::Ok
+        }
+        Err(e) => fail(s, e),
+    }
+}
+
+/// `takeover <old> [with all] [dead] [force];` on the current node.
+pub fn takeover(s: &mut Session, cmd: &ast::Takeover, out: &mut dyn Write) -> Outcome {
+    if cmd.dead {
+        return fail(
+            s,
+            "takeover of a dead node is not supported yet: tag it dead, then use alter node <n> provider <p> for its subscribers",
+        );
+    }
+    let me = match local_node(s) {
+        Ok(n) => n,
+        Err(o) => return o,
+    };
+    let mut p = match pool(s) {
+        Ok(p) => p,
+        Err(o) => return o,
+    };
+    let old = cmd.old.as_str();
+    match ops::takeover_check(&mut p, old, &me) {
+        Ok(problems) if !problems.is_empty() => {
+            for pr in &problems {
+                eprintln!("{}table {}: {} on {me}", s.prefix(), pr.table, pr.state);
+            }
+            if !cmd.force {
+                return fail(
+                    s,
+                    format!(
+                        "{me} is not ready to take over {old}: {} table(s) missing or not in sync (add \"force\" to go on anyway)",
+                        problems.len()
+                    ),
+                );
+            }
+        }
+        Ok(_) => {}
+        Err(e) => return fail(s, e),
+    }
+    let wait = wait_ctl();
+    let mut report = step_printer(s);
+    let r = ops::takeover(&mut p, &me, old, cmd.all, &wait, &mut report);
+    drop(report);
+    match r {
+        Ok(()) => {
+            status_word(s, out, "TAKEOVER");
+            Outcome::Ok
+        }
+        Err(e) => fail(s, e),
+    }
+}
