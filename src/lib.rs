@@ -24,5 +24,6 @@ pub mod db;
 pub mod exec;
 pub mod input;
 pub mod output;
+pub mod parse;
 pub mod run;
 pub mod session;

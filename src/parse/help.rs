@@ -1,0 +1,1 @@
+//! `show help` (placeholder).
