@@ -10,6 +10,7 @@
 //! spoiling the user's transaction. Command tags are rebuilt by [`tag`],
 //! errors are shaped by [`report`].
 
+pub mod command;
 pub mod report;
 pub mod tag;
 

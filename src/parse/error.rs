@@ -76,20 +76,28 @@ impl SyntaxError {
     /// The message without position: `syntax error at or near "foo":
     /// expected a queue name or `*``.
     pub fn message(&self) -> String {
+        self.render(None)
+    }
+
+    fn render(&self, at: Option<(usize, usize)>) -> String {
         let near = match &self.found {
             Some(t) => format!("at or near \"{t}\""),
             None => "at end of input".to_string(),
         };
+        let pos = match at {
+            Some((l, c)) => format!(" (line {l}, column {c})"),
+            None => String::new(),
+        };
         match &self.kind {
             ErrorKind::Unexpected { expected } if expected.is_empty() => {
-                format!("syntax error {near}")
+                format!("syntax error {near}{pos}")
             }
             ErrorKind::Unexpected { expected } => {
-                format!("syntax error {near}: expected {}", join_or(expected))
+                format!("syntax error {near}{pos}: expected {}", join_or(expected))
             }
-            ErrorKind::Invalid(m) => format!("syntax error {near}: {m}"),
+            ErrorKind::Invalid(m) => format!("syntax error {near}{pos}: {m}"),
             ErrorKind::TooDeep { depth } => format!(
-                "statement nested too deeply ({depth} levels of parentheses, at most {} are parsed)",
+                "statement nested too deeply ({depth} levels of parentheses; qadmin parses at most {})",
                 crate::parse::MAX_DEPTH
             ),
             ErrorKind::TooComplex => "statement too complex to parse".to_string(),
@@ -109,17 +117,15 @@ impl SyntaxError {
 }
 
 impl fmt::Display for SyntaxError {
-    /// `syntax error at or near "x" (line 1, column 7): expected ...` and
-    /// the excerpt on the next lines.
+    /// `syntax error at or near "x" (line 1, column 7): expected ...`, then
+    /// the excerpt on the next two lines.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.kind {
             ErrorKind::TooDeep { .. } | ErrorKind::TooComplex => f.write_str(&self.message()),
             _ => write!(
                 f,
-                "line {}, column {}: {}\n{}",
-                self.line,
-                self.col,
-                self.message(),
+                "{}\n{}",
+                self.render(Some((self.line, self.col))),
                 self.excerpt()
             ),
         }
@@ -181,7 +187,7 @@ mod tests {
         assert_eq!(e.found.as_deref(), Some("y"));
         assert_eq!(
             e.to_string(),
-            "line 2, column 11: syntax error at or near \"y\": expected `;`\nLINE 2:   queue x y;\n                  ^"
+            "syntax error at or near \"y\" (line 2, column 11): expected `;`\nLINE 2:   queue x y;\n                  ^"
         );
         assert_eq!(e.shifted(10).line, 11);
     }

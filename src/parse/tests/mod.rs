@@ -2,4 +2,5 @@
 //! AST, errors with their exact text, real SQL through the structured
 //! rules, every prefix without a panic, deep nesting, help and docs.
 
+mod commands;
 mod sql;
