@@ -499,7 +499,7 @@ pub fn check_text(name: &str, text: &[u8], err: &mut dyn Write) -> usize {
                 // fallback; the structured rules' long list would be noise.
                 let why = match e.kind {
                     parse::ErrorKind::Unexpected { .. } => {
-                        "unbalanced parentheses or brackets".to_string()
+                        "its parentheses or brackets are not balanced".to_string()
                     }
                     _ => e.message(),
                 };

@@ -42,6 +42,9 @@ pub struct SyntaxError {
     /// What stands at the position: a word, a character, or `None` at the
     /// end of the input.
     pub found: Option<String>,
+    /// A hint, as psql prints after `HINT:` (a reserved word used as a
+    /// name ...).
+    pub hint: Option<String>,
 }
 
 impl SyntaxError {
@@ -63,6 +66,7 @@ impl SyntaxError {
             col,
             line_text,
             found: token_at(&text[offset..]),
+            hint: None,
         }
     }
 
@@ -104,7 +108,8 @@ impl SyntaxError {
         }
     }
 
-    /// psql's excerpt: `LINE 3: <the line>` and a caret under the column.
+    /// psql's excerpt: `LINE 3: <the line>` and a caret under the column,
+    /// then the hint, if any.
     pub fn excerpt(&self) -> String {
         let head = format!("LINE {}: ", self.line);
         let mut caret: String = " ".repeat(head.len());
@@ -112,7 +117,12 @@ impl SyntaxError {
             caret.push(if c == '\t' { '\t' } else { ' ' });
         }
         caret.push('^');
-        format!("{head}{}\n{caret}", self.line_text)
+        let mut s = format!("{head}{}\n{caret}", self.line_text);
+        if let Some(h) = &self.hint {
+            s.push_str("\nHINT:  ");
+            s.push_str(h);
+        }
+        s
     }
 }
 

@@ -308,9 +308,11 @@ fn lower_connect_setting(pair: P<'_>, c: &mut Connect) -> R<()> {
 }
 
 fn lower_conn_value(pair: P<'_>) -> String {
-    match pair.clone().into_inner().next() {
-        Some(p) if p.as_rule() == Rule::string_literal => string_of(p),
-        _ => pair.as_str().to_string(),
+    let raw = pair.as_str();
+    if raw.ends_with('\'') || raw.starts_with('$') {
+        unquote_string(raw)
+    } else {
+        raw.to_string()
     }
 }
 
@@ -627,26 +629,28 @@ fn first_of<'i>(pair: P<'i>, rule: Rule, what: &str) -> R<P<'i>> {
 
 /// The value of a `string_literal` or `connstr`.
 fn string_of(pair: P<'_>) -> String {
-    match pair.as_rule() {
-        Rule::connstr => match pair.into_inner().next() {
-            Some(p) => string_of(p),
-            None => String::new(),
-        },
-        _ => unquote_string(pair.as_str()),
-    }
+    unquote_string(pair.as_str())
 }
 
-/// A `table_name` / `sequence_name`: one or two `name_part`s.
+/// A `table_name` / `sequence_name`: `name` or `schema.name`, split at the
+/// dot outside double quotes.
 fn qualified(pair: P<'_>) -> QualifiedName {
-    let parts: Vec<String> = pair
-        .into_inner()
-        .filter(|p| p.as_rule() == Rule::name_part)
-        .map(|p| fold(p.as_str()))
-        .collect();
-    match parts.as_slice() {
-        [schema, name] => QualifiedName::qualified(schema.clone(), name.clone()),
-        [name] => QualifiedName::bare(name.clone()),
-        _ => QualifiedName::bare(String::new()),
+    let raw = pair.as_str();
+    let mut in_quotes = false;
+    let mut dot = None;
+    for (i, ch) in raw.char_indices() {
+        match ch {
+            '"' => in_quotes = !in_quotes,
+            '.' if !in_quotes => {
+                dot = Some(i);
+                break;
+            }
+            _ => {}
+        }
+    }
+    match dot {
+        Some(i) => QualifiedName::qualified(fold(&raw[..i]), fold(&raw[i + 1..])),
+        None => QualifiedName::bare(fold(raw)),
     }
 }
 

@@ -192,25 +192,38 @@ fn convert_error(text: &str, e: pest::error::Error<Rule>) -> SyntaxError {
         InputLocation::Span((s, _)) => s,
     };
     match e.variant {
-        ErrorVariant::ParsingError { positives, .. } => {
-            let mut expected: Vec<String> = Vec::new();
-            let mut push = |s: String| {
-                if !expected.contains(&s) {
-                    expected.push(s);
-                }
+        ErrorVariant::ParsingError { mut positives, .. } => {
+            // Names and values first, then keywords, punctuation, the end.
+            let rank = |r: &Rule| match (r, slot(*r)) {
+                (Rule::EOI | Rule::semicolon, _) => 3,
+                (_, Some(Slot::Punct(_))) => 2,
+                (_, Some(Slot::Keyword(_))) => 1,
+                _ => 0,
             };
-            let mut ends = false;
+            positives.sort_by_key(rank);
+            let wants_name = positives.iter().any(|r| {
+                !matches!(
+                    slot(*r),
+                    None | Some(Slot::Keyword(_) | Slot::Punct(_) | Slot::Value)
+                )
+            });
+            let mut expected: Vec<String> = Vec::new();
             for r in positives {
-                if matches!(r, Rule::EOI | Rule::semicolon) {
-                    ends = true;
-                    continue;
+                let d = describe(if r == Rule::semicolon { Rule::EOI } else { r }).into_owned();
+                if !expected.contains(&d) {
+                    expected.push(d);
                 }
-                push(describe(r).into_owned());
             }
-            if ends {
-                push(describe(Rule::EOI).into_owned());
+            let mut e = SyntaxError::at(text, offset, ErrorKind::Unexpected { expected });
+            if let Some(word) = e.found.as_deref() {
+                if wants_name && is_reserved_word(word) {
+                    e.hint = Some(format!(
+                        "\"{w}\" is a reserved word; to use it as a name, write it in double quotes: \"{w}\"",
+                        w = word.to_ascii_lowercase()
+                    ));
+                }
             }
-            SyntaxError::at(text, offset, ErrorKind::Unexpected { expected })
+            e
         }
         ErrorVariant::CustomError { message } => {
             let kind = if message.contains("limit reached") {

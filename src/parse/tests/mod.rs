@@ -3,4 +3,5 @@
 //! rules, every prefix without a panic, deep nesting, help and docs.
 
 mod commands;
+mod errors;
 mod sql;
