@@ -48,6 +48,10 @@ struct Raw {
     /// Do not read the start-up file (~/.qadminrc).
     #[arg(short = 'X', long = "no-qadminrc")]
     no_rc: bool,
+    /// Check the syntax of the -c / -f scripts (stdin without them) without
+    /// connecting: errors in shell commands exit 3, unknown SQL is a note.
+    #[arg(long = "check")]
+    check: bool,
     /// Stop at the first error in a script and exit with status 3.
     #[arg(long = "on-error-stop")]
     on_error_stop: bool,
@@ -151,6 +155,8 @@ pub struct Options {
     pub tuples_only: bool,
     /// `-x`.
     pub expanded: bool,
+    /// `--check`: parse only, do not connect.
+    pub check: bool,
 }
 
 /// Parse the process arguments. On `--help`, `--version` or a usage error
@@ -261,6 +267,7 @@ where
         format,
         tuples_only: raw.tuples_only,
         expanded: raw.expanded,
+        check: raw.check,
     })
 }
 

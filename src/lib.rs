@@ -25,6 +25,7 @@ pub mod db;
 pub mod exec;
 pub mod input;
 pub mod output;
+pub mod parse;
 pub mod pgq;
 pub mod run;
 pub mod session;

@@ -11,6 +11,7 @@ use crate::exec::{self, Outcome};
 use crate::input::scan::{PieceKind, Scanner};
 use crate::input::{self, meta};
 use crate::output::PrintOptions;
+use crate::parse::{self, Statement};
 use crate::session::{Session, Settings};
 
 /// psql's exit codes.
@@ -40,6 +41,9 @@ pub enum ScriptEnd {
 
 /// Run qadmin with parsed options; returns the exit code.
 pub fn run(opts: Options) -> u8 {
+    if opts.check {
+        return check(&opts);
+    }
     let env = Environment::from_process();
     let params = match resolve_params(&opts, &env) {
         Ok(p) => p,
@@ -354,6 +358,171 @@ pub fn run_piece(s: &mut Session, kind: PieceKind, bytes: &[u8], out: &mut dyn W
             let _ = out.flush();
             o
         }
+        PieceKind::Sql if parse::is_command(text) => run_shell_command(s, text, out),
         PieceKind::Sql => exec::run_sql(s, text, out),
+    }
+}
+
+/// A statement that starts with a shell command's words: parsed by the
+/// command rules only; a mismatch is a syntax error (a failed statement,
+/// like a SQL error), never SQL for the server.
+fn run_shell_command(s: &mut Session, text: &str, out: &mut dyn Write) -> Outcome {
+    match parse::parse_statement(text) {
+        Ok(Statement::Command(cmd)) => {
+            let o = exec::command::run_command(s, &cmd, out);
+            let _ = out.flush();
+            o
+        }
+        // Unreachable by the grammar (`sql` refuses command heads), but
+        // SQL is the server's to judge.
+        Ok(Statement::Sql(_)) => exec::run_sql(s, text, out),
+        Err(e) => {
+            // In a script, name the script's line: the locus is the line of
+            // the statement's last byte.
+            let e = match s.locus.lock().map(|l| (l.file.is_some(), l.line)) {
+                Ok((true, last)) => {
+                    let span = text.trim_end().matches('\n').count();
+                    e.shifted(last.saturating_sub(span).max(1))
+                }
+                _ => e,
+            };
+            let _ = out.flush();
+            s.client_error(&e.to_string());
+            Outcome::Failed
+        }
+    }
+}
+
+/// `--check`: parse the `-c` / `-f` scripts (stdin without them) without
+/// connecting. Errors in shell commands are reported with
+/// `qadmin:file:line:col:` and make the exit code 3; SQL that only the
+/// grammar's fallback accepts, or that is nested too deeply to parse, is a
+/// note on stderr, never an error (the server is the authority on SQL).
+pub fn check(opts: &Options) -> u8 {
+    let mut stderr = std::io::stderr().lock();
+    let mut errors = 0usize;
+    let mut code = exit::OK;
+    let stdin_only = [Action::File("-".to_string())];
+    let actions = if opts.actions.is_empty() {
+        &stdin_only[..]
+    } else {
+        &opts.actions[..]
+    };
+    for action in actions {
+        let (name, text) = match action {
+            Action::Command(c) => ("-c".to_string(), c.clone().into_bytes()),
+            Action::File(path) if path == "-" => {
+                let mut buf = Vec::new();
+                if let Err(e) = std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf) {
+                    eprintln!("qadmin: error: <stdin>: {}", io_reason(&e));
+                    code = exit::FATAL;
+                    continue;
+                }
+                ("<stdin>".to_string(), buf)
+            }
+            Action::File(path) => match std::fs::read(path) {
+                Ok(t) => (path.clone(), t),
+                Err(e) => {
+                    eprintln!("qadmin: error: {path}: {}", io_reason(&e));
+                    code = exit::FATAL;
+                    continue;
+                }
+            },
+        };
+        errors += check_text(&name, &text, &mut stderr);
+    }
+    if errors > 0 {
+        exit::SCRIPT
+    } else {
+        code
+    }
+}
+
+/// Check one script's text; write errors and notes to `err`; return the
+/// number of errors.
+pub fn check_text(name: &str, text: &[u8], err: &mut dyn Write) -> usize {
+    use crate::input::scan::split;
+    let mut errors = 0;
+    for piece in split(text) {
+        if piece.kind != PieceKind::Sql {
+            continue;
+        }
+        let stmt = match std::str::from_utf8(piece.text(text)) {
+            Ok(t) => t,
+            Err(_) => {
+                let _ = writeln!(
+                    err,
+                    "qadmin:{name}:{}: error: invalid byte sequence for encoding \"UTF8\"",
+                    piece.first_line
+                );
+                errors += 1;
+                continue;
+            }
+        };
+        let is_command = parse::is_command(stmt);
+        if piece.max_depth > parse::MAX_DEPTH {
+            let what = if is_command { "error" } else { "note" };
+            let _ = writeln!(
+                err,
+                "qadmin:{name}:{}: {what}: statement nested too deeply to check ({} levels of parentheses; qadmin parses at most {})",
+                piece.first_line,
+                piece.max_depth,
+                parse::MAX_DEPTH
+            );
+            errors += usize::from(is_command);
+            continue;
+        }
+        match parse::parse_statement(stmt) {
+            Ok(Statement::Sql(sql)) if !sql.structured => {
+                let _ = writeln!(
+                    err,
+                    "qadmin:{name}:{}: note: SQL not known to qadmin's grammar, left to the server: {}",
+                    piece.first_line,
+                    first_words(stmt)
+                );
+            }
+            Ok(_) => {}
+            Err(e) if is_command => {
+                let e = e.shifted(piece.first_line);
+                let _ = writeln!(
+                    err,
+                    "qadmin:{name}:{}:{}: error: {}\n{}",
+                    e.line,
+                    e.col,
+                    e.message(),
+                    e.excerpt()
+                );
+                errors += 1;
+            }
+            Err(e) => {
+                // Only unbalanced parentheses or brackets defeat the
+                // fallback; the structured rules' long list would be noise.
+                let why = match e.kind {
+                    parse::ErrorKind::Unexpected { .. } => {
+                        "its parentheses or brackets are not balanced".to_string()
+                    }
+                    _ => e.message(),
+                };
+                let e = e.shifted(piece.first_line);
+                let _ = writeln!(
+                    err,
+                    "qadmin:{name}:{}:{}: note: SQL not checked: {why}",
+                    e.line, e.col
+                );
+            }
+        }
+    }
+    errors
+}
+
+/// The start of a statement for a note: its first line, cut at 60
+/// characters.
+fn first_words(stmt: &str) -> String {
+    let line = stmt.trim_start().lines().next().unwrap_or("").trim_end();
+    let cut: String = line.chars().take(60).collect();
+    if cut.len() < line.len() {
+        format!("{cut}...")
+    } else {
+        cut
     }
 }

@@ -5,8 +5,11 @@
 use std::io::Write;
 use std::time::Duration;
 
-use crate::cascade::{self, ops, status, CascadeStatus};
-use crate::exec::queue::{cell, client, fail, oid, print, queue_of, result, status as status_word};
+use crate::cascade::status::CascadeStatus;
+use crate::cascade::{self, ops, status};
+use crate::exec::queue::{
+    cell, client, fail, flag, oid, print, queue_of, result, status as status_word,
+};
 use crate::exec::{cascade_view, Outcome};
 use crate::output::Format;
 use crate::parse::ast::{self, Target};
@@ -63,7 +66,9 @@ fn local_node(s: &mut Session) -> Result<String, Outcome> {
         None => return Err(Outcome::ConnectionLost),
     };
     match cascade::node_info(c, &q) {
-        Ok(i) => i.node_name.ok_or_else(|| fail(s, cascade::Error::NotInitialized { queue: q })),
+        Ok(i) => i
+            .node_name
+            .ok_or_else(|| fail(s, cascade::Error::NotInitialized { queue: q })),
         Err(e) => Err(fail(s, e)),
     }
 }
@@ -149,12 +154,19 @@ pub fn show_members(s: &mut Session, out: &mut dyn Write) -> Outcome {
         Ok(m) => {
             let rows = m
                 .into_iter()
-                .map(|m| vec![Some(m.name), cell(Some(m.dead)), m.location])
+                .map(|m| vec![Some(m.name), flag(Some(m.dead)), m.location])
                 .collect();
             print(
                 s,
                 out,
-                &result(&[("node_name", oid::TEXT), ("dead", oid::BOOL), ("node_location", oid::TEXT)], rows),
+                &result(
+                    &[
+                        ("node_name", oid::TEXT),
+                        ("dead", oid::BOOL),
+                        ("node_location", oid::TEXT),
+                    ],
+                    rows,
+                ),
             );
             Outcome::Ok
         }
@@ -183,13 +195,25 @@ pub fn show_node(s: &mut Session, cmd: &ast::ShowNode, out: &mut dyn Write) -> O
             let rows = m
                 .into_iter()
                 .filter(|x| only.as_ref().is_none_or(|n| &x.name == n))
-                .map(|m| vec![Some(q.clone()), Some(m.name), m.location, cell(Some(m.dead))])
+                .map(|m| {
+                    vec![
+                        Some(q.clone()),
+                        Some(m.name),
+                        m.location,
+                        flag(Some(m.dead)),
+                    ]
+                })
                 .collect();
             print(
                 s,
                 out,
                 &result(
-                    &[("queue_name", oid::TEXT), ("node_name", oid::TEXT), ("node_location", oid::TEXT), ("dead", oid::BOOL)],
+                    &[
+                        ("queue_name", oid::TEXT),
+                        ("node_name", oid::TEXT),
+                        ("node_location", oid::TEXT),
+                        ("dead", oid::BOOL),
+                    ],
                     rows,
                 ),
             );
@@ -200,7 +224,11 @@ pub fn show_node(s: &mut Session, cmd: &ast::ShowNode, out: &mut dyn Write) -> O
 }
 
 /// `show node status [<n>];`
-pub fn show_node_status(s: &mut Session, cmd: &ast::ShowNodeStatus, out: &mut dyn Write) -> Outcome {
+pub fn show_node_status(
+    s: &mut Session,
+    cmd: &ast::ShowNodeStatus,
+    out: &mut dyn Write,
+) -> Outcome {
     let q = match queue_of(s, None) {
         Ok(q) => q,
         Err(o) => return o,
@@ -229,17 +257,26 @@ pub fn show_node_status(s: &mut Session, cmd: &ast::ShowNodeStatus, out: &mut dy
         vec![Some("type".into()), info.node_type.clone()],
         vec![Some("provider".into()), info.provider_node.clone()],
         vec![Some("worker".into()), info.worker_name.clone()],
-        vec![Some("paused".into()), cell(info.worker_paused)],
-        vec![Some("uptodate".into()), cell(info.worker_uptodate)],
+        vec![Some("paused".into()), flag(info.worker_paused)],
+        vec![Some("uptodate".into()), flag(info.worker_uptodate)],
         vec![Some("last tick".into()), cell(info.worker_last_tick)],
         vec![Some("global watermark".into()), cell(info.global_watermark)],
         vec![Some("local watermark".into()), cell(info.local_watermark)],
         vec![
             Some("subscribers".into()),
-            Some(subs.iter().map(|x| x.node.clone()).collect::<Vec<_>>().join(", ")),
+            Some(
+                subs.iter()
+                    .map(|x| x.node.clone())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
         ],
     ];
-    print(s, out, &result(&[("field", oid::TEXT), ("value", oid::TEXT)], rows));
+    print(
+        s,
+        out,
+        &result(&[("field", oid::TEXT), ("value", oid::TEXT)], rows),
+    );
     Outcome::Ok
 }
 
@@ -301,7 +338,11 @@ pub fn create_node(s: &mut Session, cmd: &ast::CreateNode, out: &mut dyn Write) 
         Ok(()) => {
             status_word(s, out, "CREATE");
             if !s.settings.quiet {
-                let _ = writeln!(out, "worker name: {} (the job_name of this node's Londiste worker)", spec.worker);
+                let _ = writeln!(
+                    out,
+                    "worker name: {} (the job_name of this node's Londiste worker)",
+                    spec.worker
+                );
             }
             Outcome::Ok
         }
@@ -319,7 +360,13 @@ pub fn operation(s: &mut Session, cmd: &ast::Command, out: &mut dyn Write) -> Ou
     let mut report = step_printer(s);
     let (r, word) = match cmd {
         ast::Command::AlterNodeProvider(a) => (
-            ops::change_provider(&mut p, a.node.as_str(), a.provider.as_str(), &wait, &mut report),
+            ops::change_provider(
+                &mut p,
+                a.node.as_str(),
+                a.provider.as_str(),
+                &wait,
+                &mut report,
+            ),
             "ALTER",
         ),
         ast::Command::AlterNodeRename(a) => (
@@ -331,9 +378,18 @@ pub fn operation(s: &mut Session, cmd: &ast::Command, out: &mut dyn Write) -> Ou
             "ALTER",
         ),
         ast::Command::DropNode(d) => (ops::drop_node(&mut p, d.node.as_str(), &mut report), "DROP"),
-        ast::Command::TagNode(t) => (ops::tag_node(&mut p, t.node.as_str(), t.dead, &mut report), "TAG"),
-        ast::Command::PauseNode(n) => (ops::pause_node(&mut p, n.node.as_str(), true, &wait, &mut report), "PAUSE"),
-        ast::Command::ResumeNode(n) => (ops::pause_node(&mut p, n.node.as_str(), false, &wait, &mut report), "RESUME"),
+        ast::Command::TagNode(t) => (
+            ops::tag_node(&mut p, t.node.as_str(), t.dead, &mut report),
+            "TAG",
+        ),
+        ast::Command::PauseNode(n) => (
+            ops::pause_node(&mut p, n.node.as_str(), true, &wait, &mut report),
+            "PAUSE",
+        ),
+        ast::Command::ResumeNode(n) => (
+            ops::pause_node(&mut p, n.node.as_str(), false, &wait, &mut report),
+            "RESUME",
+        ),
         _ => return Outcome::Failed,
     };
     drop(report);
@@ -347,7 +403,13 @@ pub fn operation(s: &mut Session, cmd: &ast::Command, out: &mut dyn Write) -> Ou
 }
 
 /// `pause consumer <c> [on <node>]` / `resume consumer ...`
-pub fn pause_consumer(s: &mut Session, consumer: &ast::ConsumerName, node: Option<&ast::NodeName>, paused: bool, out: &mut dyn Write) -> Outcome {
+pub fn pause_consumer(
+    s: &mut Session,
+    consumer: &ast::ConsumerName,
+    node: Option<&ast::NodeName>,
+    paused: bool,
+    out: &mut dyn Write,
+) -> Outcome {
     let node = match node {
         Some(n) => n.as_str().to_string(),
         None => match local_node(s) {

@@ -10,7 +10,10 @@
 //! spoiling the user's transaction. Command tags are rebuilt by [`tag`],
 //! errors are shaped by [`report`].
 
+pub mod cascade;
 pub mod cascade_view;
+pub mod command;
+pub mod queue;
 pub mod report;
 pub mod tag;
 

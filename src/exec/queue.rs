@@ -37,6 +37,11 @@ pub fn cell<T: ToString>(v: Option<T>) -> Option<String> {
     v.map(|x| x.to_string())
 }
 
+/// A boolean cell as PostgreSQL prints it (`t` / `f`).
+pub fn flag(v: Option<bool>) -> Option<String> {
+    v.map(|b| if b { "t" } else { "f" }.to_string())
+}
+
 /// Print a result; a failed write is not a statement error.
 pub fn print(s: &Session, out: &mut dyn Write, rs: &ResultSet) {
     let _ = output::print_result(out, rs, &s.settings.print);
@@ -101,8 +106,8 @@ pub fn show_queue(s: &mut Session, cmd: &ast::ShowQueue, out: &mut dyn Write) ->
                         cell(Some(q.cur_table)),
                         Some(q.rotation_period),
                         Some(q.switch_time),
-                        cell(Some(q.external_ticker)),
-                        cell(Some(q.ticker_paused)),
+                        flag(Some(q.external_ticker)),
+                        flag(Some(q.ticker_paused)),
                         cell(Some(q.ticker_max_count)),
                         Some(q.ticker_max_lag),
                         Some(q.ticker_idle_period),
@@ -251,7 +256,11 @@ pub fn show_consumer(s: &mut Session, cmd: &ast::ShowConsumer, out: &mut dyn Wri
 }
 
 /// `register consumer <c> [on <q>] [at <tick> | copy <c2>]`
-pub fn register_consumer(s: &mut Session, cmd: &ast::RegisterConsumer, out: &mut dyn Write) -> Outcome {
+pub fn register_consumer(
+    s: &mut Session,
+    cmd: &ast::RegisterConsumer,
+    out: &mut dyn Write,
+) -> Outcome {
     let q = match queue_of(s, cmd.queue.as_ref()) {
         Ok(q) => q,
         Err(o) => return o,
@@ -282,7 +291,11 @@ pub fn register_consumer(s: &mut Session, cmd: &ast::RegisterConsumer, out: &mut
 }
 
 /// `unregister consumer <c> | * [from <q>]`
-pub fn unregister_consumer(s: &mut Session, cmd: &ast::UnregisterConsumer, out: &mut dyn Write) -> Outcome {
+pub fn unregister_consumer(
+    s: &mut Session,
+    cmd: &ast::UnregisterConsumer,
+    out: &mut dyn Write,
+) -> Outcome {
     let q = match queue_of(s, cmd.queue.as_ref()) {
         Ok(q) => q,
         Err(o) => return o,
@@ -302,7 +315,12 @@ pub fn unregister_consumer(s: &mut Session, cmd: &ast::UnregisterConsumer, out: 
 }
 
 /// `register subconsumer ...` / `unregister subconsumer ...`: pgq_coop.
-pub fn subconsumer(s: &mut Session, register: Option<&ast::RegisterSubconsumer>, unregister: Option<&ast::UnregisterSubconsumer>, out: &mut dyn Write) -> Outcome {
+pub fn subconsumer(
+    s: &mut Session,
+    register: Option<&ast::RegisterSubconsumer>,
+    unregister: Option<&ast::UnregisterSubconsumer>,
+    out: &mut dyn Write,
+) -> Outcome {
     let c = client!(s);
     let has_coop: bool = match c.query_one(
         "select exists (select 1 from pg_catalog.pg_namespace where nspname = 'pgq_coop')",
@@ -351,19 +369,17 @@ pub fn subconsumer(s: &mut Session, register: Option<&ast::RegisterSubconsumer>,
                 Err(e) => return fail(s, pgq::Error::Db(e)),
             },
         };
-        let mut tx = match c.transaction() {
-            Ok(t) => t,
-            Err(e) => return fail(s, pgq::Error::Db(e)),
-        };
-        for sub in &subs {
-            if let Err(e) = tx.query_one(
-                "select pgq_coop.unregister_subconsumer($1, $2, $3, $4)",
-                &[&q, &u.consumer.as_str(), sub, &mode],
-            ) {
-                return fail(s, pgq::Error::Db(e));
+        let done = (|| -> Result<(), postgres::Error> {
+            let mut tx = c.transaction()?;
+            for sub in &subs {
+                tx.query_one(
+                    "select pgq_coop.unregister_subconsumer($1, $2, $3, $4)",
+                    &[&q, &u.consumer.as_str(), sub, &mode],
+                )?;
             }
-        }
-        if let Err(e) = tx.commit() {
+            tx.commit()
+        })();
+        if let Err(e) = done {
             return fail(s, pgq::Error::Db(e));
         }
         status(s, out, "UNREGISTER");
@@ -386,7 +402,10 @@ pub fn show_batch(s: &mut Session, cmd: &ast::ShowBatch, out: &mut dyn Write) ->
                 Ok(None) => {
                     return fail(
                         s,
-                        format!("consumer \"{}\" has no open batch on queue \"{q}\"", name.as_str()),
+                        format!(
+                            "consumer \"{}\" has no open batch on queue \"{q}\"",
+                            name.as_str()
+                        ),
                     )
                 }
                 Err(e) => return fail(s, e),
@@ -455,7 +474,14 @@ pub fn tick(s: &mut Session, cmd: &ast::Tick, out: &mut dyn Write) -> Outcome {
             print(
                 s,
                 out,
-                &result(&[("queue_name", oid::TEXT), ("tick_id", oid::INT8), ("result", oid::TEXT)], rows),
+                &result(
+                    &[
+                        ("queue_name", oid::TEXT),
+                        ("tick_id", oid::INT8),
+                        ("result", oid::TEXT),
+                    ],
+                    rows,
+                ),
             );
             Outcome::Ok
         }
@@ -475,7 +501,14 @@ pub fn maint(s: &mut Session, out: &mut dyn Write) -> Outcome {
             print(
                 s,
                 out,
-                &result(&[("operation", oid::TEXT), ("argument", oid::TEXT), ("runs", oid::INT4)], rows),
+                &result(
+                    &[
+                        ("operation", oid::TEXT),
+                        ("argument", oid::TEXT),
+                        ("runs", oid::INT4),
+                    ],
+                    rows,
+                ),
             );
             Outcome::Ok
         }
@@ -488,9 +521,18 @@ pub fn show_version(s: &mut Session, out: &mut dyn Write) -> Outcome {
     let c = client!(s);
     match pgq::versions(c) {
         Ok(v) => {
-            let mut rows = vec![vec![Some("qadmin".to_string()), Some(env!("CARGO_PKG_VERSION").to_string())]];
-            rows.extend(v.into_iter().map(|(k, ver)| vec![Some(k), Some(ver.unwrap_or_else(|| "not installed".into()))]));
-            print(s, out, &result(&[("component", oid::TEXT), ("version", oid::TEXT)], rows));
+            let mut rows = vec![vec![
+                Some("qadmin".to_string()),
+                Some(env!("CARGO_PKG_VERSION").to_string()),
+            ]];
+            rows.extend(v.into_iter().map(|(k, ver)| {
+                vec![Some(k), Some(ver.unwrap_or_else(|| "not installed".into()))]
+            }));
+            print(
+                s,
+                out,
+                &result(&[("component", oid::TEXT), ("version", oid::TEXT)], rows),
+            );
             Outcome::Ok
         }
         Err(e) => fail(s, e),
@@ -500,7 +542,10 @@ pub fn show_version(s: &mut Session, out: &mut dyn Write) -> Outcome {
 /// `install pgq | londiste`
 pub fn install(s: &mut Session, cmd: &ast::Install, out: &mut dyn Write) -> Outcome {
     let wanted: &[(&str, &str)] = match cmd.extension {
-        ast::Extension::Pgq => &[("pgq", "postgresql-15-pgq3"), ("pgq_node", "postgresql-15-pgq-node")],
+        ast::Extension::Pgq => &[
+            ("pgq", "postgresql-15-pgq3"),
+            ("pgq_node", "postgresql-15-pgq-node"),
+        ],
         ast::Extension::Londiste => &[
             ("pgq", "postgresql-15-pgq3"),
             ("pgq_node", "postgresql-15-pgq-node"),

@@ -1,0 +1,2 @@
+//! Parser benchmark (placeholder).
+fn main() {}

@@ -1,0 +1,1672 @@
+//! The parser: one statement (as the lexer cut it) -> a typed
+//! [`Statement`]: a shell [`Command`], or SQL with its kind.
+//!
+//! The syntax lives in `grammar/qadmin.pest` (commands) and
+//! `grammar/sql.pest` (SQL); pest derives [`grammar::QadminParser`] from
+//! them. This module owns the entry points, the nesting bound checked
+//! before pest runs, and the two exhaustive maps over [`Rule`] that the rest
+//! of qadmin sees instead of pest: [`describe`] (words for syntax errors)
+//! and [`slot`] (what completion offers at a place). [`lower`] turns pairs
+//! into the AST ([`ast`]), [`ident`] unquotes and case-folds names once,
+//! [`error`] shapes syntax errors, [`help`] holds `show help`'s text.
+//!
+//! Callers: `run` (scripts and `--check`), `exec::command` (help), and the
+//! completion module (next). No pest type leaves this module except
+//! [`Rule`] in [`describe`] / [`slot`].
+
+pub mod ast;
+pub mod error;
+pub mod grammar;
+pub mod help;
+pub mod ident;
+mod lower;
+#[cfg(test)]
+mod tests;
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::num::NonZeroUsize;
+use std::sync::{Once, OnceLock};
+
+use pest::error::{ErrorVariant, InputLocation};
+use pest::Parser;
+
+pub use ast::*;
+pub use error::{ErrorKind, SyntaxError};
+use grammar::QadminParser;
+pub use grammar::Rule;
+
+/// Statements nested deeper than this (parentheses or brackets) are not
+/// parsed: SQL still goes to the server, a shell command is an error.
+pub const MAX_DEPTH: u32 = 1000;
+
+/// pest's budget of rule calls for one parse: far beyond any real
+/// statement, it turns a pathological input into an error instead of a
+/// hang.
+const CALL_LIMIT: usize = 20_000_000;
+
+fn init() {
+    static INIT: Once = Once::new();
+    INIT.call_once(|| pest::set_call_limit(NonZeroUsize::new(CALL_LIMIT)));
+}
+
+/// Parse one statement (with or without its terminating `;`): a shell
+/// command, or SQL (which never fails unless it is unbalanced: the server
+/// is the authority on SQL).
+///
+/// Errors: a command that does not match its rule; anything nested
+/// deeper than [`MAX_DEPTH`] ([`ErrorKind::TooDeep`]) or too complex
+/// ([`ErrorKind::TooComplex`]); SQL with unbalanced parentheses.
+pub fn parse_statement(text: &str) -> Result<Statement, SyntaxError> {
+    let depth = nesting_depth(text);
+    if depth > MAX_DEPTH {
+        return Err(SyntaxError::at(text, 0, ErrorKind::TooDeep { depth }));
+    }
+    init();
+    match QadminParser::parse(Rule::statement, text) {
+        Ok(mut pairs) => match pairs.next() {
+            Some(p) => lower::lower_statement(p),
+            None => unreachable!("statement without a pair in parse_statement"),
+        },
+        Err(e) => Err(convert_error(text, e)),
+    }
+}
+
+/// Whether the statement starts with a shell command's leading words
+/// (`show queue`, `register`, `londiste` ...): then it is parsed by the
+/// command rules only, never sent to the server as SQL.
+pub fn is_command(text: &str) -> bool {
+    init();
+    QadminParser::parse(Rule::command_start, text).is_ok()
+}
+
+/// Parse SQL with the structured rules only (no fallback): `Ok` with the
+/// statement's kind, or where and why the structured rules stop.
+pub fn parse_sql(text: &str) -> Result<SqlKind, SyntaxError> {
+    let depth = nesting_depth(text);
+    if depth > MAX_DEPTH {
+        return Err(SyntaxError::at(text, 0, ErrorKind::TooDeep { depth }));
+    }
+    init();
+    match QadminParser::parse(Rule::sql_only, text) {
+        Ok(_) => match parse_statement(text) {
+            Ok(Statement::Sql(s)) => Ok(s.kind),
+            Ok(Statement::Command(_)) => Ok(SqlKind::Other),
+            Err(e) => Err(e),
+        },
+        Err(e) => Err(convert_error(text, e)),
+    }
+}
+
+/// Whether `word` is reserved in PostgreSQL (so it must be quoted to be a
+/// name).
+pub fn is_reserved_word(word: &str) -> bool {
+    init();
+    QadminParser::parse(Rule::reserved_word, word).is_ok()
+}
+
+/// The deepest nesting of `(` and `[` outside strings, quoted
+/// identifiers, dollar quotes and comments. Cheap (one pass over the
+/// bytes); it bounds pest's recursion before pest runs. `run` checks the
+/// lexer's own count first; this guards every other caller (completion,
+/// fuzzing), and also counts brackets, which the lexer does not.
+pub fn nesting_depth(text: &str) -> u32 {
+    let b = text.as_bytes();
+    let (mut i, mut depth, mut max) = (0usize, 0u32, 0u32);
+    let skip_to = |from: usize, pat: &[u8]| -> usize {
+        b[from..]
+            .windows(pat.len())
+            .position(|w| w == pat)
+            .map_or(b.len(), |p| from + p + pat.len())
+    };
+    while i < b.len() {
+        match b[i] {
+            b'(' | b'[' => {
+                depth = depth.saturating_add(1);
+                max = max.max(depth);
+                i += 1;
+            }
+            b')' | b']' => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            q @ (b'\'' | b'"') => {
+                i += 1;
+                while i < b.len() {
+                    if b[i] == b'\\' && q == b'\'' {
+                        i += 2;
+                        continue;
+                    }
+                    if b[i] == q {
+                        break;
+                    }
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'-' if b.get(i + 1) == Some(&b'-') => i = skip_to(i, b"\n"),
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                // Nested comments: count their depth as nesting too (the
+                // grammar recurses on them).
+                let mut d = 0u32;
+                while i < b.len() {
+                    if b[i..].starts_with(b"/*") {
+                        d += 1;
+                        max = max.max(depth.saturating_add(d));
+                        i += 2;
+                    } else if b[i..].starts_with(b"*/") {
+                        d -= 1;
+                        i += 2;
+                        if d == 0 {
+                            break;
+                        }
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
+            b'$' => {
+                let tag_end = b[i + 1..]
+                    .iter()
+                    .position(|&c| !(c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80))
+                    .map(|p| i + 1 + p);
+                match tag_end {
+                    Some(e)
+                        if b[e] == b'$' && !b[i + 1..e].first().is_some_and(u8::is_ascii_digit) =>
+                    {
+                        let tag = &b[i..=e];
+                        i = skip_to(e + 1, tag);
+                    }
+                    _ => i += 1,
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    max
+}
+
+fn convert_error(text: &str, e: pest::error::Error<Rule>) -> SyntaxError {
+    let offset = match e.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    match e.variant {
+        ErrorVariant::ParsingError { mut positives, .. } => {
+            // Names and values first, then keywords, punctuation, the end.
+            let rank = |r: &Rule| match (r, slot(*r)) {
+                (Rule::EOI | Rule::semicolon, _) => 3,
+                (_, Some(Slot::Punct(_))) => 2,
+                (_, Some(Slot::Keyword(_))) => 1,
+                _ => 0,
+            };
+            positives.sort_by_key(rank);
+            let wants_name = positives.iter().any(|r| {
+                !matches!(
+                    slot(*r),
+                    None | Some(Slot::Keyword(_) | Slot::Punct(_) | Slot::Value)
+                )
+            });
+            let mut expected: Vec<String> = Vec::new();
+            for r in positives {
+                let d = describe(if r == Rule::semicolon { Rule::EOI } else { r }).into_owned();
+                if !expected.contains(&d) {
+                    expected.push(d);
+                }
+            }
+            let mut e = SyntaxError::at(text, offset, ErrorKind::Unexpected { expected });
+            if let Some(word) = e.found.as_deref() {
+                if wants_name && is_reserved_word(word) {
+                    e.hint = Some(format!(
+                        "\"{w}\" is a reserved word; to use it as a name, write it in double quotes: \"{w}\"",
+                        w = word.to_ascii_lowercase()
+                    ));
+                }
+            }
+            e
+        }
+        ErrorVariant::CustomError { message } => {
+            let kind = if message.contains("limit reached") {
+                ErrorKind::TooComplex
+            } else {
+                ErrorKind::Invalid(message)
+            };
+            SyntaxError::at(text, offset, kind)
+        }
+    }
+}
+
+/// What a grammar rule stands for, for completion: a keyword to offer,
+/// punctuation, or a kind of name or value typed by the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Slot {
+    /// A keyword (the rule name without `kw_`).
+    Keyword(&'static str),
+    /// Punctuation (`,`, `=`, `*` ...).
+    Punct(&'static str),
+    /// A queue name.
+    QueueName,
+    /// A consumer name.
+    ConsumerName,
+    /// A cascade node name.
+    NodeName,
+    /// A table (or, in SQL, any relation) name.
+    TableName,
+    /// A sequence name.
+    SequenceName,
+    /// A column reference in an expression (`col`, `t.col`).
+    ColumnRef,
+    /// A column name being defined or assigned.
+    ColumnName,
+    /// A function name.
+    FunctionName,
+    /// A type name.
+    TypeName,
+    /// A schema name.
+    SchemaName,
+    /// An index name.
+    IndexName,
+    /// A trigger name.
+    TriggerName,
+    /// A role name.
+    RoleName,
+    /// A configuration setting name.
+    SettingName,
+    /// An alias the user makes up (nothing to offer).
+    AliasName,
+    /// Some other object name (constraint, extension, window ...).
+    ObjectName,
+    /// A word of `show help`'s topic (a command's leading words).
+    HelpTopic,
+    /// A literal value the user types (number, string, connection string).
+    Value,
+}
+
+/// The keyword a `kw_*` rule matches (`Rule::kw_queue` -> `"queue"`).
+fn keyword_text(rule: Rule) -> &'static str {
+    static TABLE: OnceLock<HashMap<Rule, &'static str>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        Rule::all_rules()
+            .iter()
+            .filter_map(|r| {
+                let name = format!("{r:?}");
+                let word = name.strip_prefix("kw_")?.to_string();
+                Some((*r, &*Box::leak(word.into_boxed_str())))
+            })
+            .collect()
+    });
+    table.get(&rule).copied().unwrap_or("")
+}
+
+/// How a rule reads in a syntax error ("a queue name", "`on`").
+pub fn describe(rule: Rule) -> Cow<'static, str> {
+    let text: &'static str = match rule {
+        Rule::kw_add
+        | Rule::kw_alive
+        | Rule::kw_all
+        | Rule::kw_alter
+        | Rule::kw_at
+        | Rule::kw_backup
+        | Rule::kw_batch
+        | Rule::kw_branch
+        | Rule::kw_cascade
+        | Rule::kw_close
+        | Rule::kw_connect
+        | Rule::kw_consumer
+        | Rule::kw_copy
+        | Rule::kw_create
+        | Rule::kw_dbname
+        | Rule::kw_dead
+        | Rule::kw_drop
+        | Rule::kw_ev_data
+        | Rule::kw_ev_extra1
+        | Rule::kw_ev_extra2
+        | Rule::kw_ev_extra3
+        | Rule::kw_ev_extra4
+        | Rule::kw_ev_type
+        | Rule::kw_exit
+        | Rule::kw_expect_sync
+        | Rule::kw_external_ticker
+        | Rule::kw_false
+        | Rule::kw_for
+        | Rule::kw_force
+        | Rule::kw_from
+        | Rule::kw_handler
+        | Rule::kw_handlers
+        | Rule::kw_help
+        | Rule::kw_host
+        | Rule::kw_idle_period
+        | Rule::kw_ignore
+        | Rule::kw_install
+        | Rule::kw_leaf
+        | Rule::kw_location
+        | Rule::kw_londiste
+        | Rule::kw_maint
+        | Rule::kw_max_count
+        | Rule::kw_max_lag
+        | Rule::kw_members
+        | Rule::kw_merge
+        | Rule::kw_missing
+        | Rule::kw_no_triggers
+        | Rule::kw_node
+        | Rule::kw_off
+        | Rule::kw_on
+        | Rule::kw_password
+        | Rule::kw_pause
+        | Rule::kw_paused
+        | Rule::kw_pgq
+        | Rule::kw_pkey
+        | Rule::kw_port
+        | Rule::kw_provider
+        | Rule::kw_queue
+        | Rule::kw_quit
+        | Rule::kw_register
+        | Rule::kw_remove
+        | Rule::kw_rename
+        | Rule::kw_resume
+        | Rule::kw_resurrect
+        | Rule::kw_resync
+        | Rule::kw_root
+        | Rule::kw_rotation_period
+        | Rule::kw_seqs
+        | Rule::kw_sequence
+        | Rule::kw_service
+        | Rule::kw_set
+        | Rule::kw_show
+        | Rule::kw_skip
+        | Rule::kw_skip_truncate
+        | Rule::kw_sslmode
+        | Rule::kw_status
+        | Rule::kw_subconsumer
+        | Rule::kw_sync
+        | Rule::kw_table
+        | Rule::kw_tables
+        | Rule::kw_tag
+        | Rule::kw_takeover
+        | Rule::kw_tgflags
+        | Rule::kw_tick
+        | Rule::kw_ticker_idle_period
+        | Rule::kw_ticker_max_count
+        | Rule::kw_ticker_max_lag
+        | Rule::kw_ticker_paused
+        | Rule::kw_true
+        | Rule::kw_unregister
+        | Rule::kw_user
+        | Rule::kw_version
+        | Rule::kw_wait
+        | Rule::kw_when
+        | Rule::kw_with
+        | Rule::kw_worker
+        | Rule::kw_abort
+        | Rule::kw_access
+        | Rule::kw_action
+        | Rule::kw_admin
+        | Rule::kw_after
+        | Rule::kw_aggregate
+        | Rule::kw_always
+        | Rule::kw_analyse
+        | Rule::kw_analyze
+        | Rule::kw_and
+        | Rule::kw_any
+        | Rule::kw_array
+        | Rule::kw_as
+        | Rule::kw_asc
+        | Rule::kw_asymmetric
+        | Rule::kw_atomic
+        | Rule::kw_attach
+        | Rule::kw_authorization
+        | Rule::kw_before
+        | Rule::kw_begin
+        | Rule::kw_between
+        | Rule::kw_binary
+        | Rule::kw_bit
+        | Rule::kw_both
+        | Rule::kw_by
+        | Rule::kw_cache
+        | Rule::kw_called
+        | Rule::kw_cascaded
+        | Rule::kw_case
+        | Rule::kw_cast
+        | Rule::kw_chain
+        | Rule::kw_char
+        | Rule::kw_character
+        | Rule::kw_characteristics
+        | Rule::kw_check
+        | Rule::kw_class
+        | Rule::kw_cluster
+        | Rule::kw_collate
+        | Rule::kw_collation
+        | Rule::kw_column
+        | Rule::kw_comment
+        | Rule::kw_commit
+        | Rule::kw_committed
+        | Rule::kw_compression
+        | Rule::kw_concurrently
+        | Rule::kw_conflict
+        | Rule::kw_constraint
+        | Rule::kw_constraints
+        | Rule::kw_continue
+        | Rule::kw_cost
+        | Rule::kw_cross
+        | Rule::kw_csv
+        | Rule::kw_cube
+        | Rule::kw_current
+        | Rule::kw_current_catalog
+        | Rule::kw_current_date
+        | Rule::kw_current_role
+        | Rule::kw_current_schema
+        | Rule::kw_current_time
+        | Rule::kw_current_timestamp
+        | Rule::kw_current_user
+        | Rule::kw_cycle
+        | Rule::kw_data
+        | Rule::kw_database
+        | Rule::kw_day
+        | Rule::kw_default
+        | Rule::kw_deferrable
+        | Rule::kw_deferred
+        | Rule::kw_definer
+        | Rule::kw_delete
+        | Rule::kw_delimiter
+        | Rule::kw_depends
+        | Rule::kw_desc
+        | Rule::kw_detach
+        | Rule::kw_disable
+        | Rule::kw_distinct
+        | Rule::kw_do
+        | Rule::kw_document
+        | Rule::kw_domain
+        | Rule::kw_double
+        | Rule::kw_each
+        | Rule::kw_else
+        | Rule::kw_enable
+        | Rule::kw_encoding
+        | Rule::kw_end
+        | Rule::kw_escape
+        | Rule::kw_event
+        | Rule::kw_except
+        | Rule::kw_exclude
+        | Rule::kw_excluding
+        | Rule::kw_execute
+        | Rule::kw_exists
+        | Rule::kw_explain
+        | Rule::kw_expression
+        | Rule::kw_extension
+        | Rule::kw_external
+        | Rule::kw_fetch
+        | Rule::kw_filter
+        | Rule::kw_finalize
+        | Rule::kw_first
+        | Rule::kw_following
+        | Rule::kw_foreign
+        | Rule::kw_freeze
+        | Rule::kw_full
+        | Rule::kw_function
+        | Rule::kw_functions
+        | Rule::kw_generated
+        | Rule::kw_global
+        | Rule::kw_grant
+        | Rule::kw_granted
+        | Rule::kw_group
+        | Rule::kw_grouping
+        | Rule::kw_groups
+        | Rule::kw_hash
+        | Rule::kw_having
+        | Rule::kw_header
+        | Rule::kw_hour
+        | Rule::kw_identity
+        | Rule::kw_if
+        | Rule::kw_ilike
+        | Rule::kw_immediate
+        | Rule::kw_immutable
+        | Rule::kw_in
+        | Rule::kw_include
+        | Rule::kw_including
+        | Rule::kw_increment
+        | Rule::kw_index
+        | Rule::kw_inherit
+        | Rule::kw_inherits
+        | Rule::kw_initially
+        | Rule::kw_inner
+        | Rule::kw_inout
+        | Rule::kw_input
+        | Rule::kw_insert
+        | Rule::kw_instead
+        | Rule::kw_intersect
+        | Rule::kw_interval
+        | Rule::kw_into
+        | Rule::kw_invoker
+        | Rule::kw_is
+        | Rule::kw_isnull
+        | Rule::kw_isolation
+        | Rule::kw_join
+        | Rule::kw_key
+        | Rule::kw_language
+        | Rule::kw_large
+        | Rule::kw_last
+        | Rule::kw_lateral
+        | Rule::kw_leading
+        | Rule::kw_leakproof
+        | Rule::kw_left
+        | Rule::kw_level
+        | Rule::kw_like
+        | Rule::kw_limit
+        | Rule::kw_list
+        | Rule::kw_local
+        | Rule::kw_localtime
+        | Rule::kw_localtimestamp
+        | Rule::kw_locked
+        | Rule::kw_logged
+        | Rule::kw_maintain
+        | Rule::kw_match
+        | Rule::kw_materialized
+        | Rule::kw_maxvalue
+        | Rule::kw_method
+        | Rule::kw_minute
+        | Rule::kw_minvalue
+        | Rule::kw_month
+        | Rule::kw_name
+        | Rule::kw_names
+        | Rule::kw_national
+        | Rule::kw_natural
+        | Rule::kw_new
+        | Rule::kw_next
+        | Rule::kw_no
+        | Rule::kw_none
+        | Rule::kw_normalized
+        | Rule::kw_not
+        | Rule::kw_nothing
+        | Rule::kw_notnull
+        | Rule::kw_nowait
+        | Rule::kw_null
+        | Rule::kw_nulls
+        | Rule::kw_object
+        | Rule::kw_of
+        | Rule::kw_offset
+        | Rule::kw_oids
+        | Rule::kw_old
+        | Rule::kw_only
+        | Rule::kw_operator
+        | Rule::kw_option
+        | Rule::kw_or
+        | Rule::kw_order
+        | Rule::kw_ordinality
+        | Rule::kw_others
+        | Rule::kw_out
+        | Rule::kw_outer
+        | Rule::kw_over
+        | Rule::kw_overlaps
+        | Rule::kw_overriding
+        | Rule::kw_owned
+        | Rule::kw_owner
+        | Rule::kw_parallel
+        | Rule::kw_partial
+        | Rule::kw_partition
+        | Rule::kw_placing
+        | Rule::kw_policy
+        | Rule::kw_preceding
+        | Rule::kw_precision
+        | Rule::kw_prepare
+        | Rule::kw_prepared
+        | Rule::kw_preserve
+        | Rule::kw_primary
+        | Rule::kw_privileges
+        | Rule::kw_procedure
+        | Rule::kw_procedures
+        | Rule::kw_program
+        | Rule::kw_public
+        | Rule::kw_quote
+        | Rule::kw_range
+        | Rule::kw_read
+        | Rule::kw_recursive
+        | Rule::kw_references
+        | Rule::kw_referencing
+        | Rule::kw_release
+        | Rule::kw_repeatable
+        | Rule::kw_replace
+        | Rule::kw_replica
+        | Rule::kw_reset
+        | Rule::kw_restart
+        | Rule::kw_restrict
+        | Rule::kw_return
+        | Rule::kw_returning
+        | Rule::kw_returns
+        | Rule::kw_revoke
+        | Rule::kw_right
+        | Rule::kw_role
+        | Rule::kw_rollback
+        | Rule::kw_rollup
+        | Rule::kw_routine
+        | Rule::kw_routines
+        | Rule::kw_row
+        | Rule::kw_rows
+        | Rule::kw_rule
+        | Rule::kw_savepoint
+        | Rule::kw_schema
+        | Rule::kw_second
+        | Rule::kw_security
+        | Rule::kw_select
+        | Rule::kw_sequences
+        | Rule::kw_serializable
+        | Rule::kw_server
+        | Rule::kw_session
+        | Rule::kw_session_user
+        | Rule::kw_setof
+        | Rule::kw_sets
+        | Rule::kw_share
+        | Rule::kw_similar
+        | Rule::kw_simple
+        | Rule::kw_snapshot
+        | Rule::kw_some
+        | Rule::kw_stable
+        | Rule::kw_start
+        | Rule::kw_statement
+        | Rule::kw_statistics
+        | Rule::kw_stdin
+        | Rule::kw_stdout
+        | Rule::kw_storage
+        | Rule::kw_stored
+        | Rule::kw_strict
+        | Rule::kw_support
+        | Rule::kw_symmetric
+        | Rule::kw_system
+        | Rule::kw_tablesample
+        | Rule::kw_tablespace
+        | Rule::kw_temp
+        | Rule::kw_temporary
+        | Rule::kw_then
+        | Rule::kw_ties
+        | Rule::kw_time
+        | Rule::kw_timestamp
+        | Rule::kw_to
+        | Rule::kw_trailing
+        | Rule::kw_transaction
+        | Rule::kw_transform
+        | Rule::kw_trigger
+        | Rule::kw_truncate
+        | Rule::kw_type
+        | Rule::kw_unbounded
+        | Rule::kw_uncommitted
+        | Rule::kw_union
+        | Rule::kw_unique
+        | Rule::kw_unknown
+        | Rule::kw_unlogged
+        | Rule::kw_update
+        | Rule::kw_usage
+        | Rule::kw_using
+        | Rule::kw_vacuum
+        | Rule::kw_valid
+        | Rule::kw_validate
+        | Rule::kw_value
+        | Rule::kw_values
+        | Rule::kw_varchar
+        | Rule::kw_variadic
+        | Rule::kw_varying
+        | Rule::kw_verbose
+        | Rule::kw_view
+        | Rule::kw_volatile
+        | Rule::kw_where
+        | Rule::kw_window
+        | Rule::kw_within
+        | Rule::kw_without
+        | Rule::kw_work
+        | Rule::kw_wrapper
+        | Rule::kw_write
+        | Rule::kw_year
+        | Rule::kw_zone => {
+            return Cow::Owned(format!("`{}`", keyword_text(rule)));
+        }
+        Rule::name_part => "a name",
+        Rule::plain_string => "a string",
+        Rule::escape_string => "a string",
+        Rule::dollar_string => "a dollar-quoted string",
+        Rule::string_literal => "a string in quotes ('...')",
+        Rule::integer => "a whole number",
+        Rule::semicolon => "`;`",
+        Rule::comma => "`,`",
+        Rule::eq => "`=`",
+        Rule::star => "`*`",
+        Rule::dot => "`.`",
+        Rule::lparen => "`(`",
+        Rule::rparen => "`)`",
+        Rule::lbracket => "`[`",
+        Rule::rbracket => "`]`",
+        Rule::queue_name => "a queue name",
+        Rule::consumer_name => "a consumer name",
+        Rule::node_name => "a node name",
+        Rule::table_name => "a table name",
+        Rule::sequence_name => "a sequence name",
+        Rule::batch_id => "a batch id",
+        Rule::tick_id => "a tick id",
+        Rule::connstr => "a connection string in quotes ('host=... dbname=...')",
+        Rule::help_word => "a command word",
+        Rule::conn_value => "a value",
+        Rule::conn_word => "a value",
+        Rule::boolean => "true, false, on or off",
+        Rule::interval_value => "an interval ('1 minute') or a number of seconds",
+        Rule::connect => "`connect`",
+        Rule::connect_setting => "a connection setting (dbname, host, port, user, password, service, sslmode, queue or node)",
+        Rule::install => "`install`",
+        Rule::show_queue => "`show queue`",
+        Rule::create_queue => "`create queue`",
+        Rule::alter_queue => "`alter queue`",
+        Rule::queue_setting => "a queue setting (idle_period, max_count, max_lag, paused, ticker_idle_period, ticker_max_count, ticker_max_lag, ticker_paused, rotation_period or external_ticker)",
+        Rule::drop_queue => "`drop queue`",
+        Rule::show_consumer => "`show consumer`",
+        Rule::register_consumer => "`register consumer`",
+        Rule::unregister_consumer => "`unregister consumer`",
+        Rule::register_subconsumer => "`register subconsumer`",
+        Rule::unregister_subconsumer => "`unregister subconsumer`",
+        Rule::show_batch => "`show batch`",
+        Rule::show_table => "`show table`",
+        Rule::show_sequence => "`show sequence`",
+        Rule::show_version => "`show version`",
+        Rule::show_help => "`show help`",
+        Rule::show_node => "`show node`",
+        Rule::tick => "`tick`",
+        Rule::maint => "`maint`",
+        Rule::create_root_node => "`create root node`",
+        Rule::create_branch_node => "`create branch node`",
+        Rule::create_leaf_node => "`create leaf node`",
+        Rule::create_node_option => "an option (on, location, provider, worker or merge)",
+        Rule::show_cascade => "`show cascade`",
+        Rule::status => "`status`",
+        Rule::show_members => "`show members`",
+        Rule::show_node_status => "`show node status`",
+        Rule::alter_node_provider => "`alter node provider`",
+        Rule::alter_node_rename => "`alter node rename`",
+        Rule::alter_node_location => "`alter node location`",
+        Rule::takeover => "`takeover`",
+        Rule::takeover_option => "an option (with all, dead or force)",
+        Rule::drop_node => "`drop node`",
+        Rule::tag_node => "`tag node`",
+        Rule::pause_node => "`pause node`",
+        Rule::resume_node => "`resume node`",
+        Rule::pause_consumer => "`pause consumer`",
+        Rule::resume_consumer => "`resume consumer`",
+        Rule::wait_root => "`wait root`",
+        Rule::wait_provider => "`wait provider`",
+        Rule::resurrect => "`resurrect`",
+        Rule::londiste_add_table => "`londiste add table`",
+        Rule::table_option => "a table option (skip_truncate, expect_sync, no_triggers, backup, skip, create, handler, tgflags, when, pkey, ev_type, ev_data, ev_extra1..4 or ignore)",
+        Rule::londiste_add_sequence => "`londiste add sequence`",
+        Rule::londiste_remove_table => "`londiste remove table`",
+        Rule::londiste_remove_sequence => "`londiste remove sequence`",
+        Rule::londiste_tables => "`londiste tables`",
+        Rule::londiste_seqs => "`londiste seqs`",
+        Rule::londiste_missing => "`londiste missing`",
+        Rule::londiste_resync => "`londiste resync`",
+        Rule::londiste_wait_sync => "`londiste wait sync`",
+        Rule::londiste_show_handlers => "`londiste show handlers`",
+        Rule::exit => "`exit`",
+        Rule::quit => "`quit`",
+        Rule::command_head => "a command",
+        Rule::command_start => "a command",
+        Rule::sql => "SQL",
+        Rule::statement => "a statement",
+        Rule::sql_only => "SQL",
+        Rule::sql_any => "SQL",
+        Rule::reserved_word => "a reserved word",
+        Rule::relation_name => "a table, view or sequence name",
+        Rule::column_ref => "a column",
+        Rule::column_name => "a column name",
+        Rule::function_name => "a function name",
+        Rule::func_part => "a function name",
+        Rule::type_name => "a type name",
+        Rule::schema_name => "a schema name",
+        Rule::index_name => "an index name",
+        Rule::trigger_name => "a trigger name",
+        Rule::role_name => "a role name",
+        Rule::object_name => "a name",
+        Rule::alias_name => "an alias",
+        Rule::col_label => "a name",
+        Rule::setting_name => "a setting name",
+        Rule::column_list => "a column list in parentheses",
+        Rule::sql_number => "a number",
+        Rule::bit_string => "a bit string",
+        Rule::unicode_string => "a string",
+        Rule::national_string => "a string",
+        Rule::sql_string => "a string",
+        Rule::sql_param => "a parameter ($1)",
+        Rule::signed_number => "a number",
+        Rule::sql_operator => "an operator",
+        Rule::cast_op => "`::`",
+        Rule::sql_expr => "an expression",
+        Rule::sql_in_list => "a list in parentheses",
+        Rule::sql_expr_list => "a list of expressions",
+        Rule::sql_special_value => "a special value (CURRENT_DATE ...)",
+        Rule::sql_case => "CASE",
+        Rule::sql_cast => "CAST",
+        Rule::sql_exists => "EXISTS",
+        Rule::sql_array => "ARRAY",
+        Rule::sql_array_brackets => "an array",
+        Rule::sql_row => "ROW",
+        Rule::sql_paren => "an expression in parentheses",
+        Rule::sql_quantified => "ANY / SOME / ALL",
+        Rule::sql_func_call => "a function call",
+        Rule::sql_func_args => "function arguments",
+        Rule::sql_type => "a type",
+        Rule::sql_query => "a query",
+        Rule::sql_with => "WITH",
+        Rule::sql_cte => "a WITH query",
+        Rule::sql_select => "a SELECT",
+        Rule::sql_set_op => "UNION / INTERSECT / EXCEPT",
+        Rule::sql_select_core => "SELECT",
+        Rule::sql_select_list => "a select list",
+        Rule::sql_select_item => "an output column",
+        Rule::sql_into => "INTO",
+        Rule::sql_values => "VALUES",
+        Rule::sql_from => "FROM",
+        Rule::sql_from_item => "a FROM item",
+        Rule::sql_alias => "an alias",
+        Rule::sql_tablesample => "TABLESAMPLE",
+        Rule::sql_join => "JOIN",
+        Rule::sql_where => "WHERE",
+        Rule::sql_group_by => "GROUP BY",
+        Rule::sql_having => "HAVING",
+        Rule::sql_window => "WINDOW",
+        Rule::sql_window_paren => "a window definition",
+        Rule::sql_frame => "a window frame",
+        Rule::sql_order_by => "ORDER BY",
+        Rule::sql_sort_item => "a sort item",
+        Rule::sql_limit => "LIMIT",
+        Rule::sql_locking => "FOR UPDATE / SHARE",
+        Rule::sql_insert => "INSERT",
+        Rule::sql_on_conflict => "ON CONFLICT",
+        Rule::sql_returning => "RETURNING",
+        Rule::sql_update => "UPDATE",
+        Rule::sql_set_item => "an assignment",
+        Rule::sql_delete => "DELETE",
+        Rule::if_not_exists => "IF NOT EXISTS",
+        Rule::if_exists => "IF EXISTS",
+        Rule::sql_create_table => "CREATE TABLE",
+        Rule::sql_partition_by => "PARTITION BY",
+        Rule::sql_with_options => "WITH (options)",
+        Rule::sql_options_paren => "options in parentheses",
+        Rule::sql_option => "an option",
+        Rule::sql_column_def => "a column definition",
+        Rule::sql_column_constraint => "a column constraint",
+        Rule::sql_table_constraint => "a table constraint",
+        Rule::sql_ref_action => "a referential action",
+        Rule::sql_alter_table => "ALTER TABLE",
+        Rule::sql_alter_table_action => "an ALTER TABLE action",
+        Rule::sql_alter_column => "an ALTER COLUMN action",
+        Rule::sql_create_index => "CREATE INDEX",
+        Rule::sql_index_elem => "an index column or expression",
+        Rule::sql_alter_index => "ALTER INDEX",
+        Rule::sql_create_sequence => "CREATE SEQUENCE",
+        Rule::sql_seq_option => "a sequence option",
+        Rule::sql_alter_sequence => "ALTER SEQUENCE",
+        Rule::sql_create_view => "CREATE VIEW",
+        Rule::sql_alter_view => "ALTER VIEW",
+        Rule::sql_create_schema => "CREATE SCHEMA",
+        Rule::sql_alter_schema => "ALTER SCHEMA",
+        Rule::sql_role_spec => "a role",
+        Rule::sql_create_function => "CREATE FUNCTION",
+        Rule::sql_func_param => "a function parameter",
+        Rule::sql_func_option => "a function option",
+        Rule::sql_func_sig => "a function signature",
+        Rule::sql_alter_function => "ALTER FUNCTION",
+        Rule::sql_create_trigger => "CREATE TRIGGER",
+        Rule::sql_trigger_event => "a trigger event",
+        Rule::sql_alter_trigger => "ALTER TRIGGER",
+        Rule::sql_create_extension => "CREATE EXTENSION",
+        Rule::sql_alter_extension => "ALTER EXTENSION",
+        Rule::sql_object_ref => "an object",
+        Rule::sql_drop => "DROP",
+        Rule::sql_drop_function => "DROP FUNCTION",
+        Rule::sql_drop_trigger => "DROP TRIGGER",
+        Rule::sql_truncate => "TRUNCATE",
+        Rule::sql_transaction => "TRANSACTION",
+        Rule::sql_grant => "GRANT",
+        Rule::sql_revoke => "REVOKE",
+        Rule::sql_privileges => "privileges",
+        Rule::sql_grant_target => "an object to grant on",
+        Rule::sql_grantee => "a role",
+        Rule::sql_copy => "COPY",
+        Rule::sql_copy_options => "options in parentheses",
+        Rule::sql_copy_option => "an option",
+        Rule::sql_set => "SET",
+        Rule::sql_reset => "RESET",
+        Rule::sql_show => "SHOW",
+        Rule::sql_vacuum => "VACUUM",
+        Rule::sql_vacuum_target => "a table",
+        Rule::sql_analyze => "ANALYZE",
+        Rule::sql_explain => "EXPLAIN",
+        Rule::sql_do => "DO",
+        Rule::sql_comment => "COMMENT",
+        Rule::EOI => "the end of the statement",
+        // Silent rules: never reported, never offered.
+        Rule::WHITESPACE
+        | Rule::COMMENT
+        | Rule::line_comment
+        | Rule::block_comment
+        | Rule::ident_start
+        | Rule::ident_char
+        | Rule::bare_ident
+        | Rule::quoted_ident
+        | Rule::dollar_tag
+        | Rule::reserved
+        | Rule::strict_reserved
+        | Rule::command
+        | Rule::sql_any_token
+        | Rule::sql_statement
+        | Rule::name_list
+        | Rule::sql_operand
+        | Rule::sql_prefix
+        | Rule::sql_infix
+        | Rule::sql_postfix
+        | Rule::query_start
+        | Rule::sql_primary
+        | Rule::sql_func_arg
+        | Rule::sql_interval_fields
+        | Rule::sql_base_type
+        | Rule::sql_type_mods
+        | Rule::sql_select_term
+        | Rule::sql_row_values
+        | Rule::sql_from_primary
+        | Rule::sql_join_kind
+        | Rule::sql_group_item
+        | Rule::sql_window_spec
+        | Rule::sql_frame_bound
+        | Rule::sql_drop_behavior
+        | Rule::sql_temp
+        | Rule::sql_table_tail
+        | Rule::sql_partition_bound
+        | Rule::sql_option_value
+        | Rule::sql_table_elem
+        | Rule::sql_index_tail
+        | Rule::sql_alter_common
+        | Rule::sql_trigger_arg
+        | Rule::sql_tx_mode
+        | Rule::sql_privilege
+        | Rule::sql_copy_legacy_option
+        | Rule::sql_set_value => "SQL",
+    };
+    Cow::Borrowed(text)
+}
+
+/// What completion offers where this rule is expected; `None` for rules
+/// that are structure, not a single thing to type.
+pub fn slot(rule: Rule) -> Option<Slot> {
+    Some(match rule {
+        Rule::kw_add
+        | Rule::kw_alive
+        | Rule::kw_all
+        | Rule::kw_alter
+        | Rule::kw_at
+        | Rule::kw_backup
+        | Rule::kw_batch
+        | Rule::kw_branch
+        | Rule::kw_cascade
+        | Rule::kw_close
+        | Rule::kw_connect
+        | Rule::kw_consumer
+        | Rule::kw_copy
+        | Rule::kw_create
+        | Rule::kw_dbname
+        | Rule::kw_dead
+        | Rule::kw_drop
+        | Rule::kw_ev_data
+        | Rule::kw_ev_extra1
+        | Rule::kw_ev_extra2
+        | Rule::kw_ev_extra3
+        | Rule::kw_ev_extra4
+        | Rule::kw_ev_type
+        | Rule::kw_exit
+        | Rule::kw_expect_sync
+        | Rule::kw_external_ticker
+        | Rule::kw_false
+        | Rule::kw_for
+        | Rule::kw_force
+        | Rule::kw_from
+        | Rule::kw_handler
+        | Rule::kw_handlers
+        | Rule::kw_help
+        | Rule::kw_host
+        | Rule::kw_idle_period
+        | Rule::kw_ignore
+        | Rule::kw_install
+        | Rule::kw_leaf
+        | Rule::kw_location
+        | Rule::kw_londiste
+        | Rule::kw_maint
+        | Rule::kw_max_count
+        | Rule::kw_max_lag
+        | Rule::kw_members
+        | Rule::kw_merge
+        | Rule::kw_missing
+        | Rule::kw_no_triggers
+        | Rule::kw_node
+        | Rule::kw_off
+        | Rule::kw_on
+        | Rule::kw_password
+        | Rule::kw_pause
+        | Rule::kw_paused
+        | Rule::kw_pgq
+        | Rule::kw_pkey
+        | Rule::kw_port
+        | Rule::kw_provider
+        | Rule::kw_queue
+        | Rule::kw_quit
+        | Rule::kw_register
+        | Rule::kw_remove
+        | Rule::kw_rename
+        | Rule::kw_resume
+        | Rule::kw_resurrect
+        | Rule::kw_resync
+        | Rule::kw_root
+        | Rule::kw_rotation_period
+        | Rule::kw_seqs
+        | Rule::kw_sequence
+        | Rule::kw_service
+        | Rule::kw_set
+        | Rule::kw_show
+        | Rule::kw_skip
+        | Rule::kw_skip_truncate
+        | Rule::kw_sslmode
+        | Rule::kw_status
+        | Rule::kw_subconsumer
+        | Rule::kw_sync
+        | Rule::kw_table
+        | Rule::kw_tables
+        | Rule::kw_tag
+        | Rule::kw_takeover
+        | Rule::kw_tgflags
+        | Rule::kw_tick
+        | Rule::kw_ticker_idle_period
+        | Rule::kw_ticker_max_count
+        | Rule::kw_ticker_max_lag
+        | Rule::kw_ticker_paused
+        | Rule::kw_true
+        | Rule::kw_unregister
+        | Rule::kw_user
+        | Rule::kw_version
+        | Rule::kw_wait
+        | Rule::kw_when
+        | Rule::kw_with
+        | Rule::kw_worker
+        | Rule::kw_abort
+        | Rule::kw_access
+        | Rule::kw_action
+        | Rule::kw_admin
+        | Rule::kw_after
+        | Rule::kw_aggregate
+        | Rule::kw_always
+        | Rule::kw_analyse
+        | Rule::kw_analyze
+        | Rule::kw_and
+        | Rule::kw_any
+        | Rule::kw_array
+        | Rule::kw_as
+        | Rule::kw_asc
+        | Rule::kw_asymmetric
+        | Rule::kw_atomic
+        | Rule::kw_attach
+        | Rule::kw_authorization
+        | Rule::kw_before
+        | Rule::kw_begin
+        | Rule::kw_between
+        | Rule::kw_binary
+        | Rule::kw_bit
+        | Rule::kw_both
+        | Rule::kw_by
+        | Rule::kw_cache
+        | Rule::kw_called
+        | Rule::kw_cascaded
+        | Rule::kw_case
+        | Rule::kw_cast
+        | Rule::kw_chain
+        | Rule::kw_char
+        | Rule::kw_character
+        | Rule::kw_characteristics
+        | Rule::kw_check
+        | Rule::kw_class
+        | Rule::kw_cluster
+        | Rule::kw_collate
+        | Rule::kw_collation
+        | Rule::kw_column
+        | Rule::kw_comment
+        | Rule::kw_commit
+        | Rule::kw_committed
+        | Rule::kw_compression
+        | Rule::kw_concurrently
+        | Rule::kw_conflict
+        | Rule::kw_constraint
+        | Rule::kw_constraints
+        | Rule::kw_continue
+        | Rule::kw_cost
+        | Rule::kw_cross
+        | Rule::kw_csv
+        | Rule::kw_cube
+        | Rule::kw_current
+        | Rule::kw_current_catalog
+        | Rule::kw_current_date
+        | Rule::kw_current_role
+        | Rule::kw_current_schema
+        | Rule::kw_current_time
+        | Rule::kw_current_timestamp
+        | Rule::kw_current_user
+        | Rule::kw_cycle
+        | Rule::kw_data
+        | Rule::kw_database
+        | Rule::kw_day
+        | Rule::kw_default
+        | Rule::kw_deferrable
+        | Rule::kw_deferred
+        | Rule::kw_definer
+        | Rule::kw_delete
+        | Rule::kw_delimiter
+        | Rule::kw_depends
+        | Rule::kw_desc
+        | Rule::kw_detach
+        | Rule::kw_disable
+        | Rule::kw_distinct
+        | Rule::kw_do
+        | Rule::kw_document
+        | Rule::kw_domain
+        | Rule::kw_double
+        | Rule::kw_each
+        | Rule::kw_else
+        | Rule::kw_enable
+        | Rule::kw_encoding
+        | Rule::kw_end
+        | Rule::kw_escape
+        | Rule::kw_event
+        | Rule::kw_except
+        | Rule::kw_exclude
+        | Rule::kw_excluding
+        | Rule::kw_execute
+        | Rule::kw_exists
+        | Rule::kw_explain
+        | Rule::kw_expression
+        | Rule::kw_extension
+        | Rule::kw_external
+        | Rule::kw_fetch
+        | Rule::kw_filter
+        | Rule::kw_finalize
+        | Rule::kw_first
+        | Rule::kw_following
+        | Rule::kw_foreign
+        | Rule::kw_freeze
+        | Rule::kw_full
+        | Rule::kw_function
+        | Rule::kw_functions
+        | Rule::kw_generated
+        | Rule::kw_global
+        | Rule::kw_grant
+        | Rule::kw_granted
+        | Rule::kw_group
+        | Rule::kw_grouping
+        | Rule::kw_groups
+        | Rule::kw_hash
+        | Rule::kw_having
+        | Rule::kw_header
+        | Rule::kw_hour
+        | Rule::kw_identity
+        | Rule::kw_if
+        | Rule::kw_ilike
+        | Rule::kw_immediate
+        | Rule::kw_immutable
+        | Rule::kw_in
+        | Rule::kw_include
+        | Rule::kw_including
+        | Rule::kw_increment
+        | Rule::kw_index
+        | Rule::kw_inherit
+        | Rule::kw_inherits
+        | Rule::kw_initially
+        | Rule::kw_inner
+        | Rule::kw_inout
+        | Rule::kw_input
+        | Rule::kw_insert
+        | Rule::kw_instead
+        | Rule::kw_intersect
+        | Rule::kw_interval
+        | Rule::kw_into
+        | Rule::kw_invoker
+        | Rule::kw_is
+        | Rule::kw_isnull
+        | Rule::kw_isolation
+        | Rule::kw_join
+        | Rule::kw_key
+        | Rule::kw_language
+        | Rule::kw_large
+        | Rule::kw_last
+        | Rule::kw_lateral
+        | Rule::kw_leading
+        | Rule::kw_leakproof
+        | Rule::kw_left
+        | Rule::kw_level
+        | Rule::kw_like
+        | Rule::kw_limit
+        | Rule::kw_list
+        | Rule::kw_local
+        | Rule::kw_localtime
+        | Rule::kw_localtimestamp
+        | Rule::kw_locked
+        | Rule::kw_logged
+        | Rule::kw_maintain
+        | Rule::kw_match
+        | Rule::kw_materialized
+        | Rule::kw_maxvalue
+        | Rule::kw_method
+        | Rule::kw_minute
+        | Rule::kw_minvalue
+        | Rule::kw_month
+        | Rule::kw_name
+        | Rule::kw_names
+        | Rule::kw_national
+        | Rule::kw_natural
+        | Rule::kw_new
+        | Rule::kw_next
+        | Rule::kw_no
+        | Rule::kw_none
+        | Rule::kw_normalized
+        | Rule::kw_not
+        | Rule::kw_nothing
+        | Rule::kw_notnull
+        | Rule::kw_nowait
+        | Rule::kw_null
+        | Rule::kw_nulls
+        | Rule::kw_object
+        | Rule::kw_of
+        | Rule::kw_offset
+        | Rule::kw_oids
+        | Rule::kw_old
+        | Rule::kw_only
+        | Rule::kw_operator
+        | Rule::kw_option
+        | Rule::kw_or
+        | Rule::kw_order
+        | Rule::kw_ordinality
+        | Rule::kw_others
+        | Rule::kw_out
+        | Rule::kw_outer
+        | Rule::kw_over
+        | Rule::kw_overlaps
+        | Rule::kw_overriding
+        | Rule::kw_owned
+        | Rule::kw_owner
+        | Rule::kw_parallel
+        | Rule::kw_partial
+        | Rule::kw_partition
+        | Rule::kw_placing
+        | Rule::kw_policy
+        | Rule::kw_preceding
+        | Rule::kw_precision
+        | Rule::kw_prepare
+        | Rule::kw_prepared
+        | Rule::kw_preserve
+        | Rule::kw_primary
+        | Rule::kw_privileges
+        | Rule::kw_procedure
+        | Rule::kw_procedures
+        | Rule::kw_program
+        | Rule::kw_public
+        | Rule::kw_quote
+        | Rule::kw_range
+        | Rule::kw_read
+        | Rule::kw_recursive
+        | Rule::kw_references
+        | Rule::kw_referencing
+        | Rule::kw_release
+        | Rule::kw_repeatable
+        | Rule::kw_replace
+        | Rule::kw_replica
+        | Rule::kw_reset
+        | Rule::kw_restart
+        | Rule::kw_restrict
+        | Rule::kw_return
+        | Rule::kw_returning
+        | Rule::kw_returns
+        | Rule::kw_revoke
+        | Rule::kw_right
+        | Rule::kw_role
+        | Rule::kw_rollback
+        | Rule::kw_rollup
+        | Rule::kw_routine
+        | Rule::kw_routines
+        | Rule::kw_row
+        | Rule::kw_rows
+        | Rule::kw_rule
+        | Rule::kw_savepoint
+        | Rule::kw_schema
+        | Rule::kw_second
+        | Rule::kw_security
+        | Rule::kw_select
+        | Rule::kw_sequences
+        | Rule::kw_serializable
+        | Rule::kw_server
+        | Rule::kw_session
+        | Rule::kw_session_user
+        | Rule::kw_setof
+        | Rule::kw_sets
+        | Rule::kw_share
+        | Rule::kw_similar
+        | Rule::kw_simple
+        | Rule::kw_snapshot
+        | Rule::kw_some
+        | Rule::kw_stable
+        | Rule::kw_start
+        | Rule::kw_statement
+        | Rule::kw_statistics
+        | Rule::kw_stdin
+        | Rule::kw_stdout
+        | Rule::kw_storage
+        | Rule::kw_stored
+        | Rule::kw_strict
+        | Rule::kw_support
+        | Rule::kw_symmetric
+        | Rule::kw_system
+        | Rule::kw_tablesample
+        | Rule::kw_tablespace
+        | Rule::kw_temp
+        | Rule::kw_temporary
+        | Rule::kw_then
+        | Rule::kw_ties
+        | Rule::kw_time
+        | Rule::kw_timestamp
+        | Rule::kw_to
+        | Rule::kw_trailing
+        | Rule::kw_transaction
+        | Rule::kw_transform
+        | Rule::kw_trigger
+        | Rule::kw_truncate
+        | Rule::kw_type
+        | Rule::kw_unbounded
+        | Rule::kw_uncommitted
+        | Rule::kw_union
+        | Rule::kw_unique
+        | Rule::kw_unknown
+        | Rule::kw_unlogged
+        | Rule::kw_update
+        | Rule::kw_usage
+        | Rule::kw_using
+        | Rule::kw_vacuum
+        | Rule::kw_valid
+        | Rule::kw_validate
+        | Rule::kw_value
+        | Rule::kw_values
+        | Rule::kw_varchar
+        | Rule::kw_variadic
+        | Rule::kw_varying
+        | Rule::kw_verbose
+        | Rule::kw_view
+        | Rule::kw_volatile
+        | Rule::kw_where
+        | Rule::kw_window
+        | Rule::kw_within
+        | Rule::kw_without
+        | Rule::kw_work
+        | Rule::kw_wrapper
+        | Rule::kw_write
+        | Rule::kw_year
+        | Rule::kw_zone => Slot::Keyword(keyword_text(rule)),
+        Rule::string_literal => Slot::Value,
+        Rule::integer => Slot::Value,
+        Rule::semicolon => Slot::Punct(";"),
+        Rule::comma => Slot::Punct(","),
+        Rule::eq => Slot::Punct("="),
+        Rule::star => Slot::Punct("*"),
+        Rule::dot => Slot::Punct("."),
+        Rule::lparen => Slot::Punct("("),
+        Rule::rparen => Slot::Punct(")"),
+        Rule::lbracket => Slot::Punct("["),
+        Rule::rbracket => Slot::Punct("]"),
+        Rule::queue_name => Slot::QueueName,
+        Rule::consumer_name => Slot::ConsumerName,
+        Rule::node_name => Slot::NodeName,
+        Rule::table_name => Slot::TableName,
+        Rule::sequence_name => Slot::SequenceName,
+        Rule::batch_id => Slot::Value,
+        Rule::tick_id => Slot::Value,
+        Rule::connstr => Slot::Value,
+        Rule::help_word => Slot::HelpTopic,
+        Rule::conn_value => Slot::Value,
+        Rule::boolean => Slot::Value,
+        Rule::interval_value => Slot::Value,
+        Rule::relation_name => Slot::TableName,
+        Rule::column_ref => Slot::ColumnRef,
+        Rule::column_name => Slot::ColumnName,
+        Rule::function_name => Slot::FunctionName,
+        Rule::type_name => Slot::TypeName,
+        Rule::schema_name => Slot::SchemaName,
+        Rule::index_name => Slot::IndexName,
+        Rule::trigger_name => Slot::TriggerName,
+        Rule::role_name => Slot::RoleName,
+        Rule::object_name => Slot::ObjectName,
+        Rule::alias_name => Slot::AliasName,
+        Rule::col_label => Slot::ObjectName,
+        Rule::setting_name => Slot::SettingName,
+        Rule::cast_op => Slot::Punct("::"),
+        Rule::name_part
+        | Rule::plain_string
+        | Rule::escape_string
+        | Rule::dollar_string
+        | Rule::conn_word
+        | Rule::connect
+        | Rule::connect_setting
+        | Rule::install
+        | Rule::show_queue
+        | Rule::create_queue
+        | Rule::alter_queue
+        | Rule::queue_setting
+        | Rule::drop_queue
+        | Rule::show_consumer
+        | Rule::register_consumer
+        | Rule::unregister_consumer
+        | Rule::register_subconsumer
+        | Rule::unregister_subconsumer
+        | Rule::show_batch
+        | Rule::show_table
+        | Rule::show_sequence
+        | Rule::show_version
+        | Rule::show_help
+        | Rule::show_node
+        | Rule::tick
+        | Rule::maint
+        | Rule::create_root_node
+        | Rule::create_branch_node
+        | Rule::create_leaf_node
+        | Rule::create_node_option
+        | Rule::show_cascade
+        | Rule::status
+        | Rule::show_members
+        | Rule::show_node_status
+        | Rule::alter_node_provider
+        | Rule::alter_node_rename
+        | Rule::alter_node_location
+        | Rule::takeover
+        | Rule::takeover_option
+        | Rule::drop_node
+        | Rule::tag_node
+        | Rule::pause_node
+        | Rule::resume_node
+        | Rule::pause_consumer
+        | Rule::resume_consumer
+        | Rule::wait_root
+        | Rule::wait_provider
+        | Rule::resurrect
+        | Rule::londiste_add_table
+        | Rule::table_option
+        | Rule::londiste_add_sequence
+        | Rule::londiste_remove_table
+        | Rule::londiste_remove_sequence
+        | Rule::londiste_tables
+        | Rule::londiste_seqs
+        | Rule::londiste_missing
+        | Rule::londiste_resync
+        | Rule::londiste_wait_sync
+        | Rule::londiste_show_handlers
+        | Rule::exit
+        | Rule::quit
+        | Rule::command_head
+        | Rule::command_start
+        | Rule::sql
+        | Rule::statement
+        | Rule::sql_only
+        | Rule::sql_any
+        | Rule::reserved_word
+        | Rule::func_part
+        | Rule::column_list
+        | Rule::sql_number
+        | Rule::bit_string
+        | Rule::unicode_string
+        | Rule::national_string
+        | Rule::sql_string
+        | Rule::sql_param
+        | Rule::signed_number
+        | Rule::sql_operator
+        | Rule::sql_expr
+        | Rule::sql_in_list
+        | Rule::sql_expr_list
+        | Rule::sql_special_value
+        | Rule::sql_case
+        | Rule::sql_cast
+        | Rule::sql_exists
+        | Rule::sql_array
+        | Rule::sql_array_brackets
+        | Rule::sql_row
+        | Rule::sql_paren
+        | Rule::sql_quantified
+        | Rule::sql_func_call
+        | Rule::sql_func_args
+        | Rule::sql_type
+        | Rule::sql_query
+        | Rule::sql_with
+        | Rule::sql_cte
+        | Rule::sql_select
+        | Rule::sql_set_op
+        | Rule::sql_select_core
+        | Rule::sql_select_list
+        | Rule::sql_select_item
+        | Rule::sql_into
+        | Rule::sql_values
+        | Rule::sql_from
+        | Rule::sql_from_item
+        | Rule::sql_alias
+        | Rule::sql_tablesample
+        | Rule::sql_join
+        | Rule::sql_where
+        | Rule::sql_group_by
+        | Rule::sql_having
+        | Rule::sql_window
+        | Rule::sql_window_paren
+        | Rule::sql_frame
+        | Rule::sql_order_by
+        | Rule::sql_sort_item
+        | Rule::sql_limit
+        | Rule::sql_locking
+        | Rule::sql_insert
+        | Rule::sql_on_conflict
+        | Rule::sql_returning
+        | Rule::sql_update
+        | Rule::sql_set_item
+        | Rule::sql_delete
+        | Rule::if_not_exists
+        | Rule::if_exists
+        | Rule::sql_create_table
+        | Rule::sql_partition_by
+        | Rule::sql_with_options
+        | Rule::sql_options_paren
+        | Rule::sql_option
+        | Rule::sql_column_def
+        | Rule::sql_column_constraint
+        | Rule::sql_table_constraint
+        | Rule::sql_ref_action
+        | Rule::sql_alter_table
+        | Rule::sql_alter_table_action
+        | Rule::sql_alter_column
+        | Rule::sql_create_index
+        | Rule::sql_index_elem
+        | Rule::sql_alter_index
+        | Rule::sql_create_sequence
+        | Rule::sql_seq_option
+        | Rule::sql_alter_sequence
+        | Rule::sql_create_view
+        | Rule::sql_alter_view
+        | Rule::sql_create_schema
+        | Rule::sql_alter_schema
+        | Rule::sql_role_spec
+        | Rule::sql_create_function
+        | Rule::sql_func_param
+        | Rule::sql_func_option
+        | Rule::sql_func_sig
+        | Rule::sql_alter_function
+        | Rule::sql_create_trigger
+        | Rule::sql_trigger_event
+        | Rule::sql_alter_trigger
+        | Rule::sql_create_extension
+        | Rule::sql_alter_extension
+        | Rule::sql_object_ref
+        | Rule::sql_drop
+        | Rule::sql_drop_function
+        | Rule::sql_drop_trigger
+        | Rule::sql_truncate
+        | Rule::sql_transaction
+        | Rule::sql_grant
+        | Rule::sql_revoke
+        | Rule::sql_privileges
+        | Rule::sql_grant_target
+        | Rule::sql_grantee
+        | Rule::sql_copy
+        | Rule::sql_copy_options
+        | Rule::sql_copy_option
+        | Rule::sql_set
+        | Rule::sql_reset
+        | Rule::sql_show
+        | Rule::sql_vacuum
+        | Rule::sql_vacuum_target
+        | Rule::sql_analyze
+        | Rule::sql_explain
+        | Rule::sql_do
+        | Rule::sql_comment
+        | Rule::EOI
+        | Rule::WHITESPACE
+        | Rule::COMMENT
+        | Rule::line_comment
+        | Rule::block_comment
+        | Rule::ident_start
+        | Rule::ident_char
+        | Rule::bare_ident
+        | Rule::quoted_ident
+        | Rule::dollar_tag
+        | Rule::reserved
+        | Rule::strict_reserved
+        | Rule::command
+        | Rule::sql_any_token
+        | Rule::sql_statement
+        | Rule::name_list
+        | Rule::sql_operand
+        | Rule::sql_prefix
+        | Rule::sql_infix
+        | Rule::sql_postfix
+        | Rule::query_start
+        | Rule::sql_primary
+        | Rule::sql_func_arg
+        | Rule::sql_interval_fields
+        | Rule::sql_base_type
+        | Rule::sql_type_mods
+        | Rule::sql_select_term
+        | Rule::sql_row_values
+        | Rule::sql_from_primary
+        | Rule::sql_join_kind
+        | Rule::sql_group_item
+        | Rule::sql_window_spec
+        | Rule::sql_frame_bound
+        | Rule::sql_drop_behavior
+        | Rule::sql_temp
+        | Rule::sql_table_tail
+        | Rule::sql_partition_bound
+        | Rule::sql_option_value
+        | Rule::sql_table_elem
+        | Rule::sql_index_tail
+        | Rule::sql_alter_common
+        | Rule::sql_trigger_arg
+        | Rule::sql_tx_mode
+        | Rule::sql_privilege
+        | Rule::sql_copy_legacy_option
+        | Rule::sql_set_value => return None,
+    })
+}
