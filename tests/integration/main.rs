@@ -5,6 +5,7 @@ mod support;
 
 mod cascade_api;
 mod cascade_scenario;
+mod commands;
 mod connection;
 mod pgq_api;
 mod script;
