@@ -19,10 +19,12 @@
 //!   URI, PG* environment, service file, pgpass), connects under a deadline
 //!   of its own, shows notices as they arrive and cancels queries on Ctrl-C.
 
+pub mod catalog;
 pub mod cli;
 pub mod db;
 pub mod exec;
 pub mod input;
+pub mod londiste;
 pub mod output;
 pub mod pgq;
 pub mod run;

@@ -88,7 +88,8 @@ impl From<postgres::Error> for Error {
 /// Result of this module's functions.
 pub type Result<T> = std::result::Result<T, Error>;
 
-const HAS_EXTENSION: &str = "select exists (select 1 from pg_catalog.pg_extension where extname = $1)";
+const HAS_EXTENSION: &str =
+    "select exists (select 1 from pg_catalog.pg_extension where extname = $1)";
 
 /// Whether an extension is installed (`pg_extension`).
 pub fn has_extension(c: &mut Client, name: &str) -> Result<bool> {
@@ -177,7 +178,8 @@ pub fn queue_info(c: &mut Client, name: Option<&str>) -> Result<Vec<QueueInfo>> 
     Ok(out)
 }
 
-const QUEUE_EXISTS: &str = "select exists (select 1 from pgq.get_queue_info() where queue_name = $1)";
+const QUEUE_EXISTS: &str =
+    "select exists (select 1 from pgq.get_queue_info() where queue_name = $1)";
 
 /// Whether a queue exists.
 pub fn queue_exists(c: &mut Client, name: &str) -> Result<bool> {
@@ -228,7 +230,11 @@ pub fn drop_queue(c: &mut Client, name: &str, force: bool) -> Result<()> {
 /// `pgq.set_queue_config(q, param, value)` for each pair, in one
 /// transaction; `params` use pgq's names without the `queue_` prefix
 /// (ticker_max_count ...). Used by `alter queue`.
-pub fn set_queue_config(c: &mut Client, queues: &[String], params: &[(String, String)]) -> Result<()> {
+pub fn set_queue_config(
+    c: &mut Client,
+    queues: &[String],
+    params: &[(String, String)],
+) -> Result<()> {
     let mut tx = c.transaction()?;
     for q in queues {
         for (k, v) in params {
@@ -242,11 +248,13 @@ pub fn set_queue_config(c: &mut Client, queues: &[String], params: &[(String, St
 /// All queue names (`pgq.get_queue_info()`).
 pub fn queue_names(c: &mut Client) -> Result<Vec<String>> {
     require_pgq(c)?;
-    Ok(c
-        .query("select queue_name from pgq.get_queue_info() order by 1", &[])?
-        .iter()
-        .map(|r| r.get(0))
-        .collect())
+    Ok(c.query(
+        "select queue_name from pgq.get_queue_info() order by 1",
+        &[],
+    )?
+    .iter()
+    .map(|r| r.get(0))
+    .collect())
 }
 
 /// One row of `pgq.get_consumer_info()`.
@@ -280,7 +288,11 @@ select queue_name, consumer_name, lag::text, last_seen::text, last_tick,
 
 /// Consumers with their lag and position (`pgq.get_consumer_info()`),
 /// filtered by queue and consumer. Used by `show consumer`.
-pub fn consumer_info(c: &mut Client, queue: Option<&str>, consumer: Option<&str>) -> Result<Vec<ConsumerInfo>> {
+pub fn consumer_info(
+    c: &mut Client,
+    queue: Option<&str>,
+    consumer: Option<&str>,
+) -> Result<Vec<ConsumerInfo>> {
     require_pgq(c)?;
     if let Some(q) = queue {
         require_queue(c, q)?;
@@ -323,14 +335,22 @@ pub enum StartAt {
 
 /// Register a consumer; false when it was registered already (then
 /// nothing changes). Used by `register consumer`.
-pub fn register_consumer(c: &mut Client, queue: &str, consumer: &str, at: &StartAt) -> Result<bool> {
+pub fn register_consumer(
+    c: &mut Client,
+    queue: &str,
+    consumer: &str,
+    at: &StartAt,
+) -> Result<bool> {
     require_queue(c, queue)?;
     let n: i32 = match at {
         StartAt::Now => c
             .query_one("select pgq.register_consumer($1, $2)", &[&queue, &consumer])?
             .get(0),
         StartAt::Tick(t) => c
-            .query_one("select pgq.register_consumer_at($1, $2, $3)", &[&queue, &consumer, t])?
+            .query_one(
+                "select pgq.register_consumer_at($1, $2, $3)",
+                &[&queue, &consumer, t],
+            )?
             .get(0),
         StartAt::CopyOf(other) => {
             let tick: Option<i64> = c
@@ -356,7 +376,11 @@ pub fn register_consumer(c: &mut Client, queue: &str, consumer: &str, at: &Start
 /// Unregister consumers in one transaction (all or nothing); `None` means
 /// every consumer of the queue. Returns the names unregistered. Used by
 /// `unregister consumer`.
-pub fn unregister_consumers(c: &mut Client, queue: &str, consumer: Option<&str>) -> Result<Vec<String>> {
+pub fn unregister_consumers(
+    c: &mut Client,
+    queue: &str,
+    consumer: Option<&str>,
+) -> Result<Vec<String>> {
     require_queue(c, queue)?;
     let mut tx = c.transaction()?;
     let names: Vec<String> = match consumer {
@@ -376,7 +400,10 @@ pub fn unregister_consumers(c: &mut Client, queue: &str, consumer: Option<&str>)
             vec![name.to_string()]
         }
         None => tx
-            .query("select consumer_name from pgq.get_consumer_info($1) order by 1", &[&queue])?
+            .query(
+                "select consumer_name from pgq.get_consumer_info($1) order by 1",
+                &[&queue],
+            )?
             .iter()
             .map(|r| r.get(0))
             .collect(),
@@ -422,8 +449,7 @@ pub fn batch_events(c: &mut Client, batch: i64) -> Result<Vec<Event>> {
     if !open {
         return Err(Error::BatchNotOpen(batch));
     }
-    Ok(c
-        .query(BATCH_EVENTS, &[&batch])?
+    Ok(c.query(BATCH_EVENTS, &[&batch])?
         .iter()
         .map(|r| Event {
             id: r.get(0),
@@ -510,7 +536,10 @@ pub struct MaintStep {
 pub fn maint(c: &mut Client) -> Result<Vec<MaintStep>> {
     require_pgq(c)?;
     let ops: Vec<(String, Option<String>)> = c
-        .query("select func_name, func_arg from pgq.maint_operations()", &[])?
+        .query(
+            "select func_name, func_arg from pgq.maint_operations()",
+            &[],
+        )?
         .iter()
         .map(|r| (r.get(0), r.get(1)))
         .collect();
@@ -552,11 +581,16 @@ pub fn maint(c: &mut Client) -> Result<Vec<MaintStep>> {
 /// Versions of the extensions present (`pg_extension`), plus the server's.
 /// Used by `show version`.
 pub fn versions(c: &mut Client) -> Result<Vec<(String, Option<String>)>> {
-    let server: String = c.query_one("select current_setting('server_version')", &[])?.get(0);
+    let server: String = c
+        .query_one("select current_setting('server_version')", &[])?
+        .get(0);
     let mut out = vec![("server".to_string(), Some(server))];
     for ext in ["pgq", "pgq_node", "londiste", "pgq_coop"] {
         let v: Option<String> = c
-            .query_opt("select extversion from pg_catalog.pg_extension where extname = $1", &[&ext])?
+            .query_opt(
+                "select extversion from pg_catalog.pg_extension where extname = $1",
+                &[&ext],
+            )?
             .map(|r| r.get(0));
         out.push((ext.to_string(), v));
     }

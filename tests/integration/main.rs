@@ -3,7 +3,9 @@
 
 mod support;
 
+mod catalog_api;
 mod connection;
+mod londiste_api;
 mod pgq_api;
 mod script;
 mod sql;

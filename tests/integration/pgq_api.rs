@@ -7,7 +7,9 @@ use crate::support::TestDb;
 use crate::test_db;
 
 fn ticks(db: &TestDb, q: &str) {
-    db.sql(&format!("select pgq.force_tick('{q}'); select pgq.ticker('{q}');"));
+    db.sql(&format!(
+        "select pgq.force_tick('{q}'); select pgq.ticker('{q}');"
+    ));
 }
 
 #[test]
@@ -15,7 +17,10 @@ fn queues_are_created_configured_and_dropped() {
     let db = test_db!();
     let mut c = db.client();
     assert!(pgq::create_queue(&mut c, "q1").expect("create"));
-    assert!(!pgq::create_queue(&mut c, "q1").expect("again"), "second create is a no-op");
+    assert!(
+        !pgq::create_queue(&mut c, "q1").expect("again"),
+        "second create is a no-op"
+    );
     let info = pgq::queue_info(&mut c, Some("q1")).expect("info");
     assert_eq!(info.len(), 1);
     assert_eq!(info[0].name, "q1");
@@ -23,7 +28,10 @@ fn queues_are_created_configured_and_dropped() {
     pgq::set_queue_config(
         &mut c,
         &["q1".to_string()],
-        &[("ticker_max_count".into(), "42".into()), ("ticker_paused".into(), "true".into())],
+        &[
+            ("ticker_max_count".into(), "42".into()),
+            ("ticker_paused".into(), "true".into()),
+        ],
     )
     .expect("config");
     assert_eq!(
@@ -34,11 +42,21 @@ fn queues_are_created_configured_and_dropped() {
     let err = pgq::set_queue_config(
         &mut c,
         &["q1".to_string()],
-        &[("ticker_max_count".into(), "7".into()), ("ticker_max_lag".into(), "not an interval".into())],
+        &[
+            ("ticker_max_count".into(), "7".into()),
+            ("ticker_max_lag".into(), "not an interval".into()),
+        ],
     )
     .expect_err("bad interval");
-    assert!(err.to_string().contains("invalid input syntax for type interval"), "{err}");
-    assert_eq!(db.sql("select queue_ticker_max_count from pgq.get_queue_info('q1')"), "42");
+    assert!(
+        err.to_string()
+            .contains("invalid input syntax for type interval"),
+        "{err}"
+    );
+    assert_eq!(
+        db.sql("select queue_ticker_max_count from pgq.get_queue_info('q1')"),
+        "42"
+    );
 
     assert!(pgq::register_consumer(&mut c, "q1", "c1", &StartAt::Now).expect("register"));
     match pgq::drop_queue(&mut c, "q1", false) {
@@ -47,7 +65,10 @@ fn queues_are_created_configured_and_dropped() {
     }
     assert_eq!(db.sql("select count(*) from pgq.get_queue_info('q1')"), "1");
     pgq::drop_queue(&mut c, "q1", true).expect("force drop");
-    assert_eq!(db.sql("select count(*) from pgq.get_queue_info() where queue_name = 'q1'"), "0");
+    assert_eq!(
+        db.sql("select count(*) from pgq.get_queue_info() where queue_name = 'q1'"),
+        "0"
+    );
     match pgq::queue_info(&mut c, Some("q1")) {
         Err(Error::QueueNotFound(q)) => assert_eq!(q, "q1"),
         other => panic!("expected not found, got {other:?}"),
@@ -69,7 +90,10 @@ fn consumers_register_copy_and_unregister() {
         db.sql("select string_agg(n || '@' || (select last_tick from pgq.get_consumer_info('q','a')), ',') from unnest(array['a','b']) n")
     );
     let info = pgq::consumer_info(&mut c, Some("q"), None).expect("info");
-    assert_eq!(info.iter().map(|i| i.consumer.as_str()).collect::<Vec<_>>(), vec!["a", "b"]);
+    assert_eq!(
+        info.iter().map(|i| i.consumer.as_str()).collect::<Vec<_>>(),
+        vec!["a", "b"]
+    );
     // pgq's pending count is an estimate from the event sequence (a forced
     // tick advances it), so only check that the consumer has work.
     assert!(info[0].pending_events.unwrap_or(0) >= 1, "{info:?}");
@@ -80,7 +104,10 @@ fn consumers_register_copy_and_unregister() {
     }
     let gone = pgq::unregister_consumers(&mut c, "q", None).expect("all");
     assert_eq!(gone, vec!["a", "b"]);
-    assert_eq!(db.sql("select count(*) from pgq.get_consumer_info('q')"), "0");
+    assert_eq!(
+        db.sql("select count(*) from pgq.get_consumer_info('q')"),
+        "0"
+    );
 }
 
 #[test]
@@ -93,8 +120,14 @@ fn batches_ticks_and_maintenance() {
     let t = pgq::tick(&mut c, Some("q")).expect("tick");
     assert_eq!(t.len(), 1);
     assert!(t[0].tick_id.is_some(), "a tick was made");
-    let batch: i64 = db.sql("select pgq.next_batch('q', 'c')").parse().expect("batch id");
-    assert_eq!(pgq::current_batch(&mut c, "q", "c").expect("current"), Some(batch));
+    let batch: i64 = db
+        .sql("select pgq.next_batch('q', 'c')")
+        .parse()
+        .expect("batch id");
+    assert_eq!(
+        pgq::current_batch(&mut c, "q", "c").expect("current"),
+        Some(batch)
+    );
     let events = pgq::batch_events(&mut c, batch).expect("events");
     assert_eq!(events.len(), 3);
     assert_eq!(events[0].ev_type.as_deref(), Some("type1"));
@@ -103,7 +136,8 @@ fn batches_ticks_and_maintenance() {
         Err(Error::BatchNotOpen(id)) => assert_eq!(id, batch),
         other => panic!("{other:?}"),
     }
-    let listed = db.sql("select string_agg(func_name, ',' order by func_name) from pgq.maint_operations()");
+    let listed =
+        db.sql("select string_agg(func_name, ',' order by func_name) from pgq.maint_operations()");
     let steps = pgq::maint(&mut c).expect("maint");
     let mut ran: Vec<&str> = steps.iter().map(|s| s.func.as_str()).collect();
     ran.sort();
@@ -118,7 +152,9 @@ fn names_are_data_never_sql() {
     let mut c = db.client();
     let evil = "q'); drop table precious; --";
     assert!(pgq::create_queue(&mut c, evil).expect("create"));
-    assert!(pgq::register_consumer(&mut c, evil, "My \"Consumer\"", &StartAt::Now).expect("register"));
+    assert!(
+        pgq::register_consumer(&mut c, evil, "My \"Consumer\"", &StartAt::Now).expect("register")
+    );
     assert_eq!(
         db.sql("select consumer_name from pgq.get_consumer_info() where queue_name = 'q''); drop table precious; --'"),
         "My \"Consumer\""
@@ -132,5 +168,8 @@ fn missing_extension_is_named() {
     db.sql("drop extension londiste; drop extension pgq_node; drop extension pgq cascade");
     let mut c = db.client();
     let err = pgq::queue_info(&mut c, None).expect_err("no pgq");
-    assert_eq!(err.to_string(), "extension \"pgq\" is not installed in this database (run: install pgq;)");
+    assert_eq!(
+        err.to_string(),
+        "extension \"pgq\" is not installed in this database (run: install pgq;)"
+    );
 }

@@ -1,0 +1,1 @@
+//! The Londiste API (`qadmin::londiste`) against real nodes.
