@@ -397,8 +397,9 @@ const QUEUE_EXISTS: &str =
     "select exists (select 1 from pgq.get_queue_info() where queue_name = $1)";
 
 const EXTENSIONS: &str = "\
-select e from unnest(array['pgq', 'pgq_node', 'londiste']) e
- where not exists (select 1 from pg_catalog.pg_extension where extname = e)";
+select e from unnest(array['pgq', 'pgq_node', 'londiste']) with ordinality x(e, n)
+ where not exists (select 1 from pg_catalog.pg_extension where extname = e)
+ order by n limit 1";
 
 /// Turn an error into [`Error::ExtensionMissing`] when a PgQ schema or
 /// function is missing because its extension is.
