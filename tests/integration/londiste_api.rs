@@ -741,3 +741,135 @@ print('\n'.join(names))
     ours.sort();
     assert_eq!(ours, shipped);
 }
+
+/// What Londiste recorded for a table: its registry row and its triggers
+/// (name, type bits, arguments).
+fn recorded(db: &TestDb, table: &str) -> String {
+    let row = db.sql(&format!(
+        "select local || ' ' || coalesce(merge_state, '-') || ' ' || coalesce(table_attrs, '-')
+           from londiste.get_table_list('q') where table_name = 'public.{table}'"
+    ));
+    let trg = db.sql(&format!(
+        "select coalesce(string_agg(tgname || ' ' || tgtype || ' ' || replace(encode(tgargs, 'escape'), '\\000', '|'),
+                                    E'\\n' order by tgname), '')
+           from pg_trigger where tgrelid = 'public.{table}'::regclass and not tgisinternal"
+    ));
+    format!("{row}\n{trg}")
+}
+
+#[test]
+fn add_table_records_what_the_reference_tool_records() {
+    let theirs = test_db!();
+    let ours = test_db!();
+    let dir = tempfile::tempdir().expect("dir");
+    let tables = "create table t1 (id int primary key, v text, secret text);
+                  create table t2 (\"User Id\" int primary key);
+                  create table t3 (id int primary key);
+                  create table t4 (id int primary key);
+                  create table t5 (id int primary key)";
+    for db in [&theirs, &ours] {
+        db.sql(tables);
+        make_root(db, "q", "n1");
+    }
+    let ini = dir.path().join("n1.ini");
+    std::fs::write(
+        &ini,
+        format!(
+            "[londiste]\njob_name = n1_worker\ndb = {}\nqueue_name = q\nlogfile = {d}/n1.log\npidfile = {d}/n1.pid\n\
+             handler_modules = londiste.handlers.bulk, londiste.handlers.shard, londiste.handlers.qtable, londiste.handlers.multimaster\n",
+            location(&theirs),
+            d = dir.path().display()
+        ),
+    )
+    .expect("ini");
+    let cases: Vec<(&str, Vec<&str>, AddTableOptions)> = vec![
+        (
+            "t1",
+            vec![
+                "--handler=bulk",
+                "--trigger-flags=AIU",
+                "--trigger-arg=backup",
+                "--trigger-arg=when=v <> 'x'",
+                "--trigger-arg=pkey=id",
+                "--trigger-arg=ignore=secret",
+                "--trigger-arg=ev_extra4='extra'",
+                "--skip-truncate",
+            ],
+            AddTableOptions {
+                handler: Some("bulk".into()),
+                tgflags: Some("AIU".into()),
+                backup: true,
+                when: Some("v <> 'x'".into()),
+                pkey: Some("id".into()),
+                ignore: Some("secret".into()),
+                ev_extra4: Some("'extra'".into()),
+                skip_truncate: true,
+                ..Default::default()
+            },
+        ),
+        (
+            "t2",
+            vec!["--handler=shard", "--handler-arg=key=User Id"],
+            AddTableOptions {
+                handler: Some("shard(key=User Id)".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "t3",
+            vec!["--handler=qtable"],
+            AddTableOptions {
+                handler: Some("qtable".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "t4",
+            vec!["--no-triggers", "--expect-sync", "--skip-truncate"],
+            AddTableOptions {
+                no_triggers: true,
+                expect_sync: true,
+                skip_truncate: true,
+                ..Default::default()
+            },
+        ),
+        (
+            "t5",
+            vec![
+                "--handler=multimaster",
+                "--trigger-flags=BIUD",
+                "--trigger-arg=skip",
+            ],
+            AddTableOptions {
+                handler: Some("multimaster".into()),
+                tgflags: Some("BIUD".into()),
+                skip: true,
+                ..Default::default()
+            },
+        ),
+    ];
+    let mut c = ours.client();
+    for (table, args, opts) in &cases {
+        let mut cmd = std::process::Command::new("londiste");
+        crate::support::clean_env(&mut cmd);
+        let r = crate::support::run(
+            cmd.arg(&ini)
+                .args(["add-table", &format!("public.{table}")])
+                .args(args),
+        );
+        assert_eq!(
+            r.code, 0,
+            "londiste add-table {table}: {}{}",
+            r.stdout, r.stderr
+        );
+        londiste::add_tables(&mut c, "q", &[*table], opts)
+            .unwrap_or_else(|e| panic!("{table}: {e}"));
+        assert_eq!(recorded(&ours, table), recorded(&theirs, table), "{table}");
+    }
+    assert!(recorded(&ours, "t1").starts_with("true ok handler=bulk&skip_truncate=1\n_londiste_q "));
+    assert!(
+        recorded(&ours, "t3").contains("zzz__londiste_q 7 q|SKIP|"),
+        "{}",
+        recorded(&ours, "t3")
+    );
+}
