@@ -6,6 +6,7 @@ mod support;
 mod catalog_api;
 mod connection;
 mod londiste_api;
+mod londiste_scenario;
 mod pgq_api;
 mod script;
 mod sql;
