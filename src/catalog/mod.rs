@@ -218,13 +218,16 @@ pub fn create_schema_ddl(c: &mut Client, schema: &str) -> Result<String> {
 }
 
 /// What [`table_ddl_with`] includes besides the table, its columns,
-/// sequences, constraints other than foreign keys, and indexes.
+/// sequences, constraints other than foreign keys, indexes, clustering and
+/// replica identity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DdlOptions {
     /// Foreign keys (they need the referenced tables).
     pub foreign_keys: bool,
     /// Triggers (they need their functions) and their enabled state.
     pub triggers: bool,
+    /// Row-level security and policies (they name roles).
+    pub policies: bool,
     /// Comments on the table, columns, constraints, indexes, triggers and
     /// owned sequences.
     pub comments: bool,
@@ -236,6 +239,7 @@ impl Default for DdlOptions {
         DdlOptions {
             foreign_keys: true,
             triggers: true,
+            policies: true,
             comments: true,
         }
     }
@@ -245,11 +249,9 @@ impl Default for DdlOptions {
 /// (also when `f` fails), so that the DDL functions qualify every name.
 fn with_catalog_path<T>(c: &mut Client, f: impl FnOnce(&mut Client) -> Result<T>) -> Result<T> {
     let old: String = c
-        .query_one(
-            "select current_setting('search_path'), set_config('search_path', 'pg_catalog', false)",
-            &[],
-        )?
+        .query_one("select current_setting('search_path')", &[])?
         .get(0);
+    c.query_one("select set_config('search_path', 'pg_catalog', false)", &[])?;
     let out = f(c);
     let restored = c.query_one("select set_config('search_path', $1, false)", &[&old]);
     match (out, restored) {
@@ -663,6 +665,24 @@ fn build_table_ddl(c: &mut Client, table: &RelName, opts: &DdlOptions) -> Result
         }
     }
 
+    if opts.policies {
+        push_policies(c, oid, &qtable, rls, force_rls, &mut out)?;
+    }
+
+    if opts.comments {
+        out.push_str(&comments);
+    }
+    Ok(out)
+}
+
+fn push_policies(
+    c: &mut Client,
+    oid: u32,
+    qtable: &str,
+    rls: bool,
+    force_rls: bool,
+    out: &mut String,
+) -> Result<()> {
     if rls {
         out.push_str(&format!(
             "ALTER TABLE {qtable} ENABLE ROW LEVEL SECURITY;\n"
@@ -675,9 +695,5 @@ fn build_table_ddl(c: &mut Client, table: &RelName, opts: &DdlOptions) -> Result
         out.push_str(&r.get::<_, String>(0));
         out.push('\n');
     }
-
-    if opts.comments {
-        out.push_str(&comments);
-    }
-    Ok(out)
+    Ok(())
 }

@@ -946,7 +946,7 @@ const QUOTE_IDENT: &str = "select quote_ident($1)";
 /// line (`global_add_table` / `global_remove_table`); names and patterns
 /// expanded against `londiste.local_show_missing`; with `create`, a missing
 /// table created from the provider's structure (catalog DDL without
-/// foreign keys and triggers, plus its schema); then
+/// foreign keys, triggers and policies, plus its schema); then
 /// `londiste.local_add_table(q, table, trigger_args, table_attrs,
 /// dest_table)` for each table. The creations and registrations run in one
 /// transaction: a refusal changes nothing. Everything is checked before
@@ -1054,6 +1054,7 @@ pub fn add_tables<S: AsRef<str>>(
                     let no_links = DdlOptions {
                         foreign_keys: false,
                         triggers: false,
+                        policies: false,
                         comments: true,
                     };
                     sql.push_str(&catalog::table_ddl_with(p, &src_rel, &no_links)?);

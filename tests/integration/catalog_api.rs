@@ -151,7 +151,7 @@ fn table_ddl_round_trips_through_pg_dump() {
 }
 
 #[test]
-fn ddl_options_leave_out_foreign_keys_triggers_and_comments() {
+fn ddl_options_leave_out_foreign_keys_triggers_policies_and_comments() {
     let a = test_db!();
     a.sql(PREREQUISITES);
     a.sql(RICH);
@@ -160,17 +160,25 @@ fn ddl_options_leave_out_foreign_keys_triggers_and_comments() {
     assert!(full.contains("FOREIGN KEY"), "{full}");
     assert!(full.contains("CREATE TRIGGER"), "{full}");
     assert!(full.contains("COMMENT ON"), "{full}");
+    assert!(full.contains("CREATE POLICY"), "{full}");
     let bare = catalog::table_ddl_with(
         &mut c,
         &rich(),
         &DdlOptions {
             foreign_keys: false,
             triggers: false,
+            policies: false,
             comments: false,
         },
     )
     .expect("bare");
-    for absent in ["FOREIGN KEY", "TRIGGER", "COMMENT ON"] {
+    for absent in [
+        "FOREIGN KEY",
+        "TRIGGER",
+        "COMMENT ON",
+        "POLICY",
+        "ROW LEVEL SECURITY",
+    ] {
         assert!(!bare.contains(absent), "{absent} in\n{bare}");
     }
     assert!(bare.contains("PRIMARY KEY"), "{bare}");

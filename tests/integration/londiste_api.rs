@@ -596,6 +596,7 @@ fn a_branch_syncs_the_registry_creates_copies_and_resyncs() {
     let no_links = DdlOptions {
         foreign_keys: false,
         triggers: false,
+        policies: false,
         comments: true,
     };
     let t2 = RelName::new("public", "t2");
