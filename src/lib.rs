@@ -20,10 +20,12 @@
 //!   of its own, shows notices as they arrive and cancels queries on Ctrl-C.
 
 pub mod cascade;
+pub mod catalog;
 pub mod cli;
 pub mod db;
 pub mod exec;
 pub mod input;
+pub mod londiste;
 pub mod output;
 pub mod parse;
 pub mod pgq;

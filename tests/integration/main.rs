@@ -5,8 +5,11 @@ mod support;
 
 mod cascade_api;
 mod cascade_scenario;
+mod catalog_api;
 mod commands;
 mod connection;
+mod londiste_api;
+mod londiste_scenario;
 mod pgq_api;
 mod script;
 mod sql;
