@@ -1,12 +1,13 @@
 //! Shell commands: a parsed [`Command`] -> API calls -> output.
 //!
 //! One dispatch per command family: queues, consumers and maintenance in
-//! [`super::queue`], cascade commands in [`super::cascade`].
+//! [`super::queue`], cascade commands in [`super::cascade`], Londiste and
+//! `show table` / `show sequence` in [`super::londiste`].
 
 use std::io::Write;
 
 use crate::cascade::ops::WaitFor;
-use crate::exec::{cascade, queue, Outcome};
+use crate::exec::{cascade, londiste, queue, Outcome};
 use crate::parse::help::help_text;
 use crate::parse::Command;
 use crate::session::Session;
@@ -26,6 +27,7 @@ pub fn run_command(s: &mut Session, cmd: &Command, out: &mut dyn Write) -> Outco
                 Outcome::Failed
             }
         },
+        Command::Connect(c) => queue::connect(s, c, out),
         Command::Install(c) => queue::install(s, c, out),
         Command::ShowQueue(c) => queue::show_queue(s, c, out),
         Command::CreateQueue(c) => queue::create_queue(s, c, out),
@@ -61,6 +63,18 @@ pub fn run_command(s: &mut Session, cmd: &Command, out: &mut dyn Write) -> Outco
         Command::WaitRoot => cascade::wait(s, WaitFor::Root, out),
         Command::WaitProvider => cascade::wait(s, WaitFor::Provider, out),
         Command::Takeover(c) => cascade::takeover(s, c, out),
+        Command::ShowTable(c) => londiste::show_ddl(s, &c.table, true, out),
+        Command::ShowSequence(c) => londiste::show_ddl(s, &c.sequence, false, out),
+        Command::LondisteAddTable(c) => londiste::add_table(s, c, out),
+        Command::LondisteAddSequence(c) => londiste::add_sequence(s, c, out),
+        Command::LondisteRemoveTable(c) => londiste::remove(s, &c.tables, true, out),
+        Command::LondisteRemoveSequence(c) => londiste::remove(s, &c.sequences, false, out),
+        Command::LondisteTables => londiste::tables(s, out),
+        Command::LondisteSeqs => londiste::seqs(s, out),
+        Command::LondisteMissing => londiste::missing(s, out),
+        Command::LondisteResync(c) => londiste::resync(s, c, out),
+        Command::LondisteWaitSync => londiste::wait_sync(s, out),
+        Command::LondisteShowHandlers => londiste::show_handlers(s, out),
         other => {
             s.client_error(&format!("\"{}\" is not available yet", other.words()));
             Outcome::Failed

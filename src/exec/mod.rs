@@ -13,6 +13,7 @@
 pub mod cascade;
 pub mod cascade_view;
 pub mod command;
+pub mod londiste;
 pub mod queue;
 pub mod report;
 pub mod tag;

@@ -578,3 +578,79 @@ pub fn install(s: &mut Session, cmd: &ast::Install, out: &mut dyn Write) -> Outc
     status(s, out, "INSTALL");
     Outcome::Ok
 }
+
+/// `connect key=value ... [queue=<q>] [node=<n>]`: a new connection (the
+/// keys given replace those of the current one, as psql's `\c` does); the
+/// old connection stays when the new one fails. `queue=` must name an
+/// existing queue; `node=` connects to that node's registered location.
+pub fn connect(s: &mut Session, cmd: &ast::Connect, out: &mut dyn Write) -> Outcome {
+    let old = s.params.clone();
+    if !cmd.settings.is_empty() {
+        let mut overrides: Vec<(&str, String)> = vec![
+            ("host", old.hosts.join(",")),
+            (
+                "port",
+                old.ports
+                    .iter()
+                    .map(|p| p.to_string())
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
+            ("dbname", old.dbname.clone()),
+            ("user", old.user.clone()),
+        ];
+        for st in &cmd.settings {
+            overrides.retain(|(k, _)| *k != st.key.as_str());
+            overrides.push((st.key.as_str(), st.value.clone()));
+        }
+        let env = crate::db::Environment::from_process();
+        match crate::db::ConnParams::resolve(None, &overrides, &env) {
+            Ok(p) => s.params = p,
+            Err(e) => return fail(s, e),
+        }
+        if let Err(e) = s.connect() {
+            s.params = old;
+            return fail(s, e);
+        }
+    }
+    if let Some(q) = &cmd.queue {
+        let c = client!(s);
+        match pgq::queue_exists(c, q.as_str()) {
+            Ok(true) => s.queue = Some(q.as_str().to_string()),
+            Ok(false) => return fail(s, pgq::Error::QueueNotFound(q.as_str().to_string())),
+            Err(e) => return fail(s, e),
+        }
+    }
+    if let Some(n) = &cmd.node {
+        let q = match queue_of(s, None) {
+            Ok(q) => q,
+            Err(o) => return o,
+        };
+        let c = client!(s);
+        let loc = match crate::cascade::members(c, &q) {
+            Ok(m) => m
+                .into_iter()
+                .find(|m| m.name == n.as_str())
+                .and_then(|m| m.location),
+            Err(e) => return fail(s, e),
+        };
+        let Some(loc) = loc else {
+            return fail(
+                s,
+                crate::cascade::Error::NodeNotFound(n.as_str().to_string()),
+            );
+        };
+        let env = crate::db::Environment::from_process();
+        let params = match crate::db::ConnParams::resolve(Some(&loc), &[], &env) {
+            Ok(p) => p,
+            Err(e) => return fail(s, e),
+        };
+        let before = std::mem::replace(&mut s.params, params);
+        if let Err(e) = s.connect() {
+            s.params = before;
+            return fail(s, format!("node \"{}\" at {loc}: {e}", n.as_str()));
+        }
+    }
+    status(s, out, "CONNECT");
+    Outcome::Ok
+}

@@ -23,7 +23,6 @@
 mod handlers;
 
 use std::fmt;
-use std::sync::Arc;
 use std::time::Duration;
 
 use postgres::error::SqlState;
@@ -31,7 +30,6 @@ use postgres::types::ToSql;
 use postgres::{Client, GenericClient, Row};
 
 use crate::catalog::{self, DdlOptions, RelName};
-use crate::db;
 
 pub use handlers::{find_handler, handler_names, Handler, HandlerSpec, HANDLERS};
 
@@ -460,25 +458,14 @@ pub fn node_role(c: &mut impl GenericClient, queue: &str) -> Result<NodeRole> {
 }
 
 /// Open a connection to the provider's location within
-/// [`PROVIDER_CONNECT_TIMEOUT`].
+/// [`PROVIDER_CONNECT_TIMEOUT`] (through the cascade API's connect).
 fn connect_provider(location: &str) -> Result<Client> {
-    let unreachable = |why: String| Error::ProviderUnreachable {
-        location: location.to_string(),
-        why,
-    };
-    let env = db::Environment::from_process();
-    let mut params = db::ConnParams::resolve_with(Some(location), &[], &env, false)
-        .map_err(|e| unreachable(e.to_string()))?;
-    if params
-        .connect_timeout
-        .is_none_or(|t| t > PROVIDER_CONNECT_TIMEOUT)
-    {
-        params.connect_timeout = Some(PROVIDER_CONNECT_TIMEOUT);
-    }
-    let quiet: db::NoticeSink = Arc::new(|_| {});
-    db::connect(&params, quiet)
-        .map(|(c, _)| c)
-        .map_err(|e| unreachable(e.to_string()))
+    crate::cascade::connect("provider", location, PROVIDER_CONNECT_TIMEOUT).map_err(|e| {
+        Error::ProviderUnreachable {
+            location: location.to_string(),
+            why: e.to_string(),
+        }
+    })
 }
 
 fn provider(role: &NodeRole) -> Result<Client> {

@@ -305,3 +305,141 @@ fn cascade_commands_build_what_londiste_status_shows() {
     assert_eq!(v["nodes"][0]["name"], "node1");
     assert_eq!(v["nodes"][2]["type"], "leaf");
 }
+
+#[test]
+fn londiste_commands_on_a_root() {
+    let db = test_db!();
+    db.sql("create table t (id serial primary key, v text); create table u (id int primary key); create sequence s1;");
+    let r = q(&db, &["-Q", "replika", "-c", "create root node n1;"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = q(
+        &db,
+        &[
+            "-Q",
+            "replika",
+            "-c",
+            "londiste add table t with tgflags='IUD', skip_truncate;",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("ADD_TABLE"), "{}", r.stdout);
+    assert_eq!(
+        db.sql("select table_name || ' ' || merge_state from londiste.get_table_list('replika') where local"),
+        "public.t ok"
+    );
+    let r = q(
+        &db,
+        &["-Q", "replika", "-A", "-t", "-c", "londiste tables;"],
+    );
+    assert!(r.stdout.starts_with("public.t|ok|"), "{}", r.stdout);
+    for (cmd, want) in [
+        ("londiste add table nope;", "nope"),
+        (
+            "londiste add table u with handler='no_such_handler';",
+            "no_such_handler",
+        ),
+        ("londiste add table u with tgflags='XYZ';", "XYZ"),
+    ] {
+        let r = q(&db, &["-Q", "replika", "-c", cmd]);
+        assert_eq!(r.code, 1, "{cmd}");
+        assert!(r.stderr.contains(want), "{cmd}: {}", r.stderr);
+    }
+    assert_eq!(
+        db.sql("select count(*) from londiste.get_table_list('replika')"),
+        "1",
+        "nothing changed"
+    );
+    let r = q(
+        &db,
+        &["-Q", "replika", "-A", "-t", "-c", "londiste missing;"],
+    );
+    assert!(r.stdout.contains("public.u"), "{}", r.stdout);
+    let r = q(&db, &["-Q", "replika", "-c", "londiste add sequence s1;"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = q(&db, &["-Q", "replika", "-A", "-t", "-c", "londiste seqs;"]);
+    assert!(r.stdout.starts_with("public.s1|t|"), "{}", r.stdout);
+    let r = q(&db, &["-Q", "replika", "-c", "londiste remove table t;"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        db.sql("select count(*) from londiste.get_table_list('replika') where local"),
+        "0"
+    );
+    let r = q(&db, &["-A", "-t", "-c", "londiste show handlers;"]);
+    assert!(
+        r.stdout.lines().any(|l| l.starts_with("bulk|")),
+        "{}",
+        r.stdout
+    );
+    let r = q(&db, &["-Q", "replika", "-c", "londiste wait sync;"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn show_table_prints_runnable_ddl() {
+    let a = test_db!();
+    let b = test_db!();
+    a.sql("create table items (id bigserial primary key, name text not null unique, price numeric(10,2) check (price >= 0)); comment on table items is 'things';");
+    let r = q(&a, &["-c", "show table items;"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("CREATE TABLE"), "{}", r.stdout);
+    let p = b.script("ddl.sql", &r.stdout);
+    let r2 = run(b.qadmin().args(["--on-error-stop", "-q", "-f"]).arg(&p));
+    assert_eq!(r2.code, 0, "the DDL runs: {}", r2.stderr);
+    assert_eq!(b.sql("select obj_description('items'::regclass)"), "things");
+    let r = q(&a, &["-c", "show table nope;"]);
+    assert_eq!(r.code, 1);
+}
+
+#[test]
+fn connect_sets_queue_and_moves_to_nodes() {
+    let n1 = test_db!();
+    let n2 = test_db!();
+    let r = q(&n1, &["-Q", "replika", "-c", "create root node n1;"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = q(
+        &n2,
+        &[
+            "-Q",
+            "replika",
+            "-c",
+            &format!("create branch node n2 provider '{}';", location(&n1)),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = q(
+        &n1,
+        &[
+            "-A",
+            "-t",
+            "-c",
+            "connect queue=replika;",
+            "-c",
+            "show node status;",
+            "-c",
+            "connect node=n2;",
+            "-c",
+            "show node status;",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("node|n1") && r.stdout.contains("node|n2"),
+        "{}",
+        r.stdout
+    );
+    let r = q(&n1, &["-c", "connect queue=nope;"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(r.stderr, "qadmin: error: queue \"nope\" not found\n");
+    let r = q(
+        &n1,
+        &[
+            "-A",
+            "-t",
+            "-c",
+            &format!("connect dbname={};", n2.name),
+            "-c",
+            "select current_database();",
+        ],
+    );
+    assert!(r.stdout.contains(&n2.name), "{}", r.stdout);
+}
