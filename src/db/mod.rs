@@ -57,6 +57,34 @@ pub enum Tls {
     Native(MakeTlsConnector),
 }
 
+/// The TLS connector for these parameters, built once per distinct set of
+/// TLS settings and shared: OpenSSL reads the system's certificate bundle
+/// whenever a connector is built (tens of milliseconds), which a status
+/// run over many nodes must not pay per node.
+pub fn shared_tls_connector(params: &ConnParams) -> Result<MakeTlsConnector, String> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    type Key = (String, Option<std::path::PathBuf>, Option<std::path::PathBuf>, Option<std::path::PathBuf>);
+    static CACHE: OnceLock<Mutex<HashMap<Key, MakeTlsConnector>>> = OnceLock::new();
+    let key: Key = (
+        params.sslmode.as_str().to_string(),
+        params.sslrootcert.clone(),
+        params.sslcert.clone(),
+        params.sslkey.clone(),
+    );
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Ok(map) = cache.lock() {
+        if let Some(c) = map.get(&key) {
+            return Ok(c.clone());
+        }
+    }
+    let made = tls_connector(params)?;
+    if let Ok(mut map) = cache.lock() {
+        map.insert(key, made.clone());
+    }
+    Ok(made)
+}
+
 /// Build the TLS connector for an sslmode, as libpq checks certificates:
 /// `require` (without a root certificate) and `prefer` encrypt without
 /// verifying, `verify-ca` checks the chain, `verify-full` also the host name.
@@ -128,7 +156,7 @@ pub fn connect(params: &ConnParams, notices: NoticeSink) -> Result<(Client, Tls)
         config.ssl_mode(postgres::config::SslMode::Disable);
         Tls::Plain
     } else {
-        Tls::Native(tls_connector(params).map_err(ConnectError::Config)?)
+        Tls::Native(shared_tls_connector(params).map_err(ConnectError::Config)?)
     };
     let tls_for_cancel = tls.clone();
     config.notice_callback(move |n| notices(&n));
