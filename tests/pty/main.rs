@@ -26,14 +26,26 @@ fn prompts_follow_the_statement_state() {
         return;
     };
     let mut p = shell(&db);
-    let db_prompt = format!("{}=> ", db.name);
+    let db_prompt = format!("(noqueue)@{}=# ", db.name);
     expect(&mut p, &db_prompt, "first prompt");
     p.send_line("select 'a;").expect("send");
-    expect(&mut p, &format!("{}'> ", db.name), "inside a string");
+    expect(
+        &mut p,
+        &format!("(noqueue)@{}'# ", db.name),
+        "inside a string",
+    );
     p.send_line("b' as x, (1").expect("send");
-    expect(&mut p, &format!("{}(> ", db.name), "inside parentheses");
+    expect(
+        &mut p,
+        &format!("(noqueue)@{}(# ", db.name),
+        "inside parentheses",
+    );
     p.send_line(") as y").expect("send");
-    expect(&mut p, &format!("{}-> ", db.name), "statement continues");
+    expect(
+        &mut p,
+        &format!("(noqueue)@{}-# ", db.name),
+        "statement continues",
+    );
     p.send_line(";").expect("send");
     expect(&mut p, "(1 row)", "the statement ran");
     expect(&mut p, &db_prompt, "back to the first prompt");
@@ -47,7 +59,7 @@ fn ctrl_c_cancels_the_query_and_the_shell_goes_on() {
         return;
     };
     let mut p = shell(&db);
-    let db_prompt = format!("{}=> ", db.name);
+    let db_prompt = format!("(noqueue)@{}=# ", db.name);
     expect(&mut p, &db_prompt, "first prompt");
     p.send_line("select pg_sleep(30);").expect("send");
     std::thread::sleep(std::time::Duration::from_millis(1000));
@@ -70,7 +82,7 @@ fn a_lost_connection_is_reopened() {
         return;
     };
     let mut p = shell(&db);
-    let db_prompt = format!("{}=> ", db.name);
+    let db_prompt = format!("(noqueue)@{}=# ", db.name);
     expect(&mut p, &db_prompt, "first prompt");
     p.send_line("select pg_terminate_backend(pg_backend_pid());")
         .expect("send");
