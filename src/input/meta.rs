@@ -26,11 +26,15 @@ use crate::session::{OutputTarget, Session};
 pub const HELP: &[(&str, &str, &str)] = &[
     ("General", "\\q", "quit qadmin (also exit, quit, Ctrl-D)"),
     ("General", "\\?", "show this list"),
-    ("General", "\\! [COMMAND]", "run a shell command, or start a shell"),
+    (
+        "General",
+        "\\! [COMMAND]",
+        "run a shell command, or start a shell",
+    ),
     (
         "General",
         "\\watch [SEC]",
-        "run the query buffer or the last statement every SEC seconds (default 2) until Ctrl-C",
+        "rerun the buffer or last statement every SEC s (2)",
     ),
     (
         "General",
@@ -40,47 +44,51 @@ pub const HELP: &[(&str, &str, &str)] = &[
     (
         "Query buffer",
         "\\e [FILE]",
-        "edit the query buffer (or the last statement, or FILE) with $VISUAL / $EDITOR",
+        "edit the buffer (or last statement, or FILE)",
     ),
     (
         "Query buffer",
         "\\g",
-        "run the query buffer (or the last statement again)",
+        "run the buffer (or the last statement again)",
     ),
     (
         "Query buffer",
         "\\p",
-        "show the query buffer (or the last statement)",
+        "show the buffer (or the last statement)",
     ),
     ("Query buffer", "\\r", "clear the query buffer"),
-    ("Input/Output", "\\echo [-n] TEXT", "print TEXT"),
+    (
+        "Input/Output",
+        "\\echo [-n] TEXT",
+        "print TEXT (-n: no newline)",
+    ),
     ("Input/Output", "\\i FILE", "run the commands in FILE"),
     (
         "Input/Output",
         "\\ir FILE",
-        "as \\i, relative to the directory of the current script",
+        "as \\i, relative to the running script's directory",
     ),
     (
         "Input/Output",
         "\\o [FILE|-]",
-        "send results to FILE (or |COMMAND); without FILE or with -, to stdout",
+        "send results to FILE or |COMMAND (-: to stdout)",
     ),
     ("Formatting", "\\x [on|off|auto]", "expanded output"),
     (
         "Formatting",
         "\\pset [NAME [VALUE]]",
-        "output setting: format (aligned, unaligned, csv, json), null, tuples_only, expanded, footer",
+        "format, null, tuples_only, expanded, footer",
     ),
     (
         "Connection",
-        "\\c [DBNAME|- [USER|- [HOST|- [PORT|-]]]] | CONNSTR",
-        "connect anew; what is not given is kept (a CONNSTR keeps nothing)",
+        "\\c [DBNAME|- USER|- HOST|- PORT|-] | CONNSTR",
+        "connect anew, keeping what is not given",
     ),
     ("Connection", "\\conninfo", "where you are connected"),
     (
         "Variables",
         "\\set [NAME [VALUE]]",
-        "set a variable, or list them (ON_ERROR_STOP, ECHO, QUIET, FETCH_COUNT, PROMPT1, PROMPT2)",
+        "set a variable, or list them all",
     ),
     ("Variables", "\\unset NAME", "remove a variable"),
 ];
@@ -266,7 +274,8 @@ fn help(out: &mut dyn Write) -> Outcome {
     }
     let _ = writeln!(
         out,
-        "\nShell commands (queues, consumers, cascades, Londiste): type \"show help;\"."
+        "\nVariables with a meaning: ON_ERROR_STOP, ECHO, QUIET, FETCH_COUNT, PROMPT1,\n\
+         PROMPT2. Shell commands (queues, consumers, cascades): \"show help;\"."
     );
     Outcome::Ok
 }
@@ -774,6 +783,24 @@ pub fn watch_interval(arg: Option<&str>) -> Result<f64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn help_fits_80_columns_and_every_command_is_documented() {
+        let mut out = Vec::new();
+        help(&mut out);
+        let text = String::from_utf8(out).expect("utf8");
+        for line in text.lines() {
+            assert!(line.chars().count() <= 80, "too wide: {line:?}");
+        }
+        let docs = include_str!("../../docs/interactive.md");
+        for (_, syntax, _) in HELP {
+            let name = split(syntax).0;
+            assert!(
+                docs.contains(&format!("`{name}")),
+                "{name} is not in docs/interactive.md"
+            );
+        }
+    }
 
     #[test]
     fn a_line_splits_into_command_and_rest() {
