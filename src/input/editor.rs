@@ -31,7 +31,7 @@ use crate::input::prompt;
 use crate::input::scan::lexeme;
 use crate::input::scan::{PieceKind, ScanState, Scanner};
 use crate::run::{exit, run_statement};
-use crate::session::Session;
+use crate::session::{ServerInfo, Session};
 
 /// How many entries the history keeps (psql's HISTSIZE).
 const HISTORY_SIZE: usize = 500;
@@ -116,7 +116,7 @@ pub fn repl(s: &mut Session) -> u8 {
     ed.set_helper(Some(ShellHelper::new(s.settings.print.color)));
     let hist = history_path();
     if let Some(h) = &hist {
-        create_private(h);
+        // rustyline writes the file readable by its owner only.
         let _ = ed.load_history(h);
     }
     crate::db::cancel::on_send(|| eprintln!("Cancel request sent"));
@@ -132,10 +132,8 @@ pub fn repl(s: &mut Session) -> u8 {
         s.load_server_info();
     }
     if !s.settings.quiet {
-        println!("{}", banner(s));
-        println!(
-            "Type \"show help;\" for shell commands, \"\\?\" for meta-commands, \"\\q\" to quit."
-        );
+        println!("{}", banner(s.server.as_ref()));
+        println!("{HELP_HINT}");
     }
     let mut shell = Shell {
         s,
@@ -151,34 +149,24 @@ pub fn repl(s: &mut Session) -> u8 {
     exit::OK
 }
 
-/// `qadmin 0.1.0 (server 15.14, pgq 3.5.1)`.
-pub fn banner(s: &Session) -> String {
-    let about = match &s.server {
+/// Where help is; under the banner and for `help` alone on a line.
+const HELP_HINT: &str =
+    "Type \"show help;\" for shell commands, \"\\?\" for meta-commands, \"\\q\" to quit.";
+
+/// The first line of the shell: `qadmin 0.1.0 (server 15.14, pgq 3.5.1)`.
+pub fn banner(server: Option<&ServerInfo>) -> String {
+    let about = match server {
         Some(i) => {
-            let server = i.version.split_whitespace().next().unwrap_or("");
+            // `15.14 (Debian 15.14-0+deb12u1)`: the number is enough.
+            let version = i.version.split_whitespace().next().unwrap_or("");
             match &i.pgq_version {
-                Some(v) => format!("server {server}, pgq {v}"),
-                None => format!("server {server}, no pgq"),
+                Some(v) => format!("server {version}, pgq {v}"),
+                None => format!("server {version}, no pgq"),
             }
         }
-        None if s.is_connected() => "server unknown".to_string(),
-        None => "not connected".to_string(),
+        None => "server unknown".to_string(),
     };
     format!("qadmin {} ({about})", env!("CARGO_PKG_VERSION"))
-}
-
-/// Create the history file readable by its owner only, before rustyline
-/// writes statements into it.
-fn create_private(path: &std::path::Path) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        let _ = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(path);
-    }
 }
 
 /// The shell's state between lines.
@@ -263,7 +251,7 @@ impl Shell<'_> {
             println!("Use \\q to quit.");
         }
         if fresh && line.trim() == "help" {
-            println!("Type \"show help;\" for shell commands, \"\\?\" for meta-commands, \"\\q\" to quit.");
+            println!("{HELP_HINT}");
             self.ran = true;
             return Flow::Go;
         }
@@ -469,7 +457,15 @@ impl Shell<'_> {
             let now = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs());
-            println!("{} (every {secs}s)\n", watch_clock(now));
+            // The header goes where the results go (psql prints it as the
+            // table's title).
+            let header = format!("{} (every {secs}s)\n\n", watch_clock(now));
+            match self.s.output.as_mut() {
+                Some(t) => {
+                    let _ = t.write_all(header.as_bytes());
+                }
+                None => print!("{header}"),
+            }
             let was_connected = self.s.is_connected();
             self.measure_terminal();
             let stdout = std::io::stdout();
@@ -673,6 +669,26 @@ mod tests {
         ] {
             assert!(!carries_password(plain), "{plain}");
         }
+    }
+
+    #[test]
+    fn the_banner_names_server_and_pgq() {
+        let v = env!("CARGO_PKG_VERSION");
+        let mut info = ServerInfo {
+            version: "15.14 (Debian 15.14-0+deb12u1)".into(),
+            pgq_version: Some("3.5.1".into()),
+            superuser: false,
+        };
+        assert_eq!(
+            banner(Some(&info)),
+            format!("qadmin {v} (server 15.14, pgq 3.5.1)")
+        );
+        info.pgq_version = None;
+        assert_eq!(
+            banner(Some(&info)),
+            format!("qadmin {v} (server 15.14, no pgq)")
+        );
+        assert_eq!(banner(None), format!("qadmin {v} (server unknown)"));
     }
 
     #[test]
