@@ -345,6 +345,11 @@ impl Shell<'_> {
     /// Follow up on an outcome: leave, or reopen a connection lost just
     /// now.
     fn after(&mut self, o: Outcome, was_connected: bool) -> Flow {
+        // A statement may have opened a new connection (`\c`, a shell
+        // command's `connect`): learn the server anew for the prompt's `#`.
+        if self.s.server.is_none() && self.s.is_connected() {
+            self.s.load_server_info();
+        }
         match o {
             Outcome::Quit => Flow::Quit,
             Outcome::ConnectionLost if was_connected => {

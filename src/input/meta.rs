@@ -569,9 +569,6 @@ fn connect(s: &mut Session, a: &[&str], out: &mut dyn Write) -> Outcome {
                     s.params.dbname, s.params.user
                 ),
             );
-            if s.interactive {
-                s.load_server_info();
-            }
             Outcome::Ok
         }
         Err(e) => {
