@@ -2,7 +2,9 @@
 //! a user sees it), following psql's `010_tab_completion.pl`: prompts that
 //! follow the lexer's state, Ctrl-C on a pending statement and on a running
 //! query, history recall, Ctrl-D, the meta-commands that change what is
-//! printed, `\e`, `\watch` and reconnecting. Few cases, each a few
+//! printed, `\e`, `\watch` and reconnecting; `scripted` runs the
+//! meta-commands that scripts have too (`\o`, `\ir`, `\timing`, `\c`)
+//! through `-c` and `-f`. Few cases, each a few
 //! seconds at most: the logic underneath has unit tests. On a mismatch
 //! the panic shows what the screen held.
 
@@ -10,6 +12,8 @@
 
 #[path = "../integration/support/mod.rs"]
 mod support;
+
+mod scripted;
 
 use std::time::{Duration, Instant};
 
