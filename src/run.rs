@@ -83,6 +83,8 @@ pub fn run(opts: Options) -> u8 {
         s.settings.print.color =
             std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     }
+    s.settings.err_color =
+        std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
 
     if opts.force_password && stdin_tty && !opts.no_password {
         let prompt = format!("Password for user {}: ", s.params.user);
@@ -226,7 +228,7 @@ pub fn resolve_params(opts: &Options, env: &Environment) -> Result<ConnParams, S
 
 /// Connect; when the server wants a password we do not have and a
 /// terminal is there, ask for it (psql's behaviour) and try again.
-fn connect_with_prompt(s: &mut Session, may_prompt: bool) -> Result<(), ConnectError> {
+pub fn connect_with_prompt(s: &mut Session, may_prompt: bool) -> Result<(), ConnectError> {
     match s.connect() {
         Err(ConnectError::PasswordMissing(m)) if may_prompt => {
             let prompt = format!("Password for user {}: ", s.params.user);
@@ -276,7 +278,7 @@ pub fn run_script(
         buf.extend_from_slice(&line);
         while let Some(piece) = scanner.next_piece(&buf) {
             s.set_locus(name, piece.last_line);
-            match run_piece(s, piece.kind, &buf[piece.range.clone()], out) {
+            match run_statement(s, piece.kind, &buf[piece.range.clone()], out) {
                 Outcome::Ok => {}
                 Outcome::Failed => {
                     failed = true;
@@ -312,7 +314,7 @@ pub fn run_script(
     // server (psql does the same), which names what is unterminated.
     while let Some(piece) = scanner.finish(&buf) {
         s.set_locus(name, piece.last_line);
-        match run_piece(s, piece.kind, &buf[piece.range.clone()], out) {
+        match run_statement(s, piece.kind, &buf[piece.range.clone()], out) {
             Outcome::Failed => {
                 failed = true;
                 if s.settings.on_error_stop {
@@ -331,6 +333,43 @@ pub fn run_script(
     } else {
         ScriptEnd::Done(failed)
     }
+}
+
+/// Run one piece with what the session adds around it: SQL results go to
+/// the `\o` target when one is set, and `\timing` prints how long the
+/// statement took (to `out`, as psql prints it to stdout).
+pub fn run_statement(
+    s: &mut Session,
+    kind: PieceKind,
+    bytes: &[u8],
+    out: &mut dyn Write,
+) -> Outcome {
+    if kind != PieceKind::Sql {
+        return run_piece(s, kind, bytes, out);
+    }
+    let started = s.settings.timing.then(std::time::Instant::now);
+    let o = match s.output.take() {
+        Some(mut target) => {
+            // A file or a pipe gets no colour.
+            let color = std::mem::replace(&mut s.settings.print.color, false);
+            let o = run_piece(s, kind, bytes, &mut target);
+            s.settings.print.color = color;
+            if let Err(e) = target.flush() {
+                s.client_error(&format!("{}: {}", target.name, io_reason(&e)));
+            }
+            s.output = Some(target);
+            o
+        }
+        None => run_piece(s, kind, bytes, out),
+    };
+    if let Some(t) = started {
+        if matches!(o, Outcome::Ok | Outcome::Failed) {
+            let ms = t.elapsed().as_secs_f64() * 1000.0;
+            let _ = writeln!(out, "{}", meta::format_timing(ms));
+            let _ = out.flush();
+        }
+    }
+    o
 }
 
 /// Run one piece the lexer cut: SQL, a backslash meta-command, or nothing.

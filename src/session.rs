@@ -13,6 +13,7 @@ use postgres::Client;
 use crate::cli::{parse_bool, Echo};
 use crate::db::{self, ConnParams, ConnectError};
 use crate::exec::report::format_db_error;
+use crate::output::style::paint_message;
 use crate::output::PrintOptions;
 
 /// Rows fetched per round trip from a cursor (psql's FETCH_COUNT).
@@ -50,6 +51,24 @@ impl Locus {
     }
 }
 
+/// What the server said about itself after connecting: the prompt's `#`
+/// and the interactive banner. Read only by the interactive shell
+/// ([`Session::load_server_info`]), so scripts pay nothing for it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServerInfo {
+    /// `server_version`, e.g. `15.14 (Debian 15.14-0+deb12u1)`.
+    pub version: String,
+    /// The installed `pgq` extension's version, if it is installed.
+    pub pgq_version: Option<String>,
+    /// Whether the session user is a superuser.
+    pub superuser: bool,
+}
+
+/// The one query behind [`ServerInfo`].
+const SERVER_INFO_SQL: &str = r#"select current_setting('server_version') as server_version,
+       (select extversion from pg_catalog.pg_extension where extname = 'pgq') as pgq_version,
+       current_setting('is_superuser') as is_superuser"#;
+
 /// Settings that shape behaviour; most are psql variables too.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -63,6 +82,10 @@ pub struct Settings {
     pub fetch_count: usize,
     /// How results are printed.
     pub print: PrintOptions,
+    /// Print how long each statement took (`\timing`).
+    pub timing: bool,
+    /// Colour messages on stderr (stderr a terminal, `NO_COLOR` unset).
+    pub err_color: bool,
 }
 
 impl Default for Settings {
@@ -73,6 +96,8 @@ impl Default for Settings {
             echo: Echo::None,
             fetch_count: DEFAULT_FETCH_COUNT,
             print: PrintOptions::default(),
+            timing: false,
+            err_color: false,
         }
     }
 }
@@ -96,6 +121,75 @@ pub struct Session {
     pub queue: Option<String>,
     /// Input comes from a terminal.
     pub interactive: bool,
+    /// About the server, once [`Session::load_server_info`] has run on
+    /// the current connection.
+    pub server: Option<ServerInfo>,
+    /// Where query results go instead of the caller's output (`\o`).
+    pub output: Option<OutputTarget>,
+}
+
+/// A `\o` target: a file, or a shell command's standard input (`\o
+/// |command`). Results are buffered; the target is flushed after each
+/// statement and closed (the command waited for) when dropped.
+pub struct OutputTarget {
+    /// The file name or `|command`, as given.
+    pub name: String,
+    writer: std::io::BufWriter<Box<dyn Write + Send>>,
+    child: Option<std::process::Child>,
+}
+
+impl OutputTarget {
+    /// Open `\o`'s argument: `|command` starts the command with `sh -c`,
+    /// anything else is a file, created or truncated.
+    pub fn open(name: &str) -> std::io::Result<OutputTarget> {
+        let (writer, child): (Box<dyn Write + Send>, _) = match name.strip_prefix('|') {
+            Some(cmd) => {
+                let mut child = std::process::Command::new("sh")
+                    .arg("-c")
+                    .arg(cmd.trim())
+                    .stdin(std::process::Stdio::piped())
+                    .spawn()?;
+                let stdin = child
+                    .stdin
+                    .take()
+                    .ok_or_else(|| std::io::Error::other("no pipe to the command"))?;
+                (Box::new(stdin), Some(child))
+            }
+            None => (Box::new(std::fs::File::create(name)?), None),
+        };
+        Ok(OutputTarget {
+            name: name.to_string(),
+            writer: std::io::BufWriter::with_capacity(64 * 1024, writer),
+            child,
+        })
+    }
+}
+
+impl Write for OutputTarget {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.writer.write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.writer.write_all(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.writer.flush()
+    }
+}
+
+impl Drop for OutputTarget {
+    fn drop(&mut self) {
+        let _ = self.writer.flush();
+        if let Some(mut child) = self.child.take() {
+            // Close the pipe first, so that the command sees the end.
+            let sink: Box<dyn Write + Send> = Box::new(std::io::sink());
+            drop(std::mem::replace(
+                &mut self.writer,
+                std::io::BufWriter::new(sink),
+            ));
+            let _ = child.wait();
+        }
+    }
 }
 
 impl Session {
@@ -114,6 +208,8 @@ impl Session {
             muted: Arc::new(AtomicBool::new(false)),
             queue,
             interactive: false,
+            server: None,
+            output: None,
         }
     }
 
@@ -122,6 +218,7 @@ impl Session {
         let locus = Arc::clone(&self.locus);
         let quiet = Arc::clone(&self.quiet_notices);
         let muted = Arc::clone(&self.muted);
+        let color = self.settings.err_color;
         let sink: db::NoticeSink = Arc::new(move |n| {
             if muted.load(Ordering::Relaxed) {
                 return;
@@ -131,15 +228,42 @@ impl Session {
                 return;
             }
             let prefix = locus.lock().map(|l| l.prefix()).unwrap_or_default();
-            let text = format_db_error(n, None, false);
+            let text = format!("{prefix}{}", format_db_error(n, None, false));
             let mut err = std::io::stderr().lock();
-            let _ = write!(err, "{prefix}{text}");
+            let _ = err.write_all(paint_message(&text, color).as_bytes());
         });
         let (client, tls) = db::connect(&self.params, sink)?;
         db::cancel::set_target(client.cancel_token(), tls);
         self.client = Some(client);
         self.tx = TxState::Idle;
+        self.server = None;
         Ok(())
+    }
+
+    /// Ask the server for its version, the pgq extension's version and
+    /// whether we are a superuser ([`Session::server`]); one round trip,
+    /// quietly. Only outside a transaction block: on failure nothing is
+    /// known and nothing is reported.
+    pub fn load_server_info(&mut self) {
+        if self.tx != TxState::Idle {
+            return;
+        }
+        self.set_notices_muted(true);
+        let rows = self
+            .client
+            .as_mut()
+            .and_then(|c| c.simple_query(SERVER_INFO_SQL).ok());
+        self.set_notices_muted(false);
+        self.server = rows.and_then(|msgs| {
+            msgs.into_iter().find_map(|m| match m {
+                postgres::SimpleQueryMessage::Row(r) => Some(ServerInfo {
+                    version: r.get(0).unwrap_or_default().to_string(),
+                    pgq_version: r.get(1).map(str::to_string),
+                    superuser: r.get(2) == Some("on"),
+                }),
+                _ => None,
+            })
+        });
     }
 
     /// Whether a connection is open.
@@ -186,8 +310,16 @@ impl Session {
 
     /// Print an error or message of ours to stderr with the script prefix.
     pub fn error(&self, msg: &str) {
+        self.error_text(&format!("{msg}\n"));
+    }
+
+    /// Print a message (newlines included) to stderr with the script
+    /// prefix, its first line coloured by severity when stderr is a
+    /// terminal.
+    pub fn error_text(&self, text: &str) {
+        let text = format!("{}{}", self.prefix(), text);
         let mut err = std::io::stderr().lock();
-        let _ = writeln!(err, "{}{}", self.prefix(), msg);
+        let _ = err.write_all(paint_message(&text, self.settings.err_color).as_bytes());
     }
 
     /// A client-side error, as psql prints its own: `qadmin:file:line: error: msg`
@@ -199,8 +331,9 @@ impl Session {
         } else {
             prefix.as_str()
         };
+        let text = format!("{head}error: {msg}\n");
         let mut err = std::io::stderr().lock();
-        let _ = writeln!(err, "{head}error: {msg}");
+        let _ = err.write_all(paint_message(&text, self.settings.err_color).as_bytes());
     }
 
     /// Set a variable; the ones psql gives meaning to change settings.

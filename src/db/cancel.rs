@@ -9,7 +9,7 @@
 //! run on Ctrl-C).
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use super::Tls;
 use postgres::CancelToken;
@@ -23,6 +23,7 @@ static TARGET: Mutex<Option<Armed>> = Mutex::new(None);
 static ARMED: AtomicBool = AtomicBool::new(false);
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 static INSTALLED: AtomicBool = AtomicBool::new(false);
+static ON_SEND: OnceLock<fn()> = OnceLock::new();
 
 /// Install the SIGINT handler once. Failing to install it is not fatal
 /// (Ctrl-C then ends the process, the default).
@@ -41,6 +42,12 @@ pub fn install() {
         };
         match armed {
             Some((token, tls)) => {
+                // Announced before it is sent, so that the announcement
+                // comes before the server's "canceling statement" error,
+                // which another thread prints.
+                if let Some(f) = ON_SEND.get() {
+                    f();
+                }
                 // Best effort, like psql's "Cancel request sent".
                 let _ = match tls {
                     Tls::Plain => token.cancel_query(postgres::NoTls),
@@ -50,6 +57,12 @@ pub fn install() {
             None => INTERRUPTED.store(true, Ordering::SeqCst),
         }
     });
+}
+
+/// Call `f` each time Ctrl-C sends a cancel request (the interactive shell
+/// prints psql's `Cancel request sent`). Set once; later calls are ignored.
+pub fn on_send(f: fn()) {
+    let _ = ON_SEND.set(f);
 }
 
 /// The connection that Ctrl-C cancels statements on (set at connect).

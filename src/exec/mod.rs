@@ -119,8 +119,7 @@ fn report_failure(s: &mut Session, sql: &str, f: Failure) -> Outcome {
                 None => format!("ERROR:  {e}\n"),
             };
             if !text.is_empty() {
-                let mut err = std::io::stderr().lock();
-                let _ = write!(err, "{}{}", s.prefix(), text);
+                s.error_text(&text);
             }
             if lost {
                 s.error("server closed the connection unexpectedly\n\tThis probably means the server terminated abnormally\n\tbefore or while processing the request.\nconnection to server was lost");

@@ -1,143 +1,715 @@
 //! The interactive shell, psql's model: one `readline` call per physical
 //! line, the prompt chosen from the lexer's state at the end of the pending
-//! text, a statement runs once its `;` stands outside quotes, comments and
-//! parentheses, and the whole statement becomes one history entry
-//! (`~/.qadmin_history`, or `$QADMIN_HISTORY`). Ctrl-C drops the pending
-//! input, Ctrl-D on an empty line leaves, as in psql.
+//! text ([`prompt`]), a statement runs once its `;` stands outside quotes,
+//! comments and parentheses, several on one line run in order, and a
+//! backslash command ends at the end of its line, also after a partial
+//! statement (`select 1 \g`).
+//!
+//! The query buffer lives here: the meta-commands that work on it (`\p`,
+//! `\r`, `\g`, `\e`, `\watch`) come back from [`meta::run`] as a
+//! [`BufferCmd`] and are carried out here.
+//!
+//! History (`~/.qadmin_history`, or `$QADMIN_HISTORY`, rustyline's file
+//! format): the lines of one statement are one entry and recall as one;
+//! consecutive duplicates are kept once; an entry that carries a password
+//! ([`carries_password`]) is never stored. Ctrl-C drops the pending input,
+//! or cancels a running query; Ctrl-D on an empty line, `\q`, `exit` and
+//! `quit` leave.
 
 use std::io::Write;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use rustyline::error::ReadlineError;
 use rustyline::history::DefaultHistory;
 use rustyline::{Config, Editor};
 
 use crate::exec::Outcome;
-use crate::input::scan::{state_at_end, ScanState, Scanner};
-use crate::run::{exit, run_piece};
-use crate::session::Session;
+use crate::input::helper::ShellHelper;
+use crate::input::meta::{self, BufferCmd, Done};
+use crate::input::prompt;
+use crate::input::scan::lexeme;
+use crate::input::scan::{PieceKind, ScanState, Scanner};
+use crate::run::{exit, run_statement};
+use crate::session::{ServerInfo, Session};
 
-/// The prompt for the next line: `queue@db=> ` for a fresh statement, then
-/// psql's continuation markers (`->`, `'>`, `">`, `$>`, `*>`, `(>`).
-pub fn prompt(s: &Session, state: ScanState) -> String {
-    let db = &s.params.dbname;
-    let head = match &s.queue {
-        Some(q) => format!("{q}@{db}"),
-        None => db.clone(),
-    };
-    let mark = match state {
-        ScanState::Ready => '=',
-        ScanState::Continue => '-',
-        ScanState::SingleQuote => '\'',
-        ScanState::DoubleQuote => '"',
-        ScanState::DollarQuote => '$',
-        ScanState::Comment => '*',
-        ScanState::Paren(_) => '(',
-    };
-    let tail = if s.is_connected() { '>' } else { '?' };
-    format!("{head}{mark}{tail} ")
-}
+/// How many entries the history keeps (psql's HISTSIZE).
+const HISTORY_SIZE: usize = 500;
 
-fn history_path() -> Option<std::path::PathBuf> {
+/// Where the history is kept: `$QADMIN_HISTORY`, else `~/.qadmin_history`.
+pub fn history_path() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("QADMIN_HISTORY") {
         return Some(p.into());
     }
     dirs::home_dir().map(|h| h.join(".qadmin_history"))
 }
 
+/// Whether a history entry carries a password, and so must never reach
+/// the history file: a `password=` connection key (conninfo, `connect`
+/// command), a URI with `user:password@`, SQL's `PASSWORD '...'` (CREATE /
+/// ALTER ROLE) and `\password`.
+pub fn carries_password(entry: &str) -> bool {
+    let lower = entry.to_ascii_lowercase();
+    if lower.contains("\\password") {
+        return true;
+    }
+    let bytes = lower.as_bytes();
+    for (at, _) in lower.match_indices("password") {
+        let before = at.checked_sub(1).map(|i| bytes[i]);
+        if before.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            continue;
+        }
+        let rest = lower[at + "password".len()..].trim_start();
+        if rest.starts_with('=')
+            || rest.starts_with('\'')
+            || rest.starts_with("e'")
+            || rest.starts_with('$')
+        {
+            return true;
+        }
+    }
+    // postgresql://user:secret@host
+    for (at, _) in lower.match_indices("://") {
+        let authority = lower[at + 3..]
+            .split(|c: char| c == '/' || c == '?' || c.is_whitespace())
+            .next()
+            .unwrap_or("");
+        if let Some((userinfo, _)) = authority.rsplit_once('@') {
+            if userinfo.contains(':') {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// `exit` / `quit` alone on a line, with or without `;` (psql's
+/// convenience for people who do not know `\q`).
+fn is_quit_word(line: &str) -> bool {
+    let w = line.trim();
+    let w = w.strip_suffix(';').unwrap_or(w).trim_end();
+    w.eq_ignore_ascii_case("exit") || w.eq_ignore_ascii_case("quit")
+}
+
+/// What to do after a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flow {
+    Go,
+    Quit,
+}
+
 /// Run the interactive shell until `\q`, `quit`, `exit` or Ctrl-D.
 pub fn repl(s: &mut Session) -> u8 {
-    let config = Config::builder().auto_add_history(false).build();
-    let mut ed: Editor<(), DefaultHistory> = match Editor::with_config(config) {
+    let config = Config::builder()
+        .auto_add_history(false)
+        .max_history_size(HISTORY_SIZE)
+        .and_then(|b| b.history_ignore_dups(true))
+        .map(|b| b.build());
+    let ed = config.and_then(Editor::<ShellHelper, DefaultHistory>::with_config);
+    let mut ed = match ed {
         Ok(e) => e,
         Err(e) => {
             eprintln!("qadmin: error: cannot start the line editor: {e}");
             return exit::FATAL;
         }
     };
+    ed.set_helper(Some(ShellHelper::new(s.settings.print.color)));
     let hist = history_path();
     if let Some(h) = &hist {
+        // rustyline writes the file readable by its owner only.
         let _ = ed.load_history(h);
     }
+    crate::db::cancel::on_send(|| eprintln!("Cancel request sent"));
+    for (name, value) in [
+        ("PROMPT1", prompt::DEFAULT_PROMPT1),
+        ("PROMPT2", prompt::DEFAULT_PROMPT2),
+    ] {
+        s.vars
+            .entry(name.to_string())
+            .or_insert_with(|| value.to_string());
+    }
+    if s.is_connected() {
+        s.load_server_info();
+    }
     if !s.settings.quiet {
-        println!(
-            "qadmin {} — type \"show help;\" for help, \\q to quit.",
-            env!("CARGO_PKG_VERSION")
-        );
+        println!("{}", banner(s.server.as_ref()));
+        println!("{HELP_HINT}");
     }
-    let mut buf: Vec<u8> = Vec::new();
-    let mut scanner = Scanner::new();
-    let stdout = std::io::stdout();
-    loop {
-        let p = prompt(s, state_at_end(&buf));
-        let line = match ed.readline(&p) {
-            Ok(l) => l,
-            Err(ReadlineError::Interrupted) => {
-                // Ctrl-C: forget the pending statement.
-                buf.clear();
-                scanner = Scanner::new();
-                continue;
-            }
-            Err(ReadlineError::Eof) => {
-                println!("\\q");
-                break;
-            }
-            Err(e) => {
-                eprintln!("qadmin: error: {e}");
-                break;
-            }
-        };
-        if buf.iter().all(u8::is_ascii_whitespace) {
-            let word = line.trim().trim_end_matches(';');
-            if line.trim() == word && (word == "exit" || word == "quit") {
-                break;
-            }
-        }
-        buf.extend_from_slice(line.as_bytes());
-        buf.push(b'\n');
-        let mut quit = false;
-        while let Some(piece) = scanner.next_piece(&buf) {
-            let entry = String::from_utf8_lossy(&buf[piece.range.clone()])
-                .trim()
-                .to_string();
-            if !entry.is_empty() {
-                let _ = ed.add_history_entry(entry);
-            }
-            if !s.is_connected() {
-                reconnect(s);
-            }
-            let mut out = stdout.lock();
-            let o = run_piece(s, piece.kind, &buf[piece.range.clone()], &mut out);
-            let _ = out.flush();
-            match o {
-                Outcome::Quit => quit = true,
-                Outcome::ConnectionLost => reconnect(s),
-                _ => {}
-            }
-            if quit {
-                break;
-            }
-        }
-        let consumed = scanner.consumed();
-        if consumed > 0 {
-            buf.drain(..consumed);
-            scanner.rebase(consumed);
-        }
-        if quit {
-            break;
-        }
-    }
-    if let Some(h) = &hist {
-        let _ = ed.save_history(h);
-    }
+    let mut shell = Shell {
+        s,
+        ed,
+        hist,
+        buf: Vec::new(),
+        scanner: Scanner::new(),
+        entry: String::new(),
+        ran: false,
+        last: None,
+    };
+    shell.run();
     exit::OK
 }
 
-/// psql's "Attempting reset": reopen a lost connection.
-fn reconnect(s: &mut Session) {
-    match s.connect() {
-        Ok(()) => eprintln!("The connection to the server was lost. Attempting reset: Succeeded."),
-        Err(e) => eprintln!(
-            "The connection to the server was lost. Attempting reset: Failed.\nqadmin: error: {e}"
-        ),
+/// Where help is; under the banner and for `help` alone on a line.
+const HELP_HINT: &str =
+    "Type \"show help;\" for shell commands, \"\\?\" for meta-commands, \"\\q\" to quit.";
+
+/// The first line of the shell: `qadmin 0.1.0 (server 15.14, pgq 3.5.1)`.
+pub fn banner(server: Option<&ServerInfo>) -> String {
+    let about = match server {
+        Some(i) => {
+            // `15.14 (Debian 15.14-0+deb12u1)`: the number is enough.
+            let version = i.version.split_whitespace().next().unwrap_or("");
+            match &i.pgq_version {
+                Some(v) => format!("server {version}, pgq {v}"),
+                None => format!("server {version}, no pgq"),
+            }
+        }
+        None => "server unknown".to_string(),
+    };
+    format!("qadmin {} ({about})", env!("CARGO_PKG_VERSION"))
+}
+
+/// The shell's state between lines.
+struct Shell<'a> {
+    s: &'a mut Session,
+    ed: Editor<ShellHelper, DefaultHistory>,
+    hist: Option<PathBuf>,
+    /// The query buffer: the pending statement's text, the scanner having
+    /// scanned all of it.
+    buf: Vec<u8>,
+    scanner: Scanner,
+    /// The history entry being built: the lines of the pending statement
+    /// (psql's `history_buf`).
+    entry: String,
+    /// Something ran since the entry began.
+    ran: bool,
+    /// The last statement sent (psql's `previous_buf`), for `\g`, `\p`,
+    /// `\e` and `\watch`.
+    last: Option<Vec<u8>>,
+}
+
+impl Shell<'_> {
+    fn run(&mut self) {
+        loop {
+            let state = self.scanner.state();
+            let line_no = if state == ScanState::Ready {
+                1
+            } else {
+                1 + self.buf.iter().filter(|&&b| b == b'\n').count()
+            };
+            if let Some(h) = self.ed.helper_mut() {
+                h.set_pending(&self.buf, &self.scanner);
+            }
+            let p = prompt::prompt(self.s, state, line_no);
+            match self.ed.readline(&p) {
+                Ok(text) => {
+                    let flow = self.handle_text(&text);
+                    self.finish_entry();
+                    if flow == Flow::Quit {
+                        return;
+                    }
+                }
+                Err(ReadlineError::Interrupted) => {
+                    // Ctrl-C: forget the pending statement, all its lines.
+                    self.clear_buffer();
+                    self.entry.clear();
+                    self.ran = false;
+                }
+                Err(ReadlineError::Eof) => {
+                    println!("\\q");
+                    return;
+                }
+                Err(e) => {
+                    eprintln!("qadmin: error: {e}");
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Input of one or more physical lines (a recalled or pasted
+    /// multi-line entry), each handled as if typed.
+    fn handle_text(&mut self, text: &str) -> Flow {
+        for line in text.split('\n') {
+            if self.handle_line(line) == Flow::Quit {
+                return Flow::Quit;
+            }
+        }
+        Flow::Go
+    }
+
+    fn handle_line(&mut self, line: &str) -> Flow {
+        let fresh = self.scanner.state() == ScanState::Ready;
+        if !self.entry.is_empty() || !line.trim().is_empty() {
+            self.entry.push_str(line);
+            self.entry.push('\n');
+        }
+        if is_quit_word(line) {
+            if fresh {
+                return Flow::Quit;
+            }
+            println!("Use \\q to quit.");
+        }
+        if fresh && line.trim() == "help" {
+            println!("{HELP_HINT}");
+            self.ran = true;
+            return Flow::Go;
+        }
+        let meta_at = lexeme::meta_start(&self.scanner, &self.buf, line.as_bytes());
+        let (head, meta) = match meta_at {
+            Some(i) => (&line[..i], Some(&line[i..])),
+            None => (line, None),
+        };
+        self.buf.extend_from_slice(head.as_bytes());
+        if meta.is_none() {
+            self.buf.push(b'\n');
+        }
+        if self.run_pending() == Flow::Quit {
+            return Flow::Quit;
+        }
+        if let Some(m) = meta {
+            let flow = self.run_meta(m);
+            if !self.buf.is_empty() {
+                // The statement goes on on the next line.
+                self.buf.push(b'\n');
+                if self.run_pending() == Flow::Quit {
+                    return Flow::Quit;
+                }
+            }
+            return flow;
+        }
+        Flow::Go
+    }
+
+    /// Run the complete statements in the buffer and drop them from it.
+    fn run_pending(&mut self) -> Flow {
+        let mut flow = Flow::Go;
+        while let Some(piece) = self.scanner.next_piece(&self.buf) {
+            let text = self.buf[piece.range.clone()].to_vec();
+            match piece.kind {
+                PieceKind::Empty => {}
+                PieceKind::Meta => {
+                    // Not reached: backslash commands are cut off each line
+                    // before the scanner sees them. Run it all the same.
+                    let line = String::from_utf8_lossy(&text).into_owned();
+                    flow = self.run_meta(&line);
+                    break;
+                }
+                PieceKind::Sql => {
+                    self.last = Some(text.clone());
+                    flow = self.execute(&text);
+                }
+            }
+            if flow == Flow::Quit {
+                return flow;
+            }
+        }
+        let consumed = self.scanner.consumed().min(self.buf.len());
+        if consumed > 0 {
+            self.buf.drain(..consumed);
+            self.scanner.rebase(consumed);
+        }
+        flow
+    }
+
+    /// Run one statement, reconnecting first when the connection is gone.
+    fn execute(&mut self, text: &[u8]) -> Flow {
+        self.ran = true;
+        // A Ctrl-C pressed earlier is not meant for this statement.
+        crate::db::cancel::take_interrupt();
+        if !self.s.is_connected() {
+            self.reconnect();
+        }
+        let was_connected = self.s.is_connected();
+        self.measure_terminal();
+        let stdout = std::io::stdout();
+        let mut out = stdout.lock();
+        let o = run_statement(self.s, PieceKind::Sql, text, &mut out);
+        let _ = out.flush();
+        drop(out);
+        self.after(o, was_connected)
+    }
+
+    /// The terminal's width for `\x auto`, as psql takes it: only when the
+    /// results go to the terminal.
+    fn measure_terminal(&mut self) {
+        self.s.settings.print.columns = match self.s.output {
+            Some(_) => 0,
+            None => self
+                .ed
+                .dimensions()
+                .map_or(0, |(cols, _)| usize::from(cols)),
+        };
+    }
+
+    /// Follow up on an outcome: leave, or reopen a connection lost just
+    /// now.
+    fn after(&mut self, o: Outcome, was_connected: bool) -> Flow {
+        // A statement may have opened a new connection (`\c`, a shell
+        // command's `connect`): learn the server anew for the prompt's `#`.
+        if self.s.server.is_none() && self.s.is_connected() {
+            self.s.load_server_info();
+        }
+        match o {
+            Outcome::Quit => Flow::Quit,
+            Outcome::ConnectionLost if was_connected => {
+                self.reconnect();
+                Flow::Go
+            }
+            _ => Flow::Go,
+        }
+    }
+
+    /// psql's "Attempting reset": reopen a lost connection.
+    fn reconnect(&mut self) {
+        match self.s.connect() {
+            Ok(()) => {
+                eprintln!("The connection to the server was lost. Attempting reset: Succeeded.");
+                self.s.load_server_info();
+            }
+            Err(e) => {
+                eprintln!("The connection to the server was lost. Attempting reset: Failed.");
+                self.s.client_error(&e.to_string());
+            }
+        }
+    }
+
+    fn run_meta(&mut self, line: &str) -> Flow {
+        self.ran = true;
+        let was_connected = self.s.is_connected();
+        self.measure_terminal();
+        let stdout = std::io::stdout();
+        let mut out = stdout.lock();
+        let done = meta::run(self.s, line, &mut out);
+        let _ = out.flush();
+        drop(out);
+        match done {
+            Done::Ran(o) => self.after(o, was_connected),
+            Done::Buffer(cmd) => self.buffer_cmd(cmd),
+        }
+    }
+
+    /// The buffer's text without surrounding blanks; `None` when blank.
+    fn pending_text(&self) -> Option<String> {
+        let t = String::from_utf8_lossy(&self.buf);
+        let t = t.trim();
+        (!t.is_empty()).then(|| t.to_string())
+    }
+
+    fn clear_buffer(&mut self) {
+        self.buf.clear();
+        self.scanner.reset();
+    }
+
+    /// The buffer, or else the last statement; the buffer is emptied.
+    fn take_query(&mut self) -> Option<Vec<u8>> {
+        match self.pending_text() {
+            Some(t) => {
+                self.clear_buffer();
+                Some(t.into_bytes())
+            }
+            None => self.last.clone(),
+        }
+    }
+
+    fn buffer_cmd(&mut self, cmd: BufferCmd) -> Flow {
+        match cmd {
+            BufferCmd::Print => {
+                let text = self.pending_text().or_else(|| {
+                    self.last
+                        .as_ref()
+                        .map(|l| String::from_utf8_lossy(l).into_owned())
+                });
+                match text {
+                    Some(t) => println!("{t}"),
+                    None => println!("Query buffer is empty."),
+                }
+                Flow::Go
+            }
+            BufferCmd::Reset => {
+                self.clear_buffer();
+                if !self.s.settings.quiet {
+                    println!("Query buffer reset (cleared).");
+                }
+                Flow::Go
+            }
+            BufferCmd::Go => match self.take_query() {
+                Some(q) => {
+                    self.last = Some(q.clone());
+                    self.execute(&q)
+                }
+                None => Flow::Go,
+            },
+            BufferCmd::Edit(file) => self.edit(file),
+            BufferCmd::Watch(secs) => self.watch(secs),
+        }
+    }
+
+    /// `\watch SEC`: run the buffer (or the last statement) every SEC
+    /// seconds, each time under psql's header line, until Ctrl-C or an
+    /// error. Nothing is cleared from the screen.
+    fn watch(&mut self, secs: f64) -> Flow {
+        let Some(q) = self.take_query() else {
+            self.s
+                .client_error("\\watch cannot be used with an empty query");
+            return Flow::Go;
+        };
+        self.last = Some(q.clone());
+        crate::db::cancel::take_interrupt();
+        let every = Duration::from_secs_f64(secs);
+        loop {
+            let started = Instant::now();
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            // The header goes where the results go (psql prints it as the
+            // table's title).
+            let header = format!("{} (every {secs}s)\n\n", watch_clock(now));
+            match self.s.output.as_mut() {
+                Some(t) => {
+                    let _ = t.write_all(header.as_bytes());
+                }
+                None => print!("{header}"),
+            }
+            let was_connected = self.s.is_connected();
+            self.measure_terminal();
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            let o = run_statement(self.s, PieceKind::Sql, &q, &mut out);
+            let _ = out.flush();
+            drop(out);
+            if o != Outcome::Ok {
+                return self.after(o, was_connected);
+            }
+            // Sleep in small steps, so that Ctrl-C ends the watch at once.
+            while started.elapsed() < every {
+                if crate::db::cancel::take_interrupt() {
+                    return Flow::Go;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            if crate::db::cancel::take_interrupt() {
+                return Flow::Go;
+            }
+        }
+    }
+
+    /// `\e [FILE]`: edit the buffer (or the last statement, or FILE) in
+    /// `$VISUAL` / `$EDITOR` (else `vi`); the result becomes the buffer and
+    /// is read as if typed: complete statements run, the rest waits.
+    fn edit(&mut self, file: Option<String>) -> Flow {
+        let from_buffer = self.pending_text();
+        let (path, temp, before) = match file {
+            Some(f) => (PathBuf::from(f), false, None),
+            None => {
+                let text = from_buffer.clone().or_else(|| {
+                    self.last
+                        .as_ref()
+                        .map(|l| String::from_utf8_lossy(l).into_owned())
+                });
+                let text = text.unwrap_or_default();
+                match write_temp(&text) {
+                    Ok(p) => (p, true, Some(text)),
+                    Err(e) => {
+                        self.s
+                            .client_error(&format!("could not create temporary file: {e}"));
+                        return Flow::Go;
+                    }
+                }
+            }
+        };
+        let editor = std::env::var("VISUAL")
+            .ok()
+            .filter(|v| !v.is_empty())
+            .or_else(|| std::env::var("EDITOR").ok().filter(|v| !v.is_empty()))
+            .unwrap_or_else(|| "vi".to_string());
+        // The editor string may carry arguments (`code -w`): the shell
+        // splits it, the file name is passed apart.
+        let status = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("{editor} \"$1\""))
+            .arg("qadmin-editor")
+            .arg(&path)
+            .status();
+        crate::db::cancel::take_interrupt();
+        let read = std::fs::read_to_string(&path);
+        if temp {
+            let _ = std::fs::remove_file(&path);
+        }
+        match status {
+            Ok(st) if st.success() => {}
+            Ok(st) => {
+                self.s
+                    .client_error(&format!("\\e: the editor ended with {st}"));
+                return Flow::Go;
+            }
+            Err(e) => {
+                self.s
+                    .client_error(&format!("\\e: could not start editor \"{editor}\": {e}"));
+                return Flow::Go;
+            }
+        }
+        let text = match read {
+            Ok(t) => t,
+            Err(e) => {
+                self.s.client_error(&format!("{}: {e}", path.display()));
+                return Flow::Go;
+            }
+        };
+        let text = text.trim_end_matches(['\n', '\r']);
+        if before.as_deref() == Some(text) && from_buffer.is_some() {
+            // Unchanged: the buffer stays as it was.
+            return Flow::Go;
+        }
+        self.clear_buffer();
+        // The edited text is the history entry, not `\e`.
+        self.entry.clear();
+        self.ran = false;
+        if text.trim().is_empty() || before.as_deref() == Some(text) {
+            // psql: an unchanged last statement or file is not run again.
+            return Flow::Go;
+        }
+        self.handle_text(text)
+    }
+
+    /// After a line: a statement that ran (or a blank buffer) closes the
+    /// history entry; what is still pending starts the next one.
+    fn finish_entry(&mut self) {
+        let ready = self.scanner.state() == ScanState::Ready;
+        if !(self.ran || ready) {
+            return;
+        }
+        let entry = std::mem::take(&mut self.entry);
+        let entry = entry.trim();
+        if !entry.is_empty() && !carries_password(entry) {
+            if let Ok(true) = self.ed.add_history_entry(entry) {
+                if let Some(h) = &self.hist {
+                    let _ = self.ed.append_history(h);
+                }
+            }
+        }
+        self.ran = false;
+        if !ready {
+            if let Some(t) = self.pending_text() {
+                self.entry = t;
+                self.entry.push('\n');
+            }
+        }
+    }
+}
+
+/// A temporary file holding `text`, readable by its owner only.
+fn write_temp(text: &str) -> std::io::Result<PathBuf> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let path = std::env::temp_dir().join(format!(
+        "qadmin.edit.{}.{}.sql",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    let mut f = opts.open(&path)?;
+    f.write_all(text.as_bytes())?;
+    if !text.is_empty() {
+        f.write_all(b"\n")?;
+    }
+    Ok(path)
+}
+
+/// `\watch`'s header clock: the C locale's `%c` (psql's format) in UTC,
+/// marked as such; e.g. `Mon Nov 24 20:45:25 2025 UTC`.
+pub fn watch_clock(unix_secs: u64) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let days = unix_secs / 86_400;
+    let rem = unix_secs % 86_400;
+    let (h, m, s) = (rem / 3600, rem % 3600 / 60, rem % 60);
+    // Howard Hinnant's civil_from_days.
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{} {} {day:2} {h:02}:{m:02}:{s:02} {year} UTC",
+        DAYS[(days % 7) as usize],
+        MONTHS[(month - 1) as usize]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_with_passwords_stay_out_of_the_history() {
+        for secret in [
+            "connect host=db1 password=sekret;",
+            "\\c 'dbname=x password = y'",
+            "alter role bob password 'x';",
+            "CREATE USER bob WITH ENCRYPTED PASSWORD 'x';",
+            "alter user bob password $$x$$;",
+            "\\password bob",
+            "\\c postgresql://bob:sekret@db1/app",
+        ] {
+            assert!(carries_password(secret), "{secret}");
+        }
+        for plain in [
+            "select password from users where password is null;",
+            "select 1;",
+            "\\c postgresql://bob@db1/app",
+            "select my_password = 1;",
+        ] {
+            assert!(!carries_password(plain), "{plain}");
+        }
+    }
+
+    #[test]
+    fn the_banner_names_server_and_pgq() {
+        let v = env!("CARGO_PKG_VERSION");
+        let mut info = ServerInfo {
+            version: "15.14 (Debian 15.14-0+deb12u1)".into(),
+            pgq_version: Some("3.5.1".into()),
+            superuser: false,
+        };
+        assert_eq!(
+            banner(Some(&info)),
+            format!("qadmin {v} (server 15.14, pgq 3.5.1)")
+        );
+        info.pgq_version = None;
+        assert_eq!(
+            banner(Some(&info)),
+            format!("qadmin {v} (server 15.14, no pgq)")
+        );
+        assert_eq!(banner(None), format!("qadmin {v} (server unknown)"));
+    }
+
+    #[test]
+    fn exit_and_quit_alone_on_a_line() {
+        for w in ["exit", "quit", " exit; ", "QUIT;", "quit ;"] {
+            assert!(is_quit_word(w), "{w}");
+        }
+        for w in ["exit 1", "select exit;", "quitter", ""] {
+            assert!(!is_quit_word(w), "{w}");
+        }
+    }
+
+    #[test]
+    fn the_watch_clock_reads_like_c_locale_percent_c() {
+        assert_eq!(watch_clock(0), "Thu Jan  1 00:00:00 1970 UTC");
+        assert_eq!(watch_clock(1_764_017_125), "Mon Nov 24 20:45:25 2025 UTC");
+        assert_eq!(watch_clock(951_782_400), "Tue Feb 29 00:00:00 2000 UTC");
     }
 }

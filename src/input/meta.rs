@@ -1,148 +1,903 @@
-//! Backslash meta-commands, psql's spelling: a line that starts with `\`.
-//! The foundation set: `\q`, `\set`, `\unset`, `\echo`, `\x`, `\pset
-//! format|null|tuples_only|expanded`, `\conninfo`. Unknown ones are an
-//! error, as in psql (`invalid command \foo`).
+//! Backslash meta-commands, psql's spellings: `\q`, `\?`, `\x`, `\timing`,
+//! `\i`, `\ir`, `\o`, `\echo`, `\set`, `\unset`, `\conninfo`, `\c`, `\pset`,
+//! `\!`, and the query-buffer commands `\p`, `\r`, `\g`, `\e`, `\watch`.
+//! Unknown ones are an error, as in psql (`invalid command \foo`).
+//!
+//! [`run`] carries out the commands that change the session (settings,
+//! variables, connection, output target) and hands the query-buffer
+//! commands back as a [`BufferCmd`]: the buffer belongs to whoever reads
+//! the input (the interactive editor). Scripts call [`run_meta`], where
+//! there is no buffer to work on. Arguments are split as psql splits them
+//! ([`args`]); `\?` prints [`HELP`], which `docs/interactive.md` follows.
 
-use std::io::Write;
+use std::cell::Cell;
+use std::io::{BufReader, Write};
+use std::path::{Path, PathBuf};
 
+use crate::cli::parse_bool;
+use crate::db::config::looks_like_conninfo;
+use crate::db::{ConnParams, Environment};
 use crate::exec::Outcome;
 use crate::output::Format;
-use crate::session::Session;
+use crate::run::{connect_with_prompt, run_script, ScriptEnd};
+use crate::session::{OutputTarget, Session};
 
-/// Run one meta-command line (without its newline).
-pub fn run_meta(s: &mut Session, line: &str, out: &mut dyn Write) -> Outcome {
-    let line = line.trim_end();
-    let (cmd, rest) = match line.find(char::is_whitespace) {
+/// `\?`: each meta-command's section, syntax and meaning.
+pub const HELP: &[(&str, &str, &str)] = &[
+    ("General", "\\q", "quit qadmin (also exit, quit, Ctrl-D)"),
+    ("General", "\\?", "show this list"),
+    (
+        "General",
+        "\\! [COMMAND]",
+        "run a shell command, or start a shell",
+    ),
+    (
+        "General",
+        "\\watch [SEC]",
+        "rerun the buffer or last statement every SEC s (2)",
+    ),
+    (
+        "General",
+        "\\timing [on|off]",
+        "show how long each statement takes",
+    ),
+    (
+        "Query buffer",
+        "\\e [FILE]",
+        "edit the buffer (or last statement, or FILE)",
+    ),
+    (
+        "Query buffer",
+        "\\g",
+        "run the buffer (or the last statement again)",
+    ),
+    (
+        "Query buffer",
+        "\\p",
+        "show the buffer (or the last statement)",
+    ),
+    ("Query buffer", "\\r", "clear the query buffer"),
+    (
+        "Input/Output",
+        "\\echo [-n] TEXT",
+        "print TEXT (-n: no newline)",
+    ),
+    ("Input/Output", "\\i FILE", "run the commands in FILE"),
+    (
+        "Input/Output",
+        "\\ir FILE",
+        "as \\i, relative to the running script's directory",
+    ),
+    (
+        "Input/Output",
+        "\\o [FILE|-]",
+        "send results to FILE or |COMMAND (-: to stdout)",
+    ),
+    ("Formatting", "\\x [on|off|auto]", "expanded output"),
+    (
+        "Formatting",
+        "\\pset [NAME [VALUE]]",
+        "format, null, tuples_only, expanded, footer",
+    ),
+    (
+        "Connection",
+        "\\c [DBNAME|- USER|- HOST|- PORT|-] | CONNSTR",
+        "connect anew, keeping what is not given",
+    ),
+    ("Connection", "\\conninfo", "where you are connected"),
+    (
+        "Variables",
+        "\\set [NAME [VALUE]]",
+        "set a variable, or list them all",
+    ),
+    ("Variables", "\\unset NAME", "remove a variable"),
+];
+
+/// A meta-command that works on the query buffer; the reader of the input
+/// carries it out.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BufferCmd {
+    /// `\p`: show the buffer, or the last statement.
+    Print,
+    /// `\r`: clear the buffer.
+    Reset,
+    /// `\g`: run the buffer, or the last statement again.
+    Go,
+    /// `\e [FILE]`: edit the buffer (or the last statement, or FILE).
+    Edit(Option<String>),
+    /// `\watch [SEC]`: run the buffer or the last statement every SEC
+    /// seconds until Ctrl-C.
+    Watch(f64),
+}
+
+/// What running a meta-command left to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Done {
+    /// It ran, or failed and was reported.
+    Ran(Outcome),
+    /// A query-buffer command, for the buffer's owner.
+    Buffer(BufferCmd),
+}
+
+/// A meta-command line split into the command and the rest of the line.
+/// `\!` takes the rest as it is; other names end at whitespace.
+pub fn split(line: &str) -> (&str, &str) {
+    let line = line.trim_end_matches(['\n', '\r']);
+    if let Some(rest) = line.strip_prefix("\\!") {
+        return ("\\!", rest.trim());
+    }
+    match line.find(char::is_whitespace) {
         Some(i) => (&line[..i], line[i..].trim()),
         None => (line, ""),
-    };
-    let args: Vec<&str> = rest.split_whitespace().collect();
-    match cmd {
-        "\\q" | "\\quit" => Outcome::Quit,
-        "\\echo" => {
-            let _ = writeln!(out, "{rest}");
-            Outcome::Ok
+    }
+}
+
+/// psql's argument splitting: whitespace separates arguments; `'..'`
+/// quotes (`''` is a quote, and `\n`, `\t`, `\\`, `\'` are escapes), `".."`
+/// quotes too (`""` is a quote).
+pub fn args(rest: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut chars = rest.chars().peekable();
+    loop {
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        if chars.peek().is_none() {
+            return out;
         }
-        "\\set" => {
-            if args.is_empty() {
-                for (k, v) in &s.vars {
-                    let _ = writeln!(out, "{k} = '{v}'");
-                }
-                return Outcome::Ok;
+        let mut arg = String::new();
+        while let Some(&c) = chars.peek() {
+            if c.is_whitespace() {
+                break;
             }
-            let value = args[1..].concat();
-            match s.set_var(args[0], &value) {
-                Ok(()) => Outcome::Ok,
-                Err(m) => {
-                    s.client_error(&m);
-                    Outcome::Failed
-                }
-            }
-        }
-        "\\unset" => match args.first() {
-            Some(name) => {
-                s.vars.remove(*name);
-                Outcome::Ok
-            }
-            None => {
-                s.client_error("\\unset: missing required argument");
-                Outcome::Failed
-            }
-        },
-        "\\x" => {
-            let v = match args.first() {
-                None => Some(!s.settings.print.expanded),
-                Some(a) => crate::cli::parse_bool(a),
-            };
-            match v {
-                Some(b) => {
-                    s.settings.print.expanded = b;
-                    if !s.settings.quiet {
-                        let state = if b { "on" } else { "off" };
-                        let _ = writeln!(out, "Expanded display is {state}.");
+            chars.next();
+            match c {
+                '\'' => {
+                    while let Some(c) = chars.next() {
+                        match c {
+                            '\'' if chars.next_if_eq(&'\'').is_some() => arg.push('\''),
+                            '\'' => break,
+                            '\\' => match chars.next() {
+                                Some('n') => arg.push('\n'),
+                                Some('t') => arg.push('\t'),
+                                Some(o) => arg.push(o),
+                                None => arg.push('\\'),
+                            },
+                            o => arg.push(o),
+                        }
                     }
-                    Outcome::Ok
                 }
-                None => {
-                    s.client_error("\\x: expected on or off");
-                    Outcome::Failed
+                '"' => {
+                    while let Some(c) = chars.next() {
+                        match c {
+                            '"' if chars.next_if_eq(&'"').is_some() => arg.push('"'),
+                            '"' => break,
+                            o => arg.push(o),
+                        }
+                    }
                 }
+                o => arg.push(o),
             }
         }
-        "\\pset" => pset(s, &args, out),
-        "\\conninfo" => {
-            let p = &s.params;
-            let host = p.hosts.first().cloned().unwrap_or_default();
-            let port = p.ports.first().copied().unwrap_or(5432);
-            let where_ = if host.starts_with('/') {
-                format!("via socket in \"{host}\"")
-            } else {
-                format!("on host \"{host}\"")
-            };
-            let _ = writeln!(
-                out,
-                "You are connected to database \"{}\" as user \"{}\" {} at port \"{}\".",
-                p.dbname, p.user, where_, port
-            );
+        out.push(arg);
+    }
+}
+
+/// Run one meta-command line in a script: the query-buffer commands see an
+/// empty buffer (`\p`, `\r`) or are not available (`\g`, `\e`, `\watch`).
+pub fn run_meta(s: &mut Session, line: &str, out: &mut dyn Write) -> Outcome {
+    match run(s, line, out) {
+        Done::Ran(o) => o,
+        Done::Buffer(BufferCmd::Print) => {
+            let _ = writeln!(out, "Query buffer is empty.");
             Outcome::Ok
         }
-        _ => {
-            s.client_error(&format!("invalid command {cmd}"));
+        Done::Buffer(BufferCmd::Reset) => {
+            if !s.settings.quiet {
+                let _ = writeln!(out, "Query buffer reset (cleared).");
+            }
+            Outcome::Ok
+        }
+        Done::Buffer(_) => {
+            s.client_error(&format!("{}: only in the interactive shell", split(line).0));
             Outcome::Failed
         }
     }
 }
 
-fn pset(s: &mut Session, args: &[&str], out: &mut dyn Write) -> Outcome {
-    let p = &mut s.settings.print;
-    let value = args.get(1).copied();
-    let msg = match args.first().copied() {
-        Some("format") => {
-            p.format = match value {
-                Some("aligned") => Format::Aligned,
-                Some("unaligned") => Format::Unaligned,
-                Some("csv") => Format::Csv,
-                Some("json") => Format::Json,
-                _ => {
-                    s.client_error("\\pset: allowed formats are aligned, unaligned, csv, json");
-                    return Outcome::Failed;
-                }
+/// Run one meta-command line (without its newline).
+pub fn run(s: &mut Session, line: &str, out: &mut dyn Write) -> Done {
+    let (cmd, rest) = split(line);
+    let argv = args(rest);
+    let a: Vec<&str> = argv.iter().map(String::as_str).collect();
+    let ran = |o| Done::Ran(o);
+    match cmd {
+        "\\q" | "\\quit" => ran(Outcome::Quit),
+        "\\?" => ran(help(out)),
+        "\\echo" => {
+            let (newline, words) = match a.first() {
+                Some(&"-n") => (false, &a[1..]),
+                _ => (true, &a[..]),
             };
-            format!("Output format is {}.", value.unwrap_or_default())
-        }
-        Some("null") => {
-            p.null_display = value.unwrap_or("").trim_matches('\'').to_string();
-            format!("Null display is \"{}\".", p.null_display)
-        }
-        Some("tuples_only") => {
-            p.tuples_only = value
-                .and_then(crate::cli::parse_bool)
-                .unwrap_or(!p.tuples_only);
-            if p.tuples_only {
-                "Tuples only is on."
-            } else {
-                "Tuples only is off."
+            let _ = write!(out, "{}", words.join(" "));
+            if newline {
+                let _ = writeln!(out);
             }
-            .to_string()
+            let _ = out.flush();
+            ran(Outcome::Ok)
         }
-        Some("expanded") => {
-            p.expanded = value
-                .and_then(crate::cli::parse_bool)
-                .unwrap_or(!p.expanded);
-            if p.expanded {
-                "Expanded display is on."
-            } else {
-                "Expanded display is off."
+        "\\set" => ran(set(s, &a, out)),
+        "\\unset" => ran(unset(s, &a)),
+        "\\x" => ran(expanded(s, a.first().copied(), out)),
+        "\\timing" => ran(timing(s, a.first().copied(), out)),
+        "\\pset" => ran(pset(s, &a, out)),
+        "\\conninfo" => ran(conninfo(s, out)),
+        "\\c" | "\\connect" => ran(connect(s, &a, out)),
+        "\\i" | "\\include" => ran(include(s, a.first().copied(), false, out)),
+        "\\ir" | "\\include_relative" => ran(include(s, a.first().copied(), true, out)),
+        "\\o" | "\\out" => ran(output(s, rest, out)),
+        "\\!" => ran(shell(s, rest, out)),
+        "\\p" | "\\print" => Done::Buffer(BufferCmd::Print),
+        "\\r" | "\\reset" => Done::Buffer(BufferCmd::Reset),
+        "\\g" => Done::Buffer(BufferCmd::Go),
+        "\\e" | "\\edit" => Done::Buffer(BufferCmd::Edit(argv.first().cloned())),
+        "\\watch" => match watch_interval(a.first().copied()) {
+            Ok(secs) => Done::Buffer(BufferCmd::Watch(secs)),
+            Err(m) => {
+                s.client_error(&m);
+                ran(Outcome::Failed)
             }
-            .to_string()
+        },
+        _ => {
+            s.client_error(&format!("invalid command {cmd}"));
+            if s.interactive {
+                s.error("Try \\? for help.");
+            }
+            ran(Outcome::Failed)
         }
-        other => {
-            s.client_error(&format!("\\pset: unknown option: {}", other.unwrap_or("")));
-            return Outcome::Failed;
+    }
+}
+
+fn help(out: &mut dyn Write) -> Outcome {
+    let mut section = "";
+    for (sec, syntax, what) in HELP {
+        if *sec != section {
+            if !section.is_empty() {
+                let _ = writeln!(out);
+            }
+            let _ = writeln!(out, "{sec}");
+            section = sec;
         }
+        if syntax.len() > 24 {
+            let _ = writeln!(out, "  {syntax}\n  {:24} {what}", "");
+        } else {
+            let _ = writeln!(out, "  {syntax:24} {what}");
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\nVariables with a meaning: ON_ERROR_STOP, ECHO, QUIET, FETCH_COUNT, PROMPT1,\n\
+         PROMPT2. Shell commands (queues, consumers, cascades): \"show help;\"."
+    );
+    Outcome::Ok
+}
+
+fn set(s: &mut Session, a: &[&str], out: &mut dyn Write) -> Outcome {
+    if a.is_empty() {
+        for (k, v) in &s.vars {
+            let _ = writeln!(out, "{k} = '{v}'");
+        }
+        return Outcome::Ok;
+    }
+    let value = a[1..].concat();
+    match s.set_var(a[0], &value) {
+        Ok(()) => Outcome::Ok,
+        Err(m) => {
+            s.client_error(&m);
+            Outcome::Failed
+        }
+    }
+}
+
+/// `\unset`: the variables that are settings go back to their defaults.
+fn unset(s: &mut Session, a: &[&str]) -> Outcome {
+    let Some(&name) = a.first() else {
+        s.client_error("\\unset: missing required argument");
+        return Outcome::Failed;
     };
+    let default = match name {
+        "ON_ERROR_STOP" | "QUIET" => Some("off"),
+        "ECHO" => Some("none"),
+        "FETCH_COUNT" => Some("0"),
+        _ => None,
+    };
+    if let Some(d) = default {
+        let _ = s.set_var(name, d);
+    }
+    s.vars.remove(name);
+    Outcome::Ok
+}
+
+/// A boolean argument: `None` toggles.
+fn on_off(now: bool, arg: Option<&str>) -> Option<bool> {
+    match arg {
+        None => Some(!now),
+        Some(a) => parse_bool(a),
+    }
+}
+
+fn say(s: &Session, out: &mut dyn Write, msg: &str) {
     if !s.settings.quiet {
         let _ = writeln!(out, "{msg}");
     }
+}
+
+fn expanded(s: &mut Session, arg: Option<&str>, out: &mut dyn Write) -> Outcome {
+    let p = &mut s.settings.print;
+    if arg.is_some_and(|a| a.eq_ignore_ascii_case("auto")) {
+        p.expanded = false;
+        p.expanded_auto = true;
+        say(s, out, "Expanded display is used automatically.");
+        return Outcome::Ok;
+    }
+    let now = p.expanded || p.expanded_auto;
+    match on_off(now, arg) {
+        Some(b) => {
+            p.expanded = b;
+            p.expanded_auto = false;
+            say(
+                s,
+                out,
+                if b {
+                    "Expanded display is on."
+                } else {
+                    "Expanded display is off."
+                },
+            );
+            Outcome::Ok
+        }
+        None => {
+            s.client_error("\\x: expected on, off or auto");
+            Outcome::Failed
+        }
+    }
+}
+
+fn timing(s: &mut Session, arg: Option<&str>, out: &mut dyn Write) -> Outcome {
+    match on_off(s.settings.timing, arg) {
+        Some(b) => {
+            s.settings.timing = b;
+            say(s, out, if b { "Timing is on." } else { "Timing is off." });
+            Outcome::Ok
+        }
+        None => {
+            s.client_error(&format!(
+                "unrecognized value \"{}\" for \"\\timing\": Boolean expected",
+                arg.unwrap_or_default()
+            ));
+            Outcome::Failed
+        }
+    }
+}
+
+/// psql's `Time: ...` line for `\timing`, without the newline.
+pub fn format_timing(ms: f64) -> String {
+    if ms < 1000.0 {
+        return format!("Time: {ms:.3} ms");
+    }
+    let mut seconds = ms / 1000.0;
+    let mut minutes = (seconds / 60.0).floor();
+    seconds -= 60.0 * minutes;
+    if minutes < 60.0 {
+        return format!("Time: {ms:.3} ms ({:02}:{seconds:06.3})", minutes as i64);
+    }
+    let mut hours = (minutes / 60.0).floor();
+    minutes -= 60.0 * hours;
+    if hours < 24.0 {
+        return format!(
+            "Time: {ms:.3} ms ({:02}:{:02}:{seconds:06.3})",
+            hours as i64, minutes as i64
+        );
+    }
+    let days = (hours / 24.0).floor();
+    hours -= 24.0 * days;
+    format!(
+        "Time: {ms:.3} ms ({days:.0} d {:02}:{:02}:{seconds:06.3})",
+        hours as i64, minutes as i64
+    )
+}
+
+fn pset(s: &mut Session, a: &[&str], out: &mut dyn Write) -> Outcome {
+    let Some(&name) = a.first() else {
+        let p = &s.settings.print;
+        let onoff = |b: bool| if b { "on" } else { "off" };
+        let expanded = if p.expanded_auto {
+            "auto"
+        } else {
+            onoff(p.expanded)
+        };
+        let _ = writeln!(out, "{:<12} {}", "expanded", expanded);
+        let _ = writeln!(out, "{:<12} {}", "footer", onoff(p.footer));
+        let _ = writeln!(out, "{:<12} {}", "format", format_name(p.format));
+        let _ = writeln!(out, "{:<12} '{}'", "null", p.null_display);
+        let _ = writeln!(out, "{:<12} {}", "tuples_only", onoff(p.tuples_only));
+        return Outcome::Ok;
+    };
+    let value = a.get(1).copied();
+    let p = &mut s.settings.print;
+    let bool_msg = |what: &str, b: bool| format!("{what} is {}.", if b { "on" } else { "off" });
+    let toggle = |now: bool| value.map_or(Some(!now), parse_bool);
+    let msg = match name {
+        "format" => {
+            if let Some(v) = value {
+                p.format = match v {
+                    "aligned" => Format::Aligned,
+                    "unaligned" => Format::Unaligned,
+                    "csv" => Format::Csv,
+                    "json" => Format::Json,
+                    _ => {
+                        s.client_error("\\pset: allowed formats are aligned, unaligned, csv, json");
+                        return Outcome::Failed;
+                    }
+                };
+            }
+            format!("Output format is {}.", format_name(p.format))
+        }
+        "null" => {
+            if let Some(v) = value {
+                p.null_display = v.to_string();
+            }
+            format!("Null display is \"{}\".", p.null_display)
+        }
+        "tuples_only" | "footer" | "expanded" | "x" => {
+            let now = match name {
+                "tuples_only" => p.tuples_only,
+                "footer" => p.footer,
+                _ => p.expanded,
+            };
+            let Some(b) = toggle(now) else {
+                s.client_error(&format!(
+                    "unrecognized value \"{}\" for \"{name}\": Boolean expected",
+                    value.unwrap_or_default()
+                ));
+                return Outcome::Failed;
+            };
+            match name {
+                "tuples_only" => {
+                    p.tuples_only = b;
+                    bool_msg("Tuples only", b)
+                }
+                "footer" => {
+                    p.footer = b;
+                    bool_msg("Default footer", b)
+                }
+                _ => {
+                    p.expanded = b;
+                    p.expanded_auto = false;
+                    bool_msg("Expanded display", b)
+                }
+            }
+        }
+        other => {
+            s.client_error(&format!("\\pset: unknown option: {other}"));
+            return Outcome::Failed;
+        }
+    };
+    say(s, out, &msg);
     Outcome::Ok
+}
+
+fn format_name(f: Format) -> &'static str {
+    match f {
+        Format::Aligned => "aligned",
+        Format::Unaligned => "unaligned",
+        Format::Csv => "csv",
+        Format::Json => "json",
+    }
+}
+
+/// `on socket "/dir"` / `on host "h"`, psql's wording.
+fn where_(p: &ConnParams) -> String {
+    let host = p.hosts.first().cloned().unwrap_or_default();
+    let port = p.ports.first().copied().unwrap_or(5432);
+    if host.starts_with('/') {
+        format!("via socket in \"{host}\" at port \"{port}\"")
+    } else {
+        format!("on host \"{host}\" at port \"{port}\"")
+    }
+}
+
+fn conninfo(s: &Session, out: &mut dyn Write) -> Outcome {
+    if !s.is_connected() {
+        let _ = writeln!(out, "You are currently not connected to a database.");
+        return Outcome::Ok;
+    }
+    let p = &s.params;
+    let _ = writeln!(
+        out,
+        "You are connected to database \"{}\" as user \"{}\" {}.",
+        p.dbname,
+        p.user,
+        where_(p)
+    );
+    Outcome::Ok
+}
+
+/// `\c [-reuse-previous=on|off] [DBNAME [USER [HOST [PORT]]]] | CONNSTR`,
+/// as psql: positional values that are missing or `-` are taken from the
+/// current connection; a connection string reuses nothing unless
+/// `-reuse-previous=on`. If the new connection fails, the old one is kept.
+fn connect(s: &mut Session, a: &[&str], out: &mut dyn Write) -> Outcome {
+    let mut reuse: Option<bool> = None;
+    let mut pos: Vec<&str> = Vec::new();
+    for &arg in a {
+        match arg.strip_prefix("-reuse-previous=") {
+            Some(v) => match parse_bool(v) {
+                Some(b) => reuse = Some(b),
+                None => {
+                    s.client_error(&format!(
+                        "unrecognized value \"{v}\" for \"-reuse-previous\": Boolean expected"
+                    ));
+                    return Outcome::Failed;
+                }
+            },
+            None => pos.push(arg),
+        }
+    }
+    let new = match reconnect_params(&s.params, &pos, reuse, &Environment::from_process()) {
+        Ok(p) => p,
+        Err(m) => {
+            s.client_error(&m);
+            return Outcome::Failed;
+        }
+    };
+    let old = std::mem::replace(&mut s.params, new);
+    match connect_with_prompt(s, s.interactive) {
+        Ok(()) => {
+            if let Some(q) = s.params.queue.clone() {
+                s.queue = Some(q);
+            }
+            let moved = s.params.hosts != old.hosts || s.params.ports != old.ports;
+            let tail = if moved {
+                format!(" {}", where_(&s.params))
+            } else {
+                String::new()
+            };
+            say(
+                s,
+                out,
+                &format!(
+                    "You are now connected to database \"{}\" as user \"{}\"{tail}.",
+                    s.params.dbname, s.params.user
+                ),
+            );
+            Outcome::Ok
+        }
+        Err(e) => {
+            s.params = old;
+            s.error(&e.to_string());
+            if s.is_connected() {
+                s.error("Previous connection kept");
+            }
+            Outcome::Failed
+        }
+    }
+}
+
+/// The parameters `\c` connects with: what is missing or `-` is reused
+/// from `old` unless `reuse` says otherwise (psql reuses nothing for a
+/// connection string unless `-reuse-previous=on`).
+pub fn reconnect_params(
+    old: &ConnParams,
+    pos: &[&str],
+    reuse: Option<bool>,
+    env: &Environment,
+) -> Result<ConnParams, String> {
+    let connstr = pos.first().copied().filter(|p| looks_like_conninfo(p));
+    let reuse = reuse.unwrap_or(connstr.is_none());
+    let mut pairs: Vec<(&str, String)> = Vec::new();
+    if reuse {
+        let ports: Vec<String> = old.ports.iter().map(u16::to_string).collect();
+        pairs.push(("host", old.hosts.join(",")));
+        if old.hostaddrs.iter().any(|h| !h.is_empty()) {
+            pairs.push(("hostaddr", old.hostaddrs.join(",")));
+        }
+        pairs.push(("port", ports.join(",")));
+        pairs.push(("user", old.user.clone()));
+        pairs.push(("dbname", old.dbname.clone()));
+        pairs.push(("sslmode", old.requested_sslmode.as_str().to_string()));
+        if let Some(t) = old.connect_timeout {
+            pairs.push(("connect_timeout", t.as_secs().to_string()));
+        }
+        if let Some(app) = &old.application_name {
+            pairs.push(("application_name", app.clone()));
+        }
+        if let Some(o) = &old.options {
+            pairs.push(("options", o.clone()));
+        }
+    }
+    match connstr {
+        Some(ci) => {
+            // Its own keys win over what is reused.
+            let given = crate::db::config::parse_conninfo(ci, true).map_err(|e| e.to_string())?;
+            pairs.retain(|(k, _)| !given.iter().any(|(g, _)| g == k));
+            if given.iter().any(|(k, _)| k == "host") {
+                pairs.retain(|(k, _)| *k != "hostaddr");
+            }
+        }
+        None => {
+            for (i, key) in ["dbname", "user", "host", "port"].into_iter().enumerate() {
+                if let Some(&v) = pos.get(i).filter(|v| **v != "-") {
+                    pairs.retain(|(k, _)| *k != key && !(key == "host" && *k == "hostaddr"));
+                    pairs.push((key, v.to_string()));
+                }
+            }
+        }
+    }
+    let mut new = ConnParams::resolve(connstr, &pairs, env).map_err(|e| e.to_string())?;
+    // psql reuses the password only for the same user, host and port.
+    if reuse
+        && new.password.is_none()
+        && new.user == old.user
+        && new.hosts == old.hosts
+        && new.ports == old.ports
+    {
+        new.password = old.password.clone();
+        new.host_passwords = old.host_passwords.clone();
+    }
+    Ok(new)
+}
+
+thread_local! {
+    /// How deep `\i` calls are nested (a file that includes itself must
+    /// end with an error, not a stack overflow).
+    static INCLUDE_DEPTH: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Deepest `\i` nesting allowed.
+const MAX_INCLUDE_DEPTH: usize = 64;
+
+/// The file `\ir` means: relative to the directory of the script being
+/// run, if any, else to the current directory.
+pub fn include_path(current_script: Option<&str>, file: &str, relative: bool) -> PathBuf {
+    let f = Path::new(file);
+    if !relative || f.is_absolute() {
+        return f.to_path_buf();
+    }
+    match current_script
+        .filter(|s| *s != "<stdin>")
+        .and_then(|s| Path::new(s).parent())
+    {
+        Some(dir) => dir.join(f),
+        None => f.to_path_buf(),
+    }
+}
+
+/// `\i FILE` / `\ir FILE`: run a script file here, with its name and
+/// line in messages, then go on where we were.
+fn include(s: &mut Session, file: Option<&str>, relative: bool, out: &mut dyn Write) -> Outcome {
+    let cmd = if relative { "\\ir" } else { "\\i" };
+    let Some(file) = file else {
+        s.client_error(&format!("{cmd}: missing required argument"));
+        return Outcome::Failed;
+    };
+    let saved = s.locus.lock().map(|l| l.clone()).unwrap_or_default();
+    let path = include_path(saved.file.as_deref(), file, relative);
+    let name = path.display().to_string();
+    let f = match std::fs::File::open(&path) {
+        Ok(f) => f,
+        Err(e) => {
+            s.client_error(&format!("{name}: {}", io_reason(&e)));
+            return Outcome::Failed;
+        }
+    };
+    let depth = INCLUDE_DEPTH.with(Cell::get);
+    if depth >= MAX_INCLUDE_DEPTH {
+        s.client_error(&format!("{cmd}: {name}: too many nested includes"));
+        return Outcome::Failed;
+    }
+    INCLUDE_DEPTH.with(|d| d.set(depth + 1));
+    let mut r = BufReader::with_capacity(256 * 1024, f);
+    let end = run_script(s, &mut r, Some(&name), out);
+    INCLUDE_DEPTH.with(|d| d.set(depth));
+    s.set_locus(saved.file.as_deref(), saved.line);
+    match end {
+        ScriptEnd::Done(_) => Outcome::Ok,
+        ScriptEnd::Stopped => Outcome::Failed,
+        ScriptEnd::Lost => Outcome::ConnectionLost,
+        ScriptEnd::Quit => Outcome::Quit,
+    }
+}
+
+/// The operating system's reason without Rust's "(os error N)" suffix.
+fn io_reason(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+/// `\o [FILE | |COMMAND | -]`: where query results go from now on.
+fn output(s: &mut Session, rest: &str, out: &mut dyn Write) -> Outcome {
+    let _ = out.flush();
+    // The old target is closed first (a pipe's command finishes).
+    s.output = None;
+    let target = rest.trim();
+    let target = if target.starts_with('|') {
+        target.to_string()
+    } else {
+        args(target).into_iter().next().unwrap_or_default()
+    };
+    if target.is_empty() || target == "-" {
+        return Outcome::Ok;
+    }
+    match OutputTarget::open(&target) {
+        Ok(t) => {
+            s.output = Some(t);
+            Outcome::Ok
+        }
+        Err(e) => {
+            s.client_error(&format!("{target}: {}", io_reason(&e)));
+            Outcome::Failed
+        }
+    }
+}
+
+/// `\! [COMMAND]`: run COMMAND with `sh -c`, or an interactive `$SHELL`.
+/// Only a command that cannot run is an error (psql's `\!: failed`).
+fn shell(s: &mut Session, command: &str, out: &mut dyn Write) -> Outcome {
+    let _ = out.flush();
+    let status = if command.is_empty() {
+        let sh = std::env::var("SHELL").unwrap_or_else(|_| "/bin/sh".into());
+        std::process::Command::new(sh).status()
+    } else {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(command)
+            .status()
+    };
+    // Ctrl-C went to the command; it must not stop what runs next.
+    crate::db::cancel::take_interrupt();
+    match status {
+        Ok(st) if st.code() != Some(127) => Outcome::Ok,
+        _ => {
+            s.client_error("\\!: failed");
+            Outcome::Failed
+        }
+    }
+}
+
+/// `\watch`'s interval: seconds, more than zero; 2 when not given.
+pub fn watch_interval(arg: Option<&str>) -> Result<f64, String> {
+    let Some(a) = arg else {
+        return Ok(2.0);
+    };
+    match a.parse::<f64>() {
+        Ok(v) if v > 0.0 && v.is_finite() => Ok(v),
+        _ => Err(format!("\\watch: incorrect interval value \"{a}\"")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn help_fits_80_columns_and_every_command_is_documented() {
+        let mut out = Vec::new();
+        help(&mut out);
+        let text = String::from_utf8(out).expect("utf8");
+        for line in text.lines() {
+            assert!(line.chars().count() <= 80, "too wide: {line:?}");
+        }
+        let docs = include_str!("../../docs/interactive.md");
+        for (_, syntax, _) in HELP {
+            let name = split(syntax).0;
+            assert!(
+                docs.contains(&format!("`{name}")),
+                "{name} is not in docs/interactive.md"
+            );
+        }
+    }
+
+    #[test]
+    fn a_line_splits_into_command_and_rest() {
+        assert_eq!(split("\\x"), ("\\x", ""));
+        assert_eq!(split("\\pset  format csv \n"), ("\\pset", "format csv"));
+        assert_eq!(split("\\!ls -l"), ("\\!", "ls -l"));
+        assert_eq!(split("\\! echo 'a  b'"), ("\\!", "echo 'a  b'"));
+    }
+
+    #[test]
+    fn arguments_split_like_psql() {
+        assert_eq!(args("a  b"), vec!["a", "b"]);
+        assert_eq!(args("'a  b' c"), vec!["a  b", "c"]);
+        assert_eq!(args("'it''s' 'a\\nb'"), vec!["it's", "a\nb"]);
+        assert_eq!(args("\"My DB\" x"), vec!["My DB", "x"]);
+        assert_eq!(args("'dbname=x user=y'"), vec!["dbname=x user=y"]);
+        assert_eq!(args(""), Vec::<String>::new());
+    }
+
+    #[test]
+    fn timing_reads_like_psql() {
+        assert_eq!(format_timing(0.4521), "Time: 0.452 ms");
+        assert_eq!(format_timing(1234.5), "Time: 1234.500 ms (00:01.234)");
+        assert_eq!(
+            format_timing(3_723_000.0),
+            "Time: 3723000.000 ms (01:02:03.000)"
+        );
+        assert_eq!(
+            format_timing(90_061_000.0),
+            "Time: 90061000.000 ms (1 d 01:01:01.000)"
+        );
+    }
+
+    #[test]
+    fn watch_intervals() {
+        assert_eq!(watch_interval(None), Ok(2.0));
+        assert_eq!(watch_interval(Some("0.5")), Ok(0.5));
+        assert!(watch_interval(Some("0")).is_err());
+        assert!(watch_interval(Some("x")).is_err());
+    }
+
+    #[test]
+    fn ir_is_relative_to_the_running_script() {
+        assert_eq!(
+            include_path(Some("/a/b/main.sql"), "part.sql", true),
+            PathBuf::from("/a/b/part.sql")
+        );
+        assert_eq!(
+            include_path(Some("/a/b/main.sql"), "part.sql", false),
+            PathBuf::from("part.sql")
+        );
+        assert_eq!(
+            include_path(None, "part.sql", true),
+            PathBuf::from("part.sql")
+        );
+        assert_eq!(
+            include_path(Some("<stdin>"), "/x/p.sql", true),
+            PathBuf::from("/x/p.sql")
+        );
+    }
+
+    fn env() -> Environment {
+        Environment {
+            os_user: "tester".into(),
+            ..Environment::default()
+        }
+    }
+
+    fn params(ci: &str) -> ConnParams {
+        ConnParams::resolve(Some(ci), &[], &env()).expect("params")
+    }
+
+    #[test]
+    fn connect_reuses_what_is_not_given() {
+        let old = params("host=/tmp/s port=5433 user=bob dbname=one password=pw");
+        let env = env();
+        let p = reconnect_params(&old, &["two"], None, &env).expect("two");
+        assert_eq!(
+            (p.dbname.as_str(), p.user.as_str(), p.ports.as_slice()),
+            ("two", "bob", &[5433][..])
+        );
+        assert_eq!(p.hosts, vec!["/tmp/s".to_string()]);
+        assert_eq!(p.password.as_deref(), Some("pw"));
+        let p = reconnect_params(&old, &["-", "alice"], None, &env).expect("alice");
+        assert_eq!((p.dbname.as_str(), p.user.as_str()), ("one", "alice"));
+        assert_eq!(p.password, None, "no password for another user");
+    }
+
+    #[test]
+    fn a_connection_string_reuses_nothing_by_default() {
+        let old = params("host=/tmp/s port=5433 user=bob dbname=one");
+        let env = env();
+        let p = reconnect_params(&old, &["dbname=two host=/tmp/t"], None, &env).expect("ci");
+        assert_eq!(p.dbname, "two");
+        assert_eq!(p.hosts, vec!["/tmp/t".to_string()]);
+        assert_ne!(p.ports, vec![5433]);
+        let p = reconnect_params(&old, &["dbname=two"], Some(true), &env).expect("reuse");
+        assert_eq!(
+            (p.dbname.as_str(), p.ports.as_slice()),
+            ("two", &[5433][..])
+        );
+    }
 }

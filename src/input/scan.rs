@@ -61,6 +61,8 @@ use std::ops::Range;
 
 use memchr::{memchr, memchr2};
 
+pub mod lexeme;
+
 /// Where the scanner stands at the end of the text it has seen (psql's
 /// prompt states). When several apply, the innermost wins: a quote inside
 /// parentheses is [`ScanState::SingleQuote`].

@@ -97,6 +97,17 @@ impl Aligned {
         }
     }
 
+    /// The width of the table this batch would print (psql's
+    /// `width_total`, for `\x auto`).
+    pub(crate) fn table_width<R: Row>(&mut self, rows: &[R], null: &str) -> usize {
+        self.measure(rows, null);
+        let n = self.widths.len();
+        if n == 0 {
+            return 0;
+        }
+        self.widths.iter().sum::<usize>() + 3 * n - 1
+    }
+
     /// Header lines and the separator line.
     fn print_header(&self, buf: &mut Vec<u8>) {
         let ncols = self.widths.len();

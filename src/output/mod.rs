@@ -31,7 +31,7 @@ mod aligned;
 mod csv;
 mod expanded;
 mod json;
-mod style;
+pub mod style;
 mod text;
 mod unaligned;
 
@@ -144,6 +144,12 @@ pub struct PrintOptions {
     pub csv_sep: char,
     /// Bold header row in the aligned format (never changes widths).
     pub color: bool,
+    /// psql's `\x auto`: an aligned result wider than [`PrintOptions::columns`]
+    /// is printed expanded instead (decided on its first batch).
+    pub expanded_auto: bool,
+    /// The terminal's width for `expanded_auto`; 0 when unknown (then
+    /// nothing is expanded automatically).
+    pub columns: usize,
 }
 
 impl Default for PrintOptions {
@@ -157,6 +163,8 @@ impl Default for PrintOptions {
             field_sep: "|".to_string(),
             csv_sep: ',',
             color: false,
+            expanded_auto: false,
+            columns: 0,
         }
     }
 }
@@ -217,6 +225,8 @@ enum Inner {
     Csv(csv::Csv),
     CsvVertical(csv::Vertical),
     Json(json::Json),
+    /// `\x auto`: aligned or expanded, chosen on the first batch.
+    Auto(Vec<Column>),
 }
 
 /// Streaming printer for one result.
@@ -236,6 +246,12 @@ impl TablePrinter {
     /// A printer for a result with these columns.
     pub fn new(columns: Vec<Column>, opts: &PrintOptions) -> Self {
         let inner = match (opts.format, opts.expanded) {
+            // One column is never narrower expanded (psql's rule too).
+            (Format::Aligned, false)
+                if opts.expanded_auto && opts.columns > 0 && columns.len() > 1 =>
+            {
+                Inner::Auto(columns)
+            }
             (Format::Aligned, false) => Inner::Aligned(aligned::Aligned::new(&columns, opts)),
             (Format::Aligned, true) => Inner::Expanded(expanded::Expanded::new(&columns)),
             (Format::Unaligned, false) => Inner::Unaligned(unaligned::Unaligned::new(columns)),
@@ -268,6 +284,14 @@ impl TablePrinter {
             return Ok(());
         }
         let first = self.progress.batches == 0;
+        if let Inner::Auto(columns) = &self.inner {
+            let mut a = aligned::Aligned::new(columns, &self.opts);
+            self.inner = if a.table_width(rows, &self.opts.null_display) > self.opts.columns {
+                Inner::Expanded(expanded::Expanded::new(columns))
+            } else {
+                Inner::Aligned(a)
+            };
+        }
         let opts = &self.opts;
         let buf = &mut self.buf;
         let p = self.progress;
@@ -279,6 +303,7 @@ impl TablePrinter {
             Inner::Csv(x) => x.batch(buf, w, rows, first, opts),
             Inner::CsvVertical(x) => x.batch(buf, w, rows, opts),
             Inner::Json(x) => x.batch(buf, w, rows),
+            Inner::Auto(_) => unreachable!("Inner::Auto is resolved above in print_batch"),
         };
         self.progress.rows += rows.len() as u64;
         self.progress.batches += 1;
@@ -299,6 +324,10 @@ impl TablePrinter {
             ));
         }
         self.finished = true;
+        if let Inner::Auto(columns) = &self.inner {
+            // No rows: psql prints the empty table aligned.
+            self.inner = Inner::Aligned(aligned::Aligned::new(columns, &self.opts));
+        }
         let opts = &self.opts;
         let buf = &mut self.buf;
         let p = self.progress;
@@ -310,6 +339,7 @@ impl TablePrinter {
             Inner::Csv(x) => x.finish(buf, p, opts),
             Inner::CsvVertical(_) => {}
             Inner::Json(x) => x.finish(buf),
+            Inner::Auto(_) => {}
         }
         let written = w.write_all(&self.buf);
         self.buf.clear();

@@ -447,3 +447,32 @@ fn write_errors_are_returned() {
         .expect_err("broken pipe");
     assert_eq!(err.kind(), io::ErrorKind::BrokenPipe);
 }
+
+#[test]
+fn expanded_auto_expands_only_what_is_wider_than_the_terminal() {
+    let cols = columns(&[("a", 23), ("b", 25)]);
+    let rows = owned(&[&[Some("1"), Some("hello")]]);
+    // " a |   b   " is 11 columns wide.
+    let narrow = PrintOptions {
+        expanded_auto: true,
+        columns: 10,
+        ..PrintOptions::default()
+    };
+    assert_same(
+        "-[ RECORD 1 ]\na | 1\nb | hello\n\n",
+        &render(cols.clone(), &rows, &narrow, None),
+    );
+    let wide = PrintOptions {
+        columns: 11,
+        ..narrow.clone()
+    };
+    assert_same(
+        " a |   b   \n---+-------\n 1 | hello\n(1 row)\n\n",
+        &render(cols.clone(), &rows, &wide, None),
+    );
+    // Without rows the empty table is aligned.
+    assert_same(
+        " a | b \n---+---\n(0 rows)\n\n",
+        &render(cols, &[], &narrow, None),
+    );
+}
