@@ -73,15 +73,17 @@ pub fn shared_tls_connector(params: &ConnParams) -> Result<MakeTlsConnector, Str
         params.sslkey.clone(),
     );
     let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
-    if let Ok(map) = cache.lock() {
-        if let Some(c) = map.get(&key) {
-            return Ok(c.clone());
-        }
+    // Build while holding the lock: parallel connections (a status run)
+    // wait for the one build instead of each making their own.
+    let mut map = match cache.lock() {
+        Ok(m) => m,
+        Err(_) => return tls_connector(params),
+    };
+    if let Some(c) = map.get(&key) {
+        return Ok(c.clone());
     }
     let made = tls_connector(params)?;
-    if let Ok(mut map) = cache.lock() {
-        map.insert(key, made.clone());
-    }
+    map.insert(key, made.clone());
     Ok(made)
 }
 
