@@ -443,3 +443,43 @@ fn connect_sets_queue_and_moves_to_nodes() {
     );
     assert!(r.stdout.contains(&n2.name), "{}", r.stdout);
 }
+
+#[test]
+fn drop_queue_subconsumers_nodes_and_sequences() {
+    let db = test_db!();
+    db.sql("select pgq.create_queue('q'); select pgq.register_consumer('q', 'c'); create sequence s2 start 5;");
+    let r = q(&db, &["-c", "drop queue q;"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("still has consumers (c)"), "{}", r.stderr);
+    assert_eq!(db.sql("select count(*) from pgq.get_queue_info('q')"), "1");
+    let r = q(&db, &["-c", "drop queue q force;"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "DROP\n");
+    assert_eq!(
+        db.sql("select count(*) from pgq.get_queue_info() where queue_name = 'q'"),
+        "0"
+    );
+
+    let r = q(&db, &["-c", "register subconsumer s for c on q;"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("pgq_coop"), "{}", r.stderr);
+
+    let r = q(&db, &["-Q", "replika", "-c", "create root node n1;"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = q(&db, &["-A", "-t", "-c", "show node * on replika;"]);
+    assert!(r.stdout.starts_with("replika|n1|host="), "{}", r.stdout);
+    let r = q(&db, &["-c", "show node nope on replika;"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stderr,
+        "qadmin: error: node \"nope\" is not a member of the cascade\n"
+    );
+
+    let r = q(&db, &["-c", "show sequence s2;"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("CREATE SEQUENCE") && r.stdout.contains("START WITH 5"),
+        "{}",
+        r.stdout
+    );
+}
