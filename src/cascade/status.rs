@@ -150,9 +150,12 @@ impl CascadeStatus {
     }
 }
 
-/// Everything but the Londiste tables in one statement, so a node costs
-/// one round trip after connecting (then one more when londiste is
-/// installed). Sent with `query_typed`: no separate prepare round trip.
+/// Everything in one statement, so a node costs one round trip after
+/// connecting; sent with `query_typed` (no separate prepare round trip).
+/// The Londiste table counts are read only where londiste is installed:
+/// the query naming `londiste.get_table_list` is text until then
+/// (`query_to_xml`), so a node without londiste does not fail to parse it;
+/// the queue name goes in through `format('%L')`.
 const NODE_STATUS: &str = "\
 select n.node_type, n.node_name, n.global_watermark, n.local_watermark, n.provider_node,
        n.provider_location, n.combined_queue, n.combined_type, n.worker_name, n.worker_paused,
@@ -165,13 +168,14 @@ select n.node_type, n.node_name, n.global_watermark, n.local_watermark, n.provid
        extract(epoch from current_timestamp)::float8,
        (select coalesce(json_agg(json_build_array(consumer_name, split_part(cur_error, E'\\n', 1))), '[]')::text
           from pgq_node.get_consumer_info($1) where cur_error is not null),
-       exists (select 1 from pg_catalog.pg_extension where extname = 'londiste')
+       case when exists (select 1 from pg_catalog.pg_extension where extname = 'londiste') then
+         (xpath('/row/t/text()', query_to_xml(format(
+           $q$select concat_ws('/', count(*) filter (where local and merge_state = 'ok'),
+                                    count(*) filter (where local and merge_state is distinct from 'ok'),
+                                    count(*) filter (where not local)) as t
+                from londiste.get_table_list(%L)$q$, $1), false, true, '')))[1]::text
+       end
   from pgq_node.get_node_info($1) n";
-const TABLES: &str = "\
-select count(*) filter (where local and merge_state = 'ok')::int4,
-       count(*) filter (where local and merge_state is distinct from 'ok')::int4,
-       count(*) filter (where not local)::int4
-  from londiste.get_table_list($1)";
 
 fn read_node(c: &mut Client, queue: &str, st: &mut NodeStatus) -> Result<()> {
     use postgres::types::Type;
@@ -206,15 +210,11 @@ fn read_node(c: &mut Client, queue: &str, st: &mut NodeStatus) -> Result<()> {
     st.now = r.get(15);
     let errors: String = r.get(16);
     st.consumer_errors = serde_json::from_str(&errors).unwrap_or_default();
-    let has_londiste: bool = r.get(17);
-    if has_londiste {
-        let t = c.query_typed_one(TABLES, &[(&queue, Type::TEXT)])?;
-        st.tables = Some((
-            t.get::<_, i32>(0) as u32,
-            t.get::<_, i32>(1) as u32,
-            t.get::<_, i32>(2) as u32,
-        ));
-    }
+    let tables: Option<String> = r.get(17);
+    st.tables = tables.and_then(|t| {
+        let n: Vec<u32> = t.split('/').filter_map(|x| x.parse().ok()).collect();
+        (n.len() == 3).then(|| (n[0], n[1], n[2]))
+    });
     Ok(())
 }
 

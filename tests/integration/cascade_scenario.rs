@@ -167,6 +167,13 @@ fn rows_flow_and_a_root_takeover_keeps_them_flowing() {
     let r = run(Command::new("londiste").arg(&inis[0]).arg("status"));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("node2 (root)"), "{}", r.stdout);
+    // Our status agrees: node2 is the root, every node has the table in sync.
+    let st = cascade::status::status(&mut n3.client(), "replika", Duration::from_secs(5), 8)
+        .expect("status");
+    assert_eq!(st.root().map(|r| r.name.as_str()), Some("node2"));
+    for n in &st.nodes {
+        assert_eq!(n.tables, Some((1, 0, 0)), "{}: {:?}", n.name, n);
+    }
     assert!(r.stdout.contains("node1 (branch)"), "{}", r.stdout);
 }
 
