@@ -4,5 +4,6 @@
 mod support;
 
 mod connection;
+mod grammar;
 mod script;
 mod sql;
