@@ -157,7 +157,7 @@ pub enum Kind {
         /// `AND CHAIN` was given.
         chain: bool,
     },
-    /// ROLLBACK TO [SAVEPOINT].
+    /// ROLLBACK TO \[SAVEPOINT\].
     RollbackTo,
     /// PREPARE TRANSACTION: ends the transaction block.
     PrepareTransaction,

@@ -6,7 +6,7 @@
 //! them. This module owns the entry points, the nesting bound checked
 //! before pest runs, and the two exhaustive maps over [`Rule`] that the rest
 //! of qadmin sees instead of pest: [`describe`] (words for syntax errors)
-//! and [`slot`] (what completion offers at a place). [`lower`] turns pairs
+//! and [`slot`] (what completion offers at a place). `lower` turns pairs
 //! into the AST ([`ast`]), [`ident`] unquotes and case-folds names once,
 //! [`error`] shapes syntax errors, [`help`] holds `show help`'s text.
 //!
