@@ -29,10 +29,10 @@ macro_rules! entries {
 pub const ENTRIES: &[HelpEntry] = entries![
     "connect", "Connection", "connect",
         "connect <key>=<value> ...;",
-        "Connect again with these settings (dbname host port user password service sslmode), and pick the current queue / node (queue=<q> node=<n>).";
+        "Connect to another database, or pick the current queue and node. Keys: dbname, host, port, user, password, service, sslmode (libpq's), queue=<q> and node=<n>; connect queue=<q> [node=<n>] stays on the same database.";
     "install", "Connection", "install",
         "install pgq | londiste;",
-        "Create the extensions in the current database: pgq and pgq_node, or londiste with them.";
+        "Install pgq (with pgq_node), or londiste, in this database.";
     "show_queue", "Queues", "show queue",
         "show queue [<q> | *];",
         "Show a queue's settings and state (pgq.get_queue_info), or all queues.";
@@ -41,16 +41,16 @@ pub const ENTRIES: &[HelpEntry] = entries![
         "Create a queue (pgq.create_queue).";
     "alter_queue", "Queues", "alter queue",
         "alter queue <q> | * set <param> = <value> [, ...];",
-        "Change queue settings (pgq.set_queue_config): idle_period, max_count, max_lag, paused, rotation_period, external_ticker (ticker_* full names too).";
+        "Change queue settings (pgq.set_queue_config). Settings: idle_period, max_count, max_lag, paused (or their full names ticker_idle_period, ticker_max_count, ticker_max_lag, ticker_paused), rotation_period, external_ticker.";
     "drop_queue", "Queues", "drop queue",
         "drop queue <q> [force];",
         "Drop a queue (pgq.drop_queue); force drops it with consumers still registered.";
     "show_consumer", "Consumers", "show consumer",
         "show consumer [<c> | *] [on <q> | on *];",
-        "Show consumers with their lag and position (pgq.get_consumer_info).";
+        "Show consumers, their lag and position (pgq.get_consumer_info).";
     "register_consumer", "Consumers", "register consumer",
         "register consumer <c> [on <q>] [at <tick> | copy <c2>];",
-        "Register a consumer on a queue (pgq.register_consumer), optionally at a tick or at another consumer's position.";
+        "Register a consumer on a queue (pgq.register_consumer). at <tick> or copy <c2> (another consumer's position) sets where it starts.";
     "unregister_consumer", "Consumers", "unregister consumer",
         "unregister consumer <c> | * [from <q>];",
         "Unregister a consumer, or all consumers, from a queue (pgq.unregister_consumer).";
@@ -59,10 +59,10 @@ pub const ENTRIES: &[HelpEntry] = entries![
         "Register a cooperative subconsumer (pgq_coop.register_subconsumer).";
     "unregister_subconsumer", "Consumers", "unregister subconsumer",
         "unregister subconsumer <s> | * for <c> [from <q>] [close [batch]];",
-        "Unregister a subconsumer (pgq_coop.unregister_subconsumer); close batch closes its open batch.";
+        "Unregister a subconsumer (pgq_coop.unregister_subconsumer). close [batch] closes its open batch instead of failing.";
     "show_batch", "Inspection", "show batch",
         "show batch <id> | <consumer>;",
-        "Show a batch's events: by batch id, or the current batch of a consumer.";
+        "Show a batch's events, by batch id or a consumer's current batch.";
     "show_table", "Inspection", "show table",
         "show table <t>;",
         "Show a table's columns, keys and triggers.";
@@ -104,7 +104,7 @@ pub const ENTRIES: &[HelpEntry] = entries![
         "Show the queue's member nodes and their locations.";
     "show_node_status", "Cascade", "show node status",
         "show node status [<n>];",
-        "Show one node's status (pgq_node.get_node_info); the current node by default.";
+        "Show one node's status (pgq_node.get_node_info). The current node by default.";
     "alter_node_provider", "Cascade", "alter node provider",
         "alter node <n> provider <p>;",
         "Subscribe a node to another provider (change provider).";
@@ -116,7 +116,7 @@ pub const ENTRIES: &[HelpEntry] = entries![
         "Change the connection string other nodes use for a node.";
     "takeover", "Cascade", "takeover",
         "takeover <old> [with all] [dead] [force];",
-        "Make the current node take over from <old> (options in any order); force goes on with missing or unsynced tables.";
+        "Make the current node take over from <old>. Options in any order: with all (also its other subscribers), dead (<old> is unreachable), force (go on with missing or unsynced tables).";
     "drop_node", "Cascade", "drop node",
         "drop node <n>;",
         "Remove a node from the cascade.";

@@ -8,6 +8,7 @@ mod cascade_scenario;
 mod catalog_api;
 mod commands;
 mod connection;
+mod grammar;
 mod londiste_api;
 mod londiste_scenario;
 mod pgq_api;

@@ -4,4 +4,6 @@
 
 mod commands;
 mod errors;
+mod help;
+mod robust;
 mod sql;
