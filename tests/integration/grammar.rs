@@ -70,12 +70,9 @@ fn a_command_head_is_never_sent_as_sql() {
 #[test]
 fn commands_still_to_come_say_so() {
     let db = test_db!();
-    let r = run(db.qadmin().args(["-c", "register consumer c1 on q;"]));
+    let r = run(db.qadmin().args(["-c", "resurrect;"]));
     assert_eq!(r.code, 1);
-    assert_eq!(
-        r.stderr,
-        "qadmin: error: \"register consumer\" is not available yet\n"
-    );
+    assert_eq!(r.stderr, "qadmin: error: \"resurrect\" is not available yet\n");
 }
 
 #[test]
