@@ -22,7 +22,8 @@ use rexpect::process::WaitStatus;
 use rexpect::session::{spawn_with_options, Options, PtySession};
 
 /// How long any one expectation may wait.
-const TIMEOUT_MS: u64 = 5_000;
+// Generous: a slow, loaded machine must not fail a test that passes.
+const TIMEOUT_MS: u64 = 15_000;
 
 fn spawn(mut cmd: std::process::Command) -> PtySession {
     cmd.env("TERM", "vt100");
