@@ -72,7 +72,10 @@ fn commands_still_to_come_say_so() {
     let db = test_db!();
     let r = run(db.qadmin().args(["-c", "resurrect;"]));
     assert_eq!(r.code, 1);
-    assert_eq!(r.stderr, "qadmin: error: \"resurrect\" is not available yet\n");
+    assert_eq!(
+        r.stderr,
+        "qadmin: error: \"resurrect\" is not available yet\n"
+    );
 }
 
 #[test]

@@ -3,6 +3,7 @@
 //! rules, every prefix without a panic, deep nesting, help and docs.
 
 mod commands;
+mod doc_examples;
 mod errors;
 mod help;
 mod robust;
