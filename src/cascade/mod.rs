@@ -490,6 +490,25 @@ pub fn create_node(
             report,
         )?;
     }
+    // Other members learn of the new node from the root's location event
+    // once their worker gets to it; tell the reachable ones now, so that a
+    // takeover right after (the root gone before that event arrived) still
+    // finds every node. A member that cannot be reached is skipped.
+    for m in &root_members {
+        if m.dead || m.name == root_name || m.name == provider_name {
+            continue;
+        }
+        let Some(loc) = &m.location else { continue };
+        if let Ok(mut other) = connect(&m.name, loc, timeout) {
+            let _ = exec_cmd(
+                &mut other,
+                &m.name,
+                "select * from pgq_node.register_location($1, $2, $3, false)",
+                &[&q, &me, &spec.location],
+                &mut |_| {},
+            );
+        }
+    }
     let rows = exec_cmd(
         &mut provider,
         &provider_name,

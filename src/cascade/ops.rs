@@ -86,6 +86,28 @@ impl Pool {
         &self.members
     }
 
+    /// Add the members that reachable members know and this list lacks
+    /// (a node learns of new members only when its worker has processed
+    /// the root's location events).
+    pub fn learn_members(&mut self) {
+        let q = self.queue.clone();
+        let names: Vec<String> = self
+            .members
+            .iter()
+            .filter(|m| !m.dead)
+            .map(|m| m.name.clone())
+            .collect();
+        for n in names {
+            let Ok(c) = self.node(&n) else { continue };
+            let Ok(theirs) = members(c, &q) else { continue };
+            for m in theirs {
+                if !self.members.iter().any(|x| x.name == m.name) {
+                    self.members.push(m);
+                }
+            }
+        }
+    }
+
     /// A member by name.
     pub fn member(&self, name: &str) -> Result<&Member> {
         self.members

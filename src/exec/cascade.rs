@@ -462,7 +462,7 @@ pub fn takeover(s: &mut Session, cmd: &ast::Takeover, out: &mut dyn Write) -> Ou
     if cmd.dead {
         return fail(
             s,
-            "takeover of a dead node is not supported yet: tag it dead, then use alter node <n> provider <p> for its subscribers",
+            "takeover of a dead node is not supported yet: tag it dead (tag node <n> dead;), then move its subscribers (alter node <n> provider <p>;)",
         );
     }
     let me = match local_node(s) {

@@ -49,6 +49,7 @@ fn cascade_with_workers(
     n1: &TestDb,
     n2: &TestDb,
     n3: &TestDb,
+    leaf_provider: &TestDb,
     dir: &std::path::Path,
 ) -> (Vec<Daemon>, Vec<std::path::PathBuf>) {
     let nodes = [(n1, "node1"), (n2, "node2"), (n3, "node3")];
@@ -79,7 +80,7 @@ fn cascade_with_workers(
         n3,
         NodeType::Leaf,
         "node3",
-        Some(Provider::Location(location(n2))),
+        Some(Provider::Location(location(leaf_provider))),
     );
 
     let inis: Vec<_> = nodes.iter().map(|(db, n)| ini(db, dir, n)).collect();
@@ -133,7 +134,7 @@ fn rows_flow_and_a_root_takeover_keeps_them_flowing() {
     let n2 = test_db!();
     let n3 = test_db!();
     let dir = tempfile::tempdir().expect("dir");
-    let (_daemons, inis) = cascade_with_workers(&n1, &n2, &n3, dir.path());
+    let (_daemons, inis) = cascade_with_workers(&n1, &n2, &n3, &n2, dir.path());
 
     n1.sql("insert into t select g, 'before ' || g from generate_series(1, 50) g");
     for (db, name) in [(&n2, "node2"), (&n3, "node3")] {
@@ -183,7 +184,7 @@ fn layout_changes_pause_tag_and_drop() {
     let n2 = test_db!();
     let n3 = test_db!();
     let dir = tempfile::tempdir().expect("dir");
-    let (mut daemons, inis) = cascade_with_workers(&n1, &n2, &n3, dir.path());
+    let (mut daemons, inis) = cascade_with_workers(&n1, &n2, &n3, &n2, dir.path());
     n1.sql("insert into t select g, 'x' from generate_series(1, 10) g");
     wait_for("10 rows on node3", 90, || count(&n3) == 10);
 
