@@ -16,7 +16,6 @@ use postgres::Client;
 
 use super::{connect, members, node_info, NodeInfo, Result};
 
-
 /// Lag of one consumer on a node's queue (`pgq.get_consumer_info`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConsumerTick {
@@ -193,7 +192,8 @@ fn read_node(c: &mut Client, queue: &str, st: &mut NodeStatus) -> Result<()> {
         node_attrs: r.get(12),
     });
     let consumers: String = r.get(13);
-    let parsed: Vec<(String, Option<f64>, Option<i64>)> = serde_json::from_str(&consumers).unwrap_or_default();
+    let parsed: Vec<(String, Option<f64>, Option<i64>)> =
+        serde_json::from_str(&consumers).unwrap_or_default();
     st.consumers = parsed
         .into_iter()
         .map(|(consumer, tick_time, last_tick)| ConsumerTick {
@@ -209,7 +209,11 @@ fn read_node(c: &mut Client, queue: &str, st: &mut NodeStatus) -> Result<()> {
     let has_londiste: bool = r.get(17);
     if has_londiste {
         let t = c.query_typed_one(TABLES, &[(&queue, Type::TEXT)])?;
-        st.tables = Some((t.get::<_, i32>(0) as u32, t.get::<_, i32>(1) as u32, t.get::<_, i32>(2) as u32));
+        st.tables = Some((
+            t.get::<_, i32>(0) as u32,
+            t.get::<_, i32>(1) as u32,
+            t.get::<_, i32>(2) as u32,
+        ));
     }
     Ok(())
 }

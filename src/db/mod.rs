@@ -64,7 +64,12 @@ pub enum Tls {
 pub fn shared_tls_connector(params: &ConnParams) -> Result<MakeTlsConnector, String> {
     use std::collections::HashMap;
     use std::sync::{Mutex, OnceLock};
-    type Key = (String, Option<std::path::PathBuf>, Option<std::path::PathBuf>, Option<std::path::PathBuf>);
+    type Key = (
+        String,
+        Option<std::path::PathBuf>,
+        Option<std::path::PathBuf>,
+        Option<std::path::PathBuf>,
+    );
     static CACHE: OnceLock<Mutex<HashMap<Key, MakeTlsConnector>>> = OnceLock::new();
     let key: Key = (
         params.sslmode.as_str().to_string(),
