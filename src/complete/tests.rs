@@ -400,3 +400,54 @@ fn odd_input_gives_no_error() {
     let deep = format!("select {}", "(".repeat(5000));
     assert!(slots(&deep).is_empty());
 }
+
+fn catalog() -> super::cache::Catalog {
+    let mut c = super::cache::Catalog {
+        queues: vec!["q1".into(), "q2".into()],
+        nodes: vec!["n1".into()],
+        schemas: vec!["public".into(), "s".into()],
+        relations: vec![
+            ("public".into(), "orders".into(), 'r'),
+            ("public".into(), "My Table".into(), 'r'),
+            ("s".into(), "items".into(), 'r'),
+        ],
+        ..Default::default()
+    };
+    c.consumers.insert("q1".into(), vec!["c1".into()]);
+    c.consumers.insert("q2".into(), vec!["c2".into()]);
+    c.columns
+        .insert("public.orders".into(), vec!["id".into(), "total".into()]);
+    c
+}
+
+fn cands(text: &str) -> Vec<String> {
+    super::candidates(text, text.len(), &catalog())
+        .1
+        .into_iter()
+        .map(|p| p.replacement)
+        .collect()
+}
+
+#[test]
+fn candidates_from_a_snapshot() {
+    assert_eq!(cands("sho"), vec!["show"]);
+    assert_eq!(cands("SHO"), vec!["SHOW"]);
+    assert_eq!(cands("register consumer c on "), vec!["q1", "q2"]);
+    assert_eq!(cands("show consumer c on q"), vec!["q1", "q2"]);
+    assert!(cands("select * from ").contains(&"orders".to_string()));
+    assert!(cands("select * from ").contains(&"\"My Table\"".to_string()));
+    assert_eq!(cands("select * from \"My"), vec!["\"My Table\""]);
+    assert_eq!(cands("select * from s."), vec!["s.items"]);
+    assert_eq!(
+        cands("select * from orders o where o."),
+        vec!["o.id", "o.total"]
+    );
+    assert_eq!(
+        super::candidates("select o. from orders o", 9, &catalog())
+            .1
+            .len(),
+        2
+    );
+    assert!(cands("select 'ord").is_empty());
+    assert!(cands("alter node ").contains(&"n1".to_string()));
+}
