@@ -80,7 +80,7 @@ impl ShellCompleter {
                 v.dedup_by(|a, b| a.replacement == b.replacement);
                 (start, v)
             }
-            Some((cmd, _)) if matches!(cmd, "\\i" | "\\ir" | "\\o" | "\\include" | "\\out") => self
+            Some(("\\i" | "\\ir" | "\\o" | "\\include" | "\\out", _)) => self
                 .files
                 .complete_path(line, pos)
                 .unwrap_or((pos, Vec::new())),

@@ -663,6 +663,32 @@ pub fn watch_clock(unix_secs: u64) -> String {
     )
 }
 
+/// Whether a statement may change what completion offers (DDL, queue,
+/// consumer, node and londiste commands), so the catalog snapshot is
+/// rebuilt in the background afterwards.
+fn changes_catalog(text: &[u8]) -> bool {
+    use crate::parse::{Command, SqlKind, Statement};
+    match crate::parse::parse_statement(&String::from_utf8_lossy(text)) {
+        Ok(Statement::Sql(sql)) => !matches!(
+            sql.kind,
+            SqlKind::Select
+                | SqlKind::Insert
+                | SqlKind::Update
+                | SqlKind::Delete
+                | SqlKind::Set
+                | SqlKind::Reset
+                | SqlKind::Show
+                | SqlKind::Vacuum
+                | SqlKind::Analyze
+                | SqlKind::Explain
+                | SqlKind::Copy
+                | SqlKind::Truncate
+        ),
+        Ok(Statement::Command(c)) => !c.words().starts_with("show") && !matches!(c, Command::Quit),
+        Err(_) => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -725,31 +751,5 @@ mod tests {
         assert_eq!(watch_clock(0), "Thu Jan  1 00:00:00 1970 UTC");
         assert_eq!(watch_clock(1_764_017_125), "Mon Nov 24 20:45:25 2025 UTC");
         assert_eq!(watch_clock(951_782_400), "Tue Feb 29 00:00:00 2000 UTC");
-    }
-}
-
-/// Whether a statement may change what completion offers (DDL, queue,
-/// consumer, node and londiste commands), so the catalog snapshot is
-/// rebuilt in the background afterwards.
-fn changes_catalog(text: &[u8]) -> bool {
-    use crate::parse::{Command, SqlKind, Statement};
-    match crate::parse::parse_statement(&String::from_utf8_lossy(text)) {
-        Ok(Statement::Sql(sql)) => !matches!(
-            sql.kind,
-            SqlKind::Select
-                | SqlKind::Insert
-                | SqlKind::Update
-                | SqlKind::Delete
-                | SqlKind::Set
-                | SqlKind::Reset
-                | SqlKind::Show
-                | SqlKind::Vacuum
-                | SqlKind::Analyze
-                | SqlKind::Explain
-                | SqlKind::Copy
-                | SqlKind::Truncate
-        ),
-        Ok(Statement::Command(c)) => !c.words().starts_with("show") && !matches!(c, Command::Quit),
-        Err(_) => false,
     }
 }
