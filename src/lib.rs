@@ -22,6 +22,7 @@
 pub mod cascade;
 pub mod catalog;
 pub mod cli;
+pub mod complete;
 pub mod db;
 pub mod exec;
 pub mod input;

@@ -113,7 +113,12 @@ pub fn repl(s: &mut Session) -> u8 {
             return exit::FATAL;
         }
     };
-    ed.set_helper(Some(ShellHelper::new(s.settings.print.color)));
+    let helper = ShellHelper::new(s.settings.print.color);
+    let cache = helper.cache();
+    if s.is_connected() {
+        cache.set_params(s.params.clone());
+    }
+    ed.set_helper(Some(helper));
     let hist = history_path();
     if let Some(h) = &hist {
         // rustyline writes the file readable by its owner only.
@@ -327,6 +332,12 @@ impl Shell<'_> {
         let o = run_statement(self.s, PieceKind::Sql, text, &mut out);
         let _ = out.flush();
         drop(out);
+        let reconnected = self.s.server.is_none() && self.s.is_connected();
+        if let Some(h) = self.ed.helper() {
+            if !reconnected && changes_catalog(text) {
+                h.cache().invalidate();
+            }
+        }
         self.after(o, was_connected)
     }
 
@@ -348,6 +359,9 @@ impl Shell<'_> {
         // A statement may have opened a new connection (`\c`, a shell
         // command's `connect`): learn the server anew for the prompt's `#`.
         if self.s.server.is_none() && self.s.is_connected() {
+            if let Some(h) = self.ed.helper() {
+                h.cache().set_params(self.s.params.clone());
+            }
             self.s.load_server_info();
         }
         match o {
@@ -647,6 +661,32 @@ pub fn watch_clock(unix_secs: u64) -> String {
         DAYS[(days % 7) as usize],
         MONTHS[(month - 1) as usize]
     )
+}
+
+/// Whether a statement may change what completion offers (DDL, queue,
+/// consumer, node and londiste commands), so the catalog snapshot is
+/// rebuilt in the background afterwards.
+fn changes_catalog(text: &[u8]) -> bool {
+    use crate::parse::{Command, SqlKind, Statement};
+    match crate::parse::parse_statement(&String::from_utf8_lossy(text)) {
+        Ok(Statement::Sql(sql)) => !matches!(
+            sql.kind,
+            SqlKind::Select
+                | SqlKind::Insert
+                | SqlKind::Update
+                | SqlKind::Delete
+                | SqlKind::Set
+                | SqlKind::Reset
+                | SqlKind::Show
+                | SqlKind::Vacuum
+                | SqlKind::Analyze
+                | SqlKind::Explain
+                | SqlKind::Copy
+                | SqlKind::Truncate
+        ),
+        Ok(Statement::Command(c)) => !c.words().starts_with("show") && !matches!(c, Command::Quit),
+        Err(_) => false,
+    }
 }
 
 #[cfg(test)]

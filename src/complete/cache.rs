@@ -1,0 +1,196 @@
+//! The catalog snapshot completion reads: queues, consumers per queue,
+//! nodes, relations, columns per relation, handler names. Built whole on a
+//! second connection in a background thread and swapped in
+//! (`Arc<RwLock<Arc<Catalog>>>`, pgcli's `CompletionRefresher`), so a Tab
+//! never waits for the server. Sections of a missing extension stay empty.
+//!
+//! Callers: the completer ([`crate::complete`]) reads [`Cache::snapshot`];
+//! the shell calls [`Cache::set_params`] after connecting and
+//! [`Cache::invalidate`] after a command that changed the catalog.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+use postgres::Client;
+
+use crate::db::{self, ConnParams};
+
+/// One snapshot of the names completion offers.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    /// Queue names.
+    pub queues: Vec<String>,
+    /// Consumer names per queue.
+    pub consumers: HashMap<String, Vec<String>>,
+    /// Cascade node names (of every queue with pgq_node).
+    pub nodes: Vec<String>,
+    /// Schema names.
+    pub schemas: Vec<String>,
+    /// Relations as (schema, name, relkind).
+    pub relations: Vec<(String, String, char)>,
+    /// Column names per relation, keyed `schema.name`.
+    pub columns: HashMap<String, Vec<String>>,
+    /// Function names (outside the system schemas, plus pg_catalog's).
+    pub functions: Vec<String>,
+    /// Londiste tables registered on some queue (`schema.name`).
+    pub londiste_tables: Vec<String>,
+    /// Londiste sequences registered on some queue (`schema.name`).
+    pub londiste_seqs: Vec<String>,
+    /// Londiste handler names.
+    pub handlers: Vec<String>,
+}
+
+const SCHEMAS: &str = "\
+select nspname from pg_catalog.pg_namespace
+ where nspname !~ '^pg_' and nspname <> 'information_schema' order by 1";
+
+const COLUMNS: &str = "\
+select n.nspname, c.relname, a.attname
+  from pg_catalog.pg_attribute a
+  join pg_catalog.pg_class c on c.oid = a.attrelid
+  join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+ where c.relkind in ('r', 'p', 'v', 'm', 'f')
+   and n.nspname !~ '^pg_' and n.nspname <> 'information_schema'
+   and a.attnum > 0 and not a.attisdropped
+ order by 1, 2, a.attnum";
+
+const FUNCTIONS: &str = "\
+select distinct p.proname from pg_catalog.pg_proc p
+  join pg_catalog.pg_namespace n on n.oid = p.pronamespace
+ where n.nspname <> 'information_schema' and p.proname !~ '^_' order by 1";
+
+const CONSUMERS: &str = "\
+select queue_name, consumer_name from pgq.get_consumer_info() order by 1, 2";
+
+const NODES: &str = "select distinct node_name from pgq_node.node_location order by 1";
+
+const LONDISTE_TABLES: &str = "\
+select distinct table_name from londiste.table_info order by 1";
+
+const LONDISTE_SEQS: &str = "\
+select distinct seq_name from londiste.seq_info order by 1";
+
+impl Catalog {
+    /// Read a whole snapshot. A section whose extension is missing (or
+    /// whose query fails) stays empty.
+    pub fn load(c: &mut Client) -> Catalog {
+        let mut cat = Catalog {
+            handlers: crate::londiste::handler_names()
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+            ..Catalog::default()
+        };
+        let strings = |c: &mut Client, sql: &str| -> Vec<String> {
+            c.query(sql, &[])
+                .map(|rows| rows.iter().map(|r| r.get(0)).collect())
+                .unwrap_or_default()
+        };
+        cat.schemas = strings(c, SCHEMAS);
+        if let Ok(rels) = crate::catalog::relation_names(c) {
+            cat.relations = rels
+                .into_iter()
+                .map(|r| (r.name.schema, r.name.name, r.kind))
+                .collect();
+        }
+        if let Ok(rows) = c.query(COLUMNS, &[]) {
+            for r in rows {
+                let key = format!("{}.{}", r.get::<_, String>(0), r.get::<_, String>(1));
+                cat.columns.entry(key).or_default().push(r.get(2));
+            }
+        }
+        cat.functions = strings(c, FUNCTIONS);
+        let has = |c: &mut Client, ext: &str| crate::pgq::has_extension(c, ext).unwrap_or(false);
+        if has(c, "pgq") {
+            cat.queues = crate::pgq::queue_names(c).unwrap_or_default();
+            if let Ok(rows) = c.query(CONSUMERS, &[]) {
+                for r in rows {
+                    cat.consumers.entry(r.get(0)).or_default().push(r.get(1));
+                }
+            }
+        }
+        if has(c, "pgq_node") {
+            cat.nodes = strings(c, NODES);
+        }
+        if has(c, "londiste") {
+            cat.londiste_tables = strings(c, LONDISTE_TABLES);
+            cat.londiste_seqs = strings(c, LONDISTE_SEQS);
+        }
+        cat
+    }
+}
+
+/// The shared, swappable snapshot and its refresher.
+#[derive(Default)]
+pub struct Cache {
+    snap: Arc<RwLock<Arc<Catalog>>>,
+    params: Mutex<Option<ConnParams>>,
+    /// Bumped by every refresh request: a build that finishes after a
+    /// newer request started is thrown away (a request mid-build restarts
+    /// it, in effect).
+    generation: Arc<AtomicU64>,
+    /// Whether any snapshot has been swapped in.
+    ready: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Cache {
+    /// An empty cache (no connection yet).
+    pub fn new() -> Arc<Cache> {
+        Arc::new(Cache::default())
+    }
+
+    /// The current snapshot (cheap: an `Arc` clone under a read lock).
+    pub fn snapshot(&self) -> Arc<Catalog> {
+        match self.snap.read() {
+            Ok(g) => Arc::clone(&g),
+            Err(p) => Arc::clone(&p.into_inner()),
+        }
+    }
+
+    /// Whether a snapshot from the server exists yet.
+    pub fn is_ready(&self) -> bool {
+        self.ready.load(Ordering::Acquire)
+    }
+
+    /// Swap in a snapshot (the refresher; tests and benchmarks).
+    pub fn install(&self, cat: Catalog) {
+        let mut g = match self.snap.write() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        };
+        *g = Arc::new(cat);
+        self.ready.store(true, Ordering::Release);
+    }
+
+    /// Where to connect for snapshots (after the shell connected or
+    /// reconnected); starts a refresh.
+    pub fn set_params(self: &Arc<Self>, params: ConnParams) {
+        if let Ok(mut p) = self.params.lock() {
+            *p = Some(params);
+        }
+        self.invalidate();
+    }
+
+    /// The catalog changed (create queue, register consumer, create
+    /// table, connect ...): build a new snapshot in the background.
+    pub fn invalidate(self: &Arc<Self>) {
+        let Some(params) = self.params.lock().ok().and_then(|p| p.clone()) else {
+            return;
+        };
+        let gen = self.generation.fetch_add(1, Ordering::AcqRel) + 1;
+        let me = Arc::clone(self);
+        let _ = std::thread::Builder::new()
+            .name("qadmin-complete-cache".into())
+            .spawn(move || {
+                let quiet: db::NoticeSink = Arc::new(|_| {});
+                let Ok((mut client, _)) = db::connect(&params, quiet) else {
+                    return;
+                };
+                let cat = Catalog::load(&mut client);
+                if me.generation.load(Ordering::Acquire) == gen {
+                    me.install(cat);
+                }
+            });
+    }
+}

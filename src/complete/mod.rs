@@ -1,0 +1,344 @@
+//! Tab completion: what the grammar expects at the cursor ([`expect`]),
+//! names from a catalog snapshot ([`cache`]), and the rustyline completer
+//! the shell's helper plugs in ([`ShellCompleter`]).
+//!
+//! Candidates come in the case the user is typing (keywords), names are
+//! quoted where they must be (`"My Table"`); after `\` the meta-commands,
+//! after `\i`, `\ir`, `\o` file names. Nothing inside strings or comments;
+//! never a panic or an error: an empty list instead.
+
+pub mod cache;
+pub mod expect;
+
+#[cfg(test)]
+mod tests;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use rustyline::completion::{Completer, FilenameCompleter, Pair};
+use rustyline::Context as RlContext;
+
+use crate::input::helper::Pending;
+use crate::parse::{ident, Slot};
+use cache::{Cache, Catalog};
+use expect::Context;
+
+/// The completer part of the shell's helper.
+pub struct ShellCompleter {
+    pending: Rc<RefCell<Pending>>,
+    cache: Arc<Cache>,
+    files: FilenameCompleter,
+}
+
+impl ShellCompleter {
+    /// A completer that sees the pending statement and reads `cache`.
+    pub fn new(pending: Rc<RefCell<Pending>>, cache: Arc<Cache>) -> Self {
+        ShellCompleter {
+            pending,
+            cache,
+            files: FilenameCompleter::new(),
+        }
+    }
+}
+
+impl Completer for ShellCompleter {
+    type Candidate = Pair;
+
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _ctx: &RlContext<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let pending = String::from_utf8_lossy(&self.pending.borrow().text).into_owned();
+        let line_start = line.len() - line.trim_start().len();
+        if pending.trim().is_empty() && line[line_start..].starts_with('\\') {
+            return Ok(self.complete_meta(line, pos));
+        }
+        let full = format!("{pending}{line}");
+        let base = pending.len();
+        let cat = self.cache.snapshot();
+        let (start, cands) = candidates(&full, base + pos, &cat);
+        Ok((start.saturating_sub(base).min(pos), cands))
+    }
+}
+
+impl ShellCompleter {
+    fn complete_meta(&self, line: &str, pos: usize) -> (usize, Vec<Pair>) {
+        let before = &line[..pos.min(line.len())];
+        let trimmed = before.trim_start();
+        match trimmed.split_once(char::is_whitespace) {
+            None => {
+                let start = before.len() - trimmed.len();
+                let mut v: Vec<Pair> = meta_commands()
+                    .into_iter()
+                    .filter(|m| m.starts_with(trimmed))
+                    .map(|m| pair(m.to_string()))
+                    .collect();
+                v.dedup_by(|a, b| a.replacement == b.replacement);
+                (start, v)
+            }
+            Some(("\\i" | "\\ir" | "\\o" | "\\include" | "\\out", _)) => self
+                .files
+                .complete_path(line, pos)
+                .unwrap_or((pos, Vec::new())),
+            Some(_) => (pos, Vec::new()),
+        }
+    }
+}
+
+/// The backslash commands, from the `\?` table.
+fn meta_commands() -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = crate::input::meta::HELP
+        .iter()
+        .filter_map(|(_, cmd, _)| cmd.split_whitespace().next())
+        .filter(|c| c.starts_with('\\'))
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+fn pair(s: String) -> Pair {
+    Pair {
+        display: s.clone(),
+        replacement: s,
+    }
+}
+
+/// Candidates at byte `cursor` of `text` (the whole statement so far):
+/// where the replaced word starts, and the candidates. Pure apart from
+/// the snapshot it reads; the benchmark and tests call it directly.
+pub fn candidates(text: &str, cursor: usize, cat: &Catalog) -> (usize, Vec<Pair>) {
+    let Some(cx) = expect::context(text, cursor) else {
+        return (cursor, Vec::new());
+    };
+    let word = &text[cx.word_start..cursor.min(text.len())];
+    let mut out: Vec<String> = Vec::new();
+    for slot in &cx.slots {
+        offer(*slot, &cx, word, cat, &mut out);
+    }
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|c| seen.insert(c.clone()));
+    (cx.word_start, out.into_iter().map(pair).collect())
+}
+
+/// Whether candidate `c` continues what is typed (`word`): names compare
+/// as the server folds them, so `ord` matches `orders` and `"Or` matches
+/// `"Orders"`.
+fn matches_word(c: &str, word: &str) -> bool {
+    if word.starts_with('"') {
+        c.starts_with(word)
+    } else {
+        c.to_lowercase().starts_with(&word.to_lowercase())
+    }
+}
+
+fn push_names<'a>(
+    out: &mut Vec<String>,
+    word: &str,
+    prefix: &str,
+    names: impl IntoIterator<Item = &'a String>,
+) {
+    for n in names {
+        let c = format!("{prefix}{}", ident::quote(n));
+        if matches_word(&c, word) {
+            out.push(c);
+        }
+    }
+}
+
+fn offer(slot: Slot, cx: &Context, word: &str, cat: &Catalog, out: &mut Vec<String>) {
+    match slot {
+        Slot::Keyword(k) => {
+            if !word.starts_with('"') && !word.contains('.') && k.starts_with(&word.to_lowercase())
+            {
+                let upper = word.chars().any(|c| c.is_ascii_uppercase())
+                    && !word.chars().any(|c| c.is_ascii_lowercase());
+                out.push(if upper {
+                    k.to_uppercase()
+                } else {
+                    k.to_string()
+                });
+            }
+        }
+        Slot::Punct(_) | Slot::AliasName | Slot::HelpTopic | Slot::ObjectName => {}
+        Slot::QueueName => push_names(out, word, "", &cat.queues),
+        Slot::ConsumerName => match cx.queue.as_ref().and_then(|q| cat.consumers.get(q)) {
+            Some(v) => push_names(out, word, "", v),
+            None => {
+                let mut all: Vec<&String> = cat.consumers.values().flatten().collect();
+                all.sort();
+                all.dedup();
+                push_names(out, word, "", all);
+            }
+        },
+        Slot::NodeName => push_names(out, word, "", &cat.nodes),
+        Slot::TableName | Slot::SequenceName => {
+            let londiste_remove = cx.within.iter().any(|w| {
+                matches!(
+                    *w,
+                    "londiste_remove_table" | "londiste_remove_sequence" | "londiste_resync"
+                )
+            });
+            if londiste_remove {
+                let names = if slot == Slot::TableName {
+                    &cat.londiste_tables
+                } else {
+                    &cat.londiste_seqs
+                };
+                for n in names {
+                    if matches_word(n, word) {
+                        out.push(n.clone());
+                    }
+                }
+                return;
+            }
+            let want_seq = slot == Slot::SequenceName;
+            let londiste_add = cx.within.iter().any(|w| w.starts_with("londiste_add"));
+            relations(word, cat, out, |kind, fq| {
+                (!want_seq || kind == 'S')
+                    && (!londiste_add
+                        || !(cat.londiste_tables.iter().any(|t| t == fq)
+                            || cat.londiste_seqs.iter().any(|t| t == fq)))
+            });
+        }
+        Slot::SchemaName => push_names(out, word, "", &cat.schemas),
+        Slot::FunctionName => {
+            if !word.contains('.') {
+                push_names(out, word, "", &cat.functions);
+            }
+        }
+        Slot::ColumnRef | Slot::ColumnName => columns(cx, word, cat, out),
+        Slot::Value => values(cx, word, out),
+        Slot::TypeName
+        | Slot::IndexName
+        | Slot::TriggerName
+        | Slot::RoleName
+        | Slot::SettingName => {}
+    }
+}
+
+/// Relations: bare names of the search path's usual schema (`public`),
+/// schema names (`s.`), and `s.` + its relations once a dot is typed.
+fn relations(word: &str, cat: &Catalog, out: &mut Vec<String>, keep: impl Fn(char, &str) -> bool) {
+    if let Some((schema, _)) = word.rsplit_once('.') {
+        for (s, n, k) in &cat.relations {
+            let fq = format!("{s}.{n}");
+            if ident::quote(s) == schema && keep(*k, &fq) {
+                let c = format!("{schema}.{}", ident::quote(n));
+                if matches_word(&c, word) {
+                    out.push(c);
+                }
+            }
+        }
+        return;
+    }
+    for (s, n, k) in &cat.relations {
+        if s == "public" && keep(*k, &format!("{s}.{n}")) {
+            let c = ident::quote(n);
+            if matches_word(&c, word) {
+                out.push(c);
+            }
+        }
+    }
+    for s in &cat.schemas {
+        let c = format!("{}.", ident::quote(s));
+        if matches_word(&c, word) {
+            out.push(c);
+        }
+    }
+}
+
+/// The relation a name in scope refers to, as `schema.name`.
+fn resolve(rel: &str, cat: &Catalog) -> Option<String> {
+    let folded: Vec<String> = rel.split('.').map(ident::fold).collect();
+    match folded.as_slice() {
+        [s, n] => Some(format!("{s}.{n}")),
+        [n] => cat
+            .relations
+            .iter()
+            .find(|(s, r, _)| r == n && s == "public")
+            .or_else(|| cat.relations.iter().find(|(_, r, _)| r == n))
+            .map(|(s, r, _)| format!("{s}.{r}")),
+        _ => None,
+    }
+}
+
+/// Columns of the relations in scope; `alias.` + column after a qualifier.
+fn columns(cx: &Context, word: &str, cat: &Catalog, out: &mut Vec<String>) {
+    if let Some((qual, _)) = word.rsplit_once('.') {
+        let fq = ident::fold(qual);
+        for s in &cx.scope {
+            let alias_hit = s.alias.as_deref().map(ident::fold) == Some(fq.clone());
+            let name_hit = s.alias.is_none()
+                && (ident::fold(&s.relation) == fq
+                    || s.relation.rsplit('.').next().map(ident::fold) == Some(fq.clone()));
+            if alias_hit || name_hit {
+                if let Some(cols) = resolve(&s.relation, cat).and_then(|k| cat.columns.get(&k)) {
+                    push_names(out, word, &format!("{qual}."), cols);
+                }
+            }
+        }
+        return;
+    }
+    for s in &cx.scope {
+        if let Some(cols) = resolve(&s.relation, cat).and_then(|k| cat.columns.get(&k)) {
+            push_names(out, word, "", cols);
+        }
+        if let Some(a) = &s.alias {
+            let c = format!("{a}.");
+            if matches_word(&c, word) {
+                out.push(c);
+            }
+        }
+    }
+}
+
+/// Values by the key before `=`: handler names (quoted), ports, hosts
+/// from /etc/hosts, sslmodes.
+fn values(cx: &Context, word: &str, out: &mut Vec<String>) {
+    let mut push = |c: String| {
+        if matches_word(&c, word) {
+            out.push(c);
+        }
+    };
+    match cx.key {
+        Some("handler") => {
+            for h in crate::londiste::handler_names() {
+                push(format!("'{h}'"));
+            }
+        }
+        Some("port") => push("5432".into()),
+        Some("sslmode") => {
+            for m in [
+                "disable",
+                "allow",
+                "prefer",
+                "require",
+                "verify-ca",
+                "verify-full",
+            ] {
+                push(m.into());
+            }
+        }
+        Some("host") => {
+            let hosts = std::fs::read_to_string("/etc/hosts").unwrap_or_default();
+            let mut seen = Vec::new();
+            for l in hosts.lines() {
+                let l = l.split('#').next().unwrap_or("");
+                for h in l.split_whitespace().skip(1) {
+                    if !seen.iter().any(|s: &String| s == h) {
+                        seen.push(h.to_string());
+                    }
+                }
+            }
+            for h in seen {
+                push(h);
+            }
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,453 @@
+//! Completion logic: the slots expected after a prefix (table-driven), the
+//! context read around the cursor, and no panic on any prefix of any
+//! example statement.
+
+use super::expect::{context, slots, InScope};
+use crate::parse::Slot;
+
+/// A slot as the tables below write it: keywords and punctuation as
+/// themselves, names in angle brackets.
+fn show(s: &Slot) -> String {
+    match s {
+        Slot::Keyword(k) => (*k).to_string(),
+        Slot::Punct(p) => (*p).to_string(),
+        Slot::QueueName => "<queue>".into(),
+        Slot::ConsumerName => "<consumer>".into(),
+        Slot::NodeName => "<node>".into(),
+        Slot::TableName => "<table>".into(),
+        Slot::SequenceName => "<sequence>".into(),
+        Slot::ColumnRef => "<column>".into(),
+        Slot::ColumnName => "<colname>".into(),
+        Slot::FunctionName => "<function>".into(),
+        Slot::TypeName => "<type>".into(),
+        Slot::SchemaName => "<schema>".into(),
+        Slot::IndexName => "<index>".into(),
+        Slot::TriggerName => "<trigger>".into(),
+        Slot::RoleName => "<role>".into(),
+        Slot::SettingName => "<setting>".into(),
+        Slot::AliasName => "<alias>".into(),
+        Slot::ObjectName => "<object>".into(),
+        Slot::HelpTopic => "<help>".into(),
+        Slot::Value => "<value>".into(),
+    }
+}
+
+/// (prefix, must offer (space-separated), must not offer).
+const CASES: &[(&str, &str, &str)] = &[
+    // ---- first word
+    ("", "show create alter drop register unregister londiste select insert connect install tick maint status takeover tag pause resume wait resurrect exit quit", "<queue> <table>"),
+    ("sh", "show", ""),
+    ("SHO", "show", ""),
+    ("  ", "show select", ""),
+    ("-- a comment\n", "show select", ""),
+    ("/* c */ ", "show select", ""),
+    // ---- connection
+    ("connect ", "dbname host port user password service sslmode queue node", "<queue>"),
+    ("connect dbname=", "<value>", "show"),
+    ("connect dbname=x ", "dbname host port user queue node ;", ""),
+    ("connect queue=", "<queue>", ""),
+    ("connect node=", "<node>", ""),
+    ("connect host=h port=", "<value>", ""),
+    ("install ", "pgq londiste", "<queue>"),
+    ("install pgq ", ";", "londiste"),
+    // ---- queues
+    ("show ", "queue consumer node batch table sequence version help cascade members", ""),
+    ("show queue ", "<queue> * ;", ""),
+    ("show queue q ", ";", "<queue>"),
+    ("create ", "queue root branch leaf table index sequence view schema", ""),
+    ("create queue ", "<queue>", "*"),
+    ("create queue q ", ";", ""),
+    ("alter ", "queue node table", ""),
+    ("alter queue ", "<queue> *", ""),
+    ("alter queue q ", "set", ""),
+    ("alter queue q set ", "idle_period max_count max_lag paused rotation_period external_ticker ticker_idle_period ticker_max_count ticker_max_lag ticker_paused", ""),
+    ("alter queue q set paused ", "=", ""),
+    ("alter queue q set paused=", "true false on off", ""),
+    ("alter queue q set max_count=", "<value>", ""),
+    ("alter queue q set idle_period = '1 minute' ", ", ;", ""),
+    ("alter queue q set idle_period = '1 minute', ", "max_count paused", ""),
+    ("drop ", "queue node table", ""),
+    ("drop queue ", "<queue>", ""),
+    ("drop queue q ", "force ;", ""),
+    // ---- consumers
+    ("show consumer ", "<consumer> * on ;", ""),
+    ("show consumer c1 ", "on ;", "<consumer>"),
+    ("show consumer c1 on ", "<queue> *", ""),
+    ("show consumer * on ", "<queue>", ""),
+    ("register ", "consumer subconsumer", ""),
+    ("register consumer ", "<consumer>", ""),
+    ("register consumer c ", "on at copy ;", ""),
+    ("register consumer c on ", "<queue>", "<consumer>"),
+    ("register consumer c on q ", "at copy ;", ""),
+    ("register consumer c on q copy ", "<consumer>", ""),
+    ("register consumer c on q at ", "<value>", ""),
+    ("unregister ", "consumer subconsumer", ""),
+    ("unregister consumer ", "<consumer> *", ""),
+    ("unregister consumer c ", "from ;", ""),
+    ("unregister consumer c from ", "<queue>", ""),
+    ("register subconsumer ", "<consumer>", ""),
+    ("register subconsumer s ", "for", ""),
+    ("register subconsumer s for ", "<consumer>", ""),
+    ("register subconsumer s for c ", "on ;", ""),
+    ("register subconsumer s for c on ", "<queue>", ""),
+    ("unregister subconsumer ", "<consumer> *", ""),
+    ("unregister subconsumer s for c ", "from close ;", ""),
+    ("unregister subconsumer s for c from q ", "close ;", ""),
+    ("unregister subconsumer s for c close ", "batch ;", ""),
+    // ---- inspection
+    ("show batch ", "<value> <consumer>", ""),
+    ("show table ", "<table>", ""),
+    ("show sequence ", "<sequence>", ""),
+    ("show version ", ";", ""),
+    ("show help ", "<help> ;", ""),
+    ("show help register ", "<help> ;", ""),
+    ("show node ", "<node> * status on ;", ""),
+    ("show node n ", "on ;", ""),
+    ("show node n on ", "<queue>", ""),
+    ("show node status ", "<node> ;", ""),
+    ("show cascade ", ";", ""),
+    ("show members ", ";", ""),
+    // ---- maintenance
+    ("tick ", "<queue> ;", ""),
+    ("tick q ", ";", ""),
+    ("maint ", ";", ""),
+    ("status ", ";", ""),
+    // ---- cascade
+    ("create root ", "node", ""),
+    ("create root node ", "<node>", ""),
+    ("create root node n ", "on location provider worker merge ;", ""),
+    ("create root node n on ", "<queue>", ""),
+    ("create root node n location ", "<value>", ""),
+    ("create branch node ", "<node>", ""),
+    ("create branch node n provider ", "<value> <node>", ""),
+    ("create leaf node n worker ", "<consumer>", ""),
+    ("create leaf node n merge ", "<queue>", ""),
+    ("create leaf node n on q location 'x' ", "on location provider worker merge ;", ""),
+    ("alter node ", "<node>", ""),
+    ("alter node n ", "provider rename location", ""),
+    ("alter node n provider ", "<node>", ""),
+    ("alter node n rename ", "<node>", ""),
+    ("alter node n location ", "<value>", ""),
+    ("takeover ", "<node>", ""),
+    ("takeover n ", "with dead force ;", ""),
+    ("takeover n with ", "all", ""),
+    ("takeover n with all ", "with dead force ;", ""),
+    ("drop node ", "<node>", ""),
+    ("tag ", "node", ""),
+    ("tag node ", "<node>", ""),
+    ("tag node n ", "dead alive", ""),
+    ("pause ", "node consumer", ""),
+    ("pause node ", "<node>", ""),
+    ("pause consumer ", "<consumer>", ""),
+    ("pause consumer c ", "on ;", ""),
+    ("pause consumer c on ", "<node>", ""),
+    ("resume ", "node consumer", ""),
+    ("resume node ", "<node>", ""),
+    ("resume consumer c on ", "<node>", ""),
+    ("wait ", "root provider", ""),
+    ("resurrect ", ";", ""),
+    // ---- londiste
+    ("londiste ", "add remove tables seqs missing resync wait show", ""),
+    ("londiste add ", "table sequence", ""),
+    ("londiste add table ", "<table>", ""),
+    ("londiste add table t ", ", with ;", ""),
+    ("londiste add table t, ", "<table>", ""),
+    ("londiste add table t with ", "skip_truncate expect_sync no_triggers backup skip create handler tgflags when pkey ev_type ev_data ev_extra1 ev_extra2 ev_extra3 ev_extra4 ignore", ""),
+    ("londiste add table t with handler", "handler", ""),
+    ("londiste add table t with handler ", "=", ""),
+    ("londiste add table t with handler=", "<value>", ""),
+    ("londiste add table t with backup, ", "handler create", ""),
+    ("londiste add sequence ", "<sequence>", ""),
+    ("londiste add sequence s, ", "<sequence>", ""),
+    ("londiste remove ", "table sequence", ""),
+    ("londiste remove table ", "<table>", ""),
+    ("londiste remove sequence ", "<sequence>", ""),
+    ("londiste resync ", "<table>", ""),
+    ("londiste wait ", "sync", ""),
+    ("londiste show ", "handlers", ""),
+    ("londiste tables ", ";", ""),
+    ("exit ", ";", ""),
+    ("quit ", ";", ""),
+    // ---- SQL: queries
+    ("select ", "<column> <function> distinct all * case not from", "<queue>"),
+    ("select a ", "from where , as order limit union", ""),
+    ("select a, ", "<column> <function>", ""),
+    ("select * from ", "<table> lateral only (", "<column>"),
+    ("select * from t ", "where join left inner cross natural order group limit <alias> as ,", ""),
+    ("select * from t, ", "<table>", ""),
+    ("select * from t o ", "where join", ""),
+    ("select * from t join ", "<table>", ""),
+    ("select * from t left ", "join outer", ""),
+    ("select * from t join u ", "on using", ""),
+    ("select * from t join u on ", "<column>", ""),
+    ("select * from t where ", "<column> <function> not exists", ""),
+    ("select * from t where a ", "and or in between like is not", ""),
+    ("select * from t where a = ", "<column> <function>", ""),
+    ("select * from t where a = 1 ", "and or order group limit", ""),
+    ("select * from t order ", "by", ""),
+    ("select * from t order by ", "<column>", ""),
+    ("select * from t order by a ", "asc desc nulls , limit", ""),
+    ("select * from t group by ", "<column> rollup cube grouping", ""),
+    ("select * from t group by a ", "having order", ""),
+    ("select * from t limit ", "all", ""),
+    ("select count(", "<column> * distinct", ""),
+    ("select * from (", "select values with", ""),
+    ("select * from (select ", "<column>", ""),
+    ("select * from t where a in (", "select <column>", ""),
+    ("select a::", "<type>", ""),
+    ("select cast(a as ", "<type>", ""),
+    ("with ", "recursive <alias>", ""),
+    ("with x as (", "select", ""),
+    ("values (", "<column>", ""),
+    ("table ", "<table>", ""),
+    ("select * from t union ", "select all distinct", ""),
+    // ---- SQL: DML
+    ("insert ", "into", ""),
+    ("insert into ", "<table>", ""),
+    ("insert into t ", "( values select default", ""),
+    ("insert into t (", "<colname>", ""),
+    ("insert into t (a, ", "<colname>", ""),
+    ("insert into t (a) ", "values select", ""),
+    ("insert into t values (1) ", "on returning ;", ""),
+    ("insert into t values (1) on ", "conflict", ""),
+    ("update ", "<table> only", ""),
+    ("update t ", "set <alias> as", ""),
+    ("update t set ", "<colname>", ""),
+    ("update t set a = 1 ", "where from returning ,", ""),
+    ("update t set a = 1 where ", "<column>", ""),
+    ("delete ", "from", ""),
+    ("delete from ", "<table>", ""),
+    ("delete from t ", "where using returning", ""),
+    // ---- SQL: DDL and others
+    ("create table ", "<table> if", ""),
+    ("create table t (", "<colname> primary unique check constraint foreign like", ""),
+    ("create table t (a ", "<type>", ""),
+    ("create index ", "<index> on concurrently if", ""),
+    ("create index i on ", "<table> only", ""),
+    ("alter table ", "<table> if only", ""),
+    ("alter table t ", "add drop alter rename set owner", ""),
+    ("alter table t add ", "column constraint primary <colname>", ""),
+    ("alter table t drop ", "column constraint <colname>", ""),
+    ("drop table ", "<table> if", ""),
+    ("truncate ", "<table> table only", ""),
+    ("grant ", "select insert all", ""),
+    ("set ", "<setting> session local", ""),
+    ("explain ", "analyze select", ""),
+    ("begin ", "; transaction", ""),
+    ("comment on ", "table column", ""),
+    ("vacuum ", "<table> full analyze", ""),
+    // ---- nothing inside strings and comments
+    ("select 'abc", "", "<column> from"),
+    ("select $$abc", "", "<column>"),
+    ("select 1 -- from ", "", "<column> from"),
+    ("select /* from ", "", "<column>"),
+    // ---- a mistake before the cursor: nothing
+    ("show queue q q ", "", "<queue>"),
+    ("register consumer on on ", "", "<queue>"),
+];
+
+#[test]
+fn expected_slots_for_prefixes() {
+    let mut failures = Vec::new();
+    for (prefix, want, not) in CASES {
+        let got: Vec<String> = slots(prefix).iter().map(show).collect();
+        let missing: Vec<&str> = want
+            .split_whitespace()
+            .filter(|w| !got.iter().any(|g| g == w))
+            .collect();
+        let extra: Vec<&str> = not
+            .split_whitespace()
+            .filter(|w| got.iter().any(|g| g == w))
+            .collect();
+        if !missing.is_empty() || !extra.is_empty() {
+            failures.push(format!(
+                "{prefix:?}\n  missing: {missing:?}\n  unwanted: {extra:?}\n  got: {got:?}"
+            ));
+        }
+    }
+    assert!(CASES.len() >= 150, "only {} cases", CASES.len());
+    assert!(
+        failures.is_empty(),
+        "{} of {} prefixes:\n{}",
+        failures.len(),
+        CASES.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn context_reads_scope_queue_and_keys() {
+    let line = "select o. from orders o join public.items as i on true";
+    let cx = context(line, "select o.".len()).expect("context");
+    assert_eq!(cx.word_start, "select ".len());
+    assert!(
+        cx.scope.contains(&InScope {
+            relation: "orders".into(),
+            alias: Some("o".into())
+        }),
+        "{cx:?}"
+    );
+    assert!(
+        cx.scope.contains(&InScope {
+            relation: "public.items".into(),
+            alias: Some("i".into())
+        }),
+        "{cx:?}"
+    );
+
+    let cx = context("update t set ", 13).expect("context");
+    assert_eq!(
+        cx.scope,
+        vec![InScope {
+            relation: "t".into(),
+            alias: None
+        }]
+    );
+
+    let cx = context("insert into t (", 15).expect("context");
+    assert_eq!(
+        cx.scope,
+        vec![InScope {
+            relation: "t".into(),
+            alias: None
+        }]
+    );
+
+    let line = "unregister consumer  from q1";
+    let cx = context(line, "unregister consumer ".len()).expect("context");
+    assert_eq!(cx.queue.as_deref(), Some("q1"));
+    let cx = context("register subconsumer s for ", 27).expect("context");
+    assert_eq!(cx.consumer.as_deref(), Some("s"));
+    let cx = context("register subconsumer s for c on q", 27).expect("context");
+    assert_eq!(cx.queue.as_deref(), Some("q"));
+
+    let cx = context("connect dbname=", 15).expect("context");
+    assert_eq!(cx.key, Some("dbname"));
+    let cx = context("connect host=x port=54", 22).expect("context");
+    assert_eq!(cx.key, Some("port"));
+    assert_eq!(cx.word_start, 20);
+    let cx = context("londiste add table t with handler=", 34).expect("context");
+    assert_eq!(cx.key, Some("handler"));
+    assert!(cx.within.contains(&"londiste_add_table"), "{cx:?}");
+    let cx = context("londiste remove table ", 22).expect("context");
+    assert!(cx.within.contains(&"londiste_remove_table"), "{cx:?}");
+
+    let cx = context("select * from \"My Ta", 20).expect("context");
+    assert_eq!(cx.word_start, 14);
+    assert!(cx.slots.contains(&Slot::TableName));
+    assert!(context("select 'ab", 10).is_none());
+}
+
+/// Statements to complete at every prefix: the SQL cases of the parser
+/// tests and the commands of the table above.
+fn examples() -> Vec<String> {
+    let mut v: Vec<String> = include_str!("../parse/tests/sql_cases.txt")
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect();
+    v.extend(CASES.iter().map(|(p, _, _)| format!("{p}x;")));
+    v.extend(
+        crate::parse::help::ENTRIES
+            .iter()
+            .map(|e| e.syntax.to_string()),
+    );
+    v
+}
+
+#[test]
+fn every_prefix_completes_without_panic() {
+    let mut n = 0;
+    for stmt in examples() {
+        let cuts: Vec<usize> = (0..=stmt.len())
+            .filter(|i| stmt.is_char_boundary(*i))
+            .collect();
+        // Debug builds are slow: every prefix of short statements, a
+        // stride through long ones.
+        let step = (cuts.len() / 8).max(1);
+        for &i in cuts.iter().step_by(step) {
+            let _ = slots(&stmt[..i]);
+            let _ = context(&stmt, i);
+            n += 1;
+        }
+    }
+    assert!(n > 1000, "{n}");
+}
+
+#[test]
+fn odd_input_gives_no_error() {
+    for t in [
+        "\u{1}",
+        "\"",
+        "\"\"",
+        "'",
+        "$",
+        "$$",
+        "(((((",
+        ")))",
+        "select (((",
+        "\\",
+        "\u{0}",
+        "é",
+        "select é",
+        "select \"é",
+    ] {
+        let _ = slots(t);
+        for i in 0..=t.len() {
+            let _ = context(t, i);
+        }
+    }
+    let deep = format!("select {}", "(".repeat(5000));
+    assert!(slots(&deep).is_empty());
+}
+
+fn catalog() -> super::cache::Catalog {
+    let mut c = super::cache::Catalog {
+        queues: vec!["q1".into(), "q2".into()],
+        nodes: vec!["n1".into()],
+        schemas: vec!["public".into(), "s".into()],
+        relations: vec![
+            ("public".into(), "orders".into(), 'r'),
+            ("public".into(), "My Table".into(), 'r'),
+            ("s".into(), "items".into(), 'r'),
+        ],
+        ..Default::default()
+    };
+    c.consumers.insert("q1".into(), vec!["c1".into()]);
+    c.consumers.insert("q2".into(), vec!["c2".into()]);
+    c.columns
+        .insert("public.orders".into(), vec!["id".into(), "total".into()]);
+    c
+}
+
+fn cands(text: &str) -> Vec<String> {
+    super::candidates(text, text.len(), &catalog())
+        .1
+        .into_iter()
+        .map(|p| p.replacement)
+        .collect()
+}
+
+#[test]
+fn candidates_from_a_snapshot() {
+    assert_eq!(cands("sho"), vec!["show"]);
+    assert_eq!(cands("SHO"), vec!["SHOW"]);
+    assert_eq!(cands("register consumer c on "), vec!["q1", "q2"]);
+    assert_eq!(cands("show consumer c on q"), vec!["q1", "q2"]);
+    assert!(cands("select * from ").contains(&"orders".to_string()));
+    assert!(cands("select * from ").contains(&"\"My Table\"".to_string()));
+    assert_eq!(cands("select * from \"My"), vec!["\"My Table\""]);
+    assert_eq!(cands("select * from s."), vec!["s.items"]);
+    assert_eq!(
+        cands("select * from orders o where o."),
+        vec!["o.id", "o.total"]
+    );
+    assert_eq!(
+        super::candidates("select o. from orders o", 9, &catalog())
+            .1
+            .len(),
+        2
+    );
+    assert!(cands("select 'ord").is_empty());
+    assert!(cands("alter node ").contains(&"n1".to_string()));
+}
