@@ -94,11 +94,10 @@ pub fn parse_sql(text: &str) -> Result<SqlKind, SyntaxError> {
     }
     init();
     match QadminParser::parse(Rule::sql_only, text) {
-        Ok(_) => match parse_statement(text) {
-            Ok(Statement::Sql(s)) => Ok(s.kind),
-            Ok(Statement::Command(_)) => Ok(SqlKind::Other),
-            Err(e) => Err(e),
-        },
+        Ok(pairs) => Ok(pairs
+            .flatten()
+            .find(|p| !matches!(p.as_rule(), Rule::sql_only | Rule::EOI | Rule::semicolon))
+            .map_or(SqlKind::Other, lower::sql_kind)),
         Err(e) => Err(convert_error(text, e)),
     }
 }

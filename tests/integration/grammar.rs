@@ -70,11 +70,13 @@ fn a_command_head_is_never_sent_as_sql() {
 #[test]
 fn commands_still_to_come_say_so() {
     let db = test_db!();
-    let r = run(db.qadmin().args(["-c", "register consumer c1 on q;"]));
+    // `resurrect` is the last command without an implementation (the
+    // others came with issues 5 and 6); change this test when it comes.
+    let r = run(db.qadmin().args(["-c", "resurrect;"]));
     assert_eq!(r.code, 1);
     assert_eq!(
         r.stderr,
-        "qadmin: error: \"register consumer\" is not available yet\n"
+        "qadmin: error: \"resurrect\" is not available yet\n"
     );
 }
 
