@@ -151,3 +151,19 @@ fn odd_input_is_harmless() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn deep_comments_before_a_statement_are_harmless() {
+    let text = format!(
+        "{}{} select 1;",
+        "/*".repeat(1_000_000),
+        "*/".repeat(1_000_000)
+    );
+    assert!(!is_command(&text));
+    assert!(matches!(
+        parse_statement(&text),
+        Err(e) if matches!(e.kind, ErrorKind::TooDeep { .. })
+    ));
+    let text = format!("{}{} show queue;", "/*".repeat(100), "*/".repeat(100));
+    assert!(is_command(&text));
+}
