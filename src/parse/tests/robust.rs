@@ -87,9 +87,10 @@ fn a_million_nested_parentheses_are_a_clean_error() {
 
 #[test]
 fn nesting_up_to_the_bound_still_parses() {
-    // Deep but allowed: parsed by the structured rules, in a thread with a
-    // small stack, as the shell's main thread might have (pest 2.9.6
-    // guards its own recursion; the bound keeps it shallow enough).
+    // Deep but allowed: parsed by the structured rules, in a thread with
+    // the main thread's usual 8 MiB stack (pest 2.9.6 guards its own
+    // recursion; the bound keeps it well within the stack and the call
+    // budget).
     let text = deep(MAX_DEPTH as usize);
     let r = std::thread::Builder::new()
         .stack_size(8 * 1024 * 1024)
@@ -99,8 +100,7 @@ fn nesting_up_to_the_bound_still_parses() {
         .expect("no panic");
     match r {
         Ok(Statement::Sql(s)) => assert!(s.structured),
-        Err(e) => assert_eq!(e.kind, ErrorKind::TooComplex, "{e}"),
-        Ok(other) => panic!("{other:?}"),
+        other => panic!("{other:?}"),
     }
     assert!(parse_statement(&deep(MAX_DEPTH as usize + 1)).is_err());
 }
