@@ -113,6 +113,7 @@ fn nesting_depth_ignores_quotes_and_comments() {
         ("select /* ( */ ((1))", 2),
         ("select /* /* */ */ 1", 2),
         ("select E'\\'(' , (1)", 1),
+        ("select '\\' , (1)", 1),
         ("select a[1][(2)]", 2),
         ("select $1 + (1)", 1),
         (")))(", 1),
@@ -166,4 +167,38 @@ fn deep_comments_before_a_statement_are_harmless() {
     ));
     let text = format!("{}{} show queue;", "/*".repeat(100), "*/".repeat(100));
     assert!(is_command(&text));
+}
+
+#[test]
+fn nesting_depth_agrees_with_the_lexer() {
+    use crate::input::scan::split;
+    let mut texts: Vec<String> = include_str!("sql_cases.txt")
+        .lines()
+        .map(str::to_string)
+        .collect();
+    texts.extend(
+        [
+            "select a$b$ , ((1)) $b$",
+            "select 1$$ ((( $$ , (2)",
+            "select $1, ($2)",
+            "select 'a\\' , (((1)))",
+            "select e'a\\' , ((( ', (1)",
+            "select namE'x' , (1)",
+            "select \"a\"\"(\" , (1)",
+            "select $a1$ ( $a1$, ($_$)$_$)",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
+    );
+    for t in texts
+        .iter()
+        .filter(|t| !t.contains('[') && !t.contains("/*"))
+    {
+        let lexer = split(t.as_bytes())
+            .iter()
+            .map(|p| p.max_depth)
+            .max()
+            .unwrap_or(0);
+        assert_eq!(nesting_depth(t), lexer, "{t:?}");
+    }
 }
