@@ -1,5 +1,6 @@
 //! Parse time of a typical shell command, of a 250-character SQL prefix
-//! (what completion parses on each Tab) and of whole SQL statements.
+//! (what completion parses on each Tab), of a whole SQL statement, and of
+//! the command-head check every statement of a script goes through.
 //!
 //! `cargo bench --bench parse` measures many iterations and prints the
 //! median; without `--bench` (as `cargo test --all-targets` runs it) it
@@ -8,7 +9,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use qadmin::parse::{parse_sql, parse_statement};
+use qadmin::parse::{is_command, parse_sql, parse_statement};
 
 const COMMAND: &str = "register consumer c1 on queue_one at 42;";
 
@@ -50,6 +51,10 @@ fn main() {
     let pre_sql = median_micros(runs, || {
         black_box(parse_sql(black_box(&prefix)).ok());
     });
+    // What every statement of a script pays to learn it is not a command.
+    let head = median_micros(runs, || {
+        black_box(is_command(black_box(SQL)));
+    });
     let whole = median_micros(runs, || {
         black_box(parse_statement(black_box(SQL)).ok());
     });
@@ -61,4 +66,5 @@ fn main() {
     show("SQL prefix, 250 chars (statement rule)", pre);
     show("SQL prefix, 250 chars (structured only)", pre_sql);
     show(&format!("SQL statement ({} chars)", SQL.len()), whole);
+    show("is this SQL a command? (is_command)", head);
 }

@@ -52,7 +52,8 @@ pub(crate) fn lower_sql(pair: P<'_>) -> Sql {
     }
 }
 
-fn sql_kind(pair: P<'_>) -> SqlKind {
+/// The kind of SQL statement a structured rule stands for.
+pub(crate) fn sql_kind(pair: P<'_>) -> SqlKind {
     match pair.as_rule() {
         Rule::sql_query => {
             let last = pair.into_inner().find(|p| p.as_rule() != Rule::sql_with);

@@ -94,11 +94,10 @@ pub fn parse_sql(text: &str) -> Result<SqlKind, SyntaxError> {
     }
     init();
     match QadminParser::parse(Rule::sql_only, text) {
-        Ok(_) => match parse_statement(text) {
-            Ok(Statement::Sql(s)) => Ok(s.kind),
-            Ok(Statement::Command(_)) => Ok(SqlKind::Other),
-            Err(e) => Err(e),
-        },
+        Ok(pairs) => Ok(pairs
+            .flatten()
+            .find(|p| !matches!(p.as_rule(), Rule::sql_only | Rule::EOI | Rule::semicolon))
+            .map_or(SqlKind::Other, lower::sql_kind)),
         Err(e) => Err(convert_error(text, e)),
     }
 }
@@ -111,21 +110,45 @@ pub fn is_reserved_word(word: &str) -> bool {
 }
 
 /// The deepest nesting of `(` and `[` outside strings, quoted
-/// identifiers, dollar quotes and comments. Cheap (one pass over the
-/// bytes); it bounds pest's recursion before pest runs. `run` checks the
-/// lexer's own count first; this guards every other caller (completion,
-/// fuzzing), and also counts brackets, which the lexer does not.
+/// identifiers, dollar quotes and comments, with the lexer's rules for
+/// them (`E'..'` escapes, `a$b$` is a word, `$1` a parameter); nested
+/// `/* */` comments count as nesting too, since the grammar recurses on
+/// them. One pass over the bytes, before pest runs: every parse is bounded
+/// by it. (`--check` reports with the lexer's count, which is the same
+/// for parentheses.)
 pub fn nesting_depth(text: &str) -> u32 {
+    fn word_start(c: u8) -> bool {
+        c.is_ascii_alphabetic() || c == b'_' || c >= 0x80
+    }
+    /// The index after the closing quote (`q` doubled stays inside).
+    fn skip_quoted(b: &[u8], mut i: usize, q: u8, backslash: bool) -> usize {
+        while i < b.len() {
+            if backslash && b[i] == b'\\' {
+                i += 2;
+            } else if b[i] == q {
+                if b.get(i + 1) == Some(&q) {
+                    i += 2;
+                } else {
+                    return i + 1;
+                }
+            } else {
+                i += 1;
+            }
+        }
+        b.len()
+    }
     let b = text.as_bytes();
     let (mut i, mut depth, mut max) = (0usize, 0u32, 0u32);
-    let skip_to = |from: usize, pat: &[u8]| -> usize {
-        b[from..]
-            .windows(pat.len())
-            .position(|w| w == pat)
-            .map_or(b.len(), |p| from + p + pat.len())
-    };
+    let mut word: Option<usize> = None;
     while i < b.len() {
-        match b[i] {
+        let c = b[i];
+        if word_start(c) || (word.is_some() && (c.is_ascii_digit() || c == b'$')) {
+            word.get_or_insert(i);
+            i += 1;
+            continue;
+        }
+        let prev_word = word.take().map(|start| &b[start..i]);
+        match c {
             b'(' | b'[' => {
                 depth = depth.saturating_add(1);
                 max = max.max(depth);
@@ -135,24 +158,18 @@ pub fn nesting_depth(text: &str) -> u32 {
                 depth = depth.saturating_sub(1);
                 i += 1;
             }
-            q @ (b'\'' | b'"') => {
-                i += 1;
-                while i < b.len() {
-                    if b[i] == b'\\' && q == b'\'' {
-                        i += 2;
-                        continue;
-                    }
-                    if b[i] == q {
-                        break;
-                    }
-                    i += 1;
-                }
-                i += 1;
+            b'\'' => {
+                let escapes = prev_word.is_some_and(|w| w.eq_ignore_ascii_case(b"e"));
+                i = skip_quoted(b, i + 1, b'\'', escapes);
             }
-            b'-' if b.get(i + 1) == Some(&b'-') => i = skip_to(i, b"\n"),
+            b'"' => i = skip_quoted(b, i + 1, b'"', false),
+            b'-' if b.get(i + 1) == Some(&b'-') => {
+                i = b[i..]
+                    .iter()
+                    .position(|&c| c == b'\n')
+                    .map_or(b.len(), |p| i + p);
+            }
             b'/' if b.get(i + 1) == Some(&b'*') => {
-                // Nested comments: count their depth as nesting too (the
-                // grammar recurses on them).
                 let mut d = 0u32;
                 while i < b.len() {
                     if b[i..].starts_with(b"/*") {
@@ -171,16 +188,18 @@ pub fn nesting_depth(text: &str) -> u32 {
                 }
             }
             b'$' => {
+                // `$tag$` with an empty tag or one that starts like a word.
                 let tag_end = b[i + 1..]
                     .iter()
-                    .position(|&c| !(c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80))
+                    .position(|&c| !(word_start(c) || c.is_ascii_digit()))
                     .map(|p| i + 1 + p);
                 match tag_end {
-                    Some(e)
-                        if b[e] == b'$' && !b[i + 1..e].first().is_some_and(u8::is_ascii_digit) =>
-                    {
+                    Some(e) if b[e] == b'$' && !b.get(i + 1).is_some_and(u8::is_ascii_digit) => {
                         let tag = &b[i..=e];
-                        i = skip_to(e + 1, tag);
+                        i = b[e + 1..]
+                            .windows(tag.len())
+                            .position(|w| w == tag)
+                            .map_or(b.len(), |p| e + 1 + p + tag.len());
                     }
                     _ => i += 1,
                 }
