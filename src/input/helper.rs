@@ -115,10 +115,7 @@ impl ShellHelper {
 /// pending text followed by the line being typed; ranges index it and are
 /// coloured with [`style::keyword_style`] where the lexer sees plain code.
 pub fn keyword_spans(statement: &str) -> Vec<Range<usize>> {
-    // Ready in `complete::expect::keyword_spans`; switched on once the
-    // highlighter's tests expect coloured keywords.
-    let _ = statement;
-    Vec::new()
+    crate::complete::expect::keyword_spans(statement)
 }
 
 /// Grammar hook: what may come next after `statement` (the pending text
@@ -310,16 +307,17 @@ mod tests {
     }
 
     #[test]
-    fn strings_comments_and_dollar_quotes_are_coloured() {
+    fn strings_comments_dollar_quotes_and_keywords_are_coloured() {
         assert_eq!(
             runs("", "select 'a', \"B\", $$c$$ -- d"),
-            "select ['a'], [\"B\"], [$$c$$] [-- d]"
+            "[select] ['a'], [\"B\"], [$$c$$] [-- d]"
         );
     }
 
     #[test]
     fn a_string_from_an_earlier_line_goes_on() {
-        assert_eq!(runs("select 'abc\n", "def' as x"), "[def'] as x");
+        // The keyword `as` after the string is coloured too.
+        assert_eq!(runs("select 'abc\n", "def' as x"), "[def'] [as] x");
     }
 
     #[test]
