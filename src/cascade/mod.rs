@@ -206,21 +206,29 @@ fn require_pgq_node(c: &mut Client, node: &str) -> Result<()> {
 pub fn node_info(c: &mut Client, queue: &str) -> Result<NodeInfo> {
     require_pgq_node(c, "this database")?;
     let r = c.query_one(NODE_INFO, &[&queue])?;
-    Ok(NodeInfo {
-        node_type: r.get(0),
-        node_name: r.get(1),
-        global_watermark: r.get(2),
-        local_watermark: r.get(3),
-        provider_node: r.get(4),
-        provider_location: r.get(5),
-        combined_queue: r.get(6),
-        combined_type: r.get(7),
-        worker_name: r.get(8),
-        worker_paused: r.get(9),
-        worker_uptodate: r.get(10),
-        worker_last_tick: r.get(11),
-        node_attrs: r.get(12),
-    })
+    Ok(NodeInfo::from_row(&r))
+}
+
+impl NodeInfo {
+    /// From the first 13 columns of a row laid out as [`NODE_INFO`]
+    /// selects them (the status query starts the same way).
+    pub(crate) fn from_row(r: &Row) -> NodeInfo {
+        NodeInfo {
+            node_type: r.get(0),
+            node_name: r.get(1),
+            global_watermark: r.get(2),
+            local_watermark: r.get(3),
+            provider_node: r.get(4),
+            provider_location: r.get(5),
+            combined_queue: r.get(6),
+            combined_type: r.get(7),
+            worker_name: r.get(8),
+            worker_paused: r.get(9),
+            worker_uptodate: r.get(10),
+            worker_last_tick: r.get(11),
+            node_attrs: r.get(12),
+        }
+    }
 }
 
 /// Members as this node knows them (`pgq_node.get_queue_locations(q)`).

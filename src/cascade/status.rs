@@ -180,21 +180,7 @@ select n.node_type, n.node_name, n.global_watermark, n.local_watermark, n.provid
 fn read_node(c: &mut Client, queue: &str, st: &mut NodeStatus) -> Result<()> {
     use postgres::types::Type;
     let r = c.query_typed_one(NODE_STATUS, &[(&queue, Type::TEXT)])?;
-    st.info = Some(NodeInfo {
-        node_type: r.get(0),
-        node_name: r.get(1),
-        global_watermark: r.get(2),
-        local_watermark: r.get(3),
-        provider_node: r.get(4),
-        provider_location: r.get(5),
-        combined_queue: r.get(6),
-        combined_type: r.get(7),
-        worker_name: r.get(8),
-        worker_paused: r.get(9),
-        worker_uptodate: r.get(10),
-        worker_last_tick: r.get(11),
-        node_attrs: r.get(12),
-    });
+    st.info = Some(NodeInfo::from_row(&r));
     let consumers: String = r.get(13);
     let parsed: Vec<(String, Option<f64>, Option<i64>)> =
         serde_json::from_str(&consumers).unwrap_or_default();

@@ -6,18 +6,8 @@ use std::time::{Duration, Instant};
 
 use qadmin::cascade::{self, status, CreateNode, NodeType, Provider};
 
-use crate::support::{run, TestDb};
+use crate::support::{location, run, TestDb};
 use crate::test_db;
-
-fn location(db: &TestDb) -> String {
-    format!(
-        "host={} port={} dbname={} user={}",
-        db.cluster.dir.display(),
-        db.cluster.port,
-        db.name,
-        db.cluster.su
-    )
-}
 
 fn create(db: &TestDb, node_type: NodeType, name: &str, provider: Option<Provider>) -> Vec<String> {
     let mut c = db.client();

@@ -8,18 +8,8 @@ use std::time::Duration;
 
 use qadmin::cascade::{self, ops, CreateNode, NodeType, Provider};
 
-use crate::support::{run, wait_for, Daemon, TestDb};
+use crate::support::{location, run, wait_for, Daemon, TestDb};
 use crate::test_db;
-
-fn location(db: &TestDb) -> String {
-    format!(
-        "host={} port={} dbname={} user={}",
-        db.cluster.dir.display(),
-        db.cluster.port,
-        db.name,
-        db.cluster.su
-    )
-}
 
 fn ini(db: &TestDb, dir: &std::path::Path, node: &str) -> std::path::PathBuf {
     let p = dir.join(format!("{node}.ini"));

@@ -4,7 +4,7 @@
 
 use std::process::Command;
 
-use crate::support::{run, Run, TestDb};
+use crate::support::{location, run, Run, TestDb};
 use crate::test_db;
 
 fn q(db: &TestDb, args: &[&str]) -> Run {
@@ -167,16 +167,6 @@ fn install_creates_missing_extensions() {
         db.sql("select string_agg(extname, ',' order by extname) from pg_extension where extname in ('pgq', 'pgq_node', 'londiste')"),
         "londiste,pgq,pgq_node"
     );
-}
-
-fn location(db: &TestDb) -> String {
-    format!(
-        "host={} port={} dbname={} user={}",
-        db.cluster.dir.display(),
-        db.cluster.port,
-        db.name,
-        db.cluster.su
-    )
 }
 
 #[test]

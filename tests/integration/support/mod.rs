@@ -481,3 +481,15 @@ pub fn wait_for(what: &str, secs: u64, mut check: impl FnMut() -> bool) {
     }
     panic!("timed out after {secs} s waiting for {what}");
 }
+
+/// A libpq connect string for a test database (its location as a
+/// cascade node).
+pub fn location(db: &TestDb) -> String {
+    format!(
+        "host={} port={} dbname={} user={}",
+        db.cluster.dir.display(),
+        db.cluster.port,
+        db.name,
+        db.cluster.su
+    )
+}
