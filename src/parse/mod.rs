@@ -82,7 +82,58 @@ pub fn parse_statement(text: &str) -> Result<Statement, SyntaxError> {
 /// command rules only, never sent to the server as SQL.
 pub fn is_command(text: &str) -> bool {
     init();
+    if let Some(word) = first_word(text) {
+        if word_never_starts_command(&word) {
+            return false;
+        }
+    }
     QadminParser::parse(Rule::command_start, text).is_ok()
+}
+
+/// The statement's first word, lower-cased, after whitespace and
+/// comments; `None` when it does not start with a plain word.
+fn first_word(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() && b[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    if b[i..].starts_with(b"--") || b[i..].starts_with(b"/*") {
+        // Comments before the word: leave these rare cases to pest.
+        return None;
+    }
+    let start = i;
+    while i < b.len() && (b[i].is_ascii_alphabetic() || b[i] == b'_') {
+        i += 1;
+    }
+    let end_ok = i == b.len() || !(b[i].is_ascii_alphanumeric() || b[i] == b'$' || b[i] >= 0x80);
+    (i > start && end_ok).then(|| text[start..i].to_ascii_lowercase())
+}
+
+/// Whether no command can start with this word, decided by the grammar
+/// itself: `command_start` fails at the very first byte. Remembered per
+/// word, so a script of 50,000 INSERTs pays pest once, not 50,000 times.
+fn word_never_starts_command(word: &str) -> bool {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static SEEN: OnceLock<Mutex<HashMap<String, bool>>> = OnceLock::new();
+    let seen = SEEN.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Ok(map) = seen.lock() {
+        if let Some(&never) = map.get(word) {
+            return never;
+        }
+    }
+    let probe = format!("{word} ");
+    let never = match QadminParser::parse(Rule::command_start, &probe) {
+        Ok(_) => false,
+        Err(e) => matches!(e.location, pest::error::InputLocation::Pos(0)),
+    };
+    if let Ok(mut map) = seen.lock() {
+        if map.len() < 4096 {
+            map.insert(word.to_string(), never);
+        }
+    }
+    never
 }
 
 /// Parse SQL with the structured rules only (no fallback): `Ok` with the
