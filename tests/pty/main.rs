@@ -13,6 +13,7 @@
 #[path = "../integration/support/mod.rs"]
 mod support;
 
+mod complete;
 mod scripted;
 
 use std::time::{Duration, Instant};
