@@ -442,11 +442,18 @@ macro_rules! test_db {
 pub struct Daemon {
     pub name: String,
     child: std::process::Child,
+    /// The .ini file it runs with: Londiste workers start table-copy
+    /// processes of their own (daemonized), which go with it.
+    ini: Option<String>,
 }
 
 impl Daemon {
     /// Start a command in the background with its output in `log`.
     pub fn start(name: &str, cmd: &mut Command, log: &Path) -> Daemon {
+        let ini = cmd
+            .get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .find(|a| a.ends_with(".ini"));
         let out = std::fs::File::create(log).expect("daemon log");
         let err = out.try_clone().expect("daemon log");
         clean_env(cmd);
@@ -459,6 +466,7 @@ impl Daemon {
         Daemon {
             name: name.to_string(),
             child,
+            ini,
         }
     }
 }
@@ -467,6 +475,9 @@ impl Drop for Daemon {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if let Some(ini) = &self.ini {
+            let _ = Command::new("pkill").arg("-f").arg(ini).status();
+        }
     }
 }
 
