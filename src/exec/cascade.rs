@@ -25,14 +25,29 @@ fn timeout(s: &Session) -> Duration {
         .unwrap_or(cascade::DEFAULT_TIMEOUT)
 }
 
-fn step_printer(s: &Session) -> impl FnMut(&cascade::Step) + '_ {
+/// Prints the steps of an operation as they run: progress to stdout
+/// (not with -q), warnings to stderr with the script prefix. Holds no
+/// borrow of the session, so the session's connection stays usable.
+fn step_printer(s: &Session) -> impl FnMut(&cascade::Step) {
     let quiet = s.settings.quiet;
+    let prefix = s.prefix();
     move |st: &cascade::Step| {
         if st.warning {
-            eprintln!("{}WARNING:  [{}] {}", s.prefix(), st.node, st.message);
+            eprintln!("{prefix}WARNING:  [{}] {}", st.node, st.message);
         } else if !quiet {
             println!("[{}] {}", st.node, st.message);
         }
+    }
+}
+
+/// The end of an operation: its status word, or the error as one line.
+fn finish(s: &Session, out: &mut dyn Write, r: cascade::Result<()>, word: &str) -> Outcome {
+    match r {
+        Ok(()) => {
+            status_word(s, out, word);
+            Outcome::Ok
+        }
+        Err(e) => fail(s, e),
     }
 }
 
@@ -321,19 +336,9 @@ pub fn create_node(s: &mut Session, cmd: &ast::CreateNode, out: &mut dyn Write) 
             .unwrap_or_else(|| cascade::default_worker_name(cmd.node.as_str())),
         merge: cmd.merge.as_ref().map(|m| m.as_str().to_string()),
     };
-    let r = {
-        let quiet = s.settings.quiet;
-        let prefix = s.prefix();
-        let mut report = |st: &cascade::Step| {
-            if st.warning {
-                eprintln!("{prefix}WARNING:  [{}] {}", st.node, st.message);
-            } else if !quiet {
-                println!("[{}] {}", st.node, st.message);
-            }
-        };
-        let c = client!(s);
-        cascade::create_node(c, &spec, t, &mut report)
-    };
+    let mut report = step_printer(s);
+    let c = client!(s);
+    let r = cascade::create_node(c, &spec, t, &mut report);
     match r {
         Ok(()) => {
             status_word(s, out, "CREATE");
@@ -392,14 +397,7 @@ pub fn operation(s: &mut Session, cmd: &ast::Command, out: &mut dyn Write) -> Ou
         ),
         _ => return Outcome::Failed,
     };
-    drop(report);
-    match r {
-        Ok(()) => {
-            status_word(s, out, word);
-            Outcome::Ok
-        }
-        Err(e) => fail(s, e),
-    }
+    finish(s, out, r, word)
 }
 
 /// `pause consumer <c> [on <node>]` / `resume consumer ...`
@@ -424,14 +422,7 @@ pub fn pause_consumer(
     let wait = wait_ctl();
     let mut report = step_printer(s);
     let r = ops::set_paused(&mut p, &node, consumer.as_str(), paused, &wait, &mut report);
-    drop(report);
-    match r {
-        Ok(()) => {
-            status_word(s, out, if paused { "PAUSE" } else { "RESUME" });
-            Outcome::Ok
-        }
-        Err(e) => fail(s, e),
-    }
+    finish(s, out, r, if paused { "PAUSE" } else { "RESUME" })
 }
 
 /// `wait root;` / `wait provider;`
@@ -447,14 +438,7 @@ pub fn wait(s: &mut Session, target: ops::WaitFor, out: &mut dyn Write) -> Outco
     let wait = wait_ctl();
     let mut report = step_printer(s);
     let r = ops::wait_caught_up(&mut p, &me, target, &wait, &mut report);
-    drop(report);
-    match r {
-        Ok(()) => {
-            status_word(s, out, "WAIT");
-            Outcome::Ok
-        }
-        Err(e) => fail(s, e),
-    }
+    finish(s, out, r, "WAIT")
 }
 
 /// `takeover <old> [with all] [dead] [force];` on the current node.
@@ -495,12 +479,5 @@ pub fn takeover(s: &mut Session, cmd: &ast::Takeover, out: &mut dyn Write) -> Ou
     let wait = wait_ctl();
     let mut report = step_printer(s);
     let r = ops::takeover(&mut p, &me, old, cmd.all, &wait, &mut report);
-    drop(report);
-    match r {
-        Ok(()) => {
-            status_word(s, out, "TAKEOVER");
-            Outcome::Ok
-        }
-        Err(e) => fail(s, e),
-    }
+    finish(s, out, r, "TAKEOVER")
 }
