@@ -2,7 +2,8 @@
 # Tab completion on a big catalog: a throwaway cluster with one database
 # holding 10,000 tables of 10 columns, 1,000 queues and 5,000 consumers;
 # then `cargo bench --bench complete` against it (snapshot build time and
-# Tab latency percentiles; docs/PERFORMANCE.md).
+# Tab latency percentiles; docs/PERFORMANCE.md), and the same for psql and
+# pgcli (benches/complete_peers.py; `apt-get install pgcli` first).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top="$here/.."
@@ -28,3 +29,7 @@ select pgq.create_queue('q' || g) from generate_series(1, 1000) g;
 select pgq.register_consumer('q' || (g % 1000 + 1), 'c' || g) from generate_series(1, 5000) g;
 SQL
 cargo bench --quiet --manifest-path "$top/Cargo.toml" --bench complete -- "host=$dir port=$port dbname=big user=$PGSU"
+# The peers on the same database: pgcli's metadata build and Tab latency
+# (its Python API), psql's Tab in a pty (Debian's python: pgcli is a
+# Debian package).
+/usr/bin/python3 "$here/complete_peers.py" "host=$dir port=$port dbname=big user=$PGSU" || true

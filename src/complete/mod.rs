@@ -22,7 +22,7 @@ use rustyline::Context as RlContext;
 
 use crate::input::helper::Pending;
 use crate::parse::{ident, Slot};
-use cache::{Cache, Catalog};
+use cache::{Cache, Catalog, NameIndex};
 use expect::Context;
 
 /// The completer part of the shell's helper.
@@ -120,9 +120,24 @@ pub fn candidates(text: &str, cursor: usize, cat: &Catalog) -> (usize, Vec<Pair>
     for slot in &cx.slots {
         offer(*slot, &cx, word, cat, &mut out);
     }
-    let mut seen = std::collections::HashSet::new();
-    out.retain(|c| seen.insert(c.clone()));
-    (cx.word_start, out.into_iter().map(pair).collect())
+    (cx.word_start, dedup(out).into_iter().map(pair).collect())
+}
+
+/// `out` without repeats, first occurrence kept, order kept (no copies
+/// of the strings: thousands of relation names go through here).
+fn dedup(out: Vec<String>) -> Vec<String> {
+    let mut order: Vec<usize> = (0..out.len()).collect();
+    order.sort_by(|&a, &b| out[a].cmp(&out[b]).then(a.cmp(&b)));
+    let mut keep = vec![true; out.len()];
+    for w in order.windows(2) {
+        if out[w[0]] == out[w[1]] {
+            keep[w[1]] = false;
+        }
+    }
+    out.into_iter()
+        .zip(keep)
+        .filter_map(|(c, k)| k.then_some(c))
+        .collect()
 }
 
 /// Whether candidate `c` continues what is typed (`word`): names compare
@@ -165,15 +180,10 @@ fn offer(slot: Slot, cx: &Context, word: &str, cat: &Catalog, out: &mut Vec<Stri
             }
         }
         Slot::Punct(_) | Slot::AliasName | Slot::HelpTopic | Slot::ObjectName => {}
-        Slot::QueueName => push_names(out, word, "", &cat.queues),
+        Slot::QueueName => push_index(out, word, &cat.index().queues),
         Slot::ConsumerName => match cx.queue.as_ref().and_then(|q| cat.consumers.get(q)) {
             Some(v) => push_names(out, word, "", v),
-            None => {
-                let mut all: Vec<&String> = cat.consumers.values().flatten().collect();
-                all.sort();
-                all.dedup();
-                push_names(out, word, "", all);
-            }
+            None => push_index(out, word, &cat.index().consumers),
         },
         Slot::NodeName => push_names(out, word, "", &cat.nodes),
         Slot::TableName | Slot::SequenceName => {
@@ -198,17 +208,15 @@ fn offer(slot: Slot, cx: &Context, word: &str, cat: &Catalog, out: &mut Vec<Stri
             }
             let want_seq = slot == Slot::SequenceName;
             let londiste_add = cx.within.iter().any(|w| w.starts_with("londiste_add"));
+            let known = &cat.index().londiste;
             relations(word, cat, out, |kind, fq| {
-                (!want_seq || kind == 'S')
-                    && (!londiste_add
-                        || !(cat.londiste_tables.iter().any(|t| t == fq)
-                            || cat.londiste_seqs.iter().any(|t| t == fq)))
+                (!want_seq || kind == 'S') && !(londiste_add && known.contains(fq))
             });
         }
         Slot::SchemaName => push_names(out, word, "", &cat.schemas),
         Slot::FunctionName => {
             if !word.contains('.') {
-                push_names(out, word, "", &cat.functions);
+                push_index(out, word, &cat.index().functions);
             }
         }
         Slot::ColumnRef | Slot::ColumnName => columns(cx, word, cat, out),
@@ -221,28 +229,27 @@ fn offer(slot: Slot, cx: &Context, word: &str, cat: &Catalog, out: &mut Vec<Stri
     }
 }
 
+fn push_index(out: &mut Vec<String>, word: &str, index: &NameIndex) {
+    out.extend(index.matching(word).map(|e| e.text.clone()));
+}
+
 /// Relations: bare names of the search path's usual schema (`public`),
 /// schema names (`s.`), and `s.` + its relations once a dot is typed.
 fn relations(word: &str, cat: &Catalog, out: &mut Vec<String>, keep: impl Fn(char, &str) -> bool) {
-    if let Some((schema, _)) = word.rsplit_once('.') {
-        for (s, n, k) in &cat.relations {
-            let fq = format!("{s}.{n}");
-            if ident::quote(s) == schema && keep(*k, &fq) {
-                let c = format!("{schema}.{}", ident::quote(n));
-                if matches_word(&c, word) {
-                    out.push(c);
-                }
-            }
-        }
+    let index = cat.index();
+    let names = if word.contains('.') {
+        &index.qualified
+    } else {
+        &index.bare
+    };
+    out.extend(
+        names
+            .matching(word)
+            .filter(|e| keep(e.kind, &e.fq))
+            .map(|e| e.text.clone()),
+    );
+    if word.contains('.') {
         return;
-    }
-    for (s, n, k) in &cat.relations {
-        if s == "public" && keep(*k, &format!("{s}.{n}")) {
-            let c = ident::quote(n);
-            if matches_word(&c, word) {
-                out.push(c);
-            }
-        }
     }
     for s in &cat.schemas {
         let c = format!("{}.", ident::quote(s));

@@ -402,17 +402,15 @@ fn odd_input_gives_no_error() {
 }
 
 fn catalog() -> super::cache::Catalog {
-    let mut c = super::cache::Catalog {
-        queues: vec!["q1".into(), "q2".into()],
-        nodes: vec!["n1".into()],
-        schemas: vec!["public".into(), "s".into()],
-        relations: vec![
-            ("public".into(), "orders".into(), 'r'),
-            ("public".into(), "My Table".into(), 'r'),
-            ("s".into(), "items".into(), 'r'),
-        ],
-        ..Default::default()
-    };
+    let mut c = super::cache::Catalog::default();
+    c.queues = vec!["q1".into(), "q2".into()];
+    c.nodes = vec!["n1".into()];
+    c.schemas = vec!["public".into(), "s".into()];
+    c.relations = vec![
+        ("public".into(), "orders".into(), 'r'),
+        ("public".into(), "My Table".into(), 'r'),
+        ("s".into(), "items".into(), 'r'),
+    ];
     c.consumers.insert("q1".into(), vec!["c1".into()]);
     c.consumers.insert("q2".into(), vec!["c2".into()]);
     c.columns

@@ -68,6 +68,9 @@ impl ShellHelper {
     pub fn new(color: bool) -> Self {
         let pending = Rc::new(RefCell::new(Pending::default()));
         let cache = Cache::new();
+        let _ = std::thread::Builder::new()
+            .name("qadmin-grammar".into())
+            .spawn(crate::complete::expect::warm);
         ShellHelper {
             completer: crate::complete::ShellCompleter::new(
                 Rc::clone(&pending),
