@@ -135,6 +135,15 @@ impl Pool {
             .ok_or_else(|| Error::NodeNotFound(name.to_string()))
     }
 
+    /// Treat a member as dead from now on (after tagging it): no more
+    /// connection attempts to it.
+    pub fn mark_dead(&mut self, name: &str) {
+        self.conns.remove(name);
+        for m in self.members.iter_mut().filter(|m| m.name == name) {
+            m.dead = true;
+        }
+    }
+
     /// A member's node info.
     pub fn info(&mut self, name: &str) -> Result<NodeInfo> {
         let q = self.queue.clone();
@@ -309,7 +318,14 @@ pub fn change_provider(
         report,
     )?;
     set_paused(pool, node, &worker, false, wait, report)?;
-    if !old.is_empty() {
+    let old_dead = pool.member(&old).map(|m| m.dead).unwrap_or(false);
+    if old_dead {
+        note(
+            report,
+            &old,
+            format!("skipped: unregister {node} (node {old} is dead)"),
+        );
+    } else if !old.is_empty() {
         let r = pool.cmd(
             &old,
             "select * from pgq_node.unregister_subscriber($1, $2)",
@@ -478,6 +494,35 @@ pub fn takeover_check(pool: &mut Pool, old: &str, new: &str) -> Result<Vec<Table
         .collect())
 }
 
+/// Before a takeover of a dead node (whose tables cannot be read): every
+/// Londiste table of `node` must be in sync ('ok').
+pub fn sync_problems(pool: &mut Pool, node: &str) -> Result<Vec<TableProblem>> {
+    let q = pool.queue.clone();
+    let c = pool.node(node)?;
+    let has: bool = c
+        .query_one(
+            "select exists (select 1 from pg_catalog.pg_extension where extname = 'londiste')",
+            &[],
+        )?
+        .get(0);
+    if !has {
+        return Ok(Vec::new());
+    }
+    Ok(c.query(
+        "select table_name, merge_state from londiste.get_table_list($1)
+          where local and merge_state is distinct from 'ok' order by 1",
+        &[&q],
+    )?
+    .iter()
+    .map(|r| TableProblem {
+        table: r.get(0),
+        state: r
+            .get::<_, Option<String>>(1)
+            .unwrap_or_else(|| "not copied yet".into()),
+    })
+    .collect())
+}
+
 /// Take over the position of `old` on node `new` (the node this runs on).
 /// A root switchover runs the reference's steps: pause the old root's
 /// worker, demote it (steps 1 and 2, which give the last tick), wait until
@@ -532,23 +577,13 @@ pub fn takeover(
                 old,
                 "select * from pgq_node.demote_root($1, 1, $2)",
                 &[&q, &new],
-                &mut |s| {
-                    report(&Step {
-                        message: format!("step 1: {}", s.message),
-                        ..s.clone()
-                    })
-                },
+                report,
             )?;
             let rows = pool.cmd(
                 old,
                 "select * from pgq_node.demote_root($1, 2, $2)",
                 &[&q, &new],
-                &mut |s| {
-                    report(&Step {
-                        message: format!("step 2: {}", s.message),
-                        ..s.clone()
-                    })
-                },
+                report,
             )?;
             let last_tick: Option<i64> = rows
                 .first()
@@ -592,12 +627,7 @@ pub fn takeover(
                 old,
                 "select * from pgq_node.demote_root($1, 3, $2)",
                 &[&q, &new],
-                &mut |s| {
-                    report(&Step {
-                        message: format!("step 3: {}", s.message),
-                        ..s.clone()
-                    })
-                },
+                report,
             )?;
             set_paused(pool, old, &old_worker, false, wait, report)?;
             Ok(())
@@ -617,6 +647,207 @@ pub fn takeover(
         }
         None => Err(Error::NotInitialized { queue: q }),
     }
+}
+
+/// The name under which a dead root stays subscribed to the new root, so
+/// that `resurrect` knows from which tick it was lost (the reference
+/// tools use the same name).
+pub fn gravestone(node: &str) -> String {
+    format!("{node}.gravestone")
+}
+
+/// Take over the place of a dead node `old` on node `new` (the node this
+/// runs on): `takeover <old> dead`. Nothing of `old` is read or written.
+///
+/// Steps: refuse if `old` still answers (unless `force`); tag `old` dead
+/// on every reachable member; then for a dead root: if a subscriber of
+/// `old` got further than `new`, read from it first and wait until `new`
+/// has its batches; note the last tick of `new`'s queue; pause `new`'s
+/// worker, promote it, subscribe `old` under [`gravestone`] at that tick
+/// (kept for `resurrect`), drop `new`'s subscription at its previous
+/// provider (unless that is `old`), resume. For a dead branch: if `old`
+/// fed `new`, `new` reads from `old`'s provider instead. Last, every other
+/// subscriber of `old` moves to `new` (change provider). Each step can be
+/// repeated: running the command again finishes an interrupted one.
+pub fn takeover_dead(
+    pool: &mut Pool,
+    new: &str,
+    old: &str,
+    force: bool,
+    wait: &Wait<'_>,
+    report: Reporter<'_>,
+) -> Result<()> {
+    let q = pool.queue.clone();
+    if new == old {
+        return Err(Error::Invalid("a node cannot take over itself".into()));
+    }
+    let member = pool.member(old)?.clone();
+    if !member.dead && pool.node(old).is_ok() && !force {
+        return Err(Error::Invalid(format!(
+            "node \"{old}\" answers, so it is not dead: \"takeover {old};\" switches over from a live node (add \"force\" to treat it as dead anyway)"
+        )));
+    }
+    let new_info = pool.info(new)?;
+    // How the living members see the cascade.
+    let names: Vec<String> = pool
+        .members()
+        .iter()
+        .filter(|m| m.name != old && !m.dead)
+        .map(|m| m.name.clone())
+        .collect();
+    let mut live: Vec<(String, NodeInfo)> = Vec::new();
+    for n in names {
+        match pool.info(&n) {
+            Ok(i) => live.push((n, i)),
+            Err(e) => warn(report, &n, format!("left as it is: {e}")),
+        }
+    }
+    let old_was_root = !live
+        .iter()
+        .any(|(_, i)| i.node_type.as_deref() == Some("root"));
+    let subscribers: Vec<(String, NodeInfo)> = live
+        .iter()
+        .filter(|(n, i)| n != new && i.provider_node.as_deref() == Some(old))
+        .cloned()
+        .collect();
+    match new_info.node_type.as_deref() {
+        Some("leaf") if old_was_root || !subscribers.is_empty() => {
+            return Err(Error::Invalid(format!(
+                "node \"{new}\" is a leaf: it cannot take the place of \"{old}\" (run the takeover on a branch)"
+            )));
+        }
+        None => return Err(Error::NotInitialized { queue: q }),
+        _ => {}
+    }
+
+    note(report, new, format!("tagging {old} dead on every member"));
+    tag_node(pool, old, true, report)?;
+    pool.mark_dead(old);
+
+    if old_was_root {
+        let new_worker = new_info
+            .worker_name
+            .clone()
+            .ok_or_else(|| Error::Invalid(format!("node \"{new}\" has no worker")))?;
+        let mine = new_info.worker_last_tick.unwrap_or(0);
+        let best = subscribers
+            .iter()
+            .filter(|(_, i)| i.node_type.as_deref() == Some("branch"))
+            .max_by_key(|(_, i)| i.worker_last_tick.unwrap_or(0))
+            .map(|(n, i)| (n.clone(), i.worker_last_tick.unwrap_or(0)));
+        if let Some((best, tick)) = best.filter(|(_, t)| *t > mine) {
+            note(
+                report,
+                new,
+                format!(
+                    "{best} got further (tick {tick}, {new} at {mine}): reading its batches first"
+                ),
+            );
+            change_provider(pool, new, &best, wait, report)?;
+            wait.until(&format!("{new} to reach tick {tick}"), || {
+                Ok(pool.info(new)?.worker_last_tick.unwrap_or(0) >= tick)
+            })?;
+        }
+        let provider = pool.info(new)?.provider_node;
+        let last_tick: Option<i64> = pool
+            .node(new)?
+            .query_opt("select last_tick_id from pgq.get_queue_info($1)", &[&q])?
+            .and_then(|r| r.get(0));
+        note(
+            report,
+            new,
+            format!(
+                "the last tick of {old} that {new} has: {}",
+                last_tick.map_or("none".into(), |t| t.to_string())
+            ),
+        );
+        set_paused(pool, new, &new_worker, true, wait, report)?;
+        pool.cmd(
+            new,
+            "select * from pgq_node.promote_branch($1)",
+            &[&q],
+            report,
+        )?;
+        pool.cmd(
+            new,
+            "select * from pgq_node.register_subscriber($1, $2, $3, $4)",
+            &[&q, &old, &gravestone(old), &last_tick],
+            report,
+        )?;
+        if let Some(prev) = provider.filter(|p| p != old && p != new) {
+            if let Err(e) = pool.cmd(
+                &prev,
+                "select * from pgq_node.unregister_subscriber($1, $2)",
+                &[&q, &new],
+                report,
+            ) {
+                warn(report, &prev, format!("{e}"));
+            }
+        }
+        set_paused(pool, new, &new_worker, false, wait, report)?;
+    } else if new_info.provider_node.as_deref() == Some(old) {
+        // The dead branch fed this node: read from its provider instead.
+        let mut up = None;
+        for (n, _) in &live {
+            let c = pool.node(n)?;
+            if c.query_opt(
+                "select 1 from pgq_node.get_subscriber_info($1) where node_name = $2",
+                &[&q, &old],
+            )?
+            .is_some()
+            {
+                up = Some(n.clone());
+                break;
+            }
+        }
+        let up = up.ok_or_else(|| {
+            Error::Invalid(format!(
+                "no living member has \"{old}\" as subscriber: give {new} a provider (alter node {new} provider <p>)"
+            ))
+        })?;
+        change_provider(pool, new, &up, wait, report)?;
+    }
+    // The last tick of the dead root's line that the new root has (kept
+    // by the gravestone, so a repeated command finds it too).
+    let kept: Option<i64> = pool
+        .node(new)?
+        .query_opt(
+            "select last_tick from pgq.get_consumer_info($1, $2)",
+            &[&q, &gravestone(old)],
+        )?
+        .and_then(|r| r.get(0));
+    for (s, info) in &subscribers {
+        note(report, s, format!("moving {s} from {old} to {new}"));
+        let theirs = pool.info(s)?.worker_last_tick.unwrap_or(0);
+        if let (Some(kept), Some(worker)) = (kept, info.worker_name.as_deref()) {
+            if theirs > kept {
+                // A leaf that got further than any branch: the new root
+                // has no such tick, so it goes back to the last one the
+                // new root has.
+                warn(
+                    report,
+                    s,
+                    format!("{s} is at tick {theirs} of {old}, {new} has up to {kept}: {s} goes back to tick {kept}; what it applied after that came from {old} only"),
+                );
+                set_paused(pool, s, worker, true, wait, report)?;
+                pool.cmd(
+                    s,
+                    "select * from pgq_node.set_consumer_completed($1, $2, $3)",
+                    &[&q, &worker, &kept],
+                    report,
+                )?;
+            }
+        }
+        change_provider(pool, s, new, wait, report)?;
+    }
+    if !old_was_root && new_info.node_type.as_deref() != Some("root") {
+        note(
+            report,
+            new,
+            format!("{old} is still subscribed where it was: \"drop node {old};\" once it will not come back"),
+        );
+    }
+    Ok(())
 }
 
 /// What `wait` waits for.

@@ -443,12 +443,6 @@ pub fn wait(s: &mut Session, target: ops::WaitFor, out: &mut dyn Write) -> Outco
 
 /// `takeover <old> [with all] [dead] [force];` on the current node.
 pub fn takeover(s: &mut Session, cmd: &ast::Takeover, out: &mut dyn Write) -> Outcome {
-    if cmd.dead {
-        return fail(
-            s,
-            "takeover of a dead node is not supported yet: tag it dead (tag node <n> dead;), then move its subscribers (alter node <n> provider <p>;)",
-        );
-    }
     let me = match local_node(s) {
         Ok(n) => n,
         Err(o) => return o,
@@ -458,7 +452,12 @@ pub fn takeover(s: &mut Session, cmd: &ast::Takeover, out: &mut dyn Write) -> Ou
         Err(o) => return o,
     };
     let old = cmd.old.as_str();
-    match ops::takeover_check(&mut p, old, &me) {
+    let check = if cmd.dead {
+        ops::sync_problems(&mut p, &me)
+    } else {
+        ops::takeover_check(&mut p, old, &me)
+    };
+    match check {
         Ok(problems) if !problems.is_empty() => {
             for pr in &problems {
                 eprintln!("{}table {}: {} on {me}", s.prefix(), pr.table, pr.state);
@@ -478,6 +477,10 @@ pub fn takeover(s: &mut Session, cmd: &ast::Takeover, out: &mut dyn Write) -> Ou
     }
     let wait = wait_ctl();
     let mut report = step_printer(s);
-    let r = ops::takeover(&mut p, &me, old, cmd.all, &wait, &mut report);
+    let r = if cmd.dead {
+        ops::takeover_dead(&mut p, &me, old, cmd.force, &wait, &mut report)
+    } else {
+        ops::takeover(&mut p, &me, old, cmd.all, &wait, &mut report)
+    };
     finish(s, out, r, "TAKEOVER")
 }

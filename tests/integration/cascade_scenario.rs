@@ -16,7 +16,7 @@ fn ini(db: &TestDb, dir: &std::path::Path, node: &str) -> std::path::PathBuf {
     std::fs::write(
         &p,
         format!(
-            "[londiste]\njob_name = {}\ndb = {}\nqueue_name = replika\nlogfile = {}/{node}.log\npidfile = {}/{node}.pid\nloop_delay = 0.2\n",
+            "[londiste]\njob_name = {}\ndb = {}\nqueue_name = replika\nlogfile = {}/{node}.log\npidfile = {}/{node}.pid\nloop_delay = 0.2\nexception_sleep = 1\n",
             cascade::default_worker_name(node),
             location(db),
             dir.display(),
@@ -141,7 +141,10 @@ fn rows_flow_and_a_root_takeover_keeps_them_flowing() {
         steps.push(format!("[{}] {}", s.node, s.message))
     })
     .unwrap_or_else(|e| panic!("takeover: {e}\nsteps: {steps:#?}"));
-    assert!(steps.iter().any(|s| s.contains("step 3")), "{steps:#?}");
+    assert!(
+        steps.iter().any(|s| s.contains("Step 3: Demoted root")),
+        "{steps:#?}"
+    );
     assert_eq!(
         n2.sql("select node_type from pgq_node.get_node_info('replika')"),
         "root"
@@ -166,6 +169,108 @@ fn rows_flow_and_a_root_takeover_keeps_them_flowing() {
         assert_eq!(n.tables, Some((1, 0, 0)), "{}: {:?}", n.name, n);
     }
     assert!(r.stdout.contains("node1 (branch)"), "{}", r.stdout);
+}
+
+/// Make `db` unreachable the way a dead server is: no new connections,
+/// every session ended.
+fn kill_database(db: &TestDb, from: &TestDb) {
+    from.sql(&format!(
+        "alter database {} allow_connections false",
+        db.name
+    ));
+    from.sql(&format!(
+        "select count(pg_terminate_backend(pid)) from pg_stat_activity where datname = '{}'",
+        db.name
+    ));
+}
+
+#[test]
+fn a_dead_root_is_taken_over_and_the_others_follow() {
+    let n1 = test_db!();
+    let n2 = test_db!();
+    let n3 = test_db!();
+    let dir = tempfile::tempdir().expect("dir");
+    // node3 reads from node1: it must be moved to the new root.
+    let (mut daemons, inis) = cascade_with_workers(&n1, &n2, &n3, &n1, dir.path());
+
+    n1.sql("insert into t select g, 'before ' || g from generate_series(1, 40) g");
+    for (db, name) in [(&n2, "node2"), (&n3, "node3")] {
+        wait_for(&format!("40 rows on {name}"), 90, || count(db) == 40);
+        // Copied is not enough: until the table is 'ok' its copy process
+        // replays it from node1.
+        wait_for(&format!("t in sync on {name}"), 90, || {
+            db.sql("select count(*) from londiste.get_table_list('replika') where local and merge_state = 'ok'") == "1"
+        });
+    }
+
+    // A takeover that claims a live node is dead is refused.
+    let r = run(n2
+        .qadmin()
+        .args(["-Q", "replika", "-c", "takeover node1 dead;"]));
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("is not dead"), "{}", r.stderr);
+    assert_eq!(
+        n2.sql("select node_type from pgq_node.get_node_info('replika')"),
+        "branch"
+    );
+
+    // The root dies: its worker stops, its database takes no connections.
+    daemons.remove(1);
+    kill_database(&n1, &n2);
+
+    let r = run(n2
+        .qadmin()
+        .args(["-Q", "replika", "-c", "takeover node1 dead;"]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.ends_with("TAKEOVER\n"), "{}", r.stdout);
+    for step in [
+        "Branch node promoted to root",
+        "moving node3 from node1 to node2",
+        "skipped: unregister node3 (node node1 is dead)",
+    ] {
+        assert!(r.stdout.contains(step), "{step}: {}", r.stdout);
+    }
+    assert_eq!(
+        n2.sql("select node_type from pgq_node.get_node_info('replika')"),
+        "root"
+    );
+    assert_eq!(
+        n3.sql("select provider_node from pgq_node.get_node_info('replika')"),
+        "node2"
+    );
+    // node1 is dead on every member, and waits on the new root under its
+    // gravestone for a resurrect.
+    for db in [&n2, &n3] {
+        assert_eq!(
+            db.sql("select dead from pgq_node.get_queue_locations('replika') where node_name = 'node1'"),
+            "t"
+        );
+    }
+    assert_eq!(
+        n2.sql("select worker_name from pgq_node.get_subscriber_info('replika') where node_name = 'node1'"),
+        "node1.gravestone"
+    );
+
+    // Running it again changes nothing and succeeds.
+    let r = run(n2
+        .qadmin()
+        .args(["-Q", "replika", "-c", "takeover node1 dead;"]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+
+    n2.sql("insert into t select g, 'after ' || g from generate_series(41, 70) g");
+    wait_for("70 rows on node3", 90, || count(&n3) == 70);
+    let st = cascade::status::status(&mut n3.client(), "replika", Duration::from_secs(5), 8)
+        .expect("status");
+    assert_eq!(st.root().map(|r| r.name.as_str()), Some("node2"));
+    let r = run(Command::new("londiste").arg(&inis[1]).arg("members"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .lines()
+            .any(|l| l.starts_with("node1") && l.contains("True")),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]
