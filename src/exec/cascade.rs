@@ -441,6 +441,54 @@ pub fn wait(s: &mut Session, target: ops::WaitFor, out: &mut dyn Write) -> Outco
     finish(s, out, r, "WAIT")
 }
 
+/// `resurrect;` on an old root that came back: it rejoins as a branch of
+/// the new root; the events it had that never reached the cascade are
+/// printed as a result (they stay in its tables).
+pub fn resurrect(s: &mut Session, out: &mut dyn Write) -> Outcome {
+    let me = match local_node(s) {
+        Ok(n) => n,
+        Err(o) => return o,
+    };
+    let mut p = match pool(s) {
+        Ok(p) => p,
+        Err(o) => return o,
+    };
+    let mut report = step_printer(s);
+    let done = match ops::resurrect(&mut p, &me, &mut report) {
+        Ok(d) => d,
+        Err(e) => return fail(s, e),
+    };
+    let rows = done
+        .lost
+        .into_iter()
+        .map(|e| {
+            vec![
+                Some(e.id.to_string()),
+                Some(e.time),
+                e.kind,
+                e.data,
+                e.extra1,
+            ]
+        })
+        .collect();
+    print(
+        s,
+        out,
+        &result(
+            &[
+                ("lost_event_id", oid::INT8),
+                ("event_time", oid::TEXT),
+                ("event_type", oid::TEXT),
+                ("event_data", oid::TEXT),
+                ("extra1", oid::TEXT),
+            ],
+            rows,
+        ),
+    );
+    status_word(s, out, "RESURRECT");
+    Outcome::Ok
+}
+
 /// `takeover <old> [with all] [dead] [force];` on the current node.
 pub fn takeover(s: &mut Session, cmd: &ast::Takeover, out: &mut dyn Write) -> Outcome {
     let me = match local_node(s) {

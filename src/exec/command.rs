@@ -63,6 +63,7 @@ pub fn run_command(s: &mut Session, cmd: &Command, out: &mut dyn Write) -> Outco
         Command::WaitRoot => cascade::wait(s, WaitFor::Root, out),
         Command::WaitProvider => cascade::wait(s, WaitFor::Provider, out),
         Command::Takeover(c) => cascade::takeover(s, c, out),
+        Command::Resurrect => cascade::resurrect(s, out),
         Command::ShowTable(c) => londiste::show_ddl(s, &c.table, true, out),
         Command::ShowSequence(c) => londiste::show_ddl(s, &c.sequence, false, out),
         Command::LondisteAddTable(c) => londiste::add_table(s, c, out),
@@ -75,9 +76,5 @@ pub fn run_command(s: &mut Session, cmd: &Command, out: &mut dyn Write) -> Outco
         Command::LondisteResync(c) => londiste::resync(s, c, out),
         Command::LondisteWaitSync => londiste::wait_sync(s, out),
         Command::LondisteShowHandlers => londiste::show_handlers(s, out),
-        other => {
-            s.client_error(&format!("\"{}\" is not available yet", other.words()));
-            Outcome::Failed
-        }
     }
 }

@@ -214,8 +214,11 @@ fn a_dead_root_is_taken_over_and_the_others_follow() {
         "branch"
     );
 
-    // The root dies: its worker stops, its database takes no connections.
+    // The root dies: its worker stops; rows written on it after its last
+    // tick (the ticker held) never leave it; its database goes away.
     daemons.remove(1);
+    n1.sql("select pgq.set_queue_config('replika', 'ticker_paused', 'true')");
+    n1.sql("insert into t select g, 'lost ' || g from generate_series(1001, 1005) g");
     kill_database(&n1, &n2);
 
     let r = run(n2
@@ -271,6 +274,67 @@ fn a_dead_root_is_taken_over_and_the_others_follow() {
         "{}",
         r.stdout
     );
+
+    // node1 comes back and rejoins as a branch of node2; the five rows
+    // that never left it are reported as lost events.
+    n2.sql(&format!(
+        "alter database {} allow_connections true",
+        n1.name
+    ));
+    n1.sql("select pgq.set_queue_config('replika', 'ticker_paused', 'false')");
+    let r = run(n1
+        .qadmin()
+        .args(["-Q", "replika", "-A", "-c", "resurrect;"]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("(5 rows)\nRESURRECT\n"), "{}", r.stdout);
+    for id in 1001..=1005 {
+        assert!(
+            r.stdout
+                .contains(&format!("|I:id|id={id}&v=lost+{id}|public.t")),
+            "{id}: {}",
+            r.stdout
+        );
+    }
+    assert_eq!(
+        n1.sql("select node_type || ':' || provider_node || ':' || worker_paused from pgq_node.get_node_info('replika')"),
+        "branch:node2:true"
+    );
+    assert_eq!(
+        n2.sql("select worker_name from pgq_node.get_subscriber_info('replika') where node_name = 'node1'"),
+        "londiste_node1"
+    );
+    for db in [&n2, &n3] {
+        assert_eq!(
+            db.sql("select dead from pgq_node.get_queue_locations('replika') where node_name = 'node1'"),
+            "f"
+        );
+    }
+    // Again: nothing left to do, nothing lost any more.
+    let r = run(n1
+        .qadmin()
+        .args(["-Q", "replika", "-A", "-c", "resurrect;"]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("(0 rows)\nRESURRECT\n"), "{}", r.stdout);
+
+    // Its worker runs again and is resumed: node1 gets what node2 took.
+    daemons.push(Daemon::start(
+        "worker1-again",
+        Command::new("londiste").arg(&inis[0]).arg("worker"),
+        &dir.path().join("worker1-again.out"),
+    ));
+    let r = run(n1
+        .qadmin()
+        .args(["-Q", "replika", "-c", "resume node node1;"]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    n2.sql("insert into t select g, 'later ' || g from generate_series(71, 80) g");
+    wait_for("rows 41-80 on node1", 90, || {
+        n1.sql("select count(*) from t where id between 41 and 80") == "40"
+    });
+    wait_for("80 rows on node3", 90, || count(&n3) == 80);
+    let r = run(Command::new("londiste").arg(&inis[2]).arg("status"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("node2 (root)"), "{}", r.stdout);
+    assert!(r.stdout.contains("node1 (branch)"), "{}", r.stdout);
 }
 
 #[test]

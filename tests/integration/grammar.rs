@@ -68,15 +68,13 @@ fn a_command_head_is_never_sent_as_sql() {
 }
 
 #[test]
-fn commands_still_to_come_say_so() {
+fn cascade_commands_without_a_queue_say_what_is_missing() {
     let db = test_db!();
-    // `resurrect` is the last command without an implementation (the
-    // others came with issues 5 and 6); change this test when it comes.
     let r = run(db.qadmin().args(["-c", "resurrect;"]));
     assert_eq!(r.code, 1);
     assert_eq!(
         r.stderr,
-        "qadmin: error: \"resurrect\" is not available yet\n"
+        "qadmin: error: no current queue: name one (... on <queue>), or set it with \"connect queue=<queue>;\" or -Q <queue>\n"
     );
 }
 
