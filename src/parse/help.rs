@@ -143,7 +143,7 @@ pub const ENTRIES: &[HelpEntry] = entries![
         "Wait until the current node has caught up with its provider.";
     "resurrect", "Cascade", "resurrect",
         "resurrect;",
-        "Bring a dead old root back into the cascade (drops its lost events).";
+        "On an old root that came back after takeover ... dead: rejoin as a branch of the new root; its lost events are listed and dropped from its queue.";
     "londiste_add_table", "Londiste", "londiste add table",
         "londiste add table <t> [, ...] [with <opt> [, ...]];",
         "Replicate tables. Options: skip_truncate, expect_sync, no_triggers, backup, skip, create, handler='<h>', tgflags='<flags>', when='<expr>', pkey='<cols>', ev_type|ev_data|ev_extra1..4='<expr>', ignore='<cols>'.";
