@@ -572,6 +572,15 @@ pub fn takeover(
                 .worker_name
                 .clone()
                 .ok_or_else(|| Error::Invalid(format!("node \"{new}\" has no worker")))?;
+            if new_info.worker_paused == Some(true) {
+                // A paused new node would never catch up below.
+                note(
+                    report,
+                    new,
+                    format!("worker {new_worker} is paused: resuming it so that it catches up"),
+                );
+                set_paused(pool, new, &new_worker, false, wait, report)?;
+            }
             set_paused(pool, old, &old_worker, true, wait, report)?;
             pool.cmd(
                 old,

@@ -31,8 +31,8 @@ fn count(db: &TestDb) -> i64 {
     db.sql("select count(*) from t").parse().unwrap_or(-1)
 }
 
-/// Three nodes (root node1, branch node2, leaf node3 under node2) made by
-/// the API, table `t` added everywhere with the londiste CLI, pgqd and
+/// Three nodes (root node1, branch node2, leaf node3 under
+/// `leaf_provider`) made by the API (or by `londiste create-*`), table `t` added everywhere with the londiste CLI, pgqd and
 /// three workers running. Returns the daemons (dropped = stopped) and the
 /// ini files.
 fn cascade_with_workers(
@@ -41,6 +41,7 @@ fn cascade_with_workers(
     n3: &TestDb,
     leaf_provider: &TestDb,
     dir: &std::path::Path,
+    by_londiste: bool,
 ) -> (Vec<Daemon>, Vec<std::path::PathBuf>) {
     let nodes = [(n1, "node1"), (n2, "node2"), (n3, "node3")];
     for (db, _) in nodes {
@@ -59,21 +60,46 @@ fn cascade_with_workers(
         cascade::create_node(&mut db.client(), &spec, Duration::from_secs(5), &mut |_| {})
             .unwrap_or_else(|e| panic!("create {name}: {e}"));
     };
-    mk(n1, NodeType::Root, "node1", None);
-    mk(
-        n2,
-        NodeType::Branch,
-        "node2",
-        Some(Provider::Location(location(n1))),
-    );
-    mk(
-        n3,
-        NodeType::Leaf,
-        "node3",
-        Some(Provider::Location(location(leaf_provider))),
-    );
-
     let inis: Vec<_> = nodes.iter().map(|(db, n)| ini(db, dir, n)).collect();
+    if by_londiste {
+        let cli = |ini: &std::path::Path, args: &[&str]| {
+            let r = run(Command::new("londiste").arg(ini).args(args));
+            assert_eq!(r.code, 0, "londiste {args:?}: {}{}", r.stdout, r.stderr);
+        };
+        cli(&inis[0], &["create-root", "node1", &location(n1)]);
+        cli(
+            &inis[1],
+            &[
+                "create-branch",
+                "node2",
+                &location(n2),
+                &format!("--provider={}", location(n1)),
+            ],
+        );
+        cli(
+            &inis[2],
+            &[
+                "create-leaf",
+                "node3",
+                &location(n3),
+                &format!("--provider={}", location(leaf_provider)),
+            ],
+        );
+    } else {
+        mk(n1, NodeType::Root, "node1", None);
+        mk(
+            n2,
+            NodeType::Branch,
+            "node2",
+            Some(Provider::Location(location(n1))),
+        );
+        mk(
+            n3,
+            NodeType::Leaf,
+            "node3",
+            Some(Provider::Location(location(leaf_provider))),
+        );
+    }
     for p in &inis {
         let r = run(Command::new("londiste")
             .arg(p)
@@ -124,7 +150,7 @@ fn rows_flow_and_a_root_takeover_keeps_them_flowing() {
     let n2 = test_db!();
     let n3 = test_db!();
     let dir = tempfile::tempdir().expect("dir");
-    let (_daemons, inis) = cascade_with_workers(&n1, &n2, &n3, &n2, dir.path());
+    let (_daemons, inis) = cascade_with_workers(&n1, &n2, &n3, &n2, dir.path(), false);
 
     n1.sql("insert into t select g, 'before ' || g from generate_series(1, 50) g");
     for (db, name) in [(&n2, "node2"), (&n3, "node3")] {
@@ -191,16 +217,14 @@ fn a_dead_root_is_taken_over_and_the_others_follow() {
     let n3 = test_db!();
     let dir = tempfile::tempdir().expect("dir");
     // node3 reads from node1: it must be moved to the new root.
-    let (mut daemons, inis) = cascade_with_workers(&n1, &n2, &n3, &n1, dir.path());
+    let (mut daemons, inis) = cascade_with_workers(&n1, &n2, &n3, &n1, dir.path(), false);
 
     n1.sql("insert into t select g, 'before ' || g from generate_series(1, 40) g");
     for (db, name) in [(&n2, "node2"), (&n3, "node3")] {
         wait_for(&format!("40 rows on {name}"), 90, || count(db) == 40);
         // Copied is not enough: until the table is 'ok' its copy process
         // replays it from node1.
-        wait_for(&format!("t in sync on {name}"), 90, || {
-            db.sql("select count(*) from londiste.get_table_list('replika') where local and merge_state = 'ok'") == "1"
-        });
+        wait_synced(db, name, &n1);
     }
 
     // A takeover that claims a live node is dead is refused.
@@ -337,13 +361,129 @@ fn a_dead_root_is_taken_over_and_the_others_follow() {
     assert!(r.stdout.contains("node1 (branch)"), "{}", r.stdout);
 }
 
+/// Wait until table t is in sync ('ok') on `db`; ticks on `root` move the
+/// copy handshake on (an idle queue ticks only once a minute).
+fn wait_synced(db: &TestDb, name: &str, root: &TestDb) {
+    wait_for(&format!("t in sync on {name}"), 90, || {
+        root.sql("select pgq.force_tick('replika')");
+        db.sql("select count(*) from londiste.get_table_list('replika') where local and merge_state = 'ok'")
+            == "1"
+    });
+}
+
+#[test]
+fn a_cascade_made_by_londiste_is_shown_and_switched_by_qadmin() {
+    let n1 = test_db!();
+    let n2 = test_db!();
+    let n3 = test_db!();
+    let dir = tempfile::tempdir().expect("dir");
+    let (_daemons, inis) = cascade_with_workers(&n1, &n2, &n3, &n2, dir.path(), true);
+    let qadmin = |db: &TestDb, cmd: &str| run(db.qadmin().args(["-Q", "replika", "-c", cmd]));
+    for (db, name) in [(&n2, "node2"), (&n3, "node3")] {
+        wait_synced(db, name, &n1);
+    }
+    let r = qadmin(&n3, "show cascade;");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for l in ["node1 (root)", "node2 (branch)", "node3 (leaf)"] {
+        assert!(r.stdout.contains(l), "{l}: {}", r.stdout);
+    }
+
+    // Refused: a table of node1 that node2 lacks. Nothing changes.
+    for db in [&n1, &n2, &n3] {
+        db.sql("create table u (id int primary key)");
+    }
+    let r = run(Command::new("londiste")
+        .arg(&inis[0])
+        .args(["add-table", "public.u"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = qadmin(&n2, "takeover node1;");
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("table public.u: missing on node2"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("node2 is not ready to take over node1: 1 table(s)"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        n1.sql("select node_type from pgq_node.get_node_info('replika')"),
+        "root"
+    );
+    let r = run(Command::new("londiste")
+        .arg(&inis[0])
+        .args(["remove-table", "public.u"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+
+    // node2 behind: its worker paused while node1 takes rows. The
+    // takeover resumes it and waits until it has them all.
+    let r = qadmin(&n2, "pause node node2;");
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    n1.sql("insert into t select g, 'behind' from generate_series(1, 30) g");
+    std::thread::sleep(Duration::from_millis(600));
+    assert_eq!(count(&n2), 0);
+    let r = qadmin(&n2, "takeover node1;");
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("is paused: resuming it"), "{}", r.stdout);
+    assert_eq!(count(&n2), 30, "node2 has every row once it is the root");
+    assert_eq!(
+        n2.sql("select node_type from pgq_node.get_node_info('replika')"),
+        "root"
+    );
+
+    // And back, while a producer keeps writing to whichever node is the
+    // root (the other refuses writes on a replicated table).
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut conns = vec![n2.client(), n1.client()];
+    let flag = std::sync::Arc::clone(&stop);
+    let producer = std::thread::spawn(move || {
+        let mut written = 0i64;
+        let mut id = 100;
+        while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+            for c in conns.iter_mut() {
+                if c.execute("insert into t values ($1, 'during')", &[&id])
+                    .is_ok()
+                {
+                    written += 1;
+                    id += 1;
+                    break;
+                }
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        written
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    let r = qadmin(&n1, "takeover node2;");
+    std::thread::sleep(Duration::from_millis(500));
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let written = producer.join().expect("producer");
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(written > 10, "{written}");
+    let total = 30 + written;
+    for (db, name) in [(&n1, "node1"), (&n2, "node2"), (&n3, "node3")] {
+        wait_for(&format!("{total} rows on {name}"), 90, || {
+            count(db) == total
+        });
+    }
+    let r = run(Command::new("londiste").arg(&inis[2]).arg("status"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("node1 (root)"), "{}", r.stdout);
+    assert!(r.stdout.contains("node2 (branch)"), "{}", r.stdout);
+    let r = qadmin(&n3, "show cascade;");
+    assert!(r.stdout.contains("node1 (root)"), "{}", r.stdout);
+}
+
 #[test]
 fn layout_changes_pause_tag_and_drop() {
     let n1 = test_db!();
     let n2 = test_db!();
     let n3 = test_db!();
     let dir = tempfile::tempdir().expect("dir");
-    let (mut daemons, inis) = cascade_with_workers(&n1, &n2, &n3, &n2, dir.path());
+    let (mut daemons, inis) = cascade_with_workers(&n1, &n2, &n3, &n2, dir.path(), false);
     n1.sql("insert into t select g, 'x' from generate_series(1, 10) g");
     wait_for("10 rows on node3", 90, || count(&n3) == 10);
 
