@@ -437,7 +437,7 @@ fn a_cascade_made_by_londiste_is_shown_and_switched_by_qadmin() {
     // And back, while a producer keeps writing to whichever node is the
     // root (the other refuses writes on a replicated table).
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let mut conns = vec![n2.client(), n1.client()];
+    let mut conns = [n2.client(), n1.client()];
     let flag = std::sync::Arc::clone(&stop);
     let producer = std::thread::spawn(move || {
         let mut written = 0i64;
