@@ -39,6 +39,15 @@ pub struct Catalog {
     pub londiste_seqs: Vec<String>,
     /// Londiste handler names.
     pub handlers: Vec<String>,
+    /// Known tick ids per queue (its last tick, its consumers' ticks),
+    /// newest first.
+    pub ticks: HashMap<String, Vec<i64>>,
+    /// Open batch ids (of every queue).
+    pub batches: Vec<i64>,
+    /// Databases that take connections.
+    pub databases: Vec<String>,
+    /// Role names (without the `pg_` ones).
+    pub roles: Vec<String>,
     /// Sorted lookups over the lists above, built on first use (the
     /// refresher builds them before it swaps the snapshot in).
     index: OnceLock<Index>,
@@ -174,21 +183,83 @@ select distinct p.proname from pg_catalog.pg_proc p
   join pg_catalog.pg_namespace n on n.oid = p.pronamespace
  where n.nspname <> 'information_schema' and p.proname !~ '^_' order by 1";
 
+/// Queues with their last tick.
+const QUEUES: &str = "select queue_name, last_tick_id from pgq.get_queue_info() order by 1";
+
+/// Consumers with the tick they stand at and their open batch.
 const CONSUMERS: &str = "\
-select queue_name, consumer_name from pgq.get_consumer_info() order by 1, 2";
+select queue_name, consumer_name, last_tick, current_batch
+  from pgq.get_consumer_info() order by 1, 2";
 
 const NODES: &str = "select distinct node_name from pgq_node.node_location order by 1";
 
+/// Tables and sequences Londiste replicates on this node.
 const LONDISTE_TABLES: &str = "\
-select distinct table_name from londiste.table_info order by 1";
+select distinct table_name from londiste.table_info where local order by 1";
 
 const LONDISTE_SEQS: &str = "\
-select distinct seq_name from londiste.seq_info order by 1";
+select distinct seq_name from londiste.seq_info where local order by 1";
+
+const DATABASES: &str = "\
+select datname from pg_catalog.pg_database
+ where datallowconn and not datistemplate order by 1";
+
+const ROLES: &str = "select rolname from pg_catalog.pg_roles where rolname !~ '^pg_' order by 1";
+
+/// Which parts of a snapshot to read: all of them for the background
+/// snapshot, only what one slot needs for a Tab before the first
+/// snapshot exists ([`Cache::quick`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sections {
+    /// Schema names.
+    pub schemas: bool,
+    /// Relation names.
+    pub relations: bool,
+    /// Columns: of every relation (`Some(empty)`), of the named
+    /// `schema.name` relations, or none.
+    pub columns: Option<Vec<String>>,
+    /// Function names.
+    pub functions: bool,
+    /// Queues, their consumers, ticks and open batches.
+    pub pgq: bool,
+    /// Cascade node names.
+    pub nodes: bool,
+    /// Londiste tables and sequences.
+    pub londiste: bool,
+    /// Database names.
+    pub databases: bool,
+    /// Role names.
+    pub roles: bool,
+}
+
+impl Sections {
+    /// Every section.
+    pub fn all() -> Sections {
+        Sections {
+            schemas: true,
+            relations: true,
+            columns: Some(Vec::new()),
+            functions: true,
+            pgq: true,
+            nodes: true,
+            londiste: true,
+            databases: true,
+            roles: true,
+        }
+    }
+}
 
 impl Catalog {
     /// Read a whole snapshot. A section whose extension is missing (or
     /// whose query fails) stays empty.
     pub fn load(c: &mut Client) -> Catalog {
+        let cat = Catalog::load_sections(c, &Sections::all());
+        cat.index();
+        cat
+    }
+
+    /// Read the given sections only (the rest stays empty).
+    pub fn load_sections(c: &mut Client, want: &Sections) -> Catalog {
         let mut cat = Catalog {
             handlers: crate::londiste::handler_names()
                 .into_iter()
@@ -201,37 +272,87 @@ impl Catalog {
                 .map(|rows| rows.iter().map(|r| r.get(0)).collect())
                 .unwrap_or_default()
         };
-        cat.schemas = strings(c, SCHEMAS);
-        if let Ok(rels) = crate::catalog::relation_names(c) {
-            cat.relations = rels
-                .into_iter()
-                .map(|r| (r.name.schema, r.name.name, r.kind))
-                .collect();
+        if want.schemas {
+            cat.schemas = strings(c, SCHEMAS);
         }
-        if let Ok(rows) = c.query(COLUMNS, &[]) {
-            for r in rows {
-                let key = format!("{}.{}", r.get::<_, String>(0), r.get::<_, String>(1));
-                cat.columns.entry(key).or_default().push(r.get(2));
+        if want.relations {
+            if let Ok(rels) = crate::catalog::relation_names(c) {
+                cat.relations = rels
+                    .into_iter()
+                    .map(|r| (r.name.schema, r.name.name, r.kind))
+                    .collect();
             }
         }
-        cat.functions = strings(c, FUNCTIONS);
-        let has = |c: &mut Client, ext: &str| crate::pgq::has_extension(c, ext).unwrap_or(false);
-        if has(c, "pgq") {
-            cat.queues = crate::pgq::queue_names(c).unwrap_or_default();
-            if let Ok(rows) = c.query(CONSUMERS, &[]) {
-                for r in rows {
-                    cat.consumers.entry(r.get(0)).or_default().push(r.get(1));
+        match &want.columns {
+            Some(only) if only.is_empty() => {
+                if let Ok(rows) = c.query(COLUMNS, &[]) {
+                    for r in rows {
+                        let key = format!("{}.{}", r.get::<_, String>(0), r.get::<_, String>(1));
+                        cat.columns.entry(key).or_default().push(r.get(2));
+                    }
                 }
             }
+            Some(only) => {
+                for fq in only {
+                    if let Some((schema, name)) = fq.split_once('.') {
+                        let rel = crate::catalog::RelName::new(schema, name);
+                        if let Ok(cols) = crate::catalog::column_names(c, &rel) {
+                            if !cols.is_empty() && !want.relations {
+                                // So that a bare name in scope resolves.
+                                cat.relations.push((rel.schema, rel.name, 'r'));
+                            }
+                            cat.columns.insert(fq.clone(), cols);
+                        }
+                    }
+                }
+            }
+            None => {}
         }
-        if has(c, "pgq_node") {
+        if want.functions {
+            cat.functions = strings(c, FUNCTIONS);
+        }
+        if want.databases {
+            cat.databases = strings(c, DATABASES);
+        }
+        if want.roles {
+            cat.roles = strings(c, ROLES);
+        }
+        let has = |c: &mut Client, ext: &str| crate::pgq::has_extension(c, ext).unwrap_or(false);
+        if want.pgq && has(c, "pgq") {
+            if let Ok(rows) = c.query(QUEUES, &[]) {
+                for r in rows {
+                    let q: String = r.get(0);
+                    if let Some(t) = r.get::<_, Option<i64>>(1) {
+                        cat.ticks.entry(q.clone()).or_default().push(t);
+                    }
+                    cat.queues.push(q);
+                }
+            }
+            if let Ok(rows) = c.query(CONSUMERS, &[]) {
+                for r in rows {
+                    let q: String = r.get(0);
+                    if let Some(t) = r.get::<_, Option<i64>>(2) {
+                        cat.ticks.entry(q.clone()).or_default().push(t);
+                    }
+                    if let Some(b) = r.get::<_, Option<i64>>(3) {
+                        cat.batches.push(b);
+                    }
+                    cat.consumers.entry(q).or_default().push(r.get(1));
+                }
+            }
+            for t in cat.ticks.values_mut() {
+                t.sort_unstable_by(|a, b| b.cmp(a));
+                t.dedup();
+            }
+            cat.batches.sort_unstable();
+        }
+        if want.nodes && has(c, "pgq_node") {
             cat.nodes = strings(c, NODES);
         }
-        if has(c, "londiste") {
+        if want.londiste && has(c, "londiste") {
             cat.londiste_tables = strings(c, LONDISTE_TABLES);
             cat.londiste_seqs = strings(c, LONDISTE_SEQS);
         }
-        cat.index();
         cat
     }
 }
@@ -247,7 +368,13 @@ pub struct Cache {
     generation: Arc<AtomicU64>,
     /// Whether any snapshot has been swapped in.
     ready: Arc<std::sync::atomic::AtomicBool>,
+    /// The connection of [`Cache::quick`] lookups (until the first
+    /// snapshot is in).
+    quick_conn: Arc<Mutex<Option<Client>>>,
 }
+
+/// How long a Tab waits for a quick lookup before it shows what it has.
+const QUICK_LIMIT: std::time::Duration = std::time::Duration::from_millis(500);
 
 impl Cache {
     /// An empty cache (no connection yet).
@@ -275,7 +402,49 @@ impl Cache {
             Err(p) => p.into_inner(),
         };
         *g = Arc::new(cat);
+        drop(g);
         self.ready.store(true, Ordering::Release);
+        // Quick lookups are over: their connection goes (unless one is
+        // still running; it is dropped with the cache then).
+        if let Ok(mut q) = self.quick_conn.try_lock() {
+            q.take();
+        }
+    }
+
+    /// Before the first snapshot exists: read just `want` (one or two
+    /// small queries on a connection of its own, kept for the next Tab),
+    /// waiting at most half a second; an empty catalog when there is no
+    /// connection yet or the server is slow.
+    pub fn quick(&self, want: Sections) -> Catalog {
+        let Some(params) = self.params.lock().ok().and_then(|p| p.clone()) else {
+            return Catalog::default();
+        };
+        let conn = Arc::clone(&self.quick_conn);
+        let (tx, rx) = std::sync::mpsc::channel();
+        let spawned = std::thread::Builder::new()
+            .name("qadmin-complete-quick".into())
+            .spawn(move || {
+                let mut slot = match conn.lock() {
+                    Ok(g) => g,
+                    Err(p) => p.into_inner(),
+                };
+                if slot.is_none() {
+                    let quiet: db::NoticeSink = Arc::new(|_| {});
+                    if let Ok((mut c, _)) = db::connect(&params, quiet) {
+                        let _ = c.batch_execute("set statement_timeout = 2000");
+                        *slot = Some(c);
+                    }
+                }
+                let cat = match slot.as_mut() {
+                    Some(c) => Catalog::load_sections(c, &want),
+                    None => Catalog::default(),
+                };
+                let _ = tx.send(cat);
+            });
+        if spawned.is_err() {
+            return Catalog::default();
+        }
+        rx.recv_timeout(QUICK_LIMIT).unwrap_or_default()
     }
 
     /// Where to connect for snapshots (after the shell connected or

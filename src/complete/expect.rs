@@ -180,6 +180,16 @@ pub fn warm() {
     let _ = grammar();
 }
 
+/// Whether keyword `k` (`dbname`, without `kw_`) is followed by `=`
+/// wherever the grammar uses it, so completion can offer `dbname=`.
+pub fn takes_eq(k: &str) -> bool {
+    let Some(g) = grammar() else { return false };
+    let Some(r) = g.rules.get(&format!("kw_{k}")) else {
+        return false;
+    };
+    matches!(g.follow.get(r), Some(f) if !f.is_empty() && f.iter().all(|x| *x == Rule::eq))
+}
+
 fn grammar() -> Option<&'static Grammar> {
     static G: OnceLock<Option<Grammar>> = OnceLock::new();
     G.get_or_init(build_grammar).as_ref()
@@ -521,7 +531,10 @@ pub fn context(line: &str, cursor: usize) -> Option<Context> {
             .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$' || c == '.'))
             .unwrap_or(rest.len());
     let head = &before[..word_start];
-    let values = cx.slots.iter().any(|s| matches!(s, Slot::Value));
+    let values = cx
+        .slots
+        .iter()
+        .any(|s| matches!(s, Slot::Value | Slot::TickId | Slot::BatchId));
     let mut placeholders: Vec<String> = vec![PLACEHOLDER.to_string()];
     if values {
         placeholders.push(format!("'{PLACEHOLDER}'"));

@@ -22,7 +22,7 @@ use rustyline::Context as RlContext;
 
 use crate::input::helper::Pending;
 use crate::parse::{ident, Slot};
-use cache::{Cache, Catalog, NameIndex};
+use cache::{Cache, Catalog, NameIndex, Sections};
 use expect::Context;
 
 /// The completer part of the shell's helper.
@@ -59,7 +59,16 @@ impl Completer for ShellCompleter {
         }
         let full = format!("{pending}{line}");
         let base = pending.len();
-        let cat = self.cache.snapshot();
+        let cat = if self.cache.is_ready() {
+            self.cache.snapshot()
+        } else {
+            // No snapshot yet (the shell just started): one small query
+            // for what this slot needs.
+            match expect::context(&full, base + pos).and_then(|cx| sections_for(&cx)) {
+                Some(want) => Arc::new(self.cache.quick(want)),
+                None => self.cache.snapshot(),
+            }
+        };
         let (start, cands) = candidates(&full, base + pos, &cat);
         Ok((start.saturating_sub(base).min(pos), cands))
     }
@@ -105,6 +114,52 @@ fn pair(s: String) -> Pair {
     Pair {
         display: s.clone(),
         replacement: s,
+    }
+}
+
+/// The snapshot sections the slots at `cx` take names from (`None`: only
+/// keywords and values that need no server). Before the first snapshot a
+/// Tab reads just these ([`Cache::quick`]).
+pub fn sections_for(cx: &Context) -> Option<Sections> {
+    let mut want = Sections::default();
+    for slot in &cx.slots {
+        match slot {
+            Slot::QueueName | Slot::ConsumerName | Slot::TickId | Slot::BatchId => want.pgq = true,
+            Slot::NodeName => want.nodes = true,
+            Slot::TableName | Slot::SequenceName => {
+                want.relations = true;
+                want.schemas = true;
+                want.londiste |= cx.within.iter().any(|w| w.starts_with("londiste"));
+            }
+            Slot::SchemaName => want.schemas = true,
+            Slot::FunctionName => want.functions = true,
+            Slot::RoleName => want.roles = true,
+            Slot::ColumnRef | Slot::ColumnName => {
+                let fq: Vec<String> = cx
+                    .scope
+                    .iter()
+                    .filter_map(|s| scope_key(&s.relation))
+                    .collect();
+                if !fq.is_empty() {
+                    want.columns = Some(fq);
+                }
+            }
+            Slot::Value if cx.key == Some("dbname") => want.databases = true,
+            Slot::Value if cx.key == Some("user") => want.roles = true,
+            _ => {}
+        }
+    }
+    (want != Sections::default()).then_some(want)
+}
+
+/// `schema.name` of a relation as written in a statement (bare names:
+/// `public`, where a quick lookup looks).
+fn scope_key(rel: &str) -> Option<String> {
+    let folded: Vec<String> = rel.split('.').map(ident::fold).collect();
+    match folded.as_slice() {
+        [s, n] => Some(format!("{s}.{n}")),
+        [n] => Some(format!("public.{n}")),
+        _ => None,
     }
 }
 
@@ -172,14 +227,45 @@ fn offer(slot: Slot, cx: &Context, word: &str, cat: &Catalog, out: &mut Vec<Stri
             {
                 let upper = word.chars().any(|c| c.is_ascii_uppercase())
                     && !word.chars().any(|c| c.is_ascii_lowercase());
-                out.push(if upper {
+                let k = if upper {
                     k.to_uppercase()
                 } else {
                     k.to_string()
+                };
+                // `dbname=`, `handler=`: a key the grammar always follows
+                // with `=` comes with it.
+                out.push(if expect::takes_eq(&k.to_lowercase()) {
+                    k + "="
+                } else {
+                    k
                 });
             }
         }
         Slot::Punct(_) | Slot::AliasName | Slot::HelpTopic | Slot::ObjectName => {}
+        Slot::TickId => {
+            let ticks: Vec<i64> = match cx.queue.as_ref().and_then(|q| cat.ticks.get(q)) {
+                Some(t) => t.clone(),
+                None => {
+                    let mut all: Vec<i64> = cat.ticks.values().flatten().copied().collect();
+                    all.sort_unstable_by(|a, b| b.cmp(a));
+                    all.dedup();
+                    all
+                }
+            };
+            out.extend(
+                ticks
+                    .into_iter()
+                    .map(|t| t.to_string())
+                    .filter(|t| t.starts_with(word)),
+            );
+        }
+        Slot::BatchId => out.extend(
+            cat.batches
+                .iter()
+                .map(|b| b.to_string())
+                .filter(|b| b.starts_with(word)),
+        ),
+        Slot::RoleName => push_names(out, word, "", &cat.roles),
         Slot::QueueName => push_index(out, word, &cat.index().queues),
         Slot::ConsumerName => match cx.queue.as_ref().and_then(|q| cat.consumers.get(q)) {
             Some(v) => push_names(out, word, "", v),
@@ -220,12 +306,8 @@ fn offer(slot: Slot, cx: &Context, word: &str, cat: &Catalog, out: &mut Vec<Stri
             }
         }
         Slot::ColumnRef | Slot::ColumnName => columns(cx, word, cat, out),
-        Slot::Value => values(cx, word, out),
-        Slot::TypeName
-        | Slot::IndexName
-        | Slot::TriggerName
-        | Slot::RoleName
-        | Slot::SettingName => {}
+        Slot::Value => values(cx, word, cat, out),
+        Slot::TypeName | Slot::IndexName | Slot::TriggerName | Slot::SettingName => {}
     }
 }
 
@@ -304,9 +386,19 @@ fn columns(cx: &Context, word: &str, cat: &Catalog, out: &mut Vec<String>) {
     }
 }
 
+/// A connection setting's value as typed: quoted when it holds what
+/// ends a bare word (space, `;`, `'`, `=`).
+fn conn_word(v: &str) -> String {
+    if v.is_empty() || v.contains(|c: char| c.is_whitespace() || matches!(c, ';' | '\'' | '=')) {
+        format!("'{}'", v.replace('\'', "''"))
+    } else {
+        v.to_string()
+    }
+}
+
 /// Values by the key before `=`: handler names (quoted), ports, hosts
 /// from /etc/hosts, sslmodes.
-fn values(cx: &Context, word: &str, out: &mut Vec<String>) {
+fn values(cx: &Context, word: &str, cat: &Catalog, out: &mut Vec<String>) {
     let mut push = |c: String| {
         if matches_word(&c, word) {
             out.push(c);
@@ -319,6 +411,16 @@ fn values(cx: &Context, word: &str, out: &mut Vec<String>) {
             }
         }
         Some("port") => push("5432".into()),
+        Some("dbname") => {
+            for d in &cat.databases {
+                push(conn_word(d));
+            }
+        }
+        Some("user") => {
+            for r in &cat.roles {
+                push(conn_word(r));
+            }
+        }
         Some("sslmode") => {
             for m in [
                 "disable",

@@ -28,6 +28,8 @@ fn show(s: &Slot) -> String {
         Slot::AliasName => "<alias>".into(),
         Slot::ObjectName => "<object>".into(),
         Slot::HelpTopic => "<help>".into(),
+        Slot::TickId => "<tick>".into(),
+        Slot::BatchId => "<batch>".into(),
         Slot::Value => "<value>".into(),
     }
 }
@@ -80,7 +82,7 @@ const CASES: &[(&str, &str, &str)] = &[
     ("register consumer c on ", "<queue>", "<consumer>"),
     ("register consumer c on q ", "at copy ;", ""),
     ("register consumer c on q copy ", "<consumer>", ""),
-    ("register consumer c on q at ", "<value>", ""),
+    ("register consumer c on q at ", "<tick>", ""),
     ("unregister ", "consumer subconsumer", ""),
     ("unregister consumer ", "<consumer> *", ""),
     ("unregister consumer c ", "from ;", ""),
@@ -95,7 +97,7 @@ const CASES: &[(&str, &str, &str)] = &[
     ("unregister subconsumer s for c from q ", "close ;", ""),
     ("unregister subconsumer s for c close ", "batch ;", ""),
     // ---- inspection
-    ("show batch ", "<value> <consumer>", ""),
+    ("show batch ", "<batch> <consumer>", ""),
     ("show table ", "<table>", ""),
     ("show sequence ", "<sequence>", ""),
     ("show version ", ";", ""),
@@ -415,7 +417,37 @@ fn catalog() -> super::cache::Catalog {
     c.consumers.insert("q2".into(), vec!["c2".into()]);
     c.columns
         .insert("public.orders".into(), vec!["id".into(), "total".into()]);
+    c.ticks.insert("q1".into(), vec![120, 117]);
+    c.ticks.insert("q2".into(), vec![9]);
+    c.batches = vec![31, 45];
+    c.databases = vec!["shop".into(), "my db".into()];
+    c.roles = vec!["alice".into(), "Bob".into()];
     c
+}
+
+#[test]
+fn ids_databases_roles_and_keys_from_a_snapshot() {
+    assert_eq!(cands("register consumer c on q1 at "), vec!["120", "117"]);
+    assert_eq!(cands("register consumer c on q1 at 11"), vec!["117"]);
+    assert_eq!(
+        cands("register consumer c at "),
+        vec!["120", "117", "9"],
+        "no queue named: every queue's"
+    );
+    let batch = cands("show batch ");
+    assert_eq!(
+        batch,
+        vec!["c1", "c2", "31", "45"],
+        "consumers or batch ids"
+    );
+    assert_eq!(cands("connect dbname="), vec!["shop", "'my db'"]);
+    assert_eq!(cands("connect host=h user="), vec!["alice", "Bob"]);
+    assert_eq!(cands("connect db"), vec!["dbname="]);
+    assert!(cands("connect ").contains(&"sslmode=".to_string()));
+    assert_eq!(cands("alter queue q1 set idle"), vec!["idle_period="]);
+    // Keys that are also plain keywords elsewhere stay bare.
+    assert_eq!(cands("connect dbname=x qu"), vec!["queue"]);
+    assert_eq!(cands("sel"), vec!["select"]);
 }
 
 fn cands(text: &str) -> Vec<String> {

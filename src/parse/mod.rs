@@ -279,7 +279,13 @@ fn convert_error(text: &str, e: pest::error::Error<Rule>) -> SyntaxError {
             let wants_name = positives.iter().any(|r| {
                 !matches!(
                     slot(*r),
-                    None | Some(Slot::Keyword(_) | Slot::Punct(_) | Slot::Value)
+                    None | Some(
+                        Slot::Keyword(_)
+                            | Slot::Punct(_)
+                            | Slot::Value
+                            | Slot::TickId
+                            | Slot::BatchId
+                    )
                 )
             });
             let mut expected: Vec<String> = Vec::new();
@@ -353,6 +359,10 @@ pub enum Slot {
     ObjectName,
     /// A word of `show help`'s topic (a command's leading words).
     HelpTopic,
+    /// A tick id (`register consumer c at <tick>`).
+    TickId,
+    /// A batch id (`show batch <id>`).
+    BatchId,
     /// A literal value the user types (number, string, connection string).
     Value,
 }
@@ -1494,8 +1504,8 @@ pub fn slot(rule: Rule) -> Option<Slot> {
         Rule::node_name => Slot::NodeName,
         Rule::table_name => Slot::TableName,
         Rule::sequence_name => Slot::SequenceName,
-        Rule::batch_id => Slot::Value,
-        Rule::tick_id => Slot::Value,
+        Rule::batch_id => Slot::BatchId,
+        Rule::tick_id => Slot::TickId,
         Rule::connstr => Slot::Value,
         Rule::help_word => Slot::HelpTopic,
         Rule::conn_value => Slot::Value,

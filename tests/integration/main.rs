@@ -7,6 +7,7 @@ mod cascade_api;
 mod cascade_scenario;
 mod catalog_api;
 mod commands;
+mod complete_api;
 mod connection;
 mod grammar;
 mod londiste_api;
