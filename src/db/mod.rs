@@ -17,7 +17,9 @@ use std::sync::mpsc;
 use std::sync::Arc;
 
 use postgres::error::DbError;
+use postgres::tls::{MakeTlsConnect, TlsConnect};
 use postgres::Client;
+use postgres::Socket;
 use postgres_native_tls::MakeTlsConnector;
 
 pub use config::{ConnParams, Environment, SslMode};
@@ -54,7 +56,62 @@ pub enum Tls {
     /// No TLS: unix sockets, or sslmode=disable.
     Plain,
     /// TLS through OpenSSL, as sslmode asks.
-    Native(MakeTlsConnector),
+    Native(LazyTls),
+}
+
+/// TLS for a connection whose server may not speak it: the OpenSSL
+/// connector (about 45 ms to build: OpenSSL reads the system's certificate
+/// bundle) is built only once a server has agreed to TLS, as libpq does.
+/// With sslmode=prefer against a server without SSL (the usual cascade on
+/// a private network) no connector is ever built.
+#[derive(Clone)]
+pub struct LazyTls {
+    params: Arc<ConnParams>,
+}
+
+impl LazyTls {
+    /// TLS as `params` ask (sslmode, certificates).
+    pub fn new(params: &ConnParams) -> LazyTls {
+        LazyTls {
+            params: Arc::new(params.clone()),
+        }
+    }
+}
+
+impl MakeTlsConnect<Socket> for LazyTls {
+    type Stream = postgres_native_tls::TlsStream<Socket>;
+    type TlsConnect = LazyTlsConnect;
+    type Error = std::convert::Infallible;
+
+    fn make_tls_connect(&mut self, domain: &str) -> Result<LazyTlsConnect, Self::Error> {
+        Ok(LazyTlsConnect {
+            params: Arc::clone(&self.params),
+            domain: domain.to_string(),
+        })
+    }
+}
+
+/// The TLS handshake of one connection (see [`LazyTls`]).
+pub struct LazyTlsConnect {
+    params: Arc<ConnParams>,
+    domain: String,
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+impl TlsConnect<Socket> for LazyTlsConnect {
+    type Stream = postgres_native_tls::TlsStream<Socket>;
+    type Error = BoxError;
+    type Future =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self::Stream, BoxError>> + Send>>;
+
+    fn connect(self, stream: Socket) -> Self::Future {
+        Box::pin(async move {
+            let mut make = shared_tls_connector(&self.params)?;
+            let tls = MakeTlsConnect::<Socket>::make_tls_connect(&mut make, &self.domain)?;
+            Ok(tls.connect(stream).await?)
+        })
+    }
 }
 
 /// The TLS connector for these parameters, built once per distinct set of
@@ -163,7 +220,7 @@ pub fn connect(params: &ConnParams, notices: NoticeSink) -> Result<(Client, Tls)
         config.ssl_mode(postgres::config::SslMode::Disable);
         Tls::Plain
     } else {
-        Tls::Native(shared_tls_connector(params).map_err(ConnectError::Config)?)
+        Tls::Native(LazyTls::new(params))
     };
     let tls_for_cancel = tls.clone();
     config.notice_callback(move |n| notices(&n));
