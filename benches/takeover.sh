@@ -17,6 +17,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 top="$here/.."
 RUNS=${RUNS:-5}
 TRACE=${TRACE:-0}
+# The root's Londiste worker sleeps 10 x loop_delay (2 s here) between its
+# rounds, and both tools must wait for it to accept the pause. Waiting for
+# the cascade to settle ends right after such a round, so without a pause
+# before it every takeover would start at the worst moment. PHASE=1 (the
+# default) starts the k-th takeover of each tool 0, 0.5, 1 or 1.5 s after
+# the cascade settled (k mod 4), the same offsets for both tools;
+# PHASE=0 starts at once (worst case for both).
+PHASE=${PHASE:-1}
 dir=$(mktemp -d /tmp/qadmin-takeover.XXXXXX)
 port=55531
 source "$top/scripts/cluster.sh"
@@ -112,14 +120,19 @@ settle() {
   done
 }
 settle node1 120
-echo "== root takeover on a 3-node cascade (pgqd ticker_period 0.2, worker loop_delay 0.2), $RUNS round(s) =="
+echo "== root takeover on a 3-node cascade (pgqd ticker_period 0.2, worker loop_delay 0.2), $RUNS round(s), PHASE=$PHASE =="
 
 qadmin_ms=(); londiste_ms=(); count=0
+declare -A nth=([qadmin]=0 [londiste]=0)
 # takeover TOOL NEW OLD: time one takeover, check it, let the cascade settle.
 takeover() {
   local tool=$1 new=$2 old=$3 out start end rc ms
   count=$((count + 1))
   out="$dir/$count-$tool-$new.out"
+  if [ "$PHASE" = 1 ]; then
+    sleep "$(( ${nth[$tool]} % 4 / 2 )).$(( ${nth[$tool]} % 2 * 5 ))"
+  fi
+  nth[$tool]=$(( ${nth[$tool]} + 1 ))
   start=$(date +%s%N)
   if [ "$tool" = qadmin ] && [ "$TRACE" = 1 ]; then
     # Each line stamped as it arrives (costs a Python start, in parallel).

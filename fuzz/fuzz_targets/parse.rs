@@ -1,12 +1,29 @@
 //! Lexer + parser over arbitrary bytes: split into statements as the
-//! shell does, then parse each statement (and each prefix of the first,
-//! as completion will) with every entry point. Nothing may panic or hang.
+//! shell does, then parse each statement with every entry point, and ask
+//! completion at every character boundary of the first (against a small
+//! snapshot). Nothing may panic or hang.
 
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use qadmin::complete::cache::Catalog;
+use qadmin::complete::candidates;
 use qadmin::input::scan::split;
 use qadmin::parse;
+
+fn catalog() -> &'static Catalog {
+    static CAT: std::sync::OnceLock<Catalog> = std::sync::OnceLock::new();
+    CAT.get_or_init(|| {
+        let mut c = Catalog::default();
+        c.queues = vec!["q1".into()];
+        c.relations = vec![("public".into(), "orders".into(), 'r')];
+        c.schemas = vec!["public".into()];
+        c.columns
+            .insert("public.orders".into(), vec!["id".into(), "Total".into()]);
+        c.ticks.insert("q1".into(), vec![7]);
+        c
+    })
+}
 
 fuzz_target!(|data: &[u8]| {
     for piece in split(data) {
@@ -21,5 +38,10 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Ok(text) = std::str::from_utf8(data) {
         let _ = parse::parse_statement(text);
+        if text.len() <= 256 {
+            for (i, _) in text.char_indices().chain([(text.len(), ' ')]) {
+                let _ = candidates(text, i, catalog());
+            }
+        }
     }
 });

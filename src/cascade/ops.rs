@@ -5,7 +5,7 @@
 //! deadline. Each step is reported as it runs; each is safe to repeat
 //! (pgq_node's functions answer "already" with a 2xx/3xx code), so an
 //! interrupted operation is finished by running the same command again.
-//! Waiting for a worker polls every 200 ms and stops when the caller's
+//! Waiting for a worker polls (the shell: every 50 ms) and stops when the caller's
 //! `interrupted` says so, before the next change is made.
 
 use std::collections::HashMap;
@@ -191,6 +191,18 @@ pub fn set_paused(
     wait: &Wait<'_>,
     report: Reporter<'_>,
 ) -> Result<()> {
+    ask_paused(pool, node, consumer, paused, report)?;
+    await_paused(pool, &[(node, consumer, paused)], wait, report)
+}
+
+/// The first half of [`set_paused`]: tell the worker, do not wait.
+fn ask_paused(
+    pool: &mut Pool,
+    node: &str,
+    consumer: &str,
+    paused: bool,
+    report: Reporter<'_>,
+) -> Result<()> {
     let q = pool.queue.clone();
     pool.cmd(
         node,
@@ -198,20 +210,42 @@ pub fn set_paused(
         &[&q, &consumer, &paused],
         report,
     )?;
-    let what = if paused { "pause" } else { "resume" };
-    note(
-        report,
-        node,
-        format!("waiting for worker {consumer} to accept the {what}"),
-    );
-    wait.until(
-        &format!("{consumer} on {node} to accept the {what}"),
-        || {
+    Ok(())
+}
+
+/// The second half of [`set_paused`]: wait until every (node, consumer)
+/// has seen its pause / resume, all polled together.
+fn await_paused(
+    pool: &mut Pool,
+    workers: &[(&str, &str, bool)],
+    wait: &Wait<'_>,
+    report: Reporter<'_>,
+) -> Result<()> {
+    let q = pool.queue.clone();
+    let what = |paused: bool| if paused { "pause" } else { "resume" };
+    for (node, consumer, paused) in workers {
+        note(
+            report,
+            node,
+            format!(
+                "waiting for worker {consumer} to accept the {}",
+                what(*paused)
+            ),
+        );
+    }
+    let mut left: Vec<(&str, &str, bool)> = workers.to_vec();
+    let names: Vec<String> = workers
+        .iter()
+        .map(|(n, c, p)| format!("{c} on {n} to accept the {}", what(*p)))
+        .collect();
+    wait.until(&names.join(", "), || {
+        let mut still = Vec::new();
+        for (node, consumer, paused) in left.iter().copied() {
             let c = pool.node(node)?;
             let r = c.query_one(
-            "select ret_code, ret_note, paused, uptodate from pgq_node.get_consumer_state($1, $2)",
-            &[&q, &consumer],
-        )?;
+                "select ret_code, ret_note, paused, uptodate from pgq_node.get_consumer_state($1, $2)",
+                &[&q, &consumer],
+            )?;
             let code: i32 = r.get(0);
             if code >= 400 {
                 let note: Option<String> = r.get(1);
@@ -223,12 +257,16 @@ pub fn set_paused(
             }
             let is_paused: Option<bool> = r.get(2);
             let uptodate: Option<bool> = r.get(3);
-            Ok(uptodate == Some(true) && is_paused == Some(paused))
-        },
-    )?;
-    let done = if paused { "paused" } else { "resumed" };
-    note(report, node, format!("consumer {consumer} {done}"));
-    Ok(())
+            if uptodate == Some(true) && is_paused == Some(paused) {
+                let done = if paused { "paused" } else { "resumed" };
+                note(report, node, format!("consumer {consumer} {done}"));
+            } else {
+                still.push((node, consumer, paused));
+            }
+        }
+        left = still;
+        Ok(left.is_empty())
+    })
 }
 
 fn worker_of(pool: &mut Pool, node: &str) -> Result<String> {
@@ -631,15 +669,22 @@ pub fn takeover(
                     }
                 }
             }
-            set_paused(pool, new, &new_worker, false, wait, report)?;
+            // The two resumes are independent: ask both, then wait for
+            // both workers together.
+            ask_paused(pool, new, &new_worker, false, report)?;
             pool.cmd(
                 old,
                 "select * from pgq_node.demote_root($1, 3, $2)",
                 &[&q, &new],
                 report,
             )?;
-            set_paused(pool, old, &old_worker, false, wait, report)?;
-            Ok(())
+            ask_paused(pool, old, &old_worker, false, report)?;
+            await_paused(
+                pool,
+                &[(new, &new_worker, false), (old, &old_worker, false)],
+                wait,
+                report,
+            )
         }
         Some(_) => {
             // A branch: if it feeds the new node, the new node first reads

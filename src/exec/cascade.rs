@@ -1,6 +1,6 @@
 //! Cascade commands: AST -> `cascade` API. Steps of multi-node operations
 //! print as they run (`[node1] Location registered`); waits poll every
-//! 200 ms and stop on Ctrl-C.
+//! 50 ms and stop on Ctrl-C.
 
 use std::io::Write;
 use std::time::Duration;
@@ -57,7 +57,7 @@ fn interrupted() -> bool {
 
 fn wait_ctl() -> ops::Wait<'static> {
     ops::Wait {
-        poll: Duration::from_millis(200),
+        poll: Duration::from_millis(50),
         limit: None,
         interrupted: &interrupted,
     }

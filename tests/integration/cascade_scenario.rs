@@ -281,7 +281,7 @@ fn a_dead_root_is_taken_over_and_the_others_follow() {
     // Running it again changes nothing and succeeds.
     let r = run(n2
         .qadmin()
-        .args(["-Q", "replika", "-c", "takeover node1 dead;"]));
+        .args(["-Q", "replika", "-c", "takeover node1 with all dead;"]));
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
 
     n2.sql("insert into t select g, 'after ' || g from generate_series(41, 70) g");
