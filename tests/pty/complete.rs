@@ -78,6 +78,29 @@ fn tab_completes_keywords_names_columns_and_files() {
         "script_one.sql",
         "a file name after \\i",
     );
+    check_completion(&mut p, "SEL", 0, "SELECT", "a keyword in the case typed");
+    check_completion(
+        &mut p,
+        "connect dbna",
+        0,
+        "dbname=",
+        "a connection key with its =",
+    );
+    let su = db.cluster.su.clone();
+    check_completion(
+        &mut p,
+        &format!("connect user={}", &su[..su.len() - 1]),
+        0,
+        &format!("user={su}"),
+        "a role after user=",
+    );
+    check_completion(
+        &mut p,
+        "londiste add table widg",
+        0,
+        "widgets",
+        "a table after londiste add table",
+    );
     p.send_control('d').expect("ctrl-d");
     p.exp_eof().expect("the shell ends");
 }
