@@ -25,6 +25,8 @@ pub struct Catalog {
     pub consumers: HashMap<String, Vec<String>>,
     /// Cascade node names (of every queue with pgq_node).
     pub nodes: Vec<String>,
+    /// Cascade node names per queue.
+    pub nodes_by_queue: HashMap<String, Vec<String>>,
     /// Schema names.
     pub schemas: Vec<String>,
     /// Relations as (schema, name, relkind).
@@ -191,7 +193,7 @@ const CONSUMERS: &str = "\
 select queue_name, consumer_name, last_tick, current_batch
   from pgq.get_consumer_info() order by 1, 2";
 
-const NODES: &str = "select distinct node_name from pgq_node.node_location order by 1";
+const NODES: &str = "select queue_name, node_name from pgq_node.node_location order by 2, 1";
 
 /// Tables and sequences Londiste replicates on this node.
 const LONDISTE_TABLES: &str = "\
@@ -347,7 +349,15 @@ impl Catalog {
             cat.batches.sort_unstable();
         }
         if want.nodes && has(c, "pgq_node") {
-            cat.nodes = strings(c, NODES);
+            if let Ok(rows) = c.query(NODES, &[]) {
+                for r in rows {
+                    let node: String = r.get(1);
+                    if cat.nodes.last() != Some(&node) {
+                        cat.nodes.push(node.clone());
+                    }
+                    cat.nodes_by_queue.entry(r.get(0)).or_default().push(node);
+                }
+            }
         }
         if want.londiste && has(c, "londiste") {
             cat.londiste_tables = strings(c, LONDISTE_TABLES);
@@ -371,6 +381,9 @@ pub struct Cache {
     /// The connection of [`Cache::quick`] lookups (until the first
     /// snapshot is in).
     quick_conn: Arc<Mutex<Option<Client>>>,
+    /// The session's current queue (`-Q`, `connect queue=`): node names
+    /// are those of this queue when the statement names none.
+    queue: Mutex<Option<String>>,
 }
 
 /// How long a Tab waits for a quick lookup before it shows what it has.
@@ -388,6 +401,18 @@ impl Cache {
             Ok(g) => Arc::clone(&g),
             Err(p) => Arc::clone(&p.into_inner()),
         }
+    }
+
+    /// The session's current queue changed.
+    pub fn set_queue(&self, queue: Option<String>) {
+        if let Ok(mut q) = self.queue.lock() {
+            *q = queue;
+        }
+    }
+
+    /// The session's current queue.
+    pub fn queue(&self) -> Option<String> {
+        self.queue.lock().ok().and_then(|q| q.clone())
     }
 
     /// Whether a snapshot from the server exists yet.

@@ -69,7 +69,8 @@ impl Completer for ShellCompleter {
                 None => self.cache.snapshot(),
             }
         };
-        let (start, cands) = candidates(&full, base + pos, &cat);
+        let queue = self.cache.queue();
+        let (start, cands) = candidates_in(&full, base + pos, &cat, queue.as_deref());
         Ok((start.saturating_sub(base).min(pos), cands))
     }
 }
@@ -167,13 +168,24 @@ fn scope_key(rel: &str) -> Option<String> {
 /// where the replaced word starts, and the candidates. Pure apart from
 /// the snapshot it reads; the benchmark and tests call it directly.
 pub fn candidates(text: &str, cursor: usize, cat: &Catalog) -> (usize, Vec<Pair>) {
+    candidates_in(text, cursor, cat, None)
+}
+
+/// [`candidates`] in a session whose current queue is `queue`: where the
+/// statement names no queue, node names and tick ids are those of it.
+pub fn candidates_in(
+    text: &str,
+    cursor: usize,
+    cat: &Catalog,
+    queue: Option<&str>,
+) -> (usize, Vec<Pair>) {
     let Some(cx) = expect::context(text, cursor) else {
         return (cursor, Vec::new());
     };
     let word = &text[cx.word_start..cursor.min(text.len())];
     let mut out: Vec<String> = Vec::new();
     for slot in &cx.slots {
-        offer(*slot, &cx, word, cat, &mut out);
+        offer(*slot, &cx, word, cat, queue, &mut out);
     }
     (cx.word_start, dedup(out).into_iter().map(pair).collect())
 }
@@ -220,7 +232,15 @@ fn push_names<'a>(
     }
 }
 
-fn offer(slot: Slot, cx: &Context, word: &str, cat: &Catalog, out: &mut Vec<String>) {
+fn offer(
+    slot: Slot,
+    cx: &Context,
+    word: &str,
+    cat: &Catalog,
+    queue: Option<&str>,
+    out: &mut Vec<String>,
+) {
+    let queue = cx.queue.as_deref().or(queue);
     match slot {
         Slot::Keyword(k) => {
             if !word.starts_with('"') && !word.contains('.') && k.starts_with(&word.to_lowercase())
@@ -243,7 +263,7 @@ fn offer(slot: Slot, cx: &Context, word: &str, cat: &Catalog, out: &mut Vec<Stri
         }
         Slot::Punct(_) | Slot::AliasName | Slot::HelpTopic | Slot::ObjectName => {}
         Slot::TickId => {
-            let ticks: Vec<i64> = match cx.queue.as_ref().and_then(|q| cat.ticks.get(q)) {
+            let ticks: Vec<i64> = match queue.and_then(|q| cat.ticks.get(q)) {
                 Some(t) => t.clone(),
                 None => {
                     let mut all: Vec<i64> = cat.ticks.values().flatten().copied().collect();
@@ -271,7 +291,10 @@ fn offer(slot: Slot, cx: &Context, word: &str, cat: &Catalog, out: &mut Vec<Stri
             Some(v) => push_names(out, word, "", v),
             None => push_index(out, word, &cat.index().consumers),
         },
-        Slot::NodeName => push_names(out, word, "", &cat.nodes),
+        Slot::NodeName => match queue.and_then(|q| cat.nodes_by_queue.get(q)) {
+            Some(v) => push_names(out, word, "", v),
+            None => push_names(out, word, "", &cat.nodes),
+        },
         Slot::TableName | Slot::SequenceName => {
             let londiste_remove = cx.within.iter().any(|w| {
                 matches!(

@@ -422,7 +422,25 @@ fn catalog() -> super::cache::Catalog {
     c.batches = vec![31, 45];
     c.databases = vec!["shop".into(), "my db".into()];
     c.roles = vec!["alice".into(), "Bob".into()];
+    c.nodes = vec!["n1".into(), "n2".into()];
+    c.nodes_by_queue.insert("q1".into(), vec!["n1".into()]);
+    c.nodes_by_queue.insert("q2".into(), vec!["n2".into()]);
     c
+}
+
+#[test]
+fn node_names_of_the_queue_at_hand() {
+    let in_queue = |text: &str, q: Option<&str>| -> Vec<String> {
+        super::candidates_in(text, text.len(), &catalog(), q)
+            .1
+            .into_iter()
+            .map(|p| p.replacement)
+            .collect()
+    };
+    assert_eq!(in_queue("alter node ", None), vec!["n1", "n2"]);
+    assert_eq!(in_queue("alter node ", Some("q2")), vec!["n2"]);
+    assert_eq!(in_queue("connect queue=q1 node=", Some("q2")), vec!["n1"]);
+    assert_eq!(in_queue("register consumer c at ", Some("q2")), vec!["9"]);
 }
 
 #[test]

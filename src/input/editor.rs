@@ -118,6 +118,7 @@ pub fn repl(s: &mut Session) -> u8 {
     if s.is_connected() {
         cache.set_params(s.params.clone());
     }
+    cache.set_queue(s.queue.clone());
     ed.set_helper(Some(helper));
     let hist = history_path();
     if let Some(h) = &hist {
@@ -337,6 +338,7 @@ impl Shell<'_> {
             if !reconnected && changes_catalog(text) {
                 h.cache().invalidate();
             }
+            h.cache().set_queue(self.s.queue.clone());
         }
         self.after(o, was_connected)
     }
