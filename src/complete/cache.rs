@@ -9,7 +9,7 @@
 //! [`Cache::invalidate`] after a command that changed the catalog.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use postgres::Client;
@@ -235,6 +235,29 @@ pub struct Sections {
 }
 
 impl Sections {
+    /// Both requests in one.
+    pub fn union(self, other: Sections) -> Sections {
+        let columns = match (self.columns, other.columns) {
+            (None, c) | (c, None) => c,
+            (Some(a), Some(b)) if a.is_empty() || b.is_empty() => Some(Vec::new()),
+            (Some(mut a), Some(b)) => {
+                a.extend(b);
+                Some(a)
+            }
+        };
+        Sections {
+            schemas: self.schemas || other.schemas,
+            relations: self.relations || other.relations,
+            columns,
+            functions: self.functions || other.functions,
+            pgq: self.pgq || other.pgq,
+            nodes: self.nodes || other.nodes,
+            londiste: self.londiste || other.londiste,
+            databases: self.databases || other.databases,
+            roles: self.roles || other.roles,
+        }
+    }
+
     /// Every section.
     pub fn all() -> Sections {
         Sections {
@@ -258,6 +281,47 @@ impl Catalog {
         let cat = Catalog::load_sections(c, &Sections::all());
         cat.index();
         cat
+    }
+
+    /// This snapshot with the sections in `want` taken from `fresh`.
+    pub fn merged(&self, fresh: Catalog, want: &Sections) -> Catalog {
+        let mut c = self.clone();
+        c.index = OnceLock::new();
+        if want.schemas {
+            c.schemas = fresh.schemas;
+        }
+        if want.relations {
+            c.relations = fresh.relations;
+        }
+        match &want.columns {
+            Some(only) if only.is_empty() => c.columns = fresh.columns,
+            Some(_) => c.columns.extend(fresh.columns),
+            None => {}
+        }
+        if want.functions {
+            c.functions = fresh.functions;
+        }
+        if want.pgq {
+            c.queues = fresh.queues;
+            c.consumers = fresh.consumers;
+            c.ticks = fresh.ticks;
+            c.batches = fresh.batches;
+        }
+        if want.nodes {
+            c.nodes = fresh.nodes;
+            c.nodes_by_queue = fresh.nodes_by_queue;
+        }
+        if want.londiste {
+            c.londiste_tables = fresh.londiste_tables;
+            c.londiste_seqs = fresh.londiste_seqs;
+        }
+        if want.databases {
+            c.databases = fresh.databases;
+        }
+        if want.roles {
+            c.roles = fresh.roles;
+        }
+        c
     }
 
     /// Read the given sections only (the rest stays empty).
@@ -372,10 +436,11 @@ impl Catalog {
 pub struct Cache {
     snap: Arc<RwLock<Arc<Catalog>>>,
     params: Mutex<Option<ConnParams>>,
-    /// Bumped by every refresh request: a build that finishes after a
-    /// newer request started is thrown away (a request mid-build restarts
-    /// it, in effect).
-    generation: Arc<AtomicU64>,
+    /// Sections asked for and not read yet: the refresher takes them all
+    /// at once, so requests that come while it reads are merged.
+    pending: Mutex<Option<Sections>>,
+    /// Whether the refresher thread runs (one at a time).
+    running: std::sync::atomic::AtomicBool,
     /// Whether any snapshot has been swapped in.
     ready: Arc<std::sync::atomic::AtomicBool>,
     /// The connection of [`Cache::quick`] lookups (until the first
@@ -481,25 +546,86 @@ impl Cache {
         self.invalidate();
     }
 
-    /// The catalog changed (create queue, register consumer, create
-    /// table, connect ...): build a new snapshot in the background.
+    /// Everything may have changed (a new connection): read a whole new
+    /// snapshot in the background.
     pub fn invalidate(self: &Arc<Self>) {
-        let Some(params) = self.params.lock().ok().and_then(|p| p.clone()) else {
+        self.refresh(Sections::all());
+    }
+
+    /// Some of the catalog changed (`create queue`: the PgQ section,
+    /// `create table`: relations and columns ...): read those sections
+    /// again in the background and swap in the snapshot with them
+    /// replaced. Before the first snapshot everything is read.
+    pub fn refresh(self: &Arc<Self>, want: Sections) {
+        if self.params.lock().map(|p| p.is_none()).unwrap_or(true) {
             return;
+        }
+        let want = if self.is_ready() {
+            want
+        } else {
+            Sections::all()
         };
-        let gen = self.generation.fetch_add(1, Ordering::AcqRel) + 1;
-        let me = Arc::clone(self);
-        let _ = std::thread::Builder::new()
-            .name("qadmin-complete-cache".into())
-            .spawn(move || {
-                let quiet: db::NoticeSink = Arc::new(|_| {});
-                let Ok((mut client, _)) = db::connect(&params, quiet) else {
-                    return;
-                };
-                let cat = Catalog::load(&mut client);
-                if me.generation.load(Ordering::Acquire) == gen {
-                    me.install(cat);
-                }
+        {
+            let mut p = match self.pending.lock() {
+                Ok(p) => p,
+                Err(e) => e.into_inner(),
+            };
+            *p = Some(match p.take() {
+                Some(old) => old.union(want),
+                None => want,
             });
+        }
+        if self.running.swap(true, Ordering::AcqRel) {
+            return; // the running refresher takes it
+        }
+        let me = Arc::clone(self);
+        let spawned = std::thread::Builder::new()
+            .name("qadmin-complete-cache".into())
+            .spawn(move || me.refresher());
+        if spawned.is_err() {
+            self.running.store(false, Ordering::Release);
+        }
+    }
+
+    fn take_pending(&self) -> Option<Sections> {
+        match self.pending.lock() {
+            Ok(mut p) => p.take(),
+            Err(e) => e.into_inner().take(),
+        }
+    }
+
+    /// Read what is pending until nothing is.
+    fn refresher(self: Arc<Self>) {
+        loop {
+            let Some(want) = self.take_pending() else {
+                self.running.store(false, Ordering::Release);
+                // A request may have come between the take and the store.
+                let more = self.pending.lock().map(|p| p.is_some()).unwrap_or(false);
+                if more && !self.running.swap(true, Ordering::AcqRel) {
+                    continue;
+                }
+                return;
+            };
+            let Some(params) = self.params.lock().ok().and_then(|p| p.clone()) else {
+                continue;
+            };
+            let quiet: db::NoticeSink = Arc::new(|_| {});
+            let Ok((mut client, _)) = db::connect(&params, quiet) else {
+                continue;
+            };
+            let fresh = Catalog::load_sections(&mut client, &want);
+            if want == Sections::all() {
+                fresh.index();
+                self.install(fresh);
+            } else {
+                let merged = self.snapshot().merged(fresh, &want);
+                merged.index();
+                let mut g = match self.snap.write() {
+                    Ok(g) => g,
+                    Err(p) => p.into_inner(),
+                };
+                *g = Arc::new(merged);
+            }
+        }
     }
 }

@@ -24,6 +24,7 @@ use rustyline::error::ReadlineError;
 use rustyline::history::DefaultHistory;
 use rustyline::{Config, Editor};
 
+use crate::complete::cache::Sections;
 use crate::exec::Outcome;
 use crate::input::helper::ShellHelper;
 use crate::input::meta::{self, BufferCmd, Done};
@@ -335,8 +336,8 @@ impl Shell<'_> {
         drop(out);
         let reconnected = self.s.server.is_none() && self.s.is_connected();
         if let Some(h) = self.ed.helper() {
-            if !reconnected && changes_catalog(text) {
-                h.cache().invalidate();
+            if let Some(want) = catalog_changes(text).filter(|_| !reconnected) {
+                h.cache().refresh(want);
             }
             h.cache().set_queue(self.s.queue.clone());
         }
@@ -665,35 +666,110 @@ pub fn watch_clock(unix_secs: u64) -> String {
     )
 }
 
-/// Whether a statement may change what completion offers (DDL, queue,
-/// consumer, node and londiste commands), so the catalog snapshot is
-/// rebuilt in the background afterwards.
-fn changes_catalog(text: &[u8]) -> bool {
-    use crate::parse::{Command, SqlKind, Statement};
+/// The parts of the catalog snapshot a statement may have changed (None:
+/// nothing completion shows). SQL DDL: relations, columns, schemas,
+/// functions, roles, databases; queue and consumer commands: the PgQ
+/// section; cascade commands: nodes and PgQ (and Londiste, which a new
+/// branch copies); Londiste commands: Londiste and relations (`create`).
+fn catalog_changes(text: &[u8]) -> Option<Sections> {
+    use crate::parse::{Command as C, SqlKind, Statement};
+    let sql_ddl = Sections {
+        schemas: true,
+        relations: true,
+        columns: Some(Vec::new()),
+        functions: true,
+        databases: true,
+        roles: true,
+        ..Sections::default()
+    };
+    let pgq = Sections {
+        pgq: true,
+        ..Sections::default()
+    };
+    let cascade = Sections {
+        pgq: true,
+        nodes: true,
+        londiste: true,
+        ..Sections::default()
+    };
+    let londiste = Sections {
+        londiste: true,
+        relations: true,
+        schemas: true,
+        columns: Some(Vec::new()),
+        ..Sections::default()
+    };
     match crate::parse::parse_statement(&String::from_utf8_lossy(text)) {
-        Ok(Statement::Sql(sql)) => !matches!(
-            sql.kind,
+        Ok(Statement::Sql(sql)) => match sql.kind {
             SqlKind::Select
-                | SqlKind::Insert
-                | SqlKind::Update
-                | SqlKind::Delete
-                | SqlKind::Set
-                | SqlKind::Reset
-                | SqlKind::Show
-                | SqlKind::Vacuum
-                | SqlKind::Analyze
-                | SqlKind::Explain
-                | SqlKind::Copy
-                | SqlKind::Truncate
-        ),
-        Ok(Statement::Command(c)) => !c.words().starts_with("show") && !matches!(c, Command::Quit),
-        Err(_) => false,
+            | SqlKind::Insert
+            | SqlKind::Update
+            | SqlKind::Delete
+            | SqlKind::Set
+            | SqlKind::Reset
+            | SqlKind::Show
+            | SqlKind::Vacuum
+            | SqlKind::Analyze
+            | SqlKind::Explain
+            | SqlKind::Copy
+            | SqlKind::Truncate => None,
+            _ => Some(sql_ddl),
+        },
+        Ok(Statement::Command(c)) => match c {
+            C::Quit
+            | C::PauseNode(_)
+            | C::ResumeNode(_)
+            | C::PauseConsumer(_)
+            | C::ResumeConsumer(_)
+            | C::WaitRoot
+            | C::WaitProvider
+            | C::LondisteTables
+            | C::LondisteSeqs
+            | C::LondisteMissing
+            | C::LondisteWaitSync
+            | C::LondisteShowHandlers => None,
+            _ if c.words().starts_with("show") => None,
+            C::Install(_) | C::Connect(_) => Some(Sections::all()),
+            C::CreateQueue(_)
+            | C::AlterQueue(_)
+            | C::DropQueue(_)
+            | C::RegisterConsumer(_)
+            | C::UnregisterConsumer(_)
+            | C::RegisterSubconsumer(_)
+            | C::UnregisterSubconsumer(_)
+            | C::Tick(_)
+            | C::Maint => Some(pgq),
+            C::LondisteAddTable(_)
+            | C::LondisteAddSequence(_)
+            | C::LondisteRemoveTable(_)
+            | C::LondisteRemoveSequence(_)
+            | C::LondisteResync(_) => Some(londiste),
+            _ => Some(cascade),
+        },
+        Err(_) => None,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn statements_refresh_the_sections_they_change() {
+        let of = |t: &str| catalog_changes(t.as_bytes());
+        assert_eq!(of("select 1"), None);
+        assert_eq!(of("show queue;"), None);
+        assert_eq!(of("pause node n1;"), None);
+        let ddl = of("create table t (a int)").expect("ddl");
+        assert!(ddl.relations && ddl.columns.is_some() && !ddl.pgq);
+        let q = of("create queue q;").expect("queue");
+        assert!(q.pgq && !q.relations && !q.nodes);
+        let n = of("takeover n1;").expect("cascade");
+        assert!(n.nodes && n.pgq);
+        let l = of("londiste add table t;").expect("londiste");
+        assert!(l.londiste && l.relations);
+        assert_eq!(of("install pgq;"), Some(Sections::all()));
+    }
 
     #[test]
     fn entries_with_passwords_stay_out_of_the_history() {

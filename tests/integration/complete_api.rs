@@ -109,4 +109,22 @@ fn a_tab_before_the_first_snapshot_asks_for_its_slot_only() {
     assert!(cache.is_ready());
     let snap: Arc<Catalog> = cache.snapshot();
     assert_eq!(snap.queues, vec!["replika"]);
+    // A statement's change: only its sections are read again, the rest
+    // of the snapshot stays as it was.
+    db.sql("create table t3_new (x int)");
+    cache.refresh(Sections {
+        relations: true,
+        columns: Some(Vec::new()),
+        ..Sections::default()
+    });
+    let start = std::time::Instant::now();
+    while !cache.snapshot().relations.iter().any(|r| r.1 == "t3_new")
+        && start.elapsed().as_secs() < 30
+    {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let snap = cache.snapshot();
+    assert!(names("select * from t3_n", &snap) == vec!["t3_new"]);
+    assert_eq!(snap.queues, vec!["replika"], "the PgQ section is kept");
+    assert_eq!(names("londiste remove table ", &snap), vec!["public.t1"]);
 }
