@@ -644,31 +644,8 @@ pub fn takeover(
                 })?;
             }
             set_paused(pool, new, &new_worker, true, wait, report)?;
-            pool.cmd(
-                new,
-                "select * from pgq_node.promote_branch($1)",
-                &[&q],
-                report,
-            )?;
-            pool.cmd(
-                new,
-                "select * from pgq_node.register_subscriber($1, $2, $3, $4)",
-                &[&q, &old, &old_worker, &last_tick],
-                report,
-            )?;
-            if let Some(prev) = new_info.provider_node.clone() {
-                if prev != new {
-                    let r = pool.cmd(
-                        &prev,
-                        "select * from pgq_node.unregister_subscriber($1, $2)",
-                        &[&q, &new],
-                        report,
-                    );
-                    if let Err(e) = r {
-                        warn(report, &prev, format!("{e}"));
-                    }
-                }
-            }
+            let prev = new_info.provider_node.clone();
+            promote(pool, new, (old, &old_worker), last_tick, prev, report)?;
             // The two resumes are independent: ask both, then wait for
             // both workers together.
             ask_paused(pool, new, &new_worker, false, report)?;
@@ -816,28 +793,8 @@ pub fn takeover_dead(
             ),
         );
         set_paused(pool, new, &new_worker, true, wait, report)?;
-        pool.cmd(
-            new,
-            "select * from pgq_node.promote_branch($1)",
-            &[&q],
-            report,
-        )?;
-        pool.cmd(
-            new,
-            "select * from pgq_node.register_subscriber($1, $2, $3, $4)",
-            &[&q, &old, &gravestone(old), &last_tick],
-            report,
-        )?;
-        if let Some(prev) = provider.filter(|p| p != old && p != new) {
-            if let Err(e) = pool.cmd(
-                &prev,
-                "select * from pgq_node.unregister_subscriber($1, $2)",
-                &[&q, &new],
-                report,
-            ) {
-                warn(report, &prev, format!("{e}"));
-            }
-        }
+        let prev = provider.filter(|p| p != old);
+        promote(pool, new, (old, &gravestone(old)), last_tick, prev, report)?;
         set_paused(pool, new, &new_worker, false, wait, report)?;
     } else if new_info.provider_node.as_deref() == Some(old) {
         // The dead branch fed this node: read from its provider instead.
@@ -1187,6 +1144,44 @@ fn drop_lost_events(
         ),
     );
     Ok(lost)
+}
+
+/// The middle of a root takeover, the new node's worker paused: promote
+/// `new`, subscribe the old root (`old` = its name and the worker name it
+/// is registered under) at `tick`, and drop `new`'s subscription at its
+/// previous provider `prev` (a failure there is only a warning).
+fn promote(
+    pool: &mut Pool,
+    new: &str,
+    old: (&str, &str),
+    tick: Option<i64>,
+    prev: Option<String>,
+    report: Reporter<'_>,
+) -> Result<()> {
+    let q = pool.queue.clone();
+    pool.cmd(
+        new,
+        "select * from pgq_node.promote_branch($1)",
+        &[&q],
+        report,
+    )?;
+    pool.cmd(
+        new,
+        "select * from pgq_node.register_subscriber($1, $2, $3, $4)",
+        &[&q, &old.0, &old.1, &tick],
+        report,
+    )?;
+    if let Some(prev) = prev.filter(|p| p != new) {
+        if let Err(e) = pool.cmd(
+            &prev,
+            "select * from pgq_node.unregister_subscriber($1, $2)",
+            &[&q, &new],
+            report,
+        ) {
+            warn(report, &prev, format!("{e}"));
+        }
+    }
+    Ok(())
 }
 
 /// What `wait` waits for.

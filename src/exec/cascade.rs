@@ -73,6 +73,12 @@ fn pool(s: &mut Session) -> Result<ops::Pool, Outcome> {
     ops::Pool::load(c, &q, t).map_err(|e| fail(s, e))
 }
 
+/// The local node's name and a node pool for the current queue.
+fn local_pool(s: &mut Session) -> Result<(String, ops::Pool), Outcome> {
+    let me = local_node(s)?;
+    Ok((me, pool(s)?))
+}
+
 /// The local node's name for the current queue.
 fn local_node(s: &mut Session) -> Result<String, Outcome> {
     let q = queue_of(s, None)?;
@@ -427,12 +433,8 @@ pub fn pause_consumer(
 
 /// `wait root;` / `wait provider;`
 pub fn wait(s: &mut Session, target: ops::WaitFor, out: &mut dyn Write) -> Outcome {
-    let me = match local_node(s) {
-        Ok(n) => n,
-        Err(o) => return o,
-    };
-    let mut p = match pool(s) {
-        Ok(p) => p,
+    let (me, mut p) = match local_pool(s) {
+        Ok(x) => x,
         Err(o) => return o,
     };
     let wait = wait_ctl();
@@ -445,12 +447,8 @@ pub fn wait(s: &mut Session, target: ops::WaitFor, out: &mut dyn Write) -> Outco
 /// the new root; the events it had that never reached the cascade are
 /// printed as a result (they stay in its tables).
 pub fn resurrect(s: &mut Session, out: &mut dyn Write) -> Outcome {
-    let me = match local_node(s) {
-        Ok(n) => n,
-        Err(o) => return o,
-    };
-    let mut p = match pool(s) {
-        Ok(p) => p,
+    let (me, mut p) = match local_pool(s) {
+        Ok(x) => x,
         Err(o) => return o,
     };
     let mut report = step_printer(s);
@@ -491,12 +489,8 @@ pub fn resurrect(s: &mut Session, out: &mut dyn Write) -> Outcome {
 
 /// `takeover <old> [with all] [dead] [force];` on the current node.
 pub fn takeover(s: &mut Session, cmd: &ast::Takeover, out: &mut dyn Write) -> Outcome {
-    let me = match local_node(s) {
-        Ok(n) => n,
-        Err(o) => return o,
-    };
-    let mut p = match pool(s) {
-        Ok(p) => p,
+    let (me, mut p) = match local_pool(s) {
+        Ok(x) => x,
         Err(o) => return o,
     };
     let old = cmd.old.as_str();
