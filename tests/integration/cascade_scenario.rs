@@ -361,6 +361,44 @@ fn a_dead_root_is_taken_over_and_the_others_follow() {
     assert!(r.stdout.contains("node1 (branch)"), "{}", r.stdout);
 }
 
+#[test]
+fn a_leaf_ahead_of_the_new_root_goes_back_to_what_it_has() {
+    let n1 = test_db!();
+    let n2 = test_db!();
+    let n3 = test_db!();
+    let dir = tempfile::tempdir().expect("dir");
+    // node3, a leaf, reads from node1 like node2.
+    let (mut daemons, _inis) = cascade_with_workers(&n1, &n2, &n3, &n1, dir.path(), false);
+    for (db, name) in [(&n2, "node2"), (&n3, "node3")] {
+        wait_synced(db, name, &n1);
+    }
+    let qadmin = |db: &TestDb, cmd: &str| run(db.qadmin().args(["-Q", "replika", "-c", cmd]));
+    // node2 falls behind; node3 takes ten rows node2 never sees.
+    let r = qadmin(&n2, "pause node node2;");
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    n1.sql("insert into t select g, 'only on node3' from generate_series(1, 10) g");
+    wait_for("10 rows on node3", 90, || count(&n3) == 10);
+    daemons.remove(1);
+    kill_database(&n1, &n2);
+
+    let r = qadmin(&n2, "takeover node1 dead;");
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("node3 goes back to tick"),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
+    assert_eq!(
+        n3.sql("select provider_node from pgq_node.get_node_info('replika')"),
+        "node2"
+    );
+    // From here node3 follows node2; the ten rows stay node3's alone.
+    n2.sql("insert into t select g, 'new root' from generate_series(101, 110) g");
+    wait_for("the new root's rows on node3", 90, || count(&n3) == 20);
+    assert_eq!(count(&n2), 10);
+}
+
 /// Wait until table t is in sync ('ok') on `db`; ticks on `root` move the
 /// copy handshake on (an idle queue ticks only once a minute).
 fn wait_synced(db: &TestDb, name: &str, root: &TestDb) {
