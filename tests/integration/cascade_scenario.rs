@@ -399,6 +399,56 @@ fn a_leaf_ahead_of_the_new_root_goes_back_to_what_it_has() {
     assert_eq!(count(&n2), 10);
 }
 
+#[test]
+fn a_dead_branch_is_replaced_by_its_provider_and_dropped() {
+    let n1 = test_db!();
+    let n2 = test_db!();
+    let n3 = test_db!();
+    let dir = tempfile::tempdir().expect("dir");
+    // node3, a leaf, reads from the branch node2.
+    let (mut daemons, _inis) = cascade_with_workers(&n1, &n2, &n3, &n2, dir.path(), false);
+    for (db, name) in [(&n2, "node2"), (&n3, "node3")] {
+        wait_synced(db, name, &n1);
+    }
+    let qadmin = |db: &TestDb, cmd: &str| run(db.qadmin().args(["-Q", "replika", "-c", cmd]));
+    daemons.remove(2);
+    kill_database(&n2, &n1);
+
+    // On node3: its provider is dead, it reads from node2's provider now.
+    let r = qadmin(&n3, "takeover node2 dead;");
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout
+            .contains("\"drop node node2;\" once it will not come back"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        n3.sql("select provider_node from pgq_node.get_node_info('replika')"),
+        "node1"
+    );
+    for db in [&n1, &n3] {
+        assert_eq!(
+            db.sql("select dead from pgq_node.get_queue_locations('replika') where node_name = 'node2'"),
+            "t"
+        );
+    }
+    n1.sql("insert into t select g, 'x' from generate_series(1, 15) g");
+    wait_for("15 rows on node3", 90, || count(&n3) == 15);
+
+    // It will not come back: drop it; node1 keeps no subscription for it.
+    let r = qadmin(&n1, "drop node node2;");
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(
+        n1.sql("select count(*) from pgq_node.get_subscriber_info('replika') where node_name = 'node2'"),
+        "0"
+    );
+    assert_eq!(
+        n1.sql("select count(*) from pgq_node.get_queue_locations('replika') where node_name = 'node2'"),
+        "0"
+    );
+}
+
 /// Wait until table t is in sync ('ok') on `db`; ticks on `root` move the
 /// copy handshake on (an idle queue ticks only once a minute).
 fn wait_synced(db: &TestDb, name: &str, root: &TestDb) {
