@@ -184,7 +184,11 @@ pub fn candidates_in(
     };
     let word = &text[cx.word_start..cursor.min(text.len())];
     let mut out: Vec<String> = Vec::new();
-    for slot in &cx.slots {
+    // The columns of the tables in scope first (what `where i<Tab>` is
+    // most likely after), then the grammar's order.
+    let mut slots = cx.slots.clone();
+    slots.sort_by_key(|s| !matches!(s, Slot::ColumnRef | Slot::ColumnName));
+    for slot in &slots {
         offer(*slot, &cx, word, cat, queue, &mut out);
     }
     (cx.word_start, dedup(out).into_iter().map(pair).collect())
