@@ -50,6 +50,14 @@ pub struct Catalog {
     pub databases: Vec<String>,
     /// Role names (without the `pg_` ones).
     pub roles: Vec<String>,
+    /// Type names (base, composite, domain, enum, range; no arrays).
+    pub types: Vec<String>,
+    /// Indexes as (schema, name).
+    pub indexes: Vec<(String, String)>,
+    /// Trigger names (user triggers, not the internal ones).
+    pub triggers: Vec<String>,
+    /// Setting names (`work_mem` ...), for SET / RESET / SHOW.
+    pub settings: Vec<String>,
     /// Sorted lookups over the lists above, built on first use (the
     /// refresher builds them before it swaps the snapshot in).
     index: OnceLock<Index>,
@@ -208,6 +216,28 @@ select datname from pg_catalog.pg_database
 
 const ROLES: &str = "select rolname from pg_catalog.pg_roles where rolname !~ '^pg_' order by 1";
 
+const TYPES: &str = "\
+select distinct t.typname from pg_catalog.pg_type t
+  join pg_catalog.pg_namespace n on n.oid = t.typnamespace
+ where t.typtype in ('b', 'c', 'd', 'e', 'r', 'm') and t.typcategory <> 'A'
+   and n.nspname <> 'pg_toast' and n.nspname <> 'information_schema'
+   and t.typname !~ '^(_|pg_)'
+   and (t.typtype <> 'c' or exists (select 1 from pg_catalog.pg_class c
+                                     where c.oid = t.typrelid and c.relkind = 'c'))
+ order by 1";
+
+const INDEXES: &str = "\
+select n.nspname, c.relname from pg_catalog.pg_class c
+  join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+ where c.relkind in ('i', 'I') and n.nspname !~ '^pg_' and n.nspname <> 'information_schema'
+ order by 1, 2";
+
+const TRIGGERS: &str = "\
+select distinct tgname from pg_catalog.pg_trigger where not tgisinternal order by 1";
+
+const SETTINGS: &str = "\
+select name from pg_catalog.pg_settings where context <> 'internal' order by 1";
+
 /// Which parts of a snapshot to read: all of them for the background
 /// snapshot, only what one slot needs for a Tab before the first
 /// snapshot exists ([`Cache::quick`]).
@@ -232,6 +262,8 @@ pub struct Sections {
     pub databases: bool,
     /// Role names.
     pub roles: bool,
+    /// Types, indexes, triggers and settings.
+    pub objects: bool,
 }
 
 impl Sections {
@@ -255,6 +287,7 @@ impl Sections {
             londiste: self.londiste || other.londiste,
             databases: self.databases || other.databases,
             roles: self.roles || other.roles,
+            objects: self.objects || other.objects,
         }
     }
 
@@ -270,6 +303,7 @@ impl Sections {
             londiste: true,
             databases: true,
             roles: true,
+            objects: true,
         }
     }
 }
@@ -320,6 +354,12 @@ impl Catalog {
         }
         if want.roles {
             c.roles = fresh.roles;
+        }
+        if want.objects {
+            c.types = fresh.types;
+            c.indexes = fresh.indexes;
+            c.triggers = fresh.triggers;
+            c.settings = fresh.settings;
         }
         c
     }
@@ -382,6 +422,14 @@ impl Catalog {
         }
         if want.roles {
             cat.roles = strings(c, ROLES);
+        }
+        if want.objects {
+            cat.types = strings(c, TYPES);
+            if let Ok(rows) = c.query(INDEXES, &[]) {
+                cat.indexes = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+            }
+            cat.triggers = strings(c, TRIGGERS);
+            cat.settings = strings(c, SETTINGS);
         }
         let has = |c: &mut Client, ext: &str| crate::pgq::has_extension(c, ext).unwrap_or(false);
         if want.pgq && has(c, "pgq") {

@@ -135,6 +135,9 @@ pub fn sections_for(cx: &Context) -> Option<Sections> {
             Slot::SchemaName => want.schemas = true,
             Slot::FunctionName => want.functions = true,
             Slot::RoleName => want.roles = true,
+            Slot::TypeName | Slot::IndexName | Slot::TriggerName | Slot::SettingName => {
+                want.objects = true
+            }
             Slot::ColumnRef | Slot::ColumnName => {
                 let fq: Vec<String> = cx
                     .scope
@@ -334,7 +337,31 @@ fn offer(
         }
         Slot::ColumnRef | Slot::ColumnName => columns(cx, word, cat, out),
         Slot::Value => values(cx, word, cat, out),
-        Slot::TypeName | Slot::IndexName | Slot::TriggerName | Slot::SettingName => {}
+        Slot::TypeName => {
+            if !word.contains('.') {
+                push_names(out, word, "", &cat.types);
+            }
+        }
+        Slot::IndexName => {
+            for (s, n) in &cat.indexes {
+                let c = if s == "public" {
+                    ident::quote(n)
+                } else {
+                    format!("{}.{}", ident::quote(s), ident::quote(n))
+                };
+                if matches_word(&c, word) {
+                    out.push(c);
+                }
+            }
+        }
+        Slot::TriggerName => push_names(out, word, "", &cat.triggers),
+        Slot::SettingName => {
+            for s in &cat.settings {
+                if matches_word(s, word) {
+                    out.push(s.clone());
+                }
+            }
+        }
     }
 }
 

@@ -425,7 +425,26 @@ fn catalog() -> super::cache::Catalog {
     c.nodes = vec!["n1".into(), "n2".into()];
     c.nodes_by_queue.insert("q1".into(), vec!["n1".into()]);
     c.nodes_by_queue.insert("q2".into(), vec!["n2".into()]);
+    c.types = vec!["int4".into(), "text".into(), "mood".into()];
+    c.indexes = vec![
+        ("public".into(), "orders_pkey".into()),
+        ("s".into(), "items_idx".into()),
+    ];
+    c.triggers = vec!["trg_audit".into()];
+    c.settings = vec!["search_path".into(), "work_mem".into()];
     c
+}
+
+#[test]
+fn types_indexes_triggers_and_settings() {
+    assert!(cands("select 1::te").contains(&"text".to_string()));
+    assert!(cands("create table x (a mo").contains(&"mood".to_string()));
+    let drop = cands("drop index ");
+    assert!(drop.contains(&"orders_pkey".to_string()), "{drop:?}");
+    assert!(drop.contains(&"s.items_idx".to_string()), "{drop:?}");
+    assert_eq!(cands("alter trigger t"), vec!["trg_audit"]);
+    assert_eq!(cands("set wor"), vec!["work_mem"]);
+    assert_eq!(cands("reset sea"), vec!["search_path"]);
 }
 
 #[test]

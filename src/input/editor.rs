@@ -680,6 +680,7 @@ fn catalog_changes(text: &[u8]) -> Option<Sections> {
         functions: true,
         databases: true,
         roles: true,
+        objects: true,
         ..Sections::default()
     };
     let pgq = Sections {

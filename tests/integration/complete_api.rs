@@ -65,6 +65,9 @@ fn the_snapshot_has_what_the_server_has() {
     assert!(names("connect user=", &cat).contains(&db.cluster.su));
     let cols = names("select * from t1 where i", &cat);
     assert_eq!(cols.first().map(String::as_str), Some("id"), "{cols:?}");
+    assert!(names("set work_m", &cat).contains(&"work_mem".to_string()));
+    assert_eq!(names("alter index t1_pk", &cat), vec!["t1_pkey"]);
+    assert!(names("select 1::int", &cat).contains(&"int4".to_string()));
     let (_, mid) = candidates("select t.i from t1 t", 10, &cat);
     assert_eq!(mid.len(), 1);
     assert_eq!(mid[0].replacement, "t.id");
