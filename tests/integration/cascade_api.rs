@@ -177,6 +177,21 @@ fn status_marks_dead_down_and_silent_members_within_the_deadline() {
     assert!(gone.dead && gone.error.is_none());
     let root = st.node("node1").expect("root");
     assert!(root.error.is_none() && root.node_type() == Some("root"));
+
+    // The shell's deadline is the NODE_TIMEOUT variable.
+    let t = Instant::now();
+    let r = crate::support::run(n1.qadmin().args([
+        "-Q",
+        "replika",
+        "-v",
+        "NODE_TIMEOUT=1",
+        "-c",
+        "show cascade;",
+    ]));
+    let took = t.elapsed();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(took < Duration::from_secs(3), "took {took:?}");
+    assert!(r.stdout.contains("timeout expired"), "{}", r.stdout);
 }
 
 #[test]
