@@ -88,10 +88,7 @@ impl fmt::Display for Error {
             Error::Refused { node, code, note } => write!(f, "[{node}] {note} (code {code})"),
             Error::Unreachable { node, why } => write!(f, "node \"{node}\" unreachable: {why}"),
             Error::Invalid(m) => f.write_str(m),
-            Error::Db(e) => match e.as_db_error() {
-                Some(d) => f.write_str(d.message()),
-                None => write!(f, "{e}"),
-            },
+            Error::Db(e) => f.write_str(&crate::db::error_message(e)),
         }
     }
 }
@@ -185,13 +182,7 @@ select node_type, node_name, global_watermark, local_watermark, provider_node,
   from pgq_node.get_node_info($1)";
 
 fn require_pgq_node(c: &mut Client, node: &str) -> Result<()> {
-    let ok: bool = c
-        .query_one(
-            "select exists (select 1 from pg_catalog.pg_extension where extname = 'pgq_node')",
-            &[],
-        )?
-        .get(0);
-    if ok {
+    if db::has_extension(c, "pgq_node")? {
         Ok(())
     } else {
         Err(Error::ExtensionMissing {
@@ -616,14 +607,7 @@ fn copy_londiste_registry(
     me: &str,
     report: Reporter<'_>,
 ) -> Result<()> {
-    let has = |c: &mut Client| -> Result<bool> {
-        Ok(c.query_one(
-            "select exists (select 1 from pg_catalog.pg_extension where extname = 'londiste')",
-            &[],
-        )?
-        .get(0))
-    };
-    if !has(provider)? || !has(local)? {
+    if !db::has_extension(provider, "londiste")? || !db::has_extension(local, "londiste")? {
         return Ok(());
     }
     let tables: Vec<String> = provider

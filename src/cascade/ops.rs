@@ -91,13 +91,7 @@ impl Pool {
     /// the root's location events).
     pub fn learn_members(&mut self) {
         let q = self.queue.clone();
-        let names: Vec<String> = self
-            .members
-            .iter()
-            .filter(|m| !m.dead)
-            .map(|m| m.name.clone())
-            .collect();
-        for n in names {
+        for n in self.live() {
             let Ok(c) = self.node(&n) else { continue };
             let Ok(theirs) = members(c, &q) else { continue };
             for m in theirs {
@@ -106,6 +100,15 @@ impl Pool {
                 }
             }
         }
+    }
+
+    /// The members not tagged dead, by name.
+    pub fn live(&self) -> Vec<String> {
+        self.members
+            .iter()
+            .filter(|m| !m.dead)
+            .map(|m| m.name.clone())
+            .collect()
     }
 
     /// A member by name.
@@ -385,27 +388,35 @@ pub fn change_provider(
 /// (`pgq_node.register_location(q, node, null, dead)`). Failures on a
 /// member are reported and do not stop the rest. Used by `tag node`.
 pub fn tag_node(pool: &mut Pool, node: &str, dead: bool, report: Reporter<'_>) -> Result<()> {
-    let q = pool.queue.clone();
     pool.member(node)?;
-    let others: Vec<String> = pool
-        .members()
-        .iter()
-        .filter(|m| m.name != node && !m.dead)
-        .map(|m| m.name.clone())
-        .collect();
-    let none: Option<String> = None;
-    for m in others {
+    let others: Vec<String> = pool.live().into_iter().filter(|m| m != node).collect();
+    register_on(pool, others, node, None, dead, report);
+    Ok(())
+}
+
+/// `pgq_node.register_location(q, node, location, dead)` on each member
+/// of `on` (a null location keeps the one registered); a member that
+/// fails is reported and the rest go on.
+fn register_on(
+    pool: &mut Pool,
+    on: Vec<String>,
+    node: &str,
+    location: Option<&str>,
+    dead: bool,
+    report: Reporter<'_>,
+) {
+    let q = pool.queue.clone();
+    for m in on {
         let r = pool.cmd(
             &m,
             "select * from pgq_node.register_location($1, $2, $3, $4)",
-            &[&q, &node, &none, &dead],
+            &[&q, &node, &location, &dead],
             report,
         );
         if let Err(e) = r {
             warn(report, &m, format!("node {m} failure: {e}"));
         }
     }
-    Ok(())
 }
 
 /// Remove a node that has no subscribers: unregister it on the root, drop
@@ -432,11 +443,7 @@ pub fn drop_node(pool: &mut Pool, node: &str, report: Reporter<'_>) -> Result<()
         }
     }
     let root = pool
-        .members()
-        .iter()
-        .filter(|m| !m.dead)
-        .map(|m| m.name.clone())
-        .collect::<Vec<_>>()
+        .live()
         .into_iter()
         .find(|m| pool.info(m).ok().and_then(|i| i.node_type).as_deref() == Some("root"));
     if let Some(root) = &root {
@@ -452,12 +459,7 @@ pub fn drop_node(pool: &mut Pool, node: &str, report: Reporter<'_>) -> Result<()
         }
     }
     let mut order: Vec<String> = vec![node.to_string()];
-    order.extend(
-        pool.members()
-            .iter()
-            .filter(|m| m.name != node && !m.dead)
-            .map(|m| m.name.clone()),
-    );
+    order.extend(pool.live().into_iter().filter(|m| m != node));
     for m in order {
         if m == node && member.dead {
             continue;
@@ -487,13 +489,7 @@ pub struct TableProblem {
 /// and in sync ('ok') on the new node.
 pub fn takeover_check(pool: &mut Pool, old: &str, new: &str) -> Result<Vec<TableProblem>> {
     let q = pool.queue.clone();
-    let has = |c: &mut Client| -> Result<bool> {
-        Ok(c.query_one(
-            "select exists (select 1 from pg_catalog.pg_extension where extname = 'londiste')",
-            &[],
-        )?
-        .get(0))
-    };
+    let has = |c: &mut Client| crate::db::has_extension(c, "londiste");
     if !has(pool.node(old)?)? {
         return Ok(Vec::new());
     }
@@ -537,13 +533,7 @@ pub fn takeover_check(pool: &mut Pool, old: &str, new: &str) -> Result<Vec<Table
 pub fn sync_problems(pool: &mut Pool, node: &str) -> Result<Vec<TableProblem>> {
     let q = pool.queue.clone();
     let c = pool.node(node)?;
-    let has: bool = c
-        .query_one(
-            "select exists (select 1 from pg_catalog.pg_extension where extname = 'londiste')",
-            &[],
-        )?
-        .get(0);
-    if !has {
+    if !crate::db::has_extension(c, "londiste")? {
         return Ok(Vec::new());
     }
     Ok(c.query(
@@ -720,12 +710,7 @@ pub fn takeover_dead(
     }
     let new_info = pool.info(new)?;
     // How the living members see the cascade.
-    let names: Vec<String> = pool
-        .members()
-        .iter()
-        .filter(|m| m.name != old && !m.dead)
-        .map(|m| m.name.clone())
-        .collect();
+    let names: Vec<String> = pool.live().into_iter().filter(|m| m != old).collect();
     let mut live: Vec<(String, NodeInfo)> = Vec::new();
     for n in names {
         match pool.info(&n) {
@@ -780,10 +765,7 @@ pub fn takeover_dead(
             })?;
         }
         let provider = pool.info(new)?.provider_node;
-        let last_tick: Option<i64> = pool
-            .node(new)?
-            .query_opt("select last_tick_id from pgq.get_queue_info($1)", &[&q])?
-            .and_then(|r| r.get(0));
+        let last_tick = queue_last_tick(pool.node(new)?, &q)?;
         note(
             report,
             new,
@@ -910,12 +892,7 @@ pub fn resurrect(pool: &mut Pool, me: &str, report: Reporter<'_>) -> Result<Resu
         .clone()
         .ok_or_else(|| Error::Invalid(format!("node \"{me}\" has no worker")))?;
     // Where is the gravestone (or, after an interrupted run, the worker)?
-    let names: Vec<String> = pool
-        .members()
-        .iter()
-        .filter(|m| m.name != me && !m.dead)
-        .map(|m| m.name.clone())
-        .collect();
+    let names: Vec<String> = pool.live().into_iter().filter(|m| m != me).collect();
     let mut found = None;
     for n in names {
         let c = match pool.node(&n) {
@@ -1062,10 +1039,7 @@ fn drop_lost_events(
     let q = pool.queue.clone();
     let reader = format!("{node}.lost");
     let c = pool.node(node)?;
-    let last: Option<i64> = c
-        .query_opt("select last_tick_id from pgq.get_queue_info($1)", &[&q])?
-        .and_then(|r| r.get(0));
-    let last = match last {
+    let last = match queue_last_tick(c, &q)? {
         Some(l) if l > tick => l,
         _ => return Ok(Vec::new()),
     };
@@ -1184,6 +1158,14 @@ fn promote(
     Ok(())
 }
 
+/// The last tick of `queue` on a node (none on a leaf: it has no queue).
+fn queue_last_tick(c: &mut Client, queue: &str) -> Result<Option<i64>> {
+    Ok(
+        c.query_opt("select last_tick_id from pgq.get_queue_info($1)", &[&queue])?
+            .and_then(|r| r.get(0)),
+    )
+}
+
 /// What `wait` waits for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WaitFor {
@@ -1210,14 +1192,8 @@ pub fn wait_caught_up(
             .clone()
             .ok_or_else(|| Error::Invalid(format!("node \"{node}\" has no provider")))?,
         WaitFor::Root => {
-            let names: Vec<String> = pool
-                .members()
-                .iter()
-                .filter(|m| !m.dead)
-                .map(|m| m.name.clone())
-                .collect();
             let mut root = None;
-            for n in names {
+            for n in pool.live() {
                 if pool.info(&n)?.node_type.as_deref() == Some("root") {
                     root = Some(n);
                     break;
@@ -1260,27 +1236,10 @@ pub fn set_location(
     location: &str,
     report: Reporter<'_>,
 ) -> Result<()> {
-    let q = pool.queue.clone();
     let dead = pool.member(node)?.dead;
-    let names: Vec<String> = pool
-        .members()
-        .iter()
-        .filter(|m| !m.dead || m.name == node)
-        .map(|m| m.name.clone())
-        .collect();
-    for m in names {
-        if m == node && dead {
-            continue;
-        }
-        let r = pool.cmd(
-            &m,
-            "select * from pgq_node.register_location($1, $2, $3, $4)",
-            &[&q, &node, &location, &dead],
-            report,
-        );
-        if let Err(e) = r {
-            warn(report, &m, format!("node {m} failure: {e}"));
-        }
-    }
+    // A dead node is not contacted; a live one registers its own new
+    // location too.
+    let on = pool.live();
+    register_on(pool, on, node, Some(location), dead, report);
     Ok(())
 }

@@ -60,10 +60,7 @@ impl fmt::Display for Error {
                     "cannot generate DDL for \"{name}\": {what} is not supported"
                 )
             }
-            Error::Db(e) => match e.as_db_error() {
-                Some(db) => f.write_str(db.message()),
-                None => write!(f, "{e}"),
-            },
+            Error::Db(e) => f.write_str(&crate::db::error_message(e)),
         }
     }
 }

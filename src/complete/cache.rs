@@ -193,14 +193,6 @@ select distinct p.proname from pg_catalog.pg_proc p
   join pg_catalog.pg_namespace n on n.oid = p.pronamespace
  where n.nspname <> 'information_schema' and p.proname !~ '^_' order by 1";
 
-/// Queues with their last tick.
-const QUEUES: &str = "select queue_name, last_tick_id from pgq.get_queue_info() order by 1";
-
-/// Consumers with the tick they stand at and their open batch.
-const CONSUMERS: &str = "\
-select queue_name, consumer_name, last_tick, current_batch
-  from pgq.get_consumer_info() order by 1, 2";
-
 const NODES: &str = "select queue_name, node_name from pgq_node.node_location order by 2, 1";
 
 /// Tables and sequences Londiste replicates on this node.
@@ -432,27 +424,22 @@ impl Catalog {
             cat.settings = strings(c, SETTINGS);
         }
         let has = |c: &mut Client, ext: &str| crate::pgq::has_extension(c, ext).unwrap_or(false);
-        if want.pgq && has(c, "pgq") {
-            if let Ok(rows) = c.query(QUEUES, &[]) {
-                for r in rows {
-                    let q: String = r.get(0);
-                    if let Some(t) = r.get::<_, Option<i64>>(1) {
-                        cat.ticks.entry(q.clone()).or_default().push(t);
-                    }
-                    cat.queues.push(q);
+        if want.pgq {
+            // Empty without pgq: its functions say so and nothing is read.
+            for q in crate::pgq::queue_info(c, None).unwrap_or_default() {
+                if let Some(t) = q.last_tick_id {
+                    cat.ticks.entry(q.name.clone()).or_default().push(t);
                 }
+                cat.queues.push(q.name);
             }
-            if let Ok(rows) = c.query(CONSUMERS, &[]) {
-                for r in rows {
-                    let q: String = r.get(0);
-                    if let Some(t) = r.get::<_, Option<i64>>(2) {
-                        cat.ticks.entry(q.clone()).or_default().push(t);
-                    }
-                    if let Some(b) = r.get::<_, Option<i64>>(3) {
-                        cat.batches.push(b);
-                    }
-                    cat.consumers.entry(q).or_default().push(r.get(1));
+            for ci in crate::pgq::consumer_info(c, None, None).unwrap_or_default() {
+                if let Some(t) = ci.last_tick {
+                    cat.ticks.entry(ci.queue.clone()).or_default().push(t);
                 }
+                if let Some(b) = ci.current_batch {
+                    cat.batches.push(b);
+                }
+                cat.consumers.entry(ci.queue).or_default().push(ci.consumer);
             }
             for t in cat.ticks.values_mut() {
                 t.sort_unstable_by(|a, b| b.cmp(a));
@@ -567,8 +554,7 @@ impl Cache {
                     Err(p) => p.into_inner(),
                 };
                 if slot.is_none() {
-                    let quiet: db::NoticeSink = Arc::new(|_| {});
-                    if let Ok((mut c, _)) = db::connect(&params, quiet) {
+                    if let Some(mut c) = connect(&params) {
                         let _ = c.batch_execute("set statement_timeout = 2000");
                         *slot = Some(c);
                     }
@@ -657,15 +643,13 @@ impl Cache {
             let Some(params) = self.params.lock().ok().and_then(|p| p.clone()) else {
                 continue;
             };
-            let quiet: db::NoticeSink = Arc::new(|_| {});
-            let Ok((mut client, _)) = db::connect(&params, quiet) else {
+            let Some(mut client) = connect(&params) else {
                 continue;
             };
-            let fresh = Catalog::load_sections(&mut client, &want);
             if want == Sections::all() {
-                fresh.index();
-                self.install(fresh);
+                self.install(Catalog::load(&mut client));
             } else {
+                let fresh = Catalog::load_sections(&mut client, &want);
                 let merged = self.snapshot().merged(fresh, &want);
                 merged.index();
                 let mut g = match self.snap.write() {
@@ -676,4 +660,10 @@ impl Cache {
             }
         }
     }
+}
+
+/// A connection of the cache's own (notices dropped: nobody reads them).
+fn connect(params: &ConnParams) -> Option<Client> {
+    let quiet: db::NoticeSink = Arc::new(|_| {});
+    db::connect(params, quiet).ok().map(|(c, _)| c)
 }

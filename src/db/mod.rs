@@ -276,6 +276,24 @@ pub fn connect(params: &ConnParams, notices: NoticeSink) -> Result<(Client, Tls)
     })
 }
 
+/// What a failed statement says, for the API modules' errors: the
+/// server's message (without its severity), else the client's error.
+pub fn error_message(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => db.message().to_string(),
+        None => e.to_string(),
+    }
+}
+
+/// Whether an extension is installed (`pg_extension`).
+pub fn has_extension(c: &mut Client, name: &str) -> Result<bool, postgres::Error> {
+    Ok(c.query_one(
+        "select exists (select 1 from pg_catalog.pg_extension where extname = $1)",
+        &[&name],
+    )?
+    .get(0))
+}
+
 /// One line for a failed connection: the server's `FATAL:  ...` or the
 /// operating system's reason, with psql's hint for a missing socket.
 fn describe_connect_error(e: &postgres::Error) -> String {

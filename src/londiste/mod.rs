@@ -146,10 +146,7 @@ impl fmt::Display for Error {
             }
             Error::Refused(code, note) => write!(f, "{note} (code {code})"),
             Error::Catalog(e) => write!(f, "{e}"),
-            Error::Db(e) => match e.as_db_error() {
-                Some(db) => f.write_str(db.message()),
-                None => write!(f, "{e}"),
-            },
+            Error::Db(e) => f.write_str(&crate::db::error_message(e)),
         }
     }
 }

@@ -62,10 +62,7 @@ impl fmt::Display for Error {
                 "batch {id} is not open: pgq.get_batch_events works only on a batch a consumer is processing"
             ),
             Error::Refused(m) => f.write_str(m),
-            Error::Db(e) => match e.as_db_error() {
-                Some(db) => f.write_str(db.message()),
-                None => write!(f, "{e}"),
-            },
+            Error::Db(e) => f.write_str(&crate::db::error_message(e)),
         }
     }
 }
@@ -88,12 +85,9 @@ impl From<postgres::Error> for Error {
 /// Result of this module's functions.
 pub type Result<T> = std::result::Result<T, Error>;
 
-const HAS_EXTENSION: &str =
-    "select exists (select 1 from pg_catalog.pg_extension where extname = $1)";
-
 /// Whether an extension is installed (`pg_extension`).
 pub fn has_extension(c: &mut Client, name: &str) -> Result<bool> {
-    Ok(c.query_one(HAS_EXTENSION, &[&name])?.get(0))
+    Ok(crate::db::has_extension(c, name)?)
 }
 
 fn require_pgq(c: &mut Client) -> Result<()> {
