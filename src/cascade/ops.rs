@@ -163,6 +163,20 @@ impl Pool {
         let c = self.node(node)?;
         exec_cmd(c, node, sql, params, report)
     }
+
+    /// [`Pool::cmd`] for a step whose failure does not stop the
+    /// operation: the error is reported as a warning.
+    fn cmd_or_warn(
+        &mut self,
+        node: &str,
+        sql: &str,
+        params: &[&(dyn postgres::types::ToSql + Sync)],
+        report: Reporter<'_>,
+    ) {
+        if let Err(e) = self.cmd(node, sql, params, report) {
+            warn(report, node, format!("{e}"));
+        }
+    }
 }
 
 fn note(report: Reporter<'_>, node: &str, message: String) {
@@ -448,14 +462,12 @@ pub fn drop_node(pool: &mut Pool, node: &str, report: Reporter<'_>) -> Result<()
         .find(|m| pool.info(m).ok().and_then(|i| i.node_type).as_deref() == Some("root"));
     if let Some(root) = &root {
         if root != node {
-            if let Err(e) = pool.cmd(
+            pool.cmd_or_warn(
                 root,
                 "select * from pgq_node.unregister_location($1, $2)",
                 &[&q, &node],
                 report,
-            ) {
-                warn(report, root, format!("{e}"));
-            }
+            );
         }
     }
     let mut order: Vec<String> = vec![node.to_string()];
@@ -464,14 +476,12 @@ pub fn drop_node(pool: &mut Pool, node: &str, report: Reporter<'_>) -> Result<()
         if m == node && member.dead {
             continue;
         }
-        if let Err(e) = pool.cmd(
+        pool.cmd_or_warn(
             &m,
             "select * from pgq_node.drop_node($1, $2)",
             &[&q, &node],
             report,
-        ) {
-            warn(report, &m, format!("{e}"));
-        }
+        );
     }
     Ok(())
 }
@@ -1146,14 +1156,12 @@ fn promote(
         report,
     )?;
     if let Some(prev) = prev.filter(|p| p != new) {
-        if let Err(e) = pool.cmd(
+        pool.cmd_or_warn(
             &prev,
             "select * from pgq_node.unregister_subscriber($1, $2)",
             &[&q, &new],
             report,
-        ) {
-            warn(report, &prev, format!("{e}"));
-        }
+        );
     }
     Ok(())
 }

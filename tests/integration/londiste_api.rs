@@ -8,18 +8,8 @@ use postgres::Client;
 use qadmin::catalog::{self, DdlOptions, RelName};
 use qadmin::londiste::{self, AddSeqOptions, AddTableOptions, Error};
 
-use crate::support::TestDb;
+use crate::support::{location, TestDb};
 use crate::test_db;
-
-fn location(db: &TestDb) -> String {
-    format!(
-        "host={} port={} dbname={} user={}",
-        db.cluster.dir.display(),
-        db.cluster.port,
-        db.name,
-        db.cluster.su
-    )
-}
 
 fn ret_ok(
     c: &mut Client,

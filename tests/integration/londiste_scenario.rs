@@ -4,58 +4,14 @@
 //! branch's table created from the root's structure), and rows written on
 //! the root arrive on the branch.
 
-use std::os::unix::process::CommandExt;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use qadmin::londiste::{self, AddSeqOptions, AddTableOptions};
 
-use crate::support::{clean_env, run, TestDb};
+use crate::support::{clean_env, location, run, Daemon, TestDb};
 use crate::test_db;
-
-/// A background process in a process group of its own (a Londiste worker
-/// starts copy processes): the whole group is killed when dropped, also
-/// when the test fails.
-struct Daemon {
-    child: Child,
-}
-
-impl Daemon {
-    fn start(cmd: &mut Command, log: &Path) -> Daemon {
-        let out = std::fs::File::create(log).expect("daemon log");
-        let err = out.try_clone().expect("daemon log");
-        clean_env(cmd);
-        let child = cmd
-            .process_group(0)
-            .stdin(Stdio::null())
-            .stdout(out)
-            .stderr(err)
-            .spawn()
-            .unwrap_or_else(|e| panic!("start {cmd:?}: {e}"));
-        Daemon { child }
-    }
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        // The group id is the child's pid (process_group(0)).
-        let group = format!("-{}", self.child.id());
-        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn location(db: &TestDb) -> String {
-    format!(
-        "host={} port={} dbname={} user={}",
-        db.cluster.dir.display(),
-        db.cluster.port,
-        db.name,
-        db.cluster.su
-    )
-}
 
 fn ini(db: &TestDb, dir: &Path, node: &str) -> std::path::PathBuf {
     let p = dir.join(format!("{node}.ini"));
@@ -171,14 +127,17 @@ fn rows_reach_a_branch_whose_table_qadmin_created() {
     )
     .expect("pgqd ini");
     let _pgqd = Daemon::start(
+        "pgqd",
         Command::new("pgqd").arg(&pgqd_ini),
         &dir.path().join("pgqd.out"),
     );
     let _w1 = Daemon::start(
+        "worker1",
         Command::new("londiste").arg(&i1).arg("worker"),
         &dir.path().join("worker1.out"),
     );
     let _w2 = Daemon::start(
+        "worker2",
         Command::new("londiste").arg(&i2).arg("worker"),
         &dir.path().join("worker2.out"),
     );
