@@ -924,6 +924,28 @@ select ret_code, ret_note from londiste.local_set_table_state($1, $2, null, null
 const SET_LOCK_TIMEOUT: &str = "select set_config('lock_timeout', $1, true)";
 const QUOTE_IDENT: &str = "select quote_ident($1)";
 
+/// A name given to `add table` / `add sequence` that is not there: on the
+/// root no such object, elsewhere not in the queue's registry.
+fn unknown(role: &NodeRole, queue: &str, kind: &'static str, name: String) -> Error {
+    match (role.is_root(), kind) {
+        (true, "table") => Error::TableNotFound(name),
+        (true, _) => Error::SequenceNotFound(name),
+        (false, _) => Error::NotInQueue {
+            queue: queue.to_string(),
+            kind,
+            name,
+        },
+    }
+}
+
+/// `ddl` preceded by the creation of `schema` when this node lacks it.
+fn with_schema(c: &mut Client, schema: &str, ddl: String) -> Result<String> {
+    if catalog::schema_exists(c, schema)? {
+        return Ok(ddl);
+    }
+    Ok(catalog::create_schema_ddl(c, schema)? + &ddl)
+}
+
 /// Add tables to this node (`add table`), as the reference does:
 /// `pgq_node.get_node_info` (the provider's location); on a branch or leaf
 /// the provider's `londiste.get_table_list`, this node's registry brought in
@@ -984,15 +1006,7 @@ pub fn add_tables<S: AsRef<str>>(
     let candidates = show_missing(c, queue, 'r')?;
     let ex = expand(tables, &candidates, &done, !needs_table);
     if let Some(name) = ex.unknown.into_iter().next() {
-        return Err(if role.is_root() {
-            Error::TableNotFound(name)
-        } else {
-            Error::NotInQueue {
-                queue: queue.to_string(),
-                kind: "table",
-                name,
-            }
-        });
+        return Err(unknown(&role, queue, "table", name));
     }
     for t in &ex.done {
         msgs.push(Message::new(201, format!("table {t} is added already")));
@@ -1030,19 +1044,15 @@ pub fn add_tables<S: AsRef<str>>(
                             name: t.clone(),
                         });
                     }
-                    let mut sql = String::new();
-                    let rel = RelName::parse_fq(&target);
-                    if !catalog::schema_exists(c, &rel.schema)? {
-                        sql.push_str(&catalog::create_schema_ddl(c, &rel.schema)?);
-                    }
                     let no_links = DdlOptions {
                         foreign_keys: false,
                         triggers: false,
                         policies: false,
                         comments: true,
                     };
-                    sql.push_str(&catalog::table_ddl_with(p, &src_rel, &no_links)?);
-                    ddl = Some(sql);
+                    let table = catalog::table_ddl_with(p, &src_rel, &no_links)?;
+                    let schema = RelName::parse_fq(&target).schema;
+                    ddl = Some(with_schema(c, &schema, table)?);
                 }
                 _ => return Err(Error::TableNotFound(target)),
             }
@@ -1196,15 +1206,7 @@ pub fn add_seqs<S: AsRef<str>>(
         .collect();
     let ex = expand(seqs, &candidates, &done, false);
     if let Some(name) = ex.unknown.into_iter().next() {
-        return Err(if role.is_root() {
-            Error::SequenceNotFound(name)
-        } else {
-            Error::NotInQueue {
-                queue: queue.to_string(),
-                kind: "sequence",
-                name,
-            }
-        });
+        return Err(unknown(&role, queue, "sequence", name));
     }
     for s in &ex.done {
         msgs.push(Message::new(201, format!("sequence {s} is added already")));
@@ -1222,12 +1224,8 @@ pub fn add_seqs<S: AsRef<str>>(
                             name: s.clone(),
                         });
                     }
-                    let mut sql = String::new();
-                    if !catalog::schema_exists(c, &rel.schema)? {
-                        sql.push_str(&catalog::create_schema_ddl(c, &rel.schema)?);
-                    }
-                    sql.push_str(&catalog::sequence_ddl(p, &rel)?);
-                    ddl = Some(sql);
+                    let seq = catalog::sequence_ddl(p, &rel)?;
+                    ddl = Some(with_schema(c, &rel.schema, seq)?);
                 }
                 _ => return Err(Error::SequenceNotFound(s.clone())),
             }
