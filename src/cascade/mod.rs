@@ -13,7 +13,6 @@ pub mod ops;
 pub mod rename;
 pub mod status;
 
-use std::fmt;
 use std::time::Duration;
 
 use postgres::types::ToSql;
@@ -25,10 +24,11 @@ use crate::db::{self, ConnParams, Environment};
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// What went wrong in a cascade operation.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// An extension this needs is missing on a node.
+    #[error("extension \"{extension}\" is not installed on {node}")]
     ExtensionMissing {
         /// The node (or location) lacking it.
         node: String,
@@ -36,11 +36,13 @@ pub enum Error {
         extension: &'static str,
     },
     /// The queue has no node on this database.
+    #[error("this database is not a node of queue \"{queue}\"")]
     NotInitialized {
         /// The queue.
         queue: String,
     },
     /// The node is already part of the cascade.
+    #[error("this database is already node \"{node}\" ({node_type}) of the queue")]
     AlreadyInitialized {
         /// Its node name.
         node: String,
@@ -48,8 +50,10 @@ pub enum Error {
         node_type: String,
     },
     /// A node name that is not a member.
+    #[error("node \"{0}\" is not a member of the cascade")]
     NodeNotFound(String),
     /// pgq_node refused (ret_code >= 400).
+    #[error("[{node}] {note} (code {code})")]
     Refused {
         /// Where it ran.
         node: String,
@@ -59,6 +63,7 @@ pub enum Error {
         note: String,
     },
     /// A node could not be reached in time.
+    #[error("node \"{node}\" unreachable: {why}")]
     Unreachable {
         /// The node.
         node: String,
@@ -66,46 +71,11 @@ pub enum Error {
         why: String,
     },
     /// A bad argument, with the reason.
+    #[error("{0}")]
     Invalid(String),
     /// The server's error.
-    Db(postgres::Error),
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::ExtensionMissing { node, extension } => {
-                write!(f, "extension \"{extension}\" is not installed on {node}")
-            }
-            Error::NotInitialized { queue } => {
-                write!(f, "this database is not a node of queue \"{queue}\"")
-            }
-            Error::AlreadyInitialized { node, node_type } => write!(
-                f,
-                "this database is already node \"{node}\" ({node_type}) of the queue"
-            ),
-            Error::NodeNotFound(n) => write!(f, "node \"{n}\" is not a member of the cascade"),
-            Error::Refused { node, code, note } => write!(f, "[{node}] {note} (code {code})"),
-            Error::Unreachable { node, why } => write!(f, "node \"{node}\" unreachable: {why}"),
-            Error::Invalid(m) => f.write_str(m),
-            Error::Db(e) => f.write_str(&crate::db::error_message(e)),
-        }
-    }
-}
-
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::Db(e) => Some(e),
-            _ => None,
-        }
-    }
-}
-
-impl From<postgres::Error> for Error {
-    fn from(e: postgres::Error) -> Self {
-        Error::Db(e)
-    }
+    #[error("{}", crate::db::error_message(.0))]
+    Db(#[from] postgres::Error),
 }
 
 /// Result of this module's functions.

@@ -29,10 +29,11 @@ use std::fmt;
 use postgres::Client;
 
 /// What went wrong reading the catalog.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// No such relation of that kind.
+    #[error("{kind} \"{name}\" not found")]
     NotFound {
         /// "table" or "sequence".
         kind: &'static str,
@@ -40,6 +41,7 @@ pub enum Error {
         name: String,
     },
     /// The relation uses a feature the DDL generator does not reproduce.
+    #[error("cannot generate DDL for \"{name}\": {what} is not supported")]
     Unsupported {
         /// The name as `schema.name`.
         name: String,
@@ -47,37 +49,8 @@ pub enum Error {
         what: &'static str,
     },
     /// The server's error.
-    Db(postgres::Error),
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::NotFound { kind, name } => write!(f, "{kind} \"{name}\" not found"),
-            Error::Unsupported { name, what } => {
-                write!(
-                    f,
-                    "cannot generate DDL for \"{name}\": {what} is not supported"
-                )
-            }
-            Error::Db(e) => f.write_str(&crate::db::error_message(e)),
-        }
-    }
-}
-
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::Db(e) => Some(e),
-            _ => None,
-        }
-    }
-}
-
-impl From<postgres::Error> for Error {
-    fn from(e: postgres::Error) -> Self {
-        Error::Db(e)
-    }
+    #[error("{}", crate::db::error_message(.0))]
+    Db(#[from] postgres::Error),
 }
 
 /// Result of this module's functions.

@@ -22,7 +22,6 @@
 
 mod handlers;
 
-use std::fmt;
 use std::time::Duration;
 
 use postgres::error::SqlState;
@@ -46,20 +45,26 @@ pub const LOCK_TIMEOUT: &str = "10s";
 pub const TGFLAGS: &str = "BAQLJIUDS";
 
 /// What went wrong in a Londiste operation.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// An extension (`pgq`, `pgq_node` or `londiste`) is not installed.
+    #[error("extension \"{0}\" is not installed in this database (run: install {0};)")]
     ExtensionMissing(&'static str),
     /// No such queue on this node.
+    #[error("queue \"{0}\" not found")]
     QueueNotFound(String),
     /// The queue exists but this database is not a node of it.
+    #[error("this database is not a node of queue \"{0}\"")]
     NodeNotInitialized(String),
     /// No such table in this database.
+    #[error("table \"{0}\" not found")]
     TableNotFound(String),
     /// No such sequence in this database.
+    #[error("sequence \"{0}\" not found")]
     SequenceNotFound(String),
     /// The queue has no such table or sequence (on this node).
+    #[error("{kind} \"{name}\" is not in queue \"{queue}\"")]
     NotInQueue {
         /// The queue.
         queue: String,
@@ -69,6 +74,7 @@ pub enum Error {
         name: String,
     },
     /// The provider does not have the object (or does not replicate it).
+    #[error("{kind} \"{name}\" is not replicated on the provider (add it there first, or use another provider)")]
     NotOnProvider {
         /// "table" or "sequence".
         kind: &'static str,
@@ -76,11 +82,13 @@ pub enum Error {
         name: String,
     },
     /// `handler=` names no handler python3-londiste ships.
+    #[error("unknown handler \"{handler}\"; known handlers: {}", handler_names().join(", "))]
     UnknownHandler {
         /// The name given.
         handler: String,
     },
     /// `tgflags=` has letters the trigger does not know.
+    #[error("bad tgflags \"{flags}\": unknown flag(s) \"{bad}\"; allowed flags: {}", TGFLAGS.chars().map(String::from).collect::<Vec<_>>().join(" "))]
     BadTgflags {
         /// The flags given.
         flags: String,
@@ -88,10 +96,13 @@ pub enum Error {
         bad: String,
     },
     /// A malformed or contradictory option.
+    #[error("{0}")]
     BadOption(String),
     /// The operation makes no sense on the root node.
+    #[error("{0} is not possible on the root node")]
     OnRoot(&'static str),
     /// The provider could not be reached.
+    #[error("cannot connect to the provider ({location}): {why}")]
     ProviderUnreachable {
         /// Its location.
         location: String,
@@ -99,72 +110,14 @@ pub enum Error {
         why: String,
     },
     /// A refusal by Londiste: `ret_code` >= 400 and its `ret_note`.
+    #[error("{1} (code {0})")]
     Refused(i32, String),
     /// Reading the catalog (DDL for `create`) failed.
-    Catalog(catalog::Error),
+    #[error("{0}")]
+    Catalog(#[source] catalog::Error),
     /// The server's error.
-    Db(postgres::Error),
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::ExtensionMissing(ext) => write!(
-                f,
-                "extension \"{ext}\" is not installed in this database (run: install {ext};)"
-            ),
-            Error::QueueNotFound(q) => write!(f, "queue \"{q}\" not found"),
-            Error::NodeNotInitialized(q) => {
-                write!(f, "this database is not a node of queue \"{q}\"")
-            }
-            Error::TableNotFound(t) => write!(f, "table \"{t}\" not found"),
-            Error::SequenceNotFound(s) => write!(f, "sequence \"{s}\" not found"),
-            Error::NotInQueue { queue, kind, name } => {
-                write!(f, "{kind} \"{name}\" is not in queue \"{queue}\"")
-            }
-            Error::NotOnProvider { kind, name } => write!(
-                f,
-                "{kind} \"{name}\" is not replicated on the provider (add it there first, or use another provider)"
-            ),
-            Error::UnknownHandler { handler } => write!(
-                f,
-                "unknown handler \"{handler}\"; known handlers: {}",
-                handler_names().join(", ")
-            ),
-            Error::BadTgflags { flags, bad } => {
-                let letters: Vec<String> = TGFLAGS.chars().map(String::from).collect();
-                write!(
-                    f,
-                    "bad tgflags \"{flags}\": unknown flag(s) \"{bad}\"; allowed flags: {}",
-                    letters.join(" ")
-                )
-            }
-            Error::BadOption(m) => f.write_str(m),
-            Error::OnRoot(what) => write!(f, "{what} is not possible on the root node"),
-            Error::ProviderUnreachable { location, why } => {
-                write!(f, "cannot connect to the provider ({location}): {why}")
-            }
-            Error::Refused(code, note) => write!(f, "{note} (code {code})"),
-            Error::Catalog(e) => write!(f, "{e}"),
-            Error::Db(e) => f.write_str(&crate::db::error_message(e)),
-        }
-    }
-}
-
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::Db(e) => Some(e),
-            Error::Catalog(e) => Some(e),
-            _ => None,
-        }
-    }
-}
-
-impl From<postgres::Error> for Error {
-    fn from(e: postgres::Error) -> Self {
-        Error::Db(e)
-    }
+    #[error("{}", crate::db::error_message(.0))]
+    Db(#[from] postgres::Error),
 }
 
 impl From<catalog::Error> for Error {

@@ -6,20 +6,21 @@
 //! Knows nothing of terminals or output formats: rows come back as typed
 //! structs, and `exec` turns them into results.
 
-use std::fmt;
-
 use postgres::types::ToSql;
 use postgres::Client;
 
 /// What went wrong in a queue or consumer operation.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The `pgq` extension is not installed in this database.
+    #[error("extension \"{0}\" is not installed in this database (run: install pgq;)")]
     ExtensionMissing(&'static str),
     /// No such queue.
+    #[error("queue \"{0}\" not found")]
     QueueNotFound(String),
     /// No such consumer on the queue.
+    #[error("consumer \"{consumer}\" not found on queue \"{queue}\"")]
     ConsumerNotFound {
         /// The queue.
         queue: String,
@@ -27,6 +28,7 @@ pub enum Error {
         consumer: String,
     },
     /// The queue still has consumers (drop without force).
+    #[error("queue \"{queue}\" still has consumers ({}); use \"drop queue {queue} force;\" to drop it anyway", consumers.join(", "))]
     QueueHasConsumers {
         /// The queue.
         queue: String,
@@ -34,52 +36,14 @@ pub enum Error {
         consumers: Vec<String>,
     },
     /// The batch is not open.
+    #[error("batch {0} is not open: pgq.get_batch_events works only on a batch a consumer is processing")]
     BatchNotOpen(i64),
     /// A refusal with its reason.
+    #[error("{0}")]
     Refused(String),
     /// The server's error.
-    Db(postgres::Error),
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::ExtensionMissing(ext) => write!(
-                f,
-                "extension \"{ext}\" is not installed in this database (run: install pgq;)"
-            ),
-            Error::QueueNotFound(q) => write!(f, "queue \"{q}\" not found"),
-            Error::ConsumerNotFound { queue, consumer } => {
-                write!(f, "consumer \"{consumer}\" not found on queue \"{queue}\"")
-            }
-            Error::QueueHasConsumers { queue, consumers } => write!(
-                f,
-                "queue \"{queue}\" still has consumers ({}); use \"drop queue {queue} force;\" to drop it anyway",
-                consumers.join(", ")
-            ),
-            Error::BatchNotOpen(id) => write!(
-                f,
-                "batch {id} is not open: pgq.get_batch_events works only on a batch a consumer is processing"
-            ),
-            Error::Refused(m) => f.write_str(m),
-            Error::Db(e) => f.write_str(&crate::db::error_message(e)),
-        }
-    }
-}
-
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::Db(e) => Some(e),
-            _ => None,
-        }
-    }
-}
-
-impl From<postgres::Error> for Error {
-    fn from(e: postgres::Error) -> Self {
-        Error::Db(e)
-    }
+    #[error("{}", crate::db::error_message(.0))]
+    Db(#[from] postgres::Error),
 }
 
 /// Result of this module's functions.
