@@ -49,7 +49,15 @@ fn main() {
     let conn = std::env::args().skip(1).find(|a| !a.starts_with("--"));
     let (cat, rounds) = match &conn {
         Some(c) => {
-            let mut client = match postgres::Client::connect(c, postgres::NoTls) {
+            let params = qadmin::db::ConnParams::resolve(
+                Some(c),
+                &[],
+                &qadmin::db::Environment::from_process(),
+            );
+            let connected = params.map_err(|e| e.to_string()).and_then(|p| {
+                qadmin::db::connect(&p, std::sync::Arc::new(|_| {})).map_err(|e| e.to_string())
+            });
+            let mut client = match connected {
                 Ok(cl) => cl,
                 Err(e) => {
                     eprintln!("complete bench: {e}");

@@ -278,7 +278,28 @@ pub fn run_script(
         buf.extend_from_slice(&line);
         while let Some(piece) = scanner.next_piece(&buf) {
             s.set_locus(name, piece.last_line);
-            match run_statement(s, piece.kind, &buf[piece.range.clone()], out) {
+            // COPY FROM STDIN data starts on the line after the statement's
+            // end, in what is already read, then in the rest of the source.
+            let data_at = buf[piece.range.end..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(buf.len(), |i| piece.range.end + i + 1);
+            let mut copy = ScriptCopy {
+                pending: &buf[data_at..],
+                taken: 0,
+                src: &mut *src,
+                lines: 0,
+                locus: std::sync::Arc::clone(&s.locus),
+                first: piece.last_line,
+            };
+            let outcome =
+                run_statement_from(s, piece.kind, &buf[piece.range.clone()], out, &mut copy);
+            let (taken, lines) = (copy.taken, copy.lines);
+            if taken > 0 {
+                buf.drain(data_at..data_at + taken);
+            }
+            scanner.skip_lines(lines);
+            match outcome {
                 Outcome::Ok => {}
                 Outcome::Failed => {
                     failed = true;
@@ -335,24 +356,80 @@ pub fn run_script(
     }
 }
 
+/// COPY FROM STDIN data in a script: the lines after the statement that
+/// are already read, then the rest of the source; counts what it takes so
+/// that the statement loop skips it.
+/// Messages about the COPY name the last data line read, as psql's do.
+struct ScriptCopy<'a> {
+    pending: &'a [u8],
+    taken: usize,
+    src: &'a mut dyn BufRead,
+    lines: usize,
+    locus: std::sync::Arc<std::sync::Mutex<crate::session::Locus>>,
+    first: usize,
+}
+
+impl exec::CopyInput for ScriptCopy<'_> {
+    fn next_line(&mut self, line: &mut Vec<u8>) -> std::io::Result<bool> {
+        let more = self.take_line(line)?;
+        if let Ok(mut l) = self.locus.lock() {
+            l.line = self.first + self.lines;
+        }
+        Ok(more)
+    }
+}
+
+impl ScriptCopy<'_> {
+    fn take_line(&mut self, line: &mut Vec<u8>) -> std::io::Result<bool> {
+        let rest = &self.pending[self.taken..];
+        if !rest.is_empty() {
+            let end = rest
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(rest.len(), |i| i + 1);
+            line.extend_from_slice(&rest[..end]);
+            self.taken += end;
+            self.lines += 1;
+            return Ok(true);
+        }
+        let n = self.src.read_until(b'\n', line)?;
+        if n > 0 {
+            self.lines += 1;
+        }
+        Ok(n > 0)
+    }
+}
+
 /// Run one piece with what the session adds around it: SQL results go to
 /// the `\o` target when one is set, and `\timing` prints how long the
-/// statement took (to `out`, as psql prints it to stdout).
+/// statement took (to `out`, as psql prints it to stdout). COPY data
+/// comes from standard input.
 pub fn run_statement(
     s: &mut Session,
     kind: PieceKind,
     bytes: &[u8],
     out: &mut dyn Write,
 ) -> Outcome {
+    run_statement_from(s, kind, bytes, out, &mut exec::StdinCopy::default())
+}
+
+/// As [`run_statement`], with COPY data from `input`.
+pub fn run_statement_from(
+    s: &mut Session,
+    kind: PieceKind,
+    bytes: &[u8],
+    out: &mut dyn Write,
+    input: &mut dyn exec::CopyInput,
+) -> Outcome {
     if kind != PieceKind::Sql {
-        return run_piece(s, kind, bytes, out);
+        return run_piece(s, kind, bytes, out, input);
     }
     let started = s.settings.timing.then(std::time::Instant::now);
     let o = match s.output.take() {
         Some(mut target) => {
             // A file or a pipe gets no colour.
             let color = std::mem::replace(&mut s.settings.print.color, false);
-            let o = run_piece(s, kind, bytes, &mut target);
+            let o = run_piece(s, kind, bytes, &mut target, input);
             s.settings.print.color = color;
             if let Err(e) = target.flush() {
                 s.client_error(&format!("{}: {}", target.name, io_reason(&e)));
@@ -360,7 +437,7 @@ pub fn run_statement(
             s.output = Some(target);
             o
         }
-        None => run_piece(s, kind, bytes, out),
+        None => run_piece(s, kind, bytes, out, input),
     };
     if let Some(t) = started {
         if matches!(o, Outcome::Ok | Outcome::Failed) {
@@ -373,7 +450,13 @@ pub fn run_statement(
 }
 
 /// Run one piece the lexer cut: SQL, a backslash meta-command, or nothing.
-pub fn run_piece(s: &mut Session, kind: PieceKind, bytes: &[u8], out: &mut dyn Write) -> Outcome {
+pub fn run_piece(
+    s: &mut Session,
+    kind: PieceKind,
+    bytes: &[u8],
+    out: &mut dyn Write,
+    input: &mut dyn exec::CopyInput,
+) -> Outcome {
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -398,7 +481,7 @@ pub fn run_piece(s: &mut Session, kind: PieceKind, bytes: &[u8], out: &mut dyn W
             o
         }
         PieceKind::Sql if parse::is_command(text) => run_shell_command(s, text, out),
-        PieceKind::Sql => exec::run_sql(s, text, out),
+        PieceKind::Sql => exec::run_sql_with(s, text, out, input),
     }
 }
 
@@ -410,6 +493,14 @@ fn run_shell_command(s: &mut Session, text: &str, out: &mut dyn Write) -> Outcom
         Ok(Statement::Command(cmd)) => {
             let o = exec::command::run_command(s, &cmd, out);
             let _ = out.flush();
+            // The session's own connection died inside the command: that
+            // is a lost connection (exit 2 in a script, a reconnect in the
+            // shell), whichever step it happened in.
+            if o == Outcome::Failed && s.client().is_some_and(|c| c.is_closed()) {
+                s.error("connection to server was lost");
+                s.drop_connection();
+                return Outcome::ConnectionLost;
+            }
             o
         }
         // Unreachable by the grammar (`sql` refuses command heads), but

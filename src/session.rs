@@ -8,7 +8,7 @@ use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use postgres::Client;
+use crate::db::Client;
 
 use crate::cli::{parse_bool, Echo};
 use crate::db::{self, ConnParams, ConnectError};
@@ -119,6 +119,8 @@ pub struct Session {
     muted: Arc<AtomicBool>,
     /// Default queue for shell commands (`-Q`).
     pub queue: Option<String>,
+    /// The key of psql's restricted mode (`\restrict`), while in it.
+    pub restrict_key: Option<String>,
     /// Input comes from a terminal.
     pub interactive: bool,
     /// About the server, once [`Session::load_server_info`] has run on
@@ -207,6 +209,7 @@ impl Session {
             quiet_notices: quiet,
             muted: Arc::new(AtomicBool::new(false)),
             queue,
+            restrict_key: None,
             interactive: false,
             server: None,
             output: None,
@@ -232,8 +235,8 @@ impl Session {
             let mut err = std::io::stderr().lock();
             let _ = err.write_all(paint_message(&text, color).as_bytes());
         });
-        let (client, tls) = db::connect(&self.params, sink)?;
-        db::cancel::set_target(client.cancel_token(), tls);
+        let client = db::connect(&self.params, sink)?;
+        db::cancel::set_target(client.cancel_token());
         self.client = Some(client);
         self.tx = TxState::Idle;
         self.server = None;
@@ -254,14 +257,11 @@ impl Session {
             .as_mut()
             .and_then(|c| c.simple_query(SERVER_INFO_SQL).ok());
         self.set_notices_muted(false);
-        self.server = rows.and_then(|msgs| {
-            msgs.into_iter().find_map(|m| match m {
-                postgres::SimpleQueryMessage::Row(r) => Some(ServerInfo {
-                    version: r.get(0).unwrap_or_default().to_string(),
-                    pgq_version: r.get(1).map(str::to_string),
-                    superuser: r.get(2) == Some("on"),
-                }),
-                _ => None,
+        self.server = rows.and_then(|rows| {
+            rows.first().map(|r| ServerInfo {
+                version: r.cell(0).unwrap_or_default().to_string(),
+                pgq_version: r.cell(1).map(str::to_string),
+                superuser: r.cell(2) == Some("on"),
             })
         });
     }

@@ -15,8 +15,8 @@ pub mod status;
 
 use std::time::Duration;
 
-use postgres::types::ToSql;
-use postgres::{Client, Row};
+use crate::db::Param as ToSql;
+use crate::db::{Client, Row};
 
 use crate::db::{self, ConnParams, Environment};
 
@@ -75,7 +75,7 @@ pub enum Error {
     Invalid(String),
     /// The server's error.
     #[error("{}", crate::db::error_message(.0))]
-    Db(#[from] postgres::Error),
+    Db(#[from] crate::db::Error),
 }
 
 /// Result of this module's functions.
@@ -256,7 +256,7 @@ fn exec_cmd(
     c: &mut Client,
     node: &str,
     sql: &str,
-    params: &[&(dyn ToSql + Sync)],
+    params: &[&dyn ToSql],
     report: Reporter<'_>,
 ) -> Result<Vec<Row>> {
     let rows = c.query(sql, params)?;
@@ -294,12 +294,10 @@ pub fn connect(node: &str, location: &str, timeout: Duration) -> Result<Client> 
         params.connect_timeout = Some(timeout);
     }
     let quiet: db::NoticeSink = std::sync::Arc::new(|_| {});
-    db::connect(&params, quiet)
-        .map(|(c, _)| c)
-        .map_err(|e| Error::Unreachable {
-            node: node.to_string(),
-            why: e.to_string(),
-        })
+    db::connect(&params, quiet).map_err(|e| Error::Unreachable {
+        node: node.to_string(),
+        why: e.to_string(),
+    })
 }
 
 /// Where a new node gets its events from.

@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use postgres::Client;
+use crate::db::Client;
 
 use super::{
     connect, exec_cmd, members, node_info, Error, Member, NodeInfo, Reporter, Result, Step,
@@ -157,9 +157,9 @@ impl Pool {
         &mut self,
         node: &str,
         sql: &str,
-        params: &[&(dyn postgres::types::ToSql + Sync)],
+        params: &[&dyn crate::db::Param],
         report: Reporter<'_>,
-    ) -> Result<Vec<postgres::Row>> {
+    ) -> Result<Vec<crate::db::Row>> {
         let c = self.node(node)?;
         exec_cmd(c, node, sql, params, report)
     }
@@ -170,7 +170,7 @@ impl Pool {
         &mut self,
         node: &str,
         sql: &str,
-        params: &[&(dyn postgres::types::ToSql + Sync)],
+        params: &[&dyn crate::db::Param],
         report: Reporter<'_>,
     ) {
         if let Err(e) = self.cmd(node, sql, params, report) {

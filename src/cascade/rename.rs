@@ -19,7 +19,7 @@
 //! Each member's change checks first whether it is done already, so an
 //! interrupted rename is finished by running it again.
 
-use postgres::Client;
+use crate::db::Client;
 
 use super::ops::Pool;
 use super::{Error, Reporter, Result, Step};

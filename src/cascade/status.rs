@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use postgres::Client;
+use crate::db::Client;
 
 use super::{connect, members, node_info, NodeInfo, Result};
 
@@ -175,11 +175,10 @@ select n.node_type, n.node_name, n.global_watermark, n.local_watermark, n.provid
                                     count(*) filter (where not local)) as t
                 from londiste.get_table_list(%L)$q$, $1), false, true, '')))[1]::text
        end
-  from pgq_node.get_node_info($1) n";
+  from pgq_node.get_node_info($1::text) n";
 
 fn read_node(c: &mut Client, queue: &str, st: &mut NodeStatus) -> Result<()> {
-    use postgres::types::Type;
-    let r = c.query_typed_one(NODE_STATUS, &[(&queue, Type::TEXT)])?;
+    let r = c.query_one(NODE_STATUS, &[&queue])?;
     st.info = Some(NodeInfo::from_row(&r));
     let consumers: String = r.get(13);
     let parsed: Vec<(String, Option<f64>, Option<i64>)> =

@@ -26,7 +26,7 @@
 
 use std::fmt;
 
-use postgres::Client;
+use crate::db::Client;
 
 /// What went wrong reading the catalog.
 #[derive(Debug, thiserror::Error)]
@@ -50,7 +50,7 @@ pub enum Error {
     },
     /// The server's error.
     #[error("{}", crate::db::error_message(.0))]
-    Db(#[from] postgres::Error),
+    Db(#[from] crate::db::Error),
 }
 
 /// Result of this module's functions.

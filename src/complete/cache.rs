@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
-use postgres::Client;
+use crate::db::Client;
 
 use crate::db::{self, ConnParams};
 
@@ -665,5 +665,5 @@ impl Cache {
 /// A connection of the cache's own (notices dropped: nobody reads them).
 fn connect(params: &ConnParams) -> Option<Client> {
     let quiet: db::NoticeSink = Arc::new(|_| {});
-    db::connect(params, quiet).ok().map(|(c, _)| c)
+    db::connect(params, quiet).ok()
 }

@@ -11,15 +11,65 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
 
-use super::Tls;
-use postgres::CancelToken;
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
 
-struct Armed {
-    token: CancelToken,
-    tls: Tls,
+/// Where a cancel request goes: the address the connection was made to.
+#[derive(Debug, Clone)]
+pub enum CancelAddr {
+    /// A unix-domain socket file.
+    Unix(PathBuf),
+    /// A TCP address.
+    Tcp(std::net::SocketAddr),
 }
 
-static TARGET: Mutex<Option<Armed>> = Mutex::new(None);
+/// What cancels the statement running on one connection: its server
+/// address and the backend's key (BackendKeyData).
+#[derive(Debug, Clone)]
+pub struct CancelToken {
+    /// The server's address.
+    pub addr: CancelAddr,
+    /// The backend's process id.
+    pub process_id: i32,
+    /// The backend's secret key.
+    pub secret_key: i32,
+}
+
+impl CancelToken {
+    /// Send the cancel request on a new connection, as libpq's PQcancel
+    /// does (without TLS; the request carries no secret of the session
+    /// beyond the key).
+    pub fn cancel_query(&self) -> std::io::Result<()> {
+        let mut buf = bytes::BytesMut::new();
+        postgres_protocol::message::frontend::cancel_request(
+            self.process_id,
+            self.secret_key,
+            &mut buf,
+        );
+        let limit = Duration::from_secs(5);
+        match &self.addr {
+            CancelAddr::Unix(p) => {
+                let mut s = std::os::unix::net::UnixStream::connect(p)?;
+                s.set_write_timeout(Some(limit))?;
+                s.write_all(&buf)?;
+                // The server closes the socket when it has read the request.
+                s.set_read_timeout(Some(limit))?;
+                let _ = std::io::Read::read(&mut s, &mut [0u8; 1]);
+            }
+            CancelAddr::Tcp(a) => {
+                let mut s = std::net::TcpStream::connect_timeout(a, limit)?;
+                s.set_write_timeout(Some(limit))?;
+                s.write_all(&buf)?;
+                s.set_read_timeout(Some(limit))?;
+                let _ = std::io::Read::read(&mut s, &mut [0u8; 1]);
+            }
+        }
+        Ok(())
+    }
+}
+
+static TARGET: Mutex<Option<CancelToken>> = Mutex::new(None);
 static ARMED: AtomicBool = AtomicBool::new(false);
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 static INSTALLED: AtomicBool = AtomicBool::new(false);
@@ -33,15 +83,12 @@ pub fn install() {
     }
     let _ = ctrlc::set_handler(|| {
         let armed = if ARMED.load(Ordering::SeqCst) {
-            TARGET
-                .lock()
-                .ok()
-                .and_then(|g| g.as_ref().map(|a| (a.token.clone(), a.tls.clone())))
+            TARGET.lock().ok().and_then(|g| g.clone())
         } else {
             None
         };
         match armed {
-            Some((token, tls)) => {
+            Some(token) => {
                 // Announced before it is sent, so that the announcement
                 // comes before the server's "canceling statement" error,
                 // which another thread prints.
@@ -49,10 +96,7 @@ pub fn install() {
                     f();
                 }
                 // Best effort, like psql's "Cancel request sent".
-                let _ = match tls {
-                    Tls::Plain => token.cancel_query(postgres::NoTls),
-                    Tls::Native(t) => token.cancel_query(t),
-                };
+                let _ = token.cancel_query();
             }
             None => INTERRUPTED.store(true, Ordering::SeqCst),
         }
@@ -66,9 +110,9 @@ pub fn on_send(f: fn()) {
 }
 
 /// The connection that Ctrl-C cancels statements on (set at connect).
-pub fn set_target(token: CancelToken, tls: Tls) {
+pub fn set_target(token: Option<CancelToken>) {
     if let Ok(mut g) = TARGET.lock() {
-        *g = Some(Armed { token, tls });
+        *g = token;
     }
 }
 

@@ -1,6 +1,6 @@
 //! Connection parameters resolved the way libpq (PostgreSQL 15) resolves
 //! them, as pure logic over an injected [`Environment`], ending in a
-//! [`postgres::Config`].
+//! [`ConnParams`] and its per-host [`HostTarget`]s.
 //!
 //! The `postgres` crate reads no environment, no service file and no
 //! password file; this module does all of that, so that `qadmin` connects
@@ -43,18 +43,14 @@
 //! * Ports, `connect_timeout`, `keepalives` and `hostaddr` are validated at
 //!   resolve time (libpq checks them while connecting; a bad port there only
 //!   skips that host).
-//! * `target_session_attrs` `primary`, `standby` and `prefer-standby` are
-//!   accepted but the `postgres` crate only knows any/read-write/read-only,
-//!   so [`ConnParams::to_postgres_config`] maps them to `Any`; the caller may
-//!   check `pg_is_in_recovery()` itself.
-//! * The `postgres` crate has one password for all hosts: the multi-host
-//!   config carries the explicit password, or else the first host's password
-//!   file match. [`ConnParams::host_passwords`] holds libpq's per-host result
-//!   and [`ConnParams::to_postgres_config_for_host`] builds an exact
-//!   one-host config.
+//! * `target_session_attrs` is checked from the ParameterStatus values a
+//!   server of version 14 or later reports (`in_hot_standby`,
+//!   `default_transaction_read_only`), without a query.
+//! * `keepalives` is parsed and otherwise ignored (the operating system's
+//!   TCP defaults apply).
 //! * LDAP lines in service files are rejected with an error.
 //! * Only the keys libpq 15 knows are accepted (plus `requiressl`, which
-//!   libpq translates to sslmode); those the `postgres` crate has no use for
+//!   libpq translates to sslmode); those the wire client has no use for
 //!   (sslcrl, gssencmode, krbsrvname, ...) are parsed and otherwise ignored.
 //!
 //! # TLS
@@ -309,18 +305,50 @@ impl SslMode {
             SslMode::VerifyFull => "verify-full",
         }
     }
+}
 
-    /// The `postgres` crate's mode: disable/allow → `Disable`, prefer →
-    /// `Prefer`, require/verify-ca/verify-full → `Require` (the checks of the
-    /// verify modes belong to the TLS connector).
-    pub fn to_postgres(self) -> postgres::config::SslMode {
-        use postgres::config::SslMode as P;
-        match self {
-            SslMode::Disable | SslMode::Allow => P::Disable,
-            SslMode::Prefer => P::Prefer,
-            SslMode::Require | SslMode::VerifyCa | SslMode::VerifyFull => P::Require,
-        }
+/// Where one host slot connects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A unix-domain socket file (`dir/.s.PGSQL.port`).
+    Unix(PathBuf),
+    /// A host name or numeric address, and a port.
+    Tcp(String, u16),
+}
+
+/// One host slot, ready to connect to.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HostTarget {
+    /// The slot's index (for [`ConnParams::describe_host`]).
+    pub index: usize,
+    /// Where to connect.
+    pub addr: Target,
+    /// The name TLS checks the certificate against (the host, else the address).
+    pub tls_name: String,
+    /// The slot's password (explicit, else its password file entry).
+    pub password: Option<String>,
+}
+
+impl fmt::Debug for HostTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HostTarget")
+            .field("index", &self.index)
+            .field("addr", &self.addr)
+            .field("tls_name", &self.tls_name)
+            .field("password", &self.password.as_ref().map(|_| "********"))
+            .finish()
     }
+}
+
+/// libpq's `channel_binding`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChannelBinding {
+    /// Never bind SCRAM to the TLS channel.
+    Disable,
+    /// Bind when the server offers it (the default).
+    Prefer,
+    /// Refuse to authenticate without it.
+    Require,
 }
 
 /// libpq 15's `target_session_attrs`.
@@ -357,20 +385,6 @@ impl TargetSessionAttrs {
                 })
             }
         })
-    }
-
-    /// The `postgres` crate's value; primary/standby/prefer-standby, which
-    /// it does not know, become `Any`.
-    pub fn to_postgres(self) -> postgres::config::TargetSessionAttrs {
-        use postgres::config::TargetSessionAttrs as P;
-        match self {
-            TargetSessionAttrs::ReadWrite => P::ReadWrite,
-            TargetSessionAttrs::ReadOnly => P::ReadOnly,
-            TargetSessionAttrs::Any
-            | TargetSessionAttrs::Primary
-            | TargetSessionAttrs::Standby
-            | TargetSessionAttrs::PreferStandby => P::Any,
-        }
     }
 }
 
@@ -491,7 +505,7 @@ pub struct ConnParams {
     /// `target_session_attrs`.
     pub target_session_attrs: TargetSessionAttrs,
     /// `channel_binding`.
-    pub channel_binding: postgres::config::ChannelBinding,
+    pub channel_binding: ChannelBinding,
     /// `keepalives` (`None` = not given, which means on).
     pub keepalives: Option<bool>,
     /// The service whose file entries were applied, if any.
@@ -595,97 +609,42 @@ impl ConnParams {
         derive(opts, env)
     }
 
-    /// A `postgres::Config` with everything except TLS: hosts (unix-socket
-    /// directories as paths), hostaddrs, ports, user, dbname, password,
-    /// application_name, options, connect_timeout, keepalives,
-    /// target_session_attrs, channel_binding, and the sslmode mapped by
-    /// [`SslMode::to_postgres`].
-    ///
-    /// The `postgres` crate needs a hostaddr for every host or for none: if
-    /// only some slots have one, those slots connect to their hostaddr as
-    /// their host name (so TLS host-name checks see the address). Use
-    /// [`ConnParams::to_postgres_config_for_host`] for the exact per-host
-    /// configuration, including per-host passwords.
-    pub fn to_postgres_config(&self) -> postgres::Config {
-        let mut cfg = self.base_config();
-        let all_addrs = !self.hostaddrs.is_empty() && self.hostaddrs.iter().all(|a| !a.is_empty());
-        for (i, host) in self.hosts.iter().enumerate() {
-            let addr = self
-                .hostaddrs
-                .get(i)
-                .filter(|a| !a.is_empty())
-                .and_then(|a| a.parse::<IpAddr>().ok().map(|ip| (a, ip)));
-            match addr {
-                Some((a, ip)) if all_addrs => {
-                    cfg.hostaddr(ip);
-                    add_host(&mut cfg, if host.is_empty() { a } else { host });
-                }
-                Some((a, _)) => add_host(&mut cfg, a),
-                None => add_host(&mut cfg, host),
-            }
-        }
-        for port in &self.ports {
-            cfg.port(*port);
-        }
-        if let Some(pw) = &self.password {
-            cfg.password(pw);
-        }
-        cfg
-    }
-
-    /// A `postgres::Config` for host slot `i` alone (its host, hostaddr,
-    /// port and password), or `None` if there is no such slot.
-    pub fn to_postgres_config_for_host(&self, i: usize) -> Option<postgres::Config> {
-        let host = self.hosts.get(i)?;
-        let mut cfg = self.base_config();
-        match self
-            .hostaddrs
-            .get(i)
-            .filter(|a| !a.is_empty())
-            .and_then(|a| a.parse::<IpAddr>().ok().map(|ip| (a, ip)))
-        {
-            Some((a, ip)) => {
-                cfg.hostaddr(ip);
-                add_host(&mut cfg, if host.is_empty() { a } else { host });
-            }
-            None => add_host(&mut cfg, host),
-        }
-        cfg.port(self.port_of(i));
-        if let Some(Some(pw)) = self.host_passwords.get(i) {
-            cfg.password(pw);
-        }
-        Some(cfg)
-    }
-
-    /// Everything but hosts, ports and password.
-    fn base_config(&self) -> postgres::Config {
-        let mut cfg = postgres::Config::new();
-        cfg.user(&self.user);
-        cfg.dbname(&self.dbname);
-        if let Some(a) = &self.application_name {
-            cfg.application_name(a);
-        }
-        if let Some(o) = &self.options {
-            cfg.options(o);
-        }
-        if let Some(t) = self.connect_timeout {
-            cfg.connect_timeout(t);
-        }
-        if let Some(k) = self.keepalives {
-            cfg.keepalives(k);
-        }
-        cfg.ssl_mode(self.sslmode.to_postgres());
-        cfg.target_session_attrs(self.target_session_attrs.to_postgres());
-        cfg.channel_binding(self.channel_binding);
-        cfg
-    }
-
-    fn port_of(&self, i: usize) -> u16 {
+    /// The port of host slot `i` (the first port when there are fewer).
+    pub fn port_of(&self, i: usize) -> u16 {
         self.ports
             .get(i)
             .or_else(|| self.ports.first())
             .copied()
             .unwrap_or(DEFAULT_PORT)
+    }
+
+    /// Where each host slot connects, in order, with its password.
+    pub fn targets(&self) -> Vec<HostTarget> {
+        (0..self.hosts.len())
+            .map(|i| {
+                let host = self.hosts[i].as_str();
+                let addr = self.hostaddrs.get(i).map(String::as_str).unwrap_or("");
+                let port = self.port_of(i);
+                let target = if !addr.is_empty() {
+                    Target::Tcp(addr.to_string(), port)
+                } else if is_unix_socket_path(host) {
+                    Target::Unix(PathBuf::from(format!("{host}/.s.PGSQL.{port}")))
+                } else {
+                    Target::Tcp(host.to_string(), port)
+                };
+                HostTarget {
+                    index: i,
+                    addr: target,
+                    tls_name: if host.is_empty() { addr } else { host }.to_string(),
+                    password: self
+                        .host_passwords
+                        .get(i)
+                        .cloned()
+                        .flatten()
+                        .or_else(|| self.password.clone()),
+                }
+            })
+            .collect()
     }
 
     /// How psql names the first host in errors, the text after
@@ -735,17 +694,6 @@ impl ConnParams {
             }
         })
     }
-}
-
-fn add_host(cfg: &mut postgres::Config, host: &str) {
-    #[cfg(unix)]
-    {
-        if is_unix_socket_path(host) {
-            cfg.host_path(host);
-            return;
-        }
-    }
-    cfg.host(host);
 }
 
 /// libpq's `is_unixsock_path`: an absolute path, or `@` for Linux's
@@ -1323,9 +1271,9 @@ fn derive(opts: Options, env: &Environment) -> Result<ConnParams, ConfigError> {
     let password = host_passwords.first().cloned().flatten();
 
     let channel_binding = match opts.get("channel_binding").map(String::as_str) {
-        None | Some("prefer") => postgres::config::ChannelBinding::Prefer,
-        Some("disable") => postgres::config::ChannelBinding::Disable,
-        Some("require") => postgres::config::ChannelBinding::Require,
+        None | Some("prefer") => ChannelBinding::Prefer,
+        Some("disable") => ChannelBinding::Disable,
+        Some("require") => ChannelBinding::Require,
         Some(other) => {
             return Err(ConfigError::InvalidValue {
                 option: "channel_binding",
@@ -2111,17 +2059,6 @@ mod tests {
             resolve_err(Some("gssencmode=x"), &e).to_string(),
             "invalid gssencmode value: \"x\""
         );
-        let mapping = [
-            (SslMode::Disable, postgres::config::SslMode::Disable),
-            (SslMode::Allow, postgres::config::SslMode::Disable),
-            (SslMode::Prefer, postgres::config::SslMode::Prefer),
-            (SslMode::Require, postgres::config::SslMode::Require),
-            (SslMode::VerifyCa, postgres::config::SslMode::Require),
-            (SslMode::VerifyFull, postgres::config::SslMode::Require),
-        ];
-        for (mode, expected) in mapping {
-            assert_eq!(mode.to_postgres(), expected);
-        }
     }
 
     #[test]
@@ -2401,10 +2338,10 @@ db1:*:*:alice:wild\\:pw\\\\x:extra
             vec![Some("pwa".to_owned()), Some("pwb".to_owned()), None]
         );
         assert_eq!(p.password.as_deref(), Some("pwa"));
-        let cfg = p.to_postgres_config_for_host(1).unwrap();
-        assert_eq!(cfg.get_password(), Some(&b"pwb"[..]));
-        assert_eq!(cfg.get_ports(), &[6000]);
-        assert!(p.to_postgres_config_for_host(3).is_none());
+        let t = &p.targets()[1];
+        assert_eq!(t.password.as_deref(), Some("pwb"));
+        assert_eq!(t.addr, Target::Tcp("b".into(), 6000));
+        assert_eq!(p.targets().len(), 3);
 
         // passfile= in the conninfo; ~/.pgpass through the home directory.
         let file = write_file(dir.path(), "other", "*:*:*:*:frompassfile\n", 0o600);
@@ -2450,74 +2387,41 @@ db1:*:*:alice:wild\\:pw\\\\x:extra
     }
 
     #[test]
-    fn postgres_config_mapping() {
+    fn connection_targets() {
         let e = env(&[]);
         let p = resolve(
             Some("host=/tmp,db port=5433,5434 user=u dbname=d password=pw application_name=app options='-c x=y' connect_timeout=3 sslmode=verify-full keepalives=0 target_session_attrs=read-only channel_binding=require"),
             &e,
         );
-        let cfg = p.to_postgres_config();
+        let t = p.targets();
         #[cfg(unix)]
-        assert_eq!(
-            cfg.get_hosts(),
-            &[
-                postgres::config::Host::Unix(PathBuf::from("/tmp")),
-                postgres::config::Host::Tcp("db".into())
-            ]
-        );
-        assert_eq!(cfg.get_ports(), &[5433, 5434]);
-        assert_eq!(cfg.get_user(), Some("u"));
-        assert_eq!(cfg.get_dbname(), Some("d"));
-        assert_eq!(cfg.get_password(), Some(&b"pw"[..]));
-        assert_eq!(cfg.get_application_name(), Some("app"));
-        assert_eq!(cfg.get_options(), Some("-c x=y"));
-        assert_eq!(cfg.get_connect_timeout(), Some(&Duration::from_secs(3)));
-        assert_eq!(cfg.get_ssl_mode(), postgres::config::SslMode::Require);
-        assert!(!cfg.get_keepalives());
-        assert_eq!(
-            cfg.get_target_session_attrs(),
-            postgres::config::TargetSessionAttrs::ReadOnly
-        );
-        assert_eq!(
-            cfg.get_channel_binding(),
-            postgres::config::ChannelBinding::Require
-        );
+        assert_eq!(t[0].addr, Target::Unix(PathBuf::from("/tmp/.s.PGSQL.5433")));
+        assert_eq!(t[1].addr, Target::Tcp("db".into(), 5434));
+        assert_eq!(t[1].tls_name, "db");
+        assert_eq!(t[1].password.as_deref(), Some("pw"));
+        assert_eq!((p.user.as_str(), p.dbname.as_str()), ("u", "d"));
+        assert_eq!(p.application_name.as_deref(), Some("app"));
+        assert_eq!(p.options.as_deref(), Some("-c x=y"));
+        assert_eq!(p.connect_timeout, Some(Duration::from_secs(3)));
+        assert_eq!(p.sslmode, SslMode::VerifyFull);
+        assert_eq!(p.keepalives, Some(false));
+        assert_eq!(p.target_session_attrs, TargetSessionAttrs::ReadOnly);
+        assert_eq!(p.channel_binding, ChannelBinding::Require);
 
-        let cfg = resolve(None, &e).to_postgres_config();
-        assert_eq!(cfg.get_password(), None);
-        assert_eq!(cfg.get_ssl_mode(), postgres::config::SslMode::Prefer);
-        assert_eq!(cfg.get_connect_timeout(), None);
-        assert!(cfg.get_keepalives());
+        let p = resolve(None, &e);
+        assert_eq!(p.targets()[0].password, None);
+        assert_eq!(p.sslmode, SslMode::Prefer);
+        assert_eq!(p.connect_timeout, None);
 
-        // hostaddrs for every slot: both lists, in step.
-        let cfg = resolve(Some("host=a,b hostaddr=10.0.0.1,::1"), &e).to_postgres_config();
-        assert_eq!(
-            cfg.get_hostaddrs(),
-            &[
-                "10.0.0.1".parse::<IpAddr>().unwrap(),
-                "::1".parse::<IpAddr>().unwrap()
-            ]
-        );
-        assert_eq!(cfg.get_hosts().len(), 2);
-        let cfg = resolve(Some("hostaddr=10.0.0.1"), &e).to_postgres_config();
-        assert_eq!(
-            cfg.get_hosts(),
-            &[postgres::config::Host::Tcp("10.0.0.1".into())]
-        );
-        // Mixed: the address stands in for the host.
-        let cfg = resolve(Some("host=a,b hostaddr=10.0.0.1,"), &e).to_postgres_config();
-        assert!(cfg.get_hostaddrs().is_empty());
-        assert_eq!(
-            cfg.get_hosts(),
-            &[
-                postgres::config::Host::Tcp("10.0.0.1".into()),
-                postgres::config::Host::Tcp("b".into())
-            ]
-        );
-        assert_eq!(
-            TargetSessionAttrs::Primary.to_postgres(),
-            postgres::config::TargetSessionAttrs::Any
-        );
+        // A hostaddr is where the slot connects; the host name stays the
+        // TLS name. A slot without one resolves its host.
+        let t = resolve(Some("host=a,b hostaddr=10.0.0.1,"), &e).targets();
+        assert_eq!(t[0].addr, Target::Tcp("10.0.0.1".into(), 5432));
+        assert_eq!(t[0].tls_name, "a");
+        assert_eq!(t[1].addr, Target::Tcp("b".into(), 5432));
+        let t = resolve(Some("hostaddr=::1"), &e).targets();
+        assert_eq!(t[0].addr, Target::Tcp("::1".into(), 5432));
+        assert_eq!(t[0].tls_name, "::1");
     }
 
     #[test]

@@ -1,14 +1,13 @@
-//! Runs one statement and prints its outcome.
+//! Runs one SQL statement and prints its outcome.
 //!
-//! SQL goes to the server verbatim, one statement per round trip. A query
-//! (SELECT, VALUES, TABLE, WITH) runs through a cursor and is fetched in
-//! batches of FETCH_COUNT rows that are printed as they arrive, so memory
-//! does not grow with the row count (psql's FETCH_COUNT model). Outside a
-//! transaction block the cursor gets its own BEGIN / COMMIT; inside one, a
-//! savepoint guards the DECLARE so that a statement that cannot be a cursor
-//! (SELECT INTO, data-modifying WITH) falls back to a plain run without
-//! spoiling the user's transaction. Command tags are rebuilt by [`tag`],
-//! errors are shaped by [`report`].
+//! SQL goes to the server verbatim as one simple Query: one round trip,
+//! no cursor and no transaction of qadmin's own. Rows are printed as they
+//! arrive, in batches of FETCH_COUNT (psql's FETCH_COUNT look: alignment
+//! per batch), so memory does not grow with the row count. The command tag
+//! and the transaction status come from the server. `COPY ... FROM STDIN`
+//! reads its data from the statement's input ([`CopyInput`]: the script
+//! that holds the statement, else standard input) up to `\.`; `COPY ... TO
+//! STDOUT` writes to the output. Errors are shaped by [`report`].
 
 pub mod cascade;
 pub mod cascade_view;
@@ -16,15 +15,12 @@ pub mod command;
 pub mod londiste;
 pub mod queue;
 pub mod report;
-pub mod tag;
 
-use std::io::Write;
+use std::io::{BufRead, Write};
 
-use postgres::{Client, SimpleQueryMessage, SimpleQueryRow};
-
+use crate::db::{Client, Reply, Row as DbRow, TxStatus};
 use crate::output::{self, Column, Row, TablePrinter};
 use crate::session::{Session, TxState};
-use tag::{classify, tag_text, Classified, Kind};
 
 /// How a statement ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,21 +35,63 @@ pub enum Outcome {
     Quit,
 }
 
-impl Row for SimpleQueryRow {
+impl Row for DbRow {
     fn len(&self) -> usize {
-        SimpleQueryRow::len(self)
+        DbRow::len(self)
     }
     fn cell(&self, i: usize) -> Option<&str> {
-        self.get(i)
+        DbRow::cell(self, i)
     }
 }
 
-const CURSOR: &str = "_qadmin_cursor";
-const SAVEPOINT: &str = "_qadmin_savepoint";
+/// Where the data of `COPY ... FROM STDIN` comes from: the lines that
+/// follow the statement in its script, or standard input.
+pub trait CopyInput {
+    /// Append the next line (with its newline, if it has one) to `line`;
+    /// `false` at the end of the input.
+    fn next_line(&mut self, line: &mut Vec<u8>) -> std::io::Result<bool>;
+}
+
+/// Standard input as COPY data (`-c`, and the interactive shell, where
+/// psql's instructions and `>> ` prompt are shown).
+#[derive(Default)]
+pub struct StdinCopy {
+    told: bool,
+}
+
+impl CopyInput for StdinCopy {
+    fn next_line(&mut self, line: &mut Vec<u8>) -> std::io::Result<bool> {
+        use std::io::IsTerminal;
+        let stdin = std::io::stdin();
+        if stdin.is_terminal() {
+            let mut err = std::io::stdout().lock();
+            if !self.told {
+                self.told = true;
+                let _ = err.write_all(
+                    b"Enter data to be copied followed by a newline.\nEnd with a backslash and a period on a line by itself, or an EOF signal.\n",
+                );
+            }
+            let _ = err.write_all(b">> ");
+            let _ = err.flush();
+        }
+        Ok(stdin.lock().read_until(b'\n', line)? > 0)
+    }
+}
 
 /// Run one SQL statement (as split by the lexer, `;` included) and print
-/// its result to `out`, errors and notices to stderr.
+/// its result to `out`, errors and notices to stderr. COPY data comes
+/// from standard input.
 pub fn run_sql(s: &mut Session, sql: &str, out: &mut dyn Write) -> Outcome {
+    run_sql_with(s, sql, out, &mut StdinCopy::default())
+}
+
+/// As [`run_sql`], with COPY data from `input`.
+pub fn run_sql_with(
+    s: &mut Session,
+    sql: &str,
+    out: &mut dyn Write,
+    input: &mut dyn CopyInput,
+) -> Outcome {
     if sql.contains('\0') {
         s.error("ERROR:  the statement contains a NUL byte, which PostgreSQL does not accept");
         return Outcome::Failed;
@@ -65,36 +103,32 @@ pub fn run_sql(s: &mut Session, sql: &str, out: &mut dyn Write) -> Outcome {
     if s.settings.echo == crate::cli::Echo::Queries {
         let _ = writeln!(out, "{sql}");
     }
-    let c = classify(sql);
     s.arm_cancel();
-    let result = match c.kind {
-        Kind::Query if s.tx != TxState::Failed => run_cursor(s, sql, &c, out),
-        Kind::CopyOut => run_copy_out(s, sql, out),
-        Kind::CopyIn => Err(Failure::Message(
-            "COPY FROM STDIN is not supported yet; use COPY FROM a server file or \\copy in psql"
-                .into(),
-        )),
-        _ => run_plain(s, sql, &c, out),
-    };
+    let result = stream(s, sql, out, input);
     crate::db::cancel::disarm();
     let _ = out.flush();
+    if let Some(c) = s.client() {
+        let status = c.tx_status();
+        s.tx = match status {
+            TxStatus::Idle => TxState::Idle,
+            TxStatus::InTx => TxState::InTx,
+            TxStatus::Failed => TxState::Failed,
+        };
+    }
     match result {
-        Ok(()) => {
-            s.tx = next_tx_state(s.tx, &c.kind);
-            Outcome::Ok
-        }
+        Ok(()) => Outcome::Ok,
         Err(f) => report_failure(s, sql, f),
     }
 }
 
 /// Why a statement did not succeed.
 enum Failure {
-    Db(postgres::Error),
+    Db(crate::db::Error),
     Message(String),
 }
 
-impl From<postgres::Error> for Failure {
-    fn from(e: postgres::Error) -> Self {
+impl From<crate::db::Error> for Failure {
+    fn from(e: crate::db::Error) -> Self {
         Failure::Db(e)
     }
 }
@@ -126,33 +160,13 @@ fn report_failure(s: &mut Session, sql: &str, f: Failure) -> Outcome {
                 s.drop_connection();
                 return Outcome::ConnectionLost;
             }
-            if s.tx == TxState::InTx {
-                s.tx = TxState::Failed;
-            }
             Outcome::Failed
         }
     }
 }
 
-fn format_error_text(db: &postgres::error::DbError, sql: &str) -> String {
+fn format_error_text(db: &crate::db::DbError, sql: &str) -> String {
     report::format_db_error(db, Some(sql), true)
-}
-
-/// The transaction state after a statement of this kind succeeded.
-fn next_tx_state(now: TxState, kind: &Kind) -> TxState {
-    match kind {
-        Kind::Begin => TxState::InTx,
-        Kind::Commit { chain } | Kind::Rollback { chain } => {
-            if *chain {
-                TxState::InTx
-            } else {
-                TxState::Idle
-            }
-        }
-        Kind::PrepareTransaction => TxState::Idle,
-        Kind::RollbackTo if now == TxState::Failed => TxState::InTx,
-        _ => now,
-    }
 }
 
 fn client(s: &mut Session) -> Result<&mut Client, Failure> {
@@ -160,58 +174,127 @@ fn client(s: &mut Session) -> Result<&mut Client, Failure> {
         .ok_or_else(|| Failure::Message("You are currently not connected to a database.".into()))
 }
 
-/// A statement that is not a cursor query: one simple-query round trip.
-fn run_plain(
+/// One result being printed.
+struct Result_ {
+    printer: TablePrinter,
+    batch: Vec<DbRow>,
+}
+
+/// Send the statement and handle its replies up to the ReadyForQuery:
+/// rows printed batch by batch, tags, COPY in both directions. The first
+/// error is returned once the request is over (the connection is then
+/// ready for the next statement).
+fn stream(
     s: &mut Session,
     sql: &str,
-    c: &Classified,
     out: &mut dyn Write,
+    input: &mut dyn CopyInput,
 ) -> Result<(), Failure> {
-    let msgs = client(s)?.simple_query(sql)?;
-    let mut names: Option<Vec<String>> = None;
-    let mut rows: Vec<SimpleQueryRow> = Vec::new();
-    let mut count = None;
-    for m in msgs {
-        match m {
-            SimpleQueryMessage::RowDescription(cols) => {
-                names = Some(cols.iter().map(|c| c.name().to_string()).collect());
-            }
-            SimpleQueryMessage::Row(r) => rows.push(r),
-            SimpleQueryMessage::CommandComplete(n) => count = Some(n),
-            _ => {}
-        }
-    }
-    let failed_commit = s.tx == TxState::Failed && matches!(c.kind, Kind::Commit { .. });
     let opts = s.settings.print.clone();
-    if let Some(names) = names {
-        // The simple protocol gives names only; describe the statement (no
-        // execution) to learn the column types for alignment and JSON.
-        let types = describe_types(client(s)?, sql, names.len());
-        let columns = names
-            .into_iter()
-            .zip(types)
-            .map(|(name, type_oid)| Column { name, type_oid })
-            .collect();
-        let mut p = TablePrinter::new(columns, &opts);
-        write_io(p.print_batch(out, &rows))?;
-        write_io(p.finish(out))?;
-        // psql also shows the status of INSERT / UPDATE / DELETE ... RETURNING.
-        let t = tag_text(c, count.unwrap_or(0));
-        if !s.settings.quiet
-            && (t.starts_with("INSERT") || t.starts_with("UPDATE") || t.starts_with("DELETE"))
-        {
-            write_io(output::print_status(out, &t, &opts))?;
+    let quiet = s.settings.quiet;
+    let fetch = s.settings.fetch_count;
+    let c = client(s)?;
+    c.send_simple(sql)?;
+    let mut current: Option<Result_> = None;
+    // psql prints no status line after COPY TO STDOUT: it would mix with
+    // the data.
+    let mut copy_out = false;
+    let mut failed: Option<Failure> = None;
+    // Output errors (a closed pipe aside) end the printing, never the
+    // protocol: the replies are still read to the end.
+    let write = |r: std::io::Result<()>, failed: &mut Option<Failure>| {
+        if let Err(f) = write_io(r) {
+            failed.get_or_insert(f);
         }
-    } else if count.is_some() && !s.settings.quiet {
-        let t = if failed_commit {
-            "ROLLBACK".to_string()
-        } else {
-            tag_text(c, count.unwrap_or(0))
-        };
-        if !t.is_empty() {
-            write_io(output::print_status(out, &t, &opts))?;
+    };
+    loop {
+        match c.next_reply()? {
+            Reply::Columns(cols) => {
+                let columns = cols
+                    .iter()
+                    .map(|c| Column {
+                        name: c.name.clone(),
+                        type_oid: c.type_oid,
+                    })
+                    .collect();
+                current = Some(Result_ {
+                    printer: TablePrinter::new(columns, &opts),
+                    batch: Vec::new(),
+                });
+            }
+            Reply::Row(r) => {
+                if let Some(cur) = current.as_mut() {
+                    cur.batch.push(r);
+                    if fetch > 0 && cur.batch.len() >= fetch {
+                        write(cur.printer.print_batch(out, &cur.batch), &mut failed);
+                        cur.batch.clear();
+                    }
+                }
+            }
+            Reply::Complete(tag) => {
+                if let Some(mut cur) = current.take() {
+                    if !cur.batch.is_empty() || fetch == 0 {
+                        write(cur.printer.print_batch(out, &cur.batch), &mut failed);
+                    }
+                    write(cur.printer.finish(out), &mut failed);
+                    // psql also shows the status of INSERT / UPDATE /
+                    // DELETE ... RETURNING.
+                    let dml = ["INSERT", "UPDATE", "DELETE", "MERGE"]
+                        .iter()
+                        .any(|k| tag.starts_with(k));
+                    if !quiet && dml {
+                        write(output::print_status(out, &tag, &opts), &mut failed);
+                    }
+                } else if !quiet && !copy_out {
+                    write(output::print_status(out, &tag, &opts), &mut failed);
+                }
+                copy_out = false;
+            }
+            Reply::Empty => {}
+            Reply::CopyOut => copy_out = true,
+            Reply::CopyData(d) => write(out.write_all(&d), &mut failed),
+            Reply::CopyDone => {}
+            Reply::CopyIn => send_copy_data(c, input)?,
+            Reply::Error(e) => {
+                current = None;
+                if failed.is_none() {
+                    let fatal = matches!(e.severity(), "FATAL" | "PANIC");
+                    failed = Some(Failure::Db(crate::db::Error::Db(e, fatal)));
+                }
+            }
+            Reply::Ready(_) => break,
         }
     }
+    match failed {
+        Some(f) => Err(f),
+        None => Ok(()),
+    }
+}
+
+/// Feed COPY FROM STDIN from `input`: every line up to one that is `\.`
+/// alone (not sent) or the end of the input.
+fn send_copy_data(c: &mut Client, input: &mut dyn CopyInput) -> Result<(), Failure> {
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        match input.next_line(&mut line) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                c.copy_fail(&format!("could not read COPY data: {e}"))?;
+                return Ok(());
+            }
+        }
+        let body = line
+            .strip_suffix(b"\n")
+            .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+            .unwrap_or(&line);
+        if body == b"\\." {
+            break;
+        }
+        c.copy_data(&line)?;
+    }
+    c.copy_done()?;
     Ok(())
 }
 
@@ -222,140 +305,4 @@ fn write_io(r: std::io::Result<()>) -> Result<(), Failure> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(Failure::Message(format!("could not write output: {e}"))),
     }
-}
-
-/// Column type OIDs of a statement, by describing it (Parse + Describe,
-/// nothing runs). Unknown (0) when the statement cannot be described.
-fn describe_types(c: &mut Client, sql: &str, n: usize) -> Vec<u32> {
-    match c.prepare(sql) {
-        Ok(st) if st.columns().len() == n => st.columns().iter().map(|c| c.type_().oid()).collect(),
-        _ => vec![0; n],
-    }
-}
-
-/// A query through a cursor, fetched and printed batch by batch.
-fn run_cursor(
-    s: &mut Session,
-    sql: &str,
-    c: &Classified,
-    out: &mut dyn Write,
-) -> Result<(), Failure> {
-    let own_tx = s.tx == TxState::Idle;
-    let body = sql.trim_end().trim_end_matches(';');
-    let declared = if own_tx {
-        let declare = format!("BEGIN; DECLARE {CURSOR} NO SCROLL CURSOR FOR {body}");
-        client(s)?.simple_query(&declare).is_ok()
-    } else {
-        // Inside the user's transaction a failed DECLARE must not spoil it:
-        // a savepoint of its own round trip guards it.
-        client(s)?.simple_query(&format!("SAVEPOINT {SAVEPOINT}"))?;
-        let declare = format!("DECLARE {CURSOR} NO SCROLL CURSOR FOR {body}");
-        client(s)?.simple_query(&declare).is_ok()
-    };
-    if !declared {
-        // Not a cursor query after all (SELECT INTO, data-modifying WITH,
-        // or an error): undo and run it plainly, which also reports the
-        // error with positions relative to the user's own text. The undo
-        // is housekeeping: its notices ("no transaction in progress" when
-        // a parse error kept BEGIN from running) are not shown.
-        let undo = if own_tx {
-            "ROLLBACK".to_string()
-        } else {
-            format!("ROLLBACK TO SAVEPOINT {SAVEPOINT}; RELEASE {SAVEPOINT}")
-        };
-        if s.is_connected() {
-            s.set_notices_muted(true);
-            let r = client(s)?.simple_query(&undo);
-            s.set_notices_muted(false);
-            r?;
-        }
-        return run_plain(s, sql, c, out);
-    }
-    let fetch = format!("FETCH FORWARD {} FROM {CURSOR}", s.settings.fetch_count);
-    let result = fetch_all(s, &fetch, out);
-    let finish = if own_tx {
-        format!("CLOSE {CURSOR}; COMMIT")
-    } else {
-        format!("CLOSE {CURSOR}; RELEASE {SAVEPOINT}")
-    };
-    match result {
-        Ok(()) => {
-            client(s)?.simple_query(&finish)?;
-            Ok(())
-        }
-        Err(e) => {
-            if own_tx {
-                if let Some(cl) = s.client() {
-                    if !cl.is_closed() {
-                        let _ = cl.simple_query("ROLLBACK");
-                    }
-                }
-            }
-            Err(e)
-        }
-    }
-}
-
-fn fetch_all(s: &mut Session, fetch: &str, out: &mut dyn Write) -> Result<(), Failure> {
-    let opts = s.settings.print.clone();
-    let batch = s.settings.fetch_count;
-    let cl = client(s)?;
-    let st = cl.prepare(fetch)?;
-    let columns: Vec<Column> = st
-        .columns()
-        .iter()
-        .map(|c| Column {
-            name: c.name().to_string(),
-            type_oid: c.type_().oid(),
-        })
-        .collect();
-    drop(st);
-    let mut p = TablePrinter::new(columns, &opts);
-    loop {
-        let msgs = cl.simple_query(fetch)?;
-        let rows: Vec<SimpleQueryRow> = msgs
-            .into_iter()
-            .filter_map(|m| match m {
-                SimpleQueryMessage::Row(r) => Some(r),
-                _ => None,
-            })
-            .collect();
-        let n = rows.len();
-        if n > 0 || batch == 0 {
-            write_io(p.print_batch(out, &rows))?;
-        }
-        if n < batch {
-            break;
-        }
-    }
-    write_io(p.finish(out))
-}
-
-/// COPY ... TO STDOUT: the server's bytes go straight to the output. psql
-/// prints no status line after it (it would mix with the data).
-fn run_copy_out(s: &mut Session, sql: &str, out: &mut dyn Write) -> Result<(), Failure> {
-    let body = sql.trim_end().trim_end_matches(';');
-    let cl = client(s)?;
-    let mut reader = cl.copy_out(body)?;
-    let mut buf = [0u8; 64 * 1024];
-    loop {
-        let k = match std::io::Read::read(&mut reader, &mut buf) {
-            Ok(k) => k,
-            Err(e) => {
-                // The reader wraps the server's error; report it as such.
-                return match e
-                    .into_inner()
-                    .and_then(|b| b.downcast::<postgres::Error>().ok())
-                {
-                    Some(pe) => Err(Failure::Db(*pe)),
-                    None => Err(Failure::Message("ERROR:  COPY failed".into())),
-                };
-            }
-        };
-        if k == 0 {
-            break;
-        }
-        write_io(out.write_all(&buf[..k]))?;
-    }
-    Ok(())
 }

@@ -369,7 +369,7 @@ pub fn subconsumer(
                 Err(e) => return fail(s, pgq::Error::Db(e)),
             },
         };
-        let done = (|| -> Result<(), postgres::Error> {
+        let done = (|| -> Result<(), crate::db::Error> {
             let mut tx = c.transaction()?;
             for sub in &subs {
                 tx.query_one(

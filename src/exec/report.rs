@@ -2,7 +2,7 @@
 //! verbosity): `ERROR:  message`, a `LINE n:` excerpt with a caret under the
 //! error position, then DETAIL, HINT, QUERY and (for errors) CONTEXT.
 
-use postgres::error::{DbError, ErrorPosition};
+use crate::db::{DbError, ErrorPosition};
 use unicode_width::UnicodeWidthChar;
 
 /// Screen columns of the query excerpt before it is cut with `...`.

@@ -209,7 +209,41 @@ pub fn run(s: &mut Session, line: &str, out: &mut dyn Write) -> Done {
     let argv = args(rest);
     let a: Vec<&str> = argv.iter().map(String::as_str).collect();
     let ran = |o| Done::Ran(o);
+    // psql's restricted mode (`\restrict KEY`, written by pg_dump around a
+    // dump): no meta-command but `\unrestrict KEY` runs until then.
+    if s.restrict_key.is_some() && cmd != "\\unrestrict" {
+        s.client_error("backslash commands are restricted; only \\unrestrict is allowed");
+        return ran(Outcome::Failed);
+    }
     match cmd {
+        "\\restrict" => ran(match a.first() {
+            Some(k) if !k.is_empty() => {
+                s.restrict_key = Some(k.to_string());
+                Outcome::Ok
+            }
+            _ => {
+                s.client_error("\\restrict: missing required argument");
+                Outcome::Failed
+            }
+        }),
+        "\\unrestrict" => ran(match (&s.restrict_key, a.first()) {
+            (None, _) => {
+                s.client_error("\\unrestrict: not currently in restricted mode");
+                Outcome::Failed
+            }
+            (Some(k), Some(given)) if k == given => {
+                s.restrict_key = None;
+                Outcome::Ok
+            }
+            (Some(_), None) => {
+                s.client_error("\\unrestrict: missing required argument");
+                Outcome::Failed
+            }
+            (Some(_), Some(_)) => {
+                s.client_error("\\unrestrict: wrong key");
+                Outcome::Failed
+            }
+        }),
         "\\q" | "\\quit" => ran(Outcome::Quit),
         "\\?" => ran(help(out)),
         "\\echo" => {

@@ -522,6 +522,13 @@ impl Scanner {
         self.line_pos = 0;
     }
 
+    /// Count `n` lines that the caller took out of the buffer unscanned
+    /// (COPY data after a statement), so that line numbers stay those of
+    /// the source.
+    pub fn skip_lines(&mut self, n: usize) {
+        self.line += n;
+    }
+
     /// 1-based line number at the end of what has been scanned: the line the
     /// next byte appended would be on.
     pub fn line(&self) -> usize {

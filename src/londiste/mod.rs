@@ -24,9 +24,9 @@ mod handlers;
 
 use std::time::Duration;
 
-use postgres::error::SqlState;
-use postgres::types::ToSql;
-use postgres::{Client, GenericClient, Row};
+use crate::db::sqlstate;
+use crate::db::Param as ToSql;
+use crate::db::{Client, Row};
 
 use crate::catalog::{self, DdlOptions, RelName};
 
@@ -117,7 +117,7 @@ pub enum Error {
     Catalog(#[source] catalog::Error),
     /// The server's error.
     #[error("{}", crate::db::error_message(.0))]
-    Db(#[from] postgres::Error),
+    Db(#[from] crate::db::Error),
 }
 
 impl From<catalog::Error> for Error {
@@ -351,12 +351,12 @@ select e from unnest(array['pgq', 'pgq_node', 'londiste']) with ordinality x(e, 
 
 /// Turn an error into [`Error::ExtensionMissing`] when a PgQ schema or
 /// function is missing because its extension is.
-fn db_error(c: &mut impl GenericClient, e: postgres::Error) -> Error {
+fn db_error(c: &mut Client, e: crate::db::Error) -> Error {
     let missing_object = matches!(
         e.code(),
-        Some(&SqlState::UNDEFINED_FUNCTION)
-            | Some(&SqlState::INVALID_SCHEMA_NAME)
-            | Some(&SqlState::UNDEFINED_TABLE)
+        Some(sqlstate::UNDEFINED_FUNCTION)
+            | Some(sqlstate::INVALID_SCHEMA_NAME)
+            | Some(sqlstate::UNDEFINED_TABLE)
     );
     if missing_object {
         if let Ok(Some(row)) = c.query_opt(EXTENSIONS, &[]) {
@@ -372,11 +372,7 @@ fn db_error(c: &mut impl GenericClient, e: postgres::Error) -> Error {
 }
 
 /// Run a query, naming a missing extension instead of failing obscurely.
-fn query(
-    c: &mut impl GenericClient,
-    sql: &str,
-    params: &[&(dyn ToSql + Sync)],
-) -> Result<Vec<Row>> {
+fn query(c: &mut Client, sql: &str, params: &[&dyn ToSql]) -> Result<Vec<Row>> {
     match c.query(sql, params) {
         Ok(rows) => Ok(rows),
         Err(e) => Err(db_error(c, e)),
@@ -385,7 +381,7 @@ fn query(
 
 /// This node's role in the queue; [`Error::QueueNotFound`] or
 /// [`Error::NodeNotInitialized`] when it has none.
-pub fn node_role(c: &mut impl GenericClient, queue: &str) -> Result<NodeRole> {
+pub fn node_role(c: &mut Client, queue: &str) -> Result<NodeRole> {
     let rows = query(c, NODE_INFO, &[&queue])?;
     let row = rows.first();
     let code: i32 = row.map(|r| r.get(0)).unwrap_or(404);
@@ -440,11 +436,7 @@ fn ret(row: &Row) -> Result<Message> {
     }
 }
 
-fn exec_ret(
-    c: &mut impl GenericClient,
-    sql: &str,
-    params: &[&(dyn ToSql + Sync)],
-) -> Result<Message> {
+fn exec_ret(c: &mut Client, sql: &str, params: &[&dyn ToSql]) -> Result<Message> {
     let row = c.query_one(sql, params)?;
     ret(&row)
 }
@@ -496,7 +488,7 @@ select table_name, local, merge_state, custom_snapshot, table_attrs,
        dropped_ddl, copy_role, copy_pos, dest_table
   from londiste.get_table_list($1)";
 
-fn table_list(c: &mut impl GenericClient, queue: &str) -> Result<Vec<TableInfo>> {
+fn table_list(c: &mut Client, queue: &str) -> Result<Vec<TableInfo>> {
     Ok(query(c, TABLE_LIST, &[&queue])?
         .iter()
         .map(|r| TableInfo {
@@ -534,7 +526,7 @@ pub struct SeqInfo {
 
 const SEQ_LIST: &str = "select seq_name, local, last_value from londiste.get_seq_list($1)";
 
-fn seq_list(c: &mut impl GenericClient, queue: &str) -> Result<Vec<SeqInfo>> {
+fn seq_list(c: &mut Client, queue: &str) -> Result<Vec<SeqInfo>> {
     Ok(query(c, SEQ_LIST, &[&queue])?
         .iter()
         .map(|r| SeqInfo {
@@ -572,7 +564,7 @@ const COPYING: &str = "\
 select table_name, merge_state from londiste.get_table_list($1)
  where local and merge_state is distinct from 'ok'";
 
-fn show_missing(c: &mut impl GenericClient, queue: &str, kind: char) -> Result<Vec<String>> {
+fn show_missing(c: &mut Client, queue: &str, kind: char) -> Result<Vec<String>> {
     Ok(query(c, SHOW_MISSING, &[&queue])?
         .iter()
         .filter(|r| r.get::<_, String>(0).starts_with(kind))

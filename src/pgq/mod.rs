@@ -6,8 +6,8 @@
 //! Knows nothing of terminals or output formats: rows come back as typed
 //! structs, and `exec` turns them into results.
 
-use postgres::types::ToSql;
-use postgres::Client;
+use crate::db::Client;
+use crate::db::Param as ToSql;
 
 /// What went wrong in a queue or consumer operation.
 #[derive(Debug, thiserror::Error)]
@@ -43,7 +43,7 @@ pub enum Error {
     Refused(String),
     /// The server's error.
     #[error("{}", crate::db::error_message(.0))]
-    Db(#[from] postgres::Error),
+    Db(#[from] crate::db::Error),
 }
 
 /// Result of this module's functions.
@@ -323,7 +323,7 @@ pub fn register_consumer(
                 })?;
             c.query_one(
                 "select pgq.register_consumer_at($1, $2, $3)",
-                &[&queue, &consumer, &tick as &(dyn ToSql + Sync)],
+                &[&queue, &consumer, &tick as &dyn ToSql],
             )?
             .get(0)
         }

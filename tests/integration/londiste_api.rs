@@ -4,18 +4,14 @@
 //! then checks results in Londiste's own view (`londiste.get_table_list`,
 //! `get_seq_list`, `pg_trigger`, the events in the queue).
 
-use postgres::Client;
 use qadmin::catalog::{self, DdlOptions, RelName};
+use qadmin::db::Client;
 use qadmin::londiste::{self, AddSeqOptions, AddTableOptions, Error};
 
 use crate::support::{location, TestDb};
 use crate::test_db;
 
-fn ret_ok(
-    c: &mut Client,
-    sql: &str,
-    params: &[&(dyn postgres::types::ToSql + Sync)],
-) -> postgres::Row {
+fn ret_ok(c: &mut Client, sql: &str, params: &[&dyn qadmin::db::Param]) -> qadmin::db::Row {
     let row = c
         .query_one(sql, params)
         .unwrap_or_else(|e| panic!("{sql}: {e}"));

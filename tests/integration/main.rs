@@ -13,5 +13,6 @@ mod grammar;
 mod londiste_api;
 mod londiste_scenario;
 mod pgq_api;
+mod roundtrip;
 mod script;
 mod sql;

@@ -142,22 +142,22 @@ fn statements_reach_the_server_verbatim() {
 }
 
 #[test]
-fn large_results_stream_through_a_cursor() {
+fn large_results_stream_as_sent_without_a_cursor() {
     let db = test_db!();
-    // FETCH_COUNT=100: the cursor is visible in pg_cursors from inside the
-    // query, and every row arrives.
+    // FETCH_COUNT=100: every row arrives, printed in batches; the server
+    // ran the user's text itself (no DECLARE around it, no cursor, no
+    // transaction of qadmin's own).
+    let sql = "select g, (select count(*) from pg_cursors) as c, current_query() as q, \
+         txid_current_if_assigned() is null as no_tx from generate_series(1, 2500) g";
     let r = run(db
         .qadmin()
         .args(["-v", "FETCH_COUNT=100", "-A", "-t", "-c"])
-        .arg(
-            "select g, (select count(*) from pg_cursors where name = '_qadmin_cursor') as c \
-         from generate_series(1, 2500) g",
-        ));
+        .arg(sql));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let lines: Vec<&str> = r.stdout.lines().collect();
     assert_eq!(lines.len(), 2500);
-    assert_eq!(lines[0], "1|1");
-    assert_eq!(lines[2499], "2500|1");
+    assert_eq!(lines[0], format!("1|0|{sql}|t"));
+    assert_eq!(lines[2499], format!("2500|0|{sql}|t"));
 }
 
 #[test]
@@ -172,4 +172,112 @@ fn cursor_inside_a_transaction_keeps_it_usable() {
     assert_eq!(r.stderr, "");
     assert_eq!(db.sql("select count(*) from c"), "0");
     assert_eq!(db.sql("select count(*) from c2"), "1");
+}
+
+#[test]
+fn copy_from_stdin_and_to_stdout_match_psql() {
+    // Data in the script (NULLs, backslashes, tabs, non-ASCII), a bad row
+    // with psql's CONTEXT line, COPY TO STDOUT, COPY in a transaction, CSV,
+    // and statements after each COPY on the same and the next lines.
+    parity(
+        "create table t (a int, b text)",
+        "copy t from stdin;\n1\tone\n2\t\\N\n3\ta\\\\b\\tc\n4\tÄ€\n\\.\nselect * from t order by a;\n\
+         copy t from stdin;\n5\tfive\nbad\trow\n6\tsix\n\\.\nselect count(*) from t;\n\
+         begin;\ncopy t (a, b) from stdin with (format csv);\n7,\"x,y\"\n8,\n\\.\ncommit;\n\
+         copy t to stdout;\ncopy (select a from t where a > 6 order by a) to stdout with (format csv, header);\n\
+         copy t from stdin; select 'same line';\n9\tnine\n\\.\nselect max(a) from t;\n",
+        &[],
+    );
+    parity(
+        "create table t (a int, b text)",
+        "copy t from stdin;\nbad\n\\.\nselect 'not reached';\n",
+        &["-v", "ON_ERROR_STOP=1"],
+    );
+}
+
+#[test]
+fn copy_from_stdin_reads_stdin_after_dash_c() {
+    let db = test_db!();
+    db.sql("create table t (a int, b text)");
+    let mut cmd = db.qadmin();
+    cmd.args(["-c", "copy t from stdin"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), b"1\tx\n2\ty\n\\.\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "COPY 2\n");
+    assert_eq!(db.sql("select string_agg(b, ',' order by a) from t"), "x,y");
+}
+
+#[test]
+fn a_plain_dump_restores_as_with_psql() {
+    let src = test_db!();
+    src.sql(
+        "create table big (id int primary key, t text, n numeric, j jsonb); \
+         insert into big select g, case when g % 7 = 0 then null \
+           else E'tab\\there, back\\\\slash, new\\nline ' || repeat('x', g % 300) end, \
+           g / 3.0, jsonb_build_object('g', g) from generate_series(1, 20000) g; \
+         create table other (k text primary key, big_id int references big); \
+         insert into other values ('a', 1), (E'q\\'uote', 2); \
+         create sequence s start 42; create view v as select count(*) from big;",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let dump = dir.path().join("dump.sql");
+    let pg_dump = src.cluster.bin.join("pg_dump");
+    let dump_of = |db: &crate::support::TestDb, to: &std::path::Path| {
+        let r = run(std::process::Command::new(&pg_dump).args([
+            "-h",
+            src.cluster.dir.to_str().unwrap(),
+            "-p",
+            &src.cluster.port.to_string(),
+            "-U",
+            &src.cluster.su,
+            "-d",
+            &db.name,
+            "-f",
+            to.to_str().unwrap(),
+        ]));
+        assert_eq!(r.code, 0, "pg_dump: {}", r.stderr);
+        std::fs::read_to_string(to).unwrap()
+    };
+    dump_of(&src, &dump);
+    let by_psql = test_db!();
+    let by_qadmin = test_db!();
+    let p = run(by_psql
+        .psql()
+        .args(["-q", "-v", "ON_ERROR_STOP=1", "-f"])
+        .arg(&dump));
+    let q = run(by_qadmin
+        .qadmin()
+        .args(["-q", "-v", "ON_ERROR_STOP=1", "-f"])
+        .arg(&dump));
+    assert_eq!(p.code, 0, "{}", p.stderr);
+    assert_eq!(q.code, 0, "{}", q.stderr);
+    assert_eq!(
+        q.stderr.replace("qadmin:", "psql:"),
+        p.stderr,
+        "the same messages"
+    );
+    let a = dump_of(&by_psql, &dir.path().join("a.sql"));
+    let b = dump_of(&by_qadmin, &dir.path().join("b.sql"));
+    // pg_dump writes a random \restrict key into each dump.
+    let keyless = |d: &str| {
+        d.lines()
+            .filter(|l| !l.starts_with("\\restrict") && !l.starts_with("\\unrestrict"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(a.contains("COPY public.big"));
+    assert!(
+        keyless(&a) == keyless(&b),
+        "pg_dump of the psql and qadmin restores differ"
+    );
+    assert_eq!(by_qadmin.sql("select count(*) from big"), "20000");
 }

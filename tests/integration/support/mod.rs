@@ -359,15 +359,23 @@ impl TestDb {
         c
     }
 
-    /// A postgres client on this database (for calling the library's API
-    /// modules directly).
-    pub fn client(&self) -> postgres::Client {
-        postgres::Config::new()
-            .host_path(&self.cluster.dir)
-            .port(self.cluster.port)
-            .user(&self.cluster.su)
-            .dbname(&self.name)
-            .connect(postgres::NoTls)
+    /// A client on this database (for calling the library's API modules
+    /// directly); notices are dropped.
+    pub fn client(&self) -> qadmin::db::Client {
+        let conninfo = format!(
+            "host={} port={} user={} dbname={}",
+            self.cluster.dir.display(),
+            self.cluster.port,
+            self.cluster.su,
+            self.name
+        );
+        let params = qadmin::db::ConnParams::resolve(
+            Some(&conninfo),
+            &[],
+            &qadmin::db::Environment::default(),
+        )
+        .expect("test conninfo");
+        qadmin::db::connect(&params, std::sync::Arc::new(|_| {}))
             .expect("connect to the test database")
     }
 
