@@ -11,13 +11,15 @@
 //!   (`;` outside quotes, dollar quotes, comments and parentheses) and which
 //!   continuation prompt to show.
 //! * [`exec`] runs one statement: SQL goes to the server verbatim, one
-//!   statement per round trip; large results come through a cursor in
-//!   batches, so memory stays flat.
+//!   round trip, rows printed in batches as they arrive (no cursor), so
+//!   memory stays flat; COPY data comes from the statement's input.
 //! * [`output`] prints results like psql (aligned, expanded, unaligned, csv)
 //!   or as JSON, into any `io::Write`.
 //! * [`db`] resolves connection parameters the way libpq does (conninfo,
-//!   URI, PG* environment, service file, pgpass), connects under a deadline
-//!   of its own, shows notices as they arrive and cancels queries on Ctrl-C.
+//!   URI, PG* environment, service file, pgpass), speaks the wire protocol
+//!   itself ([`db::client`]: text results, tags, transaction status, COPY),
+//!   connects under a deadline of its own, shows notices as they arrive and
+//!   cancels queries on Ctrl-C.
 
 pub mod cascade;
 pub mod catalog;

@@ -16,7 +16,7 @@ use crate::exec::report::format_db_error;
 use crate::output::style::paint_message;
 use crate::output::PrintOptions;
 
-/// Rows fetched per round trip from a cursor (psql's FETCH_COUNT).
+/// Rows printed per batch of a result (psql's FETCH_COUNT).
 pub const DEFAULT_FETCH_COUNT: usize = 1000;
 
 /// Transaction state as the executor tracks it from statement outcomes.
@@ -78,7 +78,7 @@ pub struct Settings {
     pub quiet: bool,
     /// What to echo.
     pub echo: Echo,
-    /// Rows per cursor fetch.
+    /// Rows per printed batch.
     pub fetch_count: usize,
     /// How results are printed.
     pub print: PrintOptions,

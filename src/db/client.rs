@@ -354,10 +354,7 @@ impl Client {
     /// The next reply of the running request.
     pub fn next_reply(&mut self) -> Result<Reply, Error> {
         loop {
-            let m = match self.read_message() {
-                Ok(m) => m,
-                Err(e) => return Err(e),
-            };
+            let m = self.read_message()?;
             return Ok(match m {
                 Message::RowDescription(body) => {
                     let mut cols = Vec::new();

@@ -281,3 +281,29 @@ fn a_plain_dump_restores_as_with_psql() {
     );
     assert_eq!(by_qadmin.sql("select count(*) from big"), "20000");
 }
+
+#[test]
+fn a_qadmin_command_in_a_transaction_block_keeps_it_open() {
+    // The command's own transaction is a savepoint inside the user's
+    // block: the user's ROLLBACK undoes both (was: the command committed).
+    let db = test_db!();
+    db.sql(
+        "create extension if not exists pgq; select pgq.create_queue('qa'); \
+         create table canary (a int); insert into canary values (1)",
+    );
+    let script = db.script(
+        "t.sql",
+        "begin;\ninsert into canary values (2);\nalter queue qa set max_count = 10;\nrollback;\nselect count(*) from canary;\n",
+    );
+    let r = run(db
+        .qadmin()
+        .args(["-A", "-t", "-v", "ON_ERROR_STOP=1", "-f"])
+        .arg(&script));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stderr, "");
+    assert_eq!(db.sql("select count(*) from canary"), "1");
+    assert_eq!(
+        db.sql("select queue_ticker_max_count from pgq.queue where queue_name = 'qa'"),
+        "500"
+    );
+}
