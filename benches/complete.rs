@@ -55,7 +55,7 @@ fn main() {
                 &qadmin::db::Environment::from_process(),
             );
             let connected = params.map_err(|e| e.to_string()).and_then(|p| {
-                qadmin::db::connect(&p, std::sync::Arc::new(|_| {})).map_err(|e| e.to_string())
+                qadmin::db::connect(&p, std::sync::Arc::new(|_, _| {})).map_err(|e| e.to_string())
             });
             let mut client = match connected {
                 Ok(cl) => cl,

@@ -254,9 +254,11 @@ pub fn run_script(
 ) -> ScriptEnd {
     let mut buf: Vec<u8> = Vec::new();
     let mut scanner = Scanner::new();
+    scanner.set_standard_conforming_strings(s.standard_strings());
     let mut line = Vec::new();
     let mut failed = false;
     let mut stopped = false;
+    let mut first_line = true;
     loop {
         line.clear();
         let n = match src.read_until(b'\n', &mut line) {
@@ -269,6 +271,12 @@ pub fn run_script(
         if n == 0 {
             break;
         }
+        // A UTF-8 byte-order mark at the start of a script is not text
+        // (psql skips it too).
+        if first_line && line.starts_with(b"\xEF\xBB\xBF") {
+            line.drain(..3);
+        }
+        first_line = false;
         if s.settings.echo == Echo::All {
             let _ = out.write_all(&line);
             if !line.ends_with(b"\n") {
@@ -299,6 +307,9 @@ pub fn run_script(
                 buf.drain(data_at..data_at + taken);
             }
             scanner.skip_lines(lines);
+            // A statement may have changed how the server reads '\''
+            // (standard_conforming_strings): the lexer follows it.
+            scanner.set_standard_conforming_strings(s.standard_strings());
             match outcome {
                 Outcome::Ok => {}
                 Outcome::Failed => {

@@ -222,7 +222,7 @@ impl Session {
         let quiet = Arc::clone(&self.quiet_notices);
         let muted = Arc::clone(&self.muted);
         let color = self.settings.err_color;
-        let sink: db::NoticeSink = Arc::new(move |n| {
+        let sink: db::NoticeSink = Arc::new(move |n, query| {
             if muted.load(Ordering::Relaxed) {
                 return;
             }
@@ -231,7 +231,7 @@ impl Session {
                 return;
             }
             let prefix = locus.lock().map(|l| l.prefix()).unwrap_or_default();
-            let text = format!("{prefix}{}", format_db_error(n, None, false));
+            let text = format!("{prefix}{}", format_db_error(n, query, false));
             let mut err = std::io::stderr().lock();
             let _ = err.write_all(paint_message(&text, color).as_bytes());
         });
@@ -264,6 +264,16 @@ impl Session {
                 superuser: r.cell(2) == Some("on"),
             })
         });
+    }
+
+    /// Whether the server reads backslashes in '...' literally
+    /// (`standard_conforming_strings`, as the server last reported it; on
+    /// when not connected).
+    pub fn standard_strings(&self) -> bool {
+        self.client
+            .as_ref()
+            .and_then(|c| c.parameter("standard_conforming_strings"))
+            != Some("off")
     }
 
     /// Whether a connection is open.

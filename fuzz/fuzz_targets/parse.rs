@@ -1,5 +1,5 @@
 //! Lexer + parser over arbitrary bytes: split into statements as the
-//! shell does, then parse each statement with every entry point, and ask
+//! shell does (with standard_conforming_strings on and off), then parse each statement with every entry point, and ask
 //! completion at every character boundary of the first (against a small
 //! snapshot). Nothing may panic or hang.
 
@@ -8,7 +8,7 @@
 use libfuzzer_sys::fuzz_target;
 use qadmin::complete::cache::Catalog;
 use qadmin::complete::candidates;
-use qadmin::input::scan::split;
+use qadmin::input::scan::{split, Scanner};
 use qadmin::parse;
 
 fn catalog() -> &'static Catalog {
@@ -26,6 +26,13 @@ fn catalog() -> &'static Catalog {
 }
 
 fuzz_target!(|data: &[u8]| {
+    // The lexer as it runs when the server has standard_conforming_strings
+    // off ('\'' does not end a string): pieces cover the input in order.
+    let mut legacy = Scanner::new();
+    legacy.set_standard_conforming_strings(false);
+    while let Some(p) = legacy.finish(data) {
+        assert!(p.range.start <= p.range.end && p.range.end <= data.len());
+    }
     for piece in split(data) {
         let Ok(text) = std::str::from_utf8(piece.text(data)) else {
             continue;

@@ -293,7 +293,7 @@ pub fn connect(node: &str, location: &str, timeout: Duration) -> Result<Client> 
     if params.connect_timeout.is_none_or(|t| t > timeout) {
         params.connect_timeout = Some(timeout);
     }
-    let quiet: db::NoticeSink = std::sync::Arc::new(|_| {});
+    let quiet: db::NoticeSink = std::sync::Arc::new(|_, _| {});
     db::connect(&params, quiet).map_err(|e| Error::Unreachable {
         node: node.to_string(),
         why: e.to_string(),

@@ -664,6 +664,6 @@ impl Cache {
 
 /// A connection of the cache's own (notices dropped: nobody reads them).
 fn connect(params: &ConnParams) -> Option<Client> {
-    let quiet: db::NoticeSink = Arc::new(|_| {});
+    let quiet: db::NoticeSink = Arc::new(|_, _| {});
     db::connect(params, quiet).ok()
 }

@@ -89,6 +89,7 @@ pub fn install() {
         };
         match armed {
             Some(token) => {
+                INTERRUPTED.store(true, Ordering::SeqCst);
                 // Announced before it is sent, so that the announcement
                 // comes before the server's "canceling statement" error,
                 // which another thread prints.
@@ -126,7 +127,14 @@ pub fn disarm() {
     ARMED.store(false, Ordering::SeqCst);
 }
 
-/// Whether Ctrl-C was pressed while no statement was running; clears it.
+/// Whether Ctrl-C was pressed (while a statement ran, or between
+/// statements), without clearing it: the printing of a result stops.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}
+
+/// Whether Ctrl-C was pressed since the last call; clears it. A script
+/// stops there, as psql's does.
 pub fn take_interrupt() -> bool {
     INTERRUPTED.swap(false, Ordering::SeqCst)
 }

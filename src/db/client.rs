@@ -151,6 +151,10 @@ pub struct Client {
     savepoints: u32,
     current_columns: Arc<[Column]>,
     extensions: HashMap<String, bool>,
+    /// The text of the last simple query (notices point into it).
+    last_query: String,
+    /// Whether the last request was a simple query.
+    last_simple: bool,
 }
 
 /// How much to read from the socket at a time.
@@ -172,6 +176,8 @@ impl Client {
             savepoints: 0,
             current_columns: Arc::from(Vec::new()),
             extensions: HashMap::new(),
+            last_query: String::new(),
+            last_simple: false,
         }
     }
 
@@ -251,7 +257,8 @@ impl Client {
             match Message::parse(&mut self.rbuf) {
                 Ok(Some(Message::NoticeResponse(body))) => {
                     if let Ok(n) = DbError::parse(&mut body.fields()) {
-                        (self.notices)(&n);
+                        let q = self.last_simple.then_some(self.last_query.as_str());
+                        (self.notices)(&n, q);
                     }
                 }
                 Ok(Some(Message::ParameterStatus(body))) => {
@@ -315,6 +322,9 @@ impl Client {
     /// Send a simple Query: `sql` may hold several statements. Pull the
     /// replies with [`Client::next_reply`] up to [`Reply::Ready`].
     pub fn send_simple(&mut self, sql: &str) -> Result<(), Error> {
+        self.last_query.clear();
+        self.last_query.push_str(sql);
+        self.last_simple = true;
         frontend::query(sql, &mut self.wbuf).map_err(|e| Error::Protocol(e.to_string()))?;
         self.flush()
     }
@@ -323,6 +333,7 @@ impl Client {
     /// (Parse/Bind/Describe/Execute/Sync); pull the replies with
     /// [`Client::next_reply`] up to [`Reply::Ready`].
     pub fn send_extended(&mut self, sql: &str, params: &[&dyn Param]) -> Result<(), Error> {
+        self.last_simple = false;
         let proto = |e: io::Error| Error::Protocol(e.to_string());
         frontend::parse("", sql, std::iter::empty(), &mut self.wbuf).map_err(proto)?;
         let texts: Vec<_> = params.iter().map(|p| p.to_text()).collect();

@@ -467,9 +467,9 @@ pub struct ConnParams {
     pub dbname: String,
     /// The user name.
     pub user: String,
-    /// The password for [`ConnParams::to_postgres_config`]: the explicit
-    /// one, or else the password file's entry for the first host slot.
-    /// Setting it (say, after prompting) changes what that config carries.
+    /// The password: the explicit one, or else the password file's entry
+    /// for the first host slot. Setting it (say, after prompting) gives it
+    /// to every host slot without one of its own ([`ConnParams::targets`]).
     pub password: Option<String>,
     /// The password per host slot, as libpq looks it up (explicit password,
     /// else that host's password file entry).

@@ -13,7 +13,7 @@ pub mod cancel;
 pub mod client;
 pub mod config;
 pub mod error;
-mod startup;
+pub mod startup;
 pub mod value;
 
 use std::fmt;
@@ -26,7 +26,9 @@ pub use error::{sqlstate, DbError, Error, ErrorPosition};
 pub use value::{Column, FromText, Param, Row};
 
 /// Receives every NOTICE / WARNING / INFO the server sends, as it arrives.
-pub type NoticeSink = Arc<dyn Fn(&DbError) + Send + Sync>;
+/// The second argument is the statement text the user sent, when the
+/// notice belongs to one (for its `LINE n:` excerpt).
+pub type NoticeSink = Arc<dyn Fn(&DbError, Option<&str>) + Send + Sync>;
 
 /// Why a connection could not be made.
 #[derive(Debug)]

@@ -223,6 +223,11 @@ fn stream(
                 });
             }
             Reply::Row(r) => {
+                // After Ctrl-C the rows still on their way are not printed
+                // (psql stops printing too); the server's error follows.
+                if crate::db::cancel::interrupted() {
+                    continue;
+                }
                 if let Some(cur) = current.as_mut() {
                     cur.batch.push(r);
                     if fetch > 0 && cur.batch.len() >= fetch {

@@ -10,6 +10,7 @@ mod commands;
 mod complete_api;
 mod connection;
 mod grammar;
+mod guard;
 mod londiste_api;
 mod londiste_scenario;
 mod pgq_api;

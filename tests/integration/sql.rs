@@ -307,3 +307,24 @@ fn a_qadmin_command_in_a_transaction_block_keeps_it_open() {
         "500"
     );
 }
+
+#[test]
+fn the_lexer_follows_standard_conforming_strings() {
+    // With the setting off, '\'' does not end the string: the whole line
+    // is one statement, and nothing after the quote runs.
+    parity(
+        "create table canary (a int)",
+        "set standard_conforming_strings = off;\nselect 'O\\'Brien; drop table canary; --' as name;\nselect count(*) from canary;\nset standard_conforming_strings = on;\nselect 'a\\' as b;\n",
+        &[],
+    );
+    let db = test_db!();
+    db.sql("create table canary (a int)");
+    db.sql(&format!(
+        "alter database {} set standard_conforming_strings = off",
+        db.name
+    ));
+    let script = db.script("s.sql", "select 'x\\'; drop table canary; --';\n");
+    let r = run(db.qadmin().args(["-A", "-t", "-f"]).arg(&script));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(db.sql("select count(*) from canary"), "0");
+}

@@ -375,7 +375,7 @@ impl TestDb {
             &qadmin::db::Environment::default(),
         )
         .expect("test conninfo");
-        qadmin::db::connect(&params, std::sync::Arc::new(|_| {}))
+        qadmin::db::connect(&params, std::sync::Arc::new(|_, _| {}))
             .expect("connect to the test database")
     }
 

@@ -1,0 +1,147 @@
+//! Never run what the user did not mean: a cancelled statement stays
+//! cancelled, Ctrl-C ends a script, `statement_timeout` bounds the whole
+//! statement, a closed pipe ends the run, a byte-order mark is not SQL.
+//! Each case is checked against what psql does on the same input.
+
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use crate::support::{run, Run};
+use crate::test_db;
+
+/// Start `cmd`, send it SIGINT after `after`, and collect what it did.
+fn interrupt(cmd: &mut Command, after: Duration) -> Run {
+    let child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start");
+    std::thread::sleep(after);
+    // SAFETY: a signal to our own child process.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGINT);
+    }
+    let out = child.wait_with_output().expect("wait");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn a_cancelled_statement_is_never_sent_again() {
+    // The SELECT waits for a lock; Ctrl-C at 1 s cancels it. When the lock
+    // is freed nothing of it may run (it used to be re-sent by the cursor
+    // set-up and run then).
+    let db = test_db!();
+    db.sql(
+        "create table lk (a int); insert into lk values (1); create table log (x text); \
+         create function bump(t text) returns int language sql as \
+         $$ insert into log values (t) returning 1 $$;",
+    );
+    let mut holder = db
+        .psql()
+        .args(["-c", "begin; lock table lk; select pg_sleep(3); commit;"])
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let r = interrupt(
+        db.qadmin().args(["-c", "select bump('x') from lk"]),
+        Duration::from_millis(1000),
+    );
+    holder.wait().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        r.stderr.contains("canceling statement due to user request"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.code, 1, "psql's exit code for a cancelled -c");
+    assert_eq!(db.sql("select count(*) from log"), "0");
+}
+
+#[test]
+fn ctrl_c_ends_a_script_as_psql_does() {
+    let db = test_db!();
+    db.sql("create table canary (a int)");
+    let script = db.script(
+        "s.sql",
+        "select pg_sleep(5);\ninsert into canary values (1);\n",
+    );
+    let q = interrupt(
+        db.qadmin().arg("-f").arg(&script),
+        Duration::from_millis(1000),
+    );
+    let p = interrupt(
+        db.psql().arg("-f").arg(&script),
+        Duration::from_millis(1000),
+    );
+    assert_eq!(db.sql("select count(*) from canary"), "0");
+    assert_eq!(q.code, p.code, "qadmin: {} / psql: {}", q.stderr, p.stderr);
+    assert_eq!(q.code, 3);
+}
+
+#[test]
+fn statement_timeout_bounds_the_whole_statement() {
+    // 300 rows, 10 ms each, printed 10 at a time: the 1 s timeout must end
+    // it (it applied to each FETCH of the old cursor).
+    let db = test_db!();
+    let r = run(db.qadmin().args([
+        "-v",
+        "FETCH_COUNT=10",
+        "-c",
+        "set statement_timeout = '1s'",
+        "-c",
+        "select pg_sleep(0.01) from generate_series(1, 300)",
+    ]));
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .contains("canceling statement due to statement timeout"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_closed_pipe_ends_the_run() {
+    let db = test_db!();
+    db.sql("create table canary (a int)");
+    let script = db.script(
+        "s.sql",
+        "select 1;\nselect pg_sleep(0.5);\ninsert into canary values (1);\n",
+    );
+    for tool in [db.psql(), db.qadmin()] {
+        let mut tool = tool;
+        let shell = format!(
+            "{:?} {} -f {} | head -1",
+            tool.get_program(),
+            tool.get_args()
+                .map(|a| format!("'{}'", a.to_string_lossy()))
+                .collect::<Vec<_>>()
+                .join(" "),
+            script.display()
+        );
+        let envs: Vec<_> = tool
+            .get_envs()
+            .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned())))
+            .collect();
+        let r = run(Command::new("sh").arg("-c").arg(&shell).envs(envs));
+        assert_eq!(r.stdout.trim(), "?column?", "{shell}: {}", r.stderr);
+        let _ = &mut tool;
+    }
+    assert_eq!(db.sql("select count(*) from canary"), "0");
+}
+
+#[test]
+fn a_byte_order_mark_starts_a_script_quietly() {
+    let db = test_db!();
+    let script = db.script("bom.sql", b"\xEF\xBB\xBFselect 1 as a;\n");
+    let r = run(db.qadmin().args(["-A", "-t", "-f"]).arg(&script));
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (0, "1\n", "")
+    );
+}
