@@ -191,7 +191,7 @@ fn script_exit(end: ScriptEnd) -> u8 {
 }
 
 /// The operating system's reason without Rust's "(os error N)" suffix.
-fn io_reason(e: &std::io::Error) -> String {
+pub(crate) fn io_reason(e: &std::io::Error) -> String {
     let s = e.to_string();
     match s.find(" (os error") {
         Some(i) => s[..i].to_string(),
@@ -486,6 +486,12 @@ pub fn run_piece(
     };
     match kind {
         PieceKind::Empty => Outcome::Ok,
+        // `\copy ... from stdin` reads the lines that follow in the script.
+        PieceKind::Meta if meta::split(text).0 == "\\copy" && s.restrict_key.is_none() => {
+            let o = exec::copy::slash_copy(s, meta::split(text).1, out, input);
+            let _ = out.flush();
+            o
+        }
         PieceKind::Meta => {
             let o = meta::run_meta(s, text, out);
             let _ = out.flush();

@@ -12,6 +12,7 @@
 pub mod cascade;
 pub mod cascade_view;
 pub mod command;
+pub mod copy;
 pub mod londiste;
 pub mod queue;
 pub mod report;
@@ -92,6 +93,20 @@ pub fn run_sql_with(
     out: &mut dyn Write,
     input: &mut dyn CopyInput,
 ) -> Outcome {
+    run_sql_copy(s, sql, out, input, None, false)
+}
+
+/// As [`run_sql_with`], with COPY TO STDOUT data written to `data` (a
+/// `\copy` file) instead of `out`. `copy_status`: print `COPY n` after
+/// COPY TO STDOUT too, as psql does after `\copy`.
+pub fn run_sql_copy(
+    s: &mut Session,
+    sql: &str,
+    out: &mut dyn Write,
+    input: &mut dyn CopyInput,
+    data: Option<&mut dyn Write>,
+    copy_status: bool,
+) -> Outcome {
     if sql.contains('\0') {
         s.error("ERROR:  the statement contains a NUL byte, which PostgreSQL does not accept");
         return Outcome::Failed;
@@ -104,7 +119,7 @@ pub fn run_sql_with(
         let _ = writeln!(out, "{sql}");
     }
     s.arm_cancel();
-    let result = stream(s, sql, out, input);
+    let result = stream(s, sql, out, input, data, copy_status);
     crate::db::cancel::disarm();
     let _ = out.flush();
     if let Some(c) = s.client() {
@@ -189,6 +204,8 @@ fn stream(
     sql: &str,
     out: &mut dyn Write,
     input: &mut dyn CopyInput,
+    mut data: Option<&mut dyn Write>,
+    slash_copy: bool,
 ) -> Result<(), Failure> {
     let opts = s.settings.print.clone();
     let quiet = s.settings.quiet;
@@ -250,14 +267,20 @@ fn stream(
                     if !quiet && dml {
                         write(output::print_status(out, &tag, &opts), &mut failed);
                     }
-                } else if !quiet && !copy_out {
+                } else if !quiet && (!copy_out || slash_copy) {
                     write(output::print_status(out, &tag, &opts), &mut failed);
                 }
                 copy_out = false;
             }
             Reply::Empty => {}
             Reply::CopyOut => copy_out = true,
-            Reply::CopyData(d) => write(out.write_all(&d), &mut failed),
+            Reply::CopyData(d) => {
+                let sink: &mut dyn Write = match data.as_mut() {
+                    Some(w) => *w,
+                    None => out,
+                };
+                write(sink.write_all(&d), &mut failed)
+            }
             Reply::CopyDone => {}
             Reply::CopyIn => send_copy_data(c, input)?,
             Reply::Error(e) => {

@@ -62,6 +62,11 @@ pub const HELP: &[(&str, &str, &str)] = &[
         "\\echo [-n] TEXT",
         "print TEXT (-n: no newline)",
     ),
+    (
+        "Input/Output",
+        "\\copy ...",
+        "COPY with the file on the client (psql's syntax)",
+    ),
     ("Input/Output", "\\i FILE", "run the commands in FILE"),
     (
         "Input/Output",
@@ -245,6 +250,12 @@ pub fn run(s: &mut Session, line: &str, out: &mut dyn Write) -> Done {
             }
         }),
         "\\q" | "\\quit" => ran(Outcome::Quit),
+        "\\copy" => ran(crate::exec::copy::slash_copy(
+            s,
+            rest,
+            out,
+            &mut crate::exec::StdinCopy::default(),
+        )),
         "\\?" => ran(help(out)),
         "\\echo" => {
             let (newline, words) = match a.first() {

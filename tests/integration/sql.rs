@@ -328,3 +328,25 @@ fn the_lexer_follows_standard_conforming_strings() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(db.sql("select count(*) from canary"), "0");
 }
+
+#[test]
+fn slash_copy_matches_psql() {
+    // Files to and from the client, stdin of the script, stdout, programs,
+    // a missing file and a parse error.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().display();
+    parity(
+        "create table t (a int, b text); insert into t values (1, 'x'), (2, null), (3, 'tab\there')",
+        &format!(
+            "\\copy t to '{d}/t.txt'\n\\copy (select a, b from t where a > 1) to '{d}/q.csv' with (format csv, header)\n\
+             create table u (a int, b text);\n\\copy u from '{d}/t.txt'\n\\copy u (a, b) from stdin\n7\tseven\n\\.\n\
+             \\copy u from '{d}/missing.txt'\n\\copy u to stdout\n\\copy u to program 'wc -l > {d}/n.txt'\n\
+             \\copy u from program 'printf \"9\\tnine\\n\"'\nselect count(*) from u;\n\\copy u frm x\n"
+        ),
+        &[],
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("q.csv")).unwrap(),
+        "a,b\n2,\n3,tab\there\n"
+    );
+}
