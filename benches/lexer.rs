@@ -1,4 +1,4 @@
-//! Throughput of the statement lexer (`input::scan::split`) in MB/s.
+//! Throughput of the statement lexer (`lex::split`) in MB/s.
 //!
 //! `cargo bench --bench lexer -- FILE` measures FILE (benches/compare.sh
 //! passes a generated 50 MB script); without a file it measures a small
@@ -6,7 +6,7 @@
 
 use std::time::Instant;
 
-use qadmin::input::scan::split;
+use qadmin::lex::split;
 
 fn small_script() -> Vec<u8> {
     let mut s = Vec::new();

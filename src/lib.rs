@@ -7,7 +7,7 @@
 //! * [`run`] builds a [`session::Session`] (connection, settings, variables)
 //!   and feeds it statements from `-c`, `-f`, stdin or the interactive
 //!   editor.
-//! * [`input::scan`] is the one lexer that decides where a statement ends
+//! * [`lex`] is the one lexer that decides where a statement ends
 //!   (`;` outside quotes, dollar quotes, comments and parentheses) and which
 //!   continuation prompt to show.
 //! * [`exec`] runs one statement: SQL goes to the server verbatim, one
@@ -28,6 +28,7 @@ pub mod complete;
 pub mod db;
 pub mod exec;
 pub mod input;
+pub mod lex;
 pub mod londiste;
 pub mod output;
 pub mod parse;

@@ -8,8 +8,8 @@ use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Write};
 use crate::cli::{Action, Echo, Options};
 use crate::db::{ConnParams, ConnectError, Environment};
 use crate::exec::{self, Outcome};
-use crate::input::scan::{PieceKind, Scanner};
 use crate::input::{self, meta};
+use crate::lex::{PieceKind, Scanner};
 use crate::output::PrintOptions;
 use crate::parse::{self, Statement};
 use crate::session::{Session, Settings};
@@ -588,7 +588,7 @@ pub fn check(opts: &Options) -> u8 {
 /// Check one script's text; write errors and notes to `err`; return the
 /// number of errors.
 pub fn check_text(name: &str, text: &[u8], err: &mut dyn Write) -> usize {
-    use crate::input::scan::split;
+    use crate::lex::split;
     let mut errors = 0;
     for piece in split(text) {
         if piece.kind != PieceKind::Sql {

@@ -8,7 +8,7 @@
 use libfuzzer_sys::fuzz_target;
 use qadmin::complete::cache::Catalog;
 use qadmin::complete::candidates;
-use qadmin::input::scan::{split, Scanner};
+use qadmin::lex::{split, Scanner};
 use qadmin::parse;
 
 fn catalog() -> &'static Catalog {

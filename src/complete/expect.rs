@@ -30,8 +30,8 @@ use pest::iterators::Pair;
 use pest::Parser;
 use pest_meta::ast::Expr;
 
-use crate::input::scan::lexeme::{self, Lexeme};
-use crate::input::scan::{self, Scanner};
+use crate::lex::lexeme::{self, Lexeme};
+use crate::lex::{self, Scanner};
 use crate::parse::grammar::QadminParser;
 use crate::parse::{self, Rule, Slot};
 
@@ -113,10 +113,10 @@ fn expected_rules(cut: &str) -> Vec<Rule> {
 /// there).
 pub fn word_start(text: &str) -> Option<usize> {
     let b = text.as_bytes();
-    let state = scan::state_at_end(b);
+    let state = lex::state_at_end(b);
     if matches!(
         state,
-        scan::ScanState::SingleQuote | scan::ScanState::DollarQuote | scan::ScanState::Comment
+        lex::ScanState::SingleQuote | lex::ScanState::DollarQuote | lex::ScanState::Comment
     ) {
         return None;
     }

@@ -29,8 +29,8 @@ use crate::exec::Outcome;
 use crate::input::helper::ShellHelper;
 use crate::input::meta::{self, BufferCmd, Done};
 use crate::input::prompt;
-use crate::input::scan::lexeme;
-use crate::input::scan::{PieceKind, ScanState, Scanner};
+use crate::lex::lexeme;
+use crate::lex::{PieceKind, ScanState, Scanner};
 use crate::run::{exit, run_statement};
 use crate::session::{ServerInfo, Session};
 

@@ -29,9 +29,9 @@ use rustyline::hint::Hinter;
 use rustyline::{Completer, Context, Helper, Highlighter, Hinter, Validator};
 
 use crate::complete::cache::Cache;
-use crate::input::scan::lexeme::{self, Lexeme};
-use crate::input::scan::Scanner;
 use crate::input::style;
+use crate::lex::lexeme::{self, Lexeme};
+use crate::lex::Scanner;
 
 /// The statement typed on earlier lines, and the lexer's state at its end.
 #[derive(Debug, Clone, Default)]

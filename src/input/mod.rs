@@ -1,4 +1,4 @@
-//! Input: the statement lexer ([`scan`]), backslash meta-commands
+//! Input: backslash meta-commands
 //! ([`meta`]), and the interactive shell: the line editor ([`editor`]),
 //! its rustyline helper ([`helper`]), prompts ([`prompt`]) and colours
 //! ([`style`]).
@@ -7,5 +7,7 @@ pub mod editor;
 pub mod helper;
 pub mod meta;
 pub mod prompt;
-pub mod scan;
+/// The lexer moved to [`crate::lex`]; this name stays for the shell's
+/// older paths until they move to `shell`.
+pub use crate::lex as scan;
 pub mod style;

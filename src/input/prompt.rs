@@ -23,7 +23,7 @@
 //!
 //! Pure text; the editor calls [`prompt`] before each line.
 
-use crate::input::scan::ScanState;
+use crate::lex::ScanState;
 use crate::session::{Session, TxState};
 
 /// psql's PROMPT1, with the queue in front.

@@ -9,7 +9,7 @@
 
 use nu_ansi_term::{Color, Style};
 
-use crate::input::scan::lexeme::Lexeme;
+use crate::lex::lexeme::Lexeme;
 
 /// The style of a kind of text, `None` for plain text.
 pub fn lexeme_style(l: Lexeme) -> Option<Style> {

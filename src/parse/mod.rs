@@ -82,32 +82,12 @@ pub fn parse_statement(text: &str) -> Result<Statement, SyntaxError> {
 /// command rules only, never sent to the server as SQL.
 pub fn is_command(text: &str) -> bool {
     init();
-    if let Some(word) = first_word(text) {
+    if let Some(word) = crate::lex::first_word(text) {
         if word_never_starts_command(&word) {
             return false;
         }
     }
     QadminParser::parse(Rule::command_start, text).is_ok()
-}
-
-/// The statement's first word, lower-cased, after whitespace and
-/// comments; `None` when it does not start with a plain word.
-fn first_word(text: &str) -> Option<String> {
-    let b = text.as_bytes();
-    let mut i = 0;
-    while i < b.len() && b[i].is_ascii_whitespace() {
-        i += 1;
-    }
-    if b[i..].starts_with(b"--") || b[i..].starts_with(b"/*") {
-        // Comments before the word: leave these rare cases to pest.
-        return None;
-    }
-    let start = i;
-    while i < b.len() && (b[i].is_ascii_alphabetic() || b[i] == b'_') {
-        i += 1;
-    }
-    let end_ok = i == b.len() || !(b[i].is_ascii_alphanumeric() || b[i] == b'$' || b[i] >= 0x80);
-    (i > start && end_ok).then(|| text[start..i].to_ascii_lowercase())
 }
 
 /// Whether no command can start with this word, decided by the grammar
@@ -160,106 +140,7 @@ pub fn is_reserved_word(word: &str) -> bool {
     QadminParser::parse(Rule::reserved_word, word).is_ok()
 }
 
-/// The deepest nesting of `(` and `[` outside strings, quoted
-/// identifiers, dollar quotes and comments, with the lexer's rules for
-/// them (`E'..'` escapes, `a$b$` is a word, `$1` a parameter); nested
-/// `/* */` comments count as nesting too, since the grammar recurses on
-/// them. One pass over the bytes, before pest runs: every parse is bounded
-/// by it. (`--check` reports with the lexer's count, which is the same
-/// for parentheses.)
-pub fn nesting_depth(text: &str) -> u32 {
-    fn word_start(c: u8) -> bool {
-        c.is_ascii_alphabetic() || c == b'_' || c >= 0x80
-    }
-    /// The index after the closing quote (`q` doubled stays inside).
-    fn skip_quoted(b: &[u8], mut i: usize, q: u8, backslash: bool) -> usize {
-        while i < b.len() {
-            if backslash && b[i] == b'\\' {
-                i += 2;
-            } else if b[i] == q {
-                if b.get(i + 1) == Some(&q) {
-                    i += 2;
-                } else {
-                    return i + 1;
-                }
-            } else {
-                i += 1;
-            }
-        }
-        b.len()
-    }
-    let b = text.as_bytes();
-    let (mut i, mut depth, mut max) = (0usize, 0u32, 0u32);
-    let mut word: Option<usize> = None;
-    while i < b.len() {
-        let c = b[i];
-        if word_start(c) || (word.is_some() && (c.is_ascii_digit() || c == b'$')) {
-            word.get_or_insert(i);
-            i += 1;
-            continue;
-        }
-        let prev_word = word.take().map(|start| &b[start..i]);
-        match c {
-            b'(' | b'[' => {
-                depth = depth.saturating_add(1);
-                max = max.max(depth);
-                i += 1;
-            }
-            b')' | b']' => {
-                depth = depth.saturating_sub(1);
-                i += 1;
-            }
-            b'\'' => {
-                let escapes = prev_word.is_some_and(|w| w.eq_ignore_ascii_case(b"e"));
-                i = skip_quoted(b, i + 1, b'\'', escapes);
-            }
-            b'"' => i = skip_quoted(b, i + 1, b'"', false),
-            b'-' if b.get(i + 1) == Some(&b'-') => {
-                i = b[i..]
-                    .iter()
-                    .position(|&c| c == b'\n')
-                    .map_or(b.len(), |p| i + p);
-            }
-            b'/' if b.get(i + 1) == Some(&b'*') => {
-                let mut d = 0u32;
-                while i < b.len() {
-                    if b[i..].starts_with(b"/*") {
-                        d += 1;
-                        max = max.max(depth.saturating_add(d));
-                        i += 2;
-                    } else if b[i..].starts_with(b"*/") {
-                        d -= 1;
-                        i += 2;
-                        if d == 0 {
-                            break;
-                        }
-                    } else {
-                        i += 1;
-                    }
-                }
-            }
-            b'$' => {
-                // `$tag$` with an empty tag or one that starts like a word.
-                let tag_end = b[i + 1..]
-                    .iter()
-                    .position(|&c| !(word_start(c) || c.is_ascii_digit()))
-                    .map(|p| i + 1 + p);
-                match tag_end {
-                    Some(e) if b[e] == b'$' && !b.get(i + 1).is_some_and(u8::is_ascii_digit) => {
-                        let tag = &b[i..=e];
-                        i = b[e + 1..]
-                            .windows(tag.len())
-                            .position(|w| w == tag)
-                            .map_or(b.len(), |p| e + 1 + p + tag.len());
-                    }
-                    _ => i += 1,
-                }
-            }
-            _ => i += 1,
-        }
-    }
-    max
-}
+pub use crate::lex::nesting_depth;
 
 fn convert_error(text: &str, e: pest::error::Error<Rule>) -> SyntaxError {
     let offset = match e.location {

@@ -171,7 +171,7 @@ fn deep_comments_before_a_statement_are_harmless() {
 
 #[test]
 fn nesting_depth_agrees_with_the_lexer() {
-    use crate::input::scan::split;
+    use crate::lex::split;
     let mut texts: Vec<String> = include_str!("sql_cases.txt")
         .lines()
         .map(str::to_string)

@@ -3,7 +3,7 @@
 //! where psql splits them), and hundreds of statements covering what the
 //! grammar knows.
 
-use crate::input::scan::{split, PieceKind};
+use crate::lex::{split, PieceKind};
 use crate::parse::{parse_sql, parse_statement, Sql, SqlKind, Statement};
 
 const EXT_DIR: &str = "/usr/share/postgresql/15/extension";

@@ -122,6 +122,10 @@ pub struct Piece {
     /// Deepest parenthesis nesting reached inside the statement
     /// (saturating).
     pub max_depth: u32,
+    /// Deepest nesting of parentheses, brackets and block comments
+    /// together: how deep a recursive parser of the statement goes
+    /// (saturating). See [`nesting_depth`].
+    pub max_nesting: u32,
 }
 
 impl Piece {
@@ -186,6 +190,8 @@ const C_SLASH: u8 = 6;
 const C_LPAREN: u8 = 7;
 const C_RPAREN: u8 = 8;
 const C_SEMI: u8 = 9;
+const C_LBRACK: u8 = 10;
+const C_RBRACK: u8 = 11;
 
 const fn is_word_start(b: u8) -> bool {
     b.is_ascii_alphabetic() || b == b'_' || b >= 0x80
@@ -208,6 +214,8 @@ const fn build_class() -> [u8; 256] {
                 b'(' => C_LPAREN,
                 b')' => C_RPAREN,
                 b';' => C_SEMI,
+                b'[' => C_LBRACK,
+                b']' => C_RBRACK,
                 _ => C_PLAIN,
             }
         };
@@ -285,6 +293,10 @@ pub struct Scanner {
     depth: u32,
     max_depth: u32,
     comment_depth: usize,
+    /// Open `[` of the statement (for [`Piece::max_nesting`]).
+    brackets: u32,
+    /// Deepest parentheses + brackets + comments so far.
+    nest_max: u32,
     word_start: usize,
     /// The dollar-quote tag, without its `$`s.
     tag: Range<usize>,
@@ -320,6 +332,8 @@ impl Scanner {
             depth: 0,
             max_depth: 0,
             comment_depth: 0,
+            brackets: 0,
+            nest_max: 0,
             word_start: 0,
             tag: 0..0,
             lead_words: [0; 4],
@@ -446,6 +460,7 @@ impl Scanner {
                 terminated: false,
                 end_state,
                 max_depth: self.max_depth,
+                max_nesting: self.nest_max,
             })
         } else {
             None
@@ -556,12 +571,25 @@ impl Scanner {
         self.first_line = self.line_at(buf, at);
     }
 
+    /// Parentheses, brackets and open comments together, for
+    /// [`Piece::max_nesting`].
+    fn note_nesting(&mut self) {
+        let comments = u32::try_from(self.comment_depth).unwrap_or(u32::MAX);
+        let now = self
+            .depth
+            .saturating_add(self.brackets)
+            .saturating_add(comments);
+        self.nest_max = self.nest_max.max(now);
+    }
+
     /// Back to "nothing pending" after a statement.
     fn reset_statement(&mut self) {
         self.mode = Mode::Normal;
         self.started = false;
         self.depth = 0;
         self.max_depth = 0;
+        self.brackets = 0;
+        self.nest_max = 0;
         self.comment_depth = 0;
         self.lead_words = [0; 4];
         self.word_count = 0;
@@ -584,6 +612,7 @@ impl Scanner {
             terminated: true,
             end_state: ScanState::Ready,
             max_depth: self.max_depth,
+            max_nesting: self.nest_max,
         };
         self.reset_statement();
         self.pos = semi + 1;
@@ -702,6 +731,7 @@ impl Scanner {
                     if buf[i + 1] == b'*' {
                         self.pos = i + 2;
                         self.comment_depth = 1;
+                        self.note_nesting();
                         self.mode = Mode::Block;
                         return Step::Again;
                     }
@@ -710,6 +740,16 @@ impl Scanner {
                 C_LPAREN => {
                     self.depth = self.depth.saturating_add(1);
                     self.max_depth = self.max_depth.max(self.depth);
+                    self.note_nesting();
+                    i += 1;
+                }
+                C_LBRACK => {
+                    self.brackets = self.brackets.saturating_add(1);
+                    self.note_nesting();
+                    i += 1;
+                }
+                C_RBRACK => {
+                    self.brackets = self.brackets.saturating_sub(1);
                     i += 1;
                 }
                 C_RPAREN => {
@@ -816,6 +856,7 @@ impl Scanner {
         if b == b'*' {
             self.pos += 1;
             self.comment_depth = 1;
+            self.note_nesting();
             self.mode = Mode::Block;
         } else {
             self.mode = Mode::Normal;
@@ -865,6 +906,7 @@ impl Scanner {
                 }
             } else if !star && next == b'*' {
                 self.comment_depth = self.comment_depth.saturating_add(1);
+                self.note_nesting();
                 i = p + 2;
             } else {
                 i = p + 1;
@@ -899,6 +941,7 @@ impl Scanner {
         if b == b'*' {
             self.pos += 1;
             self.comment_depth = self.comment_depth.saturating_add(1);
+            self.note_nesting();
         }
         Step::Again
     }
@@ -1120,6 +1163,7 @@ impl Scanner {
             terminated: true,
             end_state: ScanState::Ready,
             max_depth: 0,
+            max_nesting: 0,
         };
         self.reset_statement();
         self.pos = nl;
@@ -1148,6 +1192,32 @@ pub fn split(text: &[u8]) -> Vec<Piece> {
         pieces.push(piece);
     }
     pieces
+}
+
+/// How deep a recursive parser goes on `text`: the deepest nesting of
+/// parentheses, brackets and block comments of its statements (quotes,
+/// dollar quotes and `--` comments hide what they hold). The parser
+/// refuses to run past a bound on it.
+pub fn nesting_depth(text: &str) -> u32 {
+    split(text.as_bytes())
+        .iter()
+        .map(|p| p.max_nesting)
+        .max()
+        .unwrap_or(0)
+}
+
+/// The statement's first word, lower-cased, after whitespace; `None`
+/// when it does not start with a plain word (comments first, a quote, a
+/// symbol): the parser then asks the grammar itself.
+pub fn first_word(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let start = b.iter().position(|&c| !is_blank(c)).unwrap_or(b.len());
+    let mut i = start;
+    while i < b.len() && (b[i].is_ascii_alphabetic() || b[i] == b'_') {
+        i += 1;
+    }
+    let end_ok = i == b.len() || !WORD_CONT[b[i] as usize];
+    (i > start && end_ok).then(|| text[start..i].to_ascii_lowercase())
 }
 
 /// The state at the end of `text`, e.g. to choose a prompt or to tell
