@@ -21,6 +21,7 @@
 //!   connects under a deadline of its own, shows notices as they arrive and
 //!   cancels queries on Ctrl-C.
 
+pub mod app;
 pub mod cascade;
 pub mod catalog;
 pub mod cli;
@@ -33,5 +34,15 @@ pub mod londiste;
 pub mod output;
 pub mod parse;
 pub mod pgq;
-pub mod run;
 pub mod session;
+pub mod shell;
+
+/// An operating-system error as psql words it: the reason without Rust's
+/// "(os error N)" suffix.
+pub fn io_reason(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}

@@ -17,5 +17,5 @@ fn main() -> ExitCode {
         Ok(opts) => opts,
         Err(code) => return ExitCode::from(code),
     };
-    ExitCode::from(qadmin::run::run(opts))
+    ExitCode::from(qadmin::app::run(opts))
 }

@@ -243,6 +243,25 @@ impl Session {
         Ok(())
     }
 
+    /// Connect; when the server wants a password we do not have and
+    /// `may_prompt` (a terminal is there), ask for it (psql's behaviour)
+    /// and try again.
+    pub fn connect_with_prompt(&mut self, may_prompt: bool) -> Result<(), ConnectError> {
+        match self.connect() {
+            Err(ConnectError::PasswordMissing(m)) if may_prompt => {
+                let prompt = format!("Password for user {}: ", self.params.user);
+                match rpassword::prompt_password(prompt) {
+                    Ok(pw) => {
+                        self.params.password = Some(pw);
+                        self.connect()
+                    }
+                    Err(_) => Err(ConnectError::PasswordMissing(m)),
+                }
+            }
+            r => r,
+        }
+    }
+
     /// Ask the server for its version, the pgq extension's version and
     /// whether we are a superuser ([`Session::server`]); one round trip,
     /// quietly. Only outside a transaction block: on failure nothing is

@@ -34,15 +34,6 @@ fn fail(m: impl Into<String>) -> HostError {
     HostError::Failed(m.into())
 }
 
-/// The operating system's reason without Rust's "(os error N)" suffix.
-fn os_reason(e: &std::io::Error) -> String {
-    let s = e.to_string();
-    match s.find(" (os error") {
-        Some(i) => s[..i].to_string(),
-        None => s,
-    }
-}
-
 fn io_fail(e: std::io::Error) -> HostError {
     let timed_out = matches!(
         e.kind(),
@@ -51,7 +42,7 @@ fn io_fail(e: std::io::Error) -> HostError {
     if timed_out {
         return fail("timeout expired");
     }
-    let mut m = os_reason(&e);
+    let mut m = crate::io_reason(&e);
     if matches!(
         e.kind(),
         std::io::ErrorKind::NotFound | std::io::ErrorKind::ConnectionRefused
@@ -109,7 +100,7 @@ fn open_socket(
                 .map_err(|e| {
                     fail(format!(
                         "could not translate host name \"{host}\" to address: {}",
-                        os_reason(&e)
+                        crate::io_reason(&e)
                     ))
                 })?
                 .collect();

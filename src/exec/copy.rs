@@ -194,7 +194,7 @@ pub fn slash_copy(
     };
     let sql = c.sql();
     let fail = |s: &Session, name: &str, e: std::io::Error| {
-        s.client_error(&format!("{name}: {}", crate::run::io_reason(&e)));
+        s.client_error(&format!("{name}: {}", crate::io_reason(&e)));
         Outcome::Failed
     };
     if c.from {

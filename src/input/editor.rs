@@ -24,15 +24,16 @@ use rustyline::error::ReadlineError;
 use rustyline::history::DefaultHistory;
 use rustyline::{Config, Editor};
 
+use crate::app::exit;
 use crate::complete::cache::Sections;
 use crate::exec::Outcome;
 use crate::input::helper::ShellHelper;
-use crate::input::meta::{self, BufferCmd, Done};
 use crate::input::prompt;
 use crate::lex::lexeme;
 use crate::lex::{PieceKind, ScanState, Scanner};
-use crate::run::{exit, run_statement};
 use crate::session::{ServerInfo, Session};
+use crate::shell::meta::{self, BufferCmd, Done};
+use crate::shell::script::run_statement;
 
 /// How many entries the history keeps (psql's HISTSIZE).
 const HISTORY_SIZE: usize = 500;
@@ -403,6 +404,13 @@ impl Shell<'_> {
         match done {
             Done::Ran(o) => self.after(o, was_connected),
             Done::Buffer(cmd) => self.buffer_cmd(cmd),
+            Done::Include(inc) => {
+                let mut out = std::io::stdout().lock();
+                let o = crate::shell::script::include(self.s, &inc, &mut out);
+                let _ = out.flush();
+                drop(out);
+                self.after(o, was_connected)
+            }
         }
     }
 

@@ -10,7 +10,7 @@
 //! * No validator: each physical line is one `readline` call, and the
 //!   editor decides with the lexer whether a statement is complete
 //!   (rustyline's Validator mode cannot show psql's per-line prompts).
-//! * [`crate::complete::ShellCompleter`] completes from the grammar and a
+//! * [`crate::input::completer::ShellCompleter`] completes from the grammar and a
 //!   catalog snapshot ([`ShellHelper::cache`]).
 //!
 //! Every part sees the whole pending statement, not only the line being
@@ -49,7 +49,7 @@ pub struct Pending {
 pub struct ShellHelper {
     /// Tab completion (sees the whole pending statement).
     #[rustyline(Completer)]
-    completer: crate::complete::ShellCompleter,
+    completer: crate::input::completer::ShellCompleter,
     /// The catalog snapshot the completer reads.
     cache: Arc<Cache>,
     /// Colours while typing.
@@ -72,7 +72,7 @@ impl ShellHelper {
             .name("qadmin-grammar".into())
             .spawn(crate::complete::expect::warm);
         ShellHelper {
-            completer: crate::complete::ShellCompleter::new(
+            completer: crate::input::completer::ShellCompleter::new(
                 Rc::clone(&pending),
                 Arc::clone(&cache),
             ),

@@ -4,14 +4,13 @@
 //! Unknown ones are an error, as in psql (`invalid command \foo`).
 //!
 //! [`run`] carries out the commands that change the session (settings,
-//! variables, connection, output target) and hands the query-buffer
-//! commands back as a [`BufferCmd`]: the buffer belongs to whoever reads
-//! the input (the interactive editor). Scripts call [`run_meta`], where
-//! there is no buffer to work on. Arguments are split as psql splits them
+//! variables, connection, output target) and hands back what belongs to
+//! the statement loop: the query-buffer commands as a [`BufferCmd`] (the
+//! buffer belongs to whoever reads the input) and `\i` files as an
+//! [`Include`] (scripts: [`crate::shell::script::run_meta`]). Arguments are split as psql splits them
 //! ([`args`]); `\?` prints [`HELP`], which `docs/interactive.md` follows.
 
-use std::cell::Cell;
-use std::io::{BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::cli::parse_bool;
@@ -19,7 +18,6 @@ use crate::db::config::looks_like_conninfo;
 use crate::db::{ConnParams, Environment};
 use crate::exec::Outcome;
 use crate::output::Format;
-use crate::run::{connect_with_prompt, run_script, ScriptEnd};
 use crate::session::{OutputTarget, Session};
 
 /// `\?`: each meta-command's section, syntax and meaning.
@@ -115,6 +113,15 @@ pub enum BufferCmd {
     Watch(f64),
 }
 
+/// `\\i FILE` / `\\ir FILE`, for the statement loop to run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Include {
+    /// The file as given.
+    pub file: String,
+    /// `\\ir`: relative to the directory of the script being run.
+    pub relative: bool,
+}
+
 /// What running a meta-command left to do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Done {
@@ -122,6 +129,8 @@ pub enum Done {
     Ran(Outcome),
     /// A query-buffer command, for the buffer's owner.
     Buffer(BufferCmd),
+    /// A script to run here ([`crate::shell::script::include`]).
+    Include(Include),
 }
 
 /// A meta-command line split into the command and the rest of the line.
@@ -183,28 +192,6 @@ pub fn args(rest: &str) -> Vec<String> {
             }
         }
         out.push(arg);
-    }
-}
-
-/// Run one meta-command line in a script: the query-buffer commands see an
-/// empty buffer (`\p`, `\r`) or are not available (`\g`, `\e`, `\watch`).
-pub fn run_meta(s: &mut Session, line: &str, out: &mut dyn Write) -> Outcome {
-    match run(s, line, out) {
-        Done::Ran(o) => o,
-        Done::Buffer(BufferCmd::Print) => {
-            let _ = writeln!(out, "Query buffer is empty.");
-            Outcome::Ok
-        }
-        Done::Buffer(BufferCmd::Reset) => {
-            if !s.settings.quiet {
-                let _ = writeln!(out, "Query buffer reset (cleared).");
-            }
-            Outcome::Ok
-        }
-        Done::Buffer(_) => {
-            s.client_error(&format!("{}: only in the interactive shell", split(line).0));
-            Outcome::Failed
-        }
     }
 }
 
@@ -276,8 +263,16 @@ pub fn run(s: &mut Session, line: &str, out: &mut dyn Write) -> Done {
         "\\pset" => ran(pset(s, &a, out)),
         "\\conninfo" => ran(conninfo(s, out)),
         "\\c" | "\\connect" => ran(connect(s, &a, out)),
-        "\\i" | "\\include" => ran(include(s, a.first().copied(), false, out)),
-        "\\ir" | "\\include_relative" => ran(include(s, a.first().copied(), true, out)),
+        "\\i" | "\\include" | "\\ir" | "\\include_relative" => match a.first() {
+            Some(file) => Done::Include(Include {
+                file: file.to_string(),
+                relative: cmd.starts_with("\\ir") || cmd == "\\include_relative",
+            }),
+            None => {
+                s.client_error(&format!("{cmd}: missing required argument"));
+                ran(Outcome::Failed)
+            }
+        },
         "\\o" | "\\out" => ran(output(s, rest, out)),
         "\\!" => ran(shell(s, rest, out)),
         "\\p" | "\\print" => Done::Buffer(BufferCmd::Print),
@@ -595,7 +590,7 @@ fn connect(s: &mut Session, a: &[&str], out: &mut dyn Write) -> Outcome {
         }
     };
     let old = std::mem::replace(&mut s.params, new);
-    match connect_with_prompt(s, s.interactive) {
+    match s.connect_with_prompt(s.interactive) {
         Ok(()) => {
             if let Some(q) = s.params.queue.clone() {
                 s.queue = Some(q);
@@ -691,15 +686,6 @@ pub fn reconnect_params(
     Ok(new)
 }
 
-thread_local! {
-    /// How deep `\i` calls are nested (a file that includes itself must
-    /// end with an error, not a stack overflow).
-    static INCLUDE_DEPTH: Cell<usize> = const { Cell::new(0) };
-}
-
-/// Deepest `\i` nesting allowed.
-const MAX_INCLUDE_DEPTH: usize = 64;
-
 /// The file `\ir` means: relative to the directory of the script being
 /// run, if any, else to the current directory.
 pub fn include_path(current_script: Option<&str>, file: &str, relative: bool) -> PathBuf {
@@ -713,51 +699,6 @@ pub fn include_path(current_script: Option<&str>, file: &str, relative: bool) ->
     {
         Some(dir) => dir.join(f),
         None => f.to_path_buf(),
-    }
-}
-
-/// `\i FILE` / `\ir FILE`: run a script file here, with its name and
-/// line in messages, then go on where we were.
-fn include(s: &mut Session, file: Option<&str>, relative: bool, out: &mut dyn Write) -> Outcome {
-    let cmd = if relative { "\\ir" } else { "\\i" };
-    let Some(file) = file else {
-        s.client_error(&format!("{cmd}: missing required argument"));
-        return Outcome::Failed;
-    };
-    let saved = s.locus.lock().map(|l| l.clone()).unwrap_or_default();
-    let path = include_path(saved.file.as_deref(), file, relative);
-    let name = path.display().to_string();
-    let f = match std::fs::File::open(&path) {
-        Ok(f) => f,
-        Err(e) => {
-            s.client_error(&format!("{name}: {}", io_reason(&e)));
-            return Outcome::Failed;
-        }
-    };
-    let depth = INCLUDE_DEPTH.with(Cell::get);
-    if depth >= MAX_INCLUDE_DEPTH {
-        s.client_error(&format!("{cmd}: {name}: too many nested includes"));
-        return Outcome::Failed;
-    }
-    INCLUDE_DEPTH.with(|d| d.set(depth + 1));
-    let mut r = BufReader::with_capacity(256 * 1024, f);
-    let end = run_script(s, &mut r, Some(&name), out);
-    INCLUDE_DEPTH.with(|d| d.set(depth));
-    s.set_locus(saved.file.as_deref(), saved.line);
-    match end {
-        ScriptEnd::Done(_) => Outcome::Ok,
-        ScriptEnd::Stopped => Outcome::Failed,
-        ScriptEnd::Lost => Outcome::ConnectionLost,
-        ScriptEnd::Quit => Outcome::Quit,
-    }
-}
-
-/// The operating system's reason without Rust's "(os error N)" suffix.
-fn io_reason(e: &std::io::Error) -> String {
-    let s = e.to_string();
-    match s.find(" (os error") {
-        Some(i) => s[..i].to_string(),
-        None => s,
     }
 }
 
@@ -781,7 +722,7 @@ fn output(s: &mut Session, rest: &str, out: &mut dyn Write) -> Outcome {
             Outcome::Ok
         }
         Err(e) => {
-            s.client_error(&format!("{target}: {}", io_reason(&e)));
+            s.client_error(&format!("{target}: {}", crate::io_reason(&e)));
             Outcome::Failed
         }
     }

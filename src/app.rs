@@ -1,0 +1,203 @@
+//! Process set-up and exit codes: options to a [`Session`], the password
+//! prompt, `~/.qadminrc`, then the `-c` / `-f` actions, a script on stdin
+//! or the interactive shell, each run by [`crate::shell`]; the outcome
+//! becomes psql's exit code (0 ok, 1 fatal or a failing -c, 2 connection
+//! failed or lost, 3 script error with ON_ERROR_STOP or Ctrl-C).
+
+use std::io::{BufReader, BufWriter, IsTerminal, Write};
+
+use crate::cli::{Action, Options};
+use crate::db::{ConnParams, Environment};
+use crate::output::PrintOptions;
+use crate::session::{Session, Settings};
+use crate::shell::script::{run_script, ScriptEnd};
+
+/// psql's exit codes.
+pub mod exit {
+    /// Everything ran.
+    pub const OK: u8 = 0;
+    /// A fatal error of our own (bad option, missing file) or a failing -c.
+    pub const FATAL: u8 = 1;
+    /// The connection failed or was lost in a non-interactive run.
+    pub const BADCONN: u8 = 2;
+    /// An error in a script with ON_ERROR_STOP.
+    pub const SCRIPT: u8 = 3;
+}
+
+/// Run qadmin with parsed options; returns the exit code.
+pub fn run(opts: Options) -> u8 {
+    if opts.check {
+        return crate::shell::check::check(&opts);
+    }
+    let env = Environment::from_process();
+    let params = match resolve_params(&opts, &env) {
+        Ok(p) => p,
+        Err(m) => {
+            eprintln!("qadmin: error: {m}");
+            return exit::BADCONN;
+        }
+    };
+    for w in &params.warnings {
+        eprintln!("WARNING: {w}");
+    }
+    let mut settings = Settings {
+        quiet: opts.quiet,
+        echo: opts.echo,
+        ..Settings::default()
+    };
+    settings.print = PrintOptions {
+        format: opts.format,
+        expanded: opts.expanded,
+        tuples_only: opts.tuples_only,
+        color: false,
+        ..PrintOptions::default()
+    };
+    let mut s = Session::new(params, settings);
+    if let Some(q) = &opts.queue {
+        s.queue = Some(q.clone());
+    }
+    for (name, value) in &opts.vars {
+        if let Err(m) = s.set_var(name, value) {
+            eprintln!("qadmin: error: {m}");
+            return exit::FATAL;
+        }
+    }
+    let stdin_tty = std::io::stdin().is_terminal();
+    s.interactive = opts.actions.is_empty() && stdin_tty;
+    if s.interactive {
+        s.settings.print.color =
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    }
+    s.settings.err_color =
+        std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+
+    if opts.force_password && stdin_tty && !opts.no_password {
+        let prompt = format!("Password for user {}: ", s.params.user);
+        match rpassword::prompt_password(prompt) {
+            Ok(pw) => s.params.password = Some(pw),
+            Err(e) => {
+                eprintln!("qadmin: error: could not read password: {e}");
+                return exit::FATAL;
+            }
+        }
+    }
+    if let Err(e) = s.connect_with_prompt(stdin_tty && !opts.no_password) {
+        eprintln!("qadmin: error: {e}");
+        return exit::BADCONN;
+    }
+    crate::db::cancel::install();
+
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
+
+    if !opts.no_rc {
+        if let Some(rc) = dirs::home_dir().map(|h| h.join(".qadminrc")) {
+            if rc.is_file() {
+                let name = rc.display().to_string();
+                if let Ok(f) = std::fs::File::open(&rc) {
+                    let mut r = BufReader::new(f);
+                    match run_script(&mut s, &mut r, Some(&name), &mut out) {
+                        ScriptEnd::Lost => return exit::BADCONN,
+                        ScriptEnd::Quit => return exit::OK,
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+
+    if opts.actions.is_empty() {
+        if stdin_tty {
+            drop(out);
+            return crate::input::editor::repl(&mut s);
+        }
+        let stdin = std::io::stdin();
+        let mut r = stdin.lock();
+        let end = run_script(&mut s, &mut r, None, &mut out);
+        return script_exit(end);
+    }
+
+    let mut code = exit::OK;
+    for action in &opts.actions {
+        code = match action {
+            Action::Command(cmd) => {
+                s.set_locus(None, 0);
+                let mut r = std::io::Cursor::new(cmd.as_bytes());
+                match run_script(&mut s, &mut r, None, &mut out) {
+                    ScriptEnd::Done(false) => exit::OK,
+                    ScriptEnd::Done(true) | ScriptEnd::Stopped => exit::FATAL,
+                    ScriptEnd::Lost => return exit::BADCONN,
+                    ScriptEnd::Quit => return exit::OK,
+                }
+            }
+            Action::File(path) => {
+                let end = if path == "-" {
+                    let stdin = std::io::stdin();
+                    let mut r = stdin.lock();
+                    run_script(&mut s, &mut r, Some("<stdin>"), &mut out)
+                } else {
+                    match std::fs::File::open(path) {
+                        Ok(f) => {
+                            let mut r = BufReader::with_capacity(256 * 1024, f);
+                            run_script(&mut s, &mut r, Some(path), &mut out)
+                        }
+                        Err(e) => {
+                            let _ = out.flush();
+                            eprintln!("qadmin: error: {path}: {}", crate::io_reason(&e));
+                            code = exit::FATAL;
+                            if s.settings.on_error_stop {
+                                break;
+                            }
+                            continue;
+                        }
+                    }
+                };
+                match end {
+                    ScriptEnd::Quit => return exit::OK,
+                    ScriptEnd::Lost => return exit::BADCONN,
+                    e => script_exit(e),
+                }
+            }
+        };
+        if code != exit::OK && s.settings.on_error_stop {
+            break;
+        }
+    }
+    let _ = out.flush();
+    code
+}
+
+fn script_exit(end: ScriptEnd) -> u8 {
+    match end {
+        ScriptEnd::Done(_) | ScriptEnd::Quit => exit::OK,
+        ScriptEnd::Stopped => exit::SCRIPT,
+        ScriptEnd::Lost => exit::BADCONN,
+    }
+}
+
+/// Connection parameters from the command line and the environment, as
+/// psql combines them: a positional or `-d` value that looks like a
+/// connection string is one; -h -p -U -d override it.
+pub fn resolve_params(opts: &Options, env: &Environment) -> Result<ConnParams, String> {
+    use crate::db::config::looks_like_conninfo;
+    let mut conninfo: Option<&str> = None;
+    let mut overrides: Vec<(&str, String)> = Vec::new();
+    for v in [&opts.target, &opts.dbname].into_iter().flatten() {
+        if looks_like_conninfo(v) {
+            conninfo = Some(v.as_str());
+        } else {
+            overrides.retain(|(k, _)| *k != "dbname");
+            overrides.push(("dbname", v.clone()));
+        }
+    }
+    if let Some(h) = &opts.host {
+        overrides.push(("host", h.clone()));
+    }
+    if let Some(p) = &opts.port {
+        overrides.push(("port", p.clone()));
+    }
+    if let Some(u) = &opts.user {
+        overrides.push(("user", u.clone()));
+    }
+    ConnParams::resolve(conninfo, &overrides, env).map_err(|e| e.to_string())
+}

@@ -1,0 +1,391 @@
+//! The statement loop over a script: `-f` files, `-c` strings, stdin,
+//! `\\i` files and `~/.qadminrc`. Lines are read as they come, the lexer
+//! cuts statements, each runs (SQL through [`exec`], a qadmin command
+//! through the grammar, a meta-command through [`meta`]); `COPY ... FROM
+//! STDIN` takes its data from the lines that follow. The interactive
+//! shell runs its statements through [`run_statement`] too.
+
+use std::io::{BufRead, BufReader, Write};
+
+use super::meta::{self, BufferCmd, Done, Include};
+use crate::cli::Echo;
+use crate::exec::{self, Outcome};
+use crate::lex::{PieceKind, Scanner};
+use crate::parse::{self, Statement};
+use crate::session::Session;
+
+/// How a script run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScriptEnd {
+    /// Reached its end; `true` when some statement failed.
+    Done(bool),
+    /// Stopped at an error (ON_ERROR_STOP).
+    Stopped,
+    /// The connection was lost.
+    Lost,
+    /// `\q`, `quit` or `exit`.
+    Quit,
+}
+
+/// Run statements from `src` until its end. `name` is the script's name for
+/// message prefixes (`None` for -c and plain stdin, as psql does).
+pub fn run_script(
+    s: &mut Session,
+    src: &mut dyn BufRead,
+    name: Option<&str>,
+    out: &mut dyn Write,
+) -> ScriptEnd {
+    let mut buf: Vec<u8> = Vec::new();
+    let mut scanner = Scanner::new();
+    scanner.set_standard_conforming_strings(s.standard_strings());
+    let mut line = Vec::new();
+    let mut failed = false;
+    let mut stopped = false;
+    let mut first_line = true;
+    loop {
+        line.clear();
+        let n = match src.read_until(b'\n', &mut line) {
+            Ok(n) => n,
+            Err(e) => {
+                s.client_error(&format!("could not read input: {}", crate::io_reason(&e)));
+                return ScriptEnd::Stopped;
+            }
+        };
+        if n == 0 {
+            break;
+        }
+        // A UTF-8 byte-order mark at the start of a script is not text
+        // (psql skips it too).
+        if first_line && line.starts_with(b"\xEF\xBB\xBF") {
+            line.drain(..3);
+        }
+        first_line = false;
+        if s.settings.echo == Echo::All {
+            let _ = out.write_all(&line);
+            if !line.ends_with(b"\n") {
+                let _ = out.write_all(b"\n");
+            }
+        }
+        buf.extend_from_slice(&line);
+        while let Some(piece) = scanner.next_piece(&buf) {
+            s.set_locus(name, piece.last_line);
+            // COPY FROM STDIN data starts on the line after the statement's
+            // end, in what is already read, then in the rest of the source.
+            let data_at = buf[piece.range.end..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(buf.len(), |i| piece.range.end + i + 1);
+            let mut copy = ScriptCopy {
+                pending: &buf[data_at..],
+                taken: 0,
+                src: &mut *src,
+                lines: 0,
+                locus: std::sync::Arc::clone(&s.locus),
+                first: piece.last_line,
+            };
+            let outcome =
+                run_statement_from(s, piece.kind, &buf[piece.range.clone()], out, &mut copy);
+            let (taken, lines) = (copy.taken, copy.lines);
+            if taken > 0 {
+                buf.drain(data_at..data_at + taken);
+            }
+            scanner.skip_lines(lines);
+            // A statement may have changed how the server reads '\''
+            // (standard_conforming_strings): the lexer follows it.
+            scanner.set_standard_conforming_strings(s.standard_strings());
+            match outcome {
+                Outcome::Ok => {}
+                Outcome::Failed => {
+                    failed = true;
+                    if s.settings.on_error_stop {
+                        stopped = true;
+                    }
+                }
+                Outcome::ConnectionLost => {
+                    let _ = out.flush();
+                    return ScriptEnd::Lost;
+                }
+                Outcome::Quit => {
+                    let _ = out.flush();
+                    return ScriptEnd::Quit;
+                }
+            }
+            if stopped {
+                let _ = out.flush();
+                return ScriptEnd::Stopped;
+            }
+            if crate::db::cancel::take_interrupt() {
+                let _ = out.flush();
+                return ScriptEnd::Stopped;
+            }
+        }
+        let consumed = scanner.consumed();
+        if consumed > 0 {
+            buf.drain(..consumed);
+            scanner.rebase(consumed);
+        }
+    }
+    // At the end of a script, an unterminated statement still goes to the
+    // server (psql does the same), which names what is unterminated.
+    while let Some(piece) = scanner.finish(&buf) {
+        s.set_locus(name, piece.last_line);
+        match run_statement(s, piece.kind, &buf[piece.range.clone()], out) {
+            Outcome::Failed => {
+                failed = true;
+                if s.settings.on_error_stop {
+                    stopped = true;
+                    break;
+                }
+            }
+            Outcome::ConnectionLost => return ScriptEnd::Lost,
+            Outcome::Quit => return ScriptEnd::Quit,
+            Outcome::Ok => {}
+        }
+    }
+    let _ = out.flush();
+    if stopped {
+        ScriptEnd::Stopped
+    } else {
+        ScriptEnd::Done(failed)
+    }
+}
+
+/// COPY FROM STDIN data in a script: the lines after the statement that
+/// are already read, then the rest of the source; counts what it takes so
+/// that the statement loop skips it.
+/// Messages about the COPY name the last data line read, as psql's do.
+struct ScriptCopy<'a> {
+    pending: &'a [u8],
+    taken: usize,
+    src: &'a mut dyn BufRead,
+    lines: usize,
+    locus: std::sync::Arc<std::sync::Mutex<crate::session::Locus>>,
+    first: usize,
+}
+
+impl exec::CopyInput for ScriptCopy<'_> {
+    fn next_line(&mut self, line: &mut Vec<u8>) -> std::io::Result<bool> {
+        let more = self.take_line(line)?;
+        if let Ok(mut l) = self.locus.lock() {
+            l.line = self.first + self.lines;
+        }
+        Ok(more)
+    }
+}
+
+impl ScriptCopy<'_> {
+    fn take_line(&mut self, line: &mut Vec<u8>) -> std::io::Result<bool> {
+        let rest = &self.pending[self.taken..];
+        if !rest.is_empty() {
+            let end = rest
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(rest.len(), |i| i + 1);
+            line.extend_from_slice(&rest[..end]);
+            self.taken += end;
+            self.lines += 1;
+            return Ok(true);
+        }
+        let n = self.src.read_until(b'\n', line)?;
+        if n > 0 {
+            self.lines += 1;
+        }
+        Ok(n > 0)
+    }
+}
+
+/// Run one piece with what the session adds around it: SQL results go to
+/// the `\o` target when one is set, and `\timing` prints how long the
+/// statement took (to `out`, as psql prints it to stdout). COPY data
+/// comes from standard input.
+pub fn run_statement(
+    s: &mut Session,
+    kind: PieceKind,
+    bytes: &[u8],
+    out: &mut dyn Write,
+) -> Outcome {
+    run_statement_from(s, kind, bytes, out, &mut exec::StdinCopy::default())
+}
+
+/// As [`run_statement`], with COPY data from `input`.
+pub fn run_statement_from(
+    s: &mut Session,
+    kind: PieceKind,
+    bytes: &[u8],
+    out: &mut dyn Write,
+    input: &mut dyn exec::CopyInput,
+) -> Outcome {
+    if kind != PieceKind::Sql {
+        return run_piece(s, kind, bytes, out, input);
+    }
+    let started = s.settings.timing.then(std::time::Instant::now);
+    let o = match s.output.take() {
+        Some(mut target) => {
+            // A file or a pipe gets no colour.
+            let color = std::mem::replace(&mut s.settings.print.color, false);
+            let o = run_piece(s, kind, bytes, &mut target, input);
+            s.settings.print.color = color;
+            if let Err(e) = target.flush() {
+                s.client_error(&format!("{}: {}", target.name, crate::io_reason(&e)));
+            }
+            s.output = Some(target);
+            o
+        }
+        None => run_piece(s, kind, bytes, out, input),
+    };
+    if let Some(t) = started {
+        if matches!(o, Outcome::Ok | Outcome::Failed) {
+            let ms = t.elapsed().as_secs_f64() * 1000.0;
+            let _ = writeln!(out, "{}", meta::format_timing(ms));
+            let _ = out.flush();
+        }
+    }
+    o
+}
+
+/// Run one piece the lexer cut: SQL, a backslash meta-command, or nothing.
+pub fn run_piece(
+    s: &mut Session,
+    kind: PieceKind,
+    bytes: &[u8],
+    out: &mut dyn Write,
+    input: &mut dyn exec::CopyInput,
+) -> Outcome {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.valid_up_to();
+            let bad: Vec<String> = bytes[at..]
+                .iter()
+                .take(e.error_len().unwrap_or(1))
+                .map(|b| format!("0x{b:02x}"))
+                .collect();
+            s.error(&format!(
+                "ERROR:  invalid byte sequence for encoding \"UTF8\": {} (the statement was not sent)",
+                bad.join(" ")
+            ));
+            return Outcome::Failed;
+        }
+    };
+    match kind {
+        PieceKind::Empty => Outcome::Ok,
+        // `\copy ... from stdin` reads the lines that follow in the script.
+        PieceKind::Meta if meta::split(text).0 == "\\copy" && s.restrict_key.is_none() => {
+            let o = exec::copy::slash_copy(s, meta::split(text).1, out, input);
+            let _ = out.flush();
+            o
+        }
+        PieceKind::Meta => {
+            let o = run_meta(s, text, out);
+            let _ = out.flush();
+            o
+        }
+        PieceKind::Sql if parse::is_command(text) => run_shell_command(s, text, out),
+        PieceKind::Sql => exec::run_sql_with(s, text, out, input),
+    }
+}
+
+/// A statement that starts with a shell command's words: parsed by the
+/// command rules only; a mismatch is a syntax error (a failed statement,
+/// like a SQL error), never SQL for the server.
+fn run_shell_command(s: &mut Session, text: &str, out: &mut dyn Write) -> Outcome {
+    match parse::parse_statement(text) {
+        Ok(Statement::Command(cmd)) => {
+            let o = exec::command::run_command(s, &cmd, out);
+            let _ = out.flush();
+            // The session's own connection died inside the command: that
+            // is a lost connection (exit 2 in a script, a reconnect in the
+            // shell), whichever step it happened in.
+            if o == Outcome::Failed && s.client().is_some_and(|c| c.is_closed()) {
+                s.error("connection to server was lost");
+                s.drop_connection();
+                return Outcome::ConnectionLost;
+            }
+            o
+        }
+        // Unreachable by the grammar (`sql` refuses command heads), but
+        // SQL is the server's to judge.
+        Ok(Statement::Sql(_)) => exec::run_sql(s, text, out),
+        Err(e) => {
+            // In a script, name the script's line: the locus is the line of
+            // the statement's last byte.
+            let e = match s.locus.lock().map(|l| (l.file.is_some(), l.line)) {
+                Ok((true, last)) => {
+                    let span = text.trim_end().matches('\n').count();
+                    e.shifted(last.saturating_sub(span).max(1))
+                }
+                _ => e,
+            };
+            let _ = out.flush();
+            s.client_error(&e.to_string());
+            Outcome::Failed
+        }
+    }
+}
+
+/// Run one meta-command line of a script: `\\i` runs here; the
+/// query-buffer commands see an empty buffer (`\\p`, `\\r`) or are not
+/// available (`\\g`, `\\e`, `\\watch`).
+pub fn run_meta(s: &mut Session, line: &str, out: &mut dyn Write) -> Outcome {
+    match meta::run(s, line, out) {
+        Done::Ran(o) => o,
+        Done::Include(inc) => include(s, &inc, out),
+        Done::Buffer(BufferCmd::Print) => {
+            let _ = writeln!(out, "Query buffer is empty.");
+            Outcome::Ok
+        }
+        Done::Buffer(BufferCmd::Reset) => {
+            if !s.settings.quiet {
+                let _ = writeln!(out, "Query buffer reset (cleared).");
+            }
+            Outcome::Ok
+        }
+        Done::Buffer(_) => {
+            s.client_error(&format!(
+                "{}: only in the interactive shell",
+                meta::split(line).0
+            ));
+            Outcome::Failed
+        }
+    }
+}
+
+thread_local! {
+    /// How deeply `\\i` files are nested right now.
+    static INCLUDE_DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Nested `\\i` beyond this is an error (psql runs out of stack instead).
+const MAX_INCLUDE_DEPTH: usize = 64;
+
+/// `\\i FILE` / `\\ir FILE`: run a script file here, with its name and
+/// line in messages, then go on where we were.
+pub fn include(s: &mut Session, inc: &Include, out: &mut dyn Write) -> Outcome {
+    let cmd = if inc.relative { "\\ir" } else { "\\i" };
+    let saved = s.locus.lock().map(|l| l.clone()).unwrap_or_default();
+    let path = meta::include_path(saved.file.as_deref(), &inc.file, inc.relative);
+    let name = path.display().to_string();
+    let f = match std::fs::File::open(&path) {
+        Ok(f) => f,
+        Err(e) => {
+            s.client_error(&format!("{name}: {}", crate::io_reason(&e)));
+            return Outcome::Failed;
+        }
+    };
+    let depth = INCLUDE_DEPTH.with(std::cell::Cell::get);
+    if depth >= MAX_INCLUDE_DEPTH {
+        s.client_error(&format!("{cmd}: {name}: too many nested includes"));
+        return Outcome::Failed;
+    }
+    INCLUDE_DEPTH.with(|d| d.set(depth + 1));
+    let mut r = BufReader::with_capacity(256 * 1024, f);
+    let end = run_script(s, &mut r, Some(&name), out);
+    INCLUDE_DEPTH.with(|d| d.set(depth));
+    s.set_locus(saved.file.as_deref(), saved.line);
+    match end {
+        ScriptEnd::Done(_) => Outcome::Ok,
+        ScriptEnd::Stopped => Outcome::Failed,
+        ScriptEnd::Lost => Outcome::ConnectionLost,
+        ScriptEnd::Quit => Outcome::Quit,
+    }
+}
