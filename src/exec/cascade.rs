@@ -25,19 +25,38 @@ fn timeout(s: &Session) -> Duration {
         .unwrap_or(cascade::DEFAULT_TIMEOUT)
 }
 
-/// Prints the steps of an operation as they run: progress to stdout
-/// (not with -q), warnings to stderr with the script prefix. Holds no
-/// borrow of the session, so the session's connection stays usable.
-fn step_printer(s: &Session) -> impl FnMut(&cascade::Step) {
+/// Prints the steps of an operation as they run: progress to the
+/// command's output (so `\\o` and scripts see it; not with -q), warnings
+/// to stderr with the script prefix; names from the catalog with their
+/// control characters escaped. Holds no borrow of the session, so the
+/// session's connection stays usable; drop it before writing to `out`.
+fn step_printer<'a>(s: &Session, out: &'a mut dyn Write) -> impl FnMut(&cascade::Step) + 'a {
     let quiet = s.settings.quiet;
     let prefix = s.prefix();
     move |st: &cascade::Step| {
+        let node = printable(&st.node);
+        let message = printable(&st.message);
         if st.warning {
-            eprintln!("{prefix}WARNING:  [{}] {}", st.node, st.message);
+            eprintln!("{prefix}WARNING:  [{node}] {message}");
         } else if !quiet {
-            println!("[{}] {}", st.node, st.message);
+            let _ = writeln!(out, "[{node}] {message}");
+            let _ = out.flush();
         }
     }
+}
+
+/// Text from the catalog as it may be shown on a terminal: control
+/// characters (an escape sequence in a node name, say) as `\\xNN`.
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() && c != '\n' && c != '\t' {
+            out.push_str(&format!("\\x{:02x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The end of an operation: its status word, or the error as one line.
@@ -342,9 +361,10 @@ pub fn create_node(s: &mut Session, cmd: &ast::CreateNode, out: &mut dyn Write) 
             .unwrap_or_else(|| cascade::default_worker_name(cmd.node.as_str())),
         merge: cmd.merge.as_ref().map(|m| m.as_str().to_string()),
     };
-    let mut report = step_printer(s);
+    let mut report = step_printer(s, out);
     let c = client!(s);
     let r = cascade::create_node(c, &spec, t, &mut report);
+    drop(report);
     match r {
         Ok(()) => {
             status_word(s, out, "CREATE");
@@ -368,7 +388,7 @@ pub fn operation(s: &mut Session, cmd: &ast::Command, out: &mut dyn Write) -> Ou
         Err(o) => return o,
     };
     let wait = wait_ctl();
-    let mut report = step_printer(s);
+    let mut report = step_printer(s, out);
     let (r, word) = match cmd {
         ast::Command::AlterNodeProvider(a) => (
             ops::change_provider(
@@ -403,6 +423,7 @@ pub fn operation(s: &mut Session, cmd: &ast::Command, out: &mut dyn Write) -> Ou
         ),
         _ => return Outcome::Failed,
     };
+    drop(report);
     finish(s, out, r, word)
 }
 
@@ -426,8 +447,9 @@ pub fn pause_consumer(
         Err(o) => return o,
     };
     let wait = wait_ctl();
-    let mut report = step_printer(s);
+    let mut report = step_printer(s, out);
     let r = ops::set_paused(&mut p, &node, consumer.as_str(), paused, &wait, &mut report);
+    drop(report);
     finish(s, out, r, if paused { "PAUSE" } else { "RESUME" })
 }
 
@@ -438,8 +460,9 @@ pub fn wait(s: &mut Session, target: ops::WaitFor, out: &mut dyn Write) -> Outco
         Err(o) => return o,
     };
     let wait = wait_ctl();
-    let mut report = step_printer(s);
+    let mut report = step_printer(s, out);
     let r = ops::wait_caught_up(&mut p, &me, target, &wait, &mut report);
+    drop(report);
     finish(s, out, r, "WAIT")
 }
 
@@ -451,8 +474,10 @@ pub fn resurrect(s: &mut Session, out: &mut dyn Write) -> Outcome {
         Ok(x) => x,
         Err(o) => return o,
     };
-    let mut report = step_printer(s);
-    let done = match ops::resurrect(&mut p, &me, &mut report) {
+    let mut report = step_printer(s, out);
+    let done = ops::resurrect(&mut p, &me, &mut report);
+    drop(report);
+    let done = match done {
         Ok(d) => d,
         Err(e) => return fail(s, e),
     };
@@ -518,11 +543,12 @@ pub fn takeover(s: &mut Session, cmd: &ast::Takeover, out: &mut dyn Write) -> Ou
         Err(e) => return fail(s, e),
     }
     let wait = wait_ctl();
-    let mut report = step_printer(s);
+    let mut report = step_printer(s, out);
     let r = if cmd.dead {
         ops::takeover_dead(&mut p, &me, old, cmd.force, &wait, &mut report)
     } else {
         ops::takeover(&mut p, &me, old, cmd.all, &wait, &mut report)
     };
+    drop(report);
     finish(s, out, r, "TAKEOVER")
 }
