@@ -82,6 +82,19 @@ fn wait_ctl() -> ops::Wait<'static> {
     }
 }
 
+/// A multi-node change cannot be part of the user's transaction block:
+/// each node's step commits on its own connection. Refused, with nothing
+/// changed, instead of half-running.
+fn outside_tx(s: &Session, what: &str) -> Result<(), Outcome> {
+    if s.tx == crate::session::TxState::Idle {
+        return Ok(());
+    }
+    s.client_error(&format!(
+        "{what} cannot run inside a transaction block: it changes several nodes, each in a transaction of its own; end the block (COMMIT or ROLLBACK) first"
+    ));
+    Err(Outcome::Failed)
+}
+
 fn pool(s: &mut Session) -> Result<ops::Pool, Outcome> {
     let q = queue_of(s, None)?;
     let t = timeout(s);
@@ -322,6 +335,9 @@ pub fn show_node_status(
 
 /// `create root | branch | leaf node <n> ...`
 pub fn create_node(s: &mut Session, cmd: &ast::CreateNode, out: &mut dyn Write) -> Outcome {
+    if let Err(o) = outside_tx(s, "create node") {
+        return o;
+    }
     let q = match queue_of(s, cmd.queue.as_ref()) {
         Ok(q) => q,
         Err(o) => return o,
@@ -383,6 +399,9 @@ pub fn create_node(s: &mut Session, cmd: &ast::CreateNode, out: &mut dyn Write) 
 
 /// The cascade operations that run on a pool.
 pub fn operation(s: &mut Session, cmd: &ast::Command, out: &mut dyn Write) -> Outcome {
+    if let Err(o) = outside_tx(s, cmd.words()) {
+        return o;
+    }
     let mut p = match pool(s) {
         Ok(p) => p,
         Err(o) => return o,
@@ -470,6 +489,9 @@ pub fn wait(s: &mut Session, target: ops::WaitFor, out: &mut dyn Write) -> Outco
 /// the new root; the events it had that never reached the cascade are
 /// printed as a result (they stay in its tables).
 pub fn resurrect(s: &mut Session, out: &mut dyn Write) -> Outcome {
+    if let Err(o) = outside_tx(s, "resurrect") {
+        return o;
+    }
     let (me, mut p) = match local_pool(s) {
         Ok(x) => x,
         Err(o) => return o,
@@ -514,6 +536,9 @@ pub fn resurrect(s: &mut Session, out: &mut dyn Write) -> Outcome {
 
 /// `takeover <old> [with all] [dead] [force];` on the current node.
 pub fn takeover(s: &mut Session, cmd: &ast::Takeover, out: &mut dyn Write) -> Outcome {
+    if let Err(o) = outside_tx(s, "takeover") {
+        return o;
+    }
     let (me, mut p) = match local_pool(s) {
         Ok(x) => x,
         Err(o) => return o,

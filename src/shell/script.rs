@@ -42,6 +42,7 @@ pub fn run_script(
     let mut failed = false;
     let mut stopped = false;
     let mut first_line = true;
+    let mut guard = IfGuard::default();
     loop {
         line.clear();
         let n = match src.read_until(b'\n', &mut line) {
@@ -69,6 +70,16 @@ pub fn run_script(
         buf.extend_from_slice(&line);
         while let Some(piece) = scanner.next_piece(&buf) {
             s.set_locus(name, piece.last_line);
+            if let Some(o) = guard.take(s, piece.kind, &buf[piece.range.clone()]) {
+                if o == Outcome::Failed {
+                    failed = true;
+                    if s.settings.on_error_stop {
+                        let _ = out.flush();
+                        return ScriptEnd::Stopped;
+                    }
+                }
+                continue;
+            }
             // COPY FROM STDIN data starts on the line after the statement's
             // end, in what is already read, then in the rest of the source.
             let data_at = buf[piece.range.end..]
@@ -129,6 +140,16 @@ pub fn run_script(
     // server (psql does the same), which names what is unterminated.
     while let Some(piece) = scanner.finish(&buf) {
         s.set_locus(name, piece.last_line);
+        if let Some(o) = guard.take(s, piece.kind, &buf[piece.range.clone()]) {
+            if o == Outcome::Failed {
+                failed = true;
+                if s.settings.on_error_stop {
+                    stopped = true;
+                    break;
+                }
+            }
+            continue;
+        }
         match run_statement(s, piece.kind, &buf[piece.range.clone()], out) {
             Outcome::Failed => {
                 failed = true;
@@ -142,11 +163,52 @@ pub fn run_script(
             Outcome::Ok => {}
         }
     }
+    if guard.depth > 0 && !stopped {
+        s.client_error("reached EOF without finding closing \\endif(s)");
+        failed = true;
+        stopped = s.settings.on_error_stop;
+    }
     let _ = out.flush();
     if stopped {
         ScriptEnd::Stopped
     } else {
         ScriptEnd::Done(failed)
+    }
+}
+
+/// psql's conditionals (`\\if` ... `\\endif`) are not implemented yet:
+/// an `\\if` is an error, and every line up to its `\\endif` is skipped,
+/// never run unguarded.
+#[derive(Default)]
+struct IfGuard {
+    depth: usize,
+}
+
+impl IfGuard {
+    /// `Some` when the piece is the guard's: an `\\if` (an error) or a
+    /// line inside a skipped block.
+    fn take(&mut self, s: &Session, kind: PieceKind, bytes: &[u8]) -> Option<Outcome> {
+        let cmd = if kind == PieceKind::Meta {
+            std::str::from_utf8(bytes)
+                .map(|t| meta::split(t).0)
+                .unwrap_or("")
+        } else {
+            ""
+        };
+        if self.depth == 0 {
+            if cmd != "\\if" {
+                return None;
+            }
+            s.client_error("\\if is not supported yet: the lines up to its \\endif are not run");
+            self.depth = 1;
+            return Some(Outcome::Failed);
+        }
+        match cmd {
+            "\\if" => self.depth += 1,
+            "\\endif" => self.depth -= 1,
+            _ => {}
+        }
+        Some(Outcome::Ok)
     }
 }
 
