@@ -1,25 +1,39 @@
 //! qadmin: an admin shell for PgQ queues, cascaded queues (pgq_node) and
 //! Londiste replication on PostgreSQL.
 //!
-//! A tour of the data flow (see `shared/DESIGN.md`):
+//! A tour of the data flow (see `shared/DESIGN.md`); dependencies point
+//! down this list, and only [`shell`] loops over statements:
 //!
-//! * [`cli`] turns argv into [`cli::Options`] with psql's spellings.
-//! * [`run`] builds a [`session::Session`] (connection, settings, variables)
-//!   and feeds it statements from `-c`, `-f`, stdin or the interactive
-//!   editor.
-//! * [`lex`] is the one lexer that decides where a statement ends
-//!   (`;` outside quotes, dollar quotes, comments and parentheses) and which
-//!   continuation prompt to show.
+//! * [`cli`] turns argv into [`cli::Options`] with psql's spellings;
+//!   [`app`] builds a [`session::Session`] (connection, settings,
+//!   variables), runs `~/.qadminrc` and the `-c` / `-f` actions or the
+//!   interactive editor, and maps how they ended to psql's exit codes.
+//! * [`shell`] is the statement loop: [`shell::script`] reads a script or
+//!   stdin line by line, the interactive editor ([`input::editor`], with
+//!   the rustyline parts in [`input`]) reads the terminal; both run each
+//!   statement through [`shell::script::run_statement`]. A line may be SQL,
+//!   a qadmin command (the grammar in [`parse`] reads it) or a
+//!   meta-command ([`shell::meta`], which hands `\i` and the query-buffer
+//!   commands back to the loop). COPY data is read by the loop from the
+//!   same input as the statements.
+//! * [`lex`] is the one lexer: where a statement ends (`;` outside quotes,
+//!   dollar quotes, comments and parentheses, following the server's
+//!   `standard_conforming_strings`), the continuation prompt, the nesting
+//!   bound of the parser and the first word of a statement.
 //! * [`exec`] runs one statement: SQL goes to the server verbatim, one
 //!   round trip, rows printed in batches as they arrive (no cursor), so
-//!   memory stays flat; COPY data comes from the statement's input.
+//!   memory stays flat; qadmin's commands go to the API modules
+//!   ([`pgq`], [`cascade`], [`londiste`], [`catalog`]: the only places with
+//!   SQL), and multi-node progress goes to the same output.
+//! * [`complete`] is Tab completion, pure: grammar expectations and a
+//!   catalog snapshot in, candidates out.
 //! * [`output`] prints results like psql (aligned, expanded, unaligned, csv)
 //!   or as JSON, into any `io::Write`.
 //! * [`db`] resolves connection parameters the way libpq does (conninfo,
 //!   URI, PG* environment, service file, pgpass), speaks the wire protocol
-//!   itself ([`db::client`]: text results, tags, transaction status, COPY),
-//!   connects under a deadline of its own, shows notices as they arrive and
-//!   cancels queries on Ctrl-C.
+//!   itself ([`db::client`]: text results, tags, transaction status,
+//!   ParameterStatus, COPY), connects under a deadline of its own, shows
+//!   notices as they arrive and cancels queries on Ctrl-C.
 
 pub mod app;
 pub mod cascade;

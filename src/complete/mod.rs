@@ -31,7 +31,7 @@ pub fn pair(s: String) -> Pair {
 
 /// The snapshot sections the slots at `cx` take names from (`None`: only
 /// keywords and values that need no server). Before the first snapshot a
-/// Tab reads just these ([`Cache::quick`]).
+/// Tab reads just these ([`cache::Cache::quick`]).
 pub fn sections_for(cx: &Context) -> Option<Sections> {
     let mut want = Sections::default();
     for slot in &cx.slots {

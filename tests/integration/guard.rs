@@ -17,10 +17,9 @@ fn interrupt(cmd: &mut Command, after: Duration) -> Run {
         .spawn()
         .expect("start");
     std::thread::sleep(after);
-    // SAFETY: a signal to our own child process.
-    unsafe {
-        libc::kill(child.id() as i32, libc::SIGINT);
-    }
+    let _ = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
     let out = child.wait_with_output().expect("wait");
     Run {
         code: out.status.code().unwrap_or(-1),
