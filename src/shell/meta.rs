@@ -1,6 +1,7 @@
 //! Backslash meta-commands, psql's spellings: `\q`, `\?`, `\x`, `\timing`,
-//! `\i`, `\ir`, `\o`, `\echo`, `\set`, `\unset`, `\conninfo`, `\c`, `\pset`,
-//! `\!`, and the query-buffer commands `\p`, `\r`, `\g`, `\e`, `\watch`.
+//! `\i`, `\ir`, `\o`, `\echo`, `\set`, `\unset`, `\conninfo`, `\c`,
+//! `\password`, `\copy`, `\pset`, `\!`, `\restrict` / `\unrestrict`, and
+//! the query-buffer commands `\p`, `\r`, `\g`, `\e`, `\watch`.
 //! Unknown ones are an error, as in psql (`invalid command \foo`).
 //!
 //! [`run`] carries out the commands that change the session (settings,
@@ -88,6 +89,11 @@ pub const HELP: &[(&str, &str, &str)] = &[
         "connect anew, keeping what is not given",
     ),
     ("Connection", "\\conninfo", "where you are connected"),
+    (
+        "Connection",
+        "\\password [USER]",
+        "change a password (encrypted here, never echoed or kept)",
+    ),
     (
         "Variables",
         "\\set [NAME [VALUE]]",
@@ -263,6 +269,7 @@ pub fn run(s: &mut Session, line: &str, out: &mut dyn Write) -> Done {
         "\\pset" => ran(pset(s, &a, out)),
         "\\conninfo" => ran(conninfo(s, out)),
         "\\c" | "\\connect" => ran(connect(s, &a, out)),
+        "\\password" => ran(password(s, a.first().copied())),
         "\\i" | "\\include" | "\\ir" | "\\include_relative" => match a.first() {
             Some(file) => Done::Include(Include {
                 file: file.to_string(),
@@ -723,6 +730,68 @@ fn output(s: &mut Session, rest: &str, out: &mut dyn Write) -> Outcome {
         }
         Err(e) => {
             s.client_error(&format!("{target}: {}", crate::io_reason(&e)));
+            Outcome::Failed
+        }
+    }
+}
+
+/// `\password [USER]`: ask for a new password twice without echo (never
+/// in the history), encrypt it here as the server's `password_encryption`
+/// says (SCRAM-SHA-256 or MD5), and send only the encrypted form in
+/// `ALTER ROLE`, as psql does: the password itself never reaches the
+/// server, its log or the history.
+fn password(s: &mut Session, user: Option<&str>) -> Outcome {
+    let user = user
+        .map(str::to_string)
+        .unwrap_or_else(|| s.params.user.clone());
+    let first = rpassword::prompt_password(format!("Enter new password for user \"{user}\": "));
+    let again = first
+        .as_ref()
+        .ok()
+        .map(|_| rpassword::prompt_password("Enter it again: "));
+    let pw = match (first, again) {
+        (Ok(a), Some(Ok(b))) if a == b => a,
+        (Ok(_), Some(Ok(_))) => {
+            s.client_error("Passwords didn't match.");
+            return Outcome::Failed;
+        }
+        (Err(e), _) | (_, Some(Err(e))) => {
+            s.client_error(&format!("\\password: could not read password: {e}"));
+            return Outcome::Failed;
+        }
+        (Ok(_), None) => return Outcome::Failed,
+    };
+    let Some(c) = s.client() else {
+        s.client_error("You are currently not connected to a database.");
+        return Outcome::ConnectionLost;
+    };
+    let method = match c.simple_query("show password_encryption") {
+        Ok(rows) => rows
+            .first()
+            .and_then(|r| r.cell(0).map(str::to_string))
+            .unwrap_or_default(),
+        Err(e) => {
+            s.client_error(&crate::db::error_message(&e));
+            return Outcome::Failed;
+        }
+    };
+    let verifier = match method.as_str() {
+        "md5" => postgres_protocol::password::md5(pw.as_bytes(), &user),
+        _ => postgres_protocol::password::scram_sha_256(pw.as_bytes()),
+    };
+    let sql = c.query_one(
+        "select format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text)",
+        &[&user, &verifier],
+    );
+    let r = sql.and_then(|row| c.batch_execute(&row.get::<_, String>(0)));
+    match r {
+        Ok(()) => Outcome::Ok,
+        Err(e) => {
+            let m = match e.as_db_error() {
+                Some(db) => format!("{}:  {}", db.severity(), db.message()),
+                None => e.to_string(),
+            };
+            s.error(&m);
             Outcome::Failed
         }
     }
