@@ -92,7 +92,7 @@ pub const HELP: &[(&str, &str, &str)] = &[
     (
         "Connection",
         "\\password [USER]",
-        "change a password (encrypted here, never echoed or kept)",
+        "change a password (never echoed, sent encrypted)",
     ),
     (
         "Variables",
