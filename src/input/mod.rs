@@ -9,3 +9,4 @@ pub mod meta;
 pub mod prompt;
 pub mod scan;
 pub mod style;
+pub mod typeahead;
