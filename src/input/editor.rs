@@ -9,6 +9,10 @@
 //! `\r`, `\g`, `\e`, `\watch`) come back from [`meta::run`] as a
 //! [`BufferCmd`] and are carried out here.
 //!
+//! Lines come from [`Keyboard`] ([`crate::input::typeahead`]), which keeps
+//! every byte typed or pasted: complete plain lines arrive whole (already
+//! echoed), the rest through rustyline; a line is bytes, UTF-8 or not.
+//!
 //! History (`~/.qadmin_history`, or `$QADMIN_HISTORY`, rustyline's file
 //! format): the lines of one statement are one entry and recall as one;
 //! consecutive duplicates are kept once; an entry that carries a password
