@@ -9,6 +9,10 @@
 //! `\r`, `\g`, `\e`, `\watch`) come back from [`meta::run`] as a
 //! [`BufferCmd`] and are carried out here.
 //!
+//! Lines come from [`Keyboard`] ([`crate::input::typeahead`]), which keeps
+//! every byte typed or pasted: complete plain lines arrive whole (already
+//! echoed), the rest through rustyline; a line is bytes, UTF-8 or not.
+//!
 //! History (`~/.qadmin_history`, or `$QADMIN_HISTORY`, rustyline's file
 //! format): the lines of one statement are one entry and recall as one;
 //! consecutive duplicates are kept once; an entry that carries a password
@@ -29,6 +33,7 @@ use crate::complete::cache::Sections;
 use crate::exec::Outcome;
 use crate::input::helper::ShellHelper;
 use crate::input::prompt;
+use crate::input::typeahead::{Keyboard, Mode, Next};
 use crate::lex::lexeme;
 use crate::lex::{PieceKind, ScanState, Scanner};
 use crate::session::{ServerInfo, Session};
@@ -143,12 +148,16 @@ pub fn repl(s: &mut Session) -> u8 {
         println!("{}", banner(s.server.as_ref()));
         println!("{HELP_HINT}");
     }
+    let mut scanner = Scanner::new();
+    scanner.set_standard_conforming_strings(s.standard_strings());
     let mut shell = Shell {
         s,
         ed,
+        kb: Keyboard::new(),
         hist,
         buf: Vec::new(),
-        scanner: Scanner::new(),
+        buf_lines: 0,
+        scanner,
         entry: String::new(),
         ran: false,
         last: None,
@@ -181,10 +190,17 @@ pub fn banner(server: Option<&ServerInfo>) -> String {
 struct Shell<'a> {
     s: &'a mut Session,
     ed: Editor<ShellHelper, DefaultHistory>,
+    /// The terminal's reader, which keeps every byte typed or pasted
+    /// ([`crate::input::typeahead`]); `None` when no pseudo-terminal can
+    /// be had (rustyline then reads the terminal itself).
+    kb: Option<Keyboard>,
     hist: Option<PathBuf>,
     /// The query buffer: the pending statement's text, the scanner having
     /// scanned all of it.
     buf: Vec<u8>,
+    /// How many newlines `buf` holds (the prompt's line number), kept up
+    /// to date so that a long paste is not counted again for each line.
+    buf_lines: usize,
     scanner: Scanner,
     /// The history entry being built: the lines of the pending statement
     /// (psql's `history_buf`).
@@ -198,19 +214,36 @@ struct Shell<'a> {
 
 impl Shell<'_> {
     fn run(&mut self) {
+        // Errors of the terminal itself in a row; content never ends the
+        // shell, a terminal that keeps failing does.
+        let mut failures = 0;
         loop {
             let state = self.scanner.state();
             let line_no = if state == ScanState::Ready {
                 1
             } else {
-                1 + self.buf.iter().filter(|&&b| b == b'\n').count()
+                1 + self.buf_lines
             };
-            if let Some(h) = self.ed.helper_mut() {
-                h.set_pending(&self.buf, &self.scanner);
-            }
             let p = prompt::prompt(self.s, state, line_no);
-            match self.ed.readline(&p) {
+            let (buf, scanner) = (&self.buf, &self.scanner);
+            let prepare = |ed: &mut Editor<ShellHelper, DefaultHistory>| {
+                if let Some(h) = ed.helper_mut() {
+                    h.set_pending(buf, scanner);
+                }
+            };
+            let got = match self.kb.as_mut() {
+                Some(kb) => match kb.next(&mut self.ed, &p, prepare) {
+                    Next::Line(line) => Ok(line),
+                    Next::Edited(r) => r,
+                },
+                None => {
+                    prepare(&mut self.ed);
+                    self.ed.readline(&p).map(String::into_bytes)
+                }
+            };
+            match got {
                 Ok(text) => {
+                    failures = 0;
                     let flow = self.handle_text(&text);
                     self.finish_entry();
                     if flow == Flow::Quit {
@@ -229,7 +262,10 @@ impl Shell<'_> {
                 }
                 Err(e) => {
                     eprintln!("qadmin: error: {e}");
-                    return;
+                    failures += 1;
+                    if failures >= 3 {
+                        return;
+                    }
                 }
             }
         }
@@ -237,8 +273,8 @@ impl Shell<'_> {
 
     /// Input of one or more physical lines (a recalled or pasted
     /// multi-line entry), each handled as if typed.
-    fn handle_text(&mut self, text: &str) -> Flow {
-        for line in text.split('\n') {
+    fn handle_text(&mut self, text: &[u8]) -> Flow {
+        for line in text.split(|&b| b == b'\n') {
             if self.handle_line(line) == Flow::Quit {
                 return Flow::Quit;
             }
@@ -246,40 +282,48 @@ impl Shell<'_> {
         Flow::Go
     }
 
-    fn handle_line(&mut self, line: &str) -> Flow {
+    /// One physical line, as bytes: what the terminal sent, UTF-8 or not,
+    /// goes to the server as it is (the server judges the encoding).
+    fn handle_line(&mut self, line: &[u8]) -> Flow {
         let fresh = self.scanner.state() == ScanState::Ready;
-        if !self.entry.is_empty() || !line.trim().is_empty() {
-            self.entry.push_str(line);
+        let text = String::from_utf8_lossy(line);
+        if !self.entry.is_empty() || !text.trim().is_empty() {
+            self.entry.push_str(&text);
             self.entry.push('\n');
         }
-        if is_quit_word(line) {
+        if is_quit_word(&text) {
             if fresh {
                 return Flow::Quit;
             }
             println!("Use \\q to quit.");
         }
-        if fresh && line.trim() == "help" {
+        if fresh && text.trim() == "help" {
             println!("{HELP_HINT}");
             self.ran = true;
             return Flow::Go;
         }
-        let meta_at = lexeme::meta_start(&self.scanner, &self.buf, line.as_bytes());
+        let meta_at = lexeme::meta_start(&self.scanner, &self.buf, line);
         let (head, meta) = match meta_at {
-            Some(i) => (&line[..i], Some(&line[i..])),
+            Some(i) => (
+                &line[..i],
+                Some(String::from_utf8_lossy(&line[i..]).into_owned()),
+            ),
             None => (line, None),
         };
-        self.buf.extend_from_slice(head.as_bytes());
+        self.buf.extend_from_slice(head);
         if meta.is_none() {
             self.buf.push(b'\n');
+            self.buf_lines += 1;
         }
         if self.run_pending() == Flow::Quit {
             return Flow::Quit;
         }
         if let Some(m) = meta {
-            let flow = self.run_meta(m);
+            let flow = self.run_meta(&m);
             if !self.buf.is_empty() {
                 // The statement goes on on the next line.
                 self.buf.push(b'\n');
+                self.buf_lines += 1;
                 if self.run_pending() == Flow::Quit {
                     return Flow::Quit;
                 }
@@ -308,12 +352,16 @@ impl Shell<'_> {
                     flow = self.execute(&text);
                 }
             }
+            // The lexer follows the server's standard_conforming_strings.
+            self.scanner
+                .set_standard_conforming_strings(self.s.standard_strings());
             if flow == Flow::Quit {
                 return flow;
             }
         }
         let consumed = self.scanner.consumed().min(self.buf.len());
         if consumed > 0 {
+            self.buf_lines -= memchr::memchr_iter(b'\n', &self.buf[..consumed]).count();
             self.buf.drain(..consumed);
             self.scanner.rebase(consumed);
         }
@@ -323,6 +371,10 @@ impl Shell<'_> {
     /// Run one statement, reconnecting first when the connection is gone.
     fn execute(&mut self, text: &[u8]) -> Flow {
         self.ran = true;
+        if let Some(kb) = self.kb.as_mut() {
+            // Echo and Ctrl-C while it runs; type-ahead is kept.
+            kb.set_mode(Mode::Busy);
+        }
         // A Ctrl-C pressed earlier is not meant for this statement.
         crate::db::cancel::take_interrupt();
         if !self.s.is_connected() {
@@ -394,6 +446,10 @@ impl Shell<'_> {
 
     fn run_meta(&mut self, line: &str) -> Flow {
         self.ran = true;
+        if let Some(kb) = self.kb.as_mut() {
+            // `\!`, `\e` and password prompts get the terminal as it was.
+            kb.set_mode(Mode::Original);
+        }
         let was_connected = self.s.is_connected();
         self.measure_terminal();
         let stdout = std::io::stdout();
@@ -423,6 +479,7 @@ impl Shell<'_> {
 
     fn clear_buffer(&mut self) {
         self.buf.clear();
+        self.buf_lines = 0;
         self.scanner.reset();
     }
 
@@ -594,7 +651,7 @@ impl Shell<'_> {
             // psql: an unchanged last statement or file is not run again.
             return Flow::Go;
         }
-        self.handle_text(text)
+        self.handle_text(text.as_bytes())
     }
 
     /// After a line: a statement that ran (or a blank buffer) closes the
@@ -708,7 +765,13 @@ fn catalog_changes(text: &[u8]) -> Option<Sections> {
         columns: Some(Vec::new()),
         ..Sections::default()
     };
-    match crate::parse::parse_statement(&String::from_utf8_lossy(text)) {
+    let text = String::from_utf8_lossy(text);
+    if reads_or_writes_rows(&text) {
+        // Decided without the grammar: a pest parse of a pasted INSERT of
+        // 100 kB costs more than the paste itself.
+        return None;
+    }
+    match crate::parse::parse_statement(&text) {
         Ok(Statement::Sql(sql)) => match sql.kind {
             SqlKind::Select
             | SqlKind::Insert
@@ -759,6 +822,27 @@ fn catalog_changes(text: &[u8]) -> Option<Sections> {
     }
 }
 
+/// Whether a statement is SQL that only reads or writes rows (SELECT,
+/// INSERT, UPDATE, DELETE, VALUES, WITH, SET, SHOW, COPY, ...), told by
+/// its first word: nothing completion shows changes.
+fn reads_or_writes_rows(text: &str) -> bool {
+    const WORDS: [&str; 16] = [
+        "select", "insert", "update", "delete", "values", "table", "with", "set", "reset", "show",
+        "vacuum", "analyze", "analyse", "explain", "copy", "truncate",
+    ];
+    let t = text.trim_start();
+    let end = t
+        .find(|c: char| !(c.is_ascii_alphabetic() || c == '_'))
+        .unwrap_or(t.len());
+    let boundary = t[end..]
+        .chars()
+        .next()
+        .is_none_or(|c| !(c.is_alphanumeric() || c == '$'));
+    let word = t[..end].to_ascii_lowercase();
+    (t.starts_with('(') || (boundary && WORDS.contains(&word.as_str())))
+        && !crate::parse::is_command(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -767,6 +851,12 @@ mod tests {
     fn statements_refresh_the_sections_they_change() {
         let of = |t: &str| catalog_changes(t.as_bytes());
         assert_eq!(of("select 1"), None);
+        assert_eq!(of("INSERT into t values (1), (2);"), None);
+        assert_eq!(of("  (select 1) union (select 2);"), None);
+        assert_eq!(of("with x as (select 1) delete from t;"), None);
+        assert!(!reads_or_writes_rows("selected_things;"));
+        assert!(reads_or_writes_rows("Select\n1"));
+        assert!(of("create table settings (a int)").is_some_and(|s| s.relations));
         assert_eq!(of("show queue;"), None);
         assert_eq!(of("pause node n1;"), None);
         let ddl = of("create table t (a int)").expect("ddl");

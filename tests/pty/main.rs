@@ -14,6 +14,7 @@
 mod support;
 
 mod complete;
+mod input;
 mod password;
 mod scripted;
 
