@@ -109,7 +109,7 @@ pub fn run(opts: Options) -> u8 {
     if opts.actions.is_empty() {
         if stdin_tty {
             drop(out);
-            return crate::input::editor::repl(&mut s);
+            return crate::shell::repl::repl(&mut s);
         }
         let stdin = std::io::stdin();
         let mut r = stdin.lock();

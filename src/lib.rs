@@ -9,8 +9,8 @@
 //!   variables), runs `~/.qadminrc` and the `-c` / `-f` actions or the
 //!   interactive editor, and maps how they ended to psql's exit codes.
 //! * [`shell`] is the statement loop: [`shell::script`] reads a script or
-//!   stdin line by line, the interactive editor ([`input::editor`], with
-//!   the rustyline parts in [`input`]) reads the terminal; both run each
+//!   stdin line by line, [`shell::repl`] reads the terminal (with the
+//!   rustyline parts in [`input`]); both run each
 //!   statement through [`shell::script::run_statement`]. A line may be SQL,
 //!   a qadmin command (the grammar in [`parse`] reads it) or a
 //!   meta-command ([`shell::meta`], which hands `\i` and the query-buffer

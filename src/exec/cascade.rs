@@ -26,7 +26,7 @@ fn timeout(s: &Session) -> Duration {
 }
 
 /// Prints the steps of an operation as they run: progress to the
-/// command's output (so `\\o` and scripts see it; not with -q), warnings
+/// command's output (so `\o` and scripts see it; not with -q), warnings
 /// to stderr with the script prefix; names from the catalog with their
 /// control characters escaped. Holds no borrow of the session, so the
 /// session's connection stays usable; drop it before writing to `out`.
@@ -46,7 +46,7 @@ fn step_printer<'a>(s: &Session, out: &'a mut dyn Write) -> impl FnMut(&cascade:
 }
 
 /// Text from the catalog as it may be shown on a terminal: control
-/// characters (an escape sequence in a node name, say) as `\\xNN`.
+/// characters (an escape sequence in a node name, say) as `\xNN`.
 pub fn printable(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {

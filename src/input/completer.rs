@@ -1,6 +1,6 @@
 //! The completer the line editor's helper plugs in: the pending
 //! statement plus the line being typed go to [`crate::complete`]; after a
-//! backslash the meta-commands of `\\?`, after `\\i`, `\\ir`, `\\o` file
+//! backslash the meta-commands of `\?`, after `\i`, `\ir`, `\o` file
 //! names (rustyline's file-name completer).
 
 use std::cell::RefCell;
@@ -19,15 +19,19 @@ pub struct ShellCompleter {
     pending: Rc<RefCell<Pending>>,
     cache: Arc<Cache>,
     files: FilenameCompleter,
+    metas: Vec<&'static str>,
 }
 
 impl ShellCompleter {
-    /// A completer that sees the pending statement and reads `cache`.
-    pub fn new(pending: Rc<RefCell<Pending>>, cache: Arc<Cache>) -> Self {
+    /// A completer that sees the pending statement, reads `cache` and
+    /// offers `metas` after a backslash (the shell's meta-commands,
+    /// sorted).
+    pub fn new(pending: Rc<RefCell<Pending>>, cache: Arc<Cache>, metas: Vec<&'static str>) -> Self {
         ShellCompleter {
             pending,
             cache,
             files: FilenameCompleter::new(),
+            metas,
         }
     }
 }
@@ -71,8 +75,10 @@ impl ShellCompleter {
         match trimmed.split_once(char::is_whitespace) {
             None => {
                 let start = before.len() - trimmed.len();
-                let mut v: Vec<Pair> = meta_commands()
-                    .into_iter()
+                let mut v: Vec<Pair> = self
+                    .metas
+                    .iter()
+                    .copied()
                     .filter(|m| m.starts_with(trimmed))
                     .map(|m| pair(m.to_string()))
                     .collect();
@@ -86,16 +92,4 @@ impl ShellCompleter {
             Some(_) => (pos, Vec::new()),
         }
     }
-}
-
-/// The backslash commands, from the `\?` table.
-fn meta_commands() -> Vec<&'static str> {
-    let mut v: Vec<&'static str> = crate::shell::meta::HELP
-        .iter()
-        .filter_map(|(_, cmd, _)| cmd.split_whitespace().next())
-        .filter(|c| c.starts_with('\\'))
-        .collect();
-    v.sort_unstable();
-    v.dedup();
-    v
 }

@@ -65,7 +65,8 @@ pub struct ShellHelper {
 impl ShellHelper {
     /// A helper; `color` says whether to colour at all (stdout a
     /// terminal, `NO_COLOR` unset).
-    pub fn new(color: bool) -> Self {
+    /// `metas`: the meta-commands that complete after a backslash.
+    pub fn new(color: bool, metas: Vec<&'static str>) -> Self {
         let pending = Rc::new(RefCell::new(Pending::default()));
         let cache = Cache::new();
         let _ = std::thread::Builder::new()
@@ -75,6 +76,7 @@ impl ShellHelper {
             completer: crate::input::completer::ShellCompleter::new(
                 Rc::clone(&pending),
                 Arc::clone(&cache),
+                metas,
             ),
             cache,
             highlighter: Highlight {
@@ -289,7 +291,7 @@ mod tests {
     /// Paint `line` after `pending` and show each styled run as
     /// `[text]`, whatever its colour.
     fn runs(pending: &str, line: &str) -> String {
-        let mut h = ShellHelper::new(true);
+        let mut h = ShellHelper::new(true, Vec::new());
         let mut sc = Scanner::new();
         while sc.next_piece(pending.as_bytes()).is_some() {}
         h.set_pending(pending.as_bytes(), &sc);
@@ -331,7 +333,7 @@ mod tests {
 
     #[test]
     fn no_colour_leaves_the_line_alone() {
-        let h = ShellHelper::new(false);
+        let h = ShellHelper::new(false, Vec::new());
         assert_eq!(h.highlighter.highlight("'a'", 3), "'a'");
     }
 

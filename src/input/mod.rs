@@ -1,9 +1,10 @@
-//! The rustyline parts of the interactive shell: the line editor
-//! ([`editor`]), its helper ([`helper`]) with the completer adapter
-//! ([`completer`]), prompts ([`prompt`]) and colours ([`style`]).
+//! The rustyline parts of the interactive shell, used by its statement
+//! loop ([`crate::shell::repl`]): the helper ([`helper`]) with the
+//! completer adapter ([`completer`]), prompts ([`prompt`]), colours
+//! ([`style`]) and the terminal reader that keeps every typed or pasted
+//! byte ([`typeahead`]).
 
 pub mod completer;
-pub mod editor;
 pub mod helper;
 pub mod prompt;
 pub mod style;

@@ -119,12 +119,12 @@ pub enum BufferCmd {
     Watch(f64),
 }
 
-/// `\\i FILE` / `\\ir FILE`, for the statement loop to run.
+/// `\i FILE` / `\ir FILE`, for the statement loop to run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Include {
     /// The file as given.
     pub file: String,
-    /// `\\ir`: relative to the directory of the script being run.
+    /// `\ir`: relative to the directory of the script being run.
     pub relative: bool,
 }
 
@@ -137,6 +137,18 @@ pub enum Done {
     Buffer(BufferCmd),
     /// A script to run here ([`crate::shell::script::include`]).
     Include(Include),
+}
+
+/// The meta-commands of the `\?` table, sorted (for completion).
+pub fn names() -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = HELP
+        .iter()
+        .filter_map(|(_, cmd, _)| cmd.split_whitespace().next())
+        .filter(|c| c.starts_with('\\'))
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
 }
 
 /// A meta-command line split into the command and the rest of the line.
@@ -153,7 +165,7 @@ pub fn split(line: &str) -> (&str, &str) {
 }
 
 /// psql's argument splitting: whitespace separates arguments; `'..'`
-/// quotes (`''` is a quote, and `\n`, `\t`, `\\`, `\'` are escapes), `".."`
+/// quotes (`''` is a quote, and `\n`, `\t`, `\`, `\'` are escapes), `".."`
 /// quotes too (`""` is a quote).
 pub fn args(rest: &str) -> Vec<String> {
     let mut out = Vec::new();

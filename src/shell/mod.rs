@@ -1,12 +1,13 @@
 //! The shell: the one statement loop for scripts, `-c`, stdin and the
 //! interactive terminal. [`script`] reads a script line by line and runs
-//! each statement the lexer cuts; the interactive editor
-//! ([`crate::input::editor`]) reads the terminal and runs its statements
-//! through the same [`script::run_statement`]. [`meta`] carries out the
+//! each statement the lexer cuts; [`repl`] reads the terminal (with the
+//! rustyline parts of [`crate::input`]) and runs its statements through
+//! the same [`script::run_statement`]. [`meta`] carries out the
 //! backslash meta-commands and hands back what belongs to the loop
-//! (`\\i` files, query-buffer commands); [`check`] is `--check`. Nothing
+//! (`\i` files, query-buffer commands); [`check`] is `--check`. Nothing
 //! below this module loops over statements or imports it.
 
 pub mod check;
 pub mod meta;
+pub mod repl;
 pub mod script;

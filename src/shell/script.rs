@@ -1,5 +1,5 @@
 //! The statement loop over a script: `-f` files, `-c` strings, stdin,
-//! `\\i` files and `~/.qadminrc`. Lines are read as they come, the lexer
+//! `\i` files and `~/.qadminrc`. Lines are read as they come, the lexer
 //! cuts statements, each runs (SQL through [`exec`], a qadmin command
 //! through the grammar, a meta-command through [`meta`]); `COPY ... FROM
 //! STDIN` takes its data from the lines that follow. The interactive
@@ -176,8 +176,8 @@ pub fn run_script(
     }
 }
 
-/// psql's conditionals (`\\if` ... `\\endif`) are not implemented yet:
-/// an `\\if` is an error, and every line up to its `\\endif` is skipped,
+/// psql's conditionals (`\if` ... `\endif`) are not implemented yet:
+/// an `\if` is an error, and every line up to its `\endif` is skipped,
 /// never run unguarded.
 #[derive(Default)]
 struct IfGuard {
@@ -185,7 +185,7 @@ struct IfGuard {
 }
 
 impl IfGuard {
-    /// `Some` when the piece is the guard's: an `\\if` (an error) or a
+    /// `Some` when the piece is the guard's: an `\if` (an error) or a
     /// line inside a skipped block.
     fn take(&mut self, s: &Session, kind: PieceKind, bytes: &[u8]) -> Option<Outcome> {
         let cmd = if kind == PieceKind::Meta {
@@ -385,9 +385,9 @@ fn run_shell_command(s: &mut Session, text: &str, out: &mut dyn Write) -> Outcom
     }
 }
 
-/// Run one meta-command line of a script: `\\i` runs here; the
-/// query-buffer commands see an empty buffer (`\\p`, `\\r`) or are not
-/// available (`\\g`, `\\e`, `\\watch`).
+/// Run one meta-command line of a script: `\i` runs here; the
+/// query-buffer commands see an empty buffer (`\p`, `\r`) or are not
+/// available (`\g`, `\e`, `\watch`).
 pub fn run_meta(s: &mut Session, line: &str, out: &mut dyn Write) -> Outcome {
     match meta::run(s, line, out) {
         Done::Ran(o) => o,
@@ -413,14 +413,14 @@ pub fn run_meta(s: &mut Session, line: &str, out: &mut dyn Write) -> Outcome {
 }
 
 thread_local! {
-    /// How deeply `\\i` files are nested right now.
+    /// How deeply `\i` files are nested right now.
     static INCLUDE_DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
-/// Nested `\\i` beyond this is an error (psql runs out of stack instead).
+/// Nested `\i` beyond this is an error (psql runs out of stack instead).
 const MAX_INCLUDE_DEPTH: usize = 64;
 
-/// `\\i FILE` / `\\ir FILE`: run a script file here, with its name and
+/// `\i FILE` / `\ir FILE`: run a script file here, with its name and
 /// line in messages, then go on where we were.
 pub fn include(s: &mut Session, inc: &Include, out: &mut dyn Write) -> Outcome {
     let cmd = if inc.relative { "\\ir" } else { "\\i" };

@@ -120,7 +120,7 @@ pub fn repl(s: &mut Session) -> u8 {
             return exit::FATAL;
         }
     };
-    let helper = ShellHelper::new(s.settings.print.color);
+    let helper = ShellHelper::new(s.settings.print.color, meta::names());
     let cache = helper.cache();
     if s.is_connected() {
         cache.set_params(s.params.clone());
