@@ -113,6 +113,10 @@ pub struct Session {
     pub vars: BTreeMap<String, String>,
     /// Transaction state tracked from statement outcomes.
     pub tx: TxState,
+    /// What the statements run since the shell last looked can have
+    /// changed of what completion shows (declared by commands, told by
+    /// the server's tags for SQL); the interactive shell resets it.
+    pub changes: crate::parse::ast::Changes,
     /// Script position for message prefixes, shared with the notice callback.
     pub locus: Arc<Mutex<Locus>>,
     quiet_notices: Arc<AtomicBool>,
@@ -205,6 +209,7 @@ impl Session {
             settings,
             vars: BTreeMap::new(),
             tx: TxState::Idle,
+            changes: crate::parse::ast::Changes::Nothing,
             locus: Arc::new(Mutex::new(Locus::default())),
             quiet_notices: quiet,
             muted: Arc::new(AtomicBool::new(false)),

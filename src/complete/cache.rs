@@ -13,6 +13,7 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use crate::db::Client;
+use crate::parse::ast::Changes;
 
 use crate::db::{self, ConnParams};
 
@@ -281,6 +282,40 @@ impl Sections {
             roles: self.roles || other.roles,
             objects: self.objects || other.objects,
         }
+    }
+
+    /// The sections a statement's declared [`Changes`] make stale
+    /// (`None`: nothing to refresh).
+    pub fn changed_by(c: Changes) -> Option<Sections> {
+        let d = Sections::default();
+        Some(match c {
+            Changes::Nothing => return None,
+            Changes::Schema => Sections {
+                schemas: true,
+                relations: true,
+                columns: Some(Vec::new()),
+                functions: true,
+                databases: true,
+                roles: true,
+                objects: true,
+                ..d
+            },
+            Changes::Pgq => Sections { pgq: true, ..d },
+            Changes::Cascade => Sections {
+                pgq: true,
+                nodes: true,
+                londiste: true,
+                ..d
+            },
+            Changes::Londiste => Sections {
+                londiste: true,
+                relations: true,
+                schemas: true,
+                columns: Some(Vec::new()),
+                ..d
+            },
+            Changes::Everything => Sections::all(),
+        })
     }
 
     /// Every section.
@@ -666,4 +701,54 @@ impl Cache {
 fn connect(params: &ConnParams) -> Option<Client> {
     let quiet: db::NoticeSink = Arc::new(|_, _| {});
     db::connect(params, quiet).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::{parse_statement, Statement};
+
+    fn of_command(text: &str) -> Option<Sections> {
+        match parse_statement(text) {
+            Ok(Statement::Command(c)) => Sections::changed_by(c.changes()),
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn statements_refresh_the_sections_they_change() {
+        // SQL: the server's tag says.
+        for tag in [
+            "SELECT 1",
+            "INSERT 0 2",
+            "UPDATE 3",
+            "COPY 5",
+            "SET",
+            "BEGIN",
+        ] {
+            assert_eq!(
+                Sections::changed_by(Changes::of_sql_tag(tag)),
+                None,
+                "{tag}"
+            );
+        }
+        let ddl = Sections::changed_by(Changes::of_sql_tag("CREATE TABLE")).expect("ddl");
+        assert!(ddl.relations && ddl.columns.is_some() && !ddl.pgq);
+        assert_eq!(
+            Sections::changed_by(Changes::of_sql_tag("ROLLBACK")),
+            Some(Sections::all())
+        );
+        // Commands: what they declare.
+        assert_eq!(of_command("show queue;"), None);
+        assert_eq!(of_command("pause node n1;"), None);
+        let q = of_command("create queue q;").expect("queue");
+        assert!(q.pgq && !q.relations && !q.nodes);
+        let n = of_command("takeover n1;").expect("cascade");
+        assert!(n.nodes && n.pgq);
+        let l = of_command("londiste add table t;").expect("londiste");
+        assert!(l.londiste && l.relations);
+        assert_eq!(of_command("install pgq;"), Some(Sections::all()));
+        assert_eq!(Changes::Pgq.and(Changes::Nothing), Changes::Pgq);
+        assert_eq!(Changes::Pgq.and(Changes::Schema), Changes::Everything);
+    }
 }

@@ -14,6 +14,7 @@ use crate::session::Session;
 
 /// Run one shell command; errors go to stderr through the session.
 pub fn run_command(s: &mut Session, cmd: &Command, out: &mut dyn Write) -> Outcome {
+    s.changes = s.changes.and(cmd.changes());
     match cmd {
         Command::Quit => Outcome::Quit,
         Command::ShowHelp(h) => match help_text(&h.topic) {

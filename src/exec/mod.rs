@@ -119,7 +119,9 @@ pub fn run_sql_copy(
         let _ = writeln!(out, "{sql}");
     }
     s.arm_cancel();
-    let result = stream(s, sql, out, input, data, copy_status);
+    let mut changes = crate::parse::ast::Changes::Nothing;
+    let result = stream(s, sql, out, input, data, copy_status, &mut changes);
+    s.changes = s.changes.and(changes);
     crate::db::cancel::disarm();
     let _ = out.flush();
     if let Some(c) = s.client() {
@@ -206,6 +208,7 @@ fn stream(
     input: &mut dyn CopyInput,
     mut data: Option<&mut dyn Write>,
     slash_copy: bool,
+    changes: &mut crate::parse::ast::Changes,
 ) -> Result<(), Failure> {
     let opts = s.settings.print.clone();
     let quiet = s.settings.quiet;
@@ -254,6 +257,7 @@ fn stream(
                 }
             }
             Reply::Complete(tag) => {
+                *changes = changes.and(crate::parse::ast::Changes::of_sql_tag(&tag));
                 if let Some(mut cur) = current.take() {
                     if !cur.batch.is_empty() || fetch == 0 {
                         write(cur.printer.print_batch(out, &cur.batch), &mut failed);

@@ -331,6 +331,60 @@ impl Command {
             Command::Quit => "quit",
         }
     }
+
+    /// What this command can change of what completion shows, declared
+    /// here so that the shell refreshes the right snapshot sections
+    /// without reading the statement again.
+    pub fn changes(&self) -> Changes {
+        match self {
+            Command::Connect(_) | Command::Install(_) => Changes::Everything,
+            Command::CreateQueue(_)
+            | Command::AlterQueue(_)
+            | Command::DropQueue(_)
+            | Command::RegisterConsumer(_)
+            | Command::UnregisterConsumer(_)
+            | Command::RegisterSubconsumer(_)
+            | Command::UnregisterSubconsumer(_)
+            | Command::Tick(_)
+            | Command::Maint => Changes::Pgq,
+            Command::CreateNode(_)
+            | Command::AlterNodeProvider(_)
+            | Command::AlterNodeRename(_)
+            | Command::AlterNodeLocation(_)
+            | Command::Takeover(_)
+            | Command::DropNode(_)
+            | Command::TagNode(_)
+            | Command::Resurrect => Changes::Cascade,
+            Command::LondisteAddTable(_)
+            | Command::LondisteAddSequence(_)
+            | Command::LondisteRemoveTable(_)
+            | Command::LondisteRemoveSequence(_)
+            | Command::LondisteResync(_) => Changes::Londiste,
+            Command::ShowQueue(_)
+            | Command::ShowConsumer(_)
+            | Command::ShowBatch(_)
+            | Command::ShowTable(_)
+            | Command::ShowSequence(_)
+            | Command::ShowVersion
+            | Command::ShowHelp(_)
+            | Command::ShowNode(_)
+            | Command::ShowCascade
+            | Command::ShowMembers
+            | Command::ShowNodeStatus(_)
+            | Command::PauseNode(_)
+            | Command::ResumeNode(_)
+            | Command::PauseConsumer(_)
+            | Command::ResumeConsumer(_)
+            | Command::WaitRoot
+            | Command::WaitProvider
+            | Command::LondisteTables
+            | Command::LondisteSeqs
+            | Command::LondisteMissing
+            | Command::LondisteWaitSync
+            | Command::LondisteShowHandlers
+            | Command::Quit => Changes::Nothing,
+        }
+    }
 }
 
 /// `connect`: connection settings, and the queue / node to work on.
@@ -781,4 +835,48 @@ pub struct LondisteRemoveSequence {
 pub struct LondisteResync {
     /// The tables.
     pub tables: Vec<QualifiedName>,
+}
+
+/// What a statement can change of what completion shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Changes {
+    /// Nothing (queries, DML, `show ...`, pauses and waits).
+    #[default]
+    Nothing,
+    /// SQL DDL: schemas, relations, columns, functions, roles, databases.
+    Schema,
+    /// Queues and consumers.
+    Pgq,
+    /// Cascade nodes (and the queues and Londiste tables they carry).
+    Cascade,
+    /// Londiste tables and sequences (and the relations `create` makes).
+    Londiste,
+    /// Everything (a new connection, new extensions).
+    Everything,
+}
+
+impl Changes {
+    /// What a SQL statement changed, from the command tag the server sent
+    /// for it: DDL changes the schema, anything else nothing.
+    pub fn of_sql_tag(tag: &str) -> Changes {
+        let first = tag.split(' ').next().unwrap_or("");
+        match first {
+            "CREATE" | "ALTER" | "DROP" | "COMMENT" | "GRANT" | "REVOKE" | "IMPORT"
+            | "SECURITY" | "REASSIGN" => Changes::Schema,
+            // A rolled-back block may have made anything.
+            "ROLLBACK" => Changes::Everything,
+            _ => Changes::Nothing,
+        }
+    }
+
+    /// Both together (the wider).
+    pub fn and(self, other: Changes) -> Changes {
+        use Changes::*;
+        match (self, other) {
+            (Everything, _) | (_, Everything) => Everything,
+            (Nothing, x) | (x, Nothing) => x,
+            (a, b) if a == b => a,
+            _ => Everything,
+        }
+    }
 }

@@ -388,8 +388,11 @@ impl Shell<'_> {
         let _ = out.flush();
         drop(out);
         let reconnected = self.s.server.is_none() && self.s.is_connected();
+        // What the statement changed was declared by its command, or told
+        // by the server's tag: no second reading of the text.
+        let changes = std::mem::take(&mut self.s.changes);
         if let Some(h) = self.ed.helper() {
-            if let Some(want) = catalog_changes(text).filter(|_| !reconnected) {
+            if let Some(want) = Sections::changed_by(changes).filter(|_| !reconnected) {
                 h.cache().refresh(want);
             }
             h.cache().set_queue(self.s.queue.clone());
@@ -731,144 +734,9 @@ pub fn watch_clock(unix_secs: u64) -> String {
     )
 }
 
-/// The parts of the catalog snapshot a statement may have changed (None:
-/// nothing completion shows). SQL DDL: relations, columns, schemas,
-/// functions, roles, databases; queue and consumer commands: the PgQ
-/// section; cascade commands: nodes and PgQ (and Londiste, which a new
-/// branch copies); Londiste commands: Londiste and relations (`create`).
-fn catalog_changes(text: &[u8]) -> Option<Sections> {
-    use crate::parse::{Command as C, SqlKind, Statement};
-    let sql_ddl = Sections {
-        schemas: true,
-        relations: true,
-        columns: Some(Vec::new()),
-        functions: true,
-        databases: true,
-        roles: true,
-        objects: true,
-        ..Sections::default()
-    };
-    let pgq = Sections {
-        pgq: true,
-        ..Sections::default()
-    };
-    let cascade = Sections {
-        pgq: true,
-        nodes: true,
-        londiste: true,
-        ..Sections::default()
-    };
-    let londiste = Sections {
-        londiste: true,
-        relations: true,
-        schemas: true,
-        columns: Some(Vec::new()),
-        ..Sections::default()
-    };
-    let text = String::from_utf8_lossy(text);
-    if reads_or_writes_rows(&text) {
-        // Decided without the grammar: a pest parse of a pasted INSERT of
-        // 100 kB costs more than the paste itself.
-        return None;
-    }
-    match crate::parse::parse_statement(&text) {
-        Ok(Statement::Sql(sql)) => match sql.kind {
-            SqlKind::Select
-            | SqlKind::Insert
-            | SqlKind::Update
-            | SqlKind::Delete
-            | SqlKind::Set
-            | SqlKind::Reset
-            | SqlKind::Show
-            | SqlKind::Vacuum
-            | SqlKind::Analyze
-            | SqlKind::Explain
-            | SqlKind::Copy
-            | SqlKind::Truncate => None,
-            _ => Some(sql_ddl),
-        },
-        Ok(Statement::Command(c)) => match c {
-            C::Quit
-            | C::PauseNode(_)
-            | C::ResumeNode(_)
-            | C::PauseConsumer(_)
-            | C::ResumeConsumer(_)
-            | C::WaitRoot
-            | C::WaitProvider
-            | C::LondisteTables
-            | C::LondisteSeqs
-            | C::LondisteMissing
-            | C::LondisteWaitSync
-            | C::LondisteShowHandlers => None,
-            _ if c.words().starts_with("show") => None,
-            C::Install(_) | C::Connect(_) => Some(Sections::all()),
-            C::CreateQueue(_)
-            | C::AlterQueue(_)
-            | C::DropQueue(_)
-            | C::RegisterConsumer(_)
-            | C::UnregisterConsumer(_)
-            | C::RegisterSubconsumer(_)
-            | C::UnregisterSubconsumer(_)
-            | C::Tick(_)
-            | C::Maint => Some(pgq),
-            C::LondisteAddTable(_)
-            | C::LondisteAddSequence(_)
-            | C::LondisteRemoveTable(_)
-            | C::LondisteRemoveSequence(_)
-            | C::LondisteResync(_) => Some(londiste),
-            _ => Some(cascade),
-        },
-        Err(_) => None,
-    }
-}
-
-/// Whether a statement is SQL that only reads or writes rows (SELECT,
-/// INSERT, UPDATE, DELETE, VALUES, WITH, SET, SHOW, COPY, ...), told by
-/// its first word: nothing completion shows changes.
-fn reads_or_writes_rows(text: &str) -> bool {
-    const WORDS: [&str; 16] = [
-        "select", "insert", "update", "delete", "values", "table", "with", "set", "reset", "show",
-        "vacuum", "analyze", "analyse", "explain", "copy", "truncate",
-    ];
-    let t = text.trim_start();
-    let end = t
-        .find(|c: char| !(c.is_ascii_alphabetic() || c == '_'))
-        .unwrap_or(t.len());
-    let boundary = t[end..]
-        .chars()
-        .next()
-        .is_none_or(|c| !(c.is_alphanumeric() || c == '$'));
-    let word = t[..end].to_ascii_lowercase();
-    (t.starts_with('(') || (boundary && WORDS.contains(&word.as_str())))
-        && !crate::parse::is_command(text)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn statements_refresh_the_sections_they_change() {
-        let of = |t: &str| catalog_changes(t.as_bytes());
-        assert_eq!(of("select 1"), None);
-        assert_eq!(of("INSERT into t values (1), (2);"), None);
-        assert_eq!(of("  (select 1) union (select 2);"), None);
-        assert_eq!(of("with x as (select 1) delete from t;"), None);
-        assert!(!reads_or_writes_rows("selected_things;"));
-        assert!(reads_or_writes_rows("Select\n1"));
-        assert!(of("create table settings (a int)").is_some_and(|s| s.relations));
-        assert_eq!(of("show queue;"), None);
-        assert_eq!(of("pause node n1;"), None);
-        let ddl = of("create table t (a int)").expect("ddl");
-        assert!(ddl.relations && ddl.columns.is_some() && !ddl.pgq);
-        let q = of("create queue q;").expect("queue");
-        assert!(q.pgq && !q.relations && !q.nodes);
-        let n = of("takeover n1;").expect("cascade");
-        assert!(n.nodes && n.pgq);
-        let l = of("londiste add table t;").expect("londiste");
-        assert!(l.londiste && l.relations);
-        assert_eq!(of("install pgq;"), Some(Sections::all()));
-    }
 
     #[test]
     fn entries_with_passwords_stay_out_of_the_history() {
