@@ -265,6 +265,46 @@ fn lost_connection_exits_2() {
 }
 
 #[test]
+fn a_connection_lost_inside_a_qadmin_command_exits_2() {
+    // The backend dies between two statements (another session ends it);
+    // the next statement is a qadmin command: exit 2 as for SQL, and
+    // nothing after it runs (it was exit 3 / "failed statement").
+    let db = test_db!();
+    db.sql("create extension if not exists pgq; select pgq.create_queue('q')");
+    let kill = format!(
+        "{} -X -h {} -p {} -U {} -d {} -c \"select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'victim'\"",
+        db.cluster.bin.join("psql").display(),
+        db.cluster.dir.display(),
+        db.cluster.port,
+        db.cluster.su,
+        db.name
+    );
+    let p = db.script(
+        "k.sql",
+        format!("select 1 as x;\n\\! {kill} > /dev/null\nshow queue q;\nselect 'not reached';\n"),
+    );
+    let conn = format!(
+        "host={} port={} user={} dbname={} application_name=victim",
+        db.cluster.dir.display(),
+        db.cluster.port,
+        db.cluster.su,
+        db.name
+    );
+    let r = run(db
+        .qadmin_bare()
+        .args(["-X", "-v", "ON_ERROR_STOP=1", "-f"])
+        .arg(&p)
+        .arg(&conn));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("connection to server was lost"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stdout.contains("not reached"));
+}
+
+#[test]
 fn unterminated_text_at_the_end_goes_to_the_server() {
     let db = test_db!();
     for (body, what) in [

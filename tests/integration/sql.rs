@@ -350,3 +350,26 @@ fn slash_copy_matches_psql() {
         "a,b\n2,\n3,tab\there\n"
     );
 }
+
+#[test]
+fn selects_with_effects_match_psql() {
+    // A one-row SELECT inside the user's transaction, a SELECT that fails
+    // halfway (rows already sent), FOR UPDATE, a volatile function with
+    // side effects: the same output and the same effects as psql.
+    parity(
+        "create table t (a int); insert into t values (1), (2), (3); \
+         create table log (x int); \
+         create function bump(i int) returns int language sql volatile as \
+         $$ insert into log values (i) returning i $$;",
+        "begin;\nselect a from t where a = 1;\nselect 1 / (a - 2) as q from t order by a;\nrollback;\n\
+         begin;\nselect a from t order by a for update;\ncommit;\n\
+         select bump(a) from t order by a;\nselect count(*) from log;\n\
+         begin;\nselect bump(10);\nselect 1/0;\ncommit;\nselect count(*) from log;\n",
+        &["-v", "FETCH_COUNT=2"],
+    );
+    parity(
+        "create table t (a int); insert into t select generate_series(1, 5)",
+        "select 1 / (a - 3) as q from t order by a;\n",
+        &[],
+    );
+}
