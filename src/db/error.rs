@@ -221,7 +221,13 @@ impl Error {
     }
 
     pub(crate) fn io(e: io::Error) -> Error {
-        Error::Closed(e.to_string())
+        match e.kind() {
+            // A read or write timeout (set while connecting).
+            io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => {
+                Error::Closed("timeout expired".into())
+            }
+            _ => Error::Closed(crate::io_reason(&e)),
+        }
     }
 }
 

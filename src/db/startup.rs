@@ -186,6 +186,7 @@ fn start(
             super::Error::Closed(m) if m.is_empty() => {
                 fail("server closed the connection unexpectedly")
             }
+            super::Error::Closed(m) => fail(m),
             other => fail(other.to_string()),
         })?;
         match m {
@@ -293,7 +294,10 @@ fn start(
 }
 
 fn send(c: &mut Client) -> Result<(), HostError> {
-    c.flush().map_err(|e| fail(e.to_string()))
+    c.flush().map_err(|e| match e {
+        super::Error::Closed(m) if !m.is_empty() => fail(m),
+        other => fail(other.to_string()),
+    })
 }
 
 fn password(target: &HostTarget) -> Result<String, HostError> {
