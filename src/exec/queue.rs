@@ -648,7 +648,9 @@ pub fn connect(s: &mut Session, cmd: &ast::Connect, out: &mut dyn Write) -> Outc
         let before = std::mem::replace(&mut s.params, params);
         if let Err(e) = s.connect() {
             s.params = before;
-            return fail(s, format!("node \"{}\" at {loc}: {e}", n.as_str()));
+            // The error names the host and port; the location itself may
+            // carry a password, so it is not shown.
+            return fail(s, format!("node \"{}\": {e}", n.as_str()));
         }
     }
     status(s, out, "CONNECT");

@@ -198,3 +198,18 @@ fn a_multi_node_command_in_a_transaction_block_is_refused() {
     );
     assert_eq!(r.stdout, "BEGIN\nINSERT 0 1\nstill usable\nROLLBACK\n0\n");
 }
+
+#[test]
+fn a_failed_connect_to_a_node_does_not_show_its_password() {
+    let db = test_db!();
+    db.sql(
+        "create extension if not exists pgq; create extension if not exists pgq_node; \
+         select pgq.create_queue('q'); \
+         select pgq_node.register_location('q', 'n9', \
+           'host=127.0.0.1 port=1 dbname=x user=x password=Sekret99 sslmode=disable', false);",
+    );
+    let r = run(db.qadmin().args(["-c", "connect queue=q node=n9;"]));
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("node \"n9\""), "{}", r.stderr);
+    assert!(!r.stderr.contains("Sekret99"), "{}", r.stderr);
+}
