@@ -17,6 +17,7 @@ mod complete;
 mod input;
 mod password;
 mod scripted;
+mod txstate;
 
 use std::time::{Duration, Instant};
 
