@@ -192,18 +192,14 @@ fn start(
         match m {
             Message::AuthenticationOk => {}
             Message::AuthenticationCleartextPassword => {
-                if params.channel_binding == ChannelBinding::Require {
-                    return Err(fail("channel binding required, but server authenticated client without channel binding"));
-                }
+                no_binding_required(params)?;
                 let pw = password(target)?;
                 frontend::password_message(pw.as_bytes(), c.wbuf())
                     .map_err(|e| fail(e.to_string()))?;
                 send(c)?;
             }
             Message::AuthenticationMd5Password(body) => {
-                if params.channel_binding == ChannelBinding::Require {
-                    return Err(fail("channel binding required, but server authenticated client without channel binding"));
-                }
+                no_binding_required(params)?;
                 let pw = password(target)?;
                 let hash = postgres_protocol::authentication::md5_hash(
                     params.user.as_bytes(),
@@ -291,6 +287,16 @@ fn start(
             _ => return Err(fail("unexpected message from the server during start-up")),
         }
     }
+}
+
+/// A password sent as such (cleartext, MD5) has no channel binding.
+fn no_binding_required(params: &ConnParams) -> Result<(), HostError> {
+    if params.channel_binding == ChannelBinding::Require {
+        return Err(fail(
+            "channel binding required, but server authenticated client without channel binding",
+        ));
+    }
+    Ok(())
 }
 
 fn send(c: &mut Client) -> Result<(), HostError> {

@@ -70,40 +70,42 @@ pub fn run_script(
         buf.extend_from_slice(&line);
         while let Some(piece) = scanner.next_piece(&buf) {
             s.set_locus(name, piece.last_line);
-            if let Some(o) = guard.take(s, piece.kind, &buf[piece.range.clone()]) {
-                if o == Outcome::Failed {
-                    failed = true;
-                    if s.settings.on_error_stop {
-                        let _ = out.flush();
-                        return ScriptEnd::Stopped;
+            let outcome = match guard.take(s, piece.kind, &buf[piece.range.clone()]) {
+                Some(o) => o,
+                None => {
+                    // COPY FROM STDIN data starts on the line after the
+                    // statement's end, in what is already read, then in the
+                    // rest of the source.
+                    let data_at = buf[piece.range.end..]
+                        .iter()
+                        .position(|&b| b == b'\n')
+                        .map_or(buf.len(), |i| piece.range.end + i + 1);
+                    let mut copy = ScriptCopy {
+                        pending: &buf[data_at..],
+                        taken: 0,
+                        src: &mut *src,
+                        lines: 0,
+                        locus: std::sync::Arc::clone(&s.locus),
+                        first: piece.last_line,
+                    };
+                    let o = run_statement_from(
+                        s,
+                        piece.kind,
+                        &buf[piece.range.clone()],
+                        out,
+                        &mut copy,
+                    );
+                    let (taken, lines) = (copy.taken, copy.lines);
+                    if taken > 0 {
+                        buf.drain(data_at..data_at + taken);
                     }
+                    scanner.skip_lines(lines);
+                    // A statement may have changed how the server reads
+                    // '\'' (standard_conforming_strings): the lexer follows.
+                    scanner.set_standard_conforming_strings(s.standard_strings());
+                    o
                 }
-                continue;
-            }
-            // COPY FROM STDIN data starts on the line after the statement's
-            // end, in what is already read, then in the rest of the source.
-            let data_at = buf[piece.range.end..]
-                .iter()
-                .position(|&b| b == b'\n')
-                .map_or(buf.len(), |i| piece.range.end + i + 1);
-            let mut copy = ScriptCopy {
-                pending: &buf[data_at..],
-                taken: 0,
-                src: &mut *src,
-                lines: 0,
-                locus: std::sync::Arc::clone(&s.locus),
-                first: piece.last_line,
             };
-            let outcome =
-                run_statement_from(s, piece.kind, &buf[piece.range.clone()], out, &mut copy);
-            let (taken, lines) = (copy.taken, copy.lines);
-            if taken > 0 {
-                buf.drain(data_at..data_at + taken);
-            }
-            scanner.skip_lines(lines);
-            // A statement may have changed how the server reads '\''
-            // (standard_conforming_strings): the lexer follows it.
-            scanner.set_standard_conforming_strings(s.standard_strings());
             match outcome {
                 Outcome::Ok => {}
                 Outcome::Failed => {
@@ -140,17 +142,11 @@ pub fn run_script(
     // server (psql does the same), which names what is unterminated.
     while let Some(piece) = scanner.finish(&buf) {
         s.set_locus(name, piece.last_line);
-        if let Some(o) = guard.take(s, piece.kind, &buf[piece.range.clone()]) {
-            if o == Outcome::Failed {
-                failed = true;
-                if s.settings.on_error_stop {
-                    stopped = true;
-                    break;
-                }
-            }
-            continue;
-        }
-        match run_statement(s, piece.kind, &buf[piece.range.clone()], out) {
+        let outcome = match guard.take(s, piece.kind, &buf[piece.range.clone()]) {
+            Some(o) => o,
+            None => run_statement(s, piece.kind, &buf[piece.range.clone()], out),
+        };
+        match outcome {
             Outcome::Failed => {
                 failed = true;
                 if s.settings.on_error_stop {
