@@ -12,7 +12,7 @@ use crate::db::Client;
 
 use crate::cli::{parse_bool, Echo};
 use crate::db::{self, ConnParams, ConnectError};
-use crate::exec::report::format_db_error;
+use crate::exec::report::{format_db_error_styled, ShowContext, Style, Verbosity};
 use crate::output::style::paint_message;
 use crate::output::PrintOptions;
 
@@ -119,8 +119,9 @@ pub struct Session {
     pub changes: crate::parse::ast::Changes,
     /// Script position for message prefixes, shared with the notice callback.
     pub locus: Arc<Mutex<Locus>>,
-    quiet_notices: Arc<AtomicBool>,
     muted: Arc<AtomicBool>,
+    /// VERBOSITY and SHOW_CONTEXT, shared with the notice callback.
+    style: Arc<std::sync::atomic::AtomicU8>,
     /// Default queue for shell commands (`-Q`).
     pub queue: Option<String>,
     /// The key of psql's restricted mode (`\restrict`), while in it.
@@ -201,7 +202,6 @@ impl Drop for OutputTarget {
 impl Session {
     /// A session that is not connected yet.
     pub fn new(params: ConnParams, settings: Settings) -> Session {
-        let quiet = Arc::new(AtomicBool::new(settings.quiet));
         let queue = params.queue.clone();
         Session {
             params,
@@ -211,8 +211,8 @@ impl Session {
             tx: TxState::Idle,
             changes: crate::parse::ast::Changes::Nothing,
             locus: Arc::new(Mutex::new(Locus::default())),
-            quiet_notices: quiet,
             muted: Arc::new(AtomicBool::new(false)),
+            style: Arc::new(std::sync::atomic::AtomicU8::new(Style::default().to_u8())),
             queue,
             restrict_key: None,
             interactive: false,
@@ -224,19 +224,16 @@ impl Session {
     /// Connect (or reconnect) with the session's parameters.
     pub fn connect(&mut self) -> Result<(), ConnectError> {
         let locus = Arc::clone(&self.locus);
-        let quiet = Arc::clone(&self.quiet_notices);
         let muted = Arc::clone(&self.muted);
+        let style = Arc::clone(&self.style);
         let color = self.settings.err_color;
         let sink: db::NoticeSink = Arc::new(move |n, query| {
             if muted.load(Ordering::Relaxed) {
                 return;
             }
-            // -q keeps warnings but drops NOTICE / INFO / LOG / DEBUG.
-            if quiet.load(Ordering::Relaxed) && !matches!(n.severity(), "WARNING") {
-                return;
-            }
             let prefix = locus.lock().map(|l| l.prefix()).unwrap_or_default();
-            let text = format!("{prefix}{}", format_db_error(n, query, false));
+            let st = Style::from_u8(style.load(Ordering::Relaxed));
+            let text = format!("{prefix}{}", format_db_error_styled(n, query, false, st));
             let mut err = std::io::stderr().lock();
             let _ = err.write_all(paint_message(&text, color).as_bytes());
         });
@@ -370,6 +367,11 @@ impl Session {
         let _ = err.write_all(paint_message(&text, self.settings.err_color).as_bytes());
     }
 
+    /// How server messages are written (VERBOSITY, SHOW_CONTEXT).
+    pub fn message_style(&self) -> Style {
+        Style::from_u8(self.style.load(Ordering::Relaxed))
+    }
+
     /// Set a variable; the ones psql gives meaning to change settings.
     /// Returns an error message for an invalid value.
     pub fn set_var(&mut self, name: &str, value: &str) -> Result<(), String> {
@@ -382,8 +384,6 @@ impl Session {
             "ON_ERROR_STOP" => self.settings.on_error_stop = bool_of(value)?,
             "QUIET" => {
                 self.settings.quiet = bool_of(value)?;
-                self.quiet_notices
-                    .store(self.settings.quiet, Ordering::Relaxed);
             }
             "FETCH_COUNT" => {
                 let n: i64 = value.trim().parse().map_err(|_| {
@@ -394,6 +394,35 @@ impl Session {
                 } else {
                     n as usize
                 };
+            }
+            "VERBOSITY" => {
+                let mut st = self.message_style();
+                st.verbosity = match value {
+                    "default" => Verbosity::Default,
+                    "verbose" => Verbosity::Verbose,
+                    "terse" => Verbosity::Terse,
+                    "sqlstate" => Verbosity::Sqlstate,
+                    _ => {
+                        return Err(format!(
+                            "unrecognized value \"{value}\" for \"VERBOSITY\"\nAvailable values are: default, verbose, terse, sqlstate."
+                        ))
+                    }
+                };
+                self.style.store(st.to_u8(), Ordering::Relaxed);
+            }
+            "SHOW_CONTEXT" => {
+                let mut st = self.message_style();
+                st.context = match value {
+                    "never" => ShowContext::Never,
+                    "errors" => ShowContext::Errors,
+                    "always" => ShowContext::Always,
+                    _ => {
+                        return Err(format!(
+                            "unrecognized value \"{value}\" for \"SHOW_CONTEXT\"\nAvailable values are: never, errors, always."
+                        ))
+                    }
+                };
+                self.style.store(st.to_u8(), Ordering::Relaxed);
             }
             "ECHO" => {
                 self.settings.echo = match value {

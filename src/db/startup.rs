@@ -177,6 +177,18 @@ fn start(
     if let Some(o) = &params.options {
         kv.push(("options", o));
     }
+    // libpq sends these environment variables as session settings.
+    let env_settings: Vec<(&str, String)> = [
+        ("datestyle", "PGDATESTYLE"),
+        ("timezone", "PGTZ"),
+        ("geqo", "PGGEQO"),
+    ]
+    .iter()
+    .filter_map(|(guc, var)| std::env::var(var).ok().map(|v| (*guc, v)))
+    .collect();
+    for (guc, v) in &env_settings {
+        kv.push((guc, v));
+    }
     frontend::startup_message(kv.iter().copied(), c.wbuf()).map_err(|e| fail(e.to_string()))?;
     send(c)?;
     let mut scram: Option<ScramSha256> = None;

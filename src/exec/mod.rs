@@ -165,7 +165,7 @@ fn report_failure(s: &mut Session, sql: &str, f: Failure) -> Outcome {
                 .map(|c| crate::db::is_connection_lost(c, &e))
                 .unwrap_or(true);
             let text = match e.as_db_error() {
-                Some(db) => format_error_text(db, sql),
+                Some(db) => format_error_text(db, sql, s.message_style()),
                 None if lost => String::new(),
                 None => format!("ERROR:  {e}\n"),
             };
@@ -182,8 +182,8 @@ fn report_failure(s: &mut Session, sql: &str, f: Failure) -> Outcome {
     }
 }
 
-fn format_error_text(db: &crate::db::DbError, sql: &str) -> String {
-    report::format_db_error(db, Some(sql), true)
+fn format_error_text(db: &crate::db::DbError, sql: &str, style: report::Style) -> String {
+    report::format_db_error_styled(db, Some(sql), true, style)
 }
 
 fn client(s: &mut Session) -> Result<&mut Client, Failure> {

@@ -10,11 +10,99 @@ const DISPLAY_SIZE: usize = 60;
 /// Keep at least this many columns right of the caret when cutting.
 const MIN_RIGHT_CUT: usize = 10;
 
-/// Format a server message. `query` is the statement text as sent, used for
-/// the `LINE n:` excerpt; `is_error` decides whether CONTEXT is shown (psql
-/// shows it for errors only).
+/// psql's VERBOSITY.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Verbosity {
+    /// Message, position, DETAIL, HINT, QUERY, CONTEXT.
+    #[default]
+    Default,
+    /// Also the SQLSTATE, the object names and LOCATION.
+    Verbose,
+    /// The message only (a position as `at character N`).
+    Terse,
+    /// The SQLSTATE only.
+    Sqlstate,
+}
+
+/// psql's SHOW_CONTEXT: when CONTEXT lines are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ShowContext {
+    /// Never.
+    Never,
+    /// For errors (not for notices).
+    #[default]
+    Errors,
+    /// Always.
+    Always,
+}
+
+/// How server messages are written (`\set VERBOSITY`, `\set SHOW_CONTEXT`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Style {
+    /// VERBOSITY.
+    pub verbosity: Verbosity,
+    /// SHOW_CONTEXT.
+    pub context: ShowContext,
+}
+
+impl Style {
+    /// Packed into a byte (shared with the notice callback).
+    pub fn to_u8(self) -> u8 {
+        (self.verbosity as u8) | ((self.context as u8) << 4)
+    }
+
+    /// Unpacked from [`Style::to_u8`].
+    pub fn from_u8(b: u8) -> Style {
+        let verbosity = match b & 0x0f {
+            1 => Verbosity::Verbose,
+            2 => Verbosity::Terse,
+            3 => Verbosity::Sqlstate,
+            _ => Verbosity::Default,
+        };
+        let context = match b >> 4 {
+            0 => ShowContext::Never,
+            2 => ShowContext::Always,
+            _ => ShowContext::Errors,
+        };
+        Style { verbosity, context }
+    }
+}
+
+/// Format a server message in the default style (see
+/// [`format_db_error_styled`]).
 pub fn format_db_error(e: &DbError, query: Option<&str>, is_error: bool) -> String {
-    let mut out = format!("{}:  {}\n", e.severity(), e.message());
+    format_db_error_styled(e, query, is_error, Style::default())
+}
+
+/// Format a server message as libpq does for psql. `query` is the
+/// statement text as sent, used for the `LINE n:` excerpt; `is_error`
+/// decides whether CONTEXT is shown with SHOW_CONTEXT `errors`.
+pub fn format_db_error_styled(
+    e: &DbError,
+    query: Option<&str>,
+    is_error: bool,
+    style: Style,
+) -> String {
+    if style.verbosity == Verbosity::Sqlstate && !e.code().is_empty() {
+        return format!("{}:  {}\n", e.severity(), e.code());
+    }
+    let mut out = format!("{}:  ", e.severity());
+    if style.verbosity == Verbosity::Verbose && !e.code().is_empty() {
+        out.push_str(&format!("{}: ", e.code()));
+    }
+    out.push_str(e.message());
+    if style.verbosity == Verbosity::Terse {
+        match e.position() {
+            Some(ErrorPosition::Original(pos)) => out.push_str(&format!(" at character {pos}")),
+            Some(ErrorPosition::Internal { position, .. }) => {
+                out.push_str(&format!(" at character {position}"))
+            }
+            None => {}
+        }
+        out.push('\n');
+        return out;
+    }
+    out.push('\n');
     match e.position() {
         Some(ErrorPosition::Original(pos)) => {
             if let Some(q) = query {
@@ -35,9 +123,30 @@ pub fn format_db_error(e: &DbError, query: Option<&str>, is_error: bool) -> Stri
     if let Some(ErrorPosition::Internal { query, .. }) = e.position() {
         out.push_str(&format!("QUERY:  {query}\n"));
     }
-    if is_error {
+    let context = match style.context {
+        ShowContext::Never => false,
+        ShowContext::Errors => is_error,
+        ShowContext::Always => true,
+    };
+    if context {
         if let Some(w) = e.where_() {
             out.push_str(&format!("CONTEXT:  {w}\n"));
+        }
+    }
+    if style.verbosity == Verbosity::Verbose {
+        for (label, v) in [
+            ("SCHEMA NAME", e.schema()),
+            ("TABLE NAME", e.table()),
+            ("COLUMN NAME", e.column()),
+            ("DATATYPE NAME", e.datatype()),
+            ("CONSTRAINT NAME", e.constraint()),
+        ] {
+            if let Some(v) = v {
+                out.push_str(&format!("{label}:  {v}\n"));
+            }
+        }
+        if let (Some(f), Some(file), Some(line)) = (e.routine(), e.file(), e.line()) {
+            out.push_str(&format!("LOCATION:  {f}, {file}:{line}\n"));
         }
     }
     out

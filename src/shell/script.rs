@@ -10,7 +10,7 @@ use std::io::{BufRead, BufReader, Write};
 use super::meta::{self, BufferCmd, Done, Include};
 use crate::cli::Echo;
 use crate::exec::{self, Outcome};
-use crate::lex::{PieceKind, Scanner};
+use crate::lex::{PieceKind, ScanState, Scanner};
 use crate::parse::{self, Statement};
 use crate::session::Session;
 
@@ -61,11 +61,16 @@ pub fn run_script(
             line.drain(..3);
         }
         first_line = false;
-        if s.settings.echo == Echo::All {
+        // -a echoes each line as read, as psql does: empty lines outside
+        // a quote are skipped, and the echo goes out before the
+        // statement's notices (stderr) can.
+        let blank = line.iter().all(|&b| b == b'\n' || b == b'\r');
+        if s.settings.echo == Echo::All && !(blank && scanner.state() == ScanState::Ready) {
             let _ = out.write_all(&line);
             if !line.ends_with(b"\n") {
                 let _ = out.write_all(b"\n");
             }
+            let _ = out.flush();
         }
         buf.extend_from_slice(&line);
         while let Some(piece) = scanner.next_piece(&buf) {
