@@ -197,6 +197,52 @@ impl Keyboard {
         }
     }
 
+    /// The next line of COPY FROM STDIN data (a statement runs, the
+    /// terminal is in [`Mode::Busy`]): a line already read (pasted or
+    /// typed ahead with the COPY) first, echoed after `prompt`; else what
+    /// is typed now, up to its line end (the terminal echoes it). `false`
+    /// at the end of input (Ctrl-D on an empty line).
+    pub fn copy_line(&mut self, prompt: &str, line: &mut Vec<u8>) -> std::io::Result<bool> {
+        let mut out = std::io::stdout().lock();
+        out.write_all(prompt.as_bytes())?;
+        let queued = !self.pending().is_empty();
+        loop {
+            let pending = self.pending();
+            if let Some(end) = memchr::memchr2(b'\n', b'\r', pending) {
+                let mut used = end + 1;
+                if pending[end] == b'\r' && pending.get(end + 1) == Some(&b'\n') {
+                    used += 1;
+                }
+                line.extend_from_slice(&pending[..end]);
+                line.push(b'\n');
+                if queued {
+                    out.write_all(&pending[..end])?;
+                    out.write_all(b"\n")?;
+                }
+                out.flush()?;
+                self.take(used);
+                return Ok(true);
+            }
+            // Ctrl-D at the start of a line ends the data, as in psql.
+            if let Some(i) = pending.iter().position(|&b| b == 0x04) {
+                line.extend_from_slice(&pending[..i]);
+                self.take(i + 1);
+                out.write_all(b"\n")?;
+                out.flush()?;
+                return Ok(!line.is_empty());
+            }
+            if self.eof {
+                let rest = pending.len();
+                line.extend_from_slice(pending);
+                self.take(rest);
+                return Ok(!line.is_empty());
+            }
+            out.flush()?;
+            self.set_mode(Mode::Busy);
+            self.read_available(None);
+        }
+    }
+
     /// Read what the terminal has, waiting up to `wait` (`None`: for ever)
     /// for the first byte; whether anything came.
     fn read_available(&mut self, wait: Option<Duration>) -> bool {

@@ -38,7 +38,7 @@ use crate::lex::lexeme;
 use crate::lex::{PieceKind, ScanState, Scanner};
 use crate::session::{ServerInfo, Session};
 use crate::shell::meta::{self, BufferCmd, Done};
-use crate::shell::script::run_statement;
+use crate::shell::script::{run_statement, run_statement_from};
 
 /// How many entries the history keeps (psql's HISTSIZE).
 const HISTORY_SIZE: usize = 500;
@@ -384,7 +384,15 @@ impl Shell<'_> {
         self.measure_terminal();
         let stdout = std::io::stdout();
         let mut out = stdout.lock();
-        let o = run_statement(self.s, PieceKind::Sql, text, &mut out);
+        let o = match self.kb.as_mut() {
+            // COPY FROM STDIN reads the terminal through the keyboard, so
+            // data pasted with the statement is not lost.
+            Some(kb) => {
+                let mut copy = KeyboardCopy { kb, told: false };
+                run_statement_from(self.s, PieceKind::Sql, text, &mut out, &mut copy)
+            }
+            None => run_statement(self.s, PieceKind::Sql, text, &mut out),
+        };
         let _ = out.flush();
         drop(out);
         let reconnected = self.s.server.is_none() && self.s.is_connected();
@@ -732,6 +740,26 @@ pub fn watch_clock(unix_secs: u64) -> String {
         DAYS[(days % 7) as usize],
         MONTHS[(month - 1) as usize]
     )
+}
+
+/// COPY FROM STDIN data typed or pasted at the terminal, with psql's
+/// instructions and `>> ` prompt.
+struct KeyboardCopy<'a> {
+    kb: &'a mut Keyboard,
+    told: bool,
+}
+
+impl crate::exec::CopyInput for KeyboardCopy<'_> {
+    fn next_line(&mut self, line: &mut Vec<u8>) -> std::io::Result<bool> {
+        if !self.told {
+            self.told = true;
+            let mut out = std::io::stdout().lock();
+            out.write_all(
+                b"Enter data to be copied followed by a newline.\nEnd with a backslash and a period on a line by itself, or an EOF signal.\n",
+            )?;
+        }
+        self.kb.copy_line(">> ", line)
+    }
 }
 
 #[cfg(test)]

@@ -167,7 +167,7 @@ fn quiet_echo_and_echo_all() {
 }
 
 #[test]
-fn notices_are_not_errors_and_quiet_hides_them() {
+fn notices_are_not_errors_and_quiet_keeps_them_as_psql_does() {
     let db = test_db!();
     let sql = "select pgq.create_queue('nq'); select pgq.register_consumer('nq', 'c'); select pgq.register_consumer('nq', 'c');";
     let r = run(db.qadmin().args(["--on-error-stop", "-c", sql]));
@@ -181,12 +181,16 @@ fn notices_are_not_errors_and_quiet_hides_them() {
         "do $$ begin raise notice 'note'; raise warning 'warn'; end $$",
     ]));
     assert_eq!(r.stderr, "NOTICE:  note\nWARNING:  warn\n");
-    let r = run(db.qadmin().args([
+    // psql's -q hides tags and the banner, not the server's messages.
+    let args = [
         "-q",
         "-c",
         "do $$ begin raise notice 'note'; raise warning 'warn'; end $$",
-    ]));
-    assert_eq!(r.stderr, "WARNING:  warn\n");
+    ];
+    let r = run(db.qadmin().args(args));
+    let p = run(db.psql().args(args));
+    assert_eq!(r.stderr, "NOTICE:  note\nWARNING:  warn\n");
+    assert_eq!((r.stdout, r.stderr), (p.stdout, p.stderr));
 }
 
 #[test]

@@ -236,3 +236,35 @@ fn a_large_plain_paste_reaches_the_server_within_a_second() {
     );
     ctrl_d_exits_0(&mut p);
 }
+
+#[test]
+fn copy_from_stdin_at_the_terminal_reads_pasted_and_typed_data() {
+    let Some(db) = support::TestDb::new() else {
+        return;
+    };
+    db.sql("create table ct (a int, b text)");
+    let mut p = shell(&db);
+    expect(&mut p, &first(&db), "first prompt");
+    // Pasted with its data: nothing may be lost to the line reader.
+    paste(
+        &mut p,
+        b"copy ct from stdin;\n1\tone\n2\t\\N\n\\.\nselect 'af' || 'ter' as x;\n",
+    );
+    expect(&mut p, "Enter data to be copied", "psql's instructions");
+    expect(&mut p, "COPY 2", "the pasted rows");
+    expect(&mut p, "after", "the statement after the data ran");
+    expect(&mut p, &first(&db), "prompt");
+    // Typed line by line at the `>>` prompt.
+    send(&mut p, "copy ct from stdin;");
+    expect(&mut p, ">> ", "the data prompt");
+    send(&mut p, "3\tthree");
+    expect(&mut p, ">> ", "the next data prompt");
+    send(&mut p, "\\.");
+    expect(&mut p, "COPY 1", "the typed row");
+    expect(&mut p, &first(&db), "prompt");
+    ctrl_d_exits_0(&mut p);
+    assert_eq!(
+        db.sql("select string_agg(a || ':' || coalesce(b, 'null'), ',' order by a) from ct"),
+        "1:one,2:null,3:three"
+    );
+}
