@@ -122,6 +122,24 @@ pub fn run_sql_copy(
     let mut changes = crate::parse::ast::Changes::Nothing;
     let result = stream(s, sql, out, input, data, copy_status, &mut changes);
     s.changes = s.changes.and(changes);
+    // Notifications that came with the statement, as psql prints them.
+    if let Some(c) = s.client() {
+        for n in c.take_notifications() {
+            let _ = if n.payload.is_empty() {
+                writeln!(
+                    out,
+                    "Asynchronous notification \"{}\" received from server process with PID {}.",
+                    n.channel, n.process_id
+                )
+            } else {
+                writeln!(
+                    out,
+                    "Asynchronous notification \"{}\" with payload \"{}\" received from server process with PID {}.",
+                    n.channel, n.payload, n.process_id
+                )
+            };
+        }
+    }
     crate::db::cancel::disarm();
     let _ = out.flush();
     if let Some(c) = s.client() {

@@ -373,3 +373,30 @@ fn selects_with_effects_match_psql() {
         &[],
     );
 }
+
+#[test]
+fn notifications_print_as_in_psql() {
+    // The PID differs between the two runs; the rest must not.
+    let a = test_db!();
+    let b = test_db!();
+    let script = "listen ch;\nnotify ch;\nnotify ch, 'pay load';\nselect 1 as x;\n";
+    let pa = a.script("n.sql", script);
+    let pb = b.script("n.sql", script);
+    let want = run(a.psql().arg("-f").arg(&pa));
+    let got = run(b.qadmin().arg("-f").arg(&pb));
+    let no_pid = |t: &str| {
+        t.lines()
+            .map(|l| match l.find("PID ") {
+                Some(i) => format!("{}PID n.", &l[..i]),
+                None => l.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(
+        got.stdout.contains("with payload \"pay load\""),
+        "{}",
+        got.stdout
+    );
+    assert_eq!(no_pid(&got.stdout), no_pid(&want.stdout));
+}
