@@ -400,3 +400,22 @@ fn notifications_print_as_in_psql() {
     );
     assert_eq!(no_pid(&got.stdout), no_pid(&want.stdout));
 }
+
+#[test]
+fn verbosity_and_show_context_match_psql() {
+    let setup = "create function boom() returns int language plpgsql as \
+                 $$ begin raise notice 'inside'; return 1 / 0; end $$";
+    for v in ["default", "verbose", "terse", "sqlstate"] {
+        for c in ["never", "errors", "always"] {
+            parity(
+                setup,
+                &format!(
+                    "\\set VERBOSITY {v}\n\\set SHOW_CONTEXT {c}\nselect boom();\nselec 1;\n\
+                     select * from no_such_table;\ninsert into no_such_table values (1);\n"
+                ),
+                &[],
+            );
+        }
+    }
+    parity("", "\\set VERBOSITY loud\n\\set SHOW_CONTEXT sometimes\n", &[]);
+}
