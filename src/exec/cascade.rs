@@ -74,10 +74,26 @@ fn interrupted() -> bool {
     crate::db::cancel::take_interrupt()
 }
 
-fn wait_ctl() -> ops::Wait<'static> {
+/// How long a wait for workers may take (`-v WAIT_TIMEOUT=seconds`,
+/// default 300; 0: until Ctrl-C).
+fn wait_limit(s: &Session) -> Option<Duration> {
+    let secs = s
+        .vars
+        .get("WAIT_TIMEOUT")
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .unwrap_or(DEFAULT_WAIT_SECS);
+    (secs > 0.0).then(|| Duration::from_secs_f64(secs))
+}
+
+/// The default of WAIT_TIMEOUT, in seconds.
+const DEFAULT_WAIT_SECS: f64 = 300.0;
+
+/// How waits for workers run: polled every 50 ms, until WAIT_TIMEOUT or
+/// Ctrl-C.
+fn wait_ctl(s: &Session) -> ops::Wait<'static> {
     ops::Wait {
         poll: Duration::from_millis(50),
-        limit: None,
+        limit: wait_limit(s),
         interrupted: &interrupted,
     }
 }
@@ -406,7 +422,7 @@ pub fn operation(s: &mut Session, cmd: &ast::Command, out: &mut dyn Write) -> Ou
         Ok(p) => p,
         Err(o) => return o,
     };
-    let wait = wait_ctl();
+    let wait = wait_ctl(s);
     let mut report = step_printer(s, out);
     let (r, word) = match cmd {
         ast::Command::AlterNodeProvider(a) => (
@@ -465,7 +481,7 @@ pub fn pause_consumer(
         Ok(p) => p,
         Err(o) => return o,
     };
-    let wait = wait_ctl();
+    let wait = wait_ctl(s);
     let mut report = step_printer(s, out);
     let r = ops::set_paused(&mut p, &node, consumer.as_str(), paused, &wait, &mut report);
     drop(report);
@@ -478,7 +494,7 @@ pub fn wait(s: &mut Session, target: ops::WaitFor, out: &mut dyn Write) -> Outco
         Ok(x) => x,
         Err(o) => return o,
     };
-    let wait = wait_ctl();
+    let wait = wait_ctl(s);
     let mut report = step_printer(s, out);
     let r = ops::wait_caught_up(&mut p, &me, target, &wait, &mut report);
     drop(report);
@@ -567,7 +583,7 @@ pub fn takeover(s: &mut Session, cmd: &ast::Takeover, out: &mut dyn Write) -> Ou
         Ok(_) => {}
         Err(e) => return fail(s, e),
     }
-    let wait = wait_ctl();
+    let wait = wait_ctl(s);
     let mut report = step_printer(s, out);
     let r = if cmd.dead {
         ops::takeover_dead(&mut p, &me, old, cmd.force, &wait, &mut report)

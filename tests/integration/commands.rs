@@ -473,3 +473,32 @@ fn drop_queue_subconsumers_nodes_and_sequences() {
         r.stdout
     );
 }
+
+#[test]
+fn a_wait_for_a_worker_that_never_comes_has_a_deadline() {
+    // No Londiste worker runs for n1: `pause node` waits for an answer
+    // that never comes; WAIT_TIMEOUT ends it with a message (it waited for
+    // ever before).
+    let db = test_db!();
+    let r = q(&db, &["-Q", "replika", "-c", "create root node n1;"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let t = std::time::Instant::now();
+    let r = q(
+        &db,
+        &[
+            "-Q",
+            "replika",
+            "-v",
+            "WAIT_TIMEOUT=1",
+            "-c",
+            "pause node n1;",
+        ],
+    );
+    assert!(
+        t.elapsed() < std::time::Duration::from_secs(10),
+        "{:?}",
+        t.elapsed()
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("gave up waiting for"), "{}", r.stderr);
+}

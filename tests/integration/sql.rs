@@ -417,5 +417,9 @@ fn verbosity_and_show_context_match_psql() {
             );
         }
     }
-    parity("", "\\set VERBOSITY loud\n\\set SHOW_CONTEXT sometimes\n", &[]);
+    parity(
+        "",
+        "\\set VERBOSITY loud\n\\set SHOW_CONTEXT sometimes\n",
+        &[],
+    );
 }
