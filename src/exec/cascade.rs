@@ -111,6 +111,39 @@ fn outside_tx(s: &Session, what: &str) -> Result<(), Outcome> {
     Err(Outcome::Failed)
 }
 
+/// Run a multi-node change of the current queue alone: one at a time per
+/// queue on this node (a session advisory lock on the local connection),
+/// so that two takeovers started together cannot wait on each other's
+/// pauses; the second is refused at once, with nothing changed.
+fn exclusively(s: &mut Session, f: impl FnOnce(&mut Session) -> Outcome) -> Outcome {
+    const KEY: &str = "select pg_try_advisory_lock(hashtext('qadmin cascade ' || $1::text))";
+    const FREE: &str = "select pg_advisory_unlock(hashtext('qadmin cascade ' || $1::text))";
+    let q = match queue_of(s, None) {
+        Ok(q) => q,
+        Err(o) => return o,
+    };
+    let Some(c) = s.client() else {
+        return Outcome::ConnectionLost;
+    };
+    match c.query_one(KEY, &[&q]) {
+        Ok(r) if r.get::<_, bool>(0) => {}
+        Ok(_) => {
+            return fail(
+                s,
+                format!(
+                    "another cascade operation on queue \"{q}\" is running from this node; run this again when it has finished"
+                ),
+            )
+        }
+        Err(e) => return fail(s, crate::db::error_message(&e)),
+    }
+    let o = f(s);
+    if let Some(c) = s.client() {
+        let _ = c.query_one(FREE, &[&q]);
+    }
+    o
+}
+
 fn pool(s: &mut Session) -> Result<ops::Pool, Outcome> {
     let q = queue_of(s, None)?;
     let t = timeout(s);
@@ -418,6 +451,10 @@ pub fn operation(s: &mut Session, cmd: &ast::Command, out: &mut dyn Write) -> Ou
     if let Err(o) = outside_tx(s, cmd.words()) {
         return o;
     }
+    exclusively(s, |s| operation_alone(s, cmd, out))
+}
+
+fn operation_alone(s: &mut Session, cmd: &ast::Command, out: &mut dyn Write) -> Outcome {
     let mut p = match pool(s) {
         Ok(p) => p,
         Err(o) => return o,
@@ -508,6 +545,10 @@ pub fn resurrect(s: &mut Session, out: &mut dyn Write) -> Outcome {
     if let Err(o) = outside_tx(s, "resurrect") {
         return o;
     }
+    exclusively(s, |s| resurrect_alone(s, out))
+}
+
+fn resurrect_alone(s: &mut Session, out: &mut dyn Write) -> Outcome {
     let (me, mut p) = match local_pool(s) {
         Ok(x) => x,
         Err(o) => return o,
@@ -555,6 +596,10 @@ pub fn takeover(s: &mut Session, cmd: &ast::Takeover, out: &mut dyn Write) -> Ou
     if let Err(o) = outside_tx(s, "takeover") {
         return o;
     }
+    exclusively(s, |s| takeover_alone(s, cmd, out))
+}
+
+fn takeover_alone(s: &mut Session, cmd: &ast::Takeover, out: &mut dyn Write) -> Outcome {
     let (me, mut p) = match local_pool(s) {
         Ok(x) => x,
         Err(o) => return o,

@@ -502,3 +502,43 @@ fn a_wait_for_a_worker_that_never_comes_has_a_deadline() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("gave up waiting for"), "{}", r.stderr);
 }
+
+#[test]
+fn two_cascade_operations_at_once_are_refused_not_interleaved() {
+    // Another operation on the queue holds this node's lock: a takeover
+    // is refused at once and changes nothing (two at once hung before).
+    let db = test_db!();
+    let r = q(&db, &["-Q", "replika", "-c", "create root node n1;"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut holder = db
+        .psql()
+        .args([
+            "-c",
+            "select pg_advisory_lock(hashtext('qadmin cascade replika'))",
+            "-c",
+            "select pg_sleep(4)",
+        ])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    let t = std::time::Instant::now();
+    let r = q(&db, &["-Q", "replika", "-c", "takeover n2;"]);
+    assert!(t.elapsed() < std::time::Duration::from_secs(3));
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .contains("another cascade operation on queue \"replika\""),
+        "{}",
+        r.stderr
+    );
+    holder.wait().unwrap();
+    // Free again: the same command gets past the lock (and fails on its
+    // own merits: there is no node n2).
+    let r = q(&db, &["-Q", "replika", "-c", "takeover n2;"]);
+    assert!(
+        !r.stderr.contains("another cascade operation"),
+        "{}",
+        r.stderr
+    );
+}
