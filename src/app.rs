@@ -122,8 +122,7 @@ pub fn run(opts: Options) -> u8 {
         code = match action {
             Action::Command(cmd) => {
                 s.set_locus(None, 0);
-                let mut r = std::io::Cursor::new(cmd.as_bytes());
-                match run_script(&mut s, &mut r, None, &mut out) {
+                match crate::shell::script::run_command_string(&mut s, cmd, &mut out) {
                     ScriptEnd::Done(false) => exit::OK,
                     ScriptEnd::Done(true) | ScriptEnd::Stopped => exit::FATAL,
                     ScriptEnd::Lost => return exit::BADCONN,

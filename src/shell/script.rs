@@ -213,6 +213,34 @@ impl IfGuard {
     }
 }
 
+/// A `-c` string, as psql runs one: SQL only (no meta-command, no qadmin
+/// command) goes to the server as it is, in one simple query, so several
+/// statements form one implicit transaction and the server's positions
+/// point into the string; anything else runs statement by statement.
+pub fn run_command_string(s: &mut Session, text: &str, out: &mut dyn Write) -> ScriptEnd {
+    let pieces = crate::lex::split(text.as_bytes());
+    let sql_only = pieces.iter().any(|p| p.kind == PieceKind::Sql)
+        && pieces.iter().all(|p| match p.kind {
+            PieceKind::Empty => true,
+            PieceKind::Meta => false,
+            PieceKind::Sql => {
+                std::str::from_utf8(p.text(text.as_bytes())).is_ok_and(|t| !parse::is_command(t))
+            }
+        });
+    if !sql_only || pieces.len() < 2 {
+        let mut r = std::io::Cursor::new(text.as_bytes());
+        return run_script(s, &mut r, None, out);
+    }
+    let o = run_statement(s, PieceKind::Sql, text.as_bytes(), out);
+    let _ = out.flush();
+    match o {
+        Outcome::Ok => ScriptEnd::Done(false),
+        Outcome::Failed => ScriptEnd::Done(true),
+        Outcome::ConnectionLost => ScriptEnd::Lost,
+        Outcome::Quit => ScriptEnd::Quit,
+    }
+}
+
 /// COPY FROM STDIN data in a script: the lines after the statement that
 /// are already read, then the rest of the source; counts what it takes so
 /// that the statement loop skips it.

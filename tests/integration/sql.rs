@@ -423,3 +423,29 @@ fn verbosity_and_show_context_match_psql() {
         &[],
     );
 }
+
+#[test]
+fn a_dash_c_string_of_several_statements_is_one_implicit_transaction() {
+    // As psql sends it: one simple query; an error rolls back the whole
+    // string; every result is printed; positions point into the string.
+    for cmd in [
+        "create table x (a int); insert into x values (1); select 1/0; insert into x values (2)",
+        "select 1 as a; select 'two' as b, 3 as c; values (4)",
+        "create table y (a int); insert into y values (1) returning a; selec 2",
+        "begin; create table z (a int); commit; select count(*) from z",
+    ] {
+        let a = test_db!();
+        let b = test_db!();
+        let want = run(a.psql().args(["-c", cmd]));
+        let got = run(b.qadmin().args(["-c", cmd]));
+        assert_text_eq!(want.stdout, got.stdout, "(stdout of -c {cmd})");
+        assert_text_eq!(
+            want.stderr,
+            got.stderr.replace("qadmin:", "psql:"),
+            "(stderr of -c {cmd})"
+        );
+        assert_eq!(want.code, got.code, "exit code of -c {cmd}");
+        let tables = "select count(*) from pg_tables where schemaname = 'public'";
+        assert_eq!(a.sql(tables), b.sql(tables), "effects of -c {cmd}");
+    }
+}
