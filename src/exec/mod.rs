@@ -53,6 +53,9 @@ pub trait CopyInput {
     fn next_line(&mut self, line: &mut Vec<u8>) -> std::io::Result<bool>;
 }
 
+/// What psql says before it reads COPY data from a terminal.
+pub const COPY_INSTRUCTIONS: &[u8] = b"Enter data to be copied followed by a newline.\nEnd with a backslash and a period on a line by itself, or an EOF signal.\n";
+
 /// Standard input as COPY data (`-c`, and the interactive shell, where
 /// psql's instructions and `>> ` prompt are shown).
 #[derive(Default)]
@@ -68,9 +71,7 @@ impl CopyInput for StdinCopy {
             let mut err = std::io::stdout().lock();
             if !self.told {
                 self.told = true;
-                let _ = err.write_all(
-                    b"Enter data to be copied followed by a newline.\nEnd with a backslash and a period on a line by itself, or an EOF signal.\n",
-                );
+                let _ = err.write_all(COPY_INSTRUCTIONS);
             }
             let _ = err.write_all(b">> ");
             let _ = err.flush();

@@ -68,12 +68,6 @@ impl Style {
     }
 }
 
-/// Format a server message in the default style (see
-/// [`format_db_error_styled`]).
-pub fn format_db_error(e: &DbError, query: Option<&str>, is_error: bool) -> String {
-    format_db_error_styled(e, query, is_error, Style::default())
-}
-
 /// Format a server message as libpq does for psql. `query` is the
 /// statement text as sent, used for the `LINE n:` excerpt; `is_error`
 /// decides whether CONTEXT is shown with SHOW_CONTEXT `errors`.

@@ -754,9 +754,7 @@ impl crate::exec::CopyInput for KeyboardCopy<'_> {
         if !self.told {
             self.told = true;
             let mut out = std::io::stdout().lock();
-            out.write_all(
-                b"Enter data to be copied followed by a newline.\nEnd with a backslash and a period on a line by itself, or an EOF signal.\n",
-            )?;
+            out.write_all(crate::exec::COPY_INSTRUCTIONS)?;
         }
         self.kb.copy_line(">> ", line)
     }

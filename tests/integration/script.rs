@@ -276,24 +276,15 @@ fn a_connection_lost_inside_a_qadmin_command_exits_2() {
     let db = test_db!();
     db.sql("create extension if not exists pgq; select pgq.create_queue('q')");
     let kill = format!(
-        "{} -X -h {} -p {} -U {} -d {} -c \"select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'victim'\"",
+        "{} -X '{}' -c \"select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'victim'\"",
         db.cluster.bin.join("psql").display(),
-        db.cluster.dir.display(),
-        db.cluster.port,
-        db.cluster.su,
-        db.name
+        crate::support::location(&db)
     );
     let p = db.script(
         "k.sql",
         format!("select 1 as x;\n\\! {kill} > /dev/null\nshow queue q;\nselect 'not reached';\n"),
     );
-    let conn = format!(
-        "host={} port={} user={} dbname={} application_name=victim",
-        db.cluster.dir.display(),
-        db.cluster.port,
-        db.cluster.su,
-        db.name
-    );
+    let conn = format!("{} application_name=victim", crate::support::location(&db));
     let r = run(db
         .qadmin_bare()
         .args(["-X", "-v", "ON_ERROR_STOP=1", "-f"])

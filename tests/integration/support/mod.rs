@@ -362,15 +362,8 @@ impl TestDb {
     /// A client on this database (for calling the library's API modules
     /// directly); notices are dropped.
     pub fn client(&self) -> qadmin::db::Client {
-        let conninfo = format!(
-            "host={} port={} user={} dbname={}",
-            self.cluster.dir.display(),
-            self.cluster.port,
-            self.cluster.su,
-            self.name
-        );
         let params = qadmin::db::ConnParams::resolve(
-            Some(&conninfo),
+            Some(&location(self)),
             &[],
             &qadmin::db::Environment::default(),
         )
