@@ -1,16 +1,15 @@
-//! Cascade commands: AST -> `cascade` API. Steps of multi-node operations
-//! print as they run (`[node1] Location registered`); waits poll every
-//! 50 ms and stop on Ctrl-C.
+//! Cascade commands: AST -> `cascade` API -> a [`Reply`]. Steps of
+//! multi-node operations are written to the output as they run (`[node1]
+//! Location registered`); waits poll every 50 ms and stop on Ctrl-C or at
+//! WAIT_TIMEOUT.
 
 use std::io::Write;
 use std::time::Duration;
 
 use crate::cascade::status::CascadeStatus;
 use crate::cascade::{self, ops, status};
-use crate::exec::queue::{
-    cell, client, fail, flag, oid, print, queue_of, result, status as status_word,
-};
-use crate::exec::{cascade_view, Outcome};
+use crate::exec::cascade_view;
+use crate::exec::reply::{cell, conn, flag, oid, queue_of, table, Fail, Handled, Reply};
 use crate::output::Format;
 use crate::parse::ast::{self, Target};
 use crate::session::Session;
@@ -25,11 +24,11 @@ fn timeout(s: &Session) -> Duration {
         .unwrap_or(cascade::DEFAULT_TIMEOUT)
 }
 
-/// Prints the steps of an operation as they run: progress to the
+/// Writes the steps of an operation as they run: progress to the
 /// command's output (so `\o` and scripts see it; not with -q), warnings
 /// to stderr with the script prefix; names from the catalog with their
 /// control characters escaped. Holds no borrow of the session, so the
-/// session's connection stays usable; drop it before writing to `out`.
+/// session's connection stays usable.
 fn step_printer<'a>(s: &Session, out: &'a mut dyn Write) -> impl FnMut(&cascade::Step) + 'a {
     let quiet = s.settings.quiet;
     let prefix = s.prefix();
@@ -37,6 +36,7 @@ fn step_printer<'a>(s: &Session, out: &'a mut dyn Write) -> impl FnMut(&cascade:
         let node = printable(&st.node);
         let message = printable(&st.message);
         if st.warning {
+            let _ = out.flush();
             eprintln!("{prefix}WARNING:  [{node}] {message}");
         } else if !quiet {
             let _ = writeln!(out, "[{node}] {message}");
@@ -57,17 +57,6 @@ pub fn printable(text: &str) -> String {
         }
     }
     out
-}
-
-/// The end of an operation: its status word, or the error as one line.
-fn finish(s: &Session, out: &mut dyn Write, r: cascade::Result<()>, word: &str) -> Outcome {
-    match r {
-        Ok(()) => {
-            status_word(s, out, word);
-            Outcome::Ok
-        }
-        Err(e) => fail(s, e),
-    }
 }
 
 fn interrupted() -> bool {
@@ -101,78 +90,57 @@ fn wait_ctl(s: &Session) -> ops::Wait<'static> {
 /// A multi-node change cannot be part of the user's transaction block:
 /// each node's step commits on its own connection. Refused, with nothing
 /// changed, instead of half-running.
-fn outside_tx(s: &Session, what: &str) -> Result<(), Outcome> {
+fn outside_tx(s: &Session, what: &str) -> Result<(), Fail> {
     if s.tx == crate::session::TxState::Idle {
         return Ok(());
     }
-    s.client_error(&format!(
+    Err(Fail::msg(format!(
         "{what} cannot run inside a transaction block: it changes several nodes, each in a transaction of its own; end the block (COMMIT or ROLLBACK) first"
-    ));
-    Err(Outcome::Failed)
+    )))
 }
 
 /// Run a multi-node change of the current queue alone: one at a time per
 /// queue on this node (a session advisory lock on the local connection),
 /// so that two takeovers started together cannot wait on each other's
 /// pauses; the second is refused at once, with nothing changed.
-fn exclusively(s: &mut Session, f: impl FnOnce(&mut Session) -> Outcome) -> Outcome {
+fn exclusively(s: &mut Session, f: impl FnOnce(&mut Session) -> Handled) -> Handled {
     const KEY: &str = "select pg_try_advisory_lock(hashtext('qadmin cascade ' || $1::text))";
     const FREE: &str = "select pg_advisory_unlock(hashtext('qadmin cascade ' || $1::text))";
-    let q = match queue_of(s, None) {
-        Ok(q) => q,
-        Err(o) => return o,
-    };
-    let Some(c) = s.client() else {
-        return Outcome::ConnectionLost;
-    };
-    match c.query_one(KEY, &[&q]) {
-        Ok(r) if r.get::<_, bool>(0) => {}
-        Ok(_) => {
-            return fail(
-                s,
-                format!(
-                    "another cascade operation on queue \"{q}\" is running from this node; run this again when it has finished"
-                ),
-            )
-        }
-        Err(e) => return fail(s, crate::db::error_message(&e)),
+    let q = queue_of(s, None)?;
+    let locked: bool = conn(s)?
+        .query_one(KEY, &[&q])
+        .map_err(|e| Fail::msg(crate::db::error_message(&e)))?
+        .get(0);
+    if !locked {
+        return Err(Fail::msg(format!(
+            "another cascade operation on queue \"{q}\" is running from this node; run this again when it has finished"
+        )));
     }
-    let o = f(s);
+    let r = f(s);
     if let Some(c) = s.client() {
         let _ = c.query_one(FREE, &[&q]);
     }
-    o
+    r
 }
 
-fn pool(s: &mut Session) -> Result<ops::Pool, Outcome> {
+fn pool(s: &mut Session) -> Result<ops::Pool, Fail> {
     let q = queue_of(s, None)?;
     let t = timeout(s);
-    let c = match s.client() {
-        Some(c) => c,
-        None => return Err(Outcome::ConnectionLost),
-    };
-    ops::Pool::load(c, &q, t).map_err(|e| fail(s, e))
+    Ok(ops::Pool::load(conn(s)?, &q, t)?)
 }
 
 /// The local node's name and a node pool for the current queue.
-fn local_pool(s: &mut Session) -> Result<(String, ops::Pool), Outcome> {
+fn local_pool(s: &mut Session) -> Result<(String, ops::Pool), Fail> {
     let me = local_node(s)?;
     Ok((me, pool(s)?))
 }
 
 /// The local node's name for the current queue.
-fn local_node(s: &mut Session) -> Result<String, Outcome> {
+fn local_node(s: &mut Session) -> Result<String, Fail> {
     let q = queue_of(s, None)?;
-    let c = match s.client() {
-        Some(c) => c,
-        None => return Err(Outcome::ConnectionLost),
-    };
-    match cascade::node_info(c, &q) {
-        Ok(i) => i
-            .node_name
-            .ok_or_else(|| fail(s, cascade::Error::NotInitialized { queue: q })),
-        Err(e) => Err(fail(s, e)),
-    }
+    let info = cascade::node_info(conn(s)?, &q)?;
+    info.node_name
+        .ok_or_else(|| cascade::Error::NotInitialized { queue: q }.into())
 }
 
 /// A connect string for the current connection (no password), as other
@@ -198,24 +166,15 @@ fn own_location(s: &Session) -> String {
 }
 
 /// `show cascade;` / `status;`
-pub fn show_cascade(s: &mut Session, out: &mut dyn Write) -> Outcome {
-    let q = match queue_of(s, None) {
-        Ok(q) => q,
-        Err(o) => return o,
-    };
+pub fn show_cascade(s: &mut Session) -> Handled {
+    let q = queue_of(s, None)?;
     let t = timeout(s);
-    let c = client!(s);
-    match status::status(c, &q, t, 64) {
-        Ok(st) => {
-            if s.settings.print.format == Format::Json {
-                let _ = writeln!(out, "{}", status_json(&st));
-            } else {
-                let _ = out.write_all(cascade_view::render_status(&st).as_bytes());
-            }
-            Outcome::Ok
-        }
-        Err(e) => fail(s, e),
-    }
+    let st = status::status(conn(s)?, &q, t, 64)?;
+    Ok(Reply::Text(if s.settings.print.format == Format::Json {
+        format!("{}\n", status_json(&st))
+    } else {
+        cascade_view::render_status(&st)
+    }))
 }
 
 fn status_json(st: &CascadeStatus) -> serde_json::Value {
@@ -246,114 +205,68 @@ fn status_json(st: &CascadeStatus) -> serde_json::Value {
 }
 
 /// `show members;`
-pub fn show_members(s: &mut Session, out: &mut dyn Write) -> Outcome {
-    let q = match queue_of(s, None) {
-        Ok(q) => q,
-        Err(o) => return o,
-    };
-    let c = client!(s);
-    match cascade::members(c, &q) {
-        Ok(m) => {
-            let rows = m
-                .into_iter()
-                .map(|m| vec![Some(m.name), flag(Some(m.dead)), m.location])
-                .collect();
-            print(
-                s,
-                out,
-                &result(
-                    &[
-                        ("node_name", oid::TEXT),
-                        ("dead", oid::BOOL),
-                        ("node_location", oid::TEXT),
-                    ],
-                    rows,
-                ),
-            );
-            Outcome::Ok
-        }
-        Err(e) => fail(s, e),
-    }
+pub fn show_members(s: &mut Session) -> Handled {
+    let q = queue_of(s, None)?;
+    let rows = cascade::members(conn(s)?, &q)?
+        .into_iter()
+        .map(|m| vec![Some(m.name), flag(Some(m.dead)), m.location])
+        .collect();
+    Ok(table(
+        &[
+            ("node_name", oid::TEXT),
+            ("dead", oid::BOOL),
+            ("node_location", oid::TEXT),
+        ],
+        rows,
+    ))
 }
 
 /// `show node [<n> | *] [on <q>];`: node locations.
-pub fn show_node(s: &mut Session, cmd: &ast::ShowNode, out: &mut dyn Write) -> Outcome {
-    let q = match queue_of(s, cmd.queue.as_ref()) {
-        Ok(q) => q,
-        Err(o) => return o,
-    };
+pub fn show_node(s: &mut Session, cmd: &ast::ShowNode) -> Handled {
+    let q = queue_of(s, cmd.queue.as_ref())?;
     let only = match &cmd.node {
         Some(Target::Named(n)) => Some(n.as_str().to_string()),
         _ => None,
     };
-    let c = client!(s);
-    match cascade::members(c, &q) {
-        Ok(m) => {
-            if let Some(n) = &only {
-                if !m.iter().any(|x| &x.name == n) {
-                    return fail(s, cascade::Error::NodeNotFound(n.clone()));
-                }
-            }
-            let rows = m
-                .into_iter()
-                .filter(|x| only.as_ref().is_none_or(|n| &x.name == n))
-                .map(|m| {
-                    vec![
-                        Some(q.clone()),
-                        Some(m.name),
-                        m.location,
-                        flag(Some(m.dead)),
-                    ]
-                })
-                .collect();
-            print(
-                s,
-                out,
-                &result(
-                    &[
-                        ("queue_name", oid::TEXT),
-                        ("node_name", oid::TEXT),
-                        ("node_location", oid::TEXT),
-                        ("dead", oid::BOOL),
-                    ],
-                    rows,
-                ),
-            );
-            Outcome::Ok
+    let m = cascade::members(conn(s)?, &q)?;
+    if let Some(n) = &only {
+        if !m.iter().any(|x| &x.name == n) {
+            return Err(cascade::Error::NodeNotFound(n.clone()).into());
         }
-        Err(e) => fail(s, e),
     }
+    let rows = m
+        .into_iter()
+        .filter(|x| only.as_ref().is_none_or(|n| &x.name == n))
+        .map(|m| {
+            vec![
+                Some(q.clone()),
+                Some(m.name),
+                m.location,
+                flag(Some(m.dead)),
+            ]
+        })
+        .collect();
+    Ok(table(
+        &[
+            ("queue_name", oid::TEXT),
+            ("node_name", oid::TEXT),
+            ("node_location", oid::TEXT),
+            ("dead", oid::BOOL),
+        ],
+        rows,
+    ))
 }
 
 /// `show node status [<n>];`
-pub fn show_node_status(
-    s: &mut Session,
-    cmd: &ast::ShowNodeStatus,
-    out: &mut dyn Write,
-) -> Outcome {
-    let q = match queue_of(s, None) {
-        Ok(q) => q,
-        Err(o) => return o,
-    };
+pub fn show_node_status(s: &mut Session, cmd: &ast::ShowNodeStatus) -> Handled {
+    let q = queue_of(s, None)?;
     let name = match &cmd.node {
         Some(n) => n.as_str().to_string(),
-        None => match local_node(s) {
-            Ok(n) => n,
-            Err(o) => return o,
-        },
+        None => local_node(s)?,
     };
-    let mut p = match pool(s) {
-        Ok(p) => p,
-        Err(o) => return o,
-    };
-    let info = match p.info(&name) {
-        Ok(i) => i,
-        Err(e) => return fail(s, e),
-    };
-    let subs = match p.node(&name).and_then(|c| cascade::subscribers(c, &q)) {
-        Ok(v) => v,
-        Err(e) => return fail(s, e),
-    };
+    let mut p = pool(s)?;
+    let info = p.info(&name)?;
+    let subs = p.node(&name).and_then(|c| cascade::subscribers(c, &q))?;
     let rows = vec![
         vec![Some("node".into()), Some(name.clone())],
         vec![Some("type".into()), info.node_type.clone()],
@@ -374,34 +287,22 @@ pub fn show_node_status(
             ),
         ],
     ];
-    print(
-        s,
-        out,
-        &result(&[("field", oid::TEXT), ("value", oid::TEXT)], rows),
-    );
-    Outcome::Ok
+    Ok(table(&[("field", oid::TEXT), ("value", oid::TEXT)], rows))
 }
 
 /// `create root | branch | leaf node <n> ...`
-pub fn create_node(s: &mut Session, cmd: &ast::CreateNode, out: &mut dyn Write) -> Outcome {
-    if let Err(o) = outside_tx(s, "create node") {
-        return o;
-    }
-    let q = match queue_of(s, cmd.queue.as_ref()) {
-        Ok(q) => q,
-        Err(o) => return o,
-    };
+pub fn create_node(s: &mut Session, cmd: &ast::CreateNode, out: &mut dyn Write) -> Handled {
+    outside_tx(s, "create node")?;
+    let q = queue_of(s, cmd.queue.as_ref())?;
     let t = timeout(s);
     let location = match &cmd.location {
         Some(l) => l.clone(),
         None => {
             let l = own_location(s);
-            let c = client!(s);
-            if let Err(e) = cascade::check_location(c, &l, t) {
-                return fail(
-                    s,
-                    format!("could not use {l} as this node's location ({e}); give one: location '<connstr>'"),
-                );
+            if let Err(e) = cascade::check_location(conn(s)?, &l, t) {
+                return Err(Fail::msg(format!(
+                    "could not use {l} as this node's location ({e}); give one: location '<connstr>'"
+                )));
             }
             l
         }
@@ -427,76 +328,83 @@ pub fn create_node(s: &mut Session, cmd: &ast::CreateNode, out: &mut dyn Write) 
         merge: cmd.merge.as_ref().map(|m| m.as_str().to_string()),
     };
     let mut report = step_printer(s, out);
-    let c = client!(s);
-    let r = cascade::create_node(c, &spec, t, &mut report);
-    drop(report);
-    match r {
-        Ok(()) => {
-            status_word(s, out, "CREATE");
-            if !s.settings.quiet {
-                let _ = writeln!(
-                    out,
-                    "worker name: {} (the job_name of this node's Londiste worker)",
-                    spec.worker
-                );
-            }
-            Outcome::Ok
-        }
-        Err(e) => fail(s, e),
-    }
+    cascade::create_node(conn(s)?, &spec, t, &mut report)?;
+    Ok(Reply::All(vec![
+        Reply::Status("CREATE"),
+        Reply::Info(format!(
+            "worker name: {} (the job_name of this node's Londiste worker)",
+            spec.worker
+        )),
+    ]))
 }
 
-/// The cascade operations that run on a pool.
-pub fn operation(s: &mut Session, cmd: &ast::Command, out: &mut dyn Write) -> Outcome {
-    if let Err(o) = outside_tx(s, cmd.words()) {
-        return o;
-    }
-    exclusively(s, |s| operation_alone(s, cmd, out))
-}
-
-fn operation_alone(s: &mut Session, cmd: &ast::Command, out: &mut dyn Write) -> Outcome {
-    let mut p = match pool(s) {
-        Ok(p) => p,
-        Err(o) => return o,
-    };
-    let wait = wait_ctl(s);
-    let mut report = step_printer(s, out);
-    let (r, word) = match cmd {
-        ast::Command::AlterNodeProvider(a) => (
-            ops::change_provider(
+/// The cascade operations that run on a pool of the current queue's
+/// nodes, one at a time per queue.
+pub fn operation(s: &mut Session, words: &str, op: &Operation, out: &mut dyn Write) -> Handled {
+    outside_tx(s, words)?;
+    exclusively(s, |s| {
+        let mut p = pool(s)?;
+        let wait = wait_ctl(s);
+        let mut report = step_printer(s, out);
+        let word = op.status_word();
+        match op {
+            Operation::Provider(a) => ops::change_provider(
                 &mut p,
                 a.node.as_str(),
                 a.provider.as_str(),
                 &wait,
                 &mut report,
             ),
-            "ALTER",
-        ),
-        ast::Command::AlterNodeRename(a) => (
-            cascade::rename::rename_node(&mut p, a.node.as_str(), a.new_name.as_str(), &mut report),
-            "ALTER",
-        ),
-        ast::Command::AlterNodeLocation(a) => (
-            ops::set_location(&mut p, a.node.as_str(), &a.location, &mut report),
-            "ALTER",
-        ),
-        ast::Command::DropNode(d) => (ops::drop_node(&mut p, d.node.as_str(), &mut report), "DROP"),
-        ast::Command::TagNode(t) => (
-            ops::tag_node(&mut p, t.node.as_str(), t.dead, &mut report),
-            "TAG",
-        ),
-        ast::Command::PauseNode(n) => (
-            ops::pause_node(&mut p, n.node.as_str(), true, &wait, &mut report),
-            "PAUSE",
-        ),
-        ast::Command::ResumeNode(n) => (
-            ops::pause_node(&mut p, n.node.as_str(), false, &wait, &mut report),
-            "RESUME",
-        ),
-        _ => return Outcome::Failed,
-    };
-    drop(report);
-    finish(s, out, r, word)
+            Operation::Rename(a) => cascade::rename::rename_node(
+                &mut p,
+                a.node.as_str(),
+                a.new_name.as_str(),
+                &mut report,
+            ),
+            Operation::Location(a) => {
+                ops::set_location(&mut p, a.node.as_str(), &a.location, &mut report)
+            }
+            Operation::Drop(d) => ops::drop_node(&mut p, d.node.as_str(), &mut report),
+            Operation::Tag(t) => ops::tag_node(&mut p, t.node.as_str(), t.dead, &mut report),
+            Operation::Pause(n) => {
+                ops::pause_node(&mut p, n.node.as_str(), true, &wait, &mut report)
+            }
+            Operation::Resume(n) => {
+                ops::pause_node(&mut p, n.node.as_str(), false, &wait, &mut report)
+            }
+        }?;
+        Ok(Reply::Status(word))
+    })
+}
+
+/// A cascade operation on a pool ([`operation`]).
+pub enum Operation<'a> {
+    /// `alter node <n> provider <p>`
+    Provider(&'a ast::AlterNodeProvider),
+    /// `alter node <n> rename to <m>`
+    Rename(&'a ast::AlterNodeRename),
+    /// `alter node <n> location '<connstr>'`
+    Location(&'a ast::AlterNodeLocation),
+    /// `drop node <n>`
+    Drop(&'a ast::DropNode),
+    /// `tag node <n> dead | alive`
+    Tag(&'a ast::TagNode),
+    /// `pause node <n>`
+    Pause(&'a ast::PauseNode),
+    /// `resume node <n>`
+    Resume(&'a ast::ResumeNode),
+}
+
+impl Operation<'_> {
+    fn status_word(&self) -> &'static str {
+        match self {
+            Operation::Provider(_) | Operation::Rename(_) | Operation::Location(_) => "ALTER",
+            Operation::Drop(_) => "DROP",
+            Operation::Tag(_) => "TAG",
+            Operation::Pause(_) => "PAUSE",
+            Operation::Resume(_) => "RESUME",
+        }
+    }
 }
 
 /// `pause consumer <c> [on <node>]` / `resume consumer ...`
@@ -506,135 +414,93 @@ pub fn pause_consumer(
     node: Option<&ast::NodeName>,
     paused: bool,
     out: &mut dyn Write,
-) -> Outcome {
+) -> Handled {
     let node = match node {
         Some(n) => n.as_str().to_string(),
-        None => match local_node(s) {
-            Ok(n) => n,
-            Err(o) => return o,
-        },
+        None => local_node(s)?,
     };
-    let mut p = match pool(s) {
-        Ok(p) => p,
-        Err(o) => return o,
-    };
+    let mut p = pool(s)?;
     let wait = wait_ctl(s);
     let mut report = step_printer(s, out);
-    let r = ops::set_paused(&mut p, &node, consumer.as_str(), paused, &wait, &mut report);
-    drop(report);
-    finish(s, out, r, if paused { "PAUSE" } else { "RESUME" })
+    ops::set_paused(&mut p, &node, consumer.as_str(), paused, &wait, &mut report)?;
+    Ok(Reply::Status(if paused { "PAUSE" } else { "RESUME" }))
 }
 
 /// `wait root;` / `wait provider;`
-pub fn wait(s: &mut Session, target: ops::WaitFor, out: &mut dyn Write) -> Outcome {
-    let (me, mut p) = match local_pool(s) {
-        Ok(x) => x,
-        Err(o) => return o,
-    };
+pub fn wait(s: &mut Session, target: ops::WaitFor, out: &mut dyn Write) -> Handled {
+    let (me, mut p) = local_pool(s)?;
     let wait = wait_ctl(s);
     let mut report = step_printer(s, out);
-    let r = ops::wait_caught_up(&mut p, &me, target, &wait, &mut report);
-    drop(report);
-    finish(s, out, r, "WAIT")
+    ops::wait_caught_up(&mut p, &me, target, &wait, &mut report)?;
+    Ok(Reply::Status("WAIT"))
 }
 
 /// `resurrect;` on an old root that came back: it rejoins as a branch of
 /// the new root; the events it had that never reached the cascade are
-/// printed as a result (they stay in its tables).
-pub fn resurrect(s: &mut Session, out: &mut dyn Write) -> Outcome {
-    if let Err(o) = outside_tx(s, "resurrect") {
-        return o;
-    }
-    exclusively(s, |s| resurrect_alone(s, out))
-}
-
-fn resurrect_alone(s: &mut Session, out: &mut dyn Write) -> Outcome {
-    let (me, mut p) = match local_pool(s) {
-        Ok(x) => x,
-        Err(o) => return o,
-    };
-    let mut report = step_printer(s, out);
-    let done = ops::resurrect(&mut p, &me, &mut report);
-    drop(report);
-    let done = match done {
-        Ok(d) => d,
-        Err(e) => return fail(s, e),
-    };
-    let rows = done
-        .lost
-        .into_iter()
-        .map(|e| {
-            vec![
-                Some(e.id.to_string()),
-                Some(e.time),
-                e.kind,
-                e.data,
-                e.extra1,
-            ]
-        })
-        .collect();
-    print(
-        s,
-        out,
-        &result(
-            &[
-                ("lost_event_id", oid::INT8),
-                ("event_time", oid::TEXT),
-                ("event_type", oid::TEXT),
-                ("event_data", oid::TEXT),
-                ("extra1", oid::TEXT),
-            ],
-            rows,
-        ),
-    );
-    status_word(s, out, "RESURRECT");
-    Outcome::Ok
+/// answered as a table (they stay in its tables).
+pub fn resurrect(s: &mut Session, out: &mut dyn Write) -> Handled {
+    outside_tx(s, "resurrect")?;
+    exclusively(s, |s| {
+        let (me, mut p) = local_pool(s)?;
+        let mut report = step_printer(s, out);
+        let done = ops::resurrect(&mut p, &me, &mut report)?;
+        let rows = done
+            .lost
+            .into_iter()
+            .map(|e| {
+                vec![
+                    Some(e.id.to_string()),
+                    Some(e.time),
+                    e.kind,
+                    e.data,
+                    e.extra1,
+                ]
+            })
+            .collect();
+        Ok(Reply::All(vec![
+            table(
+                &[
+                    ("lost_event_id", oid::INT8),
+                    ("event_time", oid::TEXT),
+                    ("event_type", oid::TEXT),
+                    ("event_data", oid::TEXT),
+                    ("extra1", oid::TEXT),
+                ],
+                rows,
+            ),
+            Reply::Status("RESURRECT"),
+        ]))
+    })
 }
 
 /// `takeover <old> [with all] [dead] [force];` on the current node.
-pub fn takeover(s: &mut Session, cmd: &ast::Takeover, out: &mut dyn Write) -> Outcome {
-    if let Err(o) = outside_tx(s, "takeover") {
-        return o;
-    }
-    exclusively(s, |s| takeover_alone(s, cmd, out))
-}
-
-fn takeover_alone(s: &mut Session, cmd: &ast::Takeover, out: &mut dyn Write) -> Outcome {
-    let (me, mut p) = match local_pool(s) {
-        Ok(x) => x,
-        Err(o) => return o,
-    };
-    let old = cmd.old.as_str();
-    let check = if cmd.dead {
-        ops::sync_problems(&mut p, &me)
-    } else {
-        ops::takeover_check(&mut p, old, &me)
-    };
-    match check {
-        Ok(problems) if !problems.is_empty() => {
-            for pr in &problems {
-                eprintln!("{}table {}: {} on {me}", s.prefix(), pr.table, pr.state);
-            }
-            if !cmd.force {
-                return fail(
-                    s,
-                    format!(
-                        "{me} is not ready to take over {old}: {} table(s) missing or not in sync (add \"force\" to go on anyway)",
-                        problems.len()
-                    ),
-                );
-            }
+pub fn takeover(s: &mut Session, cmd: &ast::Takeover, out: &mut dyn Write) -> Handled {
+    outside_tx(s, "takeover")?;
+    exclusively(s, |s| {
+        let (me, mut p) = local_pool(s)?;
+        let old = cmd.old.as_str();
+        let problems = if cmd.dead {
+            ops::sync_problems(&mut p, &me)?
+        } else {
+            ops::takeover_check(&mut p, old, &me)?
+        };
+        for pr in &problems {
+            let _ = out.flush();
+            eprintln!("{}table {}: {} on {me}", s.prefix(), pr.table, pr.state);
         }
-        Ok(_) => {}
-        Err(e) => return fail(s, e),
-    }
-    let wait = wait_ctl(s);
-    let mut report = step_printer(s, out);
-    let r = if cmd.dead {
-        ops::takeover_dead(&mut p, &me, old, cmd.force, &wait, &mut report)
-    } else {
-        ops::takeover(&mut p, &me, old, cmd.all, &wait, &mut report)
-    };
-    drop(report);
-    finish(s, out, r, "TAKEOVER")
+        if !problems.is_empty() && !cmd.force {
+            return Err(Fail::msg(format!(
+                "{me} is not ready to take over {old}: {} table(s) missing or not in sync (add \"force\" to go on anyway)",
+                problems.len()
+            )));
+        }
+        let wait = wait_ctl(s);
+        let mut report = step_printer(s, out);
+        if cmd.dead {
+            ops::takeover_dead(&mut p, &me, old, cmd.force, &wait, &mut report)?;
+        } else {
+            ops::takeover(&mut p, &me, old, cmd.all, &wait, &mut report)?;
+        }
+        Ok(Reply::Status("TAKEOVER"))
+    })
 }

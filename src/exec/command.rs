@@ -1,60 +1,68 @@
-//! Shell commands: a parsed [`Command`] -> API calls -> output.
+//! Shell commands: a parsed [`Command`] -> its handler -> a reply, which
+//! [`reply::show`] prints.
 //!
-//! One dispatch per command family: queues, consumers and maintenance in
-//! [`super::queue`], cascade commands in [`super::cascade`], Londiste and
-//! `show table` / `show sequence` in [`super::londiste`].
+//! Handlers live per command family: queues, consumers and maintenance in
+//! [`super::queue`], the connection and extensions in [`super::database`],
+//! cascade commands in [`super::cascade`], Londiste and `show table` /
+//! `show sequence` in [`super::londiste`]. Only long steps (multi-node
+//! operations, waits) get the output, for their progress lines.
 
 use std::io::Write;
 
 use crate::cascade::ops::WaitFor;
-use crate::exec::{cascade, londiste, queue, Outcome};
+use crate::exec::cascade::Operation;
+use crate::exec::reply::{self, Fail, Handled, Reply};
+use crate::exec::{cascade, database, londiste, queue, Outcome};
 use crate::parse::help::help_text;
 use crate::parse::Command;
 use crate::session::Session;
 
-/// Run one shell command; errors go to stderr through the session.
+/// Run one shell command and print its reply; errors go to stderr
+/// through the session.
 pub fn run_command(s: &mut Session, cmd: &Command, out: &mut dyn Write) -> Outcome {
     s.changes = s.changes.and(cmd.changes());
+    let r = handle(s, cmd, out);
+    reply::show(s, out, r)
+}
+
+/// The one dispatch from a command to its handler.
+fn handle(s: &mut Session, cmd: &Command, out: &mut dyn Write) -> Handled {
     match cmd {
-        Command::Quit => Outcome::Quit,
-        Command::ShowHelp(h) => match help_text(&h.topic) {
-            Ok(text) => {
-                let _ = out.write_all(text.as_bytes());
-                let _ = out.flush();
-                Outcome::Ok
-            }
-            Err(m) => {
-                s.client_error(&m);
-                Outcome::Failed
-            }
-        },
-        Command::Connect(c) => queue::connect(s, c, out),
-        Command::Install(c) => queue::install(s, c, out),
-        Command::ShowQueue(c) => queue::show_queue(s, c, out),
-        Command::CreateQueue(c) => queue::create_queue(s, c, out),
-        Command::AlterQueue(c) => queue::alter_queue(s, c, out),
-        Command::DropQueue(c) => queue::drop_queue(s, c, out),
-        Command::ShowConsumer(c) => queue::show_consumer(s, c, out),
-        Command::RegisterConsumer(c) => queue::register_consumer(s, c, out),
-        Command::UnregisterConsumer(c) => queue::unregister_consumer(s, c, out),
-        Command::RegisterSubconsumer(c) => queue::subconsumer(s, Some(c), None, out),
-        Command::UnregisterSubconsumer(c) => queue::subconsumer(s, None, Some(c), out),
-        Command::ShowBatch(c) => queue::show_batch(s, c, out),
-        Command::ShowVersion => queue::show_version(s, out),
-        Command::Tick(c) => queue::tick(s, c, out),
-        Command::Maint => queue::maint(s, out),
-        Command::ShowNode(c) => cascade::show_node(s, c, out),
+        Command::Quit => Ok(Reply::Quit),
+        Command::ShowHelp(h) => help_text(&h.topic).map(Reply::Text).map_err(Fail::msg),
+        Command::Connect(c) => database::connect(s, c),
+        Command::Install(c) => database::install(s, c),
+        Command::ShowQueue(c) => queue::show_queue(s, c),
+        Command::CreateQueue(c) => queue::create_queue(s, c),
+        Command::AlterQueue(c) => queue::alter_queue(s, c),
+        Command::DropQueue(c) => queue::drop_queue(s, c),
+        Command::ShowConsumer(c) => queue::show_consumer(s, c),
+        Command::RegisterConsumer(c) => queue::register_consumer(s, c),
+        Command::UnregisterConsumer(c) => queue::unregister_consumer(s, c),
+        Command::RegisterSubconsumer(c) => queue::register_subconsumer(s, c),
+        Command::UnregisterSubconsumer(c) => queue::unregister_subconsumer(s, c),
+        Command::ShowBatch(c) => queue::show_batch(s, c),
+        Command::ShowVersion => queue::show_version(s),
+        Command::Tick(c) => queue::tick(s, c),
+        Command::Maint => queue::maint(s),
+        Command::ShowNode(c) => cascade::show_node(s, c),
         Command::CreateNode(c) => cascade::create_node(s, c, out),
-        Command::ShowCascade => cascade::show_cascade(s, out),
-        Command::ShowMembers => cascade::show_members(s, out),
-        Command::ShowNodeStatus(c) => cascade::show_node_status(s, c, out),
-        Command::AlterNodeProvider(_)
-        | Command::AlterNodeRename(_)
-        | Command::AlterNodeLocation(_)
-        | Command::DropNode(_)
-        | Command::TagNode(_)
-        | Command::PauseNode(_)
-        | Command::ResumeNode(_) => cascade::operation(s, cmd, out),
+        Command::ShowCascade => cascade::show_cascade(s),
+        Command::ShowMembers => cascade::show_members(s),
+        Command::ShowNodeStatus(c) => cascade::show_node_status(s, c),
+        Command::AlterNodeProvider(c) => {
+            cascade::operation(s, cmd.words(), &Operation::Provider(c), out)
+        }
+        Command::AlterNodeRename(c) => {
+            cascade::operation(s, cmd.words(), &Operation::Rename(c), out)
+        }
+        Command::AlterNodeLocation(c) => {
+            cascade::operation(s, cmd.words(), &Operation::Location(c), out)
+        }
+        Command::DropNode(c) => cascade::operation(s, cmd.words(), &Operation::Drop(c), out),
+        Command::TagNode(c) => cascade::operation(s, cmd.words(), &Operation::Tag(c), out),
+        Command::PauseNode(c) => cascade::operation(s, cmd.words(), &Operation::Pause(c), out),
+        Command::ResumeNode(c) => cascade::operation(s, cmd.words(), &Operation::Resume(c), out),
         Command::PauseConsumer(c) => {
             cascade::pause_consumer(s, &c.consumer, c.node.as_ref(), true, out)
         }
@@ -65,17 +73,17 @@ pub fn run_command(s: &mut Session, cmd: &Command, out: &mut dyn Write) -> Outco
         Command::WaitProvider => cascade::wait(s, WaitFor::Provider, out),
         Command::Takeover(c) => cascade::takeover(s, c, out),
         Command::Resurrect => cascade::resurrect(s, out),
-        Command::ShowTable(c) => londiste::show_ddl(s, &c.table, true, out),
-        Command::ShowSequence(c) => londiste::show_ddl(s, &c.sequence, false, out),
-        Command::LondisteAddTable(c) => londiste::add_table(s, c, out),
-        Command::LondisteAddSequence(c) => londiste::add_sequence(s, c, out),
-        Command::LondisteRemoveTable(c) => londiste::remove(s, &c.tables, true, out),
-        Command::LondisteRemoveSequence(c) => londiste::remove(s, &c.sequences, false, out),
-        Command::LondisteTables => londiste::tables(s, out),
-        Command::LondisteSeqs => londiste::seqs(s, out),
-        Command::LondisteMissing => londiste::missing(s, out),
-        Command::LondisteResync(c) => londiste::resync(s, c, out),
+        Command::ShowTable(c) => londiste::show_ddl(s, &c.table, true),
+        Command::ShowSequence(c) => londiste::show_ddl(s, &c.sequence, false),
+        Command::LondisteAddTable(c) => londiste::add_table(s, c),
+        Command::LondisteAddSequence(c) => londiste::add_sequence(s, c),
+        Command::LondisteRemoveTable(c) => londiste::remove(s, &c.tables, true),
+        Command::LondisteRemoveSequence(c) => londiste::remove(s, &c.sequences, false),
+        Command::LondisteTables => londiste::tables(s),
+        Command::LondisteSeqs => londiste::seqs(s),
+        Command::LondisteMissing => londiste::missing(s),
+        Command::LondisteResync(c) => londiste::resync(s, c),
         Command::LondisteWaitSync => londiste::wait_sync(s, out),
-        Command::LondisteShowHandlers => londiste::show_handlers(s, out),
+        Command::LondisteShowHandlers => londiste::show_handlers(),
     }
 }

@@ -1,12 +1,12 @@
 //! Londiste commands on the current queue and the connected node, and
-//! `show table` / `show sequence` (runnable DDL from the catalog).
+//! `show table` / `show sequence` (runnable DDL from the catalog): AST ->
+//! `londiste` / `catalog` API -> a [`Reply`].
 
 use std::io::Write;
 use std::time::{Duration, Instant};
 
 use crate::catalog::{self, RelName};
-use crate::exec::queue::{cell, client, fail, flag, oid, print, queue_of, result, status};
-use crate::exec::Outcome;
+use crate::exec::reply::{cell, conn, flag, oid, queue_of, table, Fail, Handled, Level, Reply};
 use crate::londiste::{self, AddSeqOptions, AddTableOptions, Message};
 use crate::parse::ast::{self, QualifiedName, TableOption};
 use crate::session::Session;
@@ -20,14 +20,21 @@ fn rel(n: &QualifiedName) -> RelName {
     RelName::new(n.schema.as_deref().unwrap_or("public"), n.name.clone())
 }
 
-fn messages(s: &Session, msgs: &[Message]) {
-    for m in msgs {
-        if m.is_warning() {
-            eprintln!("{}WARNING:  {}", s.prefix(), m.note);
-        } else if !s.settings.quiet {
-            eprintln!("{}INFO:  {}", s.prefix(), m.note);
-        }
-    }
+/// Londiste's messages (as WARNING or INFO), then the status word.
+fn with_messages(msgs: Vec<Message>, word: &'static str) -> Reply {
+    let mut all: Vec<Reply> = msgs
+        .into_iter()
+        .map(|m| {
+            let level = if m.is_warning() {
+                Level::Warning
+            } else {
+                Level::Info
+            };
+            Reply::Message(level, m.note)
+        })
+        .collect();
+    all.push(Reply::Status(word));
+    Reply::All(all)
 }
 
 fn options(opts: &[TableOption]) -> AddTableOptions {
@@ -59,230 +66,129 @@ fn options(opts: &[TableOption]) -> AddTableOptions {
 }
 
 /// `londiste add table ...`
-pub fn add_table(s: &mut Session, cmd: &ast::LondisteAddTable, out: &mut dyn Write) -> Outcome {
-    let q = match queue_of(s, None) {
-        Ok(q) => q,
-        Err(o) => return o,
-    };
+pub fn add_table(s: &mut Session, cmd: &ast::LondisteAddTable) -> Handled {
+    let q = queue_of(s, None)?;
     let tables: Vec<String> = cmd.tables.iter().map(fq).collect();
     let o = options(&cmd.options);
-    let c = client!(s);
-    match londiste::add_tables(c, &q, &tables, &o) {
-        Ok(m) => {
-            messages(s, &m);
-            status(s, out, "ADD_TABLE");
-            Outcome::Ok
-        }
-        Err(e) => fail(s, e),
-    }
+    let m = londiste::add_tables(conn(s)?, &q, &tables, &o)?;
+    Ok(with_messages(m, "ADD_TABLE"))
 }
 
 /// `londiste add sequence ...`
-pub fn add_sequence(
-    s: &mut Session,
-    cmd: &ast::LondisteAddSequence,
-    out: &mut dyn Write,
-) -> Outcome {
-    let q = match queue_of(s, None) {
-        Ok(q) => q,
-        Err(o) => return o,
-    };
+pub fn add_sequence(s: &mut Session, cmd: &ast::LondisteAddSequence) -> Handled {
+    let q = queue_of(s, None)?;
     let seqs: Vec<String> = cmd.sequences.iter().map(fq).collect();
-    let c = client!(s);
-    match londiste::add_seqs(c, &q, &seqs, &AddSeqOptions::default()) {
-        Ok(m) => {
-            messages(s, &m);
-            status(s, out, "ADD_SEQ");
-            Outcome::Ok
-        }
-        Err(e) => fail(s, e),
-    }
+    let m = londiste::add_seqs(conn(s)?, &q, &seqs, &AddSeqOptions::default())?;
+    Ok(with_messages(m, "ADD_SEQ"))
 }
 
 /// `londiste remove table | sequence ...`
-pub fn remove(
-    s: &mut Session,
-    names: &[QualifiedName],
-    tables: bool,
-    out: &mut dyn Write,
-) -> Outcome {
-    let q = match queue_of(s, None) {
-        Ok(q) => q,
-        Err(o) => return o,
-    };
+pub fn remove(s: &mut Session, names: &[QualifiedName], tables: bool) -> Handled {
+    let q = queue_of(s, None)?;
     let list: Vec<String> = names.iter().map(fq).collect();
-    let c = client!(s);
-    let r = if tables {
-        londiste::remove_tables(c, &q, &list)
+    let c = conn(s)?;
+    Ok(if tables {
+        with_messages(londiste::remove_tables(c, &q, &list)?, "REMOVE_TABLE")
     } else {
-        londiste::remove_seqs(c, &q, &list)
-    };
-    match r {
-        Ok(m) => {
-            messages(s, &m);
-            status(s, out, if tables { "REMOVE_TABLE" } else { "REMOVE_SEQ" });
-            Outcome::Ok
-        }
-        Err(e) => fail(s, e),
-    }
+        with_messages(londiste::remove_seqs(c, &q, &list)?, "REMOVE_SEQ")
+    })
 }
 
 /// `londiste resync ...`
-pub fn resync(s: &mut Session, cmd: &ast::LondisteResync, out: &mut dyn Write) -> Outcome {
-    let q = match queue_of(s, None) {
-        Ok(q) => q,
-        Err(o) => return o,
-    };
+pub fn resync(s: &mut Session, cmd: &ast::LondisteResync) -> Handled {
+    let q = queue_of(s, None)?;
     let list: Vec<String> = cmd.tables.iter().map(fq).collect();
-    let c = client!(s);
-    match londiste::resync(c, &q, &list) {
-        Ok(m) => {
-            messages(s, &m);
-            status(s, out, "RESYNC");
-            Outcome::Ok
-        }
-        Err(e) => fail(s, e),
-    }
+    let m = londiste::resync(conn(s)?, &q, &list)?;
+    Ok(with_messages(m, "RESYNC"))
 }
 
 /// `londiste tables`
-pub fn tables(s: &mut Session, out: &mut dyn Write) -> Outcome {
-    let q = match queue_of(s, None) {
-        Ok(q) => q,
-        Err(o) => return o,
-    };
-    let c = client!(s);
-    match londiste::tables(c, &q) {
-        Ok(list) => {
-            let rows = list
-                .into_iter()
-                .filter(|t| t.local)
-                .map(|t| {
-                    vec![
-                        Some(t.table_name),
-                        t.merge_state,
-                        t.copy_role,
-                        t.table_attrs,
-                        t.dest_table,
-                    ]
-                })
-                .collect();
-            print(
-                s,
-                out,
-                &result(
-                    &[
-                        ("table_name", oid::TEXT),
-                        ("merge_state", oid::TEXT),
-                        ("copy_role", oid::TEXT),
-                        ("table_attrs", oid::TEXT),
-                        ("dest_table", oid::TEXT),
-                    ],
-                    rows,
-                ),
-            );
-            Outcome::Ok
-        }
-        Err(e) => fail(s, e),
-    }
+pub fn tables(s: &mut Session) -> Handled {
+    let q = queue_of(s, None)?;
+    let rows = londiste::tables(conn(s)?, &q)?
+        .into_iter()
+        .filter(|t| t.local)
+        .map(|t| {
+            vec![
+                Some(t.table_name),
+                t.merge_state,
+                t.copy_role,
+                t.table_attrs,
+                t.dest_table,
+            ]
+        })
+        .collect();
+    Ok(table(
+        &[
+            ("table_name", oid::TEXT),
+            ("merge_state", oid::TEXT),
+            ("copy_role", oid::TEXT),
+            ("table_attrs", oid::TEXT),
+            ("dest_table", oid::TEXT),
+        ],
+        rows,
+    ))
 }
 
 /// `londiste seqs`
-pub fn seqs(s: &mut Session, out: &mut dyn Write) -> Outcome {
-    let q = match queue_of(s, None) {
-        Ok(q) => q,
-        Err(o) => return o,
-    };
-    let c = client!(s);
-    match londiste::seqs(c, &q) {
-        Ok(list) => {
-            let rows = list
-                .into_iter()
-                .map(|x| {
-                    vec![
-                        Some(x.seq_name),
-                        flag(Some(x.local)),
-                        cell(Some(x.last_value)),
-                    ]
-                })
-                .collect();
-            print(
-                s,
-                out,
-                &result(
-                    &[
-                        ("seq_name", oid::TEXT),
-                        ("local", oid::BOOL),
-                        ("last_value", oid::INT8),
-                    ],
-                    rows,
-                ),
-            );
-            Outcome::Ok
-        }
-        Err(e) => fail(s, e),
-    }
+pub fn seqs(s: &mut Session) -> Handled {
+    let q = queue_of(s, None)?;
+    let rows = londiste::seqs(conn(s)?, &q)?
+        .into_iter()
+        .map(|x| {
+            vec![
+                Some(x.seq_name),
+                flag(Some(x.local)),
+                cell(Some(x.last_value)),
+            ]
+        })
+        .collect();
+    Ok(table(
+        &[
+            ("seq_name", oid::TEXT),
+            ("local", oid::BOOL),
+            ("last_value", oid::INT8),
+        ],
+        rows,
+    ))
 }
 
 /// `londiste missing`
-pub fn missing(s: &mut Session, out: &mut dyn Write) -> Outcome {
-    let q = match queue_of(s, None) {
-        Ok(q) => q,
-        Err(o) => return o,
-    };
-    let c = client!(s);
-    match londiste::missing(c, &q) {
-        Ok(list) => {
-            let rows = list
-                .into_iter()
-                .map(|m| {
-                    let state = if m.copying {
-                        Some(
-                            m.merge_state
-                                .clone()
-                                .unwrap_or_else(|| "copy not started".into()),
-                        )
-                    } else {
-                        Some("missing".into())
-                    };
-                    vec![Some(m.kind.to_string()), Some(m.name), state]
-                })
-                .collect();
-            print(
-                s,
-                out,
-                &result(
-                    &[
-                        ("obj_kind", oid::TEXT),
-                        ("obj_name", oid::TEXT),
-                        ("state", oid::TEXT),
-                    ],
-                    rows,
-                ),
-            );
-            Outcome::Ok
-        }
-        Err(e) => fail(s, e),
-    }
+pub fn missing(s: &mut Session) -> Handled {
+    let q = queue_of(s, None)?;
+    let rows = londiste::missing(conn(s)?, &q)?
+        .into_iter()
+        .map(|m| {
+            let state = if m.copying {
+                m.merge_state
+                    .clone()
+                    .unwrap_or_else(|| "copy not started".into())
+            } else {
+                "missing".into()
+            };
+            vec![Some(m.kind.to_string()), Some(m.name), Some(state)]
+        })
+        .collect();
+    Ok(table(
+        &[
+            ("obj_kind", oid::TEXT),
+            ("obj_name", oid::TEXT),
+            ("state", oid::TEXT),
+        ],
+        rows,
+    ))
 }
 
-/// `londiste wait sync`: tables left, once a second, until all are in
-/// sync; Ctrl-C stops waiting and changes nothing.
-pub fn wait_sync(s: &mut Session, out: &mut dyn Write) -> Outcome {
-    let q = match queue_of(s, None) {
-        Ok(q) => q,
-        Err(o) => return o,
-    };
+/// `londiste wait sync`: tables left, once a second (to the output, not
+/// with -q), until all are in sync; Ctrl-C stops waiting and changes
+/// nothing.
+pub fn wait_sync(s: &mut Session, out: &mut dyn Write) -> Handled {
+    let q = queue_of(s, None)?;
     let mut last = Instant::now() - Duration::from_secs(2);
     loop {
-        let c = client!(s);
-        let st = match londiste::sync_status(c, &q) {
-            Ok(st) => st,
-            Err(e) => return fail(s, e),
-        };
+        let st = londiste::sync_status(conn(s)?, &q)?;
         if st.is_done() {
-            status(s, out, "SYNC");
-            return Outcome::Ok;
+            return Ok(Reply::Status("SYNC"));
         }
         if last.elapsed() >= Duration::from_secs(1) {
             last = Instant::now();
@@ -303,15 +209,14 @@ pub fn wait_sync(s: &mut Session, out: &mut dyn Write) -> Outcome {
             }
         }
         if crate::db::cancel::take_interrupt() {
-            s.client_error("stopped waiting; nothing was changed");
-            return Outcome::Failed;
+            return Err(Fail::msg("stopped waiting; nothing was changed"));
         }
         std::thread::sleep(Duration::from_millis(200));
     }
 }
 
 /// `londiste show handlers`
-pub fn show_handlers(s: &mut Session, out: &mut dyn Write) -> Outcome {
+pub fn show_handlers() -> Handled {
     let rows = londiste::HANDLERS
         .iter()
         .map(|h| {
@@ -322,43 +227,27 @@ pub fn show_handlers(s: &mut Session, out: &mut dyn Write) -> Outcome {
             ]
         })
         .collect();
-    print(
-        s,
-        out,
-        &result(
-            &[
-                ("handler", oid::TEXT),
-                ("module", oid::TEXT),
-                ("description", oid::TEXT),
-            ],
-            rows,
-        ),
-    );
-    Outcome::Ok
+    Ok(table(
+        &[
+            ("handler", oid::TEXT),
+            ("module", oid::TEXT),
+            ("description", oid::TEXT),
+        ],
+        rows,
+    ))
 }
 
 /// `show table <t>` / `show sequence <s>`: plain DDL, no frame.
-pub fn show_ddl(
-    s: &mut Session,
-    name: &QualifiedName,
-    table: bool,
-    out: &mut dyn Write,
-) -> Outcome {
+pub fn show_ddl(s: &mut Session, name: &QualifiedName, table: bool) -> Handled {
     let r = rel(name);
-    let c = client!(s);
-    let ddl = if table {
-        catalog::table_ddl(c, &r)
+    let c = conn(s)?;
+    let mut text = if table {
+        catalog::table_ddl(c, &r)?
     } else {
-        catalog::sequence_ddl(c, &r)
+        catalog::sequence_ddl(c, &r)?
     };
-    match ddl {
-        Ok(text) => {
-            let _ = out.write_all(text.as_bytes());
-            if !text.ends_with('\n') {
-                let _ = out.write_all(b"\n");
-            }
-            Outcome::Ok
-        }
-        Err(e) => fail(s, e),
+    if !text.ends_with('\n') {
+        text.push('\n');
     }
+    Ok(Reply::Text(text))
 }

@@ -13,8 +13,10 @@ pub mod cascade;
 pub mod cascade_view;
 pub mod command;
 pub mod copy;
+pub mod database;
 pub mod londiste;
 pub mod queue;
+pub mod reply;
 pub mod report;
 
 use std::io::{BufRead, Write};

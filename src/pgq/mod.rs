@@ -54,6 +54,31 @@ pub fn has_extension(c: &mut Client, name: &str) -> Result<bool> {
     Ok(crate::db::has_extension(c, name)?)
 }
 
+/// Create the extensions named (qadmin's constants, with the Debian package that ships each,
+/// for the message when the server lacks one), dependencies first; those
+/// installed already stay. Nothing is created when one is not available.
+pub fn install(c: &mut Client, wanted: &[(&str, &str)]) -> Result<()> {
+    for (ext, package) in wanted {
+        let available: bool = c
+            .query_one(
+                "select exists (select 1 from pg_catalog.pg_available_extensions where name = $1)",
+                &[ext],
+            )?
+            .get(0);
+        if !available {
+            return Err(Error::Refused(format!(
+                "the server has no \"{ext}\" extension: install the Debian package {package} on the database server"
+            )));
+        }
+    }
+    for (ext, _) in wanted {
+        // `ext` is one of qadmin's own names, never the user's text.
+        let sql = format!("create extension if not exists {ext}");
+        c.batch_execute(&sql)?;
+    }
+    Ok(())
+}
+
 fn require_pgq(c: &mut Client) -> Result<()> {
     if has_extension(c, "pgq")? {
         Ok(())
@@ -371,6 +396,74 @@ pub fn unregister_consumers(
     }
     tx.commit()?;
     Ok(names)
+}
+
+/// Whether `pgq_coop` (cooperative consumers) is installed; Debian does
+/// not package it.
+fn require_coop(c: &mut Client) -> Result<()> {
+    let has: bool = c
+        .query_one(
+            "select exists (select 1 from pg_catalog.pg_namespace where nspname = 'pgq_coop')",
+            &[],
+        )?
+        .get(0);
+    if has {
+        Ok(())
+    } else {
+        Err(Error::Refused(
+            "subconsumers need the pgq_coop schema, which is not installed here (Debian does not package it)".into(),
+        ))
+    }
+}
+
+/// Register a subconsumer of a cooperative consumer
+/// (`pgq_coop.register_subconsumer`).
+pub fn register_subconsumer(
+    c: &mut Client,
+    queue: &str,
+    consumer: &str,
+    subconsumer: &str,
+) -> Result<()> {
+    require_coop(c)?;
+    c.query_one(
+        "select pgq_coop.register_subconsumer($1, $2, $3)",
+        &[&queue, &consumer, &subconsumer],
+    )?;
+    Ok(())
+}
+
+/// Unregister subconsumers (`None`: all of the consumer's) in one
+/// transaction; `close_batch` closes an open batch instead of refusing.
+/// Returns the names unregistered.
+pub fn unregister_subconsumers(
+    c: &mut Client,
+    queue: &str,
+    consumer: &str,
+    subconsumer: Option<&str>,
+    close_batch: bool,
+) -> Result<Vec<String>> {
+    require_coop(c)?;
+    let mode: i32 = if close_batch { 1 } else { 0 };
+    let mut tx = c.transaction()?;
+    let subs: Vec<String> = match subconsumer {
+        Some(n) => vec![n.to_string()],
+        None => tx
+            .query(
+                "select substr(consumer_name, length($2) + 2) from pgq.get_consumer_info($1) where consumer_name like $2 || '.%'",
+                &[&queue, &consumer],
+            )?
+            .iter()
+            .map(|r| r.get(0))
+            .collect(),
+    };
+    for sub in &subs {
+        tx.query_one(
+            "select pgq_coop.unregister_subconsumer($1, $2, $3, $4)",
+            &[&queue, &consumer, sub, &mode],
+        )?;
+    }
+    tx.commit()?;
+    Ok(subs)
 }
 
 /// One event of a batch (`pgq.get_batch_events`).

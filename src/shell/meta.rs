@@ -129,7 +129,7 @@ pub struct Include {
 }
 
 /// What running a meta-command left to do.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum Done {
     /// It ran, or failed and was reported.
     Ran(Outcome),
@@ -137,6 +137,9 @@ pub enum Done {
     Buffer(BufferCmd),
     /// A script to run here ([`crate::shell::script::include`]).
     Include(Include),
+    /// A new connection to make, keeping the old one if it fails
+    /// ([`crate::shell::script::reconnect`]).
+    Reconnect(Box<ConnParams>),
 }
 
 /// The meta-commands of the `\?` table, sorted (for completion).
@@ -280,7 +283,7 @@ pub fn run(s: &mut Session, line: &str, out: &mut dyn Write) -> Done {
         "\\timing" => ran(timing(s, a.first().copied(), out)),
         "\\pset" => ran(pset(s, &a, out)),
         "\\conninfo" => ran(conninfo(s, out)),
-        "\\c" | "\\connect" => ran(connect(s, &a, out)),
+        "\\c" | "\\connect" => connect(s, &a),
         "\\password" => ran(password(s, a.first().copied())),
         "\\i" | "\\include" | "\\ir" | "\\include_relative" => match a.first() {
             Some(file) => Done::Include(Include {
@@ -584,7 +587,7 @@ fn conninfo(s: &Session, out: &mut dyn Write) -> Outcome {
 /// as psql: positional values that are missing or `-` are taken from the
 /// current connection; a connection string reuses nothing unless
 /// `-reuse-previous=on`. If the new connection fails, the old one is kept.
-fn connect(s: &mut Session, a: &[&str], out: &mut dyn Write) -> Outcome {
+fn connect(s: &mut Session, a: &[&str]) -> Done {
     let mut reuse: Option<bool> = None;
     let mut pos: Vec<&str> = Vec::new();
     for &arg in a {
@@ -595,50 +598,34 @@ fn connect(s: &mut Session, a: &[&str], out: &mut dyn Write) -> Outcome {
                     s.client_error(&format!(
                         "unrecognized value \"{v}\" for \"-reuse-previous\": Boolean expected"
                     ));
-                    return Outcome::Failed;
+                    return Done::Ran(Outcome::Failed);
                 }
             },
             None => pos.push(arg),
         }
     }
-    let new = match reconnect_params(&s.params, &pos, reuse, &Environment::from_process()) {
-        Ok(p) => p,
+    match reconnect_params(&s.params, &pos, reuse, &Environment::from_process()) {
+        Ok(p) => Done::Reconnect(Box::new(p)),
         Err(m) => {
             s.client_error(&m);
-            return Outcome::Failed;
-        }
-    };
-    let old = std::mem::replace(&mut s.params, new);
-    match s.connect_with_prompt(s.interactive) {
-        Ok(()) => {
-            if let Some(q) = s.params.queue.clone() {
-                s.queue = Some(q);
-            }
-            let moved = s.params.hosts != old.hosts || s.params.ports != old.ports;
-            let tail = if moved {
-                format!(" {}", where_(&s.params))
-            } else {
-                String::new()
-            };
-            say(
-                s,
-                out,
-                &format!(
-                    "You are now connected to database \"{}\" as user \"{}\"{tail}.",
-                    s.params.dbname, s.params.user
-                ),
-            );
-            Outcome::Ok
-        }
-        Err(e) => {
-            s.params = old;
-            s.error(&e.to_string());
-            if s.is_connected() {
-                s.error("Previous connection kept");
-            }
-            Outcome::Failed
+            Done::Ran(Outcome::Failed)
         }
     }
+}
+
+/// What `\c` says once connected: the database and user, and where when
+/// the host or port changed (as psql says it).
+pub fn connected_message(old: &ConnParams, new: &ConnParams) -> String {
+    let moved = new.hosts != old.hosts || new.ports != old.ports;
+    let tail = if moved {
+        format!(" {}", where_(new))
+    } else {
+        String::new()
+    };
+    format!(
+        "You are now connected to database \"{}\" as user \"{}\"{tail}.",
+        new.dbname, new.user
+    )
 }
 
 /// The parameters `\c` connects with: what is missing or `-` is reused

@@ -471,6 +471,13 @@ impl Shell<'_> {
         match done {
             Done::Ran(o) => self.after(o, was_connected),
             Done::Buffer(cmd) => self.buffer_cmd(cmd),
+            Done::Reconnect(p) => {
+                let mut out = std::io::stdout().lock();
+                let o = crate::shell::script::reconnect(self.s, *p, &mut out);
+                let _ = out.flush();
+                drop(out);
+                self.after(o, was_connected)
+            }
             Done::Include(inc) => {
                 let mut out = std::io::stdout().lock();
                 let o = crate::shell::script::include(self.s, &inc, &mut out);

@@ -9,6 +9,7 @@ use std::io::{BufRead, BufReader, Write};
 
 use super::meta::{self, BufferCmd, Done, Include};
 use crate::cli::Echo;
+use crate::db::ConnParams;
 use crate::exec::{self, Outcome};
 use crate::lex::{PieceKind, ScanState, Scanner};
 use crate::parse::{self, Statement};
@@ -381,19 +382,7 @@ pub fn run_piece(
 /// like a SQL error), never SQL for the server.
 fn run_shell_command(s: &mut Session, text: &str, out: &mut dyn Write) -> Outcome {
     match parse::parse_statement(text) {
-        Ok(Statement::Command(cmd)) => {
-            let o = exec::command::run_command(s, &cmd, out);
-            let _ = out.flush();
-            // The session's own connection died inside the command: that
-            // is a lost connection (exit 2 in a script, a reconnect in the
-            // shell), whichever step it happened in.
-            if o == Outcome::Failed && s.client().is_some_and(|c| c.is_closed()) {
-                s.error("connection to server was lost");
-                s.drop_connection();
-                return Outcome::ConnectionLost;
-            }
-            o
-        }
+        Ok(Statement::Command(cmd)) => exec::command::run_command(s, &cmd, out),
         // Unreachable by the grammar (`sql` refuses command heads), but
         // SQL is the server's to judge.
         Ok(Statement::Sql(_)) => exec::run_sql(s, text, out),
@@ -421,6 +410,7 @@ pub fn run_meta(s: &mut Session, line: &str, out: &mut dyn Write) -> Outcome {
     match meta::run(s, line, out) {
         Done::Ran(o) => o,
         Done::Include(inc) => include(s, &inc, out),
+        Done::Reconnect(p) => reconnect(s, *p, out),
         Done::Buffer(BufferCmd::Print) => {
             let _ = writeln!(out, "Query buffer is empty.");
             Outcome::Ok
@@ -436,6 +426,32 @@ pub fn run_meta(s: &mut Session, line: &str, out: &mut dyn Write) -> Outcome {
                 "{}: only in the interactive shell",
                 meta::split(line).0
             ));
+            Outcome::Failed
+        }
+    }
+}
+
+/// Connect with new parameters (`\c`): on success the session uses the
+/// new connection and says so (not with -q); on failure the old one
+/// stays, as psql keeps it.
+pub fn reconnect(s: &mut Session, new: ConnParams, out: &mut dyn Write) -> Outcome {
+    let old = std::mem::replace(&mut s.params, new);
+    match s.connect_with_prompt(s.interactive) {
+        Ok(()) => {
+            if let Some(q) = s.params.queue.clone() {
+                s.queue = Some(q);
+            }
+            if !s.settings.quiet {
+                let _ = writeln!(out, "{}", meta::connected_message(&old, &s.params));
+            }
+            Outcome::Ok
+        }
+        Err(e) => {
+            s.params = old;
+            s.error(&e.to_string());
+            if s.is_connected() {
+                s.error("Previous connection kept");
+            }
             Outcome::Failed
         }
     }

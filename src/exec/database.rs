@@ -1,0 +1,82 @@
+//! Commands about the database the shell works on: `connect` (a new
+//! connection, a current queue, another node) and `install` (the PgQ and
+//! Londiste extensions).
+
+use crate::exec::reply::{conn, queue_of, Fail, Handled, Reply};
+use crate::parse::ast;
+use crate::pgq;
+use crate::session::Session;
+
+/// `install pgq | londiste`
+pub fn install(s: &mut Session, cmd: &ast::Install) -> Handled {
+    let wanted: &[(&str, &str)] = match cmd.extension {
+        ast::Extension::Pgq => &[
+            ("pgq", "postgresql-15-pgq3"),
+            ("pgq_node", "postgresql-15-pgq-node"),
+        ],
+        ast::Extension::Londiste => &[
+            ("pgq", "postgresql-15-pgq3"),
+            ("pgq_node", "postgresql-15-pgq-node"),
+            ("londiste", "postgresql-15-londiste-sql"),
+        ],
+    };
+    pgq::install(conn(s)?, wanted)?;
+    Ok(Reply::Status("INSTALL"))
+}
+
+/// `connect key=value ... [queue=<q>] [node=<n>]`: a new connection (the
+/// keys given replace those of the current one, as psql's `\c` does); the
+/// old connection stays when the new one fails. `queue=` must name an
+/// existing queue; `node=` connects to that node's registered location.
+pub fn connect(s: &mut Session, cmd: &ast::Connect) -> Handled {
+    if !cmd.settings.is_empty() {
+        let old = s.params.clone();
+        let mut overrides: Vec<(&str, String)> = vec![
+            ("host", old.hosts.join(",")),
+            (
+                "port",
+                old.ports
+                    .iter()
+                    .map(|p| p.to_string())
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
+            ("dbname", old.dbname.clone()),
+            ("user", old.user.clone()),
+        ];
+        for st in &cmd.settings {
+            overrides.retain(|(k, _)| *k != st.key.as_str());
+            overrides.push((st.key.as_str(), st.value.clone()));
+        }
+        let env = crate::db::Environment::from_process();
+        s.params = crate::db::ConnParams::resolve(None, &overrides, &env)?;
+        if let Err(e) = s.connect() {
+            s.params = old;
+            return Err(e.into());
+        }
+    }
+    if let Some(q) = &cmd.queue {
+        if !pgq::queue_exists(conn(s)?, q.as_str())? {
+            return Err(pgq::Error::QueueNotFound(q.as_str().to_string()).into());
+        }
+        s.queue = Some(q.as_str().to_string());
+    }
+    if let Some(n) = &cmd.node {
+        let q = queue_of(s, None)?;
+        let loc = crate::cascade::members(conn(s)?, &q)?
+            .into_iter()
+            .find(|m| m.name == n.as_str())
+            .and_then(|m| m.location)
+            .ok_or_else(|| crate::cascade::Error::NodeNotFound(n.as_str().to_string()))?;
+        let env = crate::db::Environment::from_process();
+        let params = crate::db::ConnParams::resolve(Some(&loc), &[], &env)?;
+        let before = std::mem::replace(&mut s.params, params);
+        if let Err(e) = s.connect() {
+            s.params = before;
+            // The error names the host and port; the location itself may
+            // carry a password, so it is not shown.
+            return Err(Fail::msg(format!("node \"{}\": {e}", n.as_str())));
+        }
+    }
+    Ok(Reply::Status("CONNECT"))
+}
