@@ -17,7 +17,7 @@
 //! Context comes from a second parse with a placeholder name where the
 //! word being typed stands ([`context`]).
 //!
-//! Callers: [`crate::complete`] (the rustyline completer), the highlighting
+//! Callers: [`crate::complete`] (candidates at the cursor), the highlighting
 //! hook [`keyword_spans`], tests. Never panics on any input: errors give
 //! an empty list.
 

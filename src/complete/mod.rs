@@ -15,19 +15,9 @@ pub mod expect;
 #[cfg(test)]
 mod tests;
 
-use rustyline::completion::Pair;
-
 use crate::parse::{ident, Slot};
 use cache::{Catalog, NameIndex, Sections};
 use expect::Context;
-
-/// A candidate shown and inserted as is.
-pub fn pair(s: String) -> Pair {
-    Pair {
-        display: s.clone(),
-        replacement: s,
-    }
-}
 
 /// The snapshot sections the slots at `cx` take names from (`None`: only
 /// keywords and values that need no server). Before the first snapshot a
@@ -81,7 +71,7 @@ fn scope_key(rel: &str) -> Option<String> {
 /// Candidates at byte `cursor` of `text` (the whole statement so far):
 /// where the replaced word starts, and the candidates. Pure apart from
 /// the snapshot it reads; the benchmark and tests call it directly.
-pub fn candidates(text: &str, cursor: usize, cat: &Catalog) -> (usize, Vec<Pair>) {
+pub fn candidates(text: &str, cursor: usize, cat: &Catalog) -> (usize, Vec<String>) {
     candidates_in(text, cursor, cat, None)
 }
 
@@ -92,7 +82,7 @@ pub fn candidates_in(
     cursor: usize,
     cat: &Catalog,
     queue: Option<&str>,
-) -> (usize, Vec<Pair>) {
+) -> (usize, Vec<String>) {
     let Some(cx) = expect::context(text, cursor) else {
         return (cursor, Vec::new());
     };
@@ -105,7 +95,7 @@ pub fn candidates_in(
     for slot in &slots {
         offer(*slot, &cx, word, cat, queue, &mut out);
     }
-    (cx.word_start, dedup(out).into_iter().map(pair).collect())
+    (cx.word_start, dedup(out))
 }
 
 /// `out` without repeats, first occurrence kept, order kept (no copies

@@ -450,11 +450,7 @@ fn types_indexes_triggers_and_settings() {
 #[test]
 fn node_names_of_the_queue_at_hand() {
     let in_queue = |text: &str, q: Option<&str>| -> Vec<String> {
-        super::candidates_in(text, text.len(), &catalog(), q)
-            .1
-            .into_iter()
-            .map(|p| p.replacement)
-            .collect()
+        super::candidates_in(text, text.len(), &catalog(), q).1
     };
     assert_eq!(in_queue("alter node ", None), vec!["n1", "n2"]);
     assert_eq!(in_queue("alter node ", Some("q2")), vec!["n2"]);
@@ -488,11 +484,7 @@ fn ids_databases_roles_and_keys_from_a_snapshot() {
 }
 
 fn cands(text: &str) -> Vec<String> {
-    super::candidates(text, text.len(), &catalog())
-        .1
-        .into_iter()
-        .map(|p| p.replacement)
-        .collect()
+    super::candidates(text, text.len(), &catalog()).1
 }
 
 #[test]

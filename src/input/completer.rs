@@ -11,7 +11,7 @@ use rustyline::completion::{Completer, FilenameCompleter, Pair};
 use rustyline::Context as RlContext;
 
 use crate::complete::cache::Cache;
-use crate::complete::{candidates_in, expect, pair, sections_for};
+use crate::complete::{candidates_in, expect, sections_for};
 use crate::input::helper::Pending;
 
 /// The completer part of the shell's helper.
@@ -64,7 +64,18 @@ impl Completer for ShellCompleter {
         };
         let queue = self.cache.queue();
         let (start, cands) = candidates_in(&full, base + pos, &cat, queue.as_deref());
-        Ok((start.saturating_sub(base).min(pos), cands))
+        Ok((
+            start.saturating_sub(base).min(pos),
+            cands.into_iter().map(pair).collect(),
+        ))
+    }
+}
+
+/// A candidate shown and inserted as is.
+fn pair(s: String) -> Pair {
+    Pair {
+        display: s.clone(),
+        replacement: s,
     }
 }
 
