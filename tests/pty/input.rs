@@ -268,3 +268,50 @@ fn copy_from_stdin_at_the_terminal_reads_pasted_and_typed_data() {
         "1:one,2:null,3:three"
     );
 }
+
+#[test]
+fn statements_typed_during_a_multi_node_command_all_run() {
+    let Some(db) = support::TestDb::new() else {
+        return;
+    };
+    // A cascade of one root and a member whose server accepts the
+    // connection and never answers: `show cascade` waits NODE_TIMEOUT for
+    // it, reading every node at once.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = silent.local_addr().expect("addr").port();
+    db.sql("create table ahead (seq serial, v text)");
+    db.sql(&format!(
+        "select pgq_node.register_location('q', 'root', '{}', false); \
+         select pgq_node.create_node('q', 'root', 'root', 'root_worker', null, null, null); \
+         select pgq_node.register_location('q', 'ghost', 'host=127.0.0.1 port={port} dbname=x', false)",
+        support::location(&db)
+    ));
+    let mut cmd = db.qadmin();
+    cmd.args(["-Q", "q", "-v", "NODE_TIMEOUT=2"]);
+    let mut p = super::spawn(cmd);
+    expect(&mut p, &format!("q@{}=# ", db.name), "first prompt");
+    let started = std::time::Instant::now();
+    send(&mut p, "show cascade;");
+    std::thread::sleep(Duration::from_millis(400));
+    send(&mut p, "insert into ahead (v) values ('first');");
+    std::thread::sleep(Duration::from_millis(200));
+    paste(
+        &mut p,
+        b"insert into ahead (v) values ('second');\rinsert into ahead (v) values ('third');\r",
+    );
+    expect(&mut p, "ghost", "the status names the silent node");
+    assert!(
+        started.elapsed() >= Duration::from_millis(1500),
+        "show cascade waited for the silent node"
+    );
+    send(&mut p, "select 'ahead' || ' done' as m;");
+    expect(&mut p, "ahead done", "the marker ran");
+    let rows = db.sql("select string_agg(v, ',' order by seq) from ahead");
+    assert_eq!(
+        rows.trim(),
+        "first,second,third",
+        "every statement typed during the command ran, in order"
+    );
+    drop(silent);
+    ctrl_d_exits_0(&mut p);
+}
