@@ -13,18 +13,23 @@
 //!   rustyline parts in [`input`]); both run each
 //!   statement through [`shell::script::run_statement`]. A line may be SQL,
 //!   a qadmin command (the grammar in [`parse`] reads it) or a
-//!   meta-command ([`shell::meta`], which hands `\i` and the query-buffer
-//!   commands back to the loop). COPY data is read by the loop from the
-//!   same input as the statements.
+//!   meta-command ([`shell::meta`], which hands `\i`, `\c` and the
+//!   query-buffer commands back to the loop as actions). COPY data is read
+//!   by the loop from the same input as the statements.
 //! * [`lex`] is the one lexer: where a statement ends (`;` outside quotes,
 //!   dollar quotes, comments and parentheses, following the server's
 //!   `standard_conforming_strings`), the continuation prompt, the nesting
 //!   bound of the parser and the first word of a statement.
 //! * [`exec`] runs one statement: SQL goes to the server verbatim, one
 //!   round trip, rows printed in batches as they arrive (no cursor), so
-//!   memory stays flat; qadmin's commands go to the API modules
+//!   memory stays flat. A qadmin command goes through one dispatch
+//!   ([`exec::command`]) to its handler, which calls the API modules
 //!   ([`pgq`], [`cascade`], [`londiste`], [`catalog`]: the only places with
-//!   SQL), and multi-node progress goes to the same output.
+//!   SQL) and returns a reply (rows, a status word, text, messages);
+//!   [`exec::reply::show`] prints every reply and maps failures to
+//!   outcomes (a lost connection is exit 2 in a script). Only the
+//!   progress of long steps is written while a handler runs, to the same
+//!   output.
 //! * [`complete`] is Tab completion, pure: grammar expectations and a
 //!   catalog snapshot in, candidates out.
 //! * [`output`] prints results like psql (aligned, expanded, unaligned, csv)

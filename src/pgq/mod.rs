@@ -261,13 +261,19 @@ pub struct ConsumerInfo {
     pub pending_events: Option<i64>,
 }
 
+// One round trip: whether the queue named exists (true when none is
+// named), and its consumers; a queue without consumers gives one row of
+// nulls beside the flag.
 const CONSUMER_INFO: &str = "\
-select queue_name, consumer_name, lag::text, last_seen::text, last_tick,
-       current_batch, next_tick, pending_events
-  from pgq.get_consumer_info()
- where ($1::text is null or queue_name = $1)
-   and ($2::text is null or consumer_name = $2)
- order by queue_name, consumer_name";
+select f.found, i.queue_name, i.consumer_name, i.lag::text, i.last_seen::text,
+       i.last_tick, i.current_batch, i.next_tick, i.pending_events
+  from (select $1::text is null
+               or exists (select 1 from pgq.queue where queue_name = $1) as found) f
+  left join lateral (
+        select * from pgq.get_consumer_info()
+         where ($1::text is null or queue_name = $1)
+           and ($2::text is null or consumer_name = $2)) i on f.found
+ order by i.queue_name, i.consumer_name";
 
 /// Consumers with their lag and position (`pgq.get_consumer_info()`),
 /// filtered by queue and consumer. Used by `show consumer`.
@@ -277,21 +283,22 @@ pub fn consumer_info(
     consumer: Option<&str>,
 ) -> Result<Vec<ConsumerInfo>> {
     require_pgq(c)?;
-    if let Some(q) = queue {
-        require_queue(c, q)?;
-    }
     let rows = c.query(CONSUMER_INFO, &[&queue, &consumer])?;
+    if let (Some(q), Some(false)) = (queue, rows.first().map(|r| r.get::<_, bool>(0))) {
+        return Err(Error::QueueNotFound(q.to_string()));
+    }
     let out: Vec<ConsumerInfo> = rows
         .iter()
+        .filter(|r| r.cell(1).is_some())
         .map(|r| ConsumerInfo {
-            queue: r.get(0),
-            consumer: r.get(1),
-            lag: r.get(2),
-            last_seen: r.get(3),
-            last_tick: r.get(4),
-            current_batch: r.get(5),
-            next_tick: r.get(6),
-            pending_events: r.get(7),
+            queue: r.get(1),
+            consumer: r.get(2),
+            lag: r.get(3),
+            last_seen: r.get(4),
+            last_tick: r.get(5),
+            current_batch: r.get(6),
+            next_tick: r.get(7),
+            pending_events: r.get(8),
         })
         .collect();
     if let (Some(q), Some(cn)) = (queue, consumer) {
