@@ -9,6 +9,7 @@ use std::time::Duration;
 use crate::cascade::status::CascadeStatus;
 use crate::cascade::{self, ops, status};
 use crate::exec::cascade_view;
+use crate::exec::progress::step_printer;
 use crate::exec::reply::{cell, conn, flag, oid, queue_of, table, Fail, Handled, Reply};
 use crate::output::Format;
 use crate::parse::ast::{self, Target};
@@ -22,41 +23,6 @@ fn timeout(s: &Session) -> Duration {
         .filter(|v| *v > 0.0)
         .map(Duration::from_secs_f64)
         .unwrap_or(cascade::DEFAULT_TIMEOUT)
-}
-
-/// Writes the steps of an operation as they run: progress to the
-/// command's output (so `\o` and scripts see it; not with -q), warnings
-/// to stderr with the script prefix; names from the catalog with their
-/// control characters escaped. Holds no borrow of the session, so the
-/// session's connection stays usable.
-fn step_printer<'a>(s: &Session, out: &'a mut dyn Write) -> impl FnMut(&cascade::Step) + 'a {
-    let quiet = s.settings.quiet;
-    let prefix = s.prefix();
-    move |st: &cascade::Step| {
-        let node = printable(&st.node);
-        let message = printable(&st.message);
-        if st.warning {
-            let _ = out.flush();
-            eprintln!("{prefix}WARNING:  [{node}] {message}");
-        } else if !quiet {
-            let _ = writeln!(out, "[{node}] {message}");
-            let _ = out.flush();
-        }
-    }
-}
-
-/// Text from the catalog as it may be shown on a terminal: control
-/// characters (an escape sequence in a node name, say) as `\xNN`.
-pub fn printable(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_control() && c != '\n' && c != '\t' {
-            out.push_str(&format!("\\x{:02x}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 fn interrupted() -> bool {
@@ -484,9 +450,13 @@ pub fn takeover(s: &mut Session, cmd: &ast::Takeover, out: &mut dyn Write) -> Ha
         } else {
             ops::takeover_check(&mut p, old, &me)?
         };
+        let mut report = step_printer(s, out);
         for pr in &problems {
-            let _ = out.flush();
-            eprintln!("{}table {}: {} on {me}", s.prefix(), pr.table, pr.state);
+            report(&cascade::Step {
+                node: me.clone(),
+                message: format!("table {}: {}", pr.table, pr.state),
+                warning: true,
+            });
         }
         if !problems.is_empty() && !cmd.force {
             return Err(Fail::msg(format!(
@@ -495,7 +465,6 @@ pub fn takeover(s: &mut Session, cmd: &ast::Takeover, out: &mut dyn Write) -> Ha
             )));
         }
         let wait = wait_ctl(s);
-        let mut report = step_printer(s, out);
         if cmd.dead {
             ops::takeover_dead(&mut p, &me, old, cmd.force, &wait, &mut report)?;
         } else {

@@ -15,6 +15,7 @@ pub mod command;
 pub mod copy;
 pub mod database;
 pub mod londiste;
+pub mod progress;
 pub mod queue;
 pub mod reply;
 pub mod report;

@@ -487,7 +487,8 @@ fn a_cascade_made_by_londiste_is_shown_and_switched_by_qadmin() {
     let r = qadmin(&n2, "takeover node1;");
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert!(
-        r.stderr.contains("table public.u: missing on node2"),
+        r.stderr
+            .contains("WARNING:  [node2] table public.u: missing"),
         "{}",
         r.stderr
     );
