@@ -73,6 +73,15 @@ pub enum Error {
     /// A bad argument, with the reason.
     #[error("{0}")]
     Invalid(String),
+    /// Another multi-node operation on the queue holds a member.
+    #[error("another cascade operation on queue \"{queue}\" is running (it holds node \"{node}\"); run this again when it has finished")]
+    Busy {
+        /// The queue.
+        queue: String,
+        /// The member found held.
+        node: String,
+    },
+
     /// The server's error.
     #[error("{}", crate::db::error_message(.0))]
     Db(#[from] crate::db::Error),

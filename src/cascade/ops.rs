@@ -138,6 +138,28 @@ impl Pool {
             .ok_or_else(|| Error::NodeNotFound(name.to_string()))
     }
 
+    /// Take the cascade's operation lock: a session advisory lock keyed by
+    /// the queue on every live member this pool reaches (members that do
+    /// not answer are skipped). Held until the pool's connections close,
+    /// so two multi-node operations on one cascade, started from the same
+    /// node or from different ones, never interleave: the second finds a
+    /// member held and is refused with nothing changed.
+    pub fn lock(&mut self) -> Result<()> {
+        const TRY: &str = "select pg_try_advisory_lock(hashtext('qadmin cascade ' || $1::text))";
+        let q = self.queue.clone();
+        for name in self.live() {
+            let Ok(c) = self.node(&name) else { continue };
+            let got: bool = c.query_one(TRY, &[&q])?.get(0);
+            if !got {
+                return Err(Error::Busy {
+                    queue: q,
+                    node: name,
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Treat a member as dead from now on (after tagging it): no more
     /// connection attempts to it.
     pub fn mark_dead(&mut self, name: &str) {

@@ -65,34 +65,18 @@ fn outside_tx(s: &Session, what: &str) -> Result<(), Fail> {
     )))
 }
 
-/// Run a multi-node change of the current queue alone: one at a time per
-/// queue on this node (a session advisory lock on the local connection),
-/// so that two takeovers started together cannot wait on each other's
-/// pauses; the second is refused at once, with nothing changed.
-fn exclusively(s: &mut Session, f: impl FnOnce(&mut Session) -> Handled) -> Handled {
-    const KEY: &str = "select pg_try_advisory_lock(hashtext('qadmin cascade ' || $1::text))";
-    const FREE: &str = "select pg_advisory_unlock(hashtext('qadmin cascade ' || $1::text))";
-    let q = queue_of(s, None)?;
-    let locked: bool = conn(s)?
-        .query_one(KEY, &[&q])
-        .map_err(|e| Fail::msg(crate::db::error_message(&e)))?
-        .get(0);
-    if !locked {
-        return Err(Fail::msg(format!(
-            "another cascade operation on queue \"{q}\" is running from this node; run this again when it has finished"
-        )));
-    }
-    let r = f(s);
-    if let Some(c) = s.client() {
-        let _ = c.query_one(FREE, &[&q]);
-    }
-    r
-}
-
 fn pool(s: &mut Session) -> Result<ops::Pool, Fail> {
     let q = queue_of(s, None)?;
     let t = timeout(s);
     Ok(ops::Pool::load(conn(s)?, &q, t)?)
+}
+
+/// A pool for a multi-node change, holding the cascade's operation lock
+/// on every member it reaches ([`ops::Pool::lock`]): one change at a time
+/// per cascade, whichever node it is run from.
+fn locked(mut p: ops::Pool) -> Result<ops::Pool, Fail> {
+    p.lock()?;
+    Ok(p)
 }
 
 /// The local node's name and a node pool for the current queue.
@@ -308,39 +292,30 @@ pub fn create_node(s: &mut Session, cmd: &ast::CreateNode, out: &mut dyn Write) 
 /// nodes, one at a time per queue.
 pub fn operation(s: &mut Session, words: &str, op: &Operation, out: &mut dyn Write) -> Handled {
     outside_tx(s, words)?;
-    exclusively(s, |s| {
-        let mut p = pool(s)?;
-        let wait = wait_ctl(s);
-        let mut report = step_printer(s, out);
-        let word = op.status_word();
-        match op {
-            Operation::Provider(a) => ops::change_provider(
-                &mut p,
-                a.node.as_str(),
-                a.provider.as_str(),
-                &wait,
-                &mut report,
-            ),
-            Operation::Rename(a) => cascade::rename::rename_node(
-                &mut p,
-                a.node.as_str(),
-                a.new_name.as_str(),
-                &mut report,
-            ),
-            Operation::Location(a) => {
-                ops::set_location(&mut p, a.node.as_str(), &a.location, &mut report)
-            }
-            Operation::Drop(d) => ops::drop_node(&mut p, d.node.as_str(), &mut report),
-            Operation::Tag(t) => ops::tag_node(&mut p, t.node.as_str(), t.dead, &mut report),
-            Operation::Pause(n) => {
-                ops::pause_node(&mut p, n.node.as_str(), true, &wait, &mut report)
-            }
-            Operation::Resume(n) => {
-                ops::pause_node(&mut p, n.node.as_str(), false, &wait, &mut report)
-            }
-        }?;
-        Ok(Reply::Status(word))
-    })
+    let mut p = locked(pool(s)?)?;
+    let wait = wait_ctl(s);
+    let mut report = step_printer(s, out);
+    let word = op.status_word();
+    match op {
+        Operation::Provider(a) => ops::change_provider(
+            &mut p,
+            a.node.as_str(),
+            a.provider.as_str(),
+            &wait,
+            &mut report,
+        ),
+        Operation::Rename(a) => {
+            cascade::rename::rename_node(&mut p, a.node.as_str(), a.new_name.as_str(), &mut report)
+        }
+        Operation::Location(a) => {
+            ops::set_location(&mut p, a.node.as_str(), &a.location, &mut report)
+        }
+        Operation::Drop(d) => ops::drop_node(&mut p, d.node.as_str(), &mut report),
+        Operation::Tag(t) => ops::tag_node(&mut p, t.node.as_str(), t.dead, &mut report),
+        Operation::Pause(n) => ops::pause_node(&mut p, n.node.as_str(), true, &wait, &mut report),
+        Operation::Resume(n) => ops::pause_node(&mut p, n.node.as_str(), false, &wait, &mut report),
+    }?;
+    Ok(Reply::Status(word))
 }
 
 /// A cascade operation on a pool ([`operation`]).
@@ -406,70 +381,68 @@ pub fn wait(s: &mut Session, target: ops::WaitFor, out: &mut dyn Write) -> Handl
 /// answered as a table (they stay in its tables).
 pub fn resurrect(s: &mut Session, out: &mut dyn Write) -> Handled {
     outside_tx(s, "resurrect")?;
-    exclusively(s, |s| {
-        let (me, mut p) = local_pool(s)?;
-        let mut report = step_printer(s, out);
-        let done = ops::resurrect(&mut p, &me, &mut report)?;
-        let rows = done
-            .lost
-            .into_iter()
-            .map(|e| {
-                vec![
-                    Some(e.id.to_string()),
-                    Some(e.time),
-                    e.kind,
-                    e.data,
-                    e.extra1,
-                ]
-            })
-            .collect();
-        Ok(Reply::All(vec![
-            table(
-                &[
-                    ("lost_event_id", oid::INT8),
-                    ("event_time", oid::TEXT),
-                    ("event_type", oid::TEXT),
-                    ("event_data", oid::TEXT),
-                    ("extra1", oid::TEXT),
-                ],
-                rows,
-            ),
-            Reply::Status("RESURRECT"),
-        ]))
-    })
+    let (me, p) = local_pool(s)?;
+    let mut p = locked(p)?;
+    let mut report = step_printer(s, out);
+    let done = ops::resurrect(&mut p, &me, &mut report)?;
+    let rows = done
+        .lost
+        .into_iter()
+        .map(|e| {
+            vec![
+                Some(e.id.to_string()),
+                Some(e.time),
+                e.kind,
+                e.data,
+                e.extra1,
+            ]
+        })
+        .collect();
+    Ok(Reply::All(vec![
+        table(
+            &[
+                ("lost_event_id", oid::INT8),
+                ("event_time", oid::TEXT),
+                ("event_type", oid::TEXT),
+                ("event_data", oid::TEXT),
+                ("extra1", oid::TEXT),
+            ],
+            rows,
+        ),
+        Reply::Status("RESURRECT"),
+    ]))
 }
 
 /// `takeover <old> [with all] [dead] [force];` on the current node.
 pub fn takeover(s: &mut Session, cmd: &ast::Takeover, out: &mut dyn Write) -> Handled {
     outside_tx(s, "takeover")?;
-    exclusively(s, |s| {
-        let (me, mut p) = local_pool(s)?;
-        let old = cmd.old.as_str();
-        let problems = if cmd.dead {
-            ops::sync_problems(&mut p, &me)?
-        } else {
-            ops::takeover_check(&mut p, old, &me)?
-        };
-        let mut report = step_printer(s, out);
-        for pr in &problems {
-            report(&cascade::Step {
-                node: me.clone(),
-                message: format!("table {}: {}", pr.table, pr.state),
-                warning: true,
-            });
-        }
-        if !problems.is_empty() && !cmd.force {
-            return Err(Fail::msg(format!(
-                "{me} is not ready to take over {old}: {} table(s) missing or not in sync (add \"force\" to go on anyway)",
-                problems.len()
-            )));
-        }
-        let wait = wait_ctl(s);
-        if cmd.dead {
-            ops::takeover_dead(&mut p, &me, old, cmd.force, &wait, &mut report)?;
-        } else {
-            ops::takeover(&mut p, &me, old, cmd.all, &wait, &mut report)?;
-        }
-        Ok(Reply::Status("TAKEOVER"))
-    })
+    let (me, p) = local_pool(s)?;
+    let mut p = locked(p)?;
+    let old = cmd.old.as_str();
+    let problems = if cmd.dead {
+        ops::sync_problems(&mut p, &me)?
+    } else {
+        ops::takeover_check(&mut p, old, &me)?
+    };
+    let mut report = step_printer(s, out);
+    for pr in &problems {
+        report(&cascade::Step {
+            node: me.clone(),
+            message: format!("table {}: {}", pr.table, pr.state),
+            warning: true,
+        });
+    }
+    if !problems.is_empty() && !cmd.force {
+        return Err(Fail::msg(format!(
+            "{me} is not ready to take over {old}: {} table(s) missing or not in sync (add \"force\" to go on anyway)",
+            problems.len()
+        )));
+    }
+    let wait = wait_ctl(s);
+    if cmd.dead {
+        ops::takeover_dead(&mut p, &me, old, cmd.force, &wait, &mut report)?;
+    } else {
+        ops::takeover(&mut p, &me, old, cmd.all, &wait, &mut report)?;
+    }
+    Ok(Reply::Status("TAKEOVER"))
 }

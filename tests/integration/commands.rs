@@ -542,3 +542,71 @@ fn two_cascade_operations_at_once_are_refused_not_interleaved() {
         r.stderr
     );
 }
+
+#[test]
+fn cascade_operations_started_from_different_nodes_do_not_interleave() {
+    // A root and a branch; `pause node n1` run on n1 waits for a worker
+    // that never answers (holding the cascade). A takeover started on the
+    // other node meanwhile is refused at once, naming the node it found
+    // held, and changes nothing; once the first ends, the cascade is free.
+    let n1 = test_db!();
+    let n2 = test_db!();
+    let r = q(&n1, &["-Q", "replika", "-c", "create root node n1;"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let create = format!(
+        "create branch node n2 provider '{}';",
+        crate::support::location(&n1)
+    );
+    let r = q(&n2, &["-Q", "replika", "-c", &create]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut first = n1
+        .qadmin()
+        .args([
+            "-Q",
+            "replika",
+            "-v",
+            "WAIT_TIMEOUT=4",
+            "-c",
+            "pause node n1;",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let before = n2.sql("select node_type || ':' || coalesce(provider_node, '') from pgq_node.get_node_info('replika')");
+    let t = std::time::Instant::now();
+    let r = q(&n2, &["-Q", "replika", "-c", "takeover n1;"]);
+    assert!(
+        t.elapsed() < std::time::Duration::from_secs(3),
+        "{:?}",
+        t.elapsed()
+    );
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains(
+            "another cascade operation on queue \"replika\" is running (it holds node \"n"
+        ),
+        "{}",
+        r.stderr
+    );
+    let after = n2.sql("select node_type || ':' || coalesce(provider_node, '') from pgq_node.get_node_info('replika')");
+    assert_eq!(before, after, "the refused takeover changed nothing");
+    let _ = first.wait();
+    let r = q(
+        &n2,
+        &[
+            "-Q",
+            "replika",
+            "-v",
+            "WAIT_TIMEOUT=1",
+            "-c",
+            "pause node n2;",
+        ],
+    );
+    assert!(
+        !r.stderr.contains("another cascade operation"),
+        "free again: {}",
+        r.stderr
+    );
+}
