@@ -19,6 +19,7 @@ pub mod value;
 use std::fmt;
 use std::sync::mpsc;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 pub use client::{Client, Notification, Reply, Transaction, TxStatus};
 pub use config::{ConnParams, Environment, SslMode};
@@ -164,20 +165,36 @@ pub fn connect(params: &ConnParams, notices: NoticeSink) -> Result<Client, Conne
             "could not start connecting: {e}"
         )));
     }
-    match deadline {
-        Some(d) => match rx.recv_timeout(d) {
-            Ok(r) => r,
-            // The helper thread may stay blocked on a silent server; it
-            // holds nothing of ours and dies with the process.
-            Err(_) => Err(ConnectError::Failed(format!(
+    // Waited for in short steps, so that Ctrl-C ends the wait (the helper
+    // thread may stay blocked on a silent server; it holds nothing of
+    // ours and dies with the process).
+    let until = deadline.map(|d| Instant::now() + d);
+    loop {
+        let step = match until {
+            Some(u) => u
+                .saturating_duration_since(Instant::now())
+                .min(Duration::from_millis(50)),
+            None => Duration::from_millis(50),
+        };
+        match rx.recv_timeout(step) {
+            Ok(r) => return r,
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(ConnectError::Failed(format!(
+                    "connection to server {first} failed"
+                )))
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+        }
+        if cancel::interrupted() {
+            return Err(ConnectError::Failed(format!(
+                "connection to server {first} failed: canceled by the user (Ctrl-C)"
+            )));
+        }
+        if until.is_some_and(|u| Instant::now() >= u) {
+            return Err(ConnectError::Failed(format!(
                 "connection to server {first} failed: timeout expired"
-            ))),
-        },
-        None => rx.recv().unwrap_or_else(|_| {
-            Err(ConnectError::Failed(format!(
-                "connection to server {first} failed"
-            )))
-        }),
+            )));
+        }
     }
 }
 

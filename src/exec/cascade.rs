@@ -16,7 +16,7 @@ use crate::parse::ast::{self, Target};
 use crate::session::Session;
 
 /// Deadline for reaching other nodes (`-v NODE_TIMEOUT=seconds`).
-fn timeout(s: &Session) -> Duration {
+pub fn timeout(s: &Session) -> Duration {
     s.vars
         .get("NODE_TIMEOUT")
         .and_then(|v| v.parse::<f64>().ok())
@@ -26,7 +26,7 @@ fn timeout(s: &Session) -> Duration {
 }
 
 fn interrupted() -> bool {
-    crate::db::cancel::take_interrupt()
+    crate::db::cancel::interrupted()
 }
 
 /// How long a wait for workers may take (`-v WAIT_TIMEOUT=seconds`,

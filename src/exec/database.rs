@@ -27,7 +27,8 @@ pub fn install(s: &mut Session, cmd: &ast::Install) -> Handled {
 /// `connect key=value ... [queue=<q>] [node=<n>]`: a new connection (the
 /// keys given replace those of the current one, as psql's `\c` does); the
 /// old connection stays when the new one fails. `queue=` must name an
-/// existing queue; `node=` connects to that node's registered location.
+/// existing queue; `node=` connects to that node's registered location
+/// (within NODE_TIMEOUT unless the location sets `connect_timeout`).
 pub fn connect(s: &mut Session, cmd: &ast::Connect) -> Handled {
     if !cmd.settings.is_empty() {
         let old = s.params.clone();
@@ -69,7 +70,12 @@ pub fn connect(s: &mut Session, cmd: &ast::Connect) -> Handled {
             .and_then(|m| m.location)
             .ok_or_else(|| crate::cascade::Error::NodeNotFound(n.as_str().to_string()))?;
         let env = crate::db::Environment::from_process();
-        let params = crate::db::ConnParams::resolve(Some(&loc), &[], &env)?;
+        let mut params = crate::db::ConnParams::resolve(Some(&loc), &[], &env)?;
+        // A node that does not answer is given up at NODE_TIMEOUT, unless
+        // its location sets connect_timeout itself; Ctrl-C ends the wait.
+        if params.connect_timeout.is_none() {
+            params.connect_timeout = Some(crate::exec::cascade::timeout(s));
+        }
         let before = std::mem::replace(&mut s.params, params);
         if let Err(e) = s.connect() {
             s.params = before;

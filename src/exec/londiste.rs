@@ -208,7 +208,7 @@ pub fn wait_sync(s: &mut Session, out: &mut dyn Write) -> Handled {
                 let _ = out.flush();
             }
         }
-        if crate::db::cancel::take_interrupt() {
+        if crate::db::cancel::interrupted() {
             return Err(Fail::msg("stopped waiting; nothing was changed"));
         }
         std::thread::sleep(Duration::from_millis(200));

@@ -213,3 +213,87 @@ fn a_failed_connect_to_a_node_does_not_show_its_password() {
     assert!(r.stderr.contains("node \"n9\""), "{}", r.stderr);
     assert!(!r.stderr.contains("Sekret99"), "{}", r.stderr);
 }
+
+/// A queue `q` whose member `ghost` is a server that accepts connections
+/// and never answers; the listener must live as long as the test.
+fn silent_member(db: &crate::support::TestDb) -> std::net::TcpListener {
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = silent.local_addr().expect("addr").port();
+    db.sql(&format!(
+        "create extension if not exists pgq; create extension if not exists pgq_node; \
+         select pgq.create_queue('q'); \
+         select pgq_node.register_location('q', 'ghost', \
+           'host=127.0.0.1 port={port} dbname=x user=x sslmode=disable', false);"
+    ));
+    silent
+}
+
+#[test]
+fn connect_to_a_silent_node_ends_at_node_timeout() {
+    // It waited for ever before.
+    let db = test_db!();
+    let _silent = silent_member(&db);
+    let t = std::time::Instant::now();
+    let r = run(db.qadmin().args([
+        "-v",
+        "NODE_TIMEOUT=1",
+        "-c",
+        "connect queue=q node=ghost;",
+        "-c",
+        "select 'still here' as m;",
+    ]));
+    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+    assert_eq!(r.code, 0, "the old connection stays: {}", r.stderr);
+    assert!(
+        r.stderr.contains("node \"ghost\"") && r.stderr.contains("timeout expired"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.contains("still here"), "{}", r.stdout);
+}
+
+#[test]
+fn ctrl_c_ends_a_connect_to_a_silent_node_and_the_script() {
+    let db = test_db!();
+    db.sql("create table canary (a int)");
+    let _silent = silent_member(&db);
+    let script = db.script(
+        "s.sql",
+        "connect queue=q node=ghost;\ninsert into canary values (1);\n",
+    );
+    let t = std::time::Instant::now();
+    let r = interrupt(
+        db.qadmin()
+            .args(["-v", "NODE_TIMEOUT=60", "-f"])
+            .arg(&script),
+        Duration::from_millis(1000),
+    );
+    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+    assert!(r.stderr.contains("canceled by the user"), "{}", r.stderr);
+    assert_eq!(r.code, 3, "a script ended by Ctrl-C, as psql: {}", r.stderr);
+    assert_eq!(db.sql("select count(*) from canary"), "0");
+}
+
+#[test]
+fn ctrl_c_ends_a_multi_node_wait_and_the_script() {
+    // `pause node` waits for a worker that is not running; Ctrl-C stops
+    // the wait and, in a script, the run (the next line never runs).
+    let db = test_db!();
+    db.sql("create table canary (a int)");
+    let r = run(db
+        .qadmin()
+        .args(["-Q", "replika", "-c", "create root node n1;"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let script = db.script("s.sql", "pause node n1;\ninsert into canary values (1);\n");
+    let t = std::time::Instant::now();
+    let r = interrupt(
+        db.qadmin()
+            .args(["-Q", "replika", "-v", "WAIT_TIMEOUT=60", "-f"])
+            .arg(&script),
+        Duration::from_millis(1500),
+    );
+    assert!(t.elapsed() < Duration::from_secs(6), "{:?}", t.elapsed());
+    assert!(r.stderr.contains("stopped waiting"), "{}", r.stderr);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert_eq!(db.sql("select count(*) from canary"), "0");
+}
