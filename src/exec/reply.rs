@@ -109,8 +109,14 @@ pub fn show(s: &mut Session, out: &mut dyn Write, r: Handled) -> Outcome {
         Err(Fail::Message(m)) => {
             let _ = out.flush();
             // The session's own connection died inside the command: that
-            // is a lost connection, whichever step it happened in.
-            if s.client().is_some_and(|c| c.is_closed()) {
+            // is a lost connection, whichever step (or whichever of the
+            // command's connections) found it out. An empty query asks
+            // the session's connection when it has not been used since
+            // (one round trip, on failures only).
+            if s.client()
+                .is_some_and(|c| c.is_closed() || c.simple_query("").is_err() && c.is_closed())
+            {
+                s.client_error(&m);
                 s.error("connection to server was lost");
                 s.drop_connection();
                 return Outcome::ConnectionLost;

@@ -297,3 +297,39 @@ fn ctrl_c_ends_a_multi_node_wait_and_the_script() {
     assert_eq!(r.code, 3, "{}", r.stderr);
     assert_eq!(db.sql("select count(*) from canary"), "0");
 }
+
+#[test]
+fn a_server_gone_during_a_multi_node_command_is_a_lost_connection() {
+    // The node's server ends every connection while `pause node` waits:
+    // the script ends as psql ends on a lost connection (exit 2), and the
+    // next line never runs.
+    let db = test_db!();
+    db.sql("create table canary (a int)");
+    let r = run(db
+        .qadmin()
+        .args(["-Q", "replika", "-c", "create root node n1;"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let script = db.script("s.sql", "pause node n1;\ninsert into canary values (1);\n");
+    let child = db
+        .qadmin()
+        .args(["-Q", "replika", "-v", "WAIT_TIMEOUT=30", "-f"])
+        .arg(&script)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start");
+    std::thread::sleep(Duration::from_millis(1500));
+    db.sql(
+        "select count(pg_terminate_backend(pid)) from pg_stat_activity \
+         where datname = current_database() and pid <> pg_backend_pid()",
+    );
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("connection to server was lost"), "{stderr}");
+    assert!(
+        !stderr.contains("s.sql:2"),
+        "the script ended at the command: {stderr}"
+    );
+    assert_eq!(db.sql("select count(*) from canary"), "0");
+}
