@@ -195,8 +195,13 @@ impl Pool {
         params: &[&dyn crate::db::Param],
         report: Reporter<'_>,
     ) {
-        if let Err(e) = self.cmd(node, sql, params, report) {
-            warn(report, node, format!("{e}"));
+        match self.cmd(node, sql, params, report) {
+            Ok(_) => {}
+            // The step line names the node already.
+            Err(Error::Refused { code, note, .. }) => {
+                warn(report, node, format!("{note} (code {code})"))
+            }
+            Err(e) => warn(report, node, format!("{e}")),
         }
     }
 }
@@ -648,42 +653,34 @@ pub fn takeover(
                 &[&q, &new],
                 report,
             )?;
-            let rows = pool.cmd(
-                old,
-                "select * from pgq_node.demote_root($1, 2, $2)",
-                &[&q, &new],
-                report,
-            )?;
-            let last_tick: Option<i64> = rows
-                .first()
-                .and_then(|r| r.try_get("last_tick").ok())
-                .flatten();
-            if let Some(t) = last_tick {
-                note(report, new, format!("waiting to catch up to tick {t}"));
-                wait.until(&format!("{new} to reach tick {t}"), || {
-                    let i = pool.info(new)?;
-                    Ok(i.worker_last_tick.unwrap_or(0) >= t)
-                })?;
-            }
-            set_paused(pool, new, &new_worker, true, wait, report)?;
-            let prev = new_info.provider_node.clone();
-            promote(pool, new, (old, &old_worker), last_tick, prev, report)?;
-            // The two resumes are independent: ask both, then wait for
-            // both workers together.
-            ask_paused(pool, new, &new_worker, false, report)?;
-            pool.cmd(
-                old,
-                "select * from pgq_node.demote_root($1, 3, $2)",
-                &[&q, &new],
-                report,
-            )?;
-            ask_paused(pool, old, &old_worker, false, report)?;
-            await_paused(
+            // From here until demotion step 3, the old root refuses new
+            // events: an interruption says so (and how to finish).
+            let rest = switch_root(
                 pool,
-                &[(new, &new_worker, false), (old, &old_worker, false)],
+                &q,
+                new,
+                old,
+                &new_info,
+                (&old_worker, &new_worker),
                 wait,
                 report,
-            )
+            );
+            // Until step 3 the old node is still a root with writing off.
+            let still_root = rest.is_err()
+                && pool
+                    .info(old)
+                    .map(|i| i.node_type.as_deref() == Some("root"))
+                    .unwrap_or(true);
+            if let (Err(e), true) = (&rest, still_root) {
+                warn(
+                    report,
+                    old,
+                    format!(
+                        "the takeover stopped before it finished ({e}): {old} refuses new events on queue {q} (writing was disabled at the start of the switch) until it is finished; run \"takeover {old};\" on {new} again to finish it"
+                    ),
+                );
+            }
+            rest
         }
         Some(_) => {
             // A branch: if it feeds the new node, the new node first reads
@@ -700,6 +697,57 @@ pub fn takeover(
         }
         None => Err(Error::NotInitialized { queue: q }),
     }
+}
+
+/// The root switch after demotion step 1: step 2 (the last tick), the
+/// new node catching up, its promotion, the old root's step 3, resumes.
+#[allow(clippy::too_many_arguments)]
+fn switch_root(
+    pool: &mut Pool,
+    q: &str,
+    new: &str,
+    old: &str,
+    new_info: &NodeInfo,
+    (old_worker, new_worker): (&str, &str),
+    wait: &Wait<'_>,
+    report: Reporter<'_>,
+) -> Result<()> {
+    let rows = pool.cmd(
+        old,
+        "select * from pgq_node.demote_root($1, 2, $2)",
+        &[&q, &new],
+        report,
+    )?;
+    let last_tick: Option<i64> = rows
+        .first()
+        .and_then(|r| r.try_get("last_tick").ok())
+        .flatten();
+    if let Some(t) = last_tick {
+        note(report, new, format!("waiting to catch up to tick {t}"));
+        wait.until(&format!("{new} to reach tick {t}"), || {
+            let i = pool.info(new)?;
+            Ok(i.worker_last_tick.unwrap_or(0) >= t)
+        })?;
+    }
+    set_paused(pool, new, new_worker, true, wait, report)?;
+    let prev = new_info.provider_node.clone();
+    promote(pool, new, (old, old_worker), last_tick, prev, report)?;
+    // The two resumes are independent: ask both, then wait for
+    // both workers together.
+    ask_paused(pool, new, new_worker, false, report)?;
+    pool.cmd(
+        old,
+        "select * from pgq_node.demote_root($1, 3, $2)",
+        &[&q, &new],
+        report,
+    )?;
+    ask_paused(pool, old, old_worker, false, report)?;
+    await_paused(
+        pool,
+        &[(new, new_worker, false), (old, old_worker, false)],
+        wait,
+        report,
+    )
 }
 
 /// The name under which a dead root stays subscribed to the new root, so

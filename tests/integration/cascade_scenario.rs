@@ -700,3 +700,63 @@ fn layout_changes_pause_tag_and_drop() {
         "node \"nope\" is not a member of the cascade"
     );
 }
+
+#[test]
+fn an_interrupted_root_takeover_says_the_old_root_refuses_writes() {
+    // node2's worker is down: the switch gets past demotion steps 1 and 2
+    // (writing off on node1) and then waits for node2 to catch up, until
+    // WAIT_TIMEOUT. The message says that node1 refuses new events and
+    // how to finish; the rerun with the worker back finishes it.
+    let n1 = test_db!();
+    let n2 = test_db!();
+    let n3 = test_db!();
+    let dir = tempfile::tempdir().expect("dir");
+    let (mut daemons, inis) = cascade_with_workers(&n1, &n2, &n3, &n2, dir.path(), false);
+    n1.sql("insert into t select g, 'before' from generate_series(1, 10) g");
+    for (db, name) in [(&n2, "node2"), (&n3, "node3")] {
+        wait_synced(db, name, &n1);
+        wait_for(&format!("10 rows on {name}"), 90, || count(db) == 10);
+    }
+    let at = daemons
+        .iter()
+        .position(|d| d.name == "worker2")
+        .expect("worker2");
+    drop(daemons.remove(at));
+    let takeover = |secs: &str| {
+        run(n2.qadmin().args([
+            "-Q",
+            "replika",
+            "-v",
+            &format!("WAIT_TIMEOUT={secs}"),
+            "-c",
+            "takeover node1;",
+        ]))
+    };
+    let r = takeover("3");
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("node1 refuses new events on queue replika")
+            && r.stderr.contains("run \"takeover node1;\" on node2 again"),
+        "{}",
+        r.stderr
+    );
+    let refused = n1
+        .cluster
+        .psql_in(&n1.name, "insert into t values (100, 'while switching')");
+    assert!(refused.is_err(), "node1 refuses writes: {refused:?}");
+
+    daemons.push(Daemon::start(
+        "worker2",
+        Command::new("londiste").arg(&inis[1]).arg("worker"),
+        &dir.path().join("worker2.again.out"),
+    ));
+    let r = takeover("90");
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(
+        n2.sql("select node_type from pgq_node.get_node_info('replika')"),
+        "root"
+    );
+    n2.sql("insert into t values (11, 'after')");
+    wait_for("the new root's row on node1", 90, || count(&n1) == 11);
+}
