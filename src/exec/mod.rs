@@ -120,7 +120,9 @@ pub fn run_sql_copy(
         return Outcome::ConnectionLost;
     }
     if s.settings.echo == crate::cli::Echo::Queries {
+        // Out before the statement's notices, which go to stderr.
         let _ = writeln!(out, "{sql}");
+        let _ = out.flush();
     }
     s.arm_cancel();
     let mut changes = crate::parse::ast::Changes::Nothing;

@@ -411,3 +411,40 @@ fn meta_commands() {
     );
     assert!(!r.stdout.contains("not reached"));
 }
+
+#[test]
+fn echoed_queries_come_before_their_warnings_as_in_psql() {
+    // stdout and stderr into one pipe: with -e (and -a) the echo of a
+    // statement comes before the WARNING it raises, byte for byte as psql.
+    let db = test_db!();
+    let p = db.script(
+        "w.sql",
+        "do $$ begin raise warning $q$w1$q$; end $$;\nrollback;\nselect 1 as one;\n",
+    );
+    for flag in ["-e", "-a"] {
+        let merged = |bin: &std::path::Path, name: &str| {
+            // The same arguments and environment as the harness gives
+            // each, run through `sh` to join the two streams.
+            let cmd = if name == "psql" {
+                db.psql()
+            } else {
+                db.qadmin()
+            };
+            let line = "exec \"$0\" \"$@\" 2>&1";
+            let mut sh = std::process::Command::new("sh");
+            sh.arg("-c").arg(line).arg(bin);
+            sh.args(cmd.get_args().map(|a| a.to_os_string()));
+            for (k, v) in cmd.get_envs() {
+                match v {
+                    Some(v) => sh.env(k, v),
+                    None => sh.env_remove(k),
+                };
+            }
+            sh.args([flag, "-f"]).arg(&p);
+            run(&mut sh).stdout.replace(&format!("{name}:"), "X:")
+        };
+        let psql = db.cluster.bin.join("psql");
+        let qadmin = std::path::PathBuf::from(env!("CARGO_BIN_EXE_qadmin"));
+        assert_eq!(merged(&psql, "psql"), merged(&qadmin, "qadmin"), "{flag}");
+    }
+}
