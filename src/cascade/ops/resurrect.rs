@@ -1,0 +1,297 @@
+//! Resurrect: an old root that came back rejoins the cascade as a branch
+//! of the new root, and the events it has that never reached the cascade
+//! are found and reported.
+//!
+//! What it writes, on the old root: `pgq.queue` and `pgq.tick` (through
+//! `pgq_node.demote_root`), `pgq_node.node_info` and
+//! `pgq_node.local_state` (demotion, `set_consumer_paused`,
+//! `set_consumer_completed`), `pgq.subscription` (a temporary reader of
+//! the lost events: `register_consumer_at`, `finish_batch`,
+//! `unregister_consumer`), and directly, with plain DELETEs that pgq has
+//! no function for, the queue's event tables `pgq.event_<id>_<n>` and
+//! `pgq.tick` after the kept tick. On the new root and the other members:
+//! `pgq_node.subscriber_info` and `pgq.subscription`
+//! (`register_subscriber`, `unregister_subscriber` of the gravestone),
+//! the global watermark (`set_global_watermark`), `pgq_node.node_location`
+//! (`register_location`, and the dead flag through [`super::tag_node`]).
+
+use super::takeover::queue_last_tick;
+use super::{gravestone, note, tag_node, warn, Pool};
+use crate::cascade::{Error, Reporter, Result};
+
+/// An event the old root had queued after the tick the new root kept:
+/// it never reached the cascade. `resurrect` reports these.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LostEvent {
+    /// Event id.
+    pub id: i64,
+    /// When it was queued (text, as the server prints it).
+    pub time: String,
+    /// Event type (`I:id`, `U:id`, `D:id` for Londiste rows ...).
+    pub kind: Option<String>,
+    /// Event data.
+    pub data: Option<String>,
+    /// First extra field (Londiste: the table).
+    pub extra1: Option<String>,
+}
+
+/// What `resurrect` did.
+#[derive(Debug, Clone, Default)]
+pub struct Resurrected {
+    /// The root the node now reads from.
+    pub root: String,
+    /// The tick it goes on from.
+    pub tick: i64,
+    /// The events that are lost (they stay in the node's tables).
+    pub lost: Vec<LostEvent>,
+}
+
+/// An old root that came back after `takeover <it> dead` rejoins as a
+/// branch of the new root (`resurrect;` on the old root, `me`).
+///
+/// Steps: find the member that keeps `me`'s gravestone (the new root) and
+/// its tick; demote `me` (steps 1-3; step 2 closes its queue with a last
+/// tick); pause `me`'s worker (it takes effect whenever the worker runs);
+/// drop `me`'s old subscribers (they moved to the new root); read the
+/// events queued on `me` after the gravestone's tick (lost: the new root
+/// never had them) and delete them with their ticks from `me`'s queue, so
+/// it continues the new root's; set `me`'s worker to that tick; on the new
+/// root replace the gravestone by `me`'s worker; take the global
+/// watermark; tag `me` alive everywhere. The worker stays paused so that
+/// the lost events can be dealt with first (`resume node <me>;`). Safe to
+/// repeat: a finished step is skipped.
+pub fn resurrect(pool: &mut Pool, me: &str, report: Reporter<'_>) -> Result<Resurrected> {
+    let q = pool.queue.clone();
+    let my = pool.info(me)?;
+    let worker = my
+        .worker_name
+        .clone()
+        .ok_or_else(|| Error::Invalid(format!("node \"{me}\" has no worker")))?;
+    // Where is the gravestone (or, after an interrupted run, the worker)?
+    let names: Vec<String> = pool.live().into_iter().filter(|m| m != me).collect();
+    let mut found = None;
+    for n in names {
+        let c = match pool.node(&n) {
+            Ok(c) => c,
+            Err(e) => {
+                warn(report, &n, format!("not asked: {e}"));
+                continue;
+            }
+        };
+        let row = c.query_opt(
+            "select s.worker_name, c.last_tick
+               from pgq_node.get_subscriber_info($1) s
+               left join pgq.get_consumer_info($1) c on c.consumer_name = s.worker_name
+              where s.node_name = $2",
+            &[&q, &me],
+        )?;
+        if let Some(r) = row {
+            let w: String = r.get(0);
+            let t: Option<i64> = r.get(1);
+            if w == gravestone(me) || w == worker {
+                found = Some((n, w, t));
+                break;
+            }
+        }
+    }
+    let (root, held_by, tick) = found.ok_or_else(|| {
+        Error::Invalid(format!(
+            "no member keeps a place for \"{me}\": resurrect is for an old root after \"takeover {me} dead\" on the new root"
+        ))
+    })?;
+    let tick = tick.ok_or_else(|| {
+        Error::Invalid(format!("the gravestone of \"{me}\" on {root} has no tick"))
+    })?;
+    note(
+        report,
+        &root,
+        format!("{root} keeps {me} at tick {tick} (as {held_by})"),
+    );
+    if pool.info(&root)?.node_type.as_deref() != Some("root") {
+        return Err(Error::Invalid(format!(
+            "node \"{root}\" keeps \"{me}\" but is not the root: finish the takeover first"
+        )));
+    }
+    if held_by == worker {
+        note(report, me, format!("{me} already reads from {root}"));
+    } else {
+        if my.node_type.as_deref() == Some("root") {
+            for step in 1..=3 {
+                pool.cmd(
+                    me,
+                    "select * from pgq_node.demote_root($1, $2, $3)",
+                    &[&q, &step, &root],
+                    report,
+                )?;
+            }
+        }
+        pool.cmd(
+            me,
+            "select * from pgq_node.set_consumer_paused($1, $2, true)",
+            &[&q, &worker],
+            report,
+        )?;
+        let subs: Vec<String> = pool
+            .node(me)?
+            .query(
+                "select node_name from pgq_node.get_subscriber_info($1) order by 1",
+                &[&q],
+            )?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        for s in subs {
+            pool.cmd(
+                me,
+                "select * from pgq_node.unregister_subscriber($1, $2)",
+                &[&q, &s],
+                report,
+            )?;
+        }
+    }
+    let lost = drop_lost_events(pool, me, tick, report)?;
+    if held_by != worker {
+        pool.cmd(
+            me,
+            "select * from pgq_node.set_consumer_completed($1, $2, $3)",
+            &[&q, &worker, &tick],
+            report,
+        )?;
+        pool.cmd(
+            &root,
+            "select * from pgq_node.unregister_subscriber($1, $2)",
+            &[&q, &me],
+            report,
+        )?;
+        let rows = pool.cmd(
+            &root,
+            "select * from pgq_node.register_subscriber($1, $2, $3, $4)",
+            &[&q, &me, &worker, &tick],
+            report,
+        )?;
+        let watermark: Option<i64> = rows
+            .first()
+            .and_then(|r| r.try_get("global_watermark").ok())
+            .flatten();
+        if let Some(w) = watermark {
+            pool.cmd(
+                me,
+                "select * from pgq_node.set_global_watermark($1, $2)",
+                &[&q, &w],
+                report,
+            )?;
+        }
+    }
+    // Alive again: on the root first (it tells every node through the
+    // queue), then on the others directly.
+    let none: Option<String> = None;
+    pool.cmd(
+        &root,
+        "select * from pgq_node.register_location($1, $2, $3, false)",
+        &[&q, &me, &none],
+        report,
+    )?;
+    tag_node(pool, me, false, report)?;
+    note(
+        report,
+        me,
+        format!(
+            "{me} is a branch of {root}; its worker {worker} is paused: \"resume node {me};\" when the lost events are dealt with"
+        ),
+    );
+    Ok(Resurrected { root, tick, lost })
+}
+
+/// Read, then delete, the events queued on `node` after `tick` (and the
+/// ticks after it), the way a consumer reads them: a throwaway consumer
+/// at `tick` takes batches until none is left. Then the events and ticks
+/// are deleted from the queue's tables, which pgq has no function for.
+fn drop_lost_events(
+    pool: &mut Pool,
+    node: &str,
+    tick: i64,
+    report: Reporter<'_>,
+) -> Result<Vec<LostEvent>> {
+    let q = pool.queue.clone();
+    let reader = format!("{node}.lost");
+    let c = pool.node(node)?;
+    let last = match queue_last_tick(c, &q)? {
+        Some(l) if l > tick => l,
+        _ => return Ok(Vec::new()),
+    };
+    let mut lost = Vec::new();
+    c.query_one(
+        "select pgq.register_consumer_at($1, $2, $3)",
+        &[&q, &reader, &tick],
+    )?;
+    loop {
+        let batch: Option<i64> = c
+            .query_one(
+                "select batch_id from pgq.next_batch_info($1, $2)",
+                &[&q, &reader],
+            )?
+            .get(0);
+        let Some(batch) = batch else { break };
+        for r in c.query(
+            "select ev_id, ev_time::text, ev_type, ev_data, ev_extra1
+               from pgq.get_batch_events($1) order by ev_id",
+            &[&batch],
+        )? {
+            lost.push(LostEvent {
+                id: r.get(0),
+                time: r.get(1),
+                kind: r.get(2),
+                data: r.get(3),
+                extra1: r.get(4),
+            });
+        }
+        c.query_one("select pgq.finish_batch($1)", &[&batch])?;
+    }
+    c.query_one("select pgq.unregister_consumer($1, $2)", &[&q, &reader])?;
+    // The events between the two ticks, by the ticks' snapshots, in every
+    // event table of the queue.
+    let mut tx = c.transaction()?;
+    let tables: Vec<String> = tx
+        .query(
+            "select quote_ident(split_part(queue_data_pfx, '.', 1)) || '.'
+                    || quote_ident(split_part(queue_data_pfx, '.', 2) || '_' || n)
+               from pgq.queue, generate_series(0, queue_ntables - 1) n
+              where queue_name = $1",
+            &[&q],
+        )?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let mut deleted = 0;
+    for t in &tables {
+        deleted += tx.execute(
+            &format!(
+                "delete from {t} e using pgq.tick t1, pgq.tick t2, pgq.queue q
+                  where q.queue_name = $1
+                    and t1.tick_queue = q.queue_id and t1.tick_id = $2
+                    and t2.tick_queue = q.queue_id and t2.tick_id = $3
+                    and e.ev_txid >= txid_snapshot_xmin(t1.tick_snapshot)
+                    and e.ev_txid <= txid_snapshot_xmax(t2.tick_snapshot)
+                    and not txid_visible_in_snapshot(e.ev_txid, t1.tick_snapshot)
+                    and txid_visible_in_snapshot(e.ev_txid, t2.tick_snapshot)"
+            ),
+            &[&q, &tick, &last],
+        )?;
+    }
+    let ticks = tx.execute(
+        "delete from pgq.tick t using pgq.queue q
+          where q.queue_name = $1 and t.tick_queue = q.queue_id
+            and t.tick_id > $2 and t.tick_id <= $3",
+        &[&q, &tick, &last],
+    )?;
+    tx.commit()?;
+    note(
+        report,
+        node,
+        format!(
+            "{} lost event(s) read; {deleted} event(s) and {ticks} tick(s) after tick {tick} deleted from the queue",
+            lost.len()
+        ),
+    );
+    Ok(lost)
+}
