@@ -8,10 +8,10 @@
 //! Waiting for a worker polls (the shell: every 50 ms) and stops when the
 //! caller's `interrupted` says so, before the next change is made.
 //!
-//! One file per operation: [`pool`] (connections and the cascade lock),
-//! [`workers`] (pause, resume, catch-up waits), [`provider`] (change
-//! provider), [`layout`] (tag, drop, location), [`takeover`] (switchover
-//! and dead-node takeover), [`resurrect`] (an old root rejoins).
+//! One file per operation: `pool` (connections and the cascade lock),
+//! `workers` (pause, resume, catch-up waits), `provider` (change
+//! provider), `layout` (tag, drop, location), `takeover` (switchover and
+//! dead-node takeover), `resurrect` (an old root rejoins).
 
 mod layout;
 mod pool;
