@@ -72,6 +72,9 @@ pub enum ConfigError {
     /// No user name given and the operating-system user is unknown.
     #[error("could not look up local user name")]
     NoUserName,
+    /// `ssl_min_protocol_version` above `ssl_max_protocol_version`.
+    #[error("invalid SSL protocol version range")]
+    InvalidTlsVersionRange,
     /// psql's `\c` given a connection string and a user, host or port too.
     #[error("Do not give user, host, or port separately when using a connection string")]
     ConnStringWithPositional,

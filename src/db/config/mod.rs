@@ -60,13 +60,16 @@
 //! * LDAP lines in service files are rejected with an error.
 //! * Only the keys libpq 15 knows are accepted (plus `requiressl`, which
 //!   libpq translates to sslmode); those the wire client has no use for
-//!   (sslcrl, gssencmode, krbsrvname, ...) are parsed and otherwise ignored.
+//!   (gssencmode, krbsrvname, keepalives_idle, ...) are parsed and otherwise
+//!   ignored.
 //!
 //! # TLS
 //!
-//! The caller builds the TLS connector from [`ConnParams::sslmode`],
-//! [`ConnParams::sslrootcert`], [`ConnParams::sslcert`] and
-//! [`ConnParams::sslkey`]. `sslrootcert` is the *effective* root
+//! `db::tls` builds the OpenSSL connector from [`ConnParams::sslmode`],
+//! [`ConnParams::sslrootcert`], [`ConnParams::sslcert`],
+//! [`ConnParams::sslkey`], [`ConnParams::sslpassword`],
+//! [`ConnParams::sslcrl`], [`ConnParams::sslcrldir`] and the protocol
+//! bounds. `sslrootcert` is the *effective* root
 //! certificate: the configured file if it exists, else
 //! `~/.postgresql/root.crt` if it exists, else `None`. Like libpq, a
 //! present root certificate makes `require` verify the chain, so `sslmode`
@@ -93,7 +96,7 @@ pub use error::ConfigError;
 pub use keywords::{DEFAULT_PORT, DEFAULT_SOCKET_DIR, DEFAULT_SYSCONFDIR, QADMIN_KEYS};
 pub use params::{ChannelBinding, ConnParams, TargetSessionAttrs};
 pub use reconnect::Reconnect;
-pub use ssl::SslMode;
+pub use ssl::{SslMode, TlsVersion};
 pub use target::{HostTarget, Target};
 
 #[cfg(test)]

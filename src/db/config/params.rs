@@ -14,7 +14,7 @@ use super::keywords::{canonical_pair, DEFAULT_PORT, DEFAULT_SOCKET_DIR, KEYWORDS
 use super::pgpass::{passfile_lookup, read_passfile};
 use super::service::apply_service;
 use super::ssl::SslFiles;
-use super::{ConfigError, Environment, SslMode};
+use super::{ConfigError, Environment, SslMode, TlsVersion};
 
 /// libpq's `channel_binding`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,6 +110,21 @@ pub struct ConnParams {
     /// The client key: configured, else `~/.postgresql/postgresql.key`
     /// (used only with a certificate, if the file exists).
     pub sslkey: Option<PathBuf>,
+    /// `sslpassword`: the passphrase of an encrypted client key.
+    pub sslpassword: Option<String>,
+    /// The certificate revocation list checked against the server's
+    /// chain: the configured `sslcrl`, else `~/.postgresql/root.crl`, if
+    /// the file exists.
+    pub sslcrl: Option<PathBuf>,
+    /// `sslcrldir`, if it exists: a directory of CRLs named by hash
+    /// (`openssl rehash`).
+    pub sslcrldir: Option<PathBuf>,
+    /// `sslsni`: send the host name in the TLS handshake (not for an IP address).
+    pub sslsni: bool,
+    /// `ssl_min_protocol_version` (`None`: no bound).
+    pub ssl_min_protocol_version: Option<TlsVersion>,
+    /// `ssl_max_protocol_version` (`None`: no bound).
+    pub ssl_max_protocol_version: Option<TlsVersion>,
     /// `connect_timeout`: `None` for 0, negative or absent; 1 s is raised to
     /// 2 s as libpq does. libpq applies it per host (per address) attempt.
     pub connect_timeout: Option<Duration>,
@@ -161,6 +176,12 @@ impl fmt::Debug for ConnParams {
             .field("expected_sslrootcert", &self.expected_sslrootcert)
             .field("sslcert", &self.sslcert)
             .field("sslkey", &self.sslkey)
+            .field("sslpassword", &hide(&self.sslpassword))
+            .field("sslcrl", &self.sslcrl)
+            .field("sslcrldir", &self.sslcrldir)
+            .field("sslsni", &self.sslsni)
+            .field("ssl_min_protocol_version", &self.ssl_min_protocol_version)
+            .field("ssl_max_protocol_version", &self.ssl_max_protocol_version)
             .field("connect_timeout", &self.connect_timeout)
             .field("application_name", &self.application_name)
             .field("options", &self.options)
@@ -176,7 +197,16 @@ impl fmt::Debug for ConnParams {
                 &self
                     .settings
                     .iter()
-                    .map(|(k, v)| (k.as_str(), if k == "password" { "********" } else { v }))
+                    .map(|(k, v)| {
+                        (
+                            k.as_str(),
+                            if k == "password" || k == "sslpassword" {
+                                "********"
+                            } else {
+                                v
+                            },
+                        )
+                    })
                     .collect::<Vec<_>>(),
             )
             .finish()
@@ -458,7 +488,7 @@ fn connect_options(opts: Options, env: &Environment) -> Result<ConnParams, Confi
         None => None,
     };
 
-    let tls = SslFiles::find(requested_sslmode, &opts, env);
+    let tls = SslFiles::find(requested_sslmode, &opts, env)?;
 
     Ok(ConnParams {
         hosts,
@@ -475,6 +505,12 @@ fn connect_options(opts: Options, env: &Environment) -> Result<ConnParams, Confi
         expected_sslrootcert: tls.expected_sslrootcert,
         sslcert: tls.sslcert,
         sslkey: tls.sslkey,
+        sslpassword: tls.sslpassword,
+        sslcrl: tls.sslcrl,
+        sslcrldir: tls.sslcrldir,
+        sslsni: tls.sslsni,
+        ssl_min_protocol_version: tls.min_version,
+        ssl_max_protocol_version: tls.max_version,
         connect_timeout,
         application_name: non_empty(&opts, "application_name")
             .or_else(|| non_empty(&opts, "fallback_application_name")),

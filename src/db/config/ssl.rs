@@ -56,42 +56,113 @@ impl SslMode {
     }
 }
 
-/// The certificate files libpq's `initialize_SSL` looks for, and the
-/// sslmode they make effective.
+/// A TLS protocol version (`ssl_min_protocol_version`,
+/// `ssl_max_protocol_version`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TlsVersion {
+    /// `TLSv1`
+    Tls1,
+    /// `TLSv1.1`
+    Tls1_1,
+    /// `TLSv1.2`
+    Tls1_2,
+    /// `TLSv1.3`
+    Tls1_3,
+}
+
+impl TlsVersion {
+    /// libpq's spelling; an empty value means no bound.
+    fn parse(option: &'static str, s: &str) -> Result<Option<TlsVersion>, ConfigError> {
+        Ok(Some(match s {
+            "" => return Ok(None),
+            "TLSv1" => TlsVersion::Tls1,
+            "TLSv1.1" => TlsVersion::Tls1_1,
+            "TLSv1.2" => TlsVersion::Tls1_2,
+            "TLSv1.3" => TlsVersion::Tls1_3,
+            _ => {
+                return Err(ConfigError::InvalidValue {
+                    option,
+                    value: s.to_owned(),
+                })
+            }
+        }))
+    }
+}
+
+/// The TLS settings libpq's `initialize_SSL` uses: the certificate files
+/// it looks for, and the sslmode they make effective.
 pub(super) struct SslFiles {
     pub(super) sslmode: SslMode,
     pub(super) sslrootcert: Option<PathBuf>,
     pub(super) expected_sslrootcert: Option<PathBuf>,
     pub(super) sslcert: Option<PathBuf>,
     pub(super) sslkey: Option<PathBuf>,
+    pub(super) sslpassword: Option<String>,
+    pub(super) sslcrl: Option<PathBuf>,
+    pub(super) sslcrldir: Option<PathBuf>,
+    pub(super) sslsni: bool,
+    pub(super) min_version: Option<TlsVersion>,
+    pub(super) max_version: Option<TlsVersion>,
 }
 
 impl SslFiles {
     /// Configured files, else the defaults in `~/.postgresql/`; a present
     /// root certificate makes `require` verify the chain (`verify-ca`).
-    pub(super) fn find(requested: SslMode, opts: &Options, env: &Environment) -> SslFiles {
+    /// A CRL file or directory counts only if it exists, as in libpq.
+    pub(super) fn find(
+        requested: SslMode,
+        opts: &Options,
+        env: &Environment,
+    ) -> Result<SslFiles, ConfigError> {
         let pgdir = env.home.as_ref().map(|h| h.join(".postgresql"));
         let configured_or = |key: &str, default: &str| {
             non_empty(opts, key)
                 .map(PathBuf::from)
                 .or_else(|| pgdir.as_ref().map(|d| d.join(default)))
         };
+        let exists = |p: &PathBuf| std::fs::metadata(p).is_ok();
         let expected_sslrootcert = configured_or("sslrootcert", "root.crt");
-        let sslrootcert = expected_sslrootcert
-            .clone()
-            .filter(|p| std::fs::metadata(p).is_ok());
+        let sslrootcert = expected_sslrootcert.clone().filter(exists);
         let sslmode = if requested == SslMode::Require && sslrootcert.is_some() {
             SslMode::VerifyCa
         } else {
             requested
         };
-        SslFiles {
+        let version = |option: &'static str| {
+            TlsVersion::parse(option, opts.get(option).map_or("", String::as_str))
+        };
+        let min_version = version("ssl_min_protocol_version")?;
+        let max_version = version("ssl_max_protocol_version")?;
+        if let (Some(min), Some(max)) = (min_version, max_version) {
+            if min > max {
+                return Err(ConfigError::InvalidTlsVersionRange);
+            }
+        }
+        let sslsni = match opts.get("sslsni").map(String::as_str) {
+            None | Some("1") => true,
+            Some("0") => false,
+            Some(other) => {
+                return Err(ConfigError::InvalidValue {
+                    option: "sslsni",
+                    value: other.to_owned(),
+                })
+            }
+        };
+        Ok(SslFiles {
             sslmode,
             sslrootcert,
             expected_sslrootcert,
             sslcert: configured_or("sslcert", "postgresql.crt"),
             sslkey: configured_or("sslkey", "postgresql.key"),
-        }
+            sslpassword: non_empty(opts, "sslpassword"),
+            sslcrl: configured_or("sslcrl", "root.crl").filter(exists),
+            sslcrldir: non_empty(opts, "sslcrldir")
+                .map(PathBuf::from)
+                .filter(exists),
+            sslsni,
+            min_version,
+            max_version,
+        })
     }
 }
 
@@ -248,5 +319,54 @@ mod tests {
         );
         assert_eq!(p.sslcert, Some(PathBuf::from("/c.crt")));
         assert_eq!(p.sslkey, Some(PathBuf::from("/c.key")));
+    }
+
+    #[test]
+    fn tls_options() {
+        let e = env(&[]);
+        let p = resolve(
+            Some("sslpassword=pw sslsni=0 ssl_min_protocol_version=TLSv1.3"),
+            &e,
+        );
+        assert_eq!(p.sslpassword.as_deref(), Some("pw"));
+        assert!(!p.sslsni);
+        assert_eq!(
+            (p.ssl_min_protocol_version, p.ssl_max_protocol_version),
+            (Some(TlsVersion::Tls1_3), None)
+        );
+        assert!(!format!("{p:?}").contains("\"pw\""));
+        // libpq's compiled default minimum is TLSv1.2; SNI is on.
+        let p = resolve(None, &e);
+        assert_eq!(p.ssl_min_protocol_version, Some(TlsVersion::Tls1_2));
+        assert!(p.sslsni);
+        let cases = [
+            ("sslsni=2", "invalid sslsni value: \"2\""),
+            (
+                "ssl_min_protocol_version=TLSv9",
+                "invalid ssl_min_protocol_version value: \"TLSv9\"",
+            ),
+            (
+                "ssl_min_protocol_version=TLSv1.3 ssl_max_protocol_version=TLSv1.2",
+                "invalid SSL protocol version range",
+            ),
+        ];
+        for (ci, expected) in cases {
+            assert_eq!(resolve_err(Some(ci), &e).to_string(), expected, "{ci}");
+        }
+        // A CRL file or directory counts only if it exists.
+        let dir = tempfile::tempdir().unwrap();
+        let crl = write_file(dir.path(), "root.crl", "x", 0o644);
+        let p = resolve(
+            Some(&format!(
+                "sslcrl={} sslcrldir={}",
+                crl.display(),
+                dir.path().display()
+            )),
+            &e,
+        );
+        assert_eq!(p.sslcrl.as_deref(), Some(crl.as_path()));
+        assert_eq!(p.sslcrldir.as_deref(), Some(dir.path()));
+        let p = resolve(Some("sslcrl=/nonexistent/x.crl sslcrldir=/nonexistent"), &e);
+        assert_eq!((p.sslcrl, p.sslcrldir), (None, None));
     }
 }
