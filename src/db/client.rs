@@ -39,7 +39,7 @@ pub enum Stream {
     /// Plain TCP.
     Tcp(std::net::TcpStream),
     /// TCP with TLS.
-    Tls(Box<native_tls::TlsStream<std::net::TcpStream>>),
+    Tls(Box<openssl::ssl::SslStream<std::net::TcpStream>>),
 }
 
 impl Read for Stream {

@@ -1,6 +1,7 @@
 //! Connections: libpq-style parameters ([`config`]), the wire client that
 //! speaks PostgreSQL's protocol ([`client`], [`startup`], [`value`],
-//! [`error`]), connecting under a deadline of our own, TLS for sslmode,
+//! [`error`]), connecting under a deadline of our own, TLS for sslmode
+//! through OpenSSL as libpq sets it up ([`tls`]),
 //! notices as they arrive, and query cancellation from Ctrl-C ([`cancel`]).
 //!
 //! [`connect`] tries the host slots in order, as libpq does, and runs the
@@ -14,6 +15,7 @@ pub mod client;
 pub mod config;
 pub mod error;
 pub mod startup;
+pub mod tls;
 pub mod value;
 
 use std::fmt;
@@ -53,96 +55,6 @@ impl fmt::Display for ConnectError {
 }
 
 impl std::error::Error for ConnectError {}
-
-/// The TLS connector for these parameters, built once per distinct set of
-/// TLS settings and shared: OpenSSL reads the system's certificate bundle
-/// whenever a connector is built (tens of milliseconds), which a status
-/// run over many nodes must not pay per node.
-pub fn shared_tls_connector(params: &ConnParams) -> Result<native_tls::TlsConnector, String> {
-    use std::collections::HashMap;
-    use std::sync::{Mutex, OnceLock};
-    type Key = (
-        String,
-        Option<std::path::PathBuf>,
-        Option<std::path::PathBuf>,
-        Option<std::path::PathBuf>,
-    );
-    static CACHE: OnceLock<Mutex<HashMap<Key, native_tls::TlsConnector>>> = OnceLock::new();
-    let key: Key = (
-        params.sslmode.as_str().to_string(),
-        params.sslrootcert.clone(),
-        params.sslcert.clone(),
-        params.sslkey.clone(),
-    );
-    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
-    // Build while holding the lock: parallel connections (a status run)
-    // wait for the one build instead of each making their own.
-    let mut map = match cache.lock() {
-        Ok(m) => m,
-        Err(_) => return tls_connector(params),
-    };
-    if let Some(c) = map.get(&key) {
-        return Ok(c.clone());
-    }
-    let made = tls_connector(params)?;
-    map.insert(key, made.clone());
-    Ok(made)
-}
-
-/// Build the TLS connector for an sslmode, as libpq checks certificates:
-/// `require` (without a root certificate) and `prefer` encrypt without
-/// verifying, `verify-ca` checks the chain, `verify-full` also the host name.
-pub fn tls_connector(params: &ConnParams) -> Result<native_tls::TlsConnector, String> {
-    let mut b = native_tls::TlsConnector::builder();
-    // libpq trusts only sslrootcert (or ~/.postgresql/root.crt), never the
-    // system's CA bundle.
-    b.disable_built_in_roots(true);
-    let verify_chain = matches!(params.sslmode, SslMode::VerifyCa | SslMode::VerifyFull)
-        || (params.sslmode == SslMode::Require && params.sslrootcert.is_some());
-    if !verify_chain {
-        b.danger_accept_invalid_certs(true);
-    }
-    if params.sslmode != SslMode::VerifyFull {
-        b.danger_accept_invalid_hostnames(true);
-    }
-    if verify_chain {
-        if let Some(root) = &params.sslrootcert {
-            let pem = std::fs::read(root).map_err(|e| {
-                format!(
-                    "could not read root certificate file \"{}\": {e}",
-                    root.display()
-                )
-            })?;
-            let cert = native_tls::Certificate::from_pem(&pem).map_err(|e| {
-                format!(
-                    "could not load root certificate file \"{}\": {e}",
-                    root.display()
-                )
-            })?;
-            b.add_root_certificate(cert);
-        }
-    }
-    if let (Some(cert), Some(key)) = (&params.sslcert, &params.sslkey) {
-        if cert.exists() && key.exists() {
-            let c = std::fs::read(cert).map_err(|e| {
-                format!(
-                    "could not read certificate file \"{}\": {e}",
-                    cert.display()
-                )
-            })?;
-            let k = std::fs::read(key).map_err(|e| {
-                format!("could not read private key file \"{}\": {e}", key.display())
-            })?;
-            let id = native_tls::Identity::from_pkcs8(&c, &k)
-                .map_err(|e| format!("could not load client certificate: {e}"))?;
-            b.identity(id);
-        }
-    }
-    let connector = b
-        .build()
-        .map_err(|e| format!("could not set up TLS: {e}"))?;
-    Ok(connector)
-}
 
 /// Open a connection with the resolved parameters, trying the host slots
 /// in order. Each attempt (socket, TLS, authentication, start-up) must

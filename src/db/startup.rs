@@ -61,6 +61,10 @@ fn left(deadline: Option<Instant>) -> Option<Duration> {
 }
 
 /// Connect to one host slot and leave the connection ready for queries.
+///
+/// sslmode `prefer` tries TLS and, when the handshake fails, once more
+/// without; `allow` tries without TLS and, when the server refuses the
+/// connection, once more with it (libpq's retries).
 pub fn connect_host(
     params: &ConnParams,
     target: &HostTarget,
@@ -68,11 +72,71 @@ pub fn connect_host(
     want_standby: Option<bool>,
 ) -> Result<Client, HostError> {
     let deadline = params.connect_timeout.map(|t| Instant::now() + t);
+    let once = |tls: bool| attempt(params, target, notices.clone(), want_standby, deadline, tls);
+    match params.sslmode {
+        SslMode::Disable => once(false).map_err(Attempt::into_host),
+        SslMode::Allow => match once(false) {
+            Err(Attempt::Refused(_)) => once(true).map_err(Attempt::into_host),
+            r => r.map_err(Attempt::into_host),
+        },
+        SslMode::Prefer => match once(true) {
+            Err(Attempt::Handshake(_)) => once(false).map_err(Attempt::into_host),
+            r => r.map_err(Attempt::into_host),
+        },
+        SslMode::Require | SslMode::VerifyCa | SslMode::VerifyFull => {
+            once(true).map_err(Attempt::into_host)
+        }
+    }
+}
+
+/// How one attempt failed, for the sslmode retries.
+enum Attempt {
+    /// The TLS handshake failed.
+    Handshake(String),
+    /// The server answered the start-up with an error.
+    Refused(String),
+    /// Anything else.
+    Other(HostError),
+}
+
+impl Attempt {
+    fn into_host(self) -> HostError {
+        match self {
+            Attempt::Handshake(m) | Attempt::Refused(m) => HostError::Failed(m),
+            Attempt::Other(e) => e,
+        }
+    }
+}
+
+impl From<HostError> for Attempt {
+    fn from(e: HostError) -> Attempt {
+        Attempt::Other(e)
+    }
+}
+
+/// One connection attempt, with TLS (`tls`, when the server offers it)
+/// or without.
+fn attempt(
+    params: &ConnParams,
+    target: &HostTarget,
+    notices: NoticeSink,
+    want_standby: Option<bool>,
+    deadline: Option<Instant>,
+    tls: bool,
+) -> Result<Client, Attempt> {
     let (stream, cancel_addr) = open_socket(target, deadline)?;
     stream.set_timeouts(left(deadline)).map_err(io_fail)?;
-    let stream = negotiate_tls(stream, params, target)?;
+    let stream = if tls {
+        negotiate_tls(stream, params, target)?
+    } else {
+        stream
+    };
     let mut c = Client::new(stream, notices);
-    let key = start(&mut c, params, target)?;
+    let key = match start(&mut c, params, target) {
+        Ok(k) => k,
+        Err(Started::Refused(m)) => return Err(Attempt::Refused(m)),
+        Err(Started::Other(e)) => return Err(Attempt::Other(e)),
+    };
     if let Some((process_id, secret_key)) = key {
         c.set_cancel(CancelToken {
             addr: cancel_addr,
@@ -125,21 +189,20 @@ fn open_socket(
     }
 }
 
+/// SSLRequest and the handshake. The server may say no: fine for
+/// `prefer` and `allow`, an error for the modes that require TLS.
 fn negotiate_tls(
     stream: Stream,
     params: &ConnParams,
     target: &HostTarget,
-) -> Result<Stream, HostError> {
+) -> Result<Stream, Attempt> {
     let Stream::Tcp(mut tcp) = stream else {
         // libpq never uses SSL over unix sockets.
         return Ok(stream);
     };
-    if matches!(params.sslmode, SslMode::Disable | SslMode::Allow) {
-        return Ok(Stream::Tcp(tcp));
-    }
-    let required = !matches!(params.sslmode, SslMode::Prefer);
+    let required = !matches!(params.sslmode, SslMode::Prefer | SslMode::Allow);
     if let Some(m) = params.missing_root_cert_error() {
-        return Err(fail(m));
+        return Err(fail(m).into());
     }
     let mut buf = BytesMut::new();
     frontend::ssl_request(&mut buf);
@@ -148,15 +211,26 @@ fn negotiate_tls(
     tcp.read_exact(&mut answer).map_err(io_fail)?;
     match answer[0] {
         b'S' => {
-            let connector = super::shared_tls_connector(params).map_err(fail)?;
-            let tls = connector
-                .connect(&target.tls_name, tcp)
-                .map_err(|e| fail(format!("SSL error: {e}")))?;
+            let tls =
+                super::tls::handshake(params, &target.tls_name, tcp).map_err(Attempt::Handshake)?;
             Ok(Stream::Tls(Box::new(tls)))
         }
-        b'N' if required => Err(fail("server does not support SSL, but SSL was required")),
+        b'N' if required => Err(fail("server does not support SSL, but SSL was required").into()),
         b'N' => Ok(Stream::Tcp(tcp)),
-        _ => Err(fail("received invalid response to SSL negotiation")),
+        _ => Err(fail("received invalid response to SSL negotiation").into()),
+    }
+}
+
+/// How start-up failed: the server's own refusal (an ErrorResponse) or
+/// anything else.
+enum Started {
+    Refused(String),
+    Other(HostError),
+}
+
+impl From<HostError> for Started {
+    fn from(e: HostError) -> Started {
+        Started::Other(e)
     }
 }
 
@@ -165,7 +239,7 @@ fn start(
     c: &mut Client,
     params: &ConnParams,
     target: &HostTarget,
-) -> Result<Option<(i32, i32)>, HostError> {
+) -> Result<Option<(i32, i32)>, Started> {
     let mut kv: Vec<(&str, &str)> = vec![
         ("user", params.user.as_str()),
         ("database", params.dbname.as_str()),
@@ -234,19 +308,19 @@ fn start(
                     }
                 }
                 let end_point = match c.stream() {
-                    Stream::Tls(t) => t.tls_server_end_point().ok().flatten(),
+                    Stream::Tls(t) => super::tls::server_end_point(t),
                     _ => None,
                 };
                 let use_plus = plus
                     && end_point.is_some()
                     && params.channel_binding != ChannelBinding::Disable;
                 if !use_plus && params.channel_binding == ChannelBinding::Require {
-                    return Err(fail("channel binding is required, but server did not offer an authentication method that supports channel binding"));
+                    return Err(Started::Other(fail("channel binding is required, but server did not offer an authentication method that supports channel binding")));
                 }
                 if !use_plus && !plain {
-                    return Err(fail(
+                    return Err(Started::Other(fail(
                         "none of the server's SASL authentication mechanisms are supported",
-                    ));
+                    )));
                 }
                 let pw = password(target)?;
                 let (mech, binding) = match (use_plus, end_point) {
@@ -285,18 +359,26 @@ fn start(
             Message::ReadyForQuery(_) => return Ok(key),
             Message::ErrorResponse(body) => {
                 let e = DbError::parse(&mut body.fields()).map_err(|e| fail(e.to_string()))?;
-                return Err(fail(format!("{}:  {}", e.severity(), e.message())));
+                return Err(Started::Refused(format!(
+                    "{}:  {}",
+                    e.severity(),
+                    e.message()
+                )));
             }
             Message::AuthenticationGss
             | Message::AuthenticationKerberosV5
             | Message::AuthenticationSspi
             | Message::AuthenticationScmCredential
             | Message::AuthenticationGssContinue(_) => {
-                return Err(fail(
+                return Err(Started::Other(fail(
                     "authentication method requested by the server is not supported",
-                ))
+                )))
             }
-            _ => return Err(fail("unexpected message from the server during start-up")),
+            _ => {
+                return Err(Started::Other(fail(
+                    "unexpected message from the server during start-up",
+                )))
+            }
         }
     }
 }

@@ -18,3 +18,4 @@ mod roundtrip;
 mod script;
 mod sql;
 mod structure;
+mod tls;

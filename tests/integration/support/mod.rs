@@ -1,7 +1,10 @@
 //! A throwaway PostgreSQL 15 cluster for the integration tests, like
 //! psql's `PostgreSQL::Test::Cluster`: initdb into a temp dir, the unix
-//! socket inside it, TCP on a free loopback port with TLS (a self-signed
-//! certificate), the server run as the `postgres` user when we are root.
+//! socket inside it, TCP on a free loopback port with TLS (a test CA in
+//! `tls/`, the server's certificate signed by it for `localhost`, client
+//! certificates trusted; roles `certuser` for certificate authentication
+//! and `ssluser` for TLS-only connections), the server run as the
+//! `postgres` user when we are root.
 //! pgq, pgq_node and londiste are created once in a template database; each
 //! test gets its own database cloned from it, dropped when the test ends.
 //!
@@ -111,30 +114,29 @@ impl Cluster {
             "UTF8",
             "--locale=C.UTF-8",
         ]))?;
-        // TLS with a self-signed certificate, for the sslmode tests.
-        run_ok(
-            Command::new("openssl")
-                .args([
-                    "req",
-                    "-new",
-                    "-x509",
-                    "-days",
-                    "2",
-                    "-nodes",
-                    "-subj",
-                    "/CN=localhost",
-                ])
-                .arg("-out")
-                .arg(data.join("server.crt"))
-                .arg("-keyout")
-                .arg(data.join("server.key")),
+        // TLS: a test CA, the server's certificate signed by it (for
+        // "localhost" only, so that verify-full against 127.0.0.1 fails),
+        // and the CA as the server's trust for client certificates.
+        let tls = dir.join("tls");
+        std::fs::create_dir_all(&tls).map_err(|e| e.to_string())?;
+        make_ca(&tls, "ca", "qadmin test CA")?;
+        sign_cert(
+            &tls,
+            "ca",
+            "server",
+            "localhost",
+            "subjectAltName=DNS:localhost",
         )?;
+        for f in ["server.crt", "server.key", "ca.crt"] {
+            std::fs::copy(tls.join(f), data.join(f)).map_err(|e| e.to_string())?;
+        }
         if root {
             run_ok(
                 Command::new("chown")
                     .arg("postgres:")
                     .arg(data.join("server.crt"))
-                    .arg(data.join("server.key")),
+                    .arg(data.join("server.key"))
+                    .arg(data.join("ca.crt")),
             )?;
         }
         run_ok(
@@ -145,11 +147,15 @@ impl Cluster {
         let hba = "local all pwuser scram-sha-256\n\
                    local all all trust\n\
                    host all pwuser 127.0.0.1/32 scram-sha-256\n\
+                   hostssl all certuser 127.0.0.1/32 cert\n\
+                   host all certuser 127.0.0.1/32 reject\n\
+                   hostssl all ssluser 127.0.0.1/32 trust\n\
+                   host all ssluser 127.0.0.1/32 reject\n\
                    host all all 127.0.0.1/32 trust\n";
         std::fs::write(data.join("pg_hba.conf"), hba).map_err(|e| e.to_string())?;
         let conf = format!(
             "port = {}\nunix_socket_directories = '{}'\nlisten_addresses = '127.0.0.1'\n\
-             ssl = on\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\n\
+             ssl = on\nssl_ca_file = 'ca.crt'\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\n\
              max_connections = 100\nshared_buffers = 64MB\n",
             c.port,
             dir.display()
@@ -177,6 +183,10 @@ impl Cluster {
         c.psql_in(
             "postgres",
             "create role pwuser login superuser password 'sekret'",
+        )?;
+        c.psql_in(
+            "postgres",
+            "create role certuser login; create role ssluser login",
         )?;
         Ok(c)
     }
@@ -238,7 +248,60 @@ impl Cluster {
     }
 }
 
-fn run_ok(cmd: &mut Command) -> Result<(), String> {
+/// A self-signed CA in `dir`: `{name}.crt`, `{name}.key`.
+pub fn make_ca(dir: &Path, name: &str, cn: &str) -> Result<(), String> {
+    run_ok(
+        Command::new("openssl")
+            .current_dir(dir)
+            .args([
+                "req", "-x509", "-new", "-nodes", "-newkey", "rsa:2048", "-days", "2",
+            ])
+            .args(["-subj", &format!("/CN={cn}")])
+            .args(["-addext", "basicConstraints=critical,CA:TRUE"])
+            .args(["-addext", "keyUsage=critical,keyCertSign,cRLSign"])
+            .args([
+                "-keyout",
+                &format!("{name}.key"),
+                "-out",
+                &format!("{name}.crt"),
+            ]),
+    )
+}
+
+/// A certificate for `cn` signed by the CA `ca` in `dir`, with an RSA key
+/// (`{name}.crt`, `{name}.key`, PKCS#8 PEM) and the given extension line.
+pub fn sign_cert(dir: &Path, ca: &str, name: &str, cn: &str, ext: &str) -> Result<(), String> {
+    run_ok(
+        Command::new("openssl")
+            .current_dir(dir)
+            .args(["req", "-new", "-nodes", "-newkey", "rsa:2048"])
+            .args(["-subj", &format!("/CN={cn}")])
+            .args([
+                "-keyout",
+                &format!("{name}.key"),
+                "-out",
+                &format!("{name}.csr"),
+            ]),
+    )?;
+    std::fs::write(dir.join(format!("{name}.ext")), format!("{ext}\n"))
+        .map_err(|e| e.to_string())?;
+    run_ok(
+        Command::new("openssl")
+            .current_dir(dir)
+            .args(["x509", "-req", "-days", "2", "-CAcreateserial"])
+            .args([
+                "-in",
+                &format!("{name}.csr"),
+                "-out",
+                &format!("{name}.crt"),
+            ])
+            .args(["-CA", &format!("{ca}.crt"), "-CAkey", &format!("{ca}.key")])
+            .args(["-extfile", &format!("{name}.ext")]),
+    )
+}
+
+/// Run a command; its output on failure.
+pub fn run_ok(cmd: &mut Command) -> Result<(), String> {
     let out = cmd.output().map_err(|e| format!("{cmd:?}: {e}"))?;
     if out.status.success() {
         Ok(())
