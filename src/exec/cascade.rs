@@ -93,28 +93,6 @@ fn local_node(s: &mut Session) -> Result<String, Fail> {
         .ok_or_else(|| cascade::Error::NotInitialized { queue: q }.into())
 }
 
-/// A connect string for the current connection (no password), as other
-/// nodes and workers would use it.
-fn own_location(s: &Session) -> String {
-    let p = &s.params;
-    let quote = |v: &str| {
-        if v.is_empty() || v.contains([' ', '\'', '\\']) {
-            format!("'{}'", v.replace('\\', "\\\\").replace('\'', "\\'"))
-        } else {
-            v.to_string()
-        }
-    };
-    let host = p.hosts.first().cloned().unwrap_or_default();
-    let port = p.ports.first().copied().unwrap_or(5432);
-    format!(
-        "host={} port={} dbname={} user={}",
-        quote(&host),
-        port,
-        quote(&p.dbname),
-        quote(&p.user)
-    )
-}
-
 /// `show cascade;` / `status;`
 pub fn show_cascade(s: &mut Session) -> Handled {
     let q = queue_of(s, None)?;
@@ -248,7 +226,7 @@ pub fn create_node(s: &mut Session, cmd: &ast::CreateNode, out: &mut dyn Write) 
     let location = match &cmd.location {
         Some(l) => l.clone(),
         None => {
-            let l = own_location(s);
+            let l = s.params.location();
             if let Err(e) = cascade::check_location(conn(s)?, &l, t) {
                 return Err(Fail::msg(format!(
                     "could not use {l} as this node's location ({e}); give one: location '<connstr>'"

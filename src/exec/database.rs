@@ -31,26 +31,17 @@ pub fn install(s: &mut Session, cmd: &ast::Install) -> Handled {
 /// (within NODE_TIMEOUT unless the location sets `connect_timeout`).
 pub fn connect(s: &mut Session, cmd: &ast::Connect) -> Handled {
     if !cmd.settings.is_empty() {
-        let old = s.params.clone();
-        let mut overrides: Vec<(&str, String)> = vec![
-            ("host", old.hosts.join(",")),
-            (
-                "port",
-                old.ports
-                    .iter()
-                    .map(|p| p.to_string())
-                    .collect::<Vec<_>>()
-                    .join(","),
-            ),
-            ("dbname", old.dbname.clone()),
-            ("user", old.user.clone()),
-        ];
-        for st in &cmd.settings {
-            overrides.retain(|(k, _)| *k != st.key.as_str());
-            overrides.push((st.key.as_str(), st.value.clone()));
-        }
+        // The keys given replace the current ones; the rest is kept, as
+        // psql's `\c` keeps it (sslmode, hostaddr, options, the password).
+        let settings: Vec<(&str, &str)> = cmd
+            .settings
+            .iter()
+            .map(|st| (st.key.as_str(), st.value.as_str()))
+            .collect();
+        let change = crate::db::config::Reconnect::from_settings(&settings);
         let env = crate::db::Environment::from_process();
-        s.params = crate::db::ConnParams::resolve(None, &overrides, &env)?;
+        let new = s.params.derive(&change, &env)?;
+        let old = std::mem::replace(&mut s.params, new);
         if let Err(e) = s.connect() {
             s.params = old;
             return Err(e.into());

@@ -15,7 +15,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::cli::parse_bool;
-use crate::db::config::looks_like_conninfo;
+use crate::db::config::Reconnect;
 use crate::db::{ConnParams, Environment};
 use crate::exec::Outcome;
 use crate::output::Format;
@@ -630,66 +630,16 @@ pub fn connected_message(old: &ConnParams, new: &ConnParams) -> String {
 
 /// The parameters `\c` connects with: what is missing or `-` is reused
 /// from `old` unless `reuse` says otherwise (psql reuses nothing for a
-/// connection string unless `-reuse-previous=on`).
+/// connection string unless `-reuse-previous=on`); the rules are
+/// [`ConnParams::derive`]'s.
 pub fn reconnect_params(
     old: &ConnParams,
     pos: &[&str],
     reuse: Option<bool>,
     env: &Environment,
 ) -> Result<ConnParams, String> {
-    let connstr = pos.first().copied().filter(|p| looks_like_conninfo(p));
-    let reuse = reuse.unwrap_or(connstr.is_none());
-    let mut pairs: Vec<(&str, String)> = Vec::new();
-    if reuse {
-        let ports: Vec<String> = old.ports.iter().map(u16::to_string).collect();
-        pairs.push(("host", old.hosts.join(",")));
-        if old.hostaddrs.iter().any(|h| !h.is_empty()) {
-            pairs.push(("hostaddr", old.hostaddrs.join(",")));
-        }
-        pairs.push(("port", ports.join(",")));
-        pairs.push(("user", old.user.clone()));
-        pairs.push(("dbname", old.dbname.clone()));
-        pairs.push(("sslmode", old.requested_sslmode.as_str().to_string()));
-        if let Some(t) = old.connect_timeout {
-            pairs.push(("connect_timeout", t.as_secs().to_string()));
-        }
-        if let Some(app) = &old.application_name {
-            pairs.push(("application_name", app.clone()));
-        }
-        if let Some(o) = &old.options {
-            pairs.push(("options", o.clone()));
-        }
-    }
-    match connstr {
-        Some(ci) => {
-            // Its own keys win over what is reused.
-            let given = crate::db::config::parse_conninfo(ci, true).map_err(|e| e.to_string())?;
-            pairs.retain(|(k, _)| !given.iter().any(|(g, _)| g == k));
-            if given.iter().any(|(k, _)| k == "host") {
-                pairs.retain(|(k, _)| *k != "hostaddr");
-            }
-        }
-        None => {
-            for (i, key) in ["dbname", "user", "host", "port"].into_iter().enumerate() {
-                if let Some(&v) = pos.get(i).filter(|v| **v != "-") {
-                    pairs.retain(|(k, _)| *k != key && !(key == "host" && *k == "hostaddr"));
-                    pairs.push((key, v.to_string()));
-                }
-            }
-        }
-    }
-    let mut new = ConnParams::resolve(connstr, &pairs, env).map_err(|e| e.to_string())?;
-    // psql reuses the password only for the same user, host and port.
-    if reuse
-        && new.password.is_none()
-        && new.user == old.user
-        && new.hosts == old.hosts
-        && new.ports == old.ports
-    {
-        new.password = old.password.clone();
-        new.host_passwords = old.host_passwords.clone();
-    }
-    Ok(new)
+    let change = Reconnect::from_args(pos, reuse).map_err(|e| e.to_string())?;
+    old.derive(&change, env).map_err(|e| e.to_string())
 }
 
 /// The file `\ir` means: relative to the directory of the script being
