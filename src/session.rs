@@ -156,6 +156,10 @@ pub struct Session {
     pub server: Option<ServerInfo>,
     /// Where query results go instead of the caller's output (`\o`).
     pub output: Option<OutputTarget>,
+    /// Client messages without the `qadmin: error: ` head, as psql's
+    /// main loop prints them when it reads stdin or the terminal (its
+    /// `PG_LOG_FLAG_TERSE`).
+    pub terse: bool,
 }
 
 /// A `\o` target: a file, or a shell command's standard input (`\o
@@ -241,6 +245,7 @@ impl Session {
             interactive: false,
             server: None,
             output: None,
+            terse: false,
         }
     }
 
@@ -381,12 +386,13 @@ impl Session {
     /// in a script, `qadmin: error: msg` otherwise.
     pub fn client_error(&self, msg: &str) {
         let prefix = self.prefix();
-        let head = if prefix.is_empty() {
-            "qadmin: "
+        let text = if prefix.is_empty() && self.terse {
+            format!("{msg}\n")
+        } else if prefix.is_empty() {
+            format!("qadmin: error: {msg}\n")
         } else {
-            prefix.as_str()
+            format!("{prefix}error: {msg}\n")
         };
-        let text = format!("{head}error: {msg}\n");
         let mut err = std::io::stderr().lock();
         let _ = err.write_all(paint_message(&text, self.settings.err_color).as_bytes());
     }
@@ -395,12 +401,13 @@ impl Session {
     /// warning: msg` in a script, `qadmin: warning: msg` otherwise.
     pub fn warning(&self, msg: &str) {
         let prefix = self.prefix();
-        let head = if prefix.is_empty() {
-            "qadmin: "
+        let text = if prefix.is_empty() && self.terse {
+            format!("{msg}\n")
+        } else if prefix.is_empty() {
+            format!("qadmin: warning: {msg}\n")
         } else {
-            prefix.as_str()
+            format!("{prefix}warning: {msg}\n")
         };
-        let text = format!("{head}warning: {msg}\n");
         let mut err = std::io::stderr().lock();
         let _ = err.write_all(paint_message(&text, self.settings.err_color).as_bytes());
     }

@@ -134,6 +134,8 @@ pub fn repl(s: &mut Session) -> u8 {
         let _ = ed.load_history(h);
     }
     crate::db::cancel::on_send(|| eprintln!("Cancel request sent"));
+    // psql's main loop prints its own errors without a head here.
+    s.terse = true;
     for (name, value) in [
         ("PROMPT1", prompt::DEFAULT_PROMPT1),
         ("PROMPT2", prompt::DEFAULT_PROMPT2),

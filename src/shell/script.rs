@@ -31,8 +31,22 @@ pub enum ScriptEnd {
 }
 
 /// Run statements from `src` until its end. `name` is the script's name for
-/// message prefixes (`None` for -c and plain stdin, as psql does).
+/// message prefixes (`None` for plain stdin, as psql does: its messages
+/// then have no `qadmin: error: ` head either).
 pub fn run_script(
+    s: &mut Session,
+    src: &mut dyn BufRead,
+    name: Option<&str>,
+    out: &mut dyn Write,
+) -> ScriptEnd {
+    let terse = std::mem::replace(&mut s.terse, name.is_none());
+    let end = run_lines(s, src, name, out);
+    s.terse = terse;
+    end
+}
+
+/// [`run_script`] without changing how client messages look (`-c`).
+fn run_lines(
     s: &mut Session,
     src: &mut dyn BufRead,
     name: Option<&str>,
@@ -324,7 +338,7 @@ pub fn run_command_string(s: &mut Session, text: &str, out: &mut dyn Write) -> S
     // string is for the server, or a meta-command).
     if !sql_only {
         let mut r = std::io::Cursor::new(text.as_bytes());
-        return run_script(s, &mut r, None, out);
+        return run_lines(s, &mut r, None, out);
     }
     let o = run_statement(s, PieceKind::Sql, text.as_bytes(), out);
     let _ = out.flush();

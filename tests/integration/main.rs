@@ -17,3 +17,4 @@ mod pgq_api;
 mod roundtrip;
 mod script;
 mod sql;
+mod vars;
