@@ -413,11 +413,8 @@ impl Scanner {
     /// [`Scanner::state`] describes its end. At end of input, call
     /// [`Scanner::finish`] for the unterminated rest.
     pub fn next_piece(&mut self, buf: &[u8]) -> Option<Piece> {
-        match self.scan(buf, None) {
-            Ok(piece) => piece,
-            // Not reached: only interpolation splices.
-            Err(_) => None,
-        }
+        // Without variables nothing splices: `Err` is not reached.
+        self.scan(buf, None).unwrap_or_default()
     }
 
     /// As [`Scanner::next_piece`], with psql's variable interpolation:

@@ -392,8 +392,12 @@ fn help(out: &mut dyn Write) -> Outcome {
     }
     let _ = writeln!(
         out,
-        "\nVariables with a meaning: ON_ERROR_STOP, ECHO, QUIET, FETCH_COUNT, PROMPT1,\n\
-         PROMPT2. Shell commands (queues, consumers, cascades): \"show help;\"."
+        "\nVariables: :name, :'name' (a literal), :\"name\" (an identifier), :{{?name}}.\n\
+         With a meaning: AUTOCOMMIT, ON_ERROR_STOP, ON_ERROR_ROLLBACK, ECHO, QUIET,\n\
+         FETCH_COUNT, VERBOSITY, SHOW_CONTEXT, PROMPT1, PROMPT2; set by qadmin:\n\
+         ERROR, SQLSTATE, ROW_COUNT, LAST_ERROR_MESSAGE, LAST_ERROR_SQLSTATE, DBNAME,\n\
+         USER, HOST, PORT, ENCODING, SERVER_VERSION_NAME, SERVER_VERSION_NUM.\n\
+         Shell commands (queues, consumers, cascades): \"show help;\"."
     );
     Outcome::Ok
 }

@@ -7,7 +7,8 @@
 //!
 //! And the `\g` family that sends the query buffer ([`Go`]): `\g [FILE |
 //! |COMMAND]`, `\gx`, `\gset [PREFIX]`, `\gexec`. `\gset` and `\gexec`
-//! read the rows here instead of printing them. The statement loops
+//! read the rows here instead of printing them (after a qadmin command,
+//! from its reply table printed as CSV). The statement loops
 //! ([`super::script`], [`super::repl`]) own the buffer and call [`go`].
 
 use std::io::Write;
@@ -260,8 +261,14 @@ fn rows_then(
         return Outcome::Failed;
     };
     if crate::parse::is_command(sql) {
-        s.client_error("\\gset and \\gexec work after SQL only, not after a qadmin command");
-        return Outcome::Failed;
+        return match command_rows(s, query) {
+            (Outcome::Ok, Some((cols, rows))) => then(s, &cols, rows, out),
+            (Outcome::Ok, None) => {
+                s.client_error("the command returned no table");
+                Outcome::Failed
+            }
+            (o, _) => o,
+        };
     }
     if !s.is_connected() {
         s.error("You are currently not connected to a database.");
@@ -414,6 +421,74 @@ fn fetch(
     }
 }
 
+/// A qadmin command's reply table, for `\gset` / `\gexec` after it:
+/// the command prints it as CSV (NULL an empty unquoted field) into a
+/// buffer, read back here; its messages still go to stderr.
+fn command_rows(s: &mut Session, query: &[u8]) -> (Outcome, Option<(Vec<String>, Rows)>) {
+    let saved = s.settings.print.clone();
+    let target = s.output.take();
+    let p = &mut s.settings.print;
+    p.format = crate::output::Format::Csv;
+    p.tuples_only = false;
+    p.expanded = false;
+    p.expanded_auto = false;
+    p.null_display = String::new();
+    p.color = false;
+    let quiet = std::mem::replace(&mut s.settings.quiet, true);
+    let mut buf = Vec::new();
+    let o = super::script::run_statement_from(
+        s,
+        crate::lex::PieceKind::Sql,
+        query,
+        &mut buf,
+        &mut exec::StdinCopy::default(),
+    );
+    s.settings.quiet = quiet;
+    s.settings.print = saved;
+    s.output = target;
+    if o != Outcome::Ok {
+        return (o, None);
+    }
+    let mut records = parse_csv(&String::from_utf8_lossy(&buf)).into_iter();
+    match records.next() {
+        Some(header) => {
+            let cols = header.into_iter().map(Option::unwrap_or_default).collect();
+            (Outcome::Ok, Some((cols, records.collect())))
+        }
+        None => (Outcome::Ok, None),
+    }
+}
+
+/// Records of psql's CSV: `"` quotes with `""` inside; an empty unquoted
+/// field is NULL.
+fn parse_csv(text: &str) -> Rows {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut chars = text.chars().peekable();
+    while chars.peek().is_some() {
+        let mut field = String::new();
+        let mut quoted = false;
+        if chars.next_if_eq(&'"').is_some() {
+            quoted = true;
+            while let Some(c) = chars.next() {
+                match c {
+                    '"' if chars.next_if_eq(&'"').is_some() => field.push('"'),
+                    '"' => break,
+                    o => field.push(o),
+                }
+            }
+        }
+        while let Some(c) = chars.next_if(|c| *c != ',' && *c != '\n') {
+            field.push(c);
+        }
+        row.push((quoted || !field.is_empty()).then_some(field));
+        if chars.next() != Some(',') {
+            rows.push(std::mem::take(&mut row));
+        }
+    }
+    rows
+}
+
 /// Rows in the printer's shape.
 struct Cells<'a>(&'a [Option<String>]);
 
@@ -495,6 +570,19 @@ fn exec_rows(s: &mut Session, rows: Rows, out: &mut dyn Write) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_reads_back_with_nulls() {
+        let rows = parse_csv("a,b\n1,\n\"x,\"\"y\"\"\",\"\"\n");
+        assert_eq!(
+            rows,
+            vec![
+                vec![Some("a".to_string()), Some("b".to_string())],
+                vec![Some("1".to_string()), None],
+                vec![Some("x,\"y\"".to_string()), Some(String::new())],
+            ]
+        );
+    }
 
     #[test]
     fn statements_that_get_no_implicit_begin() {

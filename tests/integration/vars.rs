@@ -242,3 +242,15 @@ fn dash_c_sql_is_not_interpolated_as_in_psql() {
     let got = run(db.qadmin().args(["-v", "x=5", "-c", "\\echo :x :'x'"]));
     assert_text_eq!(want.stdout, got.stdout, "stdout");
 }
+
+#[test]
+fn gset_after_a_qadmin_command() {
+    let db = test_db!();
+    let script = db.script(
+        "g.sql",
+        "create queue gq;\nshow queue gq \\gset\n\\echo :queue_name :ticker_max_count [:ev_per_sec]\nshow queue gq\n\\gset q_\n\\echo :q_queue_name\n",
+    );
+    let r = run(db.qadmin().arg("-q").arg("-f").arg(&script));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_text_eq!("gq 500 [:ev_per_sec]\ngq\n", r.stdout, "stdout");
+}
