@@ -103,7 +103,8 @@ fn run_lines(
             s.set_locus(name, piece.last_line);
             let outcome = match guard.take(s, piece.kind, &buf[piece.range.clone()]) {
                 Some(o) => o,
-                None if piece.kind != PieceKind::Sql => {
+                // `\copy ... from stdin` reads the script's lines below.
+                None if piece.kind != PieceKind::Sql && !is_copy(&buf[piece.range.clone()]) => {
                     let bytes = buf[piece.range.clone()].to_vec();
                     let mut stdin = exec::StdinCopy::default();
                     let o = buffered(s, piece.kind, &bytes, &mut qbuf, out, &mut stdin);
@@ -129,7 +130,10 @@ fn run_lines(
                         locus: std::sync::Arc::clone(&s.locus),
                         first: piece.last_line,
                     };
-                    let text = qbuf.complete(&buf[piece.range.clone()]);
+                    let text = match piece.kind {
+                        PieceKind::Sql => qbuf.complete(&buf[piece.range.clone()]),
+                        _ => buf[piece.range.clone()].to_vec(),
+                    };
                     let o = run_statement_from(s, piece.kind, &text, out, &mut copy);
                     let (taken, lines) = (copy.taken, copy.lines);
                     if taken > 0 {
@@ -224,6 +228,11 @@ fn run_lines(
     } else {
         ScriptEnd::Done(failed)
     }
+}
+
+/// Whether a meta-command piece is `\copy`.
+fn is_copy(bytes: &[u8]) -> bool {
+    std::str::from_utf8(bytes).is_ok_and(|t| meta::split(t).0 == "\\copy")
 }
 
 /// psql's query buffer in a script: the SQL a meta-command interrupted
