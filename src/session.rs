@@ -1,5 +1,8 @@
 //! Session state: the connection, the settings that shape output and error
-//! handling, psql-style variables, the transaction state the executor
+//! handling, psql's variables (the special ones checked and put into
+//! effect as psql 15 does, those about the connection and the last
+//! statement kept up to date, and the values the lexer interpolates:
+//! [`crate::lex::Variables`]), the transaction state the executor
 //! tracks, and where in which script we are (for `qadmin:file:line:`
 //! message prefixes).
 
@@ -86,6 +89,24 @@ pub struct Settings {
     pub timing: bool,
     /// Colour messages on stderr (stderr a terminal, `NO_COLOR` unset).
     pub err_color: bool,
+    /// AUTOCOMMIT: off sends a BEGIN before a statement outside a
+    /// transaction block, as psql does.
+    pub autocommit: bool,
+    /// ON_ERROR_ROLLBACK: a savepoint around each statement inside a
+    /// transaction block.
+    pub on_error_rollback: ErrorRollback,
+}
+
+/// psql's ON_ERROR_ROLLBACK.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ErrorRollback {
+    /// No savepoints.
+    #[default]
+    Off,
+    /// A savepoint around each statement in a transaction block.
+    On,
+    /// As `On`, in the interactive shell only.
+    Interactive,
 }
 
 impl Default for Settings {
@@ -98,6 +119,8 @@ impl Default for Settings {
             print: PrintOptions::default(),
             timing: false,
             err_color: false,
+            autocommit: true,
+            on_error_rollback: ErrorRollback::Off,
         }
     }
 }
@@ -133,6 +156,10 @@ pub struct Session {
     pub server: Option<ServerInfo>,
     /// Where query results go instead of the caller's output (`\o`).
     pub output: Option<OutputTarget>,
+    /// Client messages without the `qadmin: error: ` head, as psql's
+    /// main loop prints them when it reads stdin or the terminal (its
+    /// `PG_LOG_FLAG_TERSE`).
+    pub terse: bool,
 }
 
 /// A `\o` target: a file, or a shell command's standard input (`\o
@@ -207,7 +234,7 @@ impl Session {
             params,
             client: None,
             settings,
-            vars: BTreeMap::new(),
+            vars: initial_vars(),
             tx: TxState::Idle,
             changes: crate::parse::ast::Changes::Nothing,
             locus: Arc::new(Mutex::new(Locus::default())),
@@ -218,6 +245,7 @@ impl Session {
             interactive: false,
             server: None,
             output: None,
+            terse: false,
         }
     }
 
@@ -242,6 +270,7 @@ impl Session {
         self.client = Some(client);
         self.tx = TxState::Idle;
         self.server = None;
+        self.sync_connection_vars();
         Ok(())
     }
 
@@ -357,12 +386,28 @@ impl Session {
     /// in a script, `qadmin: error: msg` otherwise.
     pub fn client_error(&self, msg: &str) {
         let prefix = self.prefix();
-        let head = if prefix.is_empty() {
-            "qadmin: "
+        let text = if prefix.is_empty() && self.terse {
+            format!("{msg}\n")
+        } else if prefix.is_empty() {
+            format!("qadmin: error: {msg}\n")
         } else {
-            prefix.as_str()
+            format!("{prefix}error: {msg}\n")
         };
-        let text = format!("{head}error: {msg}\n");
+        let mut err = std::io::stderr().lock();
+        let _ = err.write_all(paint_message(&text, self.settings.err_color).as_bytes());
+    }
+
+    /// A client-side warning, as psql prints one: `qadmin:file:line:
+    /// warning: msg` in a script, `qadmin: warning: msg` otherwise.
+    pub fn warning(&self, msg: &str) {
+        let prefix = self.prefix();
+        let text = if prefix.is_empty() && self.terse {
+            format!("{msg}\n")
+        } else if prefix.is_empty() {
+            format!("qadmin: warning: {msg}\n")
+        } else {
+            format!("{prefix}warning: {msg}\n")
+        };
         let mut err = std::io::stderr().lock();
         let _ = err.write_all(paint_message(&text, self.settings.err_color).as_bytes());
     }
@@ -372,73 +417,440 @@ impl Session {
         Style::from_u8(self.style.load(Ordering::Relaxed))
     }
 
-    /// Set a variable; the ones psql gives meaning to change settings.
-    /// Returns an error message for an invalid value.
+    /// Set a variable as `\set` does; the ones psql gives a meaning
+    /// check their value (psql's messages) and change the settings. An
+    /// invalid name or value changes nothing and is the error returned.
     pub fn set_var(&mut self, name: &str, value: &str) -> Result<(), String> {
-        let bool_of = |v: &str| {
-            parse_bool(v).ok_or_else(|| {
-                format!("unrecognized value \"{v}\" for \"{name}\": Boolean expected")
-            })
+        self.assign(name, Some(value))
+    }
+
+    /// Remove a variable as `\unset` does: the special ones go back to
+    /// their defaults and stay (psql's substitute hooks).
+    pub fn unset_var(&mut self, name: &str) -> Result<(), String> {
+        self.assign(name, None)
+    }
+
+    /// Set a variable that psql sets itself (connection, results): no
+    /// checks, no effects.
+    pub fn put_var(&mut self, name: &str, value: &str) {
+        self.vars.insert(name.to_string(), value.to_string());
+    }
+
+    fn assign(&mut self, name: &str, value: Option<&str>) -> Result<(), String> {
+        if !crate::lex::vars::valid_name(name) {
+            // Deleting a variable that cannot exist is no error (psql).
+            return match value {
+                None => Ok(()),
+                Some(_) => Err(format!("invalid variable name: \"{name}\"")),
+            };
+        }
+        let value = match (special(name), value) {
+            // Unsetting a prompt removes it (psql has no default for it).
+            (Some(Special::Prompt), None) => None,
+            (Some(sp), v) => Some(self.special_var(name, sp, v)?),
+            (None, v) => v.map(str::to_string),
         };
-        match name {
-            "ON_ERROR_STOP" => self.settings.on_error_stop = bool_of(value)?,
-            "QUIET" => {
-                self.settings.quiet = bool_of(value)?;
+        match value {
+            Some(v) => self.vars.insert(name.to_string(), v),
+            None => self.vars.remove(name),
+        };
+        Ok(())
+    }
+
+    /// A special variable's new value (after psql's substitution for
+    /// unset / empty), checked and put into effect.
+    fn special_var(
+        &mut self,
+        name: &str,
+        sp: Special,
+        value: Option<&str>,
+    ) -> Result<String, String> {
+        let value = match (sp, value) {
+            (Special::Bool, None) => "off".to_string(),
+            (Special::Bool, Some("")) => "on".to_string(),
+            (Special::Enum(_, default, _), None) => default.to_string(),
+            (Special::Int(default), None) => default.to_string(),
+            (Special::IgnoreEof, None) => "0".to_string(),
+            (Special::IgnoreEof, Some(v)) => {
+                if parse_int(v).is_some() { v } else { "10" }.to_string()
             }
-            "FETCH_COUNT" => {
-                let n: i64 = value.trim().parse().map_err(|_| {
-                    format!("invalid value \"{value}\" for \"FETCH_COUNT\": integer expected")
+            (_, v) => v.unwrap_or("").to_string(),
+        };
+        let v = value.as_str();
+        match sp {
+            Special::Bool => {
+                let b = strict_bool(v).ok_or_else(|| {
+                    format!("unrecognized value \"{v}\" for \"{name}\": Boolean expected")
                 })?;
-                self.settings.fetch_count = if n <= 0 {
-                    DEFAULT_FETCH_COUNT
-                } else {
-                    n as usize
-                };
+                match name {
+                    "AUTOCOMMIT" => self.settings.autocommit = b,
+                    "ON_ERROR_STOP" => self.settings.on_error_stop = b,
+                    "QUIET" => self.settings.quiet = b,
+                    _ => {}
+                }
+            }
+            Special::Int(_) => {
+                let n = parse_int(v).ok_or_else(|| {
+                    format!("invalid value \"{v}\" for \"{name}\": integer expected")
+                })?;
+                if name == "FETCH_COUNT" {
+                    self.settings.fetch_count = if n <= 0 {
+                        DEFAULT_FETCH_COUNT
+                    } else {
+                        n as usize
+                    };
+                }
+            }
+            Special::Enum(values, _, also_bool) => {
+                let lower = v.to_ascii_lowercase();
+                let word = values.iter().find(|w| **w == lower);
+                let as_bool = if also_bool { strict_bool(v) } else { None };
+                if word.is_none() && as_bool.is_none() {
+                    let list = if also_bool {
+                        format!("on, off, {}", values.join(", "))
+                    } else {
+                        values.join(", ")
+                    };
+                    return Err(format!(
+                        "unrecognized value \"{v}\" for \"{name}\"\nAvailable values are: {list}."
+                    ));
+                }
+                let word = word.copied().unwrap_or("");
+                self.enum_effect(name, word, as_bool);
+            }
+            Special::IgnoreEof | Special::Prompt => {}
+        }
+        Ok(value)
+    }
+
+    /// Put a checked value of an enumerated variable into effect.
+    fn enum_effect(&mut self, name: &str, word: &str, as_bool: Option<bool>) {
+        match name {
+            "ECHO" => {
+                self.settings.echo = match word {
+                    "all" => Echo::All,
+                    "queries" => Echo::Queries,
+                    // `errors` is accepted; qadmin does not echo failed
+                    // statements (docs/scripting.md).
+                    _ => Echo::None,
+                }
+            }
+            "ON_ERROR_ROLLBACK" => {
+                self.settings.on_error_rollback = match (word, as_bool) {
+                    ("interactive", _) => ErrorRollback::Interactive,
+                    (_, Some(true)) => ErrorRollback::On,
+                    _ => ErrorRollback::Off,
+                }
             }
             "VERBOSITY" => {
                 let mut st = self.message_style();
-                st.verbosity = match value {
-                    "default" => Verbosity::Default,
+                st.verbosity = match word {
                     "verbose" => Verbosity::Verbose,
                     "terse" => Verbosity::Terse,
                     "sqlstate" => Verbosity::Sqlstate,
-                    _ => {
-                        return Err(format!(
-                            "unrecognized value \"{value}\" for \"VERBOSITY\"\nAvailable values are: default, verbose, terse, sqlstate."
-                        ))
-                    }
+                    _ => Verbosity::Default,
                 };
                 self.style.store(st.to_u8(), Ordering::Relaxed);
             }
             "SHOW_CONTEXT" => {
                 let mut st = self.message_style();
-                st.context = match value {
+                st.context = match word {
                     "never" => ShowContext::Never,
-                    "errors" => ShowContext::Errors,
                     "always" => ShowContext::Always,
-                    _ => {
-                        return Err(format!(
-                            "unrecognized value \"{value}\" for \"SHOW_CONTEXT\"\nAvailable values are: never, errors, always."
-                        ))
-                    }
+                    _ => ShowContext::Errors,
                 };
                 self.style.store(st.to_u8(), Ordering::Relaxed);
             }
-            "ECHO" => {
-                self.settings.echo = match value {
-                    "all" => Echo::All,
-                    "queries" => Echo::Queries,
-                    "none" => Echo::None,
-                    _ => {
-                        return Err(format!(
-                            "unrecognized value \"{value}\" for \"ECHO\"\nAvailable values are: none, errors, queries, all."
-                        ))
-                    }
-                }
-            }
             _ => {}
         }
-        self.vars.insert(name.to_string(), value.to_string());
-        Ok(())
+    }
+
+    /// Whether `\gset` must leave `name` alone (psql: a variable with a
+    /// hook).
+    pub fn is_special_var(name: &str) -> bool {
+        special(name).is_some()
+    }
+
+    /// psql's variables about the connection (`SyncVariables`): DBNAME,
+    /// USER, HOST, PORT, ENCODING, SERVER_VERSION_NAME and _NUM.
+    fn sync_connection_vars(&mut self) {
+        let Some(c) = self.client.as_ref() else {
+            return;
+        };
+        let encoding = c.parameter("client_encoding").unwrap_or("").to_string();
+        let version = c.parameter("server_version").unwrap_or("").to_string();
+        let host = self
+            .params
+            .hosts
+            .first()
+            .filter(|h| !h.is_empty())
+            .cloned()
+            .or_else(|| self.params.hostaddrs.first().cloned())
+            .unwrap_or_default();
+        let port = self.params.ports.first().copied().unwrap_or(5432);
+        let (db, user) = (self.params.dbname.clone(), self.params.user.clone());
+        self.put_var("DBNAME", &db);
+        self.put_var("USER", &user);
+        self.put_var("HOST", &host);
+        self.put_var("PORT", &port.to_string());
+        self.put_var("ENCODING", &encoding);
+        self.put_var("SERVER_VERSION_NAME", &version);
+        self.put_var("SERVER_VERSION_NUM", &version_num(&version).to_string());
+    }
+
+    /// psql's result variables after a SQL statement (`SetResultVariables`):
+    /// ERROR, SQLSTATE, ROW_COUNT, and LAST_ERROR_MESSAGE /
+    /// LAST_ERROR_SQLSTATE after an error; from how the server ended the
+    /// statement. Nothing changes when it said nothing (an empty query).
+    pub fn set_result_vars(&mut self) {
+        let Some(outcome) = self.client.as_ref().and_then(|c| c.last_outcome().cloned()) else {
+            return;
+        };
+        match outcome {
+            Ok(tag) => {
+                self.put_var("ERROR", "false");
+                self.put_var("SQLSTATE", "00000");
+                self.put_var("ROW_COUNT", &row_count(&tag));
+            }
+            Err((code, message)) => {
+                self.put_var("ERROR", "true");
+                self.put_var("SQLSTATE", &code);
+                self.put_var("ROW_COUNT", "0");
+                self.put_var("LAST_ERROR_SQLSTATE", &code);
+                self.put_var("LAST_ERROR_MESSAGE", &message);
+            }
+        }
+    }
+}
+
+/// How psql treats a special variable's values.
+#[derive(Debug, Clone, Copy)]
+enum Special {
+    /// A boolean: unset is `off`, empty is `on`.
+    Bool,
+    /// One of these words (case-insensitive), or also a boolean; the value
+    /// when unset.
+    Enum(&'static [&'static str], &'static str, bool),
+    /// An integer; the value when unset.
+    Int(&'static str),
+    /// IGNOREEOF: unset is 0, anything not a number 10.
+    IgnoreEof,
+    /// PROMPT1-3: any value.
+    Prompt,
+}
+
+/// The variables psql 15 gives a meaning (its hooks in `startup.c`).
+fn special(name: &str) -> Option<Special> {
+    Some(match name {
+        "AUTOCOMMIT"
+        | "ON_ERROR_STOP"
+        | "QUIET"
+        | "SINGLELINE"
+        | "SINGLESTEP"
+        | "SHOW_ALL_RESULTS"
+        | "HIDE_TOAST_COMPRESSION"
+        | "HIDE_TABLEAM" => Special::Bool,
+        "ECHO" => Special::Enum(&["none", "errors", "queries", "all"], "none", false),
+        "ECHO_HIDDEN" => Special::Enum(&["noexec"], "off", true),
+        "ON_ERROR_ROLLBACK" => Special::Enum(&["interactive"], "off", true),
+        "COMP_KEYWORD_CASE" => Special::Enum(
+            &["lower", "upper", "preserve-lower", "preserve-upper"],
+            "preserve-upper",
+            false,
+        ),
+        "HISTCONTROL" => Special::Enum(
+            &["none", "ignorespace", "ignoredups", "ignoreboth"],
+            "none",
+            false,
+        ),
+        "VERBOSITY" => Special::Enum(
+            &["default", "verbose", "terse", "sqlstate"],
+            "default",
+            false,
+        ),
+        "SHOW_CONTEXT" => Special::Enum(&["never", "errors", "always"], "errors", false),
+        "FETCH_COUNT" => Special::Int("0"),
+        "HISTSIZE" => Special::Int("500"),
+        "IGNOREEOF" => Special::IgnoreEof,
+        "PROMPT1" | "PROMPT2" | "PROMPT3" => Special::Prompt,
+        _ => return None,
+    })
+}
+
+/// The variables every session starts with, as psql 15 starts (`\set`
+/// lists them); the connection's own come with [`Session::connect`].
+/// PROMPT1 and PROMPT2 are qadmin's prompt, VERSION* name qadmin and the
+/// psql it follows (docs/scripting.md).
+fn initial_vars() -> BTreeMap<String, String> {
+    let version = env!("CARGO_PKG_VERSION");
+    [
+        ("AUTOCOMMIT", "on"),
+        ("COMP_KEYWORD_CASE", "preserve-upper"),
+        ("ECHO", "none"),
+        ("ECHO_HIDDEN", "off"),
+        ("FETCH_COUNT", "0"),
+        ("HIDE_TABLEAM", "off"),
+        ("HIDE_TOAST_COMPRESSION", "off"),
+        ("HISTCONTROL", "none"),
+        ("HISTSIZE", "500"),
+        ("IGNOREEOF", "0"),
+        ("LAST_ERROR_MESSAGE", ""),
+        ("LAST_ERROR_SQLSTATE", "00000"),
+        ("ON_ERROR_ROLLBACK", "off"),
+        ("ON_ERROR_STOP", "off"),
+        ("PROMPT1", "%q@%/%R%x%# "),
+        ("PROMPT2", "%q@%/%R%x%# "),
+        ("PROMPT3", ">> "),
+        ("QUIET", "off"),
+        ("SHOW_ALL_RESULTS", "on"),
+        ("SHOW_CONTEXT", "errors"),
+        ("SINGLELINE", "off"),
+        ("SINGLESTEP", "off"),
+        ("VERBOSITY", "default"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .chain([
+        (
+            "VERSION".to_string(),
+            format!("qadmin {version} (psql 15 script language)"),
+        ),
+        ("VERSION_NAME".to_string(), format!("15 (qadmin {version})")),
+        ("VERSION_NUM".to_string(), "150000".to_string()),
+    ])
+    .collect()
+}
+
+/// psql's boolean syntax, without surrounding blanks.
+fn strict_bool(v: &str) -> Option<bool> {
+    if v.trim() != v {
+        return None;
+    }
+    parse_bool(v)
+}
+
+/// An integer as psql's `ParseVariableNum` reads one (`strtol` with base
+/// 0: leading blanks, a sign, `0x` hex and `0` octal), within `int`.
+fn parse_int(v: &str) -> Option<i64> {
+    let t = v.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
+    let (neg, t) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let (radix, digits) = if let Some(h) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        (16, h)
+    } else if t.len() > 1 && t.starts_with('0') {
+        (8, &t[1..])
+    } else {
+        (10, t)
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
+    let n = i64::from_str_radix(digits, radix).ok()?;
+    let n = if neg { -n } else { n };
+    i32::try_from(n).ok().map(i64::from)
+}
+
+/// `server_version` as a number, as libpq's `PQserverVersion` makes it
+/// (`15.18` -> 150018, `9.6.3` -> 90603).
+fn version_num(v: &str) -> u32 {
+    let nums: Vec<u32> = v
+        .split(|c: char| !c.is_ascii_digit())
+        .take_while(|p| !p.is_empty())
+        .take(3)
+        .filter_map(|p| p.parse().ok())
+        .collect();
+    match nums.as_slice() {
+        [major, minor, ..] if *major >= 10 => major * 10000 + minor,
+        [major] if *major >= 10 => major * 10000,
+        [major, minor, rev] => major * 10000 + minor * 100 + rev,
+        [major, minor] => major * 10000 + minor * 100,
+        _ => 0,
+    }
+}
+
+/// ROW_COUNT from a command tag, as `PQcmdTuples` reads it: the count of
+/// SELECT, INSERT, UPDATE, DELETE, MERGE, MOVE, FETCH and COPY, else 0.
+pub fn row_count(tag: &str) -> String {
+    let mut words = tag.split(' ');
+    let counted = matches!(
+        words.next(),
+        Some("SELECT" | "INSERT" | "UPDATE" | "DELETE" | "MERGE" | "MOVE" | "FETCH" | "COPY")
+    );
+    match tag.rsplit(' ').next() {
+        Some(n) if counted && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
+            n.to_string()
+        }
+        _ => "0".to_string(),
+    }
+}
+
+impl crate::lex::Variables for Session {
+    /// psql's `psql_get_variable`: `:'x'` and `:"x"` need a connection.
+    fn get(&mut self, name: &str, quote: crate::lex::Quote) -> Option<String> {
+        use crate::lex::{vars, Quote};
+        let value = self.vars.get(name)?.clone();
+        match quote {
+            Quote::Plain => Some(value),
+            Quote::Literal | Quote::Ident if !self.is_connected() => {
+                self.client_error("cannot escape without active connection");
+                None
+            }
+            Quote::Literal => Some(vars::literal(&value)),
+            Quote::Ident => Some(vars::identifier(&value)),
+            Quote::Shell => {
+                let w = vars::shell_word(&value);
+                if w.is_none() {
+                    self.client_error(&format!(
+                        "shell command argument contains a newline or carriage return: \"{value}\""
+                    ));
+                }
+                w
+            }
+        }
+    }
+
+    fn recursive(&mut self, name: &str) {
+        self.warning(&format!(
+            "skipping recursive expansion of variable \"{name}\""
+        ));
+    }
+
+    /// psql's `evaluate_backtick`: `sh -c`, standard output without one
+    /// trailing newline.
+    fn backtick(&mut self, command: &str) -> Option<String> {
+        match std::process::Command::new("sh")
+            .arg("-c")
+            .arg(command)
+            .stderr(std::process::Stdio::inherit())
+            .output()
+        {
+            Ok(o) if o.status.code() != Some(127) => {
+                let mut text = String::from_utf8_lossy(&o.stdout).into_owned();
+                if text.ends_with('\n') {
+                    text.pop();
+                }
+                Some(text)
+            }
+            Ok(o) => {
+                self.client_error(&format!("{command}: {}", exit_reason(&o.status)));
+                None
+            }
+            Err(e) => {
+                self.client_error(&format!("{command}: {}", crate::io_reason(&e)));
+                None
+            }
+        }
+    }
+}
+
+/// How a child ended, in psql's words (`wait_result_to_str`).
+fn exit_reason(st: &std::process::ExitStatus) -> String {
+    match st.code() {
+        Some(127) => "command not found".to_string(),
+        Some(n) => format!("child process exited with exit code {n}"),
+        None => "child process was terminated by a signal".to_string(),
     }
 }

@@ -155,6 +155,9 @@ pub struct Client {
     last_query: String,
     /// Whether the last request was a simple query.
     last_simple: bool,
+    /// How the last simple query ended: its last command tag, or its
+    /// error (psql's ROW_COUNT, SQLSTATE, LAST_ERROR_* come from it).
+    last_outcome: Option<Result<String, (String, String)>>,
 }
 
 /// How much to read from the socket at a time.
@@ -178,6 +181,7 @@ impl Client {
             extensions: HashMap::new(),
             last_query: String::new(),
             last_simple: false,
+            last_outcome: None,
         }
     }
 
@@ -199,7 +203,14 @@ impl Client {
         self.closed
     }
 
-    /// The transaction status of the last ReadyForQuery.
+    /// How the last simple query ended: the tag of its last statement,
+    /// or its error's SQLSTATE and message (`None` before any, or when
+    /// it ended with neither, e.g. an empty query).
+    pub fn last_outcome(&self) -> Option<&Result<String, (String, String)>> {
+        self.last_outcome.as_ref()
+    }
+
+    /// The transaction status the server last reported.
     pub fn tx_status(&self) -> TxStatus {
         self.tx
     }
@@ -325,6 +336,7 @@ impl Client {
         self.last_query.clear();
         self.last_query.push_str(sql);
         self.last_simple = true;
+        self.last_outcome = None;
         frontend::query(sql, &mut self.wbuf).map_err(|e| Error::Protocol(e.to_string()))?;
         self.flush()
     }
@@ -399,6 +411,7 @@ impl Client {
                     if may_change_extensions {
                         self.extensions.clear();
                     }
+                    self.last_outcome = Some(Ok(tag.clone()));
                     Reply::Complete(tag)
                 }
                 Message::EmptyQueryResponse => Reply::Empty,
@@ -413,6 +426,7 @@ impl Client {
                         self.closed = true;
                     }
                     self.extensions.clear();
+                    self.last_outcome = Some(Err((e.code().to_string(), e.message().to_string())));
                     Reply::Error(Box::new(e))
                 }
                 Message::ReadyForQuery(body) => {

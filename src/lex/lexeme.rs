@@ -89,11 +89,26 @@ pub fn lexemes(scanner: &Scanner, buf: &[u8]) -> Vec<Lexeme> {
     let mut out = Vec::with_capacity(buf.len() - from);
     // Bytes waiting for the next one to decide what they are.
     let mut undecided = 0usize;
+    // A backslash the scanner left for the next byte to decide (a
+    // meta-command, or `\;` / `\:`).
+    let mut backslash = false;
     for i in from..buf.len() {
         let before = sc.mode;
         let end = i + 1;
         while sc.next_piece(&buf[..end]).is_some() {}
         let after = sc.mode;
+        if backslash {
+            backslash = false;
+            out.push(if after == Mode::Meta {
+                Lexeme::Meta
+            } else {
+                Lexeme::Code
+            });
+        }
+        if buf[i] == b'\\' && sc.pos <= i && undecided == 0 {
+            backslash = true;
+            continue;
+        }
         if region(before).is_none() && undecided > 0 {
             let opened = match (before, after) {
                 (Mode::Dash | Mode::Slash, Mode::LineComment | Mode::Block) => Lexeme::Comment,
@@ -116,7 +131,10 @@ pub fn lexemes(scanner: &Scanner, buf: &[u8]) -> Vec<Lexeme> {
             Some(l) => out.push(l),
         }
     }
-    out.extend(std::iter::repeat_n(Lexeme::Code, undecided));
+    out.extend(std::iter::repeat_n(
+        Lexeme::Code,
+        undecided + usize::from(backslash),
+    ));
     out
 }
 
@@ -133,6 +151,8 @@ pub fn meta_start(scanner: &Scanner, pending: &[u8], line: &[u8]) -> Option<usiz
     let base = buf.len() - lx.len();
     (first..line.len()).find(|&i| {
         line[i] == b'\\'
+            // `\;` and `\:` are a plain `;` and `:` (psql).
+            && !matches!(line.get(i + 1), Some(b';' | b':'))
             && matches!(
                 lx.get(base + i - pending.len()),
                 Some(Lexeme::Code | Lexeme::Meta)

@@ -62,6 +62,10 @@ use std::ops::Range;
 use memchr::{memchr, memchr2};
 
 pub mod lexeme;
+pub mod slash;
+pub mod vars;
+
+pub use vars::{Quote, Variables};
 
 /// Where the scanner stands at the end of the text it has seen (psql's
 /// prompt states). When several apply, the innermost wins: a quote inside
@@ -97,6 +101,13 @@ pub enum PieceKind {
     Meta,
     /// A statement that is only `;`; callers skip it.
     Empty,
+    /// The SQL text of a statement that a backslash meta-command
+    /// interrupts (`select 1 \gset`, or a meta-command line inside a
+    /// statement): psql's query buffer so far. A [`PieceKind::Meta`]
+    /// piece follows; the statement then goes on after the meta-command's
+    /// line (the next piece is its continuation) unless the caller sends
+    /// or drops it ([`Scanner::forget_statement`]).
+    Partial,
 }
 
 /// One statement found in a buffer.
@@ -192,6 +203,8 @@ const C_RPAREN: u8 = 8;
 const C_SEMI: u8 = 9;
 const C_LBRACK: u8 = 10;
 const C_RBRACK: u8 = 11;
+const C_COLON: u8 = 12;
+const C_BACKSLASH: u8 = 13;
 
 const fn is_word_start(b: u8) -> bool {
     b.is_ascii_alphabetic() || b == b'_' || b >= 0x80
@@ -216,6 +229,8 @@ const fn build_class() -> [u8; 256] {
                 b';' => C_SEMI,
                 b'[' => C_LBRACK,
                 b']' => C_RBRACK,
+                b':' => C_COLON,
+                b'\\' => C_BACKSLASH,
                 _ => C_PLAIN,
             }
         };
@@ -266,6 +281,20 @@ enum Step {
     Pending,
     /// A statement ended.
     Done(Piece),
+    /// The buffer must change first (an interpolated variable, `\;`).
+    Splice(Splice),
+}
+
+/// A change of the caller's buffer that interpolation asks for: `range`
+/// becomes `text`; scanning goes on at its start when `rescan` (a plain
+/// `:name`, whose value is SQL to read), else after it.
+#[derive(Debug)]
+struct Splice {
+    range: Range<usize>,
+    text: Vec<u8>,
+    rescan: bool,
+    /// The variable whose value this is (for psql's recursion check).
+    var: Option<Box<str>>,
 }
 
 /// Resumable statement scanner: keeps its state between calls, so a caller
@@ -308,6 +337,15 @@ pub struct Scanner {
     routine: bool,
     begin_depth: u32,
     standard_strings: bool,
+    /// The meta-command being scanned interrupted a statement, which goes
+    /// on after it.
+    meta_resume: bool,
+    /// Variables whose values are being read (plain `:name`), with where
+    /// each value ends in the buffer; innermost last.
+    expansions: Vec<(Box<str>, usize)>,
+    /// Newlines that interpolated values put into the buffer and that
+    /// line numbers must not count.
+    line_debt: usize,
 }
 
 impl Default for Scanner {
@@ -341,6 +379,9 @@ impl Scanner {
             routine: false,
             begin_depth: 0,
             standard_strings: true,
+            meta_resume: false,
+            expansions: Vec::new(),
+            line_debt: 0,
         }
     }
 
@@ -372,14 +413,52 @@ impl Scanner {
     /// [`Scanner::state`] describes its end. At end of input, call
     /// [`Scanner::finish`] for the unterminated rest.
     pub fn next_piece(&mut self, buf: &[u8]) -> Option<Piece> {
+        // Without variables nothing splices: `Err` is not reached.
+        self.scan(buf, None).unwrap_or_default()
+    }
+
+    /// As [`Scanner::next_piece`], with psql's variable interpolation:
+    /// `:name` outside quotes, dollar quotes and comments is replaced in
+    /// `buf` by the variable's value, which is then read as SQL (a `;` in
+    /// it ends the statement, as in psql); `:'name'` by the value as a
+    /// string literal, `:"name"` as an identifier, `:{?name}` by `TRUE` or
+    /// `FALSE`. Unknown variables stay as typed, `::` is a cast, and a
+    /// variable is not expanded inside its own value. `\;` and `\:` put a
+    /// plain `;` or `:` into the statement without ending it or naming a
+    /// variable.
+    ///
+    /// The buffer protocol is that of [`Scanner::next_piece`]; the
+    /// replacements are made in the pending part of `buf` (what the
+    /// caller has not taken yet), and line numbers stay those of the
+    /// source.
+    pub fn next_piece_with(
+        &mut self,
+        buf: &mut Vec<u8>,
+        vars: &mut dyn Variables,
+    ) -> Option<Piece> {
+        loop {
+            match self.scan(buf, Some(&mut *vars)) {
+                Ok(piece) => return piece,
+                Err(splice) => self.apply(buf, splice),
+            }
+        }
+    }
+
+    /// Scan on; a [`Splice`] comes back when the buffer must change
+    /// before scanning can go on.
+    fn scan<'v>(
+        &mut self,
+        buf: &[u8],
+        mut vars: Option<&mut (dyn Variables + 'v)>,
+    ) -> Result<Option<Piece>, Splice> {
         if self.pos > buf.len() {
             // The caller broke the protocol (the buffer shrank): nothing
             // sensible to scan.
-            return None;
+            return Ok(None);
         }
         let piece = loop {
             let step = match self.mode {
-                Mode::Normal if self.started => self.scan_statement(buf),
+                Mode::Normal if self.started => self.scan_statement(buf, vars.as_deref_mut()),
                 Mode::Normal => self.scan_blanks(buf),
                 Mode::Word => self.resume_word(buf),
                 Mode::Dash => self.resume_dash(buf),
@@ -402,12 +481,45 @@ impl Scanner {
                 Step::Again => continue,
                 Step::Pending => break None,
                 Step::Done(piece) => break Some(piece),
+                Step::Splice(s) => return Err(s),
             }
         };
         // Keep the line counter at the scan position, so `rebase` never has
         // to count bytes the caller has dropped.
         self.line_at(buf, self.pos);
-        piece
+        Ok(piece)
+    }
+
+    /// Make the change a [`Splice`] asks for and go on from it.
+    fn apply(&mut self, buf: &mut Vec<u8>, sp: Splice) {
+        let Some(old) = buf.get(sp.range.clone()) else {
+            self.pos = buf.len();
+            return;
+        };
+        // Line numbers are the source's: the lazy counter will count the
+        // new text's newlines instead of the old one's.
+        let (gone, added) = (count_newlines(old), count_newlines(&sp.text));
+        self.line += gone;
+        self.line_debt += added;
+        let (start, old_len, new_len) = (sp.range.start, sp.range.len(), sp.text.len());
+        buf.splice(sp.range, sp.text);
+        for (_, end) in &mut self.expansions {
+            if *end >= start + old_len {
+                *end = *end + new_len - old_len;
+            }
+        }
+        if let Some(name) = sp.var {
+            self.expansions.push((name, start + new_len));
+        }
+        self.pos = if sp.rescan { start } else { start + new_len };
+        self.mode = Mode::Normal;
+    }
+
+    /// The statement is sent or dropped by the caller after a
+    /// meta-command interrupted it (psql's `psql_scan_reset` after `\g`
+    /// or `\r`): what comes next starts a new statement.
+    pub fn forget_statement(&mut self) {
+        self.reset_statement();
     }
 
     /// The leftover at end of input: the unterminated statement, if any
@@ -526,6 +638,9 @@ impl Scanner {
         self.dash_at = self.dash_at.saturating_sub(n);
         self.word_start = self.word_start.saturating_sub(n);
         self.tag = self.tag.start.saturating_sub(n)..self.tag.end.saturating_sub(n);
+        for (_, end) in &mut self.expansions {
+            *end = end.saturating_sub(n);
+        }
     }
 
     /// Forget the pending statement, if any (the REPL's query buffer was
@@ -533,6 +648,8 @@ impl Scanner {
     /// line numbering continues where it was.
     pub fn reset(&mut self) {
         self.reset_statement();
+        self.expansions.clear();
+        self.line_debt = 0;
         self.pos = 0;
         self.line_pos = 0;
     }
@@ -555,7 +672,10 @@ impl Scanner {
     fn line_at(&mut self, buf: &[u8], p: usize) -> usize {
         if p >= self.line_pos {
             let span = buf.get(self.line_pos..p).unwrap_or(&[]);
-            self.line += count_newlines(span);
+            let n = count_newlines(span);
+            let paid = n.min(self.line_debt);
+            self.line_debt -= paid;
+            self.line += n - paid;
             self.line_pos = p;
             self.line
         } else {
@@ -595,6 +715,7 @@ impl Scanner {
         self.word_count = 0;
         self.routine = false;
         self.begin_depth = 0;
+        self.meta_resume = false;
     }
 
     /// The statement ends at the `;` at `semi`.
@@ -643,7 +764,12 @@ impl Scanner {
                     self.pos = i;
                     return Step::Again;
                 }
-                b'\\' => {
+                // What a backslash starts depends on the next byte.
+                b'\\' if i + 1 == len => {
+                    self.pos = i;
+                    return Step::Pending;
+                }
+                b'\\' if !matches!(buf.get(i + 1), Some(b';' | b':')) => {
                     self.begin(buf, i);
                     self.pos = i + 1;
                     self.mode = Mode::Meta;
@@ -661,7 +787,11 @@ impl Scanner {
     }
 
     /// Inside a statement, between tokens: the hot loop.
-    fn scan_statement(&mut self, buf: &[u8]) -> Step {
+    fn scan_statement<'v>(
+        &mut self,
+        buf: &[u8],
+        mut vars: Option<&mut (dyn Variables + 'v)>,
+    ) -> Step {
         let len = buf.len();
         let mut i = self.pos;
         loop {
@@ -762,6 +892,34 @@ impl Scanner {
                     }
                     i += 1;
                 }
+                C_COLON => match vars.as_deref_mut() {
+                    Some(v) => match self.colon(buf, i, v) {
+                        Ok(next) => i = next,
+                        Err(splice) => return Step::Splice(splice),
+                    },
+                    None => i += if buf.get(i + 1) == Some(&b':') { 2 } else { 1 },
+                },
+                C_BACKSLASH if i + 1 == len => {
+                    // What it starts depends on the next byte.
+                    self.pos = i;
+                    return Step::Pending;
+                }
+                C_BACKSLASH => match buf.get(i + 1) {
+                    // psql's `\;` and `\:`: the character, with no other
+                    // meaning.
+                    Some(&c @ (b';' | b':')) => {
+                        if vars.is_some() {
+                            return Step::Splice(Splice {
+                                range: i..i + 2,
+                                text: vec![c],
+                                rescan: false,
+                                var: None,
+                            });
+                        }
+                        i += 2;
+                    }
+                    _ => return self.interrupt(buf, i),
+                },
                 _ => i += 1,
             }
         }
@@ -1165,9 +1323,129 @@ impl Scanner {
             max_depth: 0,
             max_nesting: 0,
         };
-        self.reset_statement();
+        if self.meta_resume {
+            // The interrupted statement goes on from the end of the line.
+            self.meta_resume = false;
+            self.mode = Mode::Normal;
+            self.start = nl;
+            self.first_line = self.line_at(buf, nl);
+        } else {
+            self.reset_statement();
+        }
         self.pos = nl;
         Step::Done(piece)
+    }
+
+    /// A backslash at `at` inside a statement starts a meta-command (psql
+    /// reads one anywhere outside quotes and comments). The statement so
+    /// far comes out as a [`PieceKind::Partial`] piece, without the newline
+    /// right before the backslash when the meta-command has its own line
+    /// (psql drops that one); then the meta-command.
+    fn interrupt(&mut self, buf: &[u8], at: usize) -> Step {
+        let end = if at > self.start && buf[at - 1] == b'\n' {
+            at - 1
+        } else {
+            at
+        };
+        let state = self.state();
+        let partial = (end > self.start).then(|| Piece {
+            kind: PieceKind::Partial,
+            range: self.start..end,
+            first_line: self.first_line,
+            last_line: self.line_at(buf, end - 1),
+            terminated: false,
+            end_state: state,
+            max_depth: self.max_depth,
+            max_nesting: self.nest_max,
+        });
+        self.meta_resume = true;
+        self.mode = Mode::Meta;
+        self.start = at;
+        self.first_line = self.line_at(buf, at);
+        self.pos = at + 1;
+        match partial {
+            Some(p) => Step::Done(p),
+            None => Step::Again,
+        }
+    }
+
+    /// A `:` at `at` with variables at hand: a reference to interpolate
+    /// (a [`Splice`]), or the position to scan on from (psql's rules in
+    /// `psqlscan.l`: an unknown variable's reference is passed over whole;
+    /// an incomplete `:'name` or `:"name` only by its colon, so the quote
+    /// opens a string as usual).
+    fn colon(&mut self, buf: &[u8], at: usize, vars: &mut dyn Variables) -> Result<usize, Splice> {
+        let name_from = |from: usize| {
+            let mut e = from;
+            while e < buf.len() && vars::is_var_byte(buf[e]) {
+                e += 1;
+            }
+            e
+        };
+        let text = |r: Range<usize>| std::str::from_utf8(&buf[r]).ok();
+        match buf.get(at + 1) {
+            Some(b':') => Ok(at + 2),
+            Some(&q @ (b'\'' | b'"')) => {
+                let end = name_from(at + 2);
+                if end == at + 2 || buf.get(end) != Some(&q) {
+                    return Ok(at + 1);
+                }
+                let quote = if q == b'\'' {
+                    Quote::Literal
+                } else {
+                    Quote::Ident
+                };
+                match text(at + 2..end).and_then(|n| vars.get(n, quote)) {
+                    Some(v) => Err(Splice {
+                        range: at..end + 1,
+                        text: v.into_bytes(),
+                        rescan: false,
+                        var: None,
+                    }),
+                    None => Ok(end + 1),
+                }
+            }
+            Some(b'{') if buf.get(at + 2) == Some(&b'?') => {
+                let end = name_from(at + 3);
+                if end == at + 3 || buf.get(end) != Some(&b'}') {
+                    return Ok(at + 1);
+                }
+                let set = text(at + 3..end).and_then(|n| vars.get(n, Quote::Plain));
+                Err(Splice {
+                    range: at..end + 1,
+                    text: if set.is_some() {
+                        b"TRUE".to_vec()
+                    } else {
+                        b"FALSE".to_vec()
+                    },
+                    rescan: false,
+                    var: None,
+                })
+            }
+            Some(&b) if vars::is_var_byte(b) => {
+                let end = name_from(at + 1);
+                let Some(name) = text(at + 1..end) else {
+                    return Ok(end);
+                };
+                while self.expansions.last().is_some_and(|(_, e)| *e <= at) {
+                    self.expansions.pop();
+                }
+                if self.expansions.iter().any(|(n, _)| &**n == name) {
+                    vars.recursive(name);
+                    return Ok(end);
+                }
+                match vars.get(name, Quote::Plain) {
+                    Some(v) => Err(Splice {
+                        range: at..end,
+                        text: v.into_bytes(),
+                        rescan: true,
+                        var: Some(name.into()),
+                    }),
+                    None => Ok(end),
+                }
+            }
+            _ => Ok(at + 1),
+        }
     }
 }
 
@@ -1494,8 +1772,23 @@ mod tests {
             (b"\\set x 'a;b'\nselect :'x';", vec![meta("\\set x 'a;b'", 1), sql("select :'x';", 2, 2)]),
             (b"select 1;\\x\nselect 2;", vec![sql("select 1;", 1, 1), meta("\\x", 1), sql("select 2;", 2, 2)]),
             (b"  -- c\n  \\x\n", vec![meta("\\x", 2)]),
-            (b"select 1 \\echo x;", vec![sql("select 1 \\echo x;", 1, 1)]),
-            (b"select\n\\echo x\n;", vec![sql("select\n\\echo x\n;", 1, 3)]),
+            // a meta-command inside a statement interrupts it (psql)
+            (b"select 1 \\echo x;", vec![
+                (PieceKind::Partial, b"select 1 ".to_vec(), 1, 1, false, Continue, 0),
+                (PieceKind::Meta, b"\\echo x;".to_vec(), 1, 1, false, Continue, 0),
+            ]),
+            (b"select\n\\echo x\n;", vec![
+                (PieceKind::Partial, b"select".to_vec(), 1, 1, false, Continue, 0),
+                meta("\\echo x", 2),
+                sql("\n;", 2, 3),
+            ]),
+            (b"select (1 \\g\n);", vec![
+                (PieceKind::Partial, b"select (1 ".to_vec(), 1, 1, false, Paren(1), 1),
+                meta("\\g", 1),
+                sql_d("\n);", 1, 2, 1),
+            ]),
+            (b"select 1 \\; select 2;", vec![sql("select 1 \\; select 2;", 1, 1)]),
+            (b"\\;select 2;", vec![sql("\\;select 2;", 1, 1)]),
             (b"\\q", vec![(PieceKind::Meta, b"\\q".to_vec(), 1, 1, false, Continue, 0)]),
             (b"\\q\n", vec![meta("\\q", 1)]),
             (b"\\e 'a\nb';", vec![meta("\\e 'a", 1), rest("b';", 2, 2, SingleQuote)]),
@@ -1586,6 +1879,134 @@ mod tests {
             check_resumable(input);
         }
         check_resumable(&script(40));
+    }
+
+    /// Variables for the interpolation tests; `:'x'` needs no connection
+    /// here.
+    struct Vars(Vec<(&'static str, &'static str)>, Vec<String>);
+
+    impl Variables for Vars {
+        fn get(&mut self, name: &str, quote: Quote) -> Option<String> {
+            let v = self.0.iter().find(|(n, _)| *n == name)?.1;
+            Some(match quote {
+                Quote::Plain => v.to_string(),
+                Quote::Literal => vars::literal(v),
+                Quote::Ident => vars::identifier(v),
+                Quote::Shell => vars::shell_word(v)?,
+            })
+        }
+        fn recursive(&mut self, name: &str) {
+            self.1.push(name.to_string());
+        }
+    }
+
+    fn test_vars() -> Vars {
+        Vars(
+            vec![
+                ("n", "5"),
+                ("s", "it's a\\b"),
+                ("two", "1; select 2"),
+                ("open", "'abc"),
+                ("nest", ":n + :n"),
+                ("self", "x :self"),
+                ("t", "My \"T\""),
+                ("e", ""),
+            ],
+            Vec::new(),
+        )
+    }
+
+    /// The pieces of `text` with variables, each as its kind and text.
+    fn interpolated(text: &str) -> (Vec<(PieceKind, String)>, Vec<String>) {
+        let mut v = test_vars();
+        let mut sc = Scanner::new();
+        let mut buf = text.as_bytes().to_vec();
+        let mut out = Vec::new();
+        while let Some(p) = sc.next_piece_with(&mut buf, &mut v) {
+            out.push((p.kind, String::from_utf8_lossy(p.text(&buf)).into_owned()));
+        }
+        if let Some(p) = sc.finish(&buf) {
+            out.push((p.kind, String::from_utf8_lossy(p.text(&buf)).into_owned()));
+        }
+        (out, v.1)
+    }
+
+    fn one(text: &str) -> String {
+        let (pieces, _) = interpolated(text);
+        pieces
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect::<Vec<_>>()
+            .join("|")
+    }
+
+    #[test]
+    fn variables_are_interpolated_as_psql_does() {
+        for (input, want) in [
+            ("select :n;", "select 5;"),
+            (
+                "select :'n', :\"t\", :{?n}, :{?zz};",
+                "select '5', \"My \"\"T\"\"\", TRUE, FALSE;",
+            ),
+            ("select :'s';", "select  E'it''s a\\\\b';"),
+            (
+                "select :zz, :'zz', :\"zz\", a::int, x:::n;",
+                "select :zz, :'zz', :\"zz\", a::int, x::5;",
+            ),
+            (
+                "select ':n', \":n\", $$:n$$, E':n' /* :n */ -- :n\n;",
+                "select ':n', \":n\", $$:n$$, E':n' /* :n */ -- :n\n;",
+            ),
+            ("select a:n, arr[1:n];", "select a5, arr[15];"),
+            ("select :nest;", "select 5 + 5;"),
+            ("select :'zz;", "select :'zz;"),
+            (":n;", "5;"),
+            ("select \\:n \\; select 1;", "select :n ; select 1;"),
+            ("select :e;", "select ;"),
+        ] {
+            assert_eq!(one(input), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn a_plain_value_is_read_as_sql() {
+        // A `;` in the value ends the statement, a quote opens a string.
+        assert_eq!(one("select :two;"), "select 1;|select 2;");
+        assert_eq!(one("select :open; x';"), "select 'abc; x';");
+    }
+
+    #[test]
+    fn a_variable_is_not_expanded_inside_its_own_value() {
+        let (pieces, warned) = interpolated("select :self, :self;");
+        assert_eq!(pieces[0].1, "select x :self, x :self;");
+        assert_eq!(warned, vec!["self".to_string(), "self".to_string()]);
+    }
+
+    #[test]
+    fn interpolation_keeps_source_line_numbers() {
+        let mut v = Vars(vec![("nl", "1\n+\n1")], Vec::new());
+        let mut sc = Scanner::new();
+        let mut buf = b"select :nl;\nselect 2;\n".to_vec();
+        let a = sc.next_piece_with(&mut buf, &mut v).expect("first");
+        let b = sc.next_piece_with(&mut buf, &mut v).expect("second");
+        assert_eq!((a.first_line, b.first_line, b.last_line), (1, 2, 2));
+    }
+
+    #[test]
+    fn meta_commands_inside_a_statement_keep_its_state() {
+        let (pieces, _) = interpolated("select (:n \\echo x\n+ 1);\nselect 3 as g\n\\gset\n:n;\n");
+        let kinds: Vec<_> = pieces.iter().map(|(k, t)| (*k, t.as_str())).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (PieceKind::Partial, "select (5 "),
+                (PieceKind::Meta, "\\echo x"),
+                (PieceKind::Sql, "\n+ 1);"),
+                (PieceKind::Partial, "select 3 as g"),
+                (PieceKind::Meta, "\\gset"),
+                (PieceKind::Sql, "\n5;"),
+            ]
+        );
     }
 
     #[test]
@@ -1790,9 +2211,11 @@ mod tests {
                     PieceKind::Empty => assert_eq!(text, b";"),
                     PieceKind::Meta => assert!(text[0] == b'\\' && !text.contains(&b'\n')),
                     PieceKind::Sql if p.terminated => assert_eq!(text.last(), Some(&b';')),
-                    PieceKind::Sql => {}
+                    PieceKind::Sql | PieceKind::Partial => {}
                 }
-                assert!(!is_blank(text[0]));
+                // A statement that goes on after a meta-command starts at
+                // the end of the meta-command's line.
+                assert!(!is_blank(text[0]) || text[0] == b'\n');
                 last_end = p.range.end;
             }
             check_resumable(&input);

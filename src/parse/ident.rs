@@ -5,8 +5,14 @@
 //! backslash escapes, `$tag$..$tag$` verbatim.
 
 /// The name an identifier denotes: `Foo` -> `foo`, `"Foo"` -> `Foo`,
-/// `"a""b"` -> `a"b`.
+/// `"a""b"` -> `a"b`; a string literal (a queue, consumer or node name
+/// may be one) its value: `'My q'` -> `My q`.
 pub fn fold(raw: &str) -> String {
+    // A queue, consumer or node name written as a string literal (psql's
+    // `:'var'`): its value, case kept.
+    if raw.starts_with('\'') || raw.starts_with("E'") || raw.starts_with("e'") {
+        return unquote_string(raw);
+    }
     match raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
         Some(inner) => inner.replace("\"\"", "\""),
         None => raw.to_ascii_lowercase(),

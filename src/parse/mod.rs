@@ -683,6 +683,7 @@ pub fn describe(rule: Rule) -> Cow<'static, str> {
             return Cow::Owned(format!("`{}`", keyword_text(rule)));
         }
         Rule::name_part => "a name",
+        Rule::name_string => "a string",
         Rule::plain_string => "a string",
         Rule::escape_string => "a string",
         Rule::dollar_string => "a dollar-quoted string",
@@ -1407,6 +1408,7 @@ pub fn slot(rule: Rule) -> Option<Slot> {
         Rule::setting_name => Slot::SettingName,
         Rule::cast_op => Slot::Punct("::"),
         Rule::name_part
+        | Rule::name_string
         | Rule::plain_string
         | Rule::escape_string
         | Rule::dollar_string

@@ -1,15 +1,18 @@
 //! Backslash meta-commands, psql's spellings: `\q`, `\?`, `\x`, `\timing`,
-//! `\i`, `\ir`, `\o`, `\echo`, `\set`, `\unset`, `\conninfo`, `\c`,
-//! `\password`, `\copy`, `\pset`, `\!`, `\restrict` / `\unrestrict`, and
-//! the query-buffer commands `\p`, `\r`, `\g`, `\e`, `\watch`.
+//! `\i`, `\ir`, `\o`, `\echo`, `\qecho`, `\warn`, `\set`, `\unset`,
+//! `\getenv`, `\setenv`, `\conninfo`, `\c`, `\password`, `\copy`,
+//! `\pset`, `\!`, `\restrict` / `\unrestrict`, and the query-buffer
+//! commands `\p`, `\r`, `\e`, `\watch` and the `\g` family (`\g`,
+//! `\gx`, `\gset`, `\gexec`).
 //! Unknown ones are an error, as in psql (`invalid command \foo`).
 //!
 //! [`run`] carries out the commands that change the session (settings,
 //! variables, connection, output target) and hands back what belongs to
 //! the statement loop: the query-buffer commands as a [`BufferCmd`] (the
 //! buffer belongs to whoever reads the input) and `\i` files as an
-//! [`Include`] (scripts: [`crate::shell::script::run_meta`]). Arguments are split as psql splits them
-//! ([`args`]); `\?` prints [`HELP`], which `docs/interactive.md` follows.
+//! [`Include`] (scripts: [`crate::shell::script::run_meta`]). Arguments
+//! are read as psql reads them, variables included ([`crate::lex::slash`]);
+//! `\?` prints [`HELP`], which `docs/interactive.md` follows.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -18,8 +21,10 @@ use crate::cli::parse_bool;
 use crate::db::config::Reconnect;
 use crate::db::{ConnParams, Environment};
 use crate::exec::Outcome;
+use crate::lex::slash;
 use crate::output::Format;
 use crate::session::{OutputTarget, Session};
+use crate::shell::send::Go;
 
 /// `\?`: each meta-command's section, syntax and meaning.
 pub const HELP: &[(&str, &str, &str)] = &[
@@ -47,8 +52,23 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ),
     (
         "Query buffer",
-        "\\g",
+        "\\g [FILE|-|COMMAND]",
         "run the buffer (or the last statement again)",
+    ),
+    (
+        "Query buffer",
+        "\\gx [FILE|-|COMMAND]",
+        "as \\g, in expanded mode",
+    ),
+    (
+        "Query buffer",
+        "\\gset [PREFIX]",
+        "run the buffer, its one row into variables",
+    ),
+    (
+        "Query buffer",
+        "\\gexec",
+        "run the buffer, then each value of its result",
     ),
     (
         "Query buffer",
@@ -60,6 +80,16 @@ pub const HELP: &[(&str, &str, &str)] = &[
         "Input/Output",
         "\\echo [-n] TEXT",
         "print TEXT (-n: no newline)",
+    ),
+    (
+        "Input/Output",
+        "\\qecho [-n] TEXT",
+        "print TEXT to the \\o output",
+    ),
+    (
+        "Input/Output",
+        "\\warn [-n] TEXT",
+        "print TEXT to standard error",
     ),
     (
         "Input/Output",
@@ -100,6 +130,16 @@ pub const HELP: &[(&str, &str, &str)] = &[
         "set a variable, or list them all",
     ),
     ("Variables", "\\unset NAME", "remove a variable"),
+    (
+        "Variables",
+        "\\getenv NAME ENVVAR",
+        "set NAME to the environment variable ENVVAR",
+    ),
+    (
+        "Variables",
+        "\\setenv NAME [VALUE]",
+        "set or unset an environment variable",
+    ),
 ];
 
 /// A meta-command that works on the query buffer; the reader of the input
@@ -110,8 +150,8 @@ pub enum BufferCmd {
     Print,
     /// `\r`: clear the buffer.
     Reset,
-    /// `\g`: run the buffer, or the last statement again.
-    Go,
+    /// The `\g` family: run the buffer, or the last statement again.
+    Go(Go),
     /// `\e [FILE]`: edit the buffer (or the last statement, or FILE).
     Edit(Option<String>),
     /// `\watch [SEC]`: run the buffer or the last statement every SEC
@@ -167,67 +207,64 @@ pub fn split(line: &str) -> (&str, &str) {
     }
 }
 
-/// psql's argument splitting: whitespace separates arguments; `'..'`
-/// quotes (`''` is a quote, and `\n`, `\t`, `\`, `\'` are escapes), `".."`
-/// quotes too (`""` is a quote).
-pub fn args(rest: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut chars = rest.chars().peekable();
-    loop {
-        while chars.next_if(|c| c.is_whitespace()).is_some() {}
-        if chars.peek().is_none() {
-            return out;
-        }
-        let mut arg = String::new();
-        while let Some(&c) = chars.peek() {
-            if c.is_whitespace() {
-                break;
-            }
-            chars.next();
-            match c {
-                '\'' => {
-                    while let Some(c) = chars.next() {
-                        match c {
-                            '\'' if chars.next_if_eq(&'\'').is_some() => arg.push('\''),
-                            '\'' => break,
-                            '\\' => match chars.next() {
-                                Some('n') => arg.push('\n'),
-                                Some('t') => arg.push('\t'),
-                                Some(o) => arg.push(o),
-                                None => arg.push('\\'),
-                            },
-                            o => arg.push(o),
-                        }
-                    }
-                }
-                '"' => {
-                    while let Some(c) = chars.next() {
-                        match c {
-                            '"' if chars.next_if_eq(&'"').is_some() => arg.push('"'),
-                            '"' => break,
-                            o => arg.push(o),
-                        }
-                    }
-                }
-                o => arg.push(o),
-            }
-        }
-        out.push(arg);
-    }
-}
-
-/// Run one meta-command line (without its newline).
+/// Run one meta-command line (without its newline). Its arguments are
+/// read as psql reads them ([`slash::args`]: quotes, backquotes,
+/// variables); a further meta-command on the same line runs after it.
 pub fn run(s: &mut Session, line: &str, out: &mut dyn Write) -> Done {
     let (cmd, rest) = split(line);
-    let argv = args(rest);
-    let a: Vec<&str> = argv.iter().map(String::as_str).collect();
-    let ran = |o| Done::Ran(o);
     // psql's restricted mode (`\restrict KEY`, written by pg_dump around a
     // dump): no meta-command but `\unrestrict KEY` runs until then.
     if s.restrict_key.is_some() && cmd != "\\unrestrict" {
         s.client_error("backslash commands are restricted; only \\unrestrict is allowed");
-        return ran(Outcome::Failed);
+        return Done::Ran(Outcome::Failed);
     }
+    // Whole-line arguments: no interpolation, as in psql.
+    let whole = matches!(cmd, "\\!" | "\\copy")
+        || (matches!(cmd, "\\o" | "\\out" | "\\g" | "\\gx") && rest.starts_with('|'));
+    let parsed = if whole {
+        slash::Args::default()
+    } else {
+        slash::args(rest, s)
+    };
+    if parsed.unterminated {
+        s.client_error("unterminated quoted string");
+    }
+    let done = run_parsed(s, cmd, rest, &parsed, out);
+    match (done, parsed.next) {
+        (Done::Ran(o), Some(at)) if matches!(o, Outcome::Ok | Outcome::Failed) => {
+            let next = run(s, &rest[at..], out);
+            match (o, next) {
+                (Outcome::Failed, Done::Ran(Outcome::Ok)) => Done::Ran(Outcome::Failed),
+                (_, d) => d,
+            }
+        }
+        (d, _) => d,
+    }
+}
+
+fn run_parsed(
+    s: &mut Session,
+    cmd: &str,
+    rest: &str,
+    parsed: &slash::Args,
+    out: &mut dyn Write,
+) -> Done {
+    let argv = parsed.texts();
+    // Commands that take a SQL name read it without its double quotes.
+    let argv: Vec<String> = if matches!(cmd, "\\c" | "\\connect" | "\\password") {
+        argv.iter().map(|a| slash::dequote(a)).collect()
+    } else {
+        argv
+    };
+    let a: Vec<&str> = argv.iter().map(String::as_str).collect();
+    let ran = |o| Done::Ran(o);
+    let file_arg = || {
+        if rest.starts_with('|') {
+            Some(rest.to_string())
+        } else {
+            argv.first().cloned().filter(|f| f != "-")
+        }
+    };
     match cmd {
         "\\restrict" => ran(match a.first() {
             Some(k) if !k.is_empty() => {
@@ -265,18 +302,35 @@ pub fn run(s: &mut Session, line: &str, out: &mut dyn Write) -> Done {
             &mut crate::exec::StdinCopy::default(),
         )),
         "\\?" => ran(help(out)),
-        "\\echo" => {
-            let (newline, words) = match a.first() {
-                Some(&"-n") => (false, &a[1..]),
+        "\\echo" | "\\qecho" | "\\warn" => {
+            let (newline, words) = match parsed.args.first() {
+                Some(f) if f.text == "-n" && !f.quoted => (false, &a[1..]),
                 _ => (true, &a[..]),
             };
-            let _ = write!(out, "{}", words.join(" "));
+            let mut text = words.join(" ");
             if newline {
-                let _ = writeln!(out);
+                text.push('\n');
             }
-            let _ = out.flush();
+            match cmd {
+                "\\warn" => {
+                    let _ = out.flush();
+                    let _ = std::io::stderr().write_all(text.as_bytes());
+                }
+                "\\qecho" if s.output.is_some() => {
+                    if let Some(t) = s.output.as_mut() {
+                        let _ = t.write_all(text.as_bytes());
+                        let _ = t.flush();
+                    }
+                }
+                _ => {
+                    let _ = out.write_all(text.as_bytes());
+                    let _ = out.flush();
+                }
+            }
             ran(Outcome::Ok)
         }
+        "\\getenv" => ran(getenv(s, &a)),
+        "\\setenv" => ran(setenv(s, &a)),
         "\\set" => ran(set(s, &a, out)),
         "\\unset" => ran(unset(s, &a)),
         "\\x" => ran(expanded(s, a.first().copied(), out)),
@@ -295,11 +349,16 @@ pub fn run(s: &mut Session, line: &str, out: &mut dyn Write) -> Done {
                 ran(Outcome::Failed)
             }
         },
-        "\\o" | "\\out" => ran(output(s, rest, out)),
+        "\\o" | "\\out" => ran(output(s, file_arg(), out)),
         "\\!" => ran(shell(s, rest, out)),
         "\\p" | "\\print" => Done::Buffer(BufferCmd::Print),
         "\\r" | "\\reset" => Done::Buffer(BufferCmd::Reset),
-        "\\g" => Done::Buffer(BufferCmd::Go),
+        "\\g" => Done::Buffer(BufferCmd::Go(Go::Plain(file_arg()))),
+        "\\gx" => Done::Buffer(BufferCmd::Go(Go::Expanded(file_arg()))),
+        "\\gset" => Done::Buffer(BufferCmd::Go(Go::Set(
+            a.first().copied().unwrap_or("").to_string(),
+        ))),
+        "\\gexec" => Done::Buffer(BufferCmd::Go(Go::Exec)),
         "\\e" | "\\edit" => Done::Buffer(BufferCmd::Edit(argv.first().cloned())),
         "\\watch" => match watch_interval(a.first().copied()) {
             Ok(secs) => Done::Buffer(BufferCmd::Watch(secs)),
@@ -336,8 +395,12 @@ fn help(out: &mut dyn Write) -> Outcome {
     }
     let _ = writeln!(
         out,
-        "\nVariables with a meaning: ON_ERROR_STOP, ECHO, QUIET, FETCH_COUNT, PROMPT1,\n\
-         PROMPT2. Shell commands (queues, consumers, cascades): \"show help;\"."
+        "\nVariables: :name, :'name' (a literal), :\"name\" (an identifier), :{{?name}}.\n\
+         With a meaning: AUTOCOMMIT, ON_ERROR_STOP, ON_ERROR_ROLLBACK, ECHO, QUIET,\n\
+         FETCH_COUNT, VERBOSITY, SHOW_CONTEXT, PROMPT1, PROMPT2; set by qadmin:\n\
+         ERROR, SQLSTATE, ROW_COUNT, LAST_ERROR_MESSAGE, LAST_ERROR_SQLSTATE, DBNAME,\n\
+         USER, HOST, PORT, ENCODING, SERVER_VERSION_NAME, SERVER_VERSION_NUM.\n\
+         Shell commands (queues, consumers, cascades): \"show help;\"."
     );
     Outcome::Ok
 }
@@ -359,22 +422,62 @@ fn set(s: &mut Session, a: &[&str], out: &mut dyn Write) -> Outcome {
     }
 }
 
-/// `\unset`: the variables that are settings go back to their defaults.
+/// `\unset NAME`: the special variables go back to their defaults.
 fn unset(s: &mut Session, a: &[&str]) -> Outcome {
     let Some(&name) = a.first() else {
         s.client_error("\\unset: missing required argument");
         return Outcome::Failed;
     };
-    let default = match name {
-        "ON_ERROR_STOP" | "QUIET" => Some("off"),
-        "ECHO" => Some("none"),
-        "FETCH_COUNT" => Some("0"),
-        _ => None,
-    };
-    if let Some(d) = default {
-        let _ = s.set_var(name, d);
+    match s.unset_var(name) {
+        Ok(()) => Outcome::Ok,
+        Err(m) => {
+            s.client_error(&m);
+            Outcome::Failed
+        }
     }
-    s.vars.remove(name);
+}
+
+/// `\getenv NAME ENVVAR`: NAME gets the environment variable's value;
+/// unset when the environment has none.
+fn getenv(s: &mut Session, a: &[&str]) -> Outcome {
+    let (Some(&name), Some(&env)) = (a.first(), a.get(1)) else {
+        s.client_error("\\getenv: missing required argument");
+        return Outcome::Failed;
+    };
+    let r = match std::env::var(env) {
+        Ok(v) => s.set_var(name, &v),
+        Err(_) => s.unset_var(name),
+    };
+    match r {
+        Ok(()) => Outcome::Ok,
+        Err(m) => {
+            s.client_error(&m);
+            Outcome::Failed
+        }
+    }
+}
+
+/// `\setenv NAME [VALUE]`: set or unset an environment variable of
+/// qadmin (seen by `\!`, backquotes, `\o |command`).
+fn setenv(s: &mut Session, a: &[&str]) -> Outcome {
+    let Some(&name) = a.first() else {
+        s.client_error("\\setenv: missing required argument");
+        return Outcome::Failed;
+    };
+    if name.is_empty() || name.contains('=') || name.contains('\0') {
+        s.client_error("environment variable name must not contain \"=\"");
+        return Outcome::Failed;
+    }
+    // Setting the environment is not thread-safe in general; qadmin's
+    // other threads (completion refresh) read no environment variables.
+    match a.get(1) {
+        Some(v) if !v.contains('\0') => std::env::set_var(name, v),
+        Some(_) => {
+            s.client_error("\\setenv: value contains a NUL byte");
+            return Outcome::Failed;
+        }
+        None => std::env::remove_var(name),
+    }
     Outcome::Ok
 }
 
@@ -659,19 +762,13 @@ pub fn include_path(current_script: Option<&str>, file: &str, relative: bool) ->
 }
 
 /// `\o [FILE | |COMMAND | -]`: where query results go from now on.
-fn output(s: &mut Session, rest: &str, out: &mut dyn Write) -> Outcome {
+fn output(s: &mut Session, target: Option<String>, out: &mut dyn Write) -> Outcome {
     let _ = out.flush();
     // The old target is closed first (a pipe's command finishes).
     s.output = None;
-    let target = rest.trim();
-    let target = if target.starts_with('|') {
-        target.to_string()
-    } else {
-        args(target).into_iter().next().unwrap_or_default()
-    };
-    if target.is_empty() || target == "-" {
+    let Some(target) = target.filter(|t| !t.is_empty()) else {
         return Outcome::Ok;
-    }
+    };
     match OutputTarget::open(&target) {
         Ok(t) => {
             s.output = Some(t);
@@ -809,16 +906,6 @@ mod tests {
         assert_eq!(split("\\pset  format csv \n"), ("\\pset", "format csv"));
         assert_eq!(split("\\!ls -l"), ("\\!", "ls -l"));
         assert_eq!(split("\\! echo 'a  b'"), ("\\!", "echo 'a  b'"));
-    }
-
-    #[test]
-    fn arguments_split_like_psql() {
-        assert_eq!(args("a  b"), vec!["a", "b"]);
-        assert_eq!(args("'a  b' c"), vec!["a  b", "c"]);
-        assert_eq!(args("'it''s' 'a\\nb'"), vec!["it's", "a\nb"]);
-        assert_eq!(args("\"My DB\" x"), vec!["My DB", "x"]);
-        assert_eq!(args("'dbname=x user=y'"), vec!["dbname=x user=y"]);
-        assert_eq!(args(""), Vec::<String>::new());
     }
 
     #[test]

@@ -4,10 +4,13 @@
 //! rustyline parts of [`crate::input`]) and runs its statements through
 //! the same [`script::run_statement`]. [`meta`] carries out the
 //! backslash meta-commands and hands back what belongs to the loop
-//! (`\i` files, query-buffer commands); [`check`] is `--check`. Nothing
+//! (`\i` files, query-buffer commands); [`send`] sends SQL as psql's
+//! `SendQuery` does (AUTOCOMMIT, ON_ERROR_ROLLBACK, result variables)
+//! and runs the `\g` family; [`check`] is `--check`. Nothing
 //! below this module loops over statements or imports it.
 
 pub mod check;
 pub mod meta;
 pub mod repl;
 pub mod script;
+pub mod send;

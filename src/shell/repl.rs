@@ -39,6 +39,7 @@ use crate::lex::{PieceKind, ScanState, Scanner};
 use crate::session::{ServerInfo, Session};
 use crate::shell::meta::{self, BufferCmd, Done};
 use crate::shell::script::{run_statement, run_statement_from};
+use crate::shell::send::Go;
 
 /// How many entries the history keeps (psql's HISTSIZE).
 const HISTORY_SIZE: usize = 500;
@@ -133,6 +134,8 @@ pub fn repl(s: &mut Session) -> u8 {
         let _ = ed.load_history(h);
     }
     crate::db::cancel::on_send(|| eprintln!("Cancel request sent"));
+    // psql's main loop prints its own errors without a head here.
+    s.terse = true;
     for (name, value) in [
         ("PROMPT1", prompt::DEFAULT_PROMPT1),
         ("PROMPT2", prompt::DEFAULT_PROMPT2),
@@ -161,6 +164,7 @@ pub fn repl(s: &mut Session) -> u8 {
         entry: String::new(),
         ran: false,
         last: None,
+        held: Vec::new(),
     };
     shell.run();
     exit::OK
@@ -210,6 +214,8 @@ struct Shell<'a> {
     /// The last statement sent (psql's `previous_buf`), for `\g`, `\p`,
     /// `\e` and `\watch`.
     last: Option<Vec<u8>>,
+    /// SQL cut short by a meta-command that came from a variable's value.
+    held: Vec<u8>,
 }
 
 impl Shell<'_> {
@@ -336,7 +342,7 @@ impl Shell<'_> {
     /// Run the complete statements in the buffer and drop them from it.
     fn run_pending(&mut self) -> Flow {
         let mut flow = Flow::Go;
-        while let Some(piece) = self.scanner.next_piece(&self.buf) {
+        while let Some(piece) = self.scanner.next_piece_with(&mut self.buf, self.s) {
             let text = self.buf[piece.range.clone()].to_vec();
             match piece.kind {
                 PieceKind::Empty => {}
@@ -347,7 +353,16 @@ impl Shell<'_> {
                     flow = self.run_meta(&line);
                     break;
                 }
+                // SQL that a meta-command inside a variable's value
+                // interrupted: it starts the next statement.
+                PieceKind::Partial => self.held.extend_from_slice(&text),
                 PieceKind::Sql => {
+                    let mut text = text;
+                    if !self.held.is_empty() {
+                        let mut held = std::mem::take(&mut self.held);
+                        held.extend_from_slice(&text);
+                        text = held;
+                    }
                     self.last = Some(text.clone());
                     flow = self.execute(&text);
                 }
@@ -361,7 +376,8 @@ impl Shell<'_> {
         }
         let consumed = self.scanner.consumed().min(self.buf.len());
         if consumed > 0 {
-            self.buf_lines -= memchr::memchr_iter(b'\n', &self.buf[..consumed]).count();
+            let gone = memchr::memchr_iter(b'\n', &self.buf[..consumed]).count();
+            self.buf_lines = self.buf_lines.saturating_sub(gone);
             self.buf.drain(..consumed);
             self.scanner.rebase(consumed);
         }
@@ -533,10 +549,25 @@ impl Shell<'_> {
                 }
                 Flow::Go
             }
-            BufferCmd::Go => match self.take_query() {
-                Some(q) => {
+            BufferCmd::Go(how) => match self.take_query() {
+                Some(q) if how == Go::Plain(None) => {
                     self.last = Some(q.clone());
                     self.execute(&q)
+                }
+                Some(q) => {
+                    self.last = Some(q.clone());
+                    self.ran = true;
+                    crate::db::cancel::take_interrupt();
+                    if !self.s.is_connected() {
+                        self.reconnect();
+                    }
+                    let was_connected = self.s.is_connected();
+                    self.measure_terminal();
+                    let mut out = std::io::stdout().lock();
+                    let o = crate::shell::send::go(self.s, &q, &how, &mut out);
+                    let _ = out.flush();
+                    drop(out);
+                    self.after(o, was_connected)
                 }
                 None => Flow::Go,
             },

@@ -1,9 +1,12 @@
 //! The statement loop over a script: `-f` files, `-c` strings, stdin,
 //! `\i` files and `~/.qadminrc`. Lines are read as they come, the lexer
-//! cuts statements, each runs (SQL through [`exec`], a qadmin command
-//! through the grammar, a meta-command through [`meta`]); `COPY ... FROM
-//! STDIN` takes its data from the lines that follow. The interactive
-//! shell runs its statements through [`run_statement`] too.
+//! cuts statements and interpolates the session's variables, each runs
+//! (SQL through [`super::send`] and [`exec`], a qadmin command through the
+//! grammar, a meta-command through [`meta`]); SQL that a meta-command
+//! interrupts waits in psql's query buffer ([`QueryBuf`]), which the `\g`
+//! family sends; `COPY ... FROM STDIN` takes its data from the lines that
+//! follow. The interactive shell runs its statements through
+//! [`run_statement`] too.
 
 use std::io::{BufRead, BufReader, Write};
 
@@ -29,8 +32,22 @@ pub enum ScriptEnd {
 }
 
 /// Run statements from `src` until its end. `name` is the script's name for
-/// message prefixes (`None` for -c and plain stdin, as psql does).
+/// message prefixes (`None` for plain stdin, as psql does: its messages
+/// then have no `qadmin: error: ` head either).
 pub fn run_script(
+    s: &mut Session,
+    src: &mut dyn BufRead,
+    name: Option<&str>,
+    out: &mut dyn Write,
+) -> ScriptEnd {
+    let terse = std::mem::replace(&mut s.terse, name.is_none());
+    let end = run_lines(s, src, name, out);
+    s.terse = terse;
+    end
+}
+
+/// [`run_script`] without changing how client messages look (`-c`).
+fn run_lines(
     s: &mut Session,
     src: &mut dyn BufRead,
     name: Option<&str>,
@@ -44,6 +61,7 @@ pub fn run_script(
     let mut stopped = false;
     let mut first_line = true;
     let mut guard = IfGuard::default();
+    let mut qbuf = QueryBuf::default();
     loop {
         line.clear();
         let n = match src.read_until(b'\n', &mut line) {
@@ -73,11 +91,30 @@ pub fn run_script(
             }
             let _ = out.flush();
         }
+        // The last line of a script may lack its newline; with one, a
+        // variable or meta-command at its end is complete.
+        if !line.ends_with(b"\n") {
+            line.push(b'\n');
+        }
         buf.extend_from_slice(&line);
-        while let Some(piece) = scanner.next_piece(&buf) {
+        // Messages of the lexer itself (a recursive variable) name the
+        // line being read.
+        s.set_locus(name, scanner.line());
+        while let Some(piece) = scanner.next_piece_with(&mut buf, s) {
             s.set_locus(name, piece.last_line);
             let outcome = match guard.take(s, piece.kind, &buf[piece.range.clone()]) {
                 Some(o) => o,
+                // `\copy ... from stdin` reads the script's lines below.
+                None if piece.kind != PieceKind::Sql && !is_copy(&buf[piece.range.clone()]) => {
+                    let bytes = buf[piece.range.clone()].to_vec();
+                    let mut stdin = exec::StdinCopy::default();
+                    let o = buffered(s, piece.kind, &bytes, &mut qbuf, out, &mut stdin);
+                    if qbuf.sent {
+                        qbuf.sent = false;
+                        scanner.forget_statement();
+                    }
+                    o
+                }
                 None => {
                     // COPY FROM STDIN data starts on the line after the
                     // statement's end, in what is already read, then in the
@@ -94,13 +131,11 @@ pub fn run_script(
                         locus: std::sync::Arc::clone(&s.locus),
                         first: piece.last_line,
                     };
-                    let o = run_statement_from(
-                        s,
-                        piece.kind,
-                        &buf[piece.range.clone()],
-                        out,
-                        &mut copy,
-                    );
+                    let text = match piece.kind {
+                        PieceKind::Sql => qbuf.complete(&buf[piece.range.clone()]),
+                        _ => buf[piece.range.clone()].to_vec(),
+                    };
+                    let o = run_statement_from(s, piece.kind, &text, out, &mut copy);
                     let (taken, lines) = (copy.taken, copy.lines);
                     if taken > 0 {
                         buf.drain(data_at..data_at + taken);
@@ -150,7 +185,11 @@ pub fn run_script(
         s.set_locus(name, piece.last_line);
         let outcome = match guard.take(s, piece.kind, &buf[piece.range.clone()]) {
             Some(o) => o,
-            None => run_statement(s, piece.kind, &buf[piece.range.clone()], out),
+            None => {
+                let bytes = buf[piece.range.clone()].to_vec();
+                let mut stdin = exec::StdinCopy::default();
+                buffered(s, piece.kind, &bytes, &mut qbuf, out, &mut stdin)
+            }
         };
         match outcome {
             Outcome::Failed => {
@@ -159,6 +198,20 @@ pub fn run_script(
                     stopped = true;
                     break;
                 }
+            }
+            Outcome::ConnectionLost => return ScriptEnd::Lost,
+            Outcome::Quit => return ScriptEnd::Quit,
+            Outcome::Ok => {}
+        }
+    }
+    // What a meta-command interrupted and nothing sent is sent at the end
+    // (psql does the same).
+    if !qbuf.text.is_empty() && !stopped && guard.depth == 0 {
+        let text = std::mem::take(&mut qbuf.text);
+        match run_statement(s, PieceKind::Sql, &text, out) {
+            Outcome::Failed => {
+                failed = true;
+                stopped = s.settings.on_error_stop;
             }
             Outcome::ConnectionLost => return ScriptEnd::Lost,
             Outcome::Quit => return ScriptEnd::Quit,
@@ -175,6 +228,68 @@ pub fn run_script(
         ScriptEnd::Stopped
     } else {
         ScriptEnd::Done(failed)
+    }
+}
+
+/// Whether a meta-command piece is `\copy`.
+fn is_copy(bytes: &[u8]) -> bool {
+    std::str::from_utf8(bytes).is_ok_and(|t| meta::split(t).0 == "\\copy")
+}
+
+/// psql's query buffer in a script: the SQL a meta-command interrupted
+/// (`select ... \gset`), and the last statement sent (what `\g` sends
+/// again when the buffer is empty).
+#[derive(Default)]
+pub struct QueryBuf {
+    /// The statement so far.
+    pub text: Vec<u8>,
+    /// The last statement sent.
+    pub previous: Option<Vec<u8>>,
+    /// A `\g` command sent the buffer, or `\r` cleared it: the lexer
+    /// starts a new statement.
+    pub sent: bool,
+}
+
+impl QueryBuf {
+    /// The whole statement whose last piece is `tail`; it becomes the
+    /// previous one and the buffer is empty again.
+    fn complete(&mut self, tail: &[u8]) -> Vec<u8> {
+        let mut text = std::mem::take(&mut self.text);
+        text.extend_from_slice(tail);
+        self.previous = Some(text.clone());
+        text
+    }
+}
+
+/// A piece of a script that is not a whole SQL statement: part of one
+/// (kept in the buffer), a meta-command (the query-buffer ones act on
+/// `qbuf`), or an unterminated statement at the end.
+fn buffered(
+    s: &mut Session,
+    kind: PieceKind,
+    bytes: &[u8],
+    qbuf: &mut QueryBuf,
+    out: &mut dyn Write,
+    input: &mut dyn exec::CopyInput,
+) -> Outcome {
+    match kind {
+        PieceKind::Partial => {
+            qbuf.text.extend_from_slice(bytes);
+            Outcome::Ok
+        }
+        PieceKind::Meta => match std::str::from_utf8(bytes) {
+            Ok(line) if meta::split(line).0 != "\\copy" => {
+                let o = run_meta(s, line, out, qbuf);
+                let _ = out.flush();
+                o
+            }
+            _ => run_statement_from(s, kind, bytes, out, input),
+        },
+        PieceKind::Sql => {
+            let text = qbuf.complete(bytes);
+            run_statement_from(s, kind, &text, out, input)
+        }
+        PieceKind::Empty => Outcome::Ok,
     }
 }
 
@@ -217,20 +332,23 @@ impl IfGuard {
 /// A `-c` string, as psql runs one: SQL only (no meta-command, no qadmin
 /// command) goes to the server as it is, in one simple query, so several
 /// statements form one implicit transaction and the server's positions
-/// point into the string; anything else runs statement by statement.
+/// point into the string (no variables are interpolated in it, as in
+/// psql); anything else runs statement by statement.
 pub fn run_command_string(s: &mut Session, text: &str, out: &mut dyn Write) -> ScriptEnd {
     let pieces = crate::lex::split(text.as_bytes());
     let sql_only = pieces.iter().any(|p| p.kind == PieceKind::Sql)
         && pieces.iter().all(|p| match p.kind {
             PieceKind::Empty => true,
-            PieceKind::Meta => false,
+            PieceKind::Meta | PieceKind::Partial => false,
             PieceKind::Sql => {
                 std::str::from_utf8(p.text(text.as_bytes())).is_ok_and(|t| !parse::is_command(t))
             }
         });
-    if !sql_only || pieces.len() < 2 {
+    // SQL alone is sent as it is, without interpolation (psql: a `-c`
+    // string is for the server, or a meta-command).
+    if !sql_only {
         let mut r = std::io::Cursor::new(text.as_bytes());
-        return run_script(s, &mut r, None, out);
+        return run_lines(s, &mut r, None, out);
     }
     let o = run_statement(s, PieceKind::Sql, text.as_bytes(), out);
     let _ = out.flush();
@@ -361,6 +479,7 @@ pub fn run_piece(
     };
     match kind {
         PieceKind::Empty => Outcome::Ok,
+        PieceKind::Partial => run_piece(s, PieceKind::Sql, bytes, out, input),
         // `\copy ... from stdin` reads the lines that follow in the script.
         PieceKind::Meta if meta::split(text).0 == "\\copy" && s.restrict_key.is_none() => {
             let o = exec::copy::slash_copy(s, meta::split(text).1, out, input);
@@ -368,12 +487,12 @@ pub fn run_piece(
             o
         }
         PieceKind::Meta => {
-            let o = run_meta(s, text, out);
+            let o = run_meta(s, text, out, &mut QueryBuf::default());
             let _ = out.flush();
             o
         }
         PieceKind::Sql if parse::is_command(text) => run_shell_command(s, text, out),
-        PieceKind::Sql => exec::run_sql_with(s, text, out, input),
+        PieceKind::Sql => super::send::send_sql(s, text, out, input),
     }
 }
 
@@ -403,23 +522,52 @@ fn run_shell_command(s: &mut Session, text: &str, out: &mut dyn Write) -> Outcom
     }
 }
 
-/// Run one meta-command line of a script: `\i` runs here; the
-/// query-buffer commands see an empty buffer (`\p`, `\r`) or are not
-/// available (`\g`, `\e`, `\watch`).
-pub fn run_meta(s: &mut Session, line: &str, out: &mut dyn Write) -> Outcome {
+/// Run one meta-command line of a script: `\i` runs here, the
+/// query-buffer commands act on `qbuf` (`\p`, `\r`, the `\g` family);
+/// `\e` and `\watch` are for the interactive shell.
+pub fn run_meta(s: &mut Session, line: &str, out: &mut dyn Write, qbuf: &mut QueryBuf) -> Outcome {
     match meta::run(s, line, out) {
         Done::Ran(o) => o,
         Done::Include(inc) => include(s, &inc, out),
         Done::Reconnect(p) => reconnect(s, *p, out),
         Done::Buffer(BufferCmd::Print) => {
-            let _ = writeln!(out, "Query buffer is empty.");
+            let text = Some(&qbuf.text)
+                .filter(|t| !t.is_empty())
+                .or(qbuf.previous.as_ref().filter(|t| !t.is_empty()));
+            match text {
+                Some(t) => {
+                    let _ = out.write_all(t);
+                    let _ = out.write_all(b"\n");
+                }
+                None if !s.settings.quiet => {
+                    let _ = writeln!(out, "Query buffer is empty.");
+                }
+                None => {}
+            }
             Outcome::Ok
         }
         Done::Buffer(BufferCmd::Reset) => {
+            qbuf.text.clear();
+            qbuf.sent = true;
             if !s.settings.quiet {
                 let _ = writeln!(out, "Query buffer reset (cleared).");
             }
             Outcome::Ok
+        }
+        Done::Buffer(BufferCmd::Go(how)) => {
+            qbuf.sent = true;
+            let query = if qbuf.text.is_empty() {
+                qbuf.previous.clone()
+            } else {
+                Some(std::mem::take(&mut qbuf.text))
+            };
+            match query {
+                Some(q) => {
+                    qbuf.previous = Some(q.clone());
+                    super::send::go(s, &q, &how, out)
+                }
+                None => Outcome::Ok,
+            }
         }
         Done::Buffer(_) => {
             s.client_error(&format!(

@@ -19,3 +19,4 @@ mod script;
 mod sql;
 mod structure;
 mod tls;
+mod vars;

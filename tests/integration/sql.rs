@@ -9,7 +9,7 @@ use crate::test_db;
 /// Run `script` with psql and with qadmin (each on its own fresh copy of
 /// the setup) and compare stdout and stderr; psql's message prefix
 /// `psql:` becomes `qadmin:`.
-fn parity(setup: &str, script: &str, extra: &[&str]) {
+pub fn parity(setup: &str, script: &str, extra: &[&str]) {
     let a = test_db!();
     let b = test_db!();
     if !setup.is_empty() {
