@@ -9,6 +9,7 @@
 //! bind parameter. Multi-node operations report each step through a
 //! callback as it runs; nothing here prints.
 
+pub mod identity;
 pub mod ops;
 pub mod rename;
 pub mod status;
@@ -73,6 +74,22 @@ pub enum Error {
     /// A bad argument, with the reason.
     #[error("{0}")]
     Invalid(String),
+    /// The coordinating database is a copy of a node, not the node.
+    #[error("this database is {what}; qadmin does not change the cascade from a copy: {instead}")]
+    Copy {
+        /// What the database is.
+        what: String,
+        /// What to run instead.
+        instead: String,
+    },
+    /// The database at a member's location is not that member.
+    #[error("the database at node \"{node}\"'s location is {found}, not node \"{node}\" itself; fix the location (alter node {node} location '...') or tag it dead")]
+    WrongNode {
+        /// The member.
+        node: String,
+        /// What answers there.
+        found: String,
+    },
     /// Another multi-node operation on the queue holds a member.
     #[error("another cascade operation on queue \"{queue}\" is running (it holds node \"{node}\"); run this again when it has finished")]
     Busy {
@@ -294,11 +311,17 @@ fn exec_cmd(
 /// must succeed within `timeout`, whatever the server does.
 pub fn connect(node: &str, location: &str, timeout: Duration) -> Result<Client> {
     let env = Environment::from_process();
-    let mut params =
+    let params =
         ConnParams::resolve(Some(location), &[], &env).map_err(|e| Error::Unreachable {
             node: node.to_string(),
             why: e.to_string(),
         })?;
+    connect_with(node, &params, timeout)
+}
+
+/// Connect to a node with resolved parameters, within `timeout`.
+pub fn connect_with(node: &str, params: &ConnParams, timeout: Duration) -> Result<Client> {
+    let mut params = params.clone();
     if params.connect_timeout.is_none_or(|t| t > timeout) {
         params.connect_timeout = Some(timeout);
     }
@@ -416,7 +439,7 @@ pub fn create_node(
             ],
             report,
         )?;
-        return Ok(());
+        return record_identity(local, q);
     }
 
     let provider_location = match &spec.provider {
@@ -529,7 +552,13 @@ pub fn create_node(
         report,
     )?;
     copy_londiste_registry(&mut provider, local, q, me, report)?;
-    Ok(())
+    record_identity(local, q)
+}
+
+/// Record this database's fingerprint as its node's ([`identity`]).
+fn record_identity(local: &mut Client, q: &str) -> Result<()> {
+    let seen = identity::observe(local, q)?;
+    identity::record(local, q, &seen)
 }
 
 /// From a node, follow provider locations up to the root.

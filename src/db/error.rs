@@ -18,6 +18,8 @@ pub mod sqlstate {
     pub const UNDEFINED_TABLE: &str = "42P01";
     /// `57014`: query_canceled.
     pub const QUERY_CANCELED: &str = "57014";
+    /// insufficient_privilege
+    pub const INSUFFICIENT_PRIVILEGE: &str = "42501";
 }
 
 /// Where in the text an error points (1-based characters).

@@ -7,7 +7,7 @@ use std::io::Write;
 use std::time::Duration;
 
 use crate::cascade::status::CascadeStatus;
-use crate::cascade::{self, ops, status};
+use crate::cascade::{self, identity, ops, status};
 use crate::exec::cascade_view;
 use crate::exec::progress::step_printer;
 use crate::exec::reply::{cell, conn, flag, oid, queue_of, table, Fail, Handled, Reply};
@@ -65,16 +65,32 @@ fn outside_tx(s: &Session, what: &str) -> Result<(), Fail> {
     )))
 }
 
+/// A pool of the current queue's members: each reached at its registered
+/// location and checked to be that node, the local one with the
+/// session's own parameters.
 fn pool(s: &mut Session) -> Result<ops::Pool, Fail> {
     let q = queue_of(s, None)?;
     let t = timeout(s);
-    Ok(ops::Pool::load(conn(s)?, &q, t)?)
+    let mut p = ops::Pool::load(conn(s)?, &q, t)?;
+    p.reach_local_with(s.params.clone());
+    Ok(p)
 }
 
-/// A pool for a multi-node change, holding the cascade's operation lock
-/// on every member it reaches ([`ops::Pool::lock`]): one change at a time
-/// per cascade, whichever node it is run from.
-fn locked(mut p: ops::Pool) -> Result<ops::Pool, Fail> {
+/// A pool for a multi-node change: the local database must be the node it
+/// claims to be, not a copy ([`identity::check_local`]), and the pool holds
+/// the cascade's operation lock on every member it reaches
+/// ([`ops::Pool::lock`]): one change at a time per cascade, whichever
+/// node it is run from.
+fn change_pool(s: &mut Session) -> Result<ops::Pool, Fail> {
+    let q = queue_of(s, None)?;
+    let t = timeout(s);
+    let p = pool(s)?;
+    let own = p
+        .local_name()
+        .and_then(|me| p.member(me).ok())
+        .and_then(|m| m.location.clone());
+    identity::check_local(conn(s)?, &q, own.as_deref(), t)?;
+    let mut p = p;
     p.lock()?;
     Ok(p)
 }
@@ -192,10 +208,36 @@ pub fn show_node_status(s: &mut Session, cmd: &ast::ShowNodeStatus) -> Handled {
         Some(n) => n.as_str().to_string(),
         None => local_node(s)?,
     };
-    let mut p = pool(s)?;
-    let info = p.info(&name)?;
-    let subs = p.node(&name).and_then(|c| cascade::subscribers(c, &q))?;
-    let rows = vec![
+    // The local node is read on the session's own connection, with what
+    // this database is (the node, or a copy of it); others through a pool.
+    let local = match &cmd.node {
+        None => true,
+        Some(n) => cascade::node_info(conn(s)?, &q)?.node_name.as_deref() == Some(n.as_str()),
+    };
+    let (info, subs, identity_row) = if local {
+        let idle = s.tx == crate::session::TxState::Idle;
+        let c = conn(s)?;
+        let what = if idle {
+            let seen = identity::observe(c, &q)?;
+            Some(seen.describe().unwrap_or_else(|| match seen.actual {
+                Some(_) => format!("node \"{name}\" itself"),
+                None => format!("node \"{name}\" (its fingerprint cannot be read by this user)"),
+            }))
+        } else {
+            None
+        };
+        (
+            cascade::node_info(c, &q)?,
+            cascade::subscribers(c, &q)?,
+            what,
+        )
+    } else {
+        let mut p = pool(s)?;
+        let info = p.info(&name)?;
+        let subs = p.node(&name).and_then(|c| cascade::subscribers(c, &q))?;
+        (info, subs, None)
+    };
+    let mut rows = vec![
         vec![Some("node".into()), Some(name.clone())],
         vec![Some("type".into()), info.node_type.clone()],
         vec![Some("provider".into()), info.provider_node.clone()],
@@ -215,6 +257,9 @@ pub fn show_node_status(s: &mut Session, cmd: &ast::ShowNodeStatus) -> Handled {
             ),
         ],
     ];
+    if let Some(what) = identity_row {
+        rows.push(vec![Some("this database".into()), Some(what)]);
+    }
     Ok(table(&[("field", oid::TEXT), ("value", oid::TEXT)], rows))
 }
 
@@ -270,7 +315,7 @@ pub fn create_node(s: &mut Session, cmd: &ast::CreateNode, out: &mut dyn Write) 
 /// nodes, one at a time per queue.
 pub fn operation(s: &mut Session, words: &str, op: &Operation, out: &mut dyn Write) -> Handled {
     outside_tx(s, words)?;
-    let mut p = locked(pool(s)?)?;
+    let mut p = change_pool(s)?;
     let wait = wait_ctl(s);
     let mut report = step_printer(s, out);
     let word = op.status_word();
@@ -338,7 +383,7 @@ pub fn pause_consumer(
         Some(n) => n.as_str().to_string(),
         None => local_node(s)?,
     };
-    let mut p = pool(s)?;
+    let mut p = change_pool(s)?;
     let wait = wait_ctl(s);
     let mut report = step_printer(s, out);
     ops::set_paused(&mut p, &node, consumer.as_str(), paused, &wait, &mut report)?;
@@ -359,8 +404,8 @@ pub fn wait(s: &mut Session, target: ops::WaitFor, out: &mut dyn Write) -> Handl
 /// answered as a table (they stay in its tables).
 pub fn resurrect(s: &mut Session, out: &mut dyn Write) -> Handled {
     outside_tx(s, "resurrect")?;
-    let (me, p) = local_pool(s)?;
-    let mut p = locked(p)?;
+    let me = local_node(s)?;
+    let mut p = change_pool(s)?;
     let mut report = step_printer(s, out);
     let done = ops::resurrect(&mut p, &me, &mut report)?;
     let rows = done
@@ -394,8 +439,8 @@ pub fn resurrect(s: &mut Session, out: &mut dyn Write) -> Handled {
 /// `takeover <old> [with all] [dead] [force];` on the current node.
 pub fn takeover(s: &mut Session, cmd: &ast::Takeover, out: &mut dyn Write) -> Handled {
     outside_tx(s, "takeover")?;
-    let (me, p) = local_pool(s)?;
-    let mut p = locked(p)?;
+    let me = local_node(s)?;
+    let mut p = change_pool(s)?;
     let old = cmd.old.as_str();
     let problems = if cmd.dead {
         ops::sync_problems(&mut p, &me)?

@@ -64,6 +64,10 @@ fn info_lines(st: &CascadeStatus, n: &NodeStatus) -> Vec<String> {
         lag.push_str(", NOT UPTODATE");
     }
     lines.push(lag);
+    // The node's attributes, as `londiste status` lists them.
+    for (k, v) in url_pairs(info.node_attrs.as_deref().unwrap_or("")) {
+        lines.push(format!("Attr: {k}={v}"));
+    }
     for (consumer, err) in &n.consumer_errors {
         lines.push(format!("ERR: {consumer}: {err}"));
     }
@@ -123,6 +127,41 @@ pub fn render_status(st: &CascadeStatus) -> String {
         }
     }
     out
+}
+
+/// `k=v&k2=v2` with `%XX` and `+` decoded (the urlencoding pgq_node's
+/// node attributes use); a malformed escape is kept as it is.
+fn url_pairs(s: &str) -> Vec<(String, String)> {
+    fn hex(c: u8) -> Option<u8> {
+        (c as char).to_digit(16).map(|d| d as u8)
+    }
+    fn decode(x: &str) -> String {
+        let b = x.as_bytes();
+        let mut out = Vec::with_capacity(b.len());
+        let mut i = 0;
+        while i < b.len() {
+            match b[i] {
+                b'+' => out.push(b' '),
+                b'%' if i + 2 < b.len() => match (hex(b[i + 1]), hex(b[i + 2])) {
+                    (Some(h), Some(l)) => {
+                        out.push(h * 16 + l);
+                        i += 2;
+                    }
+                    _ => out.push(b'%'),
+                },
+                c => out.push(c),
+            }
+            i += 1;
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    }
+    s.split('&')
+        .filter(|kv| !kv.is_empty())
+        .map(|kv| match kv.split_once('=') {
+            Some((k, v)) => (decode(k), decode(v)),
+            None => (decode(kv), String::new()),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -193,6 +232,21 @@ mod tests {
             "                              Lag: 6s, Tick: 13\n",
         );
         assert_eq!(render_status(&st), want);
+    }
+
+    #[test]
+    fn node_attributes_are_decoded_as_londiste_shows_them() {
+        assert_eq!(
+            url_pairs("sync_watermark=a%2Cb&qadmin_id=7.5.1&x=1+2&bad=%zz&tail=%4"),
+            vec![
+                ("sync_watermark".to_string(), "a,b".to_string()),
+                ("qadmin_id".to_string(), "7.5.1".to_string()),
+                ("x".to_string(), "1 2".to_string()),
+                ("bad".to_string(), "%zz".to_string()),
+                ("tail".to_string(), "%4".to_string()),
+            ]
+        );
+        assert!(url_pairs("").is_empty());
     }
 
     #[test]

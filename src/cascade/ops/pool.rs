@@ -4,11 +4,12 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use crate::db::Client;
+use crate::db::{Client, ConnParams};
 
 use super::warn;
 use crate::cascade::{
-    connect, exec_cmd, members, node_info, Error, Member, NodeInfo, Reporter, Result,
+    connect, connect_with, exec_cmd, identity, members, node_info, Error, Member, NodeInfo,
+    Reporter, Result,
 };
 
 /// One connection per member, opened on first use.
@@ -19,6 +20,12 @@ pub struct Pool {
     pub timeout: Duration,
     members: Vec<Member>,
     conns: HashMap<String, Client>,
+    /// The coordinating node, reached with the session's own parameters
+    /// rather than its registered location (which may be the thing being
+    /// fixed).
+    local: Option<(String, ConnParams)>,
+    /// The node the pool was loaded from.
+    local_name: Option<String>,
 }
 
 impl Pool {
@@ -35,6 +42,8 @@ impl Pool {
             timeout,
             members: members(local, queue)?,
             conns: HashMap::new(),
+            local: None,
+            local_name: info.node_name,
         })
     }
 
@@ -83,16 +92,38 @@ impl Pool {
             if m.dead {
                 return Err(Error::Invalid(format!("node \"{name}\" is tagged dead")));
             }
-            let loc = m.location.ok_or_else(|| Error::Unreachable {
-                node: name.to_string(),
-                why: "no location registered".into(),
-            })?;
-            let c = connect(name, &loc, self.timeout)?;
+            let mut c = match &self.local {
+                Some((me, params)) if me == name => connect_with(name, params, self.timeout)?,
+                _ => {
+                    let loc = m.location.ok_or_else(|| Error::Unreachable {
+                        node: name.to_string(),
+                        why: "no location registered".into(),
+                    })?;
+                    connect(name, &loc, self.timeout)?
+                }
+            };
+            // Whoever answers there must be that node, not a copy of it
+            // or another node.
+            identity::check_member(&mut c, &self.queue, name)?;
             self.conns.insert(name.to_string(), c);
         }
         self.conns
             .get_mut(name)
             .ok_or_else(|| Error::NodeNotFound(name.to_string()))
+    }
+
+    /// The node the pool was loaded from.
+    pub fn local_name(&self) -> Option<&str> {
+        self.local_name.as_deref()
+    }
+
+    /// Reach the node the pool was loaded from with `params` (the
+    /// session's own), not through its registered location.
+    pub fn reach_local_with(&mut self, params: ConnParams) {
+        if let Some(me) = self.local_name.clone() {
+            self.conns.remove(&me);
+            self.local = Some((me, params));
+        }
     }
 
     /// Take the cascade's operation lock: a session advisory lock keyed by
