@@ -11,6 +11,7 @@ mod complete_api;
 mod connection;
 mod grammar;
 mod guard;
+mod identity;
 mod londiste_api;
 mod londiste_scenario;
 mod pgq_api;
