@@ -52,6 +52,10 @@ pub struct NodeStatus {
     pub tables: Option<(u32, u32, u32)>,
     /// Subscribers of this node, by name (from their provider field).
     pub children: Vec<String>,
+    /// The last tick of its own queue.
+    pub queue_last_tick: Option<i64>,
+    /// Tagged dead, yet a database answered at its location as this node.
+    pub dead_but_answers: bool,
 }
 
 impl NodeStatus {
@@ -68,6 +72,8 @@ impl NodeStatus {
             consumer_errors: Vec::new(),
             tables: None,
             children: Vec::new(),
+            queue_last_tick: None,
+            dead_but_answers: false,
         }
     }
 
@@ -130,6 +136,61 @@ impl CascadeStatus {
         out
     }
 
+    /// What is wrong with the cascade as seen: more than one root, a node
+    /// ahead of its provider (it has ticks its provider never made), a
+    /// member tagged dead that answers, a location that answers as
+    /// another node. Empty when nothing is.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let roots: Vec<&str> = self
+            .nodes
+            .iter()
+            .filter(|n| n.node_type() == Some("root"))
+            .map(|n| n.name.as_str())
+            .collect();
+        if roots.len() > 1 {
+            out.push(format!(
+                "{} nodes are of type root: {}",
+                roots.len(),
+                roots.join(", ")
+            ));
+        }
+        for n in &self.nodes {
+            if n.dead_but_answers {
+                out.push(format!(
+                    "{} is tagged dead but answers at its location",
+                    n.name
+                ));
+            }
+            if let Some(e) = n
+                .error
+                .as_deref()
+                .filter(|e| e.starts_with("its location answers"))
+            {
+                out.push(format!("{}: {e}", n.name));
+            }
+            let Some(info) = n.info.as_ref() else {
+                continue;
+            };
+            if info.node_type.as_deref() == Some("root") {
+                continue;
+            }
+            let (Some(p), Some(mine)) = (info.provider_node.as_deref(), info.worker_last_tick)
+            else {
+                continue;
+            };
+            if let Some(theirs) = self.node(p).and_then(|pn| pn.queue_last_tick) {
+                if mine > theirs {
+                    out.push(format!(
+                        "{} is ahead of its provider {p}: it finished tick {mine}, {p}'s queue ends at tick {theirs}",
+                        n.name
+                    ));
+                }
+            }
+        }
+        out
+    }
+
     /// Lag of a node: the root's clock minus the time of the tick the node's
     /// worker last finished, as its provider records it. For the root: the
     /// time since its last tick.
@@ -149,6 +210,9 @@ impl CascadeStatus {
         Some((now - tick_time).max(0.0))
     }
 }
+
+/// How long a member tagged dead is given to answer.
+const DEAD_PROBE: Duration = Duration::from_secs(1);
 
 /// Everything in one statement, so a node costs one round trip after
 /// connecting; sent with `query_typed` (no separate prepare round trip).
@@ -174,12 +238,23 @@ select n.node_type, n.node_name, n.global_watermark, n.local_watermark, n.provid
                                     count(*) filter (where local and merge_state is distinct from 'ok'),
                                     count(*) filter (where not local)) as t
                 from londiste.get_table_list(%L)$q$, $1), false, true, '')))[1]::text
-       end
+       end,
+       (select last_tick_id from pgq.get_queue_info($1) limit 1)
   from pgq_node.get_node_info($1::text) n";
 
 fn read_node(c: &mut Client, queue: &str, st: &mut NodeStatus) -> Result<()> {
     let r = c.query_one(NODE_STATUS, &[&queue])?;
-    st.info = Some(NodeInfo::from_row(&r));
+    let info = NodeInfo::from_row(&r);
+    // Whoever answers at the location must be this member.
+    if info.node_name.as_deref() != Some(st.name.as_str()) {
+        st.error = Some(match &info.node_name {
+            Some(other) => format!("its location answers as node \"{other}\""),
+            None => "its location answers with no node of this queue".into(),
+        });
+        return Ok(());
+    }
+    st.info = Some(info);
+    st.queue_last_tick = r.get(18);
     let consumers: String = r.get(13);
     let parsed: Vec<(String, Option<f64>, Option<i64>)> =
         serde_json::from_str(&consumers).unwrap_or_default();
@@ -229,10 +304,10 @@ pub fn status(
         let (tx, rx) = mpsc::channel();
         let mut waiting = 0;
         for m in chunk {
-            if m.dead {
+            if m.dead && m.location.is_none() {
                 results.insert(
                     m.name.clone(),
-                    NodeStatus::unread(&m.name, m.location.clone(), true, None),
+                    NodeStatus::unread(&m.name, None, true, None),
                 );
                 continue;
             }
@@ -246,10 +321,24 @@ pub fn status(
             let tx = tx.clone();
             let name = m.name.clone();
             let q = queue.to_string();
+            let dead = m.dead;
             waiting += 1;
             let spawned = std::thread::Builder::new()
                 .name(format!("status {name}"))
                 .spawn(move || {
+                    if dead {
+                        // A member tagged dead is only asked, briefly,
+                        // whether it still answers as itself.
+                        let mut st = NodeStatus::unread(&name, Some(loc.clone()), true, None);
+                        let brief = timeout.min(DEAD_PROBE);
+                        if let Ok(mut c) = connect(&name, &loc, brief) {
+                            let mut probe = NodeStatus::unread(&name, None, true, None);
+                            st.dead_but_answers =
+                                read_node(&mut c, &q, &mut probe).is_ok() && probe.info.is_some();
+                        }
+                        let _ = tx.send(st);
+                        return;
+                    }
                     let mut st = NodeStatus::unread(&name, Some(loc.clone()), false, None);
                     match connect(&name, &loc, timeout) {
                         Ok(mut c) => {
@@ -285,6 +374,9 @@ pub fn status(
         }
         for m in chunk {
             results.entry(m.name.clone()).or_insert_with(|| {
+                if m.dead {
+                    return NodeStatus::unread(&m.name, m.location.clone(), true, None);
+                }
                 NodeStatus::unread(
                     &m.name,
                     m.location.clone(),

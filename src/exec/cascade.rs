@@ -145,7 +145,7 @@ fn status_json(st: &CascadeStatus) -> serde_json::Value {
             })
         })
         .collect();
-    serde_json::json!({"queue": st.queue, "local_node": st.local_node, "nodes": nodes})
+    serde_json::json!({"queue": st.queue, "local_node": st.local_node, "nodes": nodes, "problems": st.problems()})
 }
 
 /// `show members;`

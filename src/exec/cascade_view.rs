@@ -126,6 +126,13 @@ pub fn render_status(st: &CascadeStatus) -> String {
             out.push('\n');
         }
     }
+    let problems = st.problems();
+    if !problems.is_empty() {
+        out.push_str("\nProblems:\n");
+        for p in problems {
+            out.push_str(&format!("  {p}\n"));
+        }
+    }
     out
 }
 
@@ -193,7 +200,36 @@ mod tests {
             consumer_errors: vec![],
             tables: Some((1, 0, 0)),
             children: children.iter().map(|c| c.to_string()).collect(),
+            queue_last_tick: Some(tick),
+            dead_but_answers: false,
         }
+    }
+
+    #[test]
+    fn problems_are_listed_below_the_tree() {
+        let r1 = node("r1", "root", "r1", 5, &["b"]);
+        let r2 = node("r2", "root", "r2", 5, &[]);
+        let mut b = node("b", "branch", "r1", 9, &[]);
+        b.queue_last_tick = Some(9);
+        let mut d = node("d", "leaf", "b", 1, &[]);
+        d.info = None;
+        d.dead = true;
+        d.dead_but_answers = true;
+        let mut w = node("w", "leaf", "b", 1, &[]);
+        w.info = None;
+        w.error = Some("its location answers as node \"b\"".into());
+        let st = CascadeStatus {
+            queue: "q".into(),
+            local_node: "r1".into(),
+            nodes: vec![r1, r2, b, d, w],
+            elapsed: Duration::ZERO,
+        };
+        let text = render_status(&st);
+        let tail = &text[text.find("\nProblems:\n").expect("problems")..];
+        assert_eq!(
+            tail,
+            "\nProblems:\n  2 nodes are of type root: r1, r2\n  b is ahead of its provider r1: it finished tick 9, r1's queue ends at tick 5\n  d is tagged dead but answers at its location\n  w: its location answers as node \"b\"\n"
+        );
     }
 
     #[test]

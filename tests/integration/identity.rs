@@ -42,7 +42,9 @@ fn a_restored_dump_of_a_node_is_a_copy_and_changes_nothing() {
         format!("drop database {} with (force)", copy.name),
         format!("create database {} template template0", copy.name),
     ] {
-        copy.cluster.psql_in("postgres", &sql).expect("fresh database");
+        copy.cluster
+            .psql_in("postgres", &sql)
+            .expect("fresh database");
     }
     let dir = tempfile::tempdir().expect("dir");
     let dump = dir.path().join("n2.sql");
@@ -161,4 +163,42 @@ fn a_node_fixes_its_own_location() {
             right
         );
     }
+}
+
+#[test]
+fn show_cascade_says_what_is_wrong() {
+    let (n1, n2) = two_nodes();
+    let status = |db: &TestDb| {
+        let r = q(db, "show cascade;");
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.stdout
+    };
+    assert!(!status(&n1).contains("Problems:"), "a sound cascade");
+    // Tagged dead, but it answers.
+    let r = q(&n1, "tag node n2 dead;");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        status(&n1).contains("Problems:\n  n2 is tagged dead but answers at its location\n"),
+        "{}",
+        status(&n1)
+    );
+    let r = q(&n1, "tag node n2 alive;");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Two roots: n2 promoted by hand with pgq_node's own function.
+    n2.sql("select * from pgq_node.promote_branch('replika')");
+    let text = status(&n1);
+    assert!(
+        text.contains("  2 nodes are of type root: n1, n2\n"),
+        "{text}"
+    );
+    // A location that answers as another node.
+    n1.sql(&format!(
+        "select pgq_node.register_location('replika', 'n2', '{}', false)",
+        location(&n1)
+    ));
+    let text = status(&n1);
+    assert!(
+        text.contains("  n2: its location answers as node \"n1\"\n"),
+        "{text}"
+    );
 }
