@@ -18,6 +18,7 @@
 use super::takeover::queue_last_tick;
 use super::{gravestone, note, tag_node, warn, Pool};
 use crate::cascade::{Error, Reporter, Result};
+use crate::db::Client;
 
 /// An event the old root had queued after the tick the new root kept:
 /// it never reached the cascade. `resurrect` reports these.
@@ -149,7 +150,7 @@ pub fn resurrect(pool: &mut Pool, me: &str, report: Reporter<'_>) -> Result<Resu
             )?;
         }
     }
-    let lost = drop_lost_events(pool, me, tick, report)?;
+    let lost = drop_lost_events(pool, me, &root, tick, report)?;
     if held_by != worker {
         pool.cmd(
             me,
@@ -204,17 +205,34 @@ pub fn resurrect(pool: &mut Pool, me: &str, report: Reporter<'_>) -> Result<Resu
 
 /// Read, then delete, the events queued on `node` after `tick` (and the
 /// ticks after it), the way a consumer reads them: a throwaway consumer
-/// at `tick` takes batches until none is left. Then the events and ticks
-/// are deleted from the queue's tables, which pgq has no function for.
+/// takes batches until none is left. Which of them are lost is decided by
+/// event identity, never by tick id: an event `root` also holds (the same
+/// ev_id and data: branches keep the ev_id) reached the cascade. The tick
+/// ids of the two nodes need not match (a restored or promoted old root
+/// may reuse ids): the read starts at `node`'s last tick not after `tick`.
+/// Then the events and ticks are deleted from the queue's tables, which
+/// pgq has no function for.
 fn drop_lost_events(
     pool: &mut Pool,
     node: &str,
+    root: &str,
     tick: i64,
     report: Reporter<'_>,
 ) -> Result<Vec<LostEvent>> {
     let q = pool.queue.clone();
     let reader = format!("{node}.lost");
     let c = pool.node(node)?;
+    let start: Option<i64> = c
+        .query_one(
+            "select coalesce(max(t.tick_id) filter (where t.tick_id <= $2), min(t.tick_id))
+               from pgq.tick t join pgq.queue q on t.tick_queue = q.queue_id
+              where q.queue_name = $1",
+            &[&q, &tick],
+        )?
+        .get(0);
+    let Some(tick) = start else {
+        return Ok(Vec::new());
+    };
     let last = match queue_last_tick(c, &q)? {
         Some(l) if l > tick => l,
         _ => return Ok(Vec::new()),
@@ -285,13 +303,56 @@ fn drop_lost_events(
         &[&q, &tick, &last],
     )?;
     tx.commit()?;
+    let read = lost.len();
+    let reached = reached_cascade(pool.node(root)?, &q, &lost)?;
+    lost.retain(|e| !reached.contains(&(e.id, e.data.clone())));
     note(
         report,
         node,
         format!(
-            "{} lost event(s) read; {deleted} event(s) and {ticks} tick(s) after tick {tick} deleted from the queue",
+            "{read} event(s) after tick {tick}: {} reached the cascade ({root} has them, by event id), {} lost; {deleted} event(s) and {ticks} tick(s) deleted from the queue",
+            read - lost.len(),
             lost.len()
         ),
     );
     Ok(lost)
+}
+
+/// Which of `events` the node behind `c` holds in its queue (the same
+/// ev_id and data).
+fn reached_cascade(
+    c: &mut Client,
+    queue: &str,
+    events: &[LostEvent],
+) -> Result<std::collections::HashSet<(i64, Option<String>)>> {
+    if events.is_empty() {
+        return Ok(Default::default());
+    }
+    let parent: Option<String> = c
+        .query_opt(
+            "select quote_ident(split_part(queue_data_pfx, '.', 1)) || '.'
+                    || quote_ident(split_part(queue_data_pfx, '.', 2))
+               from pgq.queue where queue_name = $1",
+            &[&queue],
+        )?
+        .map(|r| r.get(0));
+    let Some(parent) = parent else {
+        return Ok(Default::default());
+    };
+    let ids: String = events
+        .iter()
+        .map(|e| e.id.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    // The parent event table holds every one of the queue's event tables.
+    Ok(c.query(
+        &format!(
+            "select ev_id, ev_data from {parent}
+              where ev_id = any(string_to_array($1, ',')::int8[])"
+        ),
+        &[&ids],
+    )?
+    .iter()
+    .map(|r| (r.get(0), r.get(1)))
+    .collect())
 }

@@ -133,6 +133,18 @@ pub fn takeover(
                 .worker_name
                 .clone()
                 .ok_or_else(|| Error::Invalid(format!("node \"{new}\" has no worker")))?;
+            if new_info.node_type.as_deref() == Some("root") {
+                // A switch that stopped after the promotion: finish it
+                // without repeating what is done (a second demotion step 2
+                // would add a tick to the old root, a second subscription
+                // a duplicate key).
+                note(
+                    report,
+                    new,
+                    format!("{new} is the root already: finishing the switch from {old}"),
+                );
+                return finish_switch(pool, new, old, (&old_worker, &new_worker), wait, report);
+            }
             if new_info.worker_paused == Some(true) {
                 // A paused new node would never catch up below.
                 note(
@@ -230,6 +242,58 @@ fn switch_root(
     promote(pool, new, (old, old_worker), last_tick, prev, report)?;
     // The two resumes are independent: ask both, then wait for
     // both workers together.
+    ask_paused(pool, new, new_worker, false, report)?;
+    pool.cmd(
+        old,
+        "select * from pgq_node.demote_root($1, 3, $2)",
+        &[&q, &new],
+        report,
+    )?;
+    ask_paused(pool, old, old_worker, false, report)?;
+    await_paused(
+        pool,
+        &[(new, new_worker, false), (old, old_worker, false)],
+        wait,
+        report,
+    )
+}
+
+/// The end of a root switch that stopped after `new` was promoted: the
+/// old root subscribed to the new one at its last tick (unless it is),
+/// the new node's subscription at the old root dropped, demotion step 3,
+/// both workers resumed.
+fn finish_switch(
+    pool: &mut Pool,
+    new: &str,
+    old: &str,
+    (old_worker, new_worker): (&str, &str),
+    wait: &Wait<'_>,
+    report: Reporter<'_>,
+) -> Result<()> {
+    let q = pool.queue.clone();
+    let subscribed = pool
+        .node(new)?
+        .query_opt(
+            "select 1 from pgq_node.get_subscriber_info($1) where node_name = $2",
+            &[&q, &old],
+        )?
+        .is_some();
+    if !subscribed {
+        // Demotion step 2 closed the old root's queue with its last tick.
+        let last_tick = queue_last_tick(pool.node(old)?, &q)?;
+        pool.cmd(
+            new,
+            "select * from pgq_node.register_subscriber($1, $2, $3, $4)",
+            &[&q, &old, &old_worker, &last_tick],
+            report,
+        )?;
+    }
+    pool.cmd_or_warn(
+        old,
+        "select * from pgq_node.unregister_subscriber($1, $2)",
+        &[&q, &new],
+        report,
+    );
     ask_paused(pool, new, new_worker, false, report)?;
     pool.cmd(
         old,
