@@ -242,10 +242,14 @@ pub fn show_batch(s: &mut Session, cmd: &ast::ShowBatch) -> Handled {
     ))
 }
 
-/// `tick [<q>]`
+/// `tick [<q>] [force]`: the named queue, else the current one, else
+/// every queue.
 pub fn tick(s: &mut Session, cmd: &ast::Tick) -> Handled {
-    let q = cmd.queue.as_ref().map(|q| q.as_str().to_string());
-    let ticks = pgq::tick(conn(s)?, q.as_deref())?;
+    let q = match &cmd.queue {
+        Some(q) => Some(q.as_str().to_string()),
+        None => s.queue.clone(),
+    };
+    let ticks = pgq::tick(conn(s)?, q.as_deref(), cmd.force)?;
     let rows = ticks
         .into_iter()
         .map(|t| {

@@ -547,10 +547,37 @@ pub struct Tick {
     pub tick_id: Option<i64>,
 }
 
-/// `pgq.force_tick(q)` then `pgq.ticker(q)` for each queue (all when
-/// `queue` is None): makes a tick now even when the queue is idle. Used by
-/// `tick`.
-pub fn tick(c: &mut Client, queue: Option<&str>) -> Result<Vec<Tick>> {
+/// What `tick` does for one queue, pgqd's way: `pgq.ticker(q)` decides
+/// from the queue's ticker settings (max_count, max_lag, idle_period)
+/// whether a tick is due. Queues with an external ticker or a paused
+/// ticker are left alone (pgq.ticker() skips them too).
+const TICKER: &str = "\
+select pgq.ticker(queue_name)
+  from pgq.queue
+ where queue_name = $1
+   and not queue_external_ticker
+   and not queue_ticker_paused";
+
+/// `tick ... force`: a tick now, the way `pgq.ticker(q)` inserts one once
+/// it has decided a tick is due, with the queue's event sequence as it
+/// stands. Not `pgq.force_tick`: that bumps the event sequence by
+/// `2 * ticker_max_count + 1000` to trick the ticker, and every consumer's
+/// `pending_events` (a difference of event sequence values) grows by as
+/// much, for good. See: #15
+const FORCE_TICK: &str = "\
+insert into pgq.tick (tick_queue, tick_id, tick_event_seq)
+select queue_id, nextval(queue_tick_seq), pgq.seq_getval(queue_event_seq)
+  from pgq.queue
+ where queue_name = $1
+   and not queue_external_ticker
+   and not queue_ticker_paused
+returning tick_id";
+
+/// One `pgq.ticker(q)` for each queue (all when `queue` is None), as
+/// pgqd runs it; with `force`, a tick whatever the ticker settings say
+/// (see [`FORCE_TICK`]). A queue with an external or paused ticker gets
+/// no tick. Used by `tick`.
+pub fn tick(c: &mut Client, queue: Option<&str>, force: bool) -> Result<Vec<Tick>> {
     let queues = match queue {
         Some(q) => {
             require_queue(c, q)?;
@@ -558,18 +585,10 @@ pub fn tick(c: &mut Client, queue: Option<&str>) -> Result<Vec<Tick>> {
         }
         None => queue_names(c)?,
     };
+    let sql = if force { FORCE_TICK } else { TICKER };
     let mut out = Vec::new();
     for q in queues {
-        let before: Option<i64> = c
-            .query_one("select last_tick_id from pgq.get_queue_info($1)", &[&q])?
-            .get(0);
-        c.query_one("select pgq.force_tick($1)", &[&q])?;
-        let after: Option<i64> = c.query_one("select pgq.ticker($1)", &[&q])?.get(0);
-        let made = match (before, after) {
-            (_, None) => None,
-            (Some(b), Some(a)) if a <= b => None,
-            (_, Some(a)) => Some(a),
-        };
+        let made: Option<i64> = c.query_opt(sql, &[&q])?.and_then(|r| r.get(0));
         out.push(Tick {
             queue: q,
             tick_id: made,

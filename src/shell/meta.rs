@@ -641,6 +641,13 @@ fn pset(s: &mut Session, a: &[&str], out: &mut dyn Write) -> Outcome {
                 }
             }
         }
+        "pager" => match crate::output::pager::pset(&mut p.pager, value) {
+            Ok(m) => m,
+            Err(e) => {
+                s.client_error(&e);
+                return Outcome::Failed;
+            }
+        },
         other => {
             s.client_error(&format!("\\pset: unknown option: {other}"));
             return Outcome::Failed;

@@ -129,7 +129,7 @@ fn batches_ticks_maintenance_and_versions() {
     let db = test_db!();
     db.sql("select pgq.create_queue('q'); select pgq.register_consumer('q', 'c');");
     db.sql("select pgq.insert_event('q', 'type_a', 'payload ' || g) from generate_series(1, 2) g");
-    let r = q(&db, &["-A", "-t", "-c", "tick q;"]);
+    let r = q(&db, &["-A", "-t", "-c", "tick q force;"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         r.stdout.starts_with("q|") && r.stdout.trim_end().ends_with("|tick made"),

@@ -13,6 +13,7 @@ mod grammar;
 mod guard;
 mod londiste_api;
 mod londiste_scenario;
+mod operator;
 mod pgq_api;
 mod roundtrip;
 mod script;
