@@ -32,6 +32,7 @@ mod csv;
 mod expanded;
 mod json;
 pub mod pager;
+pub mod readable;
 pub mod style;
 mod text;
 mod unaligned;

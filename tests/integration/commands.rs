@@ -292,7 +292,7 @@ fn cascade_commands_build_what_londiste_status_shows() {
     assert!(r.stdout.contains("+--: leaf3 (leaf)"), "{}", r.stdout);
     let r = q(&n1, &["-Q", "replika", "--json", "-c", "show cascade;"]);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
-    assert_eq!(v["nodes"][0]["name"], "node1");
+    assert_eq!(v["nodes"][0]["node"], "node1");
     assert_eq!(v["nodes"][2]["type"], "leaf");
 }
 

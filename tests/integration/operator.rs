@@ -63,3 +63,120 @@ fn r15_tick_leaves_pending_events_as_they_are() {
     assert_eq!(pending(&db, "q"), "15");
     assert_eq!(pending(&db, "other"), "0");
 }
+
+/// The keys of a JSON object and the JSON type of each, as one string
+/// (`key:type` sorted), to pin a shape.
+fn shape(v: &serde_json::Value) -> String {
+    let obj = v.as_object().expect("an object");
+    let mut keys: Vec<String> = obj
+        .iter()
+        .map(|(k, v)| {
+            let t = match v {
+                serde_json::Value::Null => "null",
+                serde_json::Value::Bool(_) => "bool",
+                serde_json::Value::Number(_) => "number",
+                serde_json::Value::String(_) => "string",
+                serde_json::Value::Array(_) => "array",
+                serde_json::Value::Object(_) => "object",
+            };
+            format!("{k}:{t}")
+        })
+        .collect();
+    keys.sort();
+    keys.join(" ")
+}
+
+fn busy_queue(db: &TestDb) {
+    db.sql("select pgq.create_queue('orders_queue'); select pgq.register_consumer('orders_queue', 'mailer_consumer');");
+    db.sql("select pgq.register_consumer('orders_queue', 'audit_consumer')");
+    db.sql("select pgq.insert_event('orders_queue', 't', 'x' || g) from generate_series(1, 20) g");
+    let r = q(db, &["-c", "tick orders_queue force;"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+// See: #15
+#[test]
+fn r15_show_queue_fits_100_columns_and_plus_shows_all() {
+    let db = test_db!();
+    busy_queue(&db);
+    let r = q(&db, &["-c", "show queue;"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let width = r.stdout.lines().map(|l| l.chars().count()).max().unwrap();
+    assert!(width <= 100, "{width} wide:\n{}", r.stdout);
+    let head = r.stdout.lines().next().expect("header");
+    for col in [
+        "queue",
+        "consumers",
+        "pending",
+        "tick_age",
+        "last_tick",
+        "ev_per_sec",
+        "paused",
+    ] {
+        assert!(head.contains(col), "{col} in {head}");
+    }
+    let row = r.stdout.lines().nth(2).expect("row");
+    // 2 consumers, 19 pending each (pgq counts from its first tick).
+    assert!(row.contains("|         2 |      38 |"), "{row}");
+    let r = q(&db, &["-c", "show queue+;"]);
+    let head = r.stdout.lines().next().expect("header");
+    for col in [
+        "max_lag",
+        "idle_period",
+        "rotation_period",
+        "switch_time",
+        "ntables",
+        "ev_new",
+    ] {
+        assert!(head.contains(col), "{col} in {head}");
+    }
+    let r = q(&db, &["-c", "show consumer;"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let width = r.stdout.lines().map(|l| l.chars().count()).max().unwrap();
+    assert!(width <= 100, "{width} wide:\n{}", r.stdout);
+    let head = r.stdout.lines().next().expect("header");
+    for col in [
+        "queue",
+        "consumer",
+        "lag",
+        "last_seen",
+        "pending",
+        "batch",
+        "error",
+    ] {
+        assert!(head.contains(col), "{col} in {head}");
+    }
+    assert!(!head.contains("next_tick"), "{head}");
+    let r = q(&db, &["-c", "show consumer+;"]);
+    assert!(r.stdout.lines().next().unwrap().contains("next_tick"));
+}
+
+// See: #15
+#[test]
+fn r15_json_shapes_are_pinned() {
+    let db = test_db!();
+    busy_queue(&db);
+    let json = |cmd: &str| -> serde_json::Value {
+        let r = q(&db, &["--json", "-c", cmd]);
+        assert_eq!(r.code, 0, "{cmd}: {}", r.stderr);
+        serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{cmd}: {e}\n{}", r.stdout))
+    };
+    let v = json("show queue;");
+    assert_eq!(
+        shape(&v[0]),
+        "consumers:number cur_table:number ev_new:number ev_per_sec:number external_ticker:bool \
+         idle_period_seconds:number last_tick:number max_count:number max_lag_seconds:number \
+         ntables:number paused:bool pending_events:number queue:string \
+         rotation_period_seconds:number switch_time:string tick_age_seconds:number"
+    );
+    assert_eq!(v[0]["idle_period_seconds"], 60.0);
+    assert_eq!(shape(&v[0]), shape(&json("show queue+;")[0]));
+    let v = json("show consumer on orders_queue;");
+    assert_eq!(
+        shape(&v[0]),
+        "consumer:string current_batch:null error:null lag_seconds:number \
+         last_seen_seconds:number last_tick:number next_tick:null pending_events:number queue:string"
+    );
+    let v = json("tick orders_queue force;");
+    assert_eq!(shape(&v[0]), "queue:string result:string tick_id:number");
+}
