@@ -210,7 +210,7 @@ pub fn queue_of(s: &Session, named: Option<&ast::QueueName>) -> Result<String, F
         Some(q) => Ok(q.as_str().to_string()),
         None => s.queue.clone().ok_or_else(|| {
             Fail::msg(
-                "no current queue: name one (... on <queue>), or set it with \"connect queue=<queue>;\" or -Q <queue>",
+                "no current queue: set it with \"connect queue=<queue>;\" or -Q <queue> (show queue *; lists them); register / unregister consumer, show consumer, show node and create ... node also take \"on <queue>\" (unregister: \"from <queue>\")",
             )
         }),
     }

@@ -369,6 +369,9 @@ fn run_parsed(
         },
         _ => {
             s.client_error(&format!("invalid command {cmd}"));
+            if let Some(h) = crate::exec::hint::meta_hint(cmd, &a) {
+                s.error(&h);
+            }
             if s.interactive {
                 s.error("Try \\? for help.");
             }

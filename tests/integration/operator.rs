@@ -180,3 +180,35 @@ fn r15_json_shapes_are_pinned() {
     let v = json("tick orders_queue force;");
     assert_eq!(shape(&v[0]), "queue:string result:string tick_id:number");
 }
+
+// See: #15
+#[test]
+fn r15_hints_name_the_qadmin_form() {
+    let db = test_db!();
+    let r = q(&db, &["-c", "show queues;"]);
+    assert_ne!(r.code, 0);
+    assert!(
+        r.stderr.contains("HINT:  qadmin: \"show queue *;\""),
+        "{}",
+        r.stderr
+    );
+    let r = q(&db, &["-c", "\\d orders"]);
+    assert!(r.stderr.contains("invalid command \\d"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("see \"show table orders;\""),
+        "{}",
+        r.stderr
+    );
+    let r = q(&db, &["-c", "show cascade;"]);
+    assert!(
+        r.stderr
+            .contains("no current queue: set it with \"connect queue=<queue>;\""),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !r.stderr.contains("name one (... on <queue>)"),
+        "{}",
+        r.stderr
+    );
+}
