@@ -79,6 +79,32 @@ pub fn install(c: &mut Client, wanted: &[(&str, &str)]) -> Result<()> {
     Ok(())
 }
 
+/// Ask once, in one round trip, whether the extensions not known yet are
+/// installed (`show consumer` needs pgq and pgq_node: one question, not
+/// two, on a fresh connection).
+fn learn_extensions(c: &mut Client, names: &[&str]) -> Result<()> {
+    let unknown: Vec<String> = names
+        .iter()
+        .filter(|n| c.known_extension(n).is_none())
+        .map(|n| n.to_string())
+        .collect();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    let present: Vec<String> = c
+        .query(
+            "select extname::text from pg_catalog.pg_extension where extname = any($1::text[])",
+            &[&format!("{{{}}}", unknown.join(","))],
+        )?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    for n in &unknown {
+        c.remember_extension(n, present.contains(n));
+    }
+    Ok(())
+}
+
 fn require_pgq(c: &mut Client) -> Result<()> {
     if has_extension(c, "pgq")? {
         Ok(())
@@ -316,6 +342,7 @@ pub fn consumer_info(
     queue: Option<&str>,
     consumer: Option<&str>,
 ) -> Result<Vec<ConsumerInfo>> {
+    learn_extensions(c, &["pgq", "pgq_node"])?;
     require_pgq(c)?;
     let error = if has_extension(c, "pgq_node")? {
         CONSUMER_ERROR
