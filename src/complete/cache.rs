@@ -102,6 +102,26 @@ impl NameIndex {
         )
     }
 
+    /// Names that may be `schema.name` (functions): each part quoted as
+    /// it needs.
+    fn dotted<'a>(names: impl IntoIterator<Item = &'a String>) -> NameIndex {
+        let quote = crate::parse::ident::quote;
+        let mut seen = HashSet::new();
+        NameIndex::build(
+            names
+                .into_iter()
+                .filter(|n| seen.insert(n.as_str()))
+                .map(|n| {
+                    let text = match n.split_once('.') {
+                        Some((s, f)) => format!("{}.{}", quote(s), quote(f)),
+                        None => quote(n),
+                    };
+                    entry(text, String::new(), ' ')
+                })
+                .collect(),
+        )
+    }
+
     /// The entries `word` continues: names compare as the server folds
     /// them (`ord` matches `orders`), a word starting with `"` compares
     /// exactly (`"Or` matches `"Orders"`).
@@ -163,7 +183,7 @@ impl Catalog {
                 qualified: NameIndex::build(qualified),
                 queues: NameIndex::names(&self.queues),
                 consumers: NameIndex::names(consumers),
-                functions: NameIndex::names(&self.functions),
+                functions: NameIndex::dotted(&self.functions),
                 londiste: self
                     .londiste_tables
                     .iter()
@@ -189,10 +209,15 @@ select n.nspname, c.relname, a.attname
    and a.attnum > 0 and not a.attisdropped
  order by 1, 2, a.attnum";
 
+// Functions of pg_catalog and public bare, the others schema-qualified
+// (completion offers those after `schema.`). See: #15
 const FUNCTIONS: &str = "\
-select distinct p.proname from pg_catalog.pg_proc p
+select distinct case when n.nspname in ('pg_catalog', 'public') then p.proname
+                     else n.nspname || '.' || p.proname end
+  from pg_catalog.pg_proc p
   join pg_catalog.pg_namespace n on n.oid = p.pronamespace
- where n.nspname <> 'information_schema' and p.proname !~ '^_' order by 1";
+ where n.nspname <> 'information_schema' and n.nspname !~ '^pg_toast'
+   and p.proname !~ '^_' order by 1";
 
 const NODES: &str = "select queue_name, node_name from pgq_node.node_location order by 2, 1";
 

@@ -92,10 +92,75 @@ pub fn candidates_in(
     // most likely after), then the grammar's order.
     let mut slots = cx.slots.clone();
     slots.sort_by_key(|s| !matches!(s, Slot::ColumnRef | Slot::ColumnName));
+    let in_args = is_in_function_args(&text[..cx.word_start]);
     for slot in &slots {
+        // Inside a function's parentheses the grammar also allows the
+        // aggregate and trim words (`distinct`, `all`, `both` ...); they
+        // are never what an operator is after there. See: #15
+        if in_args && matches!(slot, Slot::Keyword(k) if ARG_KEYWORDS.contains(k)) {
+            continue;
+        }
+        if *slot == Slot::HelpTopic {
+            help_words(&cx, text, word, &mut out);
+            continue;
+        }
         offer(*slot, &cx, word, cat, queue, &mut out);
     }
     (cx.word_start, dedup(out))
+}
+
+/// Keywords the grammar allows right after a function's `(` that are
+/// left out of the candidates.
+const ARG_KEYWORDS: &[&str] = &[
+    "distinct", "all", "both", "leading", "trailing", "variadic", "from", "order",
+];
+
+/// Whether the text before the word ends with `name(`: the first
+/// argument of a function call.
+fn is_in_function_args(before: &str) -> bool {
+    let t = before.trim_end();
+    let Some(t) = t.strip_suffix('(') else {
+        return false;
+    };
+    t.trim_end()
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '"')
+}
+
+/// `show help <words>`: the next word of the commands whose words begin
+/// with the words typed after `help`.
+fn help_words(cx: &Context, text: &str, word: &str, out: &mut Vec<String>) {
+    let before = text[..cx.word_start].to_lowercase();
+    let Some(i) = before.rfind("help") else {
+        return;
+    };
+    let typed: Vec<&str> = before[i + 4..].split_whitespace().collect();
+    for e in crate::parse::help::ENTRIES {
+        let words: Vec<&str> = e.words.split(' ').collect();
+        if words.len() > typed.len() && words[..typed.len()] == typed[..] {
+            let next = words[typed.len()];
+            if next.starts_with(&word.to_lowercase()) {
+                out.push(next.to_string());
+            }
+        }
+    }
+}
+
+/// Internal consumers (pgq_node's `.global_watermark`, a cascade's
+/// `.node.worker` names) come only when a `.` is typed.
+fn push_consumers<'a>(
+    out: &mut Vec<String>,
+    word: &str,
+    names: impl IntoIterator<Item = &'a String>,
+) {
+    let dotted = word.trim_start_matches('"').starts_with('.');
+    push_names(
+        out,
+        word,
+        "",
+        names.into_iter().filter(|n| dotted || !n.starts_with('.')),
+    );
 }
 
 /// `out` without repeats, first occurrence kept, order kept (no copies
@@ -195,9 +260,20 @@ fn offer(
         ),
         Slot::RoleName => push_names(out, word, "", &cat.roles),
         Slot::QueueName => push_index(out, word, &cat.index().queues),
-        Slot::ConsumerName => match cx.queue.as_ref().and_then(|q| cat.consumers.get(q)) {
-            Some(v) => push_names(out, word, "", v),
-            None => push_index(out, word, &cat.index().consumers),
+        // The queue the statement names, else the current queue (`show
+        // batch <c>` reads the current queue's consumers), else all.
+        Slot::ConsumerName => match queue.and_then(|q| cat.consumers.get(q)) {
+            Some(v) => push_consumers(out, word, v),
+            None => {
+                let dotted = word.trim_start_matches('"').starts_with('.');
+                out.extend(
+                    cat.index()
+                        .consumers
+                        .matching(word)
+                        .filter(|e| dotted || !e.text.starts_with('.'))
+                        .map(|e| e.text.clone()),
+                );
+            }
         },
         Slot::NodeName => match queue.and_then(|q| cat.nodes_by_queue.get(q)) {
             Some(v) => push_names(out, word, "", v),
@@ -226,14 +302,37 @@ fn offer(
             let want_seq = slot == Slot::SequenceName;
             let londiste_add = cx.within.iter().any(|w| w.starts_with("londiste_add"));
             let known = &cat.index().londiste;
+            // A sequence slot holds sequences only; `londiste add table`
+            // tables only (a sequence there fails "not found"). See: #15
             relations(word, cat, out, |kind, fq| {
-                (!want_seq || kind == 'S') && !(londiste_add && known.contains(fq))
+                let kind_ok = if want_seq {
+                    kind == 'S'
+                } else {
+                    !londiste_add || matches!(kind, 'r' | 'p')
+                };
+                kind_ok && !(londiste_add && known.contains(fq))
             });
         }
         Slot::SchemaName => push_names(out, word, "", &cat.schemas),
+        // Functions of the search path bare, the others as `schema.name`
+        // once `schema.` is typed (an unqualified `get_queue_info` fails
+        // when pgq is not on the search path). See: #15
         Slot::FunctionName => {
-            if !word.contains('.') {
-                push_index(out, word, &cat.index().functions);
+            let dotted = word.contains('.');
+            out.extend(
+                cat.index()
+                    .functions
+                    .matching(word)
+                    .filter(|e| e.text.contains('.') == dotted)
+                    .map(|e| e.text.clone()),
+            );
+            if !dotted {
+                for sc in &cat.schemas {
+                    let c = format!("{}.", ident::quote(sc));
+                    if matches_word(&c, word) {
+                        out.push(c);
+                    }
+                }
             }
         }
         Slot::ColumnRef | Slot::ColumnName => columns(cx, word, cat, out),

@@ -510,3 +510,100 @@ fn candidates_from_a_snapshot() {
     assert!(cands("select 'ord").is_empty());
     assert!(cands("alter node ").contains(&"n1".to_string()));
 }
+
+/// The snapshot of [`catalog`] with what #15's cases need: a sequence, a
+/// Londiste table, pgq functions, pgq_node's internal consumer.
+fn catalog15() -> super::cache::Catalog {
+    let mut c = catalog();
+    c.schemas.push("pgq".into());
+    c.relations
+        .push(("public".into(), "orders_id_seq".into(), 'S'));
+    c.relations.push(("public".into(), "payments".into(), 'r'));
+    c.londiste_tables = vec!["public.payments".into()];
+    c.functions = vec![
+        "count".into(),
+        "pgq.get_queue_info".into(),
+        "pgq.get_consumer_info".into(),
+    ];
+    c.consumers.insert(
+        "q1".into(),
+        vec![".global_watermark".into(), "c1".into(), "worker1".into()],
+    );
+    c
+}
+
+fn cands15(text: &str, queue: Option<&str>) -> Vec<String> {
+    super::candidates_in(text, text.len(), &catalog15(), queue).1
+}
+
+// See: #15
+#[test]
+fn r15_londiste_add_table_offers_tables_not_yet_replicated_only() {
+    let got = cands15("londiste add table ", None);
+    assert!(got.contains(&"orders".to_string()), "{got:?}");
+    assert!(
+        !got.contains(&"orders_id_seq".to_string()),
+        "no sequences: {got:?}"
+    );
+    assert!(
+        !got.contains(&"payments".to_string()),
+        "already in Londiste: {got:?}"
+    );
+    let got = cands15("londiste add sequence ", None);
+    assert!(got.contains(&"orders_id_seq".to_string()), "{got:?}");
+    assert!(!got.contains(&"orders".to_string()), "{got:?}");
+}
+
+// See: #15
+#[test]
+fn r15_functions_outside_the_search_path_come_qualified() {
+    let got = cands15("select get_queue", None);
+    assert!(got.is_empty(), "no bare pgq function: {got:?}");
+    assert_eq!(cands15("select pg", None), vec!["pgq."]);
+    assert_eq!(
+        cands15("select pgq.", None),
+        vec!["pgq.get_consumer_info", "pgq.get_queue_info"]
+    );
+    assert_eq!(
+        cands15("select pgq.get_q", None),
+        vec!["pgq.get_queue_info"]
+    );
+    assert!(cands15("select cou", None).contains(&"count".to_string()));
+}
+
+// See: #15
+#[test]
+fn r15_nothing_keyword_ish_inside_function_args() {
+    let got = cands15("select * from pgq.get_queue_info(", None);
+    for k in ["distinct", "all", "both", "leading", "trailing"] {
+        assert!(!got.contains(&k.to_string()), "{k}: {got:?}");
+    }
+    let got = cands15("select count(", None);
+    assert!(!got.contains(&"distinct".to_string()), "{got:?}");
+}
+
+// See: #15
+#[test]
+fn r15_consumer_slots_hide_internal_consumers_and_follow_the_current_queue() {
+    assert_eq!(
+        cands15("pause consumer ", Some("q1")),
+        vec!["c1", "worker1"]
+    );
+    let batch = cands15("show batch ", Some("q2"));
+    assert!(batch.contains(&"c2".to_string()), "{batch:?}");
+    assert!(!batch.contains(&"c1".to_string()), "other queue: {batch:?}");
+}
+
+// See: #15
+#[test]
+fn r15_show_help_offers_command_words() {
+    let got = cands15("show help ", None);
+    for w in ["show", "register", "londiste", "tick", "create"] {
+        assert!(got.contains(&w.to_string()), "{w}: {got:?}");
+    }
+    assert_eq!(
+        cands15("show help register ", None),
+        vec!["consumer", "subconsumer"]
+    );
+    assert_eq!(cands15("show help show q", None), vec!["queue"]);
+}

@@ -128,7 +128,7 @@ fn status_json(st: &CascadeStatus) -> serde_json::Value {
         .map(|(depth, n)| {
             let info = n.info.as_ref();
             serde_json::json!({
-                "name": n.name,
+                "node": n.name,
                 "depth": depth,
                 "type": n.node_type(),
                 "dead": n.dead,
@@ -137,7 +137,7 @@ fn status_json(st: &CascadeStatus) -> serde_json::Value {
                 "worker": info.and_then(|i| i.worker_name.clone()),
                 "paused": info.and_then(|i| i.worker_paused),
                 "uptodate": info.and_then(|i| i.worker_uptodate),
-                "tick": info.and_then(|i| i.worker_last_tick),
+                "last_tick": info.and_then(|i| i.worker_last_tick),
                 "lag_seconds": st.lag(n),
                 "tables": n.tables.map(|(ok, half, ign)| serde_json::json!({"ok": ok, "copying": half, "ignored": ign})),
                 "errors": n.consumer_errors.iter().map(|(c, e)| serde_json::json!({"consumer": c, "error": e})).collect::<Vec<_>>(),
@@ -237,6 +237,23 @@ pub fn show_node_status(s: &mut Session, cmd: &ast::ShowNodeStatus) -> Handled {
         let subs = p.node(&name).and_then(|c| cascade::subscribers(c, &q))?;
         (info, subs, None)
     };
+    if s.settings.print.format == Format::Json {
+        // One object, typed fields (docs/json.md), not field/value text.
+        let v = serde_json::json!({
+            "node": name,
+            "type": info.node_type,
+            "provider": info.provider_node,
+            "worker": info.worker_name,
+            "paused": info.worker_paused,
+            "uptodate": info.worker_uptodate,
+            "last_tick": info.worker_last_tick,
+            "global_watermark": info.global_watermark,
+            "local_watermark": info.local_watermark,
+            "subscribers": subs.iter().map(|x| x.node.clone()).collect::<Vec<_>>(),
+            "this_database": identity_row,
+        });
+        return Ok(Reply::Text(format!("{v}\n")));
+    }
     let mut rows = vec![
         vec![Some("node".into()), Some(name.clone())],
         vec![Some("type".into()), info.node_type.clone()],

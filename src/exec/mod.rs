@@ -14,6 +14,7 @@ pub mod cascade_view;
 pub mod command;
 pub mod copy;
 pub mod database;
+pub mod hint;
 pub mod londiste;
 pub mod progress;
 pub mod queue;
@@ -97,7 +98,13 @@ pub fn run_sql_with(
     out: &mut dyn Write,
     input: &mut dyn CopyInput,
 ) -> Outcome {
-    run_sql_copy(s, sql, out, input, None, false)
+    let o = run_sql_copy(s, sql, out, input, None, false);
+    if o == Outcome::Failed {
+        if let Some(h) = hint::sql_hint(sql) {
+            s.error(&h);
+        }
+    }
+    o
 }
 
 /// As [`run_sql_with`], with COPY TO STDOUT data written to `data` (a

@@ -3,11 +3,15 @@
 //! qadmin always printed (CREATE, ALTER, DROP, REGISTER, UNREGISTER).
 
 use crate::exec::reply::{cell, conn, flag, oid, queue_of, table, Fail, Handled, Level, Reply};
+use crate::output::{readable, Format};
 use crate::parse::ast::{self, Target};
 use crate::pgq::{self, StartAt};
 use crate::session::Session;
 
-/// `show queue [<q> | *]`
+/// `show queue[+] [<q> | *]`: the columns an operator reads first
+/// (consumers, pending events, age of the last tick, events per second,
+/// paused), every column with `+`; with `--json` every field, durations
+/// in seconds (docs/json.md).
 pub fn show_queue(s: &mut Session, cmd: &ast::ShowQueue) -> Handled {
     let name: Option<String> = match &cmd.queue {
         Some(Target::Named(q)) => Some(q.as_str().to_string()),
@@ -15,46 +19,97 @@ pub fn show_queue(s: &mut Session, cmd: &ast::ShowQueue) -> Handled {
         None => s.queue.clone(),
     };
     let list = pgq::queue_info(conn(s)?, name.as_deref())?;
+    if s.settings.print.format == Format::Json {
+        return Ok(json_reply(list.iter().map(queue_json).collect()));
+    }
+    let dur = |v: Option<f64>| v.map(readable::duration);
     let rows = list
         .into_iter()
         .map(|q| {
-            vec![
+            let mut row = vec![
                 Some(q.name),
-                cell(Some(q.ntables)),
-                cell(Some(q.cur_table)),
-                Some(q.rotation_period),
-                Some(q.switch_time),
-                flag(Some(q.external_ticker)),
-                flag(Some(q.ticker_paused)),
-                cell(Some(q.ticker_max_count)),
-                Some(q.ticker_max_lag),
-                Some(q.ticker_idle_period),
-                q.ticker_lag,
-                cell(q.ev_per_sec),
-                cell(q.ev_new),
+                cell(Some(q.consumers)),
+                cell(q.pending_events),
+                dur(q.ticker_lag_seconds),
                 cell(q.last_tick_id),
-            ]
+                q.ev_per_sec.map(readable::rate),
+                flag(Some(q.ticker_paused)),
+            ];
+            if cmd.verbose {
+                let [rotation, max_lag, idle] = q.period_seconds.map(readable::duration);
+                row.extend([
+                    cell(q.ev_new),
+                    flag(Some(q.external_ticker)),
+                    cell(Some(q.ticker_max_count)),
+                    Some(max_lag),
+                    Some(idle),
+                    cell(Some(q.ntables)),
+                    cell(Some(q.cur_table)),
+                    Some(rotation),
+                    Some(q.switch_time),
+                ]);
+            }
+            row
         })
         .collect();
-    Ok(table(
-        &[
-            ("queue_name", oid::TEXT),
+    let mut cols = vec![
+        ("queue", oid::TEXT),
+        ("consumers", oid::INT8),
+        ("pending", oid::INT8),
+        ("tick_age", oid::TEXT),
+        ("last_tick", oid::INT8),
+        ("ev_per_sec", oid::FLOAT8),
+        ("paused", oid::BOOL),
+    ];
+    if cmd.verbose {
+        cols.extend([
+            ("ev_new", oid::INT8),
+            ("external_ticker", oid::BOOL),
+            ("max_count", oid::INT4),
+            ("max_lag", oid::TEXT),
+            ("idle_period", oid::TEXT),
             ("ntables", oid::INT4),
             ("cur_table", oid::INT4),
             ("rotation_period", oid::TEXT),
             ("switch_time", oid::TEXT),
-            ("external_ticker", oid::BOOL),
-            ("ticker_paused", oid::BOOL),
-            ("ticker_max_count", oid::INT4),
-            ("ticker_max_lag", oid::TEXT),
-            ("ticker_idle_period", oid::TEXT),
-            ("ticker_lag", oid::TEXT),
-            ("ev_per_sec", oid::FLOAT8),
-            ("ev_new", oid::INT8),
-            ("last_tick_id", oid::INT8),
-        ],
-        rows,
-    ))
+        ]);
+    }
+    Ok(table(&cols, rows))
+}
+
+/// One queue in `show queue --json` (docs/json.md).
+fn queue_json(q: &pgq::QueueInfo) -> serde_json::Value {
+    let [rotation, max_lag, idle] = q.period_seconds;
+    serde_json::json!({
+        "queue": q.name,
+        "consumers": q.consumers,
+        "pending_events": q.pending_events,
+        "tick_age_seconds": q.ticker_lag_seconds,
+        "last_tick": q.last_tick_id,
+        "ev_per_sec": q.ev_per_sec,
+        "ev_new": q.ev_new,
+        "paused": q.ticker_paused,
+        "external_ticker": q.external_ticker,
+        "max_count": q.ticker_max_count,
+        "max_lag_seconds": max_lag,
+        "idle_period_seconds": idle,
+        "ntables": q.ntables,
+        "cur_table": q.cur_table,
+        "rotation_period_seconds": rotation,
+        "switch_time": q.switch_time,
+    })
+}
+
+/// A `--json` answer: an array of objects, one per line as the JSON
+/// printer writes tables.
+pub fn json_reply(items: Vec<serde_json::Value>) -> Reply {
+    let mut text = String::from("[");
+    for (i, v) in items.iter().enumerate() {
+        text.push_str(if i == 0 { "\n" } else { ",\n" });
+        text.push_str(&v.to_string());
+    }
+    text.push_str(if items.is_empty() { "]\n" } else { "\n]\n" });
+    Reply::Text(text)
 }
 
 /// `create queue <q>`
@@ -94,7 +149,9 @@ pub fn drop_queue(s: &mut Session, cmd: &ast::DropQueue) -> Handled {
     Ok(Reply::Status("DROP"))
 }
 
-/// `show consumer [<c> | *] [on <q> | on *]`
+/// `show consumer[+] [<c> | *] [on <q> | on *]`: queue, consumer,
+/// lag, last seen, pending events, current batch, error; every column
+/// with `+`; with `--json` every field, durations in seconds.
 pub fn show_consumer(s: &mut Session, cmd: &ast::ShowConsumer) -> Handled {
     let consumer = match &cmd.consumer {
         Some(Target::Named(c)) => Some(c.as_str().to_string()),
@@ -109,34 +166,61 @@ pub fn show_consumer(s: &mut Session, cmd: &ast::ShowConsumer) -> Handled {
     if let (Some(cn), true) = (&consumer, list.is_empty()) {
         return Err(Fail::msg(format!("consumer \"{cn}\" not found")));
     }
+    if s.settings.print.format == Format::Json {
+        return Ok(json_reply(list.iter().map(consumer_json).collect()));
+    }
+    Ok(consumer_table(list, cmd.verbose))
+}
+
+/// The aligned view of consumers (also drawn by `\watch`'s live view).
+pub fn consumer_table(list: Vec<pgq::ConsumerInfo>, verbose: bool) -> Reply {
+    let dur = |v: Option<f64>| v.map(readable::duration);
     let rows = list
         .into_iter()
         .map(|i| {
-            vec![
+            let mut row = vec![
                 Some(i.queue),
                 Some(i.consumer),
-                i.lag,
-                i.last_seen,
-                cell(i.last_tick),
-                cell(i.current_batch),
-                cell(i.next_tick),
+                dur(i.lag_seconds),
+                dur(i.last_seen_seconds),
                 cell(i.pending_events),
-            ]
+                cell(i.current_batch),
+                i.error,
+            ];
+            if verbose {
+                row.extend([cell(i.last_tick), cell(i.next_tick)]);
+            }
+            row
         })
         .collect();
-    Ok(table(
-        &[
-            ("queue_name", oid::TEXT),
-            ("consumer_name", oid::TEXT),
-            ("lag", oid::TEXT),
-            ("last_seen", oid::TEXT),
-            ("last_tick", oid::INT8),
-            ("current_batch", oid::INT8),
-            ("next_tick", oid::INT8),
-            ("pending_events", oid::INT8),
-        ],
-        rows,
-    ))
+    let mut cols = vec![
+        ("queue", oid::TEXT),
+        ("consumer", oid::TEXT),
+        ("lag", oid::TEXT),
+        ("last_seen", oid::TEXT),
+        ("pending", oid::INT8),
+        ("batch", oid::INT8),
+        ("error", oid::TEXT),
+    ];
+    if verbose {
+        cols.extend([("last_tick", oid::INT8), ("next_tick", oid::INT8)]);
+    }
+    table(&cols, rows)
+}
+
+/// One consumer in `show consumer --json` (docs/json.md).
+fn consumer_json(i: &pgq::ConsumerInfo) -> serde_json::Value {
+    serde_json::json!({
+        "queue": i.queue,
+        "consumer": i.consumer,
+        "lag_seconds": i.lag_seconds,
+        "last_seen_seconds": i.last_seen_seconds,
+        "pending_events": i.pending_events,
+        "current_batch": i.current_batch,
+        "error": i.error,
+        "last_tick": i.last_tick,
+        "next_tick": i.next_tick,
+    })
 }
 
 /// `register consumer <c> [on <q>] [at <tick> | copy <c2>]`
@@ -242,10 +326,14 @@ pub fn show_batch(s: &mut Session, cmd: &ast::ShowBatch) -> Handled {
     ))
 }
 
-/// `tick [<q>]`
+/// `tick [<q>] [force]`: the named queue, else the current one, else
+/// every queue.
 pub fn tick(s: &mut Session, cmd: &ast::Tick) -> Handled {
-    let q = cmd.queue.as_ref().map(|q| q.as_str().to_string());
-    let ticks = pgq::tick(conn(s)?, q.as_deref())?;
+    let q = match &cmd.queue {
+        Some(q) => Some(q.as_str().to_string()),
+        None => s.queue.clone(),
+    };
+    let ticks = pgq::tick(conn(s)?, q.as_deref(), cmd.force)?;
     let rows = ticks
         .into_iter()
         .map(|t| {
@@ -258,7 +346,7 @@ pub fn tick(s: &mut Session, cmd: &ast::Tick) -> Handled {
         .collect();
     Ok(table(
         &[
-            ("queue_name", oid::TEXT),
+            ("queue", oid::TEXT),
             ("tick_id", oid::INT8),
             ("result", oid::TEXT),
         ],

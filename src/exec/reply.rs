@@ -138,11 +138,11 @@ fn print_reply(s: &Session, out: &mut dyn Write, reply: Reply) -> Outcome {
             }
         }
         Reply::Table(rs) => {
-            let _ = output::print_result(out, &rs, &s.settings.print);
+            let mut buf = Vec::new();
+            let _ = output::print_result(&mut buf, &rs, &s.settings.print);
+            write_paged(s, out, &buf);
         }
-        Reply::Text(text) => {
-            let _ = out.write_all(text.as_bytes());
-        }
+        Reply::Text(text) => write_paged(s, out, text.as_bytes()),
         Reply::Info(line) => {
             if !quiet {
                 let _ = writeln!(out, "{line}");
@@ -164,6 +164,21 @@ fn print_reply(s: &Session, out: &mut dyn Write, reply: Reply) -> Outcome {
         Reply::Quit => return Outcome::Quit,
     }
     Outcome::Ok
+}
+
+/// Write a reply's text, through the pager when it is long and goes to
+/// the terminal (psql's `PageOutput`; see [`output::pager`]).
+fn write_paged(s: &Session, out: &mut dyn Write, text: &[u8]) {
+    let setting = s.settings.print.pager;
+    if s.output.is_none() && setting != output::pager::PagerUse::Off {
+        if let Ok(t) = std::str::from_utf8(text) {
+            let _ = out.flush();
+            if output::pager::page(t, setting) {
+                return;
+            }
+        }
+    }
+    let _ = out.write_all(text);
 }
 
 /// A table from column (name, oid) pairs and rows of optional text.
@@ -195,7 +210,7 @@ pub fn queue_of(s: &Session, named: Option<&ast::QueueName>) -> Result<String, F
         Some(q) => Ok(q.as_str().to_string()),
         None => s.queue.clone().ok_or_else(|| {
             Fail::msg(
-                "no current queue: name one (... on <queue>), or set it with \"connect queue=<queue>;\" or -Q <queue>",
+                "no current queue: set it with \"connect queue=<queue>;\" or -Q <queue> (show queue *; lists them); register / unregister consumer, show consumer, show node and create ... node also take \"on <queue>\" (unregister: \"from <queue>\")",
             )
         }),
     }

@@ -31,6 +31,8 @@ mod aligned;
 mod csv;
 mod expanded;
 mod json;
+pub mod pager;
+pub mod readable;
 pub mod style;
 mod text;
 mod unaligned;
@@ -150,6 +152,8 @@ pub struct PrintOptions {
     /// The terminal's width for `expanded_auto`; 0 when unknown (then
     /// nothing is expanded automatically).
     pub columns: usize,
+    /// psql's `\pset pager` (see [`pager`]).
+    pub pager: pager::PagerUse,
 }
 
 impl Default for PrintOptions {
@@ -165,6 +169,7 @@ impl Default for PrintOptions {
             color: false,
             expanded_auto: false,
             columns: 0,
+            pager: pager::PagerUse::On,
         }
     }
 }

@@ -456,6 +456,8 @@ pub enum Extension {
 pub struct ShowQueue {
     /// `None` when no name was given.
     pub queue: Option<Target<QueueName>>,
+    /// `show queue+`: every column.
+    pub verbose: bool,
 }
 
 /// `create queue <q>`.
@@ -526,6 +528,8 @@ pub struct ShowConsumer {
     pub consumer: Option<Target<ConsumerName>>,
     /// `on <q>` / `on *`, or `None` when not given.
     pub queue: Option<Target<QueueName>>,
+    /// `show consumer+`: every column.
+    pub verbose: bool,
 }
 
 /// `register consumer <c> [on <q>] [at <tick> | copy <c2>]`.
@@ -630,8 +634,10 @@ pub struct ShowNode {
 /// `tick [<q>]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tick {
-    /// The queue; `None` ticks all queues (`pgq.ticker()`).
+    /// The queue; `None` is the current queue, else every queue.
     pub queue: Option<QueueName>,
+    /// `force`: a tick now, whatever the queue's ticker settings say.
+    pub force: bool,
 }
 
 /// `create root | branch | leaf node <n> [options]`.

@@ -34,8 +34,8 @@ pub const ENTRIES: &[HelpEntry] = entries![
         "install pgq | londiste;",
         "Install pgq (with pgq_node), or londiste, in this database.";
     "show_queue", "Queues", "show queue",
-        "show queue [<q> | *];",
-        "Show a queue's settings and state (pgq.get_queue_info), or all queues.";
+        "show queue[+] [<q> | *];",
+        "Show queues as an operator reads them: consumers, pending events, ticker lag, last tick age, events per second, paused (pgq.get_queue_info). show queue+ shows every column.";
     "create_queue", "Queues", "create queue",
         "create queue <q>;",
         "Create a queue (pgq.create_queue).";
@@ -46,8 +46,8 @@ pub const ENTRIES: &[HelpEntry] = entries![
         "drop queue <q> [force];",
         "Drop a queue (pgq.drop_queue); force drops it with consumers still registered.";
     "show_consumer", "Consumers", "show consumer",
-        "show consumer [<c> | *] [on <q> | on *];",
-        "Show consumers, their lag and position (pgq.get_consumer_info).";
+        "show consumer[+] [<c> | *] [on <q> | on *];",
+        "Show consumers: queue, lag, last seen, pending events, current batch, error (pgq.get_consumer_info). show consumer+ shows every column.";
     "register_consumer", "Consumers", "register consumer",
         "register consumer <c> [on <q>] [at <tick> | copy <c2>];",
         "Register a consumer on a queue (pgq.register_consumer). at <tick> or copy <c2> (another consumer's position) sets where it starts.";
@@ -79,8 +79,8 @@ pub const ENTRIES: &[HelpEntry] = entries![
         "show node [<n> | *] [on <q>];",
         "Show cascade nodes of a queue (pgq_node.get_queue_locations).";
     "tick", "Maintenance", "tick",
-        "tick [<q>];",
-        "Make a tick now on a queue or on all queues (pgq.ticker).";
+        "tick [<q>] [force];",
+        "Tick a queue as pgqd does (pgq.ticker: a tick when its ticker settings say one is due); force makes one now. Without <q>: the current queue, else every queue.";
     "maint", "Maintenance", "maint",
         "maint;",
         "Run the maintenance operations (pgq.maint_operations).";

@@ -107,6 +107,7 @@ pub(crate) fn lower_command(pair: P<'_>) -> R<Command> {
         Rule::connect => Command::Connect(lower_connect(pair)?),
         Rule::install => Command::Install(lower_install(pair)),
         Rule::show_queue => Command::ShowQueue(ShowQueue {
+            verbose: has(pair.clone().into_inner(), Rule::plus),
             queue: opt_target(pair.into_inner(), Rule::queue_name, QueueName::new),
         }),
         Rule::create_queue => Command::CreateQueue(CreateQueue {
@@ -171,6 +172,7 @@ pub(crate) fn lower_command(pair: P<'_>) -> R<Command> {
             })
         }
         Rule::tick => Command::Tick(Tick {
+            force: has(pair.clone().into_inner(), Rule::kw_force),
             queue: opt_name(pair.into_inner(), Rule::queue_name).map(QueueName::new),
         }),
         Rule::maint => Command::Maint,
@@ -382,8 +384,10 @@ fn lower_show_consumer(pair: P<'_>) -> ShowConsumer {
     let mut consumer = None;
     let mut queue = None;
     let mut after_on = false;
+    let mut verbose = false;
     for p in pair.into_inner() {
         match p.as_rule() {
+            Rule::plus => verbose = true,
             Rule::kw_on => after_on = true,
             Rule::star if after_on => queue = Some(Target::All),
             Rule::star => consumer = Some(Target::All),
@@ -394,7 +398,11 @@ fn lower_show_consumer(pair: P<'_>) -> ShowConsumer {
             _ => {}
         }
     }
-    ShowConsumer { consumer, queue }
+    ShowConsumer {
+        consumer,
+        queue,
+        verbose,
+    }
 }
 
 fn lower_register_consumer(pair: P<'_>) -> R<RegisterConsumer> {

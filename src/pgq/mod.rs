@@ -79,6 +79,32 @@ pub fn install(c: &mut Client, wanted: &[(&str, &str)]) -> Result<()> {
     Ok(())
 }
 
+/// Ask once, in one round trip, whether the extensions not known yet are
+/// installed (`show consumer` needs pgq and pgq_node: one question, not
+/// two, on a fresh connection).
+fn learn_extensions(c: &mut Client, names: &[&str]) -> Result<()> {
+    let unknown: Vec<String> = names
+        .iter()
+        .filter(|n| c.known_extension(n).is_none())
+        .map(|n| n.to_string())
+        .collect();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    let present: Vec<String> = c
+        .query(
+            "select extname::text from pg_catalog.pg_extension where extname = any($1::text[])",
+            &[&format!("{{{}}}", unknown.join(","))],
+        )?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    for n in &unknown {
+        c.remember_extension(n, present.contains(n));
+    }
+    Ok(())
+}
+
 fn require_pgq(c: &mut Client) -> Result<()> {
     if has_extension(c, "pgq")? {
         Ok(())
@@ -118,14 +144,30 @@ pub struct QueueInfo {
     pub ev_new: Option<i64>,
     /// Last tick id.
     pub last_tick_id: Option<i64>,
+    /// Consumers registered on the queue.
+    pub consumers: i64,
+    /// Events waiting, summed over its consumers (`None` without any).
+    pub pending_events: Option<i64>,
+    /// Time since the last tick, in seconds.
+    pub ticker_lag_seconds: Option<f64>,
+    /// `rotation_period`, `ticker_max_lag`, `ticker_idle_period` in seconds.
+    pub period_seconds: [f64; 3],
 }
 
 const QUEUE_INFO: &str = "\
 select queue_name, queue_ntables, queue_cur_table, queue_rotation_period::text,
        queue_switch_time::text, queue_external_ticker, queue_ticker_paused,
        queue_ticker_max_count, queue_ticker_max_lag::text, queue_ticker_idle_period::text,
-       ticker_lag::text, ev_per_sec, ev_new, last_tick_id
-  from pgq.get_queue_info()
+       ticker_lag::text, ev_per_sec, ev_new, last_tick_id,
+       c.consumers, c.pending_events,
+       extract(epoch from ticker_lag)::float8,
+       extract(epoch from queue_rotation_period)::float8,
+       extract(epoch from queue_ticker_max_lag)::float8,
+       extract(epoch from queue_ticker_idle_period)::float8
+  from pgq.get_queue_info() q
+  cross join lateral (
+        select count(*) as consumers, sum(pending_events)::int8 as pending_events
+          from pgq.get_consumer_info(q.queue_name)) c
  where $1::text is null or queue_name = $1
  order by queue_name";
 
@@ -151,6 +193,10 @@ pub fn queue_info(c: &mut Client, name: Option<&str>) -> Result<Vec<QueueInfo>> 
             ev_per_sec: r.get(11),
             ev_new: r.get(12),
             last_tick_id: r.get(13),
+            consumers: r.get(14),
+            pending_events: r.get(15),
+            ticker_lag_seconds: r.get(16),
+            period_seconds: [r.get(17), r.get(18), r.get(19)],
         })
         .collect();
     if let Some(n) = name {
@@ -259,14 +305,25 @@ pub struct ConsumerInfo {
     pub next_tick: Option<i64>,
     /// Events waiting for it.
     pub pending_events: Option<i64>,
+    /// Lag behind the queue, in seconds.
+    pub lag_seconds: Option<f64>,
+    /// Time since the consumer was last seen, in seconds.
+    pub last_seen_seconds: Option<f64>,
+    /// The cascade worker's error (`pgq_node.local_state.cur_error`), for
+    /// consumers that are cascade workers.
+    pub error: Option<String>,
 }
 
 // One round trip: whether the queue named exists (true when none is
 // named), and its consumers; a queue without consumers gives one row of
 // nulls beside the flag.
+// The cascade worker's error comes from pgq_node.local_state when
+// pgq_node is installed (CONSUMER_ERROR), else it is null.
 const CONSUMER_INFO: &str = "\
 select f.found, i.queue_name, i.consumer_name, i.lag::text, i.last_seen::text,
-       i.last_tick, i.current_batch, i.next_tick, i.pending_events
+       i.last_tick, i.current_batch, i.next_tick, i.pending_events,
+       extract(epoch from i.lag)::float8, extract(epoch from i.last_seen)::float8,
+       ERROR
   from (select $1::text is null
                or exists (select 1 from pgq.queue where queue_name = $1) as found) f
   left join lateral (
@@ -275,6 +332,9 @@ select f.found, i.queue_name, i.consumer_name, i.lag::text, i.last_seen::text,
            and ($2::text is null or consumer_name = $2)) i on f.found
  order by i.queue_name, i.consumer_name";
 
+const CONSUMER_ERROR: &str = "(select cur_error from pgq_node.local_state l
+         where l.queue_name = i.queue_name and l.consumer_name = i.consumer_name)";
+
 /// Consumers with their lag and position (`pgq.get_consumer_info()`),
 /// filtered by queue and consumer. Used by `show consumer`.
 pub fn consumer_info(
@@ -282,8 +342,15 @@ pub fn consumer_info(
     queue: Option<&str>,
     consumer: Option<&str>,
 ) -> Result<Vec<ConsumerInfo>> {
+    learn_extensions(c, &["pgq", "pgq_node"])?;
     require_pgq(c)?;
-    let rows = c.query(CONSUMER_INFO, &[&queue, &consumer])?;
+    let error = if has_extension(c, "pgq_node")? {
+        CONSUMER_ERROR
+    } else {
+        "null::text"
+    };
+    let sql = CONSUMER_INFO.replace("ERROR", error);
+    let rows = c.query(&sql, &[&queue, &consumer])?;
     if let (Some(q), Some(false)) = (queue, rows.first().map(|r| r.get::<_, bool>(0))) {
         return Err(Error::QueueNotFound(q.to_string()));
     }
@@ -299,6 +366,9 @@ pub fn consumer_info(
             current_batch: r.get(6),
             next_tick: r.get(7),
             pending_events: r.get(8),
+            lag_seconds: r.get(9),
+            last_seen_seconds: r.get(10),
+            error: r.get(11),
         })
         .collect();
     if let (Some(q), Some(cn)) = (queue, consumer) {
@@ -547,10 +617,37 @@ pub struct Tick {
     pub tick_id: Option<i64>,
 }
 
-/// `pgq.force_tick(q)` then `pgq.ticker(q)` for each queue (all when
-/// `queue` is None): makes a tick now even when the queue is idle. Used by
-/// `tick`.
-pub fn tick(c: &mut Client, queue: Option<&str>) -> Result<Vec<Tick>> {
+/// What `tick` does for one queue, pgqd's way: `pgq.ticker(q)` decides
+/// from the queue's ticker settings (max_count, max_lag, idle_period)
+/// whether a tick is due. Queues with an external ticker or a paused
+/// ticker are left alone (pgq.ticker() skips them too).
+const TICKER: &str = "\
+select pgq.ticker(queue_name)
+  from pgq.queue
+ where queue_name = $1
+   and not queue_external_ticker
+   and not queue_ticker_paused";
+
+/// `tick ... force`: a tick now, the way `pgq.ticker(q)` inserts one once
+/// it has decided a tick is due, with the queue's event sequence as it
+/// stands. Not `pgq.force_tick`: that bumps the event sequence by
+/// `2 * ticker_max_count + 1000` to trick the ticker, and every consumer's
+/// `pending_events` (a difference of event sequence values) grows by as
+/// much, for good. See: #15
+const FORCE_TICK: &str = "\
+insert into pgq.tick (tick_queue, tick_id, tick_event_seq)
+select queue_id, nextval(queue_tick_seq), pgq.seq_getval(queue_event_seq)
+  from pgq.queue
+ where queue_name = $1
+   and not queue_external_ticker
+   and not queue_ticker_paused
+returning tick_id";
+
+/// One `pgq.ticker(q)` for each queue (all when `queue` is None), as
+/// pgqd runs it; with `force`, a tick whatever the ticker settings say
+/// (see `FORCE_TICK`). A queue with an external or paused ticker gets
+/// no tick. Used by `tick`.
+pub fn tick(c: &mut Client, queue: Option<&str>, force: bool) -> Result<Vec<Tick>> {
     let queues = match queue {
         Some(q) => {
             require_queue(c, q)?;
@@ -558,18 +655,10 @@ pub fn tick(c: &mut Client, queue: Option<&str>) -> Result<Vec<Tick>> {
         }
         None => queue_names(c)?,
     };
+    let sql = if force { FORCE_TICK } else { TICKER };
     let mut out = Vec::new();
     for q in queues {
-        let before: Option<i64> = c
-            .query_one("select last_tick_id from pgq.get_queue_info($1)", &[&q])?
-            .get(0);
-        c.query_one("select pgq.force_tick($1)", &[&q])?;
-        let after: Option<i64> = c.query_one("select pgq.ticker($1)", &[&q])?.get(0);
-        let made = match (before, after) {
-            (_, None) => None,
-            (Some(b), Some(a)) if a <= b => None,
-            (_, Some(a)) => Some(a),
-        };
+        let made: Option<i64> = c.query_opt(sql, &[&q])?.and_then(|r| r.get(0));
         out.push(Tick {
             queue: q,
             tick_id: made,

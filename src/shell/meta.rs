@@ -369,6 +369,9 @@ fn run_parsed(
         },
         _ => {
             s.client_error(&format!("invalid command {cmd}"));
+            if let Some(h) = crate::exec::hint::meta_hint(cmd, &a) {
+                s.error(&h);
+            }
             if s.interactive {
                 s.error("Try \\? for help.");
             }
@@ -641,6 +644,13 @@ fn pset(s: &mut Session, a: &[&str], out: &mut dyn Write) -> Outcome {
                 }
             }
         }
+        "pager" => match crate::output::pager::pset(&mut p.pager, value) {
+            Ok(m) => m,
+            Err(e) => {
+                s.client_error(&e);
+                return Outcome::Failed;
+            }
+        },
         other => {
             s.client_error(&format!("\\pset: unknown option: {other}"));
             return Outcome::Failed;

@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 
 use rustyline::error::ReadlineError;
 use rustyline::history::DefaultHistory;
-use rustyline::{Config, Editor};
+use rustyline::{CompletionType, Config, Editor};
 
 use crate::app::exit;
 use crate::complete::cache::Sections;
@@ -108,7 +108,12 @@ enum Flow {
 
 /// Run the interactive shell until `\q`, `quit`, `exit` or Ctrl-D.
 pub fn repl(s: &mut Session) -> u8 {
+    // psql's (readline's) Tab: the first completes the longest common
+    // prefix, the second lists the candidates in columns, asking "Display
+    // all N possibilities? (y or n)" from readline's 100 on. See: #15
     let config = Config::builder()
+        .completion_type(CompletionType::List)
+        .completion_prompt_limit(100)
         .auto_add_history(false)
         .max_history_size(HISTORY_SIZE)
         .and_then(|b| b.history_ignore_dups(true))

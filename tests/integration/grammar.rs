@@ -74,7 +74,7 @@ fn cascade_commands_without_a_queue_say_what_is_missing() {
     assert_eq!(r.code, 1);
     assert_eq!(
         r.stderr,
-        "qadmin: error: no current queue: name one (... on <queue>), or set it with \"connect queue=<queue>;\" or -Q <queue>\n"
+        "qadmin: error: no current queue: set it with \"connect queue=<queue>;\" or -Q <queue> (show queue *; lists them); register / unregister consumer, show consumer, show node and create ... node also take \"on <queue>\" (unregister: \"from <queue>\")\n"
     );
 }
 

@@ -14,6 +14,7 @@ mod guard;
 mod identity;
 mod londiste_api;
 mod londiste_scenario;
+mod operator;
 mod pgq_api;
 mod roundtrip;
 mod script;

@@ -117,7 +117,7 @@ fn batches_ticks_and_maintenance() {
     pgq::create_queue(&mut c, "q").expect("create");
     pgq::register_consumer(&mut c, "q", "c", &StartAt::Now).expect("register");
     db.sql("select pgq.insert_event('q', 'type1', 'payload ' || g) from generate_series(1, 3) g");
-    let t = pgq::tick(&mut c, Some("q")).expect("tick");
+    let t = pgq::tick(&mut c, Some("q"), true).expect("tick");
     assert_eq!(t.len(), 1);
     assert!(t[0].tick_id.is_some(), "a tick was made");
     let batch: i64 = db

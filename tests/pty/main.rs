@@ -15,6 +15,7 @@ mod support;
 
 mod complete;
 mod input;
+mod operator;
 mod password;
 mod scripted;
 mod txstate;

@@ -174,29 +174,47 @@ fn queues() {
     use Literal::*;
     use QueueParam::*;
     check(vec![
-        ("show queue;", Command::ShowQueue(ShowQueue { queue: None })),
+        ("show queue;", Command::ShowQueue(ShowQueue { queue: None, verbose: false })),
         (
             "show queue q1;",
             Command::ShowQueue(ShowQueue {
                 queue: Some(Target::Named(q("q1"))),
+                verbose: false,
+            }),
+        ),
+        (
+            "show queue+;",
+            Command::ShowQueue(ShowQueue {
+                queue: None,
+                verbose: true,
+            }),
+        ),
+        (
+            "show queue+ q1;",
+            Command::ShowQueue(ShowQueue {
+                queue: Some(Target::Named(q("q1"))),
+                verbose: true,
             }),
         ),
         (
             "show queue *;",
             Command::ShowQueue(ShowQueue {
                 queue: Some(Target::All),
+                verbose: false,
             }),
         ),
         (
             "show queue \"My Queue\";",
             Command::ShowQueue(ShowQueue {
                 queue: Some(Target::Named(q("My Queue"))),
+                verbose: false,
             }),
         ),
         (
             "show queue status;",
             Command::ShowQueue(ShowQueue {
                 queue: Some(Target::Named(q("status"))),
+                verbose: false,
             }),
         ),
         (
@@ -329,6 +347,7 @@ fn consumers() {
             Command::ShowConsumer(ShowConsumer {
                 consumer: None,
                 queue: None,
+                verbose: false,
             }),
         ),
         (
@@ -336,6 +355,7 @@ fn consumers() {
             Command::ShowConsumer(ShowConsumer {
                 consumer: Some(Target::Named(c("c1"))),
                 queue: None,
+                verbose: false,
             }),
         ),
         (
@@ -343,6 +363,7 @@ fn consumers() {
             Command::ShowConsumer(ShowConsumer {
                 consumer: Some(Target::All),
                 queue: None,
+                verbose: false,
             }),
         ),
         (
@@ -350,6 +371,7 @@ fn consumers() {
             Command::ShowConsumer(ShowConsumer {
                 consumer: Some(Target::Named(c("c1"))),
                 queue: Some(Target::Named(q("q"))),
+                verbose: false,
             }),
         ),
         (
@@ -357,6 +379,7 @@ fn consumers() {
             Command::ShowConsumer(ShowConsumer {
                 consumer: Some(Target::All),
                 queue: Some(Target::All),
+                verbose: false,
             }),
         ),
         (
@@ -364,6 +387,7 @@ fn consumers() {
             Command::ShowConsumer(ShowConsumer {
                 consumer: None,
                 queue: Some(Target::Named(q("q"))),
+                verbose: false,
             }),
         ),
         (
@@ -371,6 +395,7 @@ fn consumers() {
             Command::ShowConsumer(ShowConsumer {
                 consumer: None,
                 queue: Some(Target::All),
+                verbose: false,
             }),
         ),
         (
@@ -378,6 +403,7 @@ fn consumers() {
             Command::ShowConsumer(ShowConsumer {
                 consumer: Some(Target::Named(c(".n1.watermark"))),
                 queue: Some(Target::Named(q("Q"))),
+                verbose: false,
             }),
         ),
         (
@@ -641,11 +667,32 @@ fn inspection_and_maintenance() {
                 queue: None,
             }),
         ),
-        ("tick;", Command::Tick(Tick { queue: None })),
+        (
+            "tick;",
+            Command::Tick(Tick {
+                queue: None,
+                force: false,
+            }),
+        ),
         (
             "tick q1;",
             Command::Tick(Tick {
                 queue: Some(q("q1")),
+                force: false,
+            }),
+        ),
+        (
+            "tick force;",
+            Command::Tick(Tick {
+                queue: None,
+                force: true,
+            }),
+        ),
+        (
+            "tick q1 force;",
+            Command::Tick(Tick {
+                queue: Some(q("q1")),
+                force: true,
             }),
         ),
         ("maint;", Command::Maint),

@@ -39,7 +39,7 @@ const CASES: &[(&str, &str)] = &[
     ),
     (
         "show queue 1q;",
-        "syntax error at or near \"1q\" (line 1, column 12): expected a queue name, `*` or the end of the statement\nLINE 1: show queue 1q;\n                   ^",
+        "syntax error at or near \"1q\" (line 1, column 12): expected a queue name, `*`, `+` or the end of the statement\nLINE 1: show queue 1q;\n                   ^",
     ),
     (
         "create queue;",
@@ -211,11 +211,11 @@ const CASES: &[(&str, &str)] = &[
     ),
     (
         "tick q1 q2;",
-        "syntax error at or near \"q2\" (line 1, column 9): expected the end of the statement\nLINE 1: tick q1 q2;\n                ^",
+        "syntax error at or near \"q2\" (line 1, column 9): expected `force` or the end of the statement\nLINE 1: tick q1 q2;\n                ^",
     ),
     (
         "tick *;",
-        "syntax error at or near \"*\" (line 1, column 6): expected a queue name or the end of the statement\nLINE 1: tick *;\n             ^",
+        "syntax error at or near \"*\" (line 1, column 6): expected a queue name, `force` or the end of the statement\nLINE 1: tick *;\n             ^",
     ),
     (
         "maint now;",

@@ -1,0 +1,66 @@
+//! The operator's view in a terminal (#15): psql's Tab (common prefix
+//! first, then the list in columns, then "Display all N
+//! possibilities?"), and the pager.
+
+use super::{expect, first, send, shell, spawn, support};
+
+// See: #15
+#[test]
+fn r15_tab_completes_the_common_prefix_then_lists() {
+    let Some(db) = support::TestDb::new() else {
+        return;
+    };
+    db.sql("select pgq.create_queue('orders_a'), pgq.create_queue('orders_b'), pgq.create_queue('orders_c')");
+    db.sql("do $$ begin for g in 1..120 loop execute format('create table wide_%s (a int)', g); end loop; end $$");
+    let mut p = shell(&db);
+    expect(&mut p, &first(&db), "first prompt");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    p.send("show queue ord").expect("type");
+    p.send("\t").expect("tab");
+    p.flush().expect("flush");
+    expect(&mut p, "orders_", "first Tab: the common prefix");
+    p.send("\t").expect("tab");
+    p.flush().expect("flush");
+    expect(
+        &mut p,
+        "orders_a  orders_b  orders_c",
+        "second Tab: the list",
+    );
+    p.send_control('e').expect("end");
+    p.send_control('u').expect("clear");
+    p.send("select * from wide_").expect("type");
+    p.send("\t").expect("tab");
+    p.send("\t").expect("tab");
+    p.flush().expect("flush");
+    expect(
+        &mut p,
+        "Display all 120 possibilities? (y or n)",
+        "past a screenful: psql's question",
+    );
+    p.send("n").expect("no");
+    p.send_control('u').expect("clear");
+    send(&mut p, "\\q");
+}
+
+// See: #15
+#[test]
+fn r15_pager_as_psql_uses_it() {
+    let Some(db) = support::TestDb::new() else {
+        return;
+    };
+    let mut cmd = db.qadmin();
+    cmd.env("QADMIN_PAGER", "echo PAGER-RAN; wc -l");
+    cmd.env("PAGER", "false");
+    let mut p = spawn(cmd);
+    expect(&mut p, &first(&db), "first prompt");
+    send(&mut p, "\\pset pager always");
+    expect(&mut p, "Pager is always used.", "pset pager always");
+    send(&mut p, "show help;");
+    expect(&mut p, "PAGER-RAN", "help through QADMIN_PAGER");
+    expect(&mut p, &first(&db), "back at the prompt");
+    send(&mut p, "\\pset pager off");
+    expect(&mut p, "Pager usage is off.", "pset pager off");
+    send(&mut p, "show help tick;");
+    expect(&mut p, "Command:     tick", "no pager when off");
+    send(&mut p, "\\q");
+}
