@@ -136,38 +136,12 @@ pub fn render_status(st: &CascadeStatus) -> String {
     out
 }
 
-/// `k=v&k2=v2` with `%XX` and `+` decoded (the urlencoding pgq_node's
-/// node attributes use); a malformed escape is kept as it is.
+/// The node attributes as `londiste status` lists them (urlencoded
+/// `k=v&...`, decoded as the table attributes are).
 fn url_pairs(s: &str) -> Vec<(String, String)> {
-    fn hex(c: u8) -> Option<u8> {
-        (c as char).to_digit(16).map(|d| d as u8)
-    }
-    fn decode(x: &str) -> String {
-        let b = x.as_bytes();
-        let mut out = Vec::with_capacity(b.len());
-        let mut i = 0;
-        while i < b.len() {
-            match b[i] {
-                b'+' => out.push(b' '),
-                b'%' if i + 2 < b.len() => match (hex(b[i + 1]), hex(b[i + 2])) {
-                    (Some(h), Some(l)) => {
-                        out.push(h * 16 + l);
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
-                },
-                c => out.push(c),
-            }
-            i += 1;
-        }
-        String::from_utf8_lossy(&out).into_owned()
-    }
-    s.split('&')
-        .filter(|kv| !kv.is_empty())
-        .map(|kv| match kv.split_once('=') {
-            Some((k, v)) => (decode(k), decode(v)),
-            None => (decode(kv), String::new()),
-        })
+    crate::londiste::urldecode(s)
+        .into_iter()
+        .map(|(k, v)| (k, v.unwrap_or_default()))
         .collect()
 }
 

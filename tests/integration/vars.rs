@@ -248,7 +248,7 @@ fn gset_after_a_qadmin_command() {
     let db = test_db!();
     let script = db.script(
         "g.sql",
-        "create queue gq;\nshow queue gq \\gset\n\\echo :queue_name :ticker_max_count [:ev_per_sec]\nshow queue gq\n\\gset q_\n\\echo :q_queue_name\n",
+        "create queue gq;\nshow queue+ gq \\gset\n\\echo :queue :max_count [:ev_per_sec]\nshow queue gq\n\\gset q_\n\\echo :q_queue\n",
     );
     let r = run(db.qadmin().arg("-q").arg("-f").arg(&script));
     assert_eq!(r.code, 0, "{}", r.stderr);

@@ -240,22 +240,7 @@ fn switch_root(
     set_paused(pool, new, new_worker, true, wait, report)?;
     let prev = new_info.provider_node.clone();
     promote(pool, new, (old, old_worker), last_tick, prev, report)?;
-    // The two resumes are independent: ask both, then wait for
-    // both workers together.
-    ask_paused(pool, new, new_worker, false, report)?;
-    pool.cmd(
-        old,
-        "select * from pgq_node.demote_root($1, 3, $2)",
-        &[&q, &new],
-        report,
-    )?;
-    ask_paused(pool, old, old_worker, false, report)?;
-    await_paused(
-        pool,
-        &[(new, new_worker, false), (old, old_worker, false)],
-        wait,
-        report,
-    )
+    demote_and_resume(pool, new, old, (old_worker, new_worker), wait, report)
 }
 
 /// The end of a root switch that stopped after `new` was promoted: the
@@ -294,6 +279,22 @@ fn finish_switch(
         &[&q, &new],
         report,
     );
+    demote_and_resume(pool, new, old, (old_worker, new_worker), wait, report)
+}
+
+/// The last steps of a root switch: resume the new root's worker, demote
+/// the old root (step 3: a branch reading from `new`), resume its worker.
+/// The two resumes are independent: both are asked for, then both
+/// workers awaited together.
+fn demote_and_resume(
+    pool: &mut Pool,
+    new: &str,
+    old: &str,
+    (old_worker, new_worker): (&str, &str),
+    wait: &Wait<'_>,
+    report: Reporter<'_>,
+) -> Result<()> {
+    let q = pool.queue.clone();
     ask_paused(pool, new, new_worker, false, report)?;
     pool.cmd(
         old,
