@@ -7,7 +7,11 @@
 //! off. It runs through `sh -c`, as psql runs it.
 //!
 //! Callers hand over whole texts ([`page`]): [`crate::exec::reply::show`]
-//! renders a command's table or text into a buffer first. See: #15
+//! renders a command's table or text into a buffer first. A statement's
+//! rows, which arrive in batches, go through a [`Lazy`] writer: it holds
+//! the output until it is longer than the terminal, and only then starts
+//! the pager and streams the rest into it (psql pages a result it holds
+//! whole; the user sees the same).
 
 use std::io::{self, IsTerminal, Write};
 use std::process::{Command, Stdio};
@@ -145,6 +149,139 @@ fn run_pager(cmd: &str, text: &[u8]) -> io::Result<()> {
     let status = child.wait();
     unsafe { libc::signal(libc::SIGPIPE, old) };
     status.map(|_| ())
+}
+
+/// A writer for the terminal that turns into the pager once what was
+/// written is longer than the terminal (or at once with `always`);
+/// [`Lazy::finish`] prints what is held, or waits for the pager.
+pub struct Lazy<'a> {
+    inner: &'a mut dyn Write,
+    setting: PagerUse,
+    rows: usize,
+    cols: usize,
+    held: Vec<u8>,
+    /// Where the lines already counted end in `held`.
+    counted: usize,
+    lines: usize,
+    pager: Option<Paging>,
+}
+
+struct Paging {
+    child: std::process::Child,
+    stdin: Option<std::process::ChildStdin>,
+    old_sigpipe: libc::sighandler_t,
+}
+
+impl<'a> Lazy<'a> {
+    /// Page `inner` (the terminal) with `setting`; `None` when no pager
+    /// can apply (pager off, not on a terminal, no program).
+    pub fn new(inner: &'a mut dyn Write, setting: PagerUse) -> Option<Lazy<'a>> {
+        if setting == PagerUse::Off || program().is_none() {
+            return None;
+        }
+        let (rows, cols) = terminal_size()?;
+        Some(Lazy {
+            inner,
+            setting,
+            rows,
+            cols,
+            held: Vec::new(),
+            counted: 0,
+            lines: 0,
+            pager: None,
+        })
+    }
+
+    fn start(&mut self) -> io::Result<()> {
+        let cmd = program().ok_or_else(|| io::Error::other("no pager"))?;
+        self.inner.flush()?;
+        let mut child = Command::new("sh")
+            .arg("-c")
+            .arg(cmd)
+            .stdin(Stdio::piped())
+            .spawn()?;
+        // A pager quit early closes the pipe: no SIGPIPE for qadmin.
+        // SAFETY: setting a signal disposition, restored in `finish`.
+        let old_sigpipe = unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
+        let mut stdin = child.stdin.take();
+        if let Some(s) = stdin.as_mut() {
+            if s.write_all(&self.held).is_err() {
+                stdin = None;
+            }
+        }
+        self.held.clear();
+        self.pager = Some(Paging {
+            child,
+            stdin,
+            old_sigpipe,
+        });
+        Ok(())
+    }
+
+    /// Print what is held (short output), or end the pager's input and
+    /// wait for it.
+    pub fn finish(mut self) -> io::Result<()> {
+        match self.pager.take() {
+            Some(mut p) => {
+                drop(p.stdin.take());
+                let r = p.child.wait().map(|_| ());
+                // SAFETY: restoring the disposition saved in `start`.
+                unsafe { libc::signal(libc::SIGPIPE, p.old_sigpipe) };
+                r
+            }
+            None => {
+                self.inner.write_all(&self.held)?;
+                self.inner.flush()
+            }
+        }
+    }
+}
+
+impl Write for Lazy<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if let Some(p) = self.pager.as_mut() {
+            // After the pager quit, the rest is dropped, as psql does.
+            if let Some(s) = p.stdin.as_mut() {
+                if s.write_all(buf).is_err() {
+                    p.stdin = None;
+                }
+            }
+            return Ok(buf.len());
+        }
+        self.held.extend_from_slice(buf);
+        if let Some(end) = self.held.iter().rposition(|b| *b == b'\n') {
+            if end >= self.counted {
+                let text = String::from_utf8_lossy(&self.held[self.counted..=end]);
+                self.lines += screen_lines(&text, self.cols);
+                self.counted = end + 1;
+            }
+        }
+        let long = match self.setting {
+            PagerUse::Always => true,
+            // A terminal of unknown height (0 rows) is never paged.
+            _ => self.rows > 0 && self.lines >= self.rows,
+        };
+        if long && self.start().is_err() {
+            // No pager after all: print as it comes.
+            self.setting = PagerUse::Off;
+            self.rows = usize::MAX;
+            let held = std::mem::take(&mut self.held);
+            self.inner.write_all(&held)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self.pager.as_mut() {
+            Some(p) => match p.stdin.as_mut() {
+                Some(s) => s.flush().or(Ok(())),
+                None => Ok(()),
+            },
+            // Held output waits for `finish` or the pager.
+            None if self.setting == PagerUse::Off => self.inner.flush(),
+            None => Ok(()),
+        }
+    }
 }
 
 #[cfg(test)]

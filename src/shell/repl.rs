@@ -404,18 +404,26 @@ impl Shell<'_> {
         let was_connected = self.s.is_connected();
         self.measure_terminal();
         let stdout = std::io::stdout();
-        let mut out = stdout.lock();
-        let o = match self.kb.as_mut() {
-            // COPY FROM STDIN reads the terminal through the keyboard, so
-            // data pasted with the statement is not lost.
-            Some(kb) => {
-                let mut copy = KeyboardCopy { kb, told: false };
-                run_statement_from(self.s, PieceKind::Sql, text, &mut out, &mut copy)
-            }
-            None => run_statement(self.s, PieceKind::Sql, text, &mut out),
+        let mut term = stdout.lock();
+        // Output longer than the terminal goes through the pager, as
+        // psql's does (not when it goes to a `\o` file).
+        let setting = match self.s.output {
+            None => self.s.settings.print.pager,
+            Some(_) => crate::output::pager::PagerUse::Off,
         };
-        let _ = out.flush();
-        drop(out);
+        let o = match crate::output::pager::Lazy::new(&mut term, setting) {
+            Some(mut paged) => {
+                let o = self.run_text(text, &mut paged);
+                let _ = paged.finish();
+                o
+            }
+            None => {
+                let o = self.run_text(text, &mut term);
+                let _ = term.flush();
+                o
+            }
+        };
+        drop(term);
         let reconnected = self.s.server.is_none() && self.s.is_connected();
         // What the statement changed was declared by its command, or told
         // by the server's tag: no second reading of the text.
@@ -427,6 +435,19 @@ impl Shell<'_> {
             h.cache().set_queue(self.s.queue.clone());
         }
         self.after(o, was_connected)
+    }
+
+    /// Run one statement's text, its output to `out`.
+    fn run_text(&mut self, text: &[u8], out: &mut dyn Write) -> Outcome {
+        match self.kb.as_mut() {
+            // COPY FROM STDIN reads the terminal through the keyboard, so
+            // data pasted with the statement is not lost.
+            Some(kb) => {
+                let mut copy = KeyboardCopy { kb, told: false };
+                run_statement_from(self.s, PieceKind::Sql, text, out, &mut copy)
+            }
+            None => run_statement(self.s, PieceKind::Sql, text, out),
+        }
     }
 
     /// The terminal's width for `\x auto`, as psql takes it: only when the

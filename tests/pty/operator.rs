@@ -64,3 +64,28 @@ fn r15_pager_as_psql_uses_it() {
     expect(&mut p, "Command:     tick", "no pager when off");
     send(&mut p, "\\q");
 }
+
+#[test]
+fn rows_longer_than_the_terminal_go_through_the_pager() {
+    let Some(db) = support::TestDb::new() else {
+        return;
+    };
+    let mut cmd = db.qadmin();
+    cmd.env("QADMIN_PAGER", "echo PAGER-RAN; wc -l");
+    let mut p = spawn(cmd);
+    expect(&mut p, &first(&db), "first prompt");
+    send(&mut p, "\\! stty rows 12 cols 80");
+    expect(&mut p, &first(&db), "terminal of 12 rows");
+    // Short: printed as it is.
+    send(&mut p, "select g as short from generate_series(1, 3) g;");
+    let before = expect(&mut p, "(3 rows)", "short result on the terminal");
+    assert!(!before.contains("PAGER-RAN"), "{before}");
+    expect(&mut p, &first(&db), "prompt");
+    // Longer than the terminal: through the pager, whole (40 rows, header,
+    // rule, footer and the blank line: 44 lines).
+    send(&mut p, "select g as long from generate_series(1, 40) g;");
+    expect(&mut p, "PAGER-RAN", "the pager started");
+    expect(&mut p, "44", "the pager got every line");
+    expect(&mut p, &first(&db), "back at the prompt");
+    send(&mut p, "\\q");
+}
