@@ -8,7 +8,9 @@
 //! of qadmin sees instead of pest: [`describe`] (words for syntax errors)
 //! and [`slot`] (what completion offers at a place). `lower` turns pairs
 //! into the AST ([`ast`]), [`ident`] unquotes and case-folds names once,
-//! [`error`] shapes syntax errors, [`help`] holds `show help`'s text.
+//! [`error`] shapes syntax errors, [`spec`] is the command table (one
+//! [`CommandSpec`] per command) and [`help`] builds `show help`'s text
+//! from it.
 //!
 //! Callers: `shell` (scripts and `--check`), `exec::command` (help), and
 //! `complete`. No pest type leaves this module except
@@ -25,6 +27,7 @@ pub mod grammar;
 pub mod help;
 pub mod ident;
 mod lower;
+pub mod spec;
 #[cfg(test)]
 mod tests;
 
@@ -39,6 +42,7 @@ pub use ast::*;
 pub use error::{ErrorKind, SyntaxError};
 use grammar::QadminParser;
 pub use grammar::Rule;
+pub use spec::CommandSpec;
 
 /// Statements nested deeper than this (parentheses or brackets) are not
 /// parsed: SQL still goes to the server, a shell command is an error.
