@@ -21,11 +21,11 @@
 //! provider's in a transaction of its own, as the reference does.
 
 //!
-//! The files, one job each: [`names`] (full names, url encoding of table
-//! attributes, patterns), [`registry`] (this node's registry against the
+//! The files, one job each: `names` (full names, url encoding of table
+//! attributes, patterns), `registry` (this node's registry against the
 //! provider's, for tables and sequences alike, and what is missing),
-//! [`tables`] and [`sequences`] (reading, adding, removing), [`handlers`]
-//! (the handlers python3-londiste ships); this file holds what they share:
+//! `tables` and `sequences` (reading, adding, removing), `handlers` (the
+//! handlers python3-londiste ships); this file holds what they share:
 //! errors, messages, the node's role and the `ret_code` convention.
 
 mod handlers;
