@@ -43,7 +43,7 @@ use crate::db::{Client, Row};
 
 pub use handlers::{find_handler, handler_names, Handler, HandlerSpec, HANDLERS};
 pub use names::{fq_name, urldecode, urlencode};
-pub use registry::{missing, MissingObject};
+pub use registry::{local_seq_names, local_table_names, missing, MissingObject};
 pub use sequences::{add_seqs, remove_seqs, seqs, AddSeqOptions, SeqInfo};
 pub use tables::{
     add_tables, check_tgflags, parse_handler, remove_tables, resync, sync_status, tables,

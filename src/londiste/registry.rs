@@ -114,3 +114,26 @@ pub fn missing(c: &mut Client, queue: &str) -> Result<Vec<MissingObject>> {
     }));
     Ok(out)
 }
+
+const LOCAL_TABLE_NAMES: &str = "\
+select distinct table_name from londiste.table_info where local order by 1";
+
+const LOCAL_SEQ_NAMES: &str = "\
+select distinct seq_name from londiste.seq_info where local order by 1";
+
+/// Tables replicated on this node, for any queue, sorted (for completion).
+pub fn local_table_names(c: &mut Client) -> Result<Vec<String>> {
+    Ok(query(c, LOCAL_TABLE_NAMES, &[])?
+        .iter()
+        .map(|r| r.get(0))
+        .collect())
+}
+
+/// Sequences replicated on this node, for any queue, sorted (for
+/// completion).
+pub fn local_seq_names(c: &mut Client) -> Result<Vec<String>> {
+    Ok(query(c, LOCAL_SEQ_NAMES, &[])?
+        .iter()
+        .map(|r| r.get(0))
+        .collect())
+}
