@@ -27,6 +27,7 @@ pub mod grammar;
 pub mod help;
 pub mod ident;
 mod lower;
+#[macro_use]
 pub mod spec;
 #[cfg(test)]
 mod tests;
@@ -267,6 +268,10 @@ pub fn describe(rule: Rule) -> Cow<'static, str> {
         keyword_rules!() => {
             return Cow::Owned(format!("`{}`", keyword_text(rule)));
         }
+        // A command reads as its leading words, from its spec.
+        command_rules!() => {
+            return Cow::Owned(format!("`{}`", spec::of_rule(rule).map_or("", |s| s.words)));
+        }
         Rule::name_part => "a name",
         Rule::name_string => "a string",
         Rule::plain_string => "a string",
@@ -296,62 +301,11 @@ pub fn describe(rule: Rule) -> Cow<'static, str> {
         Rule::conn_word => "a value",
         Rule::boolean => "true, false, on or off",
         Rule::interval_value => "an interval ('1 minute') or a number of seconds",
-        Rule::connect => "`connect`",
         Rule::connect_setting => "a connection setting (dbname, host, port, user, password, service, sslmode, queue or node)",
-        Rule::install => "`install`",
-        Rule::show_queue => "`show queue`",
-        Rule::create_queue => "`create queue`",
-        Rule::alter_queue => "`alter queue`",
         Rule::queue_setting => "a queue setting (idle_period, max_count, max_lag, paused, ticker_idle_period, ticker_max_count, ticker_max_lag, ticker_paused, rotation_period or external_ticker)",
-        Rule::drop_queue => "`drop queue`",
-        Rule::show_consumer => "`show consumer`",
-        Rule::register_consumer => "`register consumer`",
-        Rule::unregister_consumer => "`unregister consumer`",
-        Rule::register_subconsumer => "`register subconsumer`",
-        Rule::unregister_subconsumer => "`unregister subconsumer`",
-        Rule::show_batch => "`show batch`",
-        Rule::show_table => "`show table`",
-        Rule::show_sequence => "`show sequence`",
-        Rule::show_version => "`show version`",
-        Rule::show_help => "`show help`",
-        Rule::show_node => "`show node`",
-        Rule::tick => "`tick`",
-        Rule::maint => "`maint`",
-        Rule::create_root_node => "`create root node`",
-        Rule::create_branch_node => "`create branch node`",
-        Rule::create_leaf_node => "`create leaf node`",
         Rule::create_node_option => "an option (on, location, provider, worker or merge)",
-        Rule::show_cascade => "`show cascade`",
-        Rule::status => "`status`",
-        Rule::show_members => "`show members`",
-        Rule::show_node_status => "`show node status`",
-        Rule::alter_node_provider => "`alter node provider`",
-        Rule::alter_node_rename => "`alter node rename`",
-        Rule::alter_node_location => "`alter node location`",
-        Rule::takeover => "`takeover`",
         Rule::takeover_option => "an option (with all, dead or force)",
-        Rule::drop_node => "`drop node`",
-        Rule::tag_node => "`tag node`",
-        Rule::pause_node => "`pause node`",
-        Rule::resume_node => "`resume node`",
-        Rule::pause_consumer => "`pause consumer`",
-        Rule::resume_consumer => "`resume consumer`",
-        Rule::wait_root => "`wait root`",
-        Rule::wait_provider => "`wait provider`",
-        Rule::resurrect => "`resurrect`",
-        Rule::londiste_add_table => "`londiste add table`",
         Rule::table_option => "a table option (skip_truncate, expect_sync, no_triggers, backup, skip, create, handler, tgflags, when, pkey, ev_type, ev_data, ev_extra1..4 or ignore)",
-        Rule::londiste_add_sequence => "`londiste add sequence`",
-        Rule::londiste_remove_table => "`londiste remove table`",
-        Rule::londiste_remove_sequence => "`londiste remove sequence`",
-        Rule::londiste_tables => "`londiste tables`",
-        Rule::londiste_seqs => "`londiste seqs`",
-        Rule::londiste_missing => "`londiste missing`",
-        Rule::londiste_resync => "`londiste resync`",
-        Rule::londiste_wait_sync => "`londiste wait sync`",
-        Rule::londiste_show_handlers => "`londiste show handlers`",
-        Rule::exit => "`exit`",
-        Rule::quit => "`quit`",
         Rule::command_head => "a command",
         Rule::command_start => "a command",
         Rule::sql => "SQL",
@@ -586,62 +540,12 @@ pub fn slot(rule: Rule) -> Option<Slot> {
         | Rule::escape_string
         | Rule::dollar_string
         | Rule::conn_word
-        | Rule::connect
+        | command_rules!()
         | Rule::connect_setting
-        | Rule::install
-        | Rule::show_queue
-        | Rule::create_queue
-        | Rule::alter_queue
         | Rule::queue_setting
-        | Rule::drop_queue
-        | Rule::show_consumer
-        | Rule::register_consumer
-        | Rule::unregister_consumer
-        | Rule::register_subconsumer
-        | Rule::unregister_subconsumer
-        | Rule::show_batch
-        | Rule::show_table
-        | Rule::show_sequence
-        | Rule::show_version
-        | Rule::show_help
-        | Rule::show_node
-        | Rule::tick
-        | Rule::maint
-        | Rule::create_root_node
-        | Rule::create_branch_node
-        | Rule::create_leaf_node
         | Rule::create_node_option
-        | Rule::show_cascade
-        | Rule::status
-        | Rule::show_members
-        | Rule::show_node_status
-        | Rule::alter_node_provider
-        | Rule::alter_node_rename
-        | Rule::alter_node_location
-        | Rule::takeover
         | Rule::takeover_option
-        | Rule::drop_node
-        | Rule::tag_node
-        | Rule::pause_node
-        | Rule::resume_node
-        | Rule::pause_consumer
-        | Rule::resume_consumer
-        | Rule::wait_root
-        | Rule::wait_provider
-        | Rule::resurrect
-        | Rule::londiste_add_table
         | Rule::table_option
-        | Rule::londiste_add_sequence
-        | Rule::londiste_remove_table
-        | Rule::londiste_remove_sequence
-        | Rule::londiste_tables
-        | Rule::londiste_seqs
-        | Rule::londiste_missing
-        | Rule::londiste_resync
-        | Rule::londiste_wait_sync
-        | Rule::londiste_show_handlers
-        | Rule::exit
-        | Rule::quit
         | Rule::command_head
         | Rule::command_start
         | Rule::sql

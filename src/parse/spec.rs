@@ -53,8 +53,18 @@ macro_rules! specs {
         )*
         /// Every command form, in the grammar's order.
         pub static ALL: &[&CommandSpec] = &[$(&$name),*];
-        // Each spec names a rule the grammar has (a typo does not compile).
-        const _: &[Rule] = &[$(Rule::$rule),*];
+        /// The grammar's command rules, as one pattern (for the exhaustive
+        /// matches of `parse::describe` and `parse::slot`).
+        macro_rules! command_rules {
+            () => { $(Rule::$rule)|* };
+        }
+        /// The spec of a command rule.
+        pub(super) fn of_rule(rule: Rule) -> Option<&'static CommandSpec> {
+            match rule {
+                $(Rule::$rule => Some(&$name),)*
+                _ => None,
+            }
+        }
     };
 }
 
