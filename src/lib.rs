@@ -16,6 +16,14 @@
 //!   meta-command ([`shell::meta`], which hands `\i`, `\c` and the
 //!   query-buffer commands back to the loop as actions). COPY data is read
 //!   by the loop from the same input as the statements.
+//! * [`parse`] reads a qadmin command with the pest grammar of
+//!   `grammar/*.pest` into a typed [`parse::Command`] (SQL only gets its
+//!   kind); `build.rs` generates the keyword arms of its exhaustive rule
+//!   maps from the same files. [`parse::spec`] is the command table: one
+//!   [`parse::CommandSpec`] per command (words, help section, syntax,
+//!   summary, what it changes for completion, its status word), which
+//!   `show help`, syntax errors, the completion cache and the docs tests
+//!   read.
 //! * [`lex`] is the one lexer: where a statement ends (`;` outside quotes,
 //!   dollar quotes, comments and parentheses, following the server's
 //!   `standard_conforming_strings`), the continuation prompt, the nesting
@@ -23,9 +31,11 @@
 //! * [`exec`] runs one statement: SQL goes to the server verbatim, one
 //!   round trip, rows printed in batches as they arrive (no cursor), so
 //!   memory stays flat. A qadmin command goes through one dispatch
-//!   ([`exec::command`]) to its handler, which calls the API modules
+//!   ([`exec::command`]) to its handler (one per command, in a file per
+//!   family), which calls the API modules
 //!   ([`pgq`], [`cascade`], [`londiste`], [`catalog`]: the only places with
 //!   SQL) and returns a reply (rows, a status word, text, messages);
+//!   the status word comes from the command's spec, and
 //!   [`exec::reply::show`] prints every reply and maps failures to
 //!   outcomes (a lost connection is exit 2 in a script). Only the
 //!   progress of long steps is written while a handler runs, to the same
@@ -33,7 +43,9 @@
 //! * [`complete`] is Tab completion, pure: grammar expectations and a
 //!   catalog snapshot in, candidates out.
 //! * [`output`] prints results like psql (aligned, expanded, unaligned, csv)
-//!   or as JSON, into any `io::Write`.
+//!   or as JSON, into any `io::Write`; its golden cases
+//!   (`src/output/golden/`) are psql's own output, made by the script
+//!   beside them.
 //! * [`db`] resolves connection parameters the way libpq does (conninfo,
 //!   URI, PG* environment, service file, pgpass), speaks the wire protocol
 //!   itself ([`db::client`]: text results, tags, transaction status,

@@ -218,6 +218,18 @@ impl NodeInfo {
     }
 }
 
+const ALL_LOCATIONS: &str =
+    "select queue_name, node_name from pgq_node.node_location order by 2, 1";
+
+/// Every node this database knows, of every queue, as `(queue, node)`
+/// sorted by node (`pgq_node.node_location`). For node-name completion.
+pub fn all_locations(c: &mut Client) -> Result<Vec<(String, String)>> {
+    Ok(c.query(ALL_LOCATIONS, &[])?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect())
+}
+
 /// Members as this node knows them (`pgq_node.get_queue_locations(q)`).
 /// Used by `show members`, `status`, node-name completion.
 pub fn members(c: &mut Client, queue: &str) -> Result<Vec<Member>> {

@@ -24,9 +24,16 @@
 //! and compression, TOAST options, publications, rules and statistics
 //! objects.
 
+mod names;
+
 use std::fmt;
 
 use crate::db::Client;
+
+pub use names::{
+    all_column_names, database_names, function_names, index_names, role_names, schema_names,
+    setting_names, trigger_names, type_names,
+};
 
 /// What went wrong reading the catalog.
 #[derive(Debug, thiserror::Error)]

@@ -12,6 +12,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
+use crate::catalog;
 use crate::db::Client;
 use crate::parse::ast::Changes;
 
@@ -195,67 +196,6 @@ impl Catalog {
     }
 }
 
-const SCHEMAS: &str = "\
-select nspname from pg_catalog.pg_namespace
- where nspname !~ '^pg_' and nspname <> 'information_schema' order by 1";
-
-const COLUMNS: &str = "\
-select n.nspname, c.relname, a.attname
-  from pg_catalog.pg_attribute a
-  join pg_catalog.pg_class c on c.oid = a.attrelid
-  join pg_catalog.pg_namespace n on n.oid = c.relnamespace
- where c.relkind in ('r', 'p', 'v', 'm', 'f')
-   and n.nspname !~ '^pg_' and n.nspname <> 'information_schema'
-   and a.attnum > 0 and not a.attisdropped
- order by 1, 2, a.attnum";
-
-// Functions of pg_catalog and public bare, the others schema-qualified
-// (completion offers those after `schema.`). See: #15
-const FUNCTIONS: &str = "\
-select distinct case when n.nspname in ('pg_catalog', 'public') then p.proname
-                     else n.nspname || '.' || p.proname end
-  from pg_catalog.pg_proc p
-  join pg_catalog.pg_namespace n on n.oid = p.pronamespace
- where n.nspname <> 'information_schema' and n.nspname !~ '^pg_toast'
-   and p.proname !~ '^_' order by 1";
-
-const NODES: &str = "select queue_name, node_name from pgq_node.node_location order by 2, 1";
-
-/// Tables and sequences Londiste replicates on this node.
-const LONDISTE_TABLES: &str = "\
-select distinct table_name from londiste.table_info where local order by 1";
-
-const LONDISTE_SEQS: &str = "\
-select distinct seq_name from londiste.seq_info where local order by 1";
-
-const DATABASES: &str = "\
-select datname from pg_catalog.pg_database
- where datallowconn and not datistemplate order by 1";
-
-const ROLES: &str = "select rolname from pg_catalog.pg_roles where rolname !~ '^pg_' order by 1";
-
-const TYPES: &str = "\
-select distinct t.typname from pg_catalog.pg_type t
-  join pg_catalog.pg_namespace n on n.oid = t.typnamespace
- where t.typtype in ('b', 'c', 'd', 'e', 'r', 'm') and t.typcategory <> 'A'
-   and n.nspname <> 'pg_toast' and n.nspname <> 'information_schema'
-   and t.typname !~ '^(_|pg_)'
-   and (t.typtype <> 'c' or exists (select 1 from pg_catalog.pg_class c
-                                     where c.oid = t.typrelid and c.relkind = 'c'))
- order by 1";
-
-const INDEXES: &str = "\
-select n.nspname, c.relname from pg_catalog.pg_class c
-  join pg_catalog.pg_namespace n on n.oid = c.relnamespace
- where c.relkind in ('i', 'I') and n.nspname !~ '^pg_' and n.nspname <> 'information_schema'
- order by 1, 2";
-
-const TRIGGERS: &str = "\
-select distinct tgname from pg_catalog.pg_trigger where not tgisinternal order by 1";
-
-const SETTINGS: &str = "\
-select name from pg_catalog.pg_settings where context <> 'internal' order by 1";
-
 /// Which parts of a snapshot to read: all of them for the background
 /// snapshot, only what one slot needs for a Tab before the first
 /// snapshot exists ([`Cache::quick`]).
@@ -425,13 +365,8 @@ impl Catalog {
                 .collect(),
             ..Catalog::default()
         };
-        let strings = |c: &mut Client, sql: &str| -> Vec<String> {
-            c.query(sql, &[])
-                .map(|rows| rows.iter().map(|r| r.get(0)).collect())
-                .unwrap_or_default()
-        };
         if want.schemas {
-            cat.schemas = strings(c, SCHEMAS);
+            cat.schemas = catalog::schema_names(c).unwrap_or_default();
         }
         if want.relations {
             if let Ok(rels) = crate::catalog::relation_names(c) {
@@ -443,11 +378,9 @@ impl Catalog {
         }
         match &want.columns {
             Some(only) if only.is_empty() => {
-                if let Ok(rows) = c.query(COLUMNS, &[]) {
-                    for r in rows {
-                        let key = format!("{}.{}", r.get::<_, String>(0), r.get::<_, String>(1));
-                        cat.columns.entry(key).or_default().push(r.get(2));
-                    }
+                for (schema, rel, col) in catalog::all_column_names(c).unwrap_or_default() {
+                    let key = format!("{schema}.{rel}");
+                    cat.columns.entry(key).or_default().push(col);
                 }
             }
             Some(only) => {
@@ -467,21 +400,19 @@ impl Catalog {
             None => {}
         }
         if want.functions {
-            cat.functions = strings(c, FUNCTIONS);
+            cat.functions = catalog::function_names(c).unwrap_or_default();
         }
         if want.databases {
-            cat.databases = strings(c, DATABASES);
+            cat.databases = catalog::database_names(c).unwrap_or_default();
         }
         if want.roles {
-            cat.roles = strings(c, ROLES);
+            cat.roles = catalog::role_names(c).unwrap_or_default();
         }
         if want.objects {
-            cat.types = strings(c, TYPES);
-            if let Ok(rows) = c.query(INDEXES, &[]) {
-                cat.indexes = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
-            }
-            cat.triggers = strings(c, TRIGGERS);
-            cat.settings = strings(c, SETTINGS);
+            cat.types = catalog::type_names(c).unwrap_or_default();
+            cat.indexes = catalog::index_names(c).unwrap_or_default();
+            cat.triggers = catalog::trigger_names(c).unwrap_or_default();
+            cat.settings = catalog::setting_names(c).unwrap_or_default();
         }
         let has = |c: &mut Client, ext: &str| crate::pgq::has_extension(c, ext).unwrap_or(false);
         if want.pgq {
@@ -508,19 +439,16 @@ impl Catalog {
             cat.batches.sort_unstable();
         }
         if want.nodes && has(c, "pgq_node") {
-            if let Ok(rows) = c.query(NODES, &[]) {
-                for r in rows {
-                    let node: String = r.get(1);
-                    if cat.nodes.last() != Some(&node) {
-                        cat.nodes.push(node.clone());
-                    }
-                    cat.nodes_by_queue.entry(r.get(0)).or_default().push(node);
+            for (queue, node) in crate::cascade::all_locations(c).unwrap_or_default() {
+                if cat.nodes.last() != Some(&node) {
+                    cat.nodes.push(node.clone());
                 }
+                cat.nodes_by_queue.entry(queue).or_default().push(node);
             }
         }
         if want.londiste && has(c, "londiste") {
-            cat.londiste_tables = strings(c, LONDISTE_TABLES);
-            cat.londiste_seqs = strings(c, LONDISTE_SEQS);
+            cat.londiste_tables = crate::londiste::local_table_names(c).unwrap_or_default();
+            cat.londiste_seqs = crate::londiste::local_seq_names(c).unwrap_or_default();
         }
         cat
     }

@@ -13,6 +13,7 @@ use crate::exec::progress::step_printer;
 use crate::exec::reply::{cell, conn, flag, oid, queue_of, table, Fail, Handled, Reply};
 use crate::output::Format;
 use crate::parse::ast::{self, Target};
+use crate::parse::spec::{self, CommandSpec};
 use crate::session::Session;
 
 /// Deadline for reaching other nodes (`-v NODE_TIMEOUT=seconds`).
@@ -320,7 +321,7 @@ pub fn create_node(s: &mut Session, cmd: &ast::CreateNode, out: &mut dyn Write) 
     let mut report = step_printer(s, out);
     cascade::create_node(conn(s)?, &spec, t, &mut report)?;
     Ok(Reply::All(vec![
-        Reply::Status("CREATE"),
+        Reply::Done,
         Reply::Info(format!(
             "worker name: {} (the job_name of this node's Londiste worker)",
             spec.worker
@@ -328,64 +329,83 @@ pub fn create_node(s: &mut Session, cmd: &ast::CreateNode, out: &mut dyn Write) 
     ]))
 }
 
-/// The cascade operations that run on a pool of the current queue's
-/// nodes, one at a time per queue.
-pub fn operation(s: &mut Session, words: &str, op: &Operation, out: &mut dyn Write) -> Handled {
-    outside_tx(s, words)?;
+/// A multi-node change on the current queue's nodes: refused inside a
+/// transaction block or from a copy of the node, run on a pool locked on
+/// every member it reaches (one change at a time per cascade), its steps
+/// printed as they run.
+fn operation(
+    s: &mut Session,
+    spec: &CommandSpec,
+    out: &mut dyn Write,
+    op: impl FnOnce(&mut ops::Pool, &ops::Wait<'_>, cascade::Reporter<'_>) -> cascade::Result<()>,
+) -> Handled {
+    outside_tx(s, spec.words)?;
     let mut p = change_pool(s)?;
     let wait = wait_ctl(s);
     let mut report = step_printer(s, out);
-    let word = op.status_word();
-    match op {
-        Operation::Provider(a) => ops::change_provider(
-            &mut p,
-            a.node.as_str(),
-            a.provider.as_str(),
-            &wait,
-            &mut report,
-        ),
-        Operation::Rename(a) => {
-            cascade::rename::rename_node(&mut p, a.node.as_str(), a.new_name.as_str(), &mut report)
-        }
-        Operation::Location(a) => {
-            ops::set_location(&mut p, a.node.as_str(), &a.location, &mut report)
-        }
-        Operation::Drop(d) => ops::drop_node(&mut p, d.node.as_str(), &mut report),
-        Operation::Tag(t) => ops::tag_node(&mut p, t.node.as_str(), t.dead, &mut report),
-        Operation::Pause(n) => ops::pause_node(&mut p, n.node.as_str(), true, &wait, &mut report),
-        Operation::Resume(n) => ops::pause_node(&mut p, n.node.as_str(), false, &wait, &mut report),
-    }?;
-    Ok(Reply::Status(word))
+    op(&mut p, &wait, &mut report)?;
+    Ok(Reply::Done)
 }
 
-/// A cascade operation on a pool ([`operation`]).
-pub enum Operation<'a> {
-    /// `alter node <n> provider <p>`
-    Provider(&'a ast::AlterNodeProvider),
-    /// `alter node <n> rename to <m>`
-    Rename(&'a ast::AlterNodeRename),
-    /// `alter node <n> location '<connstr>'`
-    Location(&'a ast::AlterNodeLocation),
-    /// `drop node <n>`
-    Drop(&'a ast::DropNode),
-    /// `tag node <n> dead | alive`
-    Tag(&'a ast::TagNode),
-    /// `pause node <n>`
-    Pause(&'a ast::PauseNode),
-    /// `resume node <n>`
-    Resume(&'a ast::ResumeNode),
+/// `alter node <n> provider <p>`
+pub fn alter_node_provider(
+    s: &mut Session,
+    cmd: &ast::AlterNodeProvider,
+    out: &mut dyn Write,
+) -> Handled {
+    operation(s, &spec::ALTER_NODE_PROVIDER, out, |p, wait, report| {
+        ops::change_provider(p, cmd.node.as_str(), cmd.provider.as_str(), wait, report)
+    })
 }
 
-impl Operation<'_> {
-    fn status_word(&self) -> &'static str {
-        match self {
-            Operation::Provider(_) | Operation::Rename(_) | Operation::Location(_) => "ALTER",
-            Operation::Drop(_) => "DROP",
-            Operation::Tag(_) => "TAG",
-            Operation::Pause(_) => "PAUSE",
-            Operation::Resume(_) => "RESUME",
-        }
-    }
+/// `alter node <n> rename <new>`
+pub fn alter_node_rename(
+    s: &mut Session,
+    cmd: &ast::AlterNodeRename,
+    out: &mut dyn Write,
+) -> Handled {
+    operation(s, &spec::ALTER_NODE_RENAME, out, |p, _, report| {
+        cascade::rename::rename_node(p, cmd.node.as_str(), cmd.new_name.as_str(), report)
+    })
+}
+
+/// `alter node <n> location '<connstr>'`
+pub fn alter_node_location(
+    s: &mut Session,
+    cmd: &ast::AlterNodeLocation,
+    out: &mut dyn Write,
+) -> Handled {
+    operation(s, &spec::ALTER_NODE_LOCATION, out, |p, _, report| {
+        ops::set_location(p, cmd.node.as_str(), &cmd.location, report)
+    })
+}
+
+/// `drop node <n>`
+pub fn drop_node(s: &mut Session, cmd: &ast::DropNode, out: &mut dyn Write) -> Handled {
+    operation(s, &spec::DROP_NODE, out, |p, _, report| {
+        ops::drop_node(p, cmd.node.as_str(), report)
+    })
+}
+
+/// `tag node <n> dead | alive`
+pub fn tag_node(s: &mut Session, cmd: &ast::TagNode, out: &mut dyn Write) -> Handled {
+    operation(s, &spec::TAG_NODE, out, |p, _, report| {
+        ops::tag_node(p, cmd.node.as_str(), cmd.dead, report)
+    })
+}
+
+/// `pause node <n>`
+pub fn pause_node(s: &mut Session, cmd: &ast::PauseNode, out: &mut dyn Write) -> Handled {
+    operation(s, &spec::PAUSE_NODE, out, |p, wait, report| {
+        ops::pause_node(p, cmd.node.as_str(), true, wait, report)
+    })
+}
+
+/// `resume node <n>`
+pub fn resume_node(s: &mut Session, cmd: &ast::ResumeNode, out: &mut dyn Write) -> Handled {
+    operation(s, &spec::RESUME_NODE, out, |p, wait, report| {
+        ops::pause_node(p, cmd.node.as_str(), false, wait, report)
+    })
 }
 
 /// `pause consumer <c> [on <node>]` / `resume consumer ...`
@@ -404,7 +424,7 @@ pub fn pause_consumer(
     let wait = wait_ctl(s);
     let mut report = step_printer(s, out);
     ops::set_paused(&mut p, &node, consumer.as_str(), paused, &wait, &mut report)?;
-    Ok(Reply::Status(if paused { "PAUSE" } else { "RESUME" }))
+    Ok(Reply::Done)
 }
 
 /// `wait root;` / `wait provider;`
@@ -413,7 +433,7 @@ pub fn wait(s: &mut Session, target: ops::WaitFor, out: &mut dyn Write) -> Handl
     let wait = wait_ctl(s);
     let mut report = step_printer(s, out);
     ops::wait_caught_up(&mut p, &me, target, &wait, &mut report)?;
-    Ok(Reply::Status("WAIT"))
+    Ok(Reply::Done)
 }
 
 /// `resurrect;` on an old root that came back: it rejoins as a branch of
@@ -449,13 +469,13 @@ pub fn resurrect(s: &mut Session, out: &mut dyn Write) -> Handled {
             ],
             rows,
         ),
-        Reply::Status("RESURRECT"),
+        Reply::Done,
     ]))
 }
 
 /// `takeover <old> [with all] [dead] [force];` on the current node.
 pub fn takeover(s: &mut Session, cmd: &ast::Takeover, out: &mut dyn Write) -> Handled {
-    outside_tx(s, "takeover")?;
+    outside_tx(s, spec::TAKEOVER.words)?;
     let me = local_node(s)?;
     let mut p = change_pool(s)?;
     let old = cmd.old.as_str();
@@ -484,5 +504,5 @@ pub fn takeover(s: &mut Session, cmd: &ast::Takeover, out: &mut dyn Write) -> Ha
     } else {
         ops::takeover(&mut p, &me, old, cmd.all, &wait, &mut report)?;
     }
-    Ok(Reply::Status("TAKEOVER"))
+    Ok(Reply::Done)
 }

@@ -10,7 +10,6 @@
 use std::io::Write;
 
 use crate::cascade::ops::WaitFor;
-use crate::exec::cascade::Operation;
 use crate::exec::reply::{self, Fail, Handled, Reply};
 use crate::exec::{cascade, database, londiste, queue, Outcome};
 use crate::parse::help::help_text;
@@ -20,12 +19,15 @@ use crate::session::Session;
 /// Run one shell command and print its reply; errors go to stderr
 /// through the session.
 pub fn run_command(s: &mut Session, cmd: &Command, out: &mut dyn Write) -> Outcome {
-    s.changes = s.changes.and(cmd.changes());
-    let r = handle(s, cmd, out);
+    let spec = cmd.spec();
+    s.changes = s.changes.and(spec.changes);
+    let r = handle(s, cmd, out).map(|r| r.with_status(spec.status));
     reply::show(s, out, r)
 }
 
-/// The one dispatch from a command to its handler.
+/// The one dispatch from a command to its handler. A handler that
+/// succeeds with the command's status word answers [`Reply::Done`]; the
+/// word comes from the command's spec ([`crate::parse::CommandSpec`]).
 fn handle(s: &mut Session, cmd: &Command, out: &mut dyn Write) -> Handled {
     match cmd {
         Command::Quit => Ok(Reply::Quit),
@@ -50,19 +52,13 @@ fn handle(s: &mut Session, cmd: &Command, out: &mut dyn Write) -> Handled {
         Command::ShowCascade => cascade::show_cascade(s),
         Command::ShowMembers => cascade::show_members(s),
         Command::ShowNodeStatus(c) => cascade::show_node_status(s, c),
-        Command::AlterNodeProvider(c) => {
-            cascade::operation(s, cmd.words(), &Operation::Provider(c), out)
-        }
-        Command::AlterNodeRename(c) => {
-            cascade::operation(s, cmd.words(), &Operation::Rename(c), out)
-        }
-        Command::AlterNodeLocation(c) => {
-            cascade::operation(s, cmd.words(), &Operation::Location(c), out)
-        }
-        Command::DropNode(c) => cascade::operation(s, cmd.words(), &Operation::Drop(c), out),
-        Command::TagNode(c) => cascade::operation(s, cmd.words(), &Operation::Tag(c), out),
-        Command::PauseNode(c) => cascade::operation(s, cmd.words(), &Operation::Pause(c), out),
-        Command::ResumeNode(c) => cascade::operation(s, cmd.words(), &Operation::Resume(c), out),
+        Command::AlterNodeProvider(c) => cascade::alter_node_provider(s, c, out),
+        Command::AlterNodeRename(c) => cascade::alter_node_rename(s, c, out),
+        Command::AlterNodeLocation(c) => cascade::alter_node_location(s, c, out),
+        Command::DropNode(c) => cascade::drop_node(s, c, out),
+        Command::TagNode(c) => cascade::tag_node(s, c, out),
+        Command::PauseNode(c) => cascade::pause_node(s, c, out),
+        Command::ResumeNode(c) => cascade::resume_node(s, c, out),
         Command::PauseConsumer(c) => {
             cascade::pause_consumer(s, &c.consumer, c.node.as_ref(), true, out)
         }

@@ -21,7 +21,7 @@ pub fn install(s: &mut Session, cmd: &ast::Install) -> Handled {
         ],
     };
     pgq::install(conn(s)?, wanted)?;
-    Ok(Reply::Status("INSTALL"))
+    Ok(Reply::Done)
 }
 
 /// `connect key=value ... [queue=<q>] [node=<n>]`: a new connection (the
@@ -75,5 +75,5 @@ pub fn connect(s: &mut Session, cmd: &ast::Connect) -> Handled {
             return Err(Fail::msg(format!("node \"{}\": {e}", n.as_str())));
         }
     }
-    Ok(Reply::Status("CONNECT"))
+    Ok(Reply::Done)
 }

@@ -21,7 +21,7 @@ fn rel(n: &QualifiedName) -> RelName {
 }
 
 /// Londiste's messages (as WARNING or INFO), then the status word.
-fn with_messages(msgs: Vec<Message>, word: &'static str) -> Reply {
+fn with_messages(msgs: Vec<Message>) -> Reply {
     let mut all: Vec<Reply> = msgs
         .into_iter()
         .map(|m| {
@@ -33,7 +33,7 @@ fn with_messages(msgs: Vec<Message>, word: &'static str) -> Reply {
             Reply::Message(level, m.note)
         })
         .collect();
-    all.push(Reply::Status(word));
+    all.push(Reply::Done);
     Reply::All(all)
 }
 
@@ -71,7 +71,7 @@ pub fn add_table(s: &mut Session, cmd: &ast::LondisteAddTable) -> Handled {
     let tables: Vec<String> = cmd.tables.iter().map(fq).collect();
     let o = options(&cmd.options);
     let m = londiste::add_tables(conn(s)?, &q, &tables, &o)?;
-    Ok(with_messages(m, "ADD_TABLE"))
+    Ok(with_messages(m))
 }
 
 /// `londiste add sequence ...`
@@ -79,7 +79,7 @@ pub fn add_sequence(s: &mut Session, cmd: &ast::LondisteAddSequence) -> Handled 
     let q = queue_of(s, None)?;
     let seqs: Vec<String> = cmd.sequences.iter().map(fq).collect();
     let m = londiste::add_seqs(conn(s)?, &q, &seqs, &AddSeqOptions::default())?;
-    Ok(with_messages(m, "ADD_SEQ"))
+    Ok(with_messages(m))
 }
 
 /// `londiste remove table | sequence ...`
@@ -88,9 +88,9 @@ pub fn remove(s: &mut Session, names: &[QualifiedName], tables: bool) -> Handled
     let list: Vec<String> = names.iter().map(fq).collect();
     let c = conn(s)?;
     Ok(if tables {
-        with_messages(londiste::remove_tables(c, &q, &list)?, "REMOVE_TABLE")
+        with_messages(londiste::remove_tables(c, &q, &list)?)
     } else {
-        with_messages(londiste::remove_seqs(c, &q, &list)?, "REMOVE_SEQ")
+        with_messages(londiste::remove_seqs(c, &q, &list)?)
     })
 }
 
@@ -99,7 +99,7 @@ pub fn resync(s: &mut Session, cmd: &ast::LondisteResync) -> Handled {
     let q = queue_of(s, None)?;
     let list: Vec<String> = cmd.tables.iter().map(fq).collect();
     let m = londiste::resync(conn(s)?, &q, &list)?;
-    Ok(with_messages(m, "RESYNC"))
+    Ok(with_messages(m))
 }
 
 /// `londiste tables`
@@ -188,7 +188,7 @@ pub fn wait_sync(s: &mut Session, out: &mut dyn Write) -> Handled {
     loop {
         let st = londiste::sync_status(conn(s)?, &q)?;
         if st.is_done() {
-            return Ok(Reply::Status("SYNC"));
+            return Ok(Reply::Done);
         }
         if last.elapsed() >= Duration::from_secs(1) {
             last = Instant::now();

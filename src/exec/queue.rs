@@ -116,7 +116,7 @@ pub fn json_reply(items: Vec<serde_json::Value>) -> Reply {
 pub fn create_queue(s: &mut Session, cmd: &ast::CreateQueue) -> Handled {
     let q = cmd.queue.as_str();
     Ok(if pgq::create_queue(conn(s)?, q)? {
-        Reply::Status("CREATE")
+        Reply::Done
     } else {
         Reply::Message(Level::Notice, format!("queue \"{q}\" already exists"))
     })
@@ -140,13 +140,13 @@ pub fn alter_queue(s: &mut Session, cmd: &ast::AlterQueue) -> Handled {
         .map(|st| (st.param.config_name().to_string(), st.value.to_string()))
         .collect();
     pgq::set_queue_config(c, &queues, &params)?;
-    Ok(Reply::Status("ALTER"))
+    Ok(Reply::Done)
 }
 
 /// `drop queue <q> [force]`
 pub fn drop_queue(s: &mut Session, cmd: &ast::DropQueue) -> Handled {
     pgq::drop_queue(conn(s)?, cmd.queue.as_str(), cmd.force)?;
-    Ok(Reply::Status("DROP"))
+    Ok(Reply::Done)
 }
 
 /// `show consumer[+] [<c> | *] [on <q> | on *]`: queue, consumer,
@@ -233,7 +233,7 @@ pub fn register_consumer(s: &mut Session, cmd: &ast::RegisterConsumer) -> Handle
     };
     let name = cmd.consumer.as_str();
     Ok(if pgq::register_consumer(conn(s)?, &q, name, &at)? {
-        Reply::Status("REGISTER")
+        Reply::Done
     } else {
         Reply::Message(
             Level::Notice,
@@ -250,7 +250,7 @@ pub fn unregister_consumer(s: &mut Session, cmd: &ast::UnregisterConsumer) -> Ha
         Target::All => None,
     };
     pgq::unregister_consumers(conn(s)?, &q, which.as_deref())?;
-    Ok(Reply::Status("UNREGISTER"))
+    Ok(Reply::Done)
 }
 
 /// `register subconsumer ...`: pgq_coop.
@@ -262,7 +262,7 @@ pub fn register_subconsumer(s: &mut Session, cmd: &ast::RegisterSubconsumer) -> 
         cmd.consumer.as_str(),
         cmd.subconsumer.as_str(),
     )?;
-    Ok(Reply::Status("REGISTER"))
+    Ok(Reply::Done)
 }
 
 /// `unregister subconsumer ...`: pgq_coop.
@@ -273,7 +273,7 @@ pub fn unregister_subconsumer(s: &mut Session, cmd: &ast::UnregisterSubconsumer)
         Target::All => None,
     };
     pgq::unregister_subconsumers(conn(s)?, &q, cmd.consumer.as_str(), which, cmd.close_batch)?;
-    Ok(Reply::Status("UNREGISTER"))
+    Ok(Reply::Done)
 }
 
 /// `show batch <id> | <consumer>`

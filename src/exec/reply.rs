@@ -37,6 +37,10 @@ pub mod oid {
 pub enum Reply {
     /// A status word (`CREATE`); not with -q.
     Status(&'static str),
+    /// Done: the command's own status word, from its spec
+    /// ([`crate::parse::CommandSpec::status`]); `exec::command` puts the
+    /// word in ([`Reply::with_status`]), so a handler never spells it.
+    Done,
     /// A table, printed with the session's `\pset` settings.
     Table(ResultSet),
     /// Text printed as it is (help, DDL, a rendered status).
@@ -50,6 +54,21 @@ pub enum Reply {
     All(Vec<Reply>),
     /// The user asked to leave.
     Quit,
+}
+
+impl Reply {
+    /// This reply with [`Reply::Done`] made the status word `word` (a
+    /// command without one prints nothing for it).
+    pub fn with_status(self, word: Option<&'static str>) -> Reply {
+        match self {
+            Reply::Done => match word {
+                Some(w) => Reply::Status(w),
+                None => Reply::All(Vec::new()),
+            },
+            Reply::All(list) => Reply::All(list.into_iter().map(|r| r.with_status(word)).collect()),
+            other => other,
+        }
+    }
 }
 
 /// The level of a [`Reply::Message`].
@@ -137,6 +156,8 @@ fn print_reply(s: &Session, out: &mut dyn Write, reply: Reply) -> Outcome {
                 let _ = output::print_status(out, word, &s.settings.print);
             }
         }
+        // Made a status word by `exec::command` before it gets here.
+        Reply::Done => {}
         Reply::Table(rs) => {
             let mut buf = Vec::new();
             let _ = output::print_result(&mut buf, &rs, &s.settings.print);

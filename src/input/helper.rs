@@ -5,8 +5,9 @@
 //!   identifiers, dollar quotes, comments and backslash commands as the
 //!   statement lexer sees them ([`lexeme`]), keywords through the grammar
 //!   hook [`keyword_spans`].
-//! * [`Hint`] may show what comes next in grey; the grammar hook
-//!   [`next_hint`] is empty until the grammar exists.
+//! * [`Hint`] may show what comes next in grey; its hook [`next_hint`]
+//!   offers nothing today (Tab completion, from the grammar, shows what
+//!   may come next).
 //! * No validator: each physical line is one `readline` call, and the
 //!   editor decides with the lexer whether a statement is complete
 //!   (rustyline's Validator mode cannot show psql's per-line prompts).
@@ -125,7 +126,8 @@ pub fn keyword_spans(statement: &str) -> Vec<Range<usize>> {
 
 /// Grammar hook: what may come next after `statement` (the pending text
 /// and the line up to the cursor), e.g. `<queue_name>` after `show queue `,
-/// shown in grey after the cursor. `None` until the grammar exists.
+/// shown in grey after the cursor. Always `None` today: Tab completion
+/// shows what may come next, and psql shows no hints.
 pub fn next_hint(statement: &str) -> Option<String> {
     let _ = statement;
     None

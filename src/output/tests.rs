@@ -1,4 +1,5 @@
-//! Unit tests of the printers (the psql comparisons are in `golden.rs`).
+//! Unit tests of the printers (the psql comparisons are the cases in
+//! `golden/`, read by `golden.rs`).
 
 use super::*;
 
