@@ -12,7 +12,7 @@ use std::io::Write;
 use crate::cascade::ops::WaitFor;
 use crate::exec::reply::{self, Fail, Handled, Reply};
 use crate::exec::{cascade, database, londiste, queue, Outcome};
-use crate::parse::help::help_text;
+use crate::parse::help::{help_text, wrap};
 use crate::parse::Command;
 use crate::session::Session;
 
@@ -31,7 +31,11 @@ pub fn run_command(s: &mut Session, cmd: &Command, out: &mut dyn Write) -> Outco
 fn handle(s: &mut Session, cmd: &Command, out: &mut dyn Write) -> Handled {
     match cmd {
         Command::Quit => Ok(Reply::Quit),
-        Command::ShowHelp(h) => help_text(&h.topic).map(Reply::Text).map_err(Fail::msg),
+        // Wrapped to the terminal (the width the shell measured; scripts
+        // and pipes get it as it is).
+        Command::ShowHelp(h) => help_text(&h.topic)
+            .map(|t| Reply::Text(wrap(&t, s.settings.print.columns)))
+            .map_err(Fail::msg),
         Command::Connect(c) => database::connect(s, c),
         Command::Install(c) => database::install(s, c),
         Command::ShowQueue(c) => queue::show_queue(s, c),

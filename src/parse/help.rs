@@ -44,6 +44,74 @@ pub fn help_text(topic: &[String]) -> Result<String, String> {
     Ok(blocks.join("\n"))
 }
 
+/// `text` with each line longer than `width` columns wrapped at spaces;
+/// a continued line starts under the column its text started in (after a
+/// `Label:` head, or after the gap of two or more spaces that ends the
+/// syntax column), so the description stays a column. `width` 0: as it
+/// is.
+pub fn wrap(text: &str, width: usize) -> String {
+    if width == 0 {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let (body, nl) = match line.strip_suffix('\n') {
+            Some(b) => (b, "\n"),
+            None => (line, ""),
+        };
+        if body.chars().count() <= width {
+            out.push_str(line);
+            continue;
+        }
+        let hang = hang_column(body).min(width / 2);
+        let mut col = 0;
+        let mut first = true;
+        for word in body.split(' ') {
+            let w = word.chars().count();
+            if first {
+                out.push_str(word);
+                col = w;
+                first = false;
+            } else if col + 1 + w > width && col > hang {
+                out.push('\n');
+                out.push_str(&" ".repeat(hang));
+                out.push_str(word);
+                col = hang + w;
+            } else {
+                out.push(' ');
+                out.push_str(word);
+                col += 1 + w;
+            }
+        }
+        out.push_str(nl);
+    }
+    out
+}
+
+/// Where a line's text column starts: after `Label: ` at its head, else
+/// after its first run of two or more spaces past the indent, else at
+/// its indent.
+fn hang_column(line: &str) -> usize {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    let rest = &line[indent..];
+    if let Some((label, _)) = rest.split_once(": ") {
+        if !label.is_empty()
+            && !label.contains(' ')
+            && label.chars().all(|c| c.is_ascii_alphabetic())
+        {
+            let after = &rest[label.len() + 1..];
+            return indent + label.len() + 1 + (after.len() - after.trim_start_matches(' ').len());
+        }
+    }
+    match rest.find("  ") {
+        Some(gap) => {
+            let after = &rest[gap..];
+            indent + gap + (after.len() - after.trim_start_matches(' ').len())
+        }
+        None => indent,
+    }
+}
+
 /// The topic's words appear in the command's words, in order.
 fn is_subsequence(topic: &[String], words: &str) -> bool {
     let mut it = words.split(' ');

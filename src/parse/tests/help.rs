@@ -152,3 +152,19 @@ fn help_for_one_command() {
         Err("no help for \"frobnicate\"; \"show help;\" lists the commands".to_string())
     );
 }
+
+#[test]
+fn help_wraps_to_the_terminal_keeping_its_columns() {
+    let text = "Command:     tick\nDescription: Tick a queue as pgqd does; force makes one now.\n  tick [<q>] [force];       Tick a queue as pgqd does now\n";
+    assert_eq!(crate::parse::help::wrap(text, 0), text, "width 0: as it is");
+    assert_eq!(
+        crate::parse::help::wrap(text, 40),
+        "Command:     tick\nDescription: Tick a queue as pgqd does;\n             force makes one now.\n  tick [<q>] [force];       Tick a queue\n                    as pgqd does now\n",
+        "continued lines hang under their column, at most half the width in"
+    );
+    // Every line of the real overview fits 80 columns once wrapped.
+    let all = crate::parse::help::wrap(&crate::parse::help::overview(), 80);
+    for l in all.lines() {
+        assert!(l.chars().count() <= 80 || !l.trim().contains(' '), "{l}");
+    }
+}
