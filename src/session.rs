@@ -156,6 +156,9 @@ pub struct Session {
     pub server: Option<ServerInfo>,
     /// Where query results go instead of the caller's output (`\o`).
     pub output: Option<OutputTarget>,
+    /// The lags (name, seconds) the last `show cascade` / `show consumer`
+    /// saw, for `\watch`'s trend line.
+    pub lag_sample: Option<Vec<(String, f64)>>,
     /// Client messages without the `qadmin: error: ` head, as psql's
     /// main loop prints them when it reads stdin or the terminal (its
     /// `PG_LOG_FLAG_TERSE`).
@@ -245,6 +248,7 @@ impl Session {
             interactive: false,
             server: None,
             output: None,
+            lag_sample: None,
             terse: false,
         }
     }

@@ -115,6 +115,12 @@ pub fn show_cascade(s: &mut Session) -> Handled {
     let q = queue_of(s, None)?;
     let t = timeout(s);
     let st = status::status(conn(s)?, &q, t, 64)?;
+    s.lag_sample = Some(
+        st.nodes
+            .iter()
+            .filter_map(|n| st.lag(n).map(|l| (n.name.clone(), l)))
+            .collect(),
+    );
     Ok(Reply::Text(if s.settings.print.format == Format::Json {
         format!("{}\n", status_json(&st))
     } else {

@@ -166,6 +166,14 @@ pub fn show_consumer(s: &mut Session, cmd: &ast::ShowConsumer) -> Handled {
     if let (Some(cn), true) = (&consumer, list.is_empty()) {
         return Err(Fail::msg(format!("consumer \"{cn}\" not found")));
     }
+    s.lag_sample = Some(
+        list.iter()
+            .filter_map(|i| {
+                i.lag_seconds
+                    .map(|l| (format!("{}/{}", i.queue, i.consumer), l))
+            })
+            .collect(),
+    );
     if s.settings.print.format == Format::Json {
         return Ok(json_reply(list.iter().map(consumer_json).collect()));
     }

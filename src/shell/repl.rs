@@ -20,7 +20,7 @@
 //! or cancels a running query; Ctrl-D on an empty line, `\q`, `exit` and
 //! `quit` leave.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -614,6 +614,21 @@ impl Shell<'_> {
         self.last = Some(q.clone());
         crate::db::cancel::take_interrupt();
         let every = Duration::from_secs_f64(secs);
+        // `show cascade` and `show consumer` on a terminal: a live view,
+        // redrawn in place with the lag trend since the first sample
+        // (psql's way, one result after the other, stays for the rest and
+        // for pipes and `\o`).
+        let live = self.s.output.is_none()
+            && std::io::stdout().is_terminal()
+            && matches!(
+                std::str::from_utf8(&q)
+                    .ok()
+                    .map(crate::parse::parse_statement),
+                Some(Ok(crate::parse::Statement::Command(
+                    crate::parse::Command::ShowCascade | crate::parse::Command::ShowConsumer(_)
+                )))
+            );
+        let mut trend = LagTrend::default();
         loop {
             let started = Instant::now();
             let now = std::time::SystemTime::now()
@@ -622,21 +637,40 @@ impl Shell<'_> {
             // The header goes where the results go (psql prints it as the
             // table's title).
             let header = format!("{} (every {secs}s)\n\n", watch_clock(now));
-            match self.s.output.as_mut() {
-                Some(t) => {
-                    let _ = t.write_all(header.as_bytes());
-                }
-                None => print!("{header}"),
-            }
             let was_connected = self.s.is_connected();
             self.measure_terminal();
-            let stdout = std::io::stdout();
-            let mut out = stdout.lock();
-            let o = run_statement(self.s, PieceKind::Sql, &q, &mut out);
-            let _ = out.flush();
-            drop(out);
-            if o != Outcome::Ok {
-                return self.after(o, was_connected);
+            if live {
+                self.s.lag_sample = None;
+                let mut frame: Vec<u8> = Vec::new();
+                let o = run_statement(self.s, PieceKind::Sql, &q, &mut frame);
+                if o != Outcome::Ok {
+                    return self.after(o, was_connected);
+                }
+                let note = trend.add(
+                    self.s.lag_sample.take().unwrap_or_default(),
+                    &watch_clock(now),
+                );
+                let mut out = std::io::stdout().lock();
+                let _ = out.write_all(b"\x1b[H\x1b[2J");
+                let _ = out.write_all(header.as_bytes());
+                let _ = out.write_all(&frame);
+                let _ = out.write_all(note.as_bytes());
+                let _ = out.flush();
+            } else {
+                match self.s.output.as_mut() {
+                    Some(t) => {
+                        let _ = t.write_all(header.as_bytes());
+                    }
+                    None => print!("{header}"),
+                }
+                let stdout = std::io::stdout();
+                let mut out = stdout.lock();
+                let o = run_statement(self.s, PieceKind::Sql, &q, &mut out);
+                let _ = out.flush();
+                drop(out);
+                if o != Outcome::Ok {
+                    return self.after(o, was_connected);
+                }
             }
             // Sleep in small steps, so that Ctrl-C ends the watch at once.
             while started.elapsed() < every {
@@ -779,6 +813,58 @@ fn write_temp(text: &str) -> std::io::Result<PathBuf> {
     Ok(path)
 }
 
+/// The lag trend of `\watch`'s live view: each name's lag at the first
+/// sample, and the change per minute since.
+#[derive(Default)]
+pub struct LagTrend {
+    first: Option<(Instant, String)>,
+    base: std::collections::HashMap<String, f64>,
+}
+
+impl LagTrend {
+    /// Take a sample; the trend line(s) to show under the view (empty
+    /// for the first sample).
+    pub fn add(&mut self, sample: Vec<(String, f64)>, clock: &str) -> String {
+        let Some((t0, since)) = &self.first else {
+            self.first = Some((Instant::now(), clock.to_string()));
+            self.base = sample.into_iter().collect();
+            return String::new();
+        };
+        let minutes = t0.elapsed().as_secs_f64() / 60.0;
+        if minutes <= 0.0 {
+            return String::new();
+        }
+        let parts: Vec<String> = sample
+            .iter()
+            .filter_map(|(name, lag)| {
+                let was = self.base.get(name)?;
+                Some(trend_part(name, *lag, (lag - was) / minutes))
+            })
+            .collect();
+        if parts.is_empty() {
+            return String::new();
+        }
+        format!("Lag since {since}: {}\n", parts.join(", "))
+    }
+}
+
+/// `node1 ↓ 12.0s/min (now 1m 5s)`: shrinking, growing (`↑`) or steady
+/// (`=`, within half a second a minute).
+pub fn trend_part(name: &str, now: f64, per_minute: f64) -> String {
+    let arrow = if per_minute < -0.5 {
+        "↓"
+    } else if per_minute > 0.5 {
+        "↑"
+    } else {
+        "="
+    };
+    format!(
+        "{name} {arrow} {:.1}s/min (now {})",
+        per_minute.abs(),
+        crate::output::readable::duration(now)
+    )
+}
+
 /// `\watch`'s header clock: the C locale's `%c` (psql's format) in UTC,
 /// marked as such; e.g. `Mon Nov 24 20:45:25 2025 UTC`.
 pub fn watch_clock(unix_secs: u64) -> String {
@@ -879,6 +965,18 @@ mod tests {
         for w in ["exit 1", "select exit;", "quitter", ""] {
             assert!(!is_quit_word(w), "{w}");
         }
+    }
+
+    #[test]
+    fn the_lag_trend_says_which_way_lag_goes() {
+        assert_eq!(trend_part("n1", 65.0, -12.0), "n1 ↓ 12.0s/min (now 1m 05s)");
+        assert_eq!(trend_part("n2", 3.0, 0.2), "n2 = 0.2s/min (now 3s)");
+        assert_eq!(
+            trend_part("q/c", 130.0, 30.0),
+            "q/c ↑ 30.0s/min (now 2m 10s)"
+        );
+        let mut t = LagTrend::default();
+        assert_eq!(t.add(vec![("n1".into(), 60.0)], "then"), "", "first sample");
     }
 
     #[test]

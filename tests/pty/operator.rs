@@ -89,3 +89,22 @@ fn rows_longer_than_the_terminal_go_through_the_pager() {
     expect(&mut p, &first(&db), "back at the prompt");
     send(&mut p, "\\q");
 }
+
+#[test]
+fn watch_of_show_consumer_is_a_live_view_with_the_lag_trend() {
+    let Some(db) = support::TestDb::new() else {
+        return;
+    };
+    db.sql("select pgq.create_queue('wq'), pgq.register_consumer('wq', 'wc'), pgq.insert_event('wq', 'e', 'x'), pgq.ticker('wq')");
+    let mut p = spawn(db.qadmin());
+    expect(&mut p, &first(&db), "first prompt");
+    send(&mut p, "show consumer on wq");
+    send(&mut p, "\\watch 1");
+    expect(&mut p, "(every 1s)", "the first frame");
+    expect(&mut p, "Lag since", "the trend from the second frame on");
+    let line = expect(&mut p, "s/min (now", "the trend names the consumer");
+    assert!(line.contains("wq/wc"), "{line}");
+    p.send_control('c').expect("Ctrl-C");
+    expect(&mut p, &first(&db), "Ctrl-C ends the watch");
+    send(&mut p, "\\q");
+}
