@@ -212,3 +212,34 @@ fn r15_hints_name_the_qadmin_form() {
         r.stderr
     );
 }
+
+#[test]
+fn cascade_json_shapes_are_pinned() {
+    let db = test_db!();
+    let r = q(&db, &["-Q", "replika", "-c", "create root node n1;"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let json = |cmd: &str| -> serde_json::Value {
+        let r = q(&db, &["-Q", "replika", "--json", "-c", cmd]);
+        assert_eq!(r.code, 0, "{cmd}: {}", r.stderr);
+        serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{cmd}: {e}\n{}", r.stdout))
+    };
+    let v = json("show cascade;");
+    assert_eq!(
+        shape(&v),
+        "local_node:string nodes:array problems:array queue:string"
+    );
+    assert_eq!(
+        shape(&v["nodes"][0]),
+        "dead:bool depth:number error:null errors:array lag_seconds:number last_tick:number \
+         node:string paused:bool provider:string subscribers:array tables:object type:string \
+         uptodate:bool worker:string"
+    );
+    let v = json("show node status;");
+    assert_eq!(
+        shape(&v),
+        "global_watermark:number last_tick:number local_watermark:number node:string \
+         paused:bool provider:string subscribers:array this_database:string type:string \
+         uptodate:bool worker:string"
+    );
+    assert_eq!(v["this_database"], "node \"n1\" itself");
+}
