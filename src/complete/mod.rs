@@ -31,8 +31,13 @@ pub fn sections_for(cx: &Context) -> Option<Sections> {
             Slot::TableName | Slot::SequenceName => {
                 want.relations = true;
                 want.schemas = true;
-                want.londiste |= cx.within.iter().any(|w| w.starts_with("londiste"));
             }
+            Slot::NewLondisteTable | Slot::NewLondisteSequence => {
+                want.relations = true;
+                want.schemas = true;
+                want.londiste = true;
+            }
+            Slot::LondisteTable | Slot::LondisteSequence => want.londiste = true,
             Slot::SchemaName => want.schemas = true,
             Slot::FunctionName => want.functions = true,
             Slot::RoleName => want.roles = true,
@@ -279,38 +284,36 @@ fn offer(
             Some(v) => push_names(out, word, "", v),
             None => push_names(out, word, "", &cat.nodes),
         },
-        Slot::TableName | Slot::SequenceName => {
-            let londiste_remove = cx.within.iter().any(|w| {
-                matches!(
-                    *w,
-                    "londiste_remove_table" | "londiste_remove_sequence" | "londiste_resync"
-                )
-            });
-            if londiste_remove {
-                let names = if slot == Slot::TableName {
-                    &cat.londiste_tables
-                } else {
-                    &cat.londiste_seqs
-                };
-                for n in names {
-                    if matches_word(n, word) {
-                        out.push(n.clone());
-                    }
+        // What Londiste replicates here: from its own registry.
+        Slot::LondisteTable | Slot::LondisteSequence => {
+            let names = if slot == Slot::LondisteTable {
+                &cat.londiste_tables
+            } else {
+                &cat.londiste_seqs
+            };
+            for n in names {
+                if matches_word(n, word) {
+                    out.push(n.clone());
                 }
-                return;
             }
-            let want_seq = slot == Slot::SequenceName;
-            let londiste_add = cx.within.iter().any(|w| w.starts_with("londiste_add"));
+        }
+        // A sequence slot holds sequences only, a table slot tables (a
+        // sequence there fails "not found"); a new Londiste table or
+        // sequence is one Londiste does not replicate here yet. See: #15
+        Slot::TableName
+        | Slot::SequenceName
+        | Slot::NewLondisteTable
+        | Slot::NewLondisteSequence => {
+            let want_seq = matches!(slot, Slot::SequenceName | Slot::NewLondisteSequence);
+            let new_only = matches!(slot, Slot::NewLondisteTable | Slot::NewLondisteSequence);
             let known = &cat.index().londiste;
-            // A sequence slot holds sequences only; `londiste add table`
-            // tables only (a sequence there fails "not found"). See: #15
             relations(word, cat, out, |kind, fq| {
                 let kind_ok = if want_seq {
                     kind == 'S'
                 } else {
-                    !londiste_add || matches!(kind, 'r' | 'p')
+                    slot == Slot::TableName || matches!(kind, 'r' | 'p')
                 };
-                kind_ok && !(londiste_add && known.contains(fq))
+                kind_ok && !(new_only && known.contains(fq))
             });
         }
         Slot::SchemaName => push_names(out, word, "", &cat.schemas),

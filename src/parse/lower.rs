@@ -241,19 +241,19 @@ pub(crate) fn lower_command(pair: P<'_>) -> R<Command> {
         Rule::resurrect => Command::Resurrect,
         Rule::londiste_add_table => Command::LondisteAddTable(lower_londiste_add_table(pair)?),
         Rule::londiste_add_sequence => Command::LondisteAddSequence(LondisteAddSequence {
-            sequences: qualified_list(pair.into_inner(), Rule::sequence_name),
+            sequences: qualified_list(pair.into_inner(), Rule::new_sequence_name),
         }),
         Rule::londiste_remove_table => Command::LondisteRemoveTable(LondisteRemoveTable {
-            tables: qualified_list(pair.into_inner(), Rule::table_name),
+            tables: qualified_list(pair.into_inner(), Rule::replicated_table_name),
         }),
         Rule::londiste_remove_sequence => Command::LondisteRemoveSequence(LondisteRemoveSequence {
-            sequences: qualified_list(pair.into_inner(), Rule::sequence_name),
+            sequences: qualified_list(pair.into_inner(), Rule::replicated_sequence_name),
         }),
         Rule::londiste_tables => Command::LondisteTables,
         Rule::londiste_seqs => Command::LondisteSeqs,
         Rule::londiste_missing => Command::LondisteMissing,
         Rule::londiste_resync => Command::LondisteResync(LondisteResync {
-            tables: qualified_list(pair.into_inner(), Rule::table_name),
+            tables: qualified_list(pair.into_inner(), Rule::replicated_table_name),
         }),
         Rule::londiste_wait_sync => Command::LondisteWaitSync,
         Rule::londiste_show_handlers => Command::LondisteShowHandlers,
@@ -544,7 +544,7 @@ fn lower_takeover(pair: P<'_>) -> R<Takeover> {
 
 fn lower_londiste_add_table(pair: P<'_>) -> R<LondisteAddTable> {
     let inner = pair.into_inner();
-    let tables = qualified_list(inner.clone(), Rule::table_name);
+    let tables = qualified_list(inner.clone(), Rule::new_table_name);
     let mut options = Vec::new();
     for p in inner.filter(|p| p.as_rule() == Rule::table_option) {
         options.push(lower_table_option(p)?);

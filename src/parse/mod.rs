@@ -220,6 +220,14 @@ pub enum Slot {
     TableName,
     /// A sequence name.
     SequenceName,
+    /// A table Londiste does not replicate here yet.
+    NewLondisteTable,
+    /// A table Londiste replicates here.
+    LondisteTable,
+    /// A sequence Londiste does not replicate here yet.
+    NewLondisteSequence,
+    /// A sequence Londiste replicates here.
+    LondisteSequence,
     /// A column reference in an expression (`col`, `t.col`).
     ColumnRef,
     /// A column name being defined or assigned.
@@ -292,8 +300,10 @@ pub fn describe(rule: Rule) -> Cow<'static, str> {
         Rule::queue_name => "a queue name",
         Rule::consumer_name => "a consumer name",
         Rule::node_name => "a node name",
-        Rule::table_name => "a table name",
-        Rule::sequence_name => "a sequence name",
+        Rule::table_name | Rule::new_table_name | Rule::replicated_table_name => "a table name",
+        Rule::sequence_name | Rule::new_sequence_name | Rule::replicated_sequence_name => {
+            "a sequence name"
+        }
         Rule::batch_id => "a batch id",
         Rule::tick_id => "a tick id",
         Rule::connstr => "a connection string in quotes ('host=... dbname=...')",
@@ -515,6 +525,10 @@ pub fn slot(rule: Rule) -> Option<Slot> {
         Rule::node_name => Slot::NodeName,
         Rule::table_name => Slot::TableName,
         Rule::sequence_name => Slot::SequenceName,
+        Rule::new_table_name => Slot::NewLondisteTable,
+        Rule::replicated_table_name => Slot::LondisteTable,
+        Rule::new_sequence_name => Slot::NewLondisteSequence,
+        Rule::replicated_sequence_name => Slot::LondisteSequence,
         Rule::batch_id => Slot::BatchId,
         Rule::tick_id => Slot::TickId,
         Rule::connstr => Slot::Value,
