@@ -830,3 +830,127 @@ fn a_switchover_stopped_after_the_promotion_is_finished_by_a_rerun() {
         );
     }
 }
+
+/// Kill points for the switchover test: a fast subset, or every step
+/// with `QADMIN_LONG=1` (docs/TESTING.md).
+fn kill_points() -> Vec<usize> {
+    if std::env::var_os("QADMIN_LONG").is_some() {
+        (1..=40).collect()
+    } else {
+        vec![2, 5, 8, 11]
+    }
+}
+
+#[test]
+fn a_switchover_killed_after_any_step_is_finished_by_running_it_again() {
+    // qadmin is killed (SIGKILL) right after it printed its k-th step;
+    // the same command run again must finish the switch: exactly one
+    // root, every row on every node, none twice. The root moves back
+    // and forth between node1 and node2.
+    use std::io::BufRead;
+    let n1 = test_db!();
+    let n2 = test_db!();
+    let n3 = test_db!();
+    let dir = tempfile::tempdir().expect("dir");
+    let (_daemons, _inis) = cascade_with_workers(&n1, &n2, &n3, &n2, dir.path(), false);
+    let nodes = [(&n1, "node1"), (&n2, "node2")];
+    let mut next_id = 1;
+    let mut insert = |root: &TestDb, n: i32| {
+        root.sql(&format!(
+            "insert into t select g, 'row' from generate_series({next_id}, {}) g",
+            next_id + n - 1
+        ));
+        next_id += n;
+        next_id - 1
+    };
+    let all_have = |want: i32| {
+        for (db, name) in [(&n1, "node1"), (&n2, "node2"), (&n3, "node3")] {
+            wait_for(&format!("{want} rows on {name}"), 120, || {
+                count(db) == i64::from(want)
+            });
+        }
+    };
+    let mut total = insert(&n1, 20);
+    wait_synced(&n2, "node2", &n1);
+    wait_synced(&n3, "node3", &n1);
+    all_have(total);
+    let mut root = 0;
+    let mut killed_at = Vec::new();
+    for k in kill_points() {
+        let (old_db, old) = nodes[root];
+        let (new_db, _new) = nodes[1 - root];
+        let mut child = new_db
+            .qadmin()
+            .args(["-Q", "replika", "-c", &format!("takeover {old};")])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("takeover");
+        let out = child.stdout.take().expect("stdout");
+        let mut steps = 0;
+        for line in std::io::BufReader::new(out).lines() {
+            let Ok(line) = line else { break };
+            if line.starts_with('[') {
+                steps += 1;
+                if steps == k {
+                    let _ = child.kill();
+                    break;
+                }
+            }
+        }
+        let _ = child.wait();
+        if steps < k {
+            // The switch has fewer steps than k: every kill point is done
+            // (this run finished the switch itself).
+            all_have(total);
+            break;
+        }
+        killed_at.push(k);
+        // Run it again until it is done; a step the killed run left
+        // running on a server may hold the cascade for a moment.
+        let mut done = false;
+        for _ in 0..20 {
+            let r = run(new_db
+                .qadmin()
+                .args(["-Q", "replika", "-c", &format!("takeover {old};")]));
+            if r.code == 0 {
+                done = true;
+                break;
+            }
+            assert!(
+                r.stderr.contains("another cascade operation"),
+                "the rerun after a kill at step {k} failed: {}{}",
+                r.stdout,
+                r.stderr
+            );
+            std::thread::sleep(Duration::from_millis(500));
+        }
+        assert!(done, "the rerun after a kill at step {k} never finished");
+        let types: Vec<String> = [&n1, &n2, &n3]
+            .iter()
+            .map(|db| db.sql("select node_type from pgq_node.get_node_info('replika')"))
+            .collect();
+        assert_eq!(
+            types.iter().filter(|t| *t == "root").count(),
+            1,
+            "one root after a kill at step {k}: {types:?}"
+        );
+        assert_eq!(
+            new_db.sql("select node_type from pgq_node.get_node_info('replika')"),
+            "root"
+        );
+        let _ = old_db;
+        root = 1 - root;
+        total = insert(nodes[root].0, 10);
+        all_have(total);
+        for db in [&n1, &n2, &n3] {
+            assert_eq!(
+                db.sql("select count(distinct id) = count(*) from t"),
+                "t",
+                "no row twice after a kill at step {k}"
+            );
+        }
+    }
+    eprintln!("killed at steps {killed_at:?}");
+    assert!(!killed_at.is_empty(), "no kill point was reached");
+}
