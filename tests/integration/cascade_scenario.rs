@@ -841,8 +841,27 @@ fn kill_points() -> Vec<usize> {
     }
 }
 
+/// How a switchover is interrupted after its k-th step.
+#[derive(Clone, Copy, Debug)]
+enum Kill {
+    /// qadmin itself, SIGKILL.
+    Qadmin,
+    /// Every backend of the new root's database (qadmin's connections
+    /// there die; qadmin then ends on its own).
+    NewRootBackends,
+}
+
 #[test]
 fn a_switchover_killed_after_any_step_is_finished_by_running_it_again() {
+    switchover_killed(Kill::Qadmin);
+}
+
+#[test]
+fn a_switchover_whose_new_root_backends_die_is_finished_by_running_it_again() {
+    switchover_killed(Kill::NewRootBackends);
+}
+
+fn switchover_killed(how: Kill) {
     // qadmin is killed (SIGKILL) right after it printed its k-th step;
     // the same command run again must finish the switch: exactly one
     // root, every row on every node, none twice. The root moves back
@@ -893,7 +912,17 @@ fn a_switchover_killed_after_any_step_is_finished_by_running_it_again() {
             if line.starts_with('[') {
                 steps += 1;
                 if steps == k {
-                    let _ = child.kill();
+                    match how {
+                        Kill::Qadmin => {
+                            let _ = child.kill();
+                        }
+                        Kill::NewRootBackends => {
+                            new_db.sql(
+                                "select count(pg_terminate_backend(pid)) from pg_stat_activity \
+                                 where datname = current_database() and pid <> pg_backend_pid()",
+                            );
+                        }
+                    }
                     break;
                 }
             }
@@ -951,6 +980,6 @@ fn a_switchover_killed_after_any_step_is_finished_by_running_it_again() {
             );
         }
     }
-    eprintln!("killed at steps {killed_at:?}");
+    eprintln!("{how:?}: killed at steps {killed_at:?}");
     assert!(!killed_at.is_empty(), "no kill point was reached");
 }
