@@ -160,6 +160,43 @@ pub struct Session {
     /// main loop prints them when it reads stdin or the terminal (its
     /// `PG_LOG_FLAG_TERSE`).
     pub terse: bool,
+    /// psql's `\if` stack of the script being read (each script has its
+    /// own: [`crate::shell::script::run_script`] saves and restores it).
+    /// In an inactive branch no variable is interpolated.
+    pub cond: CondStack,
+}
+
+/// Where a `\if` block stands (psql's `ifState`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IfState {
+    /// In a true `\if` or `\elif` branch: commands run.
+    True,
+    /// In a false branch, a true one may still come.
+    False,
+    /// A true branch was taken already, or the whole block sits in an
+    /// inactive branch: nothing more runs until `\endif`.
+    Ignored,
+    /// In a true `\else`.
+    ElseTrue,
+    /// In an `\else` that does not run.
+    ElseFalse,
+}
+
+/// psql's `ConditionalStack`: the open `\if` blocks, innermost last.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CondStack {
+    /// The open blocks.
+    pub stack: Vec<IfState>,
+}
+
+impl CondStack {
+    /// Whether commands run here: outside any block, or in a true branch.
+    pub fn active(&self) -> bool {
+        matches!(
+            self.stack.last(),
+            None | Some(IfState::True) | Some(IfState::ElseTrue)
+        )
+    }
 }
 
 /// A `\o` target: a file, or a shell command's standard input (`\o
@@ -246,6 +283,7 @@ impl Session {
             server: None,
             output: None,
             terse: false,
+            cond: CondStack::default(),
         }
     }
 
@@ -791,6 +829,11 @@ impl crate::lex::Variables for Session {
     /// psql's `psql_get_variable`: `:'x'` and `:"x"` need a connection.
     fn get(&mut self, name: &str, quote: crate::lex::Quote) -> Option<String> {
         use crate::lex::{vars, Quote};
+        // In an inactive `\if` branch nothing is interpolated (psql's
+        // `psql_get_variable` asks its conditional stack first).
+        if !self.cond.active() {
+            return None;
+        }
         let value = self.vars.get(name)?.clone();
         match quote {
             Quote::Plain => Some(value),
@@ -821,6 +864,10 @@ impl crate::lex::Variables for Session {
     /// psql's `evaluate_backtick`: `sh -c`, standard output without one
     /// trailing newline.
     fn backtick(&mut self, command: &str) -> Option<String> {
+        // Not run in an inactive `\if` branch (psql's too).
+        if !self.cond.active() {
+            return Some(String::new());
+        }
         match std::process::Command::new("sh")
             .arg("-c")
             .arg(command)

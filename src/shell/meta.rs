@@ -107,6 +107,18 @@ pub const HELP: &[(&str, &str, &str)] = &[
         "\\o [FILE|-]",
         "send results to FILE or |COMMAND (-: to stdout)",
     ),
+    ("Conditional", "\\if EXPR", "begin a conditional block"),
+    (
+        "Conditional",
+        "\\elif EXPR",
+        "alternative within the current block",
+    ),
+    (
+        "Conditional",
+        "\\else",
+        "final alternative within the current block",
+    ),
+    ("Conditional", "\\endif", "end the conditional block"),
     ("Formatting", "\\x [on|off|auto]", "expanded output"),
     (
         "Formatting",
@@ -217,6 +229,22 @@ pub fn run(s: &mut Session, line: &str, out: &mut dyn Write) -> Done {
     if s.restrict_key.is_some() && cmd != "\\unrestrict" {
         s.client_error("backslash commands are restricted; only \\unrestrict is allowed");
         return Done::Ran(Outcome::Failed);
+    }
+    // psql's conditionals, and the commands of an inactive branch, which
+    // do not run.
+    if super::cond::is_branching(cmd) || !s.cond.active() {
+        let (o, next) = if super::cond::is_branching(cmd) {
+            super::cond::branch(s, cmd, rest)
+        } else {
+            super::cond::skip(s, cmd, rest)
+        };
+        return match next {
+            Some(at) => match (o, run(s, &rest[at..], out)) {
+                (Outcome::Failed, Done::Ran(Outcome::Ok)) => Done::Ran(Outcome::Failed),
+                (_, d) => d,
+            },
+            None => Done::Ran(o),
+        };
     }
     // Whole-line arguments: no interpolation, as in psql.
     let whole = matches!(cmd, "\\!" | "\\copy")

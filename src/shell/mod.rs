@@ -10,6 +10,7 @@
 //! below this module loops over statements or imports it.
 
 pub mod check;
+pub mod cond;
 pub mod meta;
 pub mod repl;
 pub mod script;

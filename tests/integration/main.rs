@@ -14,6 +14,7 @@ mod guard;
 mod londiste_api;
 mod londiste_scenario;
 mod pgq_api;
+mod psql_lang;
 mod roundtrip;
 mod script;
 mod sql;
