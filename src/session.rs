@@ -95,6 +95,20 @@ pub struct Settings {
     /// ON_ERROR_ROLLBACK: a savepoint around each statement inside a
     /// transaction block.
     pub on_error_rollback: ErrorRollback,
+    /// `\pset pager`: 0 off, 1 on (default), 2 always. Kept and listed
+    /// as psql does; the pager that reads it is #15's.
+    pub pager: u8,
+    /// `\pset pager_min_lines`.
+    pub pager_min_lines: i32,
+    /// `\pset columns` as given (psql keeps an int; the printers take
+    /// [`PrintOptions::columns`]).
+    pub columns: i32,
+    /// `\pset fieldsep_zero` is in effect.
+    pub field_sep_zero: bool,
+    /// `\pset recordsep_zero` is in effect.
+    pub record_sep_zero: bool,
+    /// `\pset tableattr` (for HTML, which qadmin does not print).
+    pub table_attr: Option<String>,
 }
 
 /// psql's ON_ERROR_ROLLBACK.
@@ -121,6 +135,12 @@ impl Default for Settings {
             err_color: false,
             autocommit: true,
             on_error_rollback: ErrorRollback::Off,
+            pager: 1,
+            pager_min_lines: 0,
+            columns: 0,
+            field_sep_zero: false,
+            record_sep_zero: false,
+            table_attr: None,
         }
     }
 }
@@ -164,6 +184,8 @@ pub struct Session {
     /// own: [`crate::shell::script::run_script`] saves and restores it).
     /// In an inactive branch no variable is interpolated.
     pub cond: CondStack,
+    /// The last error of a SQL statement, for `\errverbose`.
+    pub last_error: Option<(crate::db::DbError, String)>,
 }
 
 /// Where a `\if` block stands (psql's `ifState`).
@@ -284,6 +306,7 @@ impl Session {
             output: None,
             terse: false,
             cond: CondStack::default(),
+            last_error: None,
         }
     }
 
@@ -568,8 +591,7 @@ impl Session {
                 self.settings.echo = match word {
                     "all" => Echo::All,
                     "queries" => Echo::Queries,
-                    // `errors` is accepted; qadmin does not echo failed
-                    // statements (docs/scripting.md).
+                    "errors" => Echo::Errors,
                     _ => Echo::None,
                 }
             }

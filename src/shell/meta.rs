@@ -22,7 +22,6 @@ use crate::db::config::Reconnect;
 use crate::db::{ConnParams, Environment};
 use crate::exec::Outcome;
 use crate::lex::slash;
-use crate::output::Format;
 use crate::session::{OutputTarget, Session};
 use crate::shell::send::Go;
 
@@ -77,6 +76,16 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ),
     ("Query buffer", "\\r", "clear the query buffer"),
     (
+        "Query buffer",
+        "\\w FILE",
+        "write the buffer (or last statement) to FILE",
+    ),
+    (
+        "Query buffer",
+        "\\errverbose",
+        "the last error again, in full",
+    ),
+    (
         "Input/Output",
         "\\echo [-n] TEXT",
         "print TEXT (-n: no newline)",
@@ -123,8 +132,22 @@ pub const HELP: &[(&str, &str, &str)] = &[
     (
         "Formatting",
         "\\pset [NAME [VALUE]]",
-        "format, null, tuples_only, expanded, footer",
+        "set a table output option (alone: list them)",
     ),
+    ("Formatting", "\\a", "toggle aligned / unaligned output"),
+    ("Formatting", "\\t [on|off]", "show only rows"),
+    (
+        "Formatting",
+        "\\f [SEP]",
+        "field separator for unaligned output",
+    ),
+    ("Formatting", "\\C [TITLE]", "table title, or unset"),
+    (
+        "Formatting",
+        "\\T [ATTRS]",
+        "HTML table attributes (kept only)",
+    ),
+    ("Formatting", "\\H", "HTML output (refused: not printed)"),
     (
         "Connection",
         "\\c [DBNAME|- USER|- HOST|- PORT|-] | CONNSTR",
@@ -169,6 +192,9 @@ pub enum BufferCmd {
     /// `\watch [SEC]`: run the buffer or the last statement every SEC
     /// seconds until Ctrl-C.
     Watch(f64),
+    /// `\w FILE`: write the buffer (or the last statement) to FILE or
+    /// `|COMMAND`.
+    Write(String),
 }
 
 /// `\i FILE` / `\ir FILE`, for the statement loop to run.
@@ -361,10 +387,24 @@ fn run_parsed(
         "\\setenv" => ran(setenv(s, &a)),
         "\\set" => ran(set(s, &a, out)),
         "\\unset" => ran(unset(s, &a)),
-        "\\x" => ran(expanded(s, a.first().copied(), out)),
+        "\\x" => ran(super::pset::set(s, "expanded", a.first().copied(), out)),
         "\\timing" => ran(timing(s, a.first().copied(), out)),
-        "\\pset" => ran(pset(s, &a, out)),
+        "\\pset" => ran(super::pset::pset(s, &a, out)),
+        "\\a" => ran(super::pset::toggle_align(s, out)),
+        "\\H" | "\\html" => ran(super::pset::toggle_html(s, out)),
+        "\\t" => ran(super::pset::set(s, "tuples_only", a.first().copied(), out)),
+        "\\f" => ran(super::pset::set(s, "fieldsep", a.first().copied(), out)),
+        "\\C" => ran(super::pset::set(s, "title", a.first().copied(), out)),
+        "\\T" => ran(super::pset::set(s, "tableattr", a.first().copied(), out)),
         "\\conninfo" => ran(conninfo(s, out)),
+        "\\errverbose" => ran(errverbose(s, out)),
+        "\\w" | "\\write" => match file_arg() {
+            Some(f) => Done::Buffer(BufferCmd::Write(f)),
+            None => {
+                s.client_error(&format!("{cmd}: missing required argument"));
+                ran(Outcome::Failed)
+            }
+        },
         "\\c" | "\\connect" => connect(s, &a),
         "\\password" => ran(password(s, a.first().copied())),
         "\\i" | "\\include" | "\\ir" | "\\include_relative" => match a.first() {
@@ -523,32 +563,37 @@ fn say(s: &Session, out: &mut dyn Write, msg: &str) {
     }
 }
 
-fn expanded(s: &mut Session, arg: Option<&str>, out: &mut dyn Write) -> Outcome {
-    let p = &mut s.settings.print;
-    if arg.is_some_and(|a| a.eq_ignore_ascii_case("auto")) {
-        p.expanded = false;
-        p.expanded_auto = true;
-        say(s, out, "Expanded display is used automatically.");
-        return Outcome::Ok;
-    }
-    let now = p.expanded || p.expanded_auto;
-    match on_off(now, arg) {
-        Some(b) => {
-            p.expanded = b;
-            p.expanded_auto = false;
-            say(
-                s,
-                out,
-                if b {
-                    "Expanded display is on."
-                } else {
-                    "Expanded display is off."
-                },
-            );
-            Outcome::Ok
+/// `\errverbose`: the last error of a statement again, in full
+/// (VERBOSITY verbose, with its CONTEXT), as psql shows it.
+fn errverbose(s: &Session, out: &mut dyn Write) -> Outcome {
+    use crate::exec::report::{format_db_error_styled, ShowContext, Style, Verbosity};
+    match &s.last_error {
+        Some((e, sql)) => {
+            let style = Style {
+                verbosity: Verbosity::Verbose,
+                context: ShowContext::Always,
+            };
+            let text = format_db_error_styled(e, Some(sql), true, style);
+            s.client_error(text.trim_end_matches('\n'));
         }
         None => {
-            s.client_error("\\x: expected on, off or auto");
+            let _ = writeln!(out, "There is no previous error.");
+        }
+    }
+    Outcome::Ok
+}
+
+/// `\w FILE | |COMMAND`: write `text` and a newline there.
+pub fn write_buffer(s: &Session, target: &str, text: &[u8]) -> Outcome {
+    let r = OutputTarget::open(target).and_then(|mut t| {
+        t.write_all(text)?;
+        t.write_all(b"\n")?;
+        t.flush()
+    });
+    match r {
+        Ok(()) => Outcome::Ok,
+        Err(e) => {
+            s.client_error(&format!("{target}: {}", crate::io_reason(&e)));
             Outcome::Failed
         }
     }
@@ -596,95 +641,6 @@ pub fn format_timing(ms: f64) -> String {
         "Time: {ms:.3} ms ({days:.0} d {:02}:{:02}:{seconds:06.3})",
         hours as i64, minutes as i64
     )
-}
-
-fn pset(s: &mut Session, a: &[&str], out: &mut dyn Write) -> Outcome {
-    let Some(&name) = a.first() else {
-        let p = &s.settings.print;
-        let onoff = |b: bool| if b { "on" } else { "off" };
-        let expanded = if p.expanded_auto {
-            "auto"
-        } else {
-            onoff(p.expanded)
-        };
-        let _ = writeln!(out, "{:<12} {}", "expanded", expanded);
-        let _ = writeln!(out, "{:<12} {}", "footer", onoff(p.footer));
-        let _ = writeln!(out, "{:<12} {}", "format", format_name(p.format));
-        let _ = writeln!(out, "{:<12} '{}'", "null", p.null_display);
-        let _ = writeln!(out, "{:<12} {}", "tuples_only", onoff(p.tuples_only));
-        return Outcome::Ok;
-    };
-    let value = a.get(1).copied();
-    let p = &mut s.settings.print;
-    let bool_msg = |what: &str, b: bool| format!("{what} is {}.", if b { "on" } else { "off" });
-    let toggle = |now: bool| value.map_or(Some(!now), parse_bool);
-    let msg = match name {
-        "format" => {
-            if let Some(v) = value {
-                p.format = match v {
-                    "aligned" => Format::Aligned,
-                    "unaligned" => Format::Unaligned,
-                    "csv" => Format::Csv,
-                    "json" => Format::Json,
-                    _ => {
-                        s.client_error("\\pset: allowed formats are aligned, unaligned, csv, json");
-                        return Outcome::Failed;
-                    }
-                };
-            }
-            format!("Output format is {}.", format_name(p.format))
-        }
-        "null" => {
-            if let Some(v) = value {
-                p.null_display = v.to_string();
-            }
-            format!("Null display is \"{}\".", p.null_display)
-        }
-        "tuples_only" | "footer" | "expanded" | "x" => {
-            let now = match name {
-                "tuples_only" => p.tuples_only,
-                "footer" => p.footer,
-                _ => p.expanded,
-            };
-            let Some(b) = toggle(now) else {
-                s.client_error(&format!(
-                    "unrecognized value \"{}\" for \"{name}\": Boolean expected",
-                    value.unwrap_or_default()
-                ));
-                return Outcome::Failed;
-            };
-            match name {
-                "tuples_only" => {
-                    p.tuples_only = b;
-                    bool_msg("Tuples only", b)
-                }
-                "footer" => {
-                    p.footer = b;
-                    bool_msg("Default footer", b)
-                }
-                _ => {
-                    p.expanded = b;
-                    p.expanded_auto = false;
-                    bool_msg("Expanded display", b)
-                }
-            }
-        }
-        other => {
-            s.client_error(&format!("\\pset: unknown option: {other}"));
-            return Outcome::Failed;
-        }
-    };
-    say(s, out, &msg);
-    Outcome::Ok
-}
-
-fn format_name(f: Format) -> &'static str {
-    match f {
-        Format::Aligned => "aligned",
-        Format::Unaligned => "unaligned",
-        Format::Csv => "csv",
-        Format::Json => "json",
-    }
 }
 
 /// `on socket "/dir"` / `on host "h"`, psql's wording.

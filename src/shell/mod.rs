@@ -12,6 +12,7 @@
 pub mod check;
 pub mod cond;
 pub mod meta;
+pub mod pset;
 pub mod repl;
 pub mod script;
 pub mod send;

@@ -580,6 +580,15 @@ impl Shell<'_> {
             },
             BufferCmd::Edit(file) => self.edit(file),
             BufferCmd::Watch(secs) => self.watch(secs),
+            BufferCmd::Write(target) => {
+                let text = self
+                    .pending_text()
+                    .map(String::into_bytes)
+                    .or_else(|| self.last.clone())
+                    .unwrap_or_default();
+                let o = meta::write_buffer(self.s, &target, &text);
+                self.after(o, true)
+            }
         }
     }
 

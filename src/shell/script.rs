@@ -338,7 +338,16 @@ pub fn run_command_string(s: &mut Session, text: &str, out: &mut dyn Write) -> S
     // string is for the server, or a meta-command).
     if !sql_only {
         let mut r = std::io::Cursor::new(text.as_bytes());
-        return run_lines(s, &mut r, None, out);
+        // psql does not echo a `-c` string with -a.
+        let echo = s.settings.echo;
+        if echo == Echo::All {
+            s.settings.echo = Echo::None;
+        }
+        let end = run_lines(s, &mut r, None, out);
+        if s.settings.echo == Echo::None {
+            s.settings.echo = echo;
+        }
+        return end;
     }
     let o = run_statement(s, PieceKind::Sql, text.as_bytes(), out);
     let _ = out.flush();
@@ -560,6 +569,14 @@ pub fn run_meta(s: &mut Session, line: &str, out: &mut dyn Write, qbuf: &mut Que
                 }
                 None => Outcome::Ok,
             }
+        }
+        Done::Buffer(BufferCmd::Write(target)) => {
+            let text = Some(&qbuf.text)
+                .filter(|t| !t.is_empty())
+                .or(qbuf.previous.as_ref())
+                .cloned()
+                .unwrap_or_default();
+            meta::write_buffer(s, &target, &text)
         }
         Done::Buffer(_) => {
             s.client_error(&format!(
