@@ -24,6 +24,8 @@
 //! and compression, TOAST options, publications, rules and statistics
 //! objects.
 
+pub mod describe;
+
 use std::fmt;
 
 use crate::db::Client;

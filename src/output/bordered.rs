@@ -30,6 +30,7 @@ struct Glyphs {
     /// right pieces.
     rules: [[&'static str; 4]; 4],
     midvrule_nl: &'static str,
+    midvrule_wrap: &'static str,
     midvrule_blank: &'static str,
     header_nl_left: &'static str,
     header_nl_right: &'static str,
@@ -53,6 +54,7 @@ fn glyphs(opts: &PrintOptions) -> Glyphs {
                 ["", "|", "|", "|"],
             ],
             midvrule_nl: "|",
+            midvrule_wrap: "|",
             midvrule_blank: "|",
             header_nl_left: " ",
             header_nl_right: "+",
@@ -68,6 +70,7 @@ fn glyphs(opts: &PrintOptions) -> Glyphs {
                 ["", "|", "|", "|"],
             ],
             midvrule_nl: ":",
+            midvrule_wrap: ";",
             midvrule_blank: " ",
             header_nl_left: "+",
             header_nl_right: " ",
@@ -133,6 +136,7 @@ fn unicode(opts: &PrintOptions) -> Glyphs {
             ["", bv, cv, bv],
         ],
         midvrule_nl: cv,
+        midvrule_wrap: cv,
         midvrule_blank: cv,
         header_nl_left: " ",
         header_nl_right: "↵",
@@ -386,6 +390,250 @@ impl Bordered {
             self.rule(buf, BOTTOM);
         }
         super::push_footers(buf, progress.rows, opts);
+        buf.push(b'\n');
+    }
+}
+
+/// psql's expanded format in full (its `print_aligned_vertical`, without
+/// wrapping): borders 0 to 2, the line styles, a title above the first
+/// record. [`super::expanded`] is the fast path for psql's default look.
+pub(crate) struct Vertical {
+    headers: Vec<Vec<text::FormattedLine>>,
+    hwidth: usize,
+    hmultiline: bool,
+    glyphs: Glyphs,
+    old_ascii: bool,
+    border: u8,
+    record: u64,
+    /// The value width of the last batch (for the bottom rule).
+    last_dwidth: usize,
+}
+
+impl Vertical {
+    pub(crate) fn new(columns: &[Column], opts: &PrintOptions) -> Self {
+        let headers: Vec<Vec<text::FormattedLine>> = columns
+            .iter()
+            .map(|c| text::format_lines(&c.name))
+            .collect();
+        Vertical {
+            hwidth: headers
+                .iter()
+                .flat_map(|h| h.iter().map(|l| l.width))
+                .max()
+                .unwrap_or(0),
+            hmultiline: headers.iter().any(|h| h.len() > 1),
+            headers,
+            glyphs: glyphs(opts),
+            old_ascii: opts.line_style == LineStyle::OldAscii,
+            border: opts.border.min(2) as u8,
+            record: 0,
+            last_dwidth: 0,
+        }
+    }
+
+    /// psql's `print_aligned_vertical_line`.
+    fn rule(&self, buf: &mut Vec<u8>, record: u64, dwidth: usize, pos: usize) {
+        let [h, l, m, r] = self.glyphs.rules[pos];
+        let border = self.border;
+        match border {
+            2 => {
+                buf.extend_from_slice(l.as_bytes());
+                buf.extend_from_slice(h.as_bytes());
+            }
+            1 => buf.extend_from_slice(h.as_bytes()),
+            _ => {}
+        }
+        let mut reclen: i64 = 0;
+        if record > 0 {
+            let label = if border == 0 {
+                format!("* Record {record}")
+            } else {
+                format!("[ RECORD {record} ]")
+            };
+            buf.extend_from_slice(label.as_bytes());
+            reclen = label.len() as i64;
+        }
+        if border != 2 {
+            reclen += 1;
+        }
+        let fillc = |buf: &mut Vec<u8>| {
+            if border > 0 {
+                buf.extend_from_slice(h.as_bytes());
+            } else {
+                buf.push(b' ');
+            }
+        };
+        // psql's old-ascii style keeps a column for the header's newline
+        // marks, which the rule spans too.
+        let hwidth = self.hwidth + usize::from(self.old_ascii && self.hmultiline && border < 2);
+        for _ in reclen.max(0)..hwidth as i64 {
+            fillc(buf);
+        }
+        reclen -= hwidth as i64;
+        if border > 0 {
+            for piece in [h, m, h] {
+                if reclen <= 0 {
+                    buf.extend_from_slice(piece.as_bytes());
+                }
+                reclen -= 1;
+            }
+        } else {
+            if reclen <= 0 {
+                buf.push(b' ');
+            }
+            reclen -= 1;
+        }
+        for _ in reclen.max(0)..dwidth as i64 {
+            fillc(buf);
+        }
+        if border == 2 {
+            buf.extend_from_slice(h.as_bytes());
+            buf.extend_from_slice(r.as_bytes());
+        }
+        buf.push(b'\n');
+    }
+
+    pub(crate) fn batch<R: Row>(
+        &mut self,
+        buf: &mut Vec<u8>,
+        w: &mut dyn Write,
+        rows: &[R],
+        first: bool,
+        opts: &PrintOptions,
+    ) -> io::Result<()> {
+        let null = opts.null_display.as_str();
+        let n = self.headers.len();
+        let dwidth = rows
+            .iter()
+            .flat_map(|r| (0..n).map(move |j| text::measure(cell_text(r, j, null)).0))
+            .max()
+            .unwrap_or(0);
+        if first && !opts.tuples_only {
+            if let Some(t) = &opts.title {
+                buf.extend_from_slice(t.as_bytes());
+                buf.push(b'\n');
+            }
+        }
+        let g = &self.glyphs;
+        let data = g.rules[DATA];
+        let border = self.border;
+        for (ri, row) in rows.iter().enumerate() {
+            let pos = if first && ri == 0 { TOP } else { MIDDLE };
+            self.record += 1;
+            if !opts.tuples_only {
+                self.rule(buf, self.record, dwidth, pos);
+            } else if !(first && ri == 0) || border == 2 {
+                self.rule(buf, 0, dwidth, pos);
+            }
+            for j in 0..n {
+                let hl = &self.headers[j];
+                let dl = text::format_lines(cell_text(row, j, null));
+                let (mut hline, mut dline) = (0, 0);
+                let (mut hdone, mut ddone) = (false, false);
+                while !hdone || !ddone {
+                    if border == 2 {
+                        buf.extend_from_slice(data[1].as_bytes());
+                    }
+                    if !hdone {
+                        if border == 2 || (self.hmultiline && self.old_ascii) {
+                            let left = if hline > 0 { g.header_nl_left } else { " " };
+                            buf.extend_from_slice(left.as_bytes());
+                        }
+                        let line = &hl[hline];
+                        buf.extend_from_slice(&line.text);
+                        fill(buf, b' ', self.hwidth - line.width);
+                        let marks = border > 0 || (self.hmultiline && !self.old_ascii);
+                        if hline + 1 < hl.len() {
+                            if marks {
+                                buf.extend_from_slice(g.header_nl_right.as_bytes());
+                            }
+                            hline += 1;
+                        } else {
+                            if marks {
+                                buf.push(b' ');
+                            }
+                            hdone = true;
+                        }
+                    } else {
+                        let mut swidth = self.hwidth + border as usize;
+                        if border < 2 && self.hmultiline && self.old_ascii {
+                            swidth += 1;
+                        }
+                        if border == 0 && !self.old_ascii && self.hmultiline {
+                            swidth += 1;
+                        }
+                        fill(buf, b' ', swidth);
+                    }
+                    if border > 0 {
+                        // After the last line of a value, psql's offset
+                        // into it is left set: the wrap mark shows.
+                        let sep = if ddone && !dl[dline].text.is_empty() {
+                            g.midvrule_wrap
+                        } else if dline == 0 {
+                            data[2]
+                        } else {
+                            g.midvrule_nl
+                        };
+                        buf.extend_from_slice(sep.as_bytes());
+                    }
+                    if !ddone {
+                        buf.push(b' ');
+                        let line = &dl[dline];
+                        buf.extend_from_slice(&line.text);
+                        let spare = dwidth - line.width;
+                        if dline + 1 < dl.len() {
+                            if !(self.old_ascii && border < 2) {
+                                fill(buf, b' ', spare);
+                                buf.extend_from_slice(g.nl_right.as_bytes());
+                            }
+                            dline += 1;
+                        } else {
+                            if border > 1 {
+                                fill(buf, b' ', spare);
+                                buf.push(b' ');
+                            }
+                            ddone = true;
+                        }
+                        if border == 2 {
+                            buf.extend_from_slice(data[3].as_bytes());
+                        }
+                        buf.push(b'\n');
+                    } else if border < 2 {
+                        buf.push(b'\n');
+                    } else {
+                        fill(buf, b' ', dwidth + 2);
+                        buf.extend_from_slice(data[3].as_bytes());
+                        buf.push(b'\n');
+                    }
+                }
+            }
+            maybe_flush(buf, w)?;
+        }
+        self.last_dwidth = dwidth;
+        Ok(())
+    }
+
+    pub(crate) fn finish(&mut self, buf: &mut Vec<u8>, progress: Progress, opts: &PrintOptions) {
+        if progress.rows == 0 {
+            // psql: no title and no frame, the footers only.
+            super::push_footers(buf, 0, opts);
+            buf.push(b'\n');
+            return;
+        }
+        if self.border == 2 {
+            self.rule(buf, 0, self.last_dwidth, BOTTOM);
+        }
+        if !opts.tuples_only {
+            if let Some(lines) = &opts.footers {
+                if self.border < 2 {
+                    buf.push(b'\n');
+                }
+                for l in lines {
+                    buf.extend_from_slice(l.as_bytes());
+                    buf.push(b'\n');
+                }
+            }
+        }
         buf.push(b'\n');
     }
 }

@@ -311,6 +311,7 @@ pub(crate) struct Progress {
 enum Inner {
     Aligned(aligned::Aligned),
     Bordered(Box<bordered::Bordered>),
+    BorderedVertical(Box<bordered::Vertical>),
     Expanded(expanded::Expanded),
     Unaligned(unaligned::Unaligned),
     UnalignedVertical(unaligned::Vertical),
@@ -350,6 +351,9 @@ impl TablePrinter {
                 .collect()
         });
         let inner = match (format, opts.expanded) {
+            (Format::Aligned, true) if opts.bordered() => {
+                Inner::BorderedVertical(Box::new(bordered::Vertical::new(&columns, opts)))
+            }
             (Format::Aligned, false) if opts.bordered() => {
                 Inner::Bordered(Box::new(bordered::Bordered::new(&columns, opts)))
             }
@@ -425,6 +429,7 @@ impl TablePrinter {
         let printed = match &mut self.inner {
             Inner::Aligned(x) => x.batch(buf, w, rows, first, opts),
             Inner::Bordered(x) => x.batch(buf, w, rows, first, opts),
+            Inner::BorderedVertical(x) => x.batch(buf, w, rows, first, opts),
             Inner::Expanded(x) => x.batch(buf, w, rows, first, p, opts),
             Inner::Unaligned(x) => x.batch(buf, w, rows, first, opts),
             Inner::UnalignedVertical(x) => x.batch(buf, w, rows, first, opts),
@@ -462,6 +467,7 @@ impl TablePrinter {
         match &mut self.inner {
             Inner::Aligned(x) => x.finish(buf, p, opts),
             Inner::Bordered(x) => x.finish(buf, p, opts),
+            Inner::BorderedVertical(x) => x.finish(buf, p, opts),
             Inner::Expanded(x) => x.finish(buf, p, opts),
             Inner::Unaligned(x) => x.finish(buf, p, opts),
             Inner::UnalignedVertical(x) => x.finish(buf),

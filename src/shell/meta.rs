@@ -149,6 +149,36 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ),
     ("Formatting", "\\H", "HTML output (refused: not printed)"),
     (
+        "Informational",
+        "\\d[S+] [NAME]",
+        "list relations, or describe NAME",
+    ),
+    (
+        "Informational",
+        "\\dt[S+] [PATTERN]",
+        "tables (\\di indexes, \\ds sequences, \\dv views,",
+    ),
+    (
+        "Informational",
+        "",
+        "\\dm materialized views, \\dE foreign tables)",
+    ),
+    ("Informational", "\\dn[S+] [PATTERN]", "schemas"),
+    ("Informational", "\\du[S+] [PATTERN]", "roles (also \\dg)"),
+    ("Informational", "\\df[S+] [PATTERN]", "functions"),
+    ("Informational", "\\dx [PATTERN]", "installed extensions"),
+    ("Informational", "\\l[+] [PATTERN]", "databases"),
+    (
+        "Informational",
+        "\\sf[+] FUNCNAME",
+        "show a function's definition",
+    ),
+    (
+        "Informational",
+        "\\sv[+] VIEWNAME",
+        "show a view's definition",
+    ),
+    (
         "Connection",
         "\\c [DBNAME|- USER|- HOST|- PORT|-] | CONNSTR",
         "connect anew, keeping what is not given",
@@ -225,6 +255,7 @@ pub fn names() -> Vec<&'static str> {
     let mut v: Vec<&'static str> = HELP
         .iter()
         .filter_map(|(_, cmd, _)| cmd.split_whitespace().next())
+        .filter_map(|c| c.split('[').next())
         .filter(|c| c.starts_with('\\'))
         .collect();
     v.sort_unstable();
@@ -397,6 +428,7 @@ fn run_parsed(
         "\\C" => ran(super::pset::set(s, "title", a.first().copied(), out)),
         "\\T" => ran(super::pset::set(s, "tableattr", a.first().copied(), out)),
         "\\conninfo" => ran(conninfo(s, out)),
+        c if super::describe::handles(c) => ran(super::describe::run(s, c, &a, out)),
         "\\errverbose" => ran(errverbose(s, out)),
         "\\w" | "\\write" => match file_arg() {
             Some(f) => Done::Buffer(BufferCmd::Write(f)),

@@ -1,0 +1,620 @@
+//! The catalog queries behind psql's describe commands (`\d` and its
+//! family, `\l`, `\sf`, `\sv`): qadmin's own SQL, written to give the
+//! same rows, columns and order as psql 15's `describe.c` (which it
+//! follows in behaviour, not in text). Nothing here prints:
+//! [`crate::shell::describe`] turns the [`Listing`]s into psql's tables,
+//! titles and footers.
+//!
+//! Name patterns are psql's ([`Pattern`]): `*` and `?` as in a shell,
+//! `schema.name`, double quotes keep case and special characters, other
+//! characters lowercased; each part becomes an anchored regular
+//! expression matched with `~` (`^(t.*)$`). Without a schema part only
+//! objects visible in the `search_path` are listed, as psql does.
+
+use crate::db::{Client, Error, Reply};
+use crate::lex::vars::literal;
+
+/// The rows of one catalog query, with its columns (names and type OIDs).
+#[derive(Debug, Clone, Default)]
+pub struct Listing {
+    /// The result's columns: name and type OID.
+    pub columns: Vec<(String, u32)>,
+    /// The rows, text values (`None` = NULL).
+    pub rows: Vec<Vec<Option<String>>>,
+}
+
+impl Listing {
+    /// Cell `j` of row `i`, `""` for NULL.
+    pub fn get(&self, i: usize, j: usize) -> &str {
+        self.rows
+            .get(i)
+            .and_then(|r| r.get(j))
+            .and_then(|c| c.as_deref())
+            .unwrap_or("")
+    }
+}
+
+/// Run one query (simple protocol) and keep its columns and rows.
+pub fn fetch(c: &mut Client, sql: &str) -> Result<Listing, Error> {
+    c.send_simple(sql)?;
+    let mut out = Listing::default();
+    let mut failed = None;
+    loop {
+        match c.next_reply()? {
+            Reply::Columns(cols) => {
+                out.columns = cols.iter().map(|k| (k.name.clone(), k.type_oid)).collect();
+            }
+            Reply::Row(r) => {
+                out.rows.push(
+                    (0..out.columns.len())
+                        .map(|j| r.cell(j).map(str::to_string))
+                        .collect(),
+                );
+            }
+            Reply::Error(e) if failed.is_none() => failed = Some(Error::Db(e, false)),
+            Reply::CopyIn => c.copy_fail("COPY is not expected here")?,
+            Reply::Ready(_) => break,
+            _ => {}
+        }
+    }
+    match failed {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
+}
+
+/// A psql name pattern, split into its schema and name parts as regular
+/// expressions (psql's `patternToSQLRegex`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pattern {
+    /// `^(...)$` for the schema, when the pattern has one.
+    pub schema: Option<String>,
+    /// `^(...)$` for the name.
+    pub name: String,
+    /// How many parts (dot-separated outside quotes) it has.
+    pub parts: usize,
+    /// The first of three parts (a database name), as read.
+    pub database: Option<String>,
+}
+
+impl Pattern {
+    /// Read a pattern as psql does.
+    pub fn parse(pattern: &str) -> Pattern {
+        let mut parts: Vec<String> = vec![String::new()];
+        let mut inquotes = false;
+        let mut chars = pattern.chars().peekable();
+        while let Some(ch) = chars.next() {
+            let cur = parts.last_mut().expect("one part at least");
+            match ch {
+                '"' if inquotes && chars.peek() == Some(&'"') => {
+                    chars.next();
+                    cur.push('"');
+                }
+                '"' => inquotes = !inquotes,
+                c if !inquotes && c.is_ascii_uppercase() => cur.push(c.to_ascii_lowercase()),
+                '*' if !inquotes => cur.push_str(".*"),
+                '?' if !inquotes => cur.push('.'),
+                '.' if !inquotes => parts.push(String::new()),
+                '$' => cur.push_str("\\$"),
+                c => {
+                    if inquotes && "|*+?()[]{}.^$\\".contains(c) {
+                        cur.push('\\');
+                    }
+                    cur.push(c);
+                }
+            }
+        }
+        let anchored = |s: &str| format!("^({s})$");
+        let name = anchored(parts.last().map(String::as_str).unwrap_or(""));
+        let schema = (parts.len() >= 2).then(|| anchored(&parts[parts.len() - 2]));
+        Pattern {
+            schema,
+            name,
+            parts: parts.len(),
+            database: (parts.len() == 3).then(|| parts[0].clone()),
+        }
+    }
+
+    /// The WHERE conditions for this pattern (psql's
+    /// `processSQLNamePattern`): the name matched against `namevar`, the
+    /// schema against `schemavar`, or, without a schema part, the
+    /// `visible` rule. A `*` part matches everything and adds nothing.
+    pub fn conditions(
+        &self,
+        schemavar: Option<&str>,
+        namevar: &str,
+        visible: Option<&str>,
+    ) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.name != "^(.*)$" {
+            out.push(format!(
+                "{namevar} OPERATOR(pg_catalog.~) {} COLLATE pg_catalog.default",
+                literal(&self.name)
+            ));
+        }
+        match (&self.schema, schemavar) {
+            (Some(s), Some(var)) if s != "^(.*)$" => out.push(format!(
+                "{var} OPERATOR(pg_catalog.~) {} COLLATE pg_catalog.default",
+                literal(s)
+            )),
+            (Some(_), _) => {}
+            (None, _) => out.extend(visible.map(str::to_string)),
+        }
+        out
+    }
+}
+
+/// The conditions of an optional pattern: none given means the visible
+/// objects only.
+fn pattern_conditions(
+    pattern: Option<&Pattern>,
+    schemavar: Option<&str>,
+    namevar: &str,
+    visible: Option<&str>,
+) -> Vec<String> {
+    match pattern {
+        Some(p) => p.conditions(schemavar, namevar, visible),
+        None => visible.map(str::to_string).into_iter().collect(),
+    }
+}
+
+fn where_clause(conds: &[String]) -> String {
+    if conds.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}\n", conds.join("\n  AND "))
+    }
+}
+
+/// Relation kinds listed by `\d` (no letter), `\dt`, `\di` ... .
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RelKinds {
+    /// `t`: tables (and partitioned tables).
+    pub tables: bool,
+    /// `i`: indexes.
+    pub indexes: bool,
+    /// `v`: views.
+    pub views: bool,
+    /// `m`: materialized views.
+    pub matviews: bool,
+    /// `s`: sequences.
+    pub sequences: bool,
+    /// `E`: foreign tables.
+    pub foreign: bool,
+}
+
+const RELKIND_NAME: &str = "CASE c.relkind WHEN 'r' THEN 'table' WHEN 'v' THEN 'view' \
+WHEN 'm' THEN 'materialized view' WHEN 'i' THEN 'index' WHEN 'S' THEN 'sequence' \
+WHEN 't' THEN 'TOAST table' WHEN 'f' THEN 'foreign table' WHEN 'p' THEN 'partitioned table' \
+WHEN 'I' THEN 'partitioned index' END";
+
+/// `\d`, `\dt`, `\di`, `\ds`, `\dv`, `\dm`, `\dE` (psql's `listTables`).
+pub fn list_relations(
+    kinds: RelKinds,
+    pattern: Option<&Pattern>,
+    verbose: bool,
+    system: bool,
+) -> String {
+    let mut cols = vec![
+        "n.nspname AS \"Schema\"".to_string(),
+        "c.relname AS \"Name\"".to_string(),
+        format!("{RELKIND_NAME} AS \"Type\""),
+        "pg_catalog.pg_get_userbyid(c.relowner) AS \"Owner\"".to_string(),
+    ];
+    if kinds.indexes {
+        cols.push("c2.relname AS \"Table\"".into());
+    }
+    if verbose {
+        cols.push("CASE c.relpersistence WHEN 'p' THEN 'permanent' WHEN 't' THEN 'temporary' WHEN 'u' THEN 'unlogged' END AS \"Persistence\"".into());
+        if kinds.tables || kinds.matviews || kinds.indexes {
+            cols.push("am.amname AS \"Access method\"".into());
+        }
+        cols.push("pg_catalog.pg_size_pretty(pg_catalog.pg_table_size(c.oid)) AS \"Size\"".into());
+        cols.push("pg_catalog.obj_description(c.oid, 'pg_class') AS \"Description\"".into());
+    }
+    let mut relkinds: Vec<&str> = Vec::new();
+    if kinds.tables {
+        relkinds.extend(["r", "p"]);
+        if system || pattern.is_some() {
+            relkinds.push("t");
+        }
+    }
+    if kinds.views {
+        relkinds.push("v");
+    }
+    if kinds.matviews {
+        relkinds.push("m");
+    }
+    if kinds.indexes {
+        relkinds.extend(["i", "I"]);
+    }
+    if kinds.sequences {
+        relkinds.push("S");
+    }
+    if system || pattern.is_some() {
+        relkinds.push("s");
+    }
+    if kinds.foreign {
+        relkinds.push("f");
+    }
+    let list: Vec<String> = relkinds.iter().map(|k| format!("'{k}'")).collect();
+    let mut conds = vec![format!("c.relkind IN ({})", list.join(","))];
+    if !system && pattern.is_none() {
+        conds.push("n.nspname <> 'pg_catalog'".into());
+        conds.push("n.nspname !~ '^pg_toast'".into());
+        conds.push("n.nspname <> 'information_schema'".into());
+    }
+    conds.extend(pattern_conditions(
+        pattern,
+        Some("n.nspname"),
+        "c.relname",
+        Some("pg_catalog.pg_table_is_visible(c.oid)"),
+    ));
+    let index_join = if kinds.indexes {
+        "\nLEFT JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid\
+         \nLEFT JOIN pg_catalog.pg_class c2 ON i.indrelid = c2.oid"
+    } else {
+        ""
+    };
+    format!(
+        "SELECT {}\nFROM pg_catalog.pg_class c\nLEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\nLEFT JOIN pg_catalog.pg_am am ON am.oid = c.relam{index_join}\n{}ORDER BY 1, 2",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
+/// `\dn` (psql's `listSchemas`).
+pub fn list_schemas(pattern: Option<&Pattern>, verbose: bool, system: bool) -> String {
+    let mut cols = vec![
+        "n.nspname AS \"Name\"".to_string(),
+        "pg_catalog.pg_get_userbyid(n.nspowner) AS \"Owner\"".to_string(),
+    ];
+    if verbose {
+        cols.push(acl_column("n.nspacl"));
+        cols.push("pg_catalog.obj_description(n.oid, 'pg_namespace') AS \"Description\"".into());
+    }
+    let mut conds = Vec::new();
+    if !system && pattern.is_none() {
+        conds.push("n.nspname !~ '^pg_'".to_string());
+        conds.push("n.nspname <> 'information_schema'".to_string());
+    }
+    conds.extend(pattern_conditions(pattern, None, "n.nspname", None));
+    format!(
+        "SELECT {}\nFROM pg_catalog.pg_namespace n\n{}ORDER BY 1",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
+/// psql's `printACLColumn`: privileges one per line.
+fn acl_column(var: &str) -> String {
+    format!("pg_catalog.array_to_string({var}, E'\\n') AS \"Access privileges\"")
+}
+
+/// `\du` / `\dg` (psql's `describeRoles`): the role's flags, for the
+/// attributes column built by the caller.
+pub fn list_roles(pattern: Option<&Pattern>, verbose: bool, system: bool) -> String {
+    let mut conds = Vec::new();
+    if !system && pattern.is_none() {
+        conds.push("r.rolname !~ '^pg_'".to_string());
+    }
+    conds.extend(pattern_conditions(pattern, None, "r.rolname", None));
+    let desc = if verbose {
+        ",\n  pg_catalog.shobj_description(r.oid, 'pg_authid') AS description"
+    } else {
+        ""
+    };
+    format!(
+        "SELECT r.rolname, r.rolsuper, r.rolinherit, r.rolcreaterole, r.rolcreatedb,\n  \
+         r.rolcanlogin, r.rolconnlimit, r.rolvaliduntil,\n  \
+         ARRAY(SELECT b.rolname FROM pg_catalog.pg_auth_members m\n        \
+         JOIN pg_catalog.pg_roles b ON m.roleid = b.oid WHERE m.member = r.oid) AS memberof,\n  \
+         r.rolreplication, r.rolbypassrls{desc}\nFROM pg_catalog.pg_roles r\n{}ORDER BY 1",
+        where_clause(&conds)
+    )
+}
+
+/// `\l` (psql's `listAllDbs`).
+pub fn list_databases(pattern: Option<&Pattern>, verbose: bool) -> String {
+    let mut cols = vec![
+        "d.datname AS \"Name\"".to_string(),
+        "pg_catalog.pg_get_userbyid(d.datdba) AS \"Owner\"".to_string(),
+        "pg_catalog.pg_encoding_to_char(d.encoding) AS \"Encoding\"".to_string(),
+        "d.datcollate AS \"Collate\"".to_string(),
+        "d.datctype AS \"Ctype\"".to_string(),
+        "d.daticulocale AS \"ICU Locale\"".to_string(),
+        "CASE d.datlocprovider WHEN 'c' THEN 'libc' WHEN 'i' THEN 'icu' END AS \"Locale Provider\""
+            .to_string(),
+        acl_column("d.datacl"),
+    ];
+    if verbose {
+        cols.push("CASE WHEN pg_catalog.has_database_privilege(d.datname, 'CONNECT')\n    THEN pg_catalog.pg_size_pretty(pg_catalog.pg_database_size(d.datname))\n    ELSE 'No Access' END AS \"Size\"".into());
+        cols.push("t.spcname AS \"Tablespace\"".into());
+        cols.push("pg_catalog.shobj_description(d.oid, 'pg_database') AS \"Description\"".into());
+    }
+    let conds = pattern_conditions(pattern, None, "d.datname", None);
+    format!(
+        "SELECT {}\nFROM pg_catalog.pg_database d\nJOIN pg_catalog.pg_tablespace t ON d.dattablespace = t.oid\n{}ORDER BY 1",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
+/// `\dx` (psql's `listExtensions`).
+pub fn list_extensions(pattern: Option<&Pattern>) -> String {
+    let conds = pattern_conditions(pattern, None, "e.extname", None);
+    format!(
+        "SELECT e.extname AS \"Name\", e.extversion AS \"Version\", n.nspname AS \"Schema\",\n  \
+         c.description AS \"Description\"\nFROM pg_catalog.pg_extension e\n\
+         LEFT JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace\n\
+         LEFT JOIN pg_catalog.pg_description c ON c.objoid = e.oid\n  \
+         AND c.classoid = 'pg_catalog.pg_extension'::pg_catalog.regclass\n{}ORDER BY 1",
+        where_clause(&conds)
+    )
+}
+
+/// `\df` (psql's `describeFunctions`, without its type letters and
+/// argument patterns).
+pub fn list_functions(pattern: Option<&Pattern>, verbose: bool, system: bool) -> String {
+    let mut cols = vec![
+        "n.nspname AS \"Schema\"".to_string(),
+        "p.proname AS \"Name\"".to_string(),
+        "pg_catalog.pg_get_function_result(p.oid) AS \"Result data type\"".to_string(),
+        "pg_catalog.pg_get_function_arguments(p.oid) AS \"Argument data types\"".to_string(),
+        "CASE p.prokind WHEN 'a' THEN 'agg' WHEN 'w' THEN 'window' WHEN 'p' THEN 'proc' ELSE 'func' END AS \"Type\"".to_string(),
+    ];
+    if verbose {
+        cols.extend([
+            "CASE WHEN p.provolatile = 'i' THEN 'immutable' WHEN p.provolatile = 's' THEN 'stable' WHEN p.provolatile = 'v' THEN 'volatile' END AS \"Volatility\"".to_string(),
+            "CASE WHEN p.proparallel = 'r' THEN 'restricted' WHEN p.proparallel = 's' THEN 'safe' WHEN p.proparallel = 'u' THEN 'unsafe' END AS \"Parallel\"".to_string(),
+            "pg_catalog.pg_get_userbyid(p.proowner) AS \"Owner\"".to_string(),
+            "CASE WHEN p.prosecdef THEN 'definer' ELSE 'invoker' END AS \"Security\"".to_string(),
+            acl_column("p.proacl"),
+            "l.lanname AS \"Language\"".to_string(),
+            "COALESCE(pg_catalog.pg_get_function_sqlbody(p.oid), p.prosrc) AS \"Source code\"".to_string(),
+            "pg_catalog.obj_description(p.oid, 'pg_proc') AS \"Description\"".to_string(),
+        ]);
+    }
+    let mut conds = Vec::new();
+    if !system && pattern.is_none() {
+        conds.push("n.nspname <> 'pg_catalog'".to_string());
+        conds.push("n.nspname <> 'information_schema'".to_string());
+    }
+    conds.extend(pattern_conditions(
+        pattern,
+        Some("n.nspname"),
+        "p.proname",
+        Some("pg_catalog.pg_function_is_visible(p.oid)"),
+    ));
+    format!(
+        "SELECT {}\nFROM pg_catalog.pg_proc p\nLEFT JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace\nLEFT JOIN pg_catalog.pg_language l ON l.oid = p.prolang\n{}ORDER BY 1, 2, 4",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
+/// `\d NAME`: the relations a pattern names, in order.
+pub fn find_relations(pattern: &Pattern, system: bool) -> String {
+    let mut conds = pattern.conditions(
+        Some("n.nspname"),
+        "c.relname",
+        Some("pg_catalog.pg_table_is_visible(c.oid)"),
+    );
+    if !system && pattern.schema.is_none() && pattern.name == "^(.*)$" {
+        conds.push("n.nspname <> 'pg_catalog'".into());
+        conds.push("n.nspname !~ '^pg_toast'".into());
+        conds.push("n.nspname <> 'information_schema'".into());
+    }
+    format!(
+        "SELECT c.oid, n.nspname, c.relname\nFROM pg_catalog.pg_class c\nLEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n{}ORDER BY 2, 3",
+        where_clause(&conds)
+    )
+}
+
+/// One relation's kind and look (psql's `tableinfo`).
+pub fn relation_info(oid: &str) -> String {
+    format!(
+        "SELECT c.relkind, c.relpersistence, c.relhasindex, c.relhastriggers, c.relrowsecurity,\n  \
+         c.relforcerowsecurity, c.relreplident, am.amname,\n  \
+         pg_catalog.array_to_string(c.reloptions || array(SELECT 'toast.' || x FROM pg_catalog.unnest(tc.reloptions) x), ', '),\n  \
+         c.relispartition,\n  \
+         CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END\n\
+         FROM pg_catalog.pg_class c\nLEFT JOIN pg_catalog.pg_class tc ON c.reltoastrelid = tc.oid\n\
+         LEFT JOIN pg_catalog.pg_am am ON c.relam = am.oid\nWHERE c.oid = '{oid}'"
+    )
+}
+
+/// The columns of a relation, as `\d NAME` shows them (`+` adds
+/// storage, compression, statistics target and description).
+pub fn relation_columns(oid: &str, verbose: bool) -> String {
+    let extra = if verbose {
+        ",\n  a.attstorage, a.attcompression, CASE WHEN a.attstattarget = -1 THEN NULL ELSE a.attstattarget END,\n  \
+         pg_catalog.col_description(a.attrelid, a.attnum)"
+    } else {
+        ""
+    };
+    format!(
+        "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),\n  \
+         (SELECT pg_catalog.pg_get_expr(d.adbin, d.adrelid, true) FROM pg_catalog.pg_attrdef d\n   \
+         WHERE d.adrelid = a.attrelid AND d.adnum = a.attnum AND a.atthasdef),\n  \
+         a.attnotnull,\n  \
+         (SELECT c.collname FROM pg_catalog.pg_collation c, pg_catalog.pg_type t\n   \
+         WHERE c.oid = a.attcollation AND t.oid = a.atttypid AND a.attcollation <> t.typcollation) AS attcollation,\n  \
+         a.attidentity, a.attgenerated{extra}\n\
+         FROM pg_catalog.pg_attribute a\nWHERE a.attrelid = '{oid}' AND a.attnum > 0 AND NOT a.attisdropped\nORDER BY a.attnum"
+    )
+}
+
+/// The indexes of a table, for its `Indexes:` footer.
+pub fn table_indexes(oid: &str) -> String {
+    format!(
+        "SELECT c2.relname, i.indisprimary, i.indisunique, i.indisclustered, i.indisvalid,\n  \
+         pg_catalog.pg_get_indexdef(i.indexrelid, 0, true),\n  \
+         pg_catalog.pg_get_constraintdef(con.oid, true), con.contype, con.condeferrable, con.condeferred,\n  \
+         i.indisreplident\n\
+         FROM pg_catalog.pg_class c, pg_catalog.pg_class c2, pg_catalog.pg_index i\n\
+         LEFT JOIN pg_catalog.pg_constraint con ON conrelid = i.indrelid AND conindid = i.indexrelid\n  \
+         AND contype IN ('p', 'u', 'x')\n\
+         WHERE c.oid = '{oid}' AND c.oid = i.indrelid AND i.indexrelid = c2.oid\n\
+         ORDER BY i.indisprimary DESC, c2.relname"
+    )
+}
+
+/// A table's constraints of one type (`c` check, `f` foreign key), name
+/// and definition, by name.
+pub fn table_constraints(oid: &str, contype: char) -> String {
+    format!(
+        "SELECT r.conname, pg_catalog.pg_get_constraintdef(r.oid, true)\n\
+         FROM pg_catalog.pg_constraint r\n\
+         WHERE r.conrelid = '{oid}' AND r.contype = '{contype}' AND r.conparentid = 0\nORDER BY 1"
+    )
+}
+
+/// The foreign keys that point at a table (`Referenced by:`).
+pub fn table_referenced_by(oid: &str) -> String {
+    format!(
+        "SELECT conname, conrelid::pg_catalog.regclass, pg_catalog.pg_get_constraintdef(oid, true)\n\
+         FROM pg_catalog.pg_constraint c\n\
+         WHERE confrelid = '{oid}' AND contype = 'f' AND conparentid = 0\nORDER BY conname"
+    )
+}
+
+/// The user triggers of a table (`Triggers:`).
+pub fn table_triggers(oid: &str) -> String {
+    format!(
+        "SELECT t.tgname, pg_catalog.pg_get_triggerdef(t.oid, true), t.tgenabled\n\
+         FROM pg_catalog.pg_trigger t\n\
+         WHERE t.tgrelid = '{oid}' AND NOT t.tgisinternal\nORDER BY 1"
+    )
+}
+
+/// What a partition belongs to: parent, bound, constraint.
+pub fn partition_of(oid: &str) -> String {
+    format!(
+        "SELECT i.inhparent::pg_catalog.regclass, pg_catalog.pg_get_expr(c.relpartbound, c.oid),\n  \
+         pg_catalog.pg_get_partition_constraintdef(c.oid), i.inhdetachpending\n\
+         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_inherits i ON c.oid = i.inhrelid\n\
+         WHERE c.oid = '{oid}' AND c.relispartition"
+    )
+}
+
+/// A partitioned table's partitions: name, whether partitioned itself,
+/// bound.
+pub fn partitions(oid: &str) -> String {
+    format!(
+        "SELECT c.oid::pg_catalog.regclass, c.relkind = 'p', pg_catalog.pg_get_expr(c.relpartbound, c.oid)\n\
+         FROM pg_catalog.pg_class c, pg_catalog.pg_inherits i\n\
+         WHERE c.oid = i.inhrelid AND i.inhparent = '{oid}'\n\
+         ORDER BY pg_catalog.pg_get_expr(c.relpartbound, c.oid) = 'DEFAULT', c.oid::pg_catalog.regclass::pg_catalog.text"
+    )
+}
+
+/// An index's own facts, for its `\d` footer.
+pub fn index_info(oid: &str) -> String {
+    format!(
+        "SELECT i.indisunique, i.indisprimary, i.indisclustered, i.indisvalid,\n  \
+         (NOT i.indimmediate) AND EXISTS (SELECT 1 FROM pg_catalog.pg_constraint\n    \
+         WHERE conrelid = i.indrelid AND conindid = i.indexrelid AND contype IN ('p','u','x') AND condeferrable),\n  \
+         (NOT i.indimmediate) AND EXISTS (SELECT 1 FROM pg_catalog.pg_constraint\n    \
+         WHERE conrelid = i.indrelid AND conindid = i.indexrelid AND contype IN ('p','u','x') AND condeferred),\n  \
+         i.indisreplident, i.indnullsnotdistinct, a.amname, c2.relname,\n  \
+         pg_catalog.pg_get_expr(i.indpred, i.indrelid, true), i.indnkeyatts\n\
+         FROM pg_catalog.pg_index i, pg_catalog.pg_class c, pg_catalog.pg_class c2, pg_catalog.pg_am a\n\
+         WHERE i.indexrelid = c.oid AND c.oid = '{oid}' AND c.relam = a.oid AND i.indrelid = c2.oid"
+    )
+}
+
+/// An index's columns: their definitions.
+pub fn index_columns(oid: &str) -> String {
+    format!(
+        "SELECT pg_catalog.pg_get_indexdef(a.attrelid, a.attnum, true)\n\
+         FROM pg_catalog.pg_attribute a\n\
+         WHERE a.attrelid = '{oid}' AND a.attnum > 0 AND NOT a.attisdropped\nORDER BY a.attnum"
+    )
+}
+
+/// A view's reloptions without its check option, and the check option.
+pub fn view_options(oid: &str) -> String {
+    format!(
+        "SELECT pg_catalog.array_to_string(pg_catalog.array_remove(pg_catalog.array_remove(c.reloptions,\n  \
+         'check_option=local'), 'check_option=cascaded'), ', '),\n  \
+         CASE WHEN 'check_option=local' = ANY (c.reloptions) THEN 'LOCAL'\n  \
+         WHEN 'check_option=cascaded' = ANY (c.reloptions) THEN 'CASCADED' END,\n  \
+         pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname)\n\
+         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n\
+         WHERE c.oid = '{oid}'"
+    )
+}
+
+/// A sequence's parameters, as `\d SEQUENCE` shows them.
+pub fn sequence_params(oid: &str) -> String {
+    format!(
+        "SELECT pg_catalog.format_type(seqtypid, NULL) AS \"Type\",\n  seqstart AS \"Start\",\n  \
+         seqmin AS \"Minimum\",\n  seqmax AS \"Maximum\",\n  seqincrement AS \"Increment\",\n  \
+         CASE WHEN seqcycle THEN 'yes' ELSE 'no' END AS \"Cycles?\",\n  seqcache AS \"Cache\"\n\
+         FROM pg_catalog.pg_sequence\nWHERE seqrelid = '{oid}'"
+    )
+}
+
+/// The column owning a sequence (`a`: OWNED BY, `i`: identity).
+pub fn sequence_owner(oid: &str) -> String {
+    format!(
+        "SELECT pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname) || '.' ||\n  \
+         pg_catalog.quote_ident(a.attname), d.deptype\n\
+         FROM pg_catalog.pg_class c\nJOIN pg_catalog.pg_depend d ON c.oid = d.refobjid\n\
+         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n\
+         JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.refobjsubid\n\
+         WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass\n  \
+         AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass\n  \
+         AND d.objid = '{oid}' AND d.deptype IN ('a', 'i')"
+    )
+}
+
+/// A function's `CREATE OR REPLACE FUNCTION` (`\sf`): by name, or by
+/// name and argument types.
+pub fn function_definition(name: &str) -> String {
+    let cast = if name.contains('(') {
+        "regprocedure"
+    } else {
+        "regproc"
+    };
+    format!(
+        "SELECT pg_catalog.pg_get_functiondef({}::pg_catalog.{cast}::pg_catalog.oid)",
+        literal(name)
+    )
+}
+
+/// The OID of a relation named as SQL names it (`\sv`).
+pub fn relation_oid(name: &str) -> String {
+    format!(
+        "SELECT {}::pg_catalog.regclass::pg_catalog.oid",
+        literal(name)
+    )
+}
+
+/// A text the client built, as a one-row result.
+pub fn text_value(text: &str) -> String {
+    format!("SELECT {}", literal(text))
+}
+
+/// A view's definition (`\d+ VIEW`, `\sv`).
+pub fn view_definition(oid: &str) -> String {
+    format!("SELECT pg_catalog.pg_get_viewdef('{oid}'::pg_catalog.oid, true)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_read_as_psql_reads_them() {
+        let p = Pattern::parse("T*");
+        assert_eq!((p.schema, p.name.as_str()), (None, "^(t.*)$"));
+        let p = Pattern::parse("s1.\"My.T\"");
+        assert_eq!(p.schema.as_deref(), Some("^(s1)$"));
+        assert_eq!(p.name, "^(My\\.T)$");
+        let p = Pattern::parse("a?$");
+        assert_eq!(p.name, "^(a.\\$)$");
+        assert_eq!(Pattern::parse("a.b.c").parts, 3);
+    }
+}
