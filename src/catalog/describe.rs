@@ -418,7 +418,10 @@ pub fn relation_info(oid: &str) -> String {
          c.relforcerowsecurity, c.relreplident, am.amname,\n  \
          pg_catalog.array_to_string(c.reloptions || array(SELECT 'toast.' || x FROM pg_catalog.unnest(tc.reloptions) x), ', '),\n  \
          c.relispartition,\n  \
-         CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END\n\
+         CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END,\n  \
+         CASE WHEN c.reloftype <> 0 THEN c.reloftype::pg_catalog.regtype END,\n  \
+         (SELECT t.spcname FROM pg_catalog.pg_tablespace t WHERE t.oid = c.reltablespace),\n  \
+         pg_catalog.array_to_string(c.reloptions, ', ')\n\
          FROM pg_catalog.pg_class c\nLEFT JOIN pg_catalog.pg_class tc ON c.reltoastrelid = tc.oid\n\
          LEFT JOIN pg_catalog.pg_am am ON c.relam = am.oid\nWHERE c.oid = '{oid}'"
     )
@@ -451,7 +454,8 @@ pub fn table_indexes(oid: &str) -> String {
         "SELECT c2.relname, i.indisprimary, i.indisunique, i.indisclustered, i.indisvalid,\n  \
          pg_catalog.pg_get_indexdef(i.indexrelid, 0, true),\n  \
          pg_catalog.pg_get_constraintdef(con.oid, true), con.contype, con.condeferrable, con.condeferred,\n  \
-         i.indisreplident\n\
+         i.indisreplident,\n  \
+         (SELECT t.spcname FROM pg_catalog.pg_tablespace t WHERE t.oid = c2.reltablespace)\n\
          FROM pg_catalog.pg_class c, pg_catalog.pg_class c2, pg_catalog.pg_index i\n\
          LEFT JOIN pg_catalog.pg_constraint con ON conrelid = i.indrelid AND conindid = i.indexrelid\n  \
          AND contype IN ('p', 'u', 'x')\n\
@@ -476,6 +480,26 @@ pub fn table_referenced_by(oid: &str) -> String {
         "SELECT conname, conrelid::pg_catalog.regclass, pg_catalog.pg_get_constraintdef(oid, true)\n\
          FROM pg_catalog.pg_constraint c\n\
          WHERE confrelid = '{oid}' AND contype = 'f' AND conparentid = 0\nORDER BY conname"
+    )
+}
+
+/// A relation's rules but a view's own `_RETURN`: name, definition
+/// (without its `;`), enabled state.
+pub fn rules(oid: &str) -> String {
+    format!(
+        "SELECT r.rulename, pg_catalog.rtrim(pg_catalog.pg_get_ruledef(r.oid, true), ';'), r.ev_enabled\n\
+         FROM pg_catalog.pg_rewrite r\n\
+         WHERE r.ev_class = '{oid}' AND r.rulename <> '_RETURN'\nORDER BY 1"
+    )
+}
+
+/// The tables a table inherits from (not partition parents), in order.
+pub fn parents(oid: &str) -> String {
+    format!(
+        "SELECT c.oid::pg_catalog.regclass\n\
+         FROM pg_catalog.pg_class c, pg_catalog.pg_inherits i\n\
+         WHERE c.oid = i.inhparent AND i.inhrelid = '{oid}' AND c.relkind <> 'p' AND c.relkind <> 'I'\n\
+         ORDER BY i.inhseqno"
     )
 }
 

@@ -315,7 +315,10 @@ fn stream(
                     Some(w) => *w,
                     None => out,
                 };
-                write(sink.write_all(&d), &mut failed)
+                write(sink.write_all(&d), &mut failed);
+                // Out before the notices the statement's last triggers
+                // send (psql's order).
+                write(sink.flush(), &mut failed)
             }
             Reply::CopyDone => {}
             Reply::CopyIn => send_copy_data(c, input)?,

@@ -558,46 +558,34 @@ fn describe_one(
     {
         return Outcome::Failed;
     }
-    if kind == "p" {
-        let Some(parts) = fetch(s, &sql::partitions(oid)) else {
-            return Outcome::Failed;
-        };
-        if !verbose {
-            let n = parts.rows.len();
-            footers.push(if n == 0 {
-                "Number of partitions: 0".to_string()
-            } else {
-                format!("Number of partitions: {n} (Use \\d+ to list them.)")
-            });
-        } else {
-            for i in 0..parts.rows.len() {
-                let mut line = if i == 0 {
-                    "Partitions: ".to_string()
-                } else {
-                    " ".repeat("Partitions".len() + 2)
-                };
-                line.push_str(parts.get(i, 0));
-                line.push(' ');
-                line.push_str(parts.get(i, 2));
-                if parts.get(i, 1) == "t" {
-                    line.push_str(", PARTITIONED");
-                }
-                if i + 1 < parts.rows.len() {
-                    line.push(',');
-                }
-                footers.push(line);
-            }
-        }
-    }
     if kind == "v" && verbose {
         let Some(def) = fetch(s, &sql::view_definition(oid)) else {
             return Outcome::Failed;
         };
         footers.push("View definition:".into());
         footers.extend(def.get(0, 0).lines().map(str::to_string));
-        if !info.get(0, 8).is_empty() {
-            footers.push(format!("Options: {}", info.get(0, 8)));
-        }
+    }
+    if kind == "v" && !rules_footer(s, oid, true, &mut footers) {
+        return Outcome::Failed;
+    }
+    if matches!(kind.as_str(), "r" | "p" | "v" | "m" | "f")
+        && !triggers_footer(s, oid, &mut footers)
+    {
+        return Outcome::Failed;
+    }
+    if matches!(kind.as_str(), "r" | "p" | "m" | "f" | "I")
+        && !children_footer(s, oid, &kind, verbose, &mut footers)
+    {
+        return Outcome::Failed;
+    }
+    if !info.get(0, 11).is_empty() {
+        footers.push(format!("Typed table of type: {}", info.get(0, 11)));
+    }
+    if kind == "v" && verbose && !info.get(0, 8).is_empty() {
+        footers.push(format!("Options: {}", info.get(0, 8)));
+    }
+    if is_index && verbose && !info.get(0, 13).is_empty() {
+        footers.push(format!("Options: {}", info.get(0, 13)));
     }
     if verbose && matches!(kind.as_str(), "r" | "p" | "m") {
         if kind == "m" {
@@ -615,12 +603,149 @@ fn describe_one(
             footers.push(format!("Options: {}", info.get(0, 8)));
         }
     }
+    if matches!(kind.as_str(), "r" | "m" | "i" | "p" | "I") && !info.get(0, 12).is_empty() {
+        footers.push(format!("Tablespace: \"{}\"", info.get(0, 12)));
+    }
     let rs = ResultSet {
         columns: names.iter().map(|n| Column::new(*n, 25)).collect(),
         rows,
     };
     print(s, &rs, &title, Some(footers), out);
     Outcome::Ok
+}
+
+/// The user triggers, grouped by enabled state as psql groups them.
+fn triggers_footer(s: &mut Session, oid: &str, footers: &mut Vec<String>) -> bool {
+    let Some(t) = fetch(s, &sql::table_triggers(oid)) else {
+        return false;
+    };
+    // psql groups triggers by their enabled state.
+    for (states, head) in [
+        (&["O", "t"][..], "Triggers:"),
+        (&["D", "f"][..], "Disabled user triggers:"),
+        (&["A"][..], "Triggers firing always:"),
+        (&["R"][..], "Triggers firing on replica only:"),
+    ] {
+        let group: Vec<usize> = (0..t.rows.len())
+            .filter(|&i| states.contains(&t.get(i, 2)))
+            .collect();
+        if group.is_empty() {
+            continue;
+        }
+        footers.push(head.into());
+        for i in group {
+            let def = t.get(i, 1);
+            // The definition from its name on, as psql shows it.
+            let tail = def.find(" ON ").map_or(def, |_| {
+                def.strip_prefix("CREATE TRIGGER ")
+                    .or_else(|| def.strip_prefix("CREATE CONSTRAINT TRIGGER "))
+                    .unwrap_or(def)
+            });
+            let tail = tail.strip_prefix(t.get(i, 0)).unwrap_or(tail).trim_start();
+            footers.push(format!("    {} {}", t.get(i, 0), tail));
+        }
+    }
+    true
+}
+
+/// `Rules:` and its siblings by enabled state; a view's rules are
+/// indented by one space, a table's by four (psql's layout).
+fn rules_footer(s: &mut Session, oid: &str, view: bool, footers: &mut Vec<String>) -> bool {
+    let Some(r) = fetch(s, &sql::rules(oid)) else {
+        return false;
+    };
+    let groups: &[(&[&str], &str)] = if view {
+        &[(&["O", "D", "A", "R"], "Rules:")]
+    } else {
+        &[
+            (&["O"], "Rules:"),
+            (&["D"], "Disabled rules:"),
+            (&["A"], "Rules firing always:"),
+            (&["R"], "Rules firing on replica only:"),
+        ]
+    };
+    for (states, head) in groups {
+        let group: Vec<usize> = (0..r.rows.len())
+            .filter(|&i| states.contains(&r.get(i, 2)))
+            .collect();
+        if group.is_empty() {
+            continue;
+        }
+        footers.push((*head).to_string());
+        for i in group {
+            let def = r.get(i, 1);
+            let def = def.strip_prefix("CREATE RULE ").unwrap_or(def);
+            footers.push(format!("{}{def}", if view { " " } else { "    " }));
+        }
+    }
+    true
+}
+
+/// `Inherits:`, then the children: `Number of partitions: N (Use \d+
+/// to list them.)` / `Partitions: ...` for partitioned tables and
+/// indexes, `Number of child tables` / `Child tables:` otherwise.
+fn children_footer(
+    s: &mut Session,
+    oid: &str,
+    kind: &str,
+    verbose: bool,
+    footers: &mut Vec<String>,
+) -> bool {
+    let Some(p) = fetch(s, &sql::parents(oid)) else {
+        return false;
+    };
+    for i in 0..p.rows.len() {
+        let head = if i == 0 {
+            "Inherits: ".to_string()
+        } else {
+            " ".repeat("Inherits".len() + 2)
+        };
+        let comma = if i + 1 < p.rows.len() { "," } else { "" };
+        footers.push(format!("{head}{}{comma}", p.get(i, 0)));
+    }
+    let Some(c) = fetch(s, &sql::partitions(oid)) else {
+        return false;
+    };
+    let partitioned = matches!(kind, "p" | "I");
+    let n = c.rows.len();
+    if partitioned && n == 0 {
+        footers.push("Number of partitions: 0".into());
+    } else if !verbose {
+        if n > 0 {
+            let what = if partitioned {
+                "partitions"
+            } else {
+                "child tables"
+            };
+            footers.push(format!("Number of {what}: {n} (Use \\d+ to list them.)"));
+        }
+    } else {
+        let ct = if partitioned {
+            "Partitions"
+        } else {
+            "Child tables"
+        };
+        for i in 0..n {
+            let mut line = if i == 0 {
+                format!("{ct}: ")
+            } else {
+                " ".repeat(ct.len() + 2)
+            };
+            line.push_str(c.get(i, 0));
+            if !c.get(i, 2).is_empty() {
+                line.push(' ');
+                line.push_str(c.get(i, 2));
+            }
+            if c.get(i, 1) == "t" {
+                line.push_str(", PARTITIONED");
+            }
+            if i + 1 < n {
+                line.push(',');
+            }
+            footers.push(line);
+        }
+    }
+    true
 }
 
 /// The line under an index's columns: what it is and for which table.
@@ -705,6 +830,9 @@ fn table_footers(s: &mut Session, oid: &str, matview: bool, footers: &mut Vec<St
             if ix.get(i, 10) == "t" {
                 line.push_str(" REPLICA IDENTITY");
             }
+            if !ix.get(i, 11).is_empty() {
+                line.push_str(&format!(", tablespace \"{}\"", ix.get(i, 11)));
+            }
             footers.push(line);
         }
     }
@@ -739,34 +867,8 @@ fn table_footers(s: &mut Session, oid: &str, matview: bool, footers: &mut Vec<St
             ));
         }
     }
-    let Some(t) = fetch(s, &sql::table_triggers(oid)) else {
+    if !rules_footer(s, oid, false, footers) {
         return false;
-    };
-    // psql groups triggers by their enabled state.
-    for (states, head) in [
-        (&["O", "t"][..], "Triggers:"),
-        (&["D", "f"][..], "Disabled user triggers:"),
-        (&["A"][..], "Triggers firing always:"),
-        (&["R"][..], "Triggers firing on replica only:"),
-    ] {
-        let group: Vec<usize> = (0..t.rows.len())
-            .filter(|&i| states.contains(&t.get(i, 2)))
-            .collect();
-        if group.is_empty() {
-            continue;
-        }
-        footers.push(head.into());
-        for i in group {
-            let def = t.get(i, 1);
-            // The definition from its name on, as psql shows it.
-            let tail = def.find(" ON ").map_or(def, |_| {
-                def.strip_prefix("CREATE TRIGGER ")
-                    .or_else(|| def.strip_prefix("CREATE CONSTRAINT TRIGGER "))
-                    .unwrap_or(def)
-            });
-            let tail = tail.strip_prefix(t.get(i, 0)).unwrap_or(tail).trim_start();
-            footers.push(format!("    {} {}", t.get(i, 0), tail));
-        }
     }
     true
 }

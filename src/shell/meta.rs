@@ -270,7 +270,14 @@ pub fn split(line: &str) -> (&str, &str) {
     if let Some(rest) = line.strip_prefix("\\!") {
         return ("\\!", rest.trim());
     }
-    match line.find(char::is_whitespace) {
+    // The name ends at a blank or at the next backslash (`\a\t` is two
+    // commands, as in psql).
+    let end = line
+        .char_indices()
+        .skip(1)
+        .find(|&(i, c)| c.is_whitespace() || (c == '\\' && i > 1))
+        .map(|(i, _)| i);
+    match end {
         Some(i) => (&line[..i], line[i..].trim()),
         None => (line, ""),
     }
@@ -285,6 +292,17 @@ pub fn run(s: &mut Session, line: &str, out: &mut dyn Write) -> Done {
     // dump): no meta-command but `\unrestrict KEY` runs until then.
     if s.restrict_key.is_some() && cmd != "\\unrestrict" {
         s.client_error("backslash commands are restricted; only \\unrestrict is allowed");
+        return Done::Ran(Outcome::Failed);
+    }
+    // `\\` ends the meta-commands of a line; psql reads the rest as SQL
+    // for the query buffer. A comment there (the usual case, `\set
+    // VERBOSITY terse \\ -- why`) is nothing to run.
+    if cmd == "\\\\" {
+        let rest = rest.trim();
+        if rest.is_empty() || rest.starts_with("--") {
+            return Done::Ran(Outcome::Ok);
+        }
+        s.client_error("SQL after \\\\ on a meta-command line is not supported");
         return Done::Ran(Outcome::Failed);
     }
     // psql's conditionals, and the commands of an inactive branch, which
@@ -919,6 +937,8 @@ mod tests {
     #[test]
     fn a_line_splits_into_command_and_rest() {
         assert_eq!(split("\\x"), ("\\x", ""));
+        assert_eq!(split("\\a\\t"), ("\\a", "\\t"));
+        assert_eq!(split("\\\\ -- x"), ("\\\\", "-- x"));
         assert_eq!(split("\\pset  format csv \n"), ("\\pset", "format csv"));
         assert_eq!(split("\\!ls -l"), ("\\!", "ls -l"));
         assert_eq!(split("\\! echo 'a  b'"), ("\\!", "echo 'a  b'"));

@@ -97,7 +97,16 @@ fn run_lines_in(
         // a quote are skipped, and the echo goes out before the
         // statement's notices (stderr) can.
         let blank = line.iter().all(|&b| b == b'\n' || b == b'\r');
-        if s.settings.echo == Echo::All && !(blank && scanner.state() == ScanState::Ready) {
+        // psql's psql_scan_in_quote: only quotes, comments and dollar
+        // quotes keep an empty line.
+        let in_quote = matches!(
+            scanner.state(),
+            ScanState::SingleQuote
+                | ScanState::DoubleQuote
+                | ScanState::DollarQuote
+                | ScanState::Comment
+        );
+        if s.settings.echo == Echo::All && !(blank && !in_quote) {
             let _ = out.write_all(&line);
             if !line.ends_with(b"\n") {
                 let _ = out.write_all(b"\n");
