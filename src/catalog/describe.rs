@@ -355,7 +355,12 @@ pub fn list_extensions(pattern: Option<&Pattern>) -> String {
 
 /// `\df` (psql's `describeFunctions`, without its type letters and
 /// argument patterns).
-pub fn list_functions(pattern: Option<&Pattern>, verbose: bool, system: bool) -> String {
+pub fn list_functions(
+    pattern: Option<&Pattern>,
+    verbose: bool,
+    system: bool,
+    kinds: &str,
+) -> String {
     let mut cols = vec![
         "n.nspname AS \"Schema\"".to_string(),
         "p.proname AS \"Name\"".to_string(),
@@ -379,6 +384,40 @@ pub fn list_functions(pattern: Option<&Pattern>, verbose: bool, system: bool) ->
     if !system && pattern.is_none() {
         conds.push("n.nspname <> 'pg_catalog'".to_string());
         conds.push("n.nspname <> 'information_schema'".to_string());
+    }
+    // psql's kind letters: `n` normal, `a` aggregate, `p` procedure,
+    // `t` trigger, `w` window; none or all of them: no condition.
+    let has = |c: char| kinds.is_empty() || kinds.contains(c);
+    if kinds.len() < 5 && !kinds.is_empty() {
+        if has('n') {
+            if !has('a') {
+                conds.push("p.prokind <> 'a'".into());
+            }
+            if !has('p') {
+                conds.push("(p.prokind IS NULL OR p.prokind <> 'p')".into());
+            }
+            if !has('t') {
+                conds.push("p.prorettype <> 'pg_catalog.trigger'::pg_catalog.regtype".into());
+            }
+            if !has('w') {
+                conds.push("p.prokind <> 'w'".into());
+            }
+        } else {
+            let mut any = Vec::new();
+            if has('a') {
+                any.push("p.prokind = 'a'");
+            }
+            if has('t') {
+                any.push("p.prorettype = 'pg_catalog.trigger'::pg_catalog.regtype");
+            }
+            if has('p') {
+                any.push("p.prokind = 'p'");
+            }
+            if has('w') {
+                any.push("p.prokind = 'w'");
+            }
+            conds.push(format!("({})", any.join(" OR ")));
+        }
     }
     conds.extend(pattern_conditions(
         pattern,
@@ -506,7 +545,12 @@ pub fn parents(oid: &str) -> String {
 /// The user triggers of a table (`Triggers:`).
 pub fn table_triggers(oid: &str) -> String {
     format!(
-        "SELECT t.tgname, pg_catalog.pg_get_triggerdef(t.oid, true), t.tgenabled\n\
+        "SELECT t.tgname, pg_catalog.pg_get_triggerdef(t.oid, true), t.tgenabled,\n  \
+         CASE WHEN t.tgparentid <> 0 THEN\n    \
+         (SELECT u.tgrelid::pg_catalog.regclass\n     \
+         FROM pg_catalog.pg_trigger u, pg_catalog.pg_partition_ancestors(t.tgrelid) WITH ORDINALITY AS a(relid, depth)\n     \
+         WHERE u.tgname = t.tgname AND u.tgrelid = a.relid AND u.tgparentid = 0\n     \
+         ORDER BY a.depth LIMIT 1) END\n\
          FROM pg_catalog.pg_trigger t\n\
          WHERE t.tgrelid = '{oid}' AND NOT t.tgisinternal\nORDER BY 1"
     )

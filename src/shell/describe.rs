@@ -30,7 +30,8 @@ enum Which {
     Roles,
     Databases,
     Extensions,
-    Functions,
+    /// `\df` with psql's kind letters as bits of `anptw` (none: all).
+    Functions(u8),
     FunctionSource,
     ViewSource,
 }
@@ -59,7 +60,15 @@ fn parse(cmd: &str) -> Option<(Which, bool, bool)> {
         "n" => Which::Schemas,
         "u" | "g" => Which::Roles,
         "x" => Which::Extensions,
-        "f" => Which::Functions,
+        f if f.starts_with('f') && f[1..].chars().all(|c| "anptw".contains(c)) => {
+            let mut mask = 0u8;
+            for (bit, c) in "anptw".chars().enumerate() {
+                if f[1..].contains(c) {
+                    mask |= 1 << bit;
+                }
+            }
+            Which::Functions(mask)
+        }
         letters if letters.chars().all(|c| "tivmsE".contains(c)) => {
             let mut k = RelKinds::default();
             if letters.is_empty() {
@@ -110,7 +119,7 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
         // `db.schema.name` (the current database only), the others
         // `db.name`.
         let max = match which {
-            Which::Relations(_) | Which::Functions => 3,
+            Which::Relations(_) | Which::Functions(_) => 3,
             Which::Schemas => 2,
             _ => 1,
         };
@@ -183,9 +192,19 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
                 .map(|p| format!("Did not find any extension named \"{p}\".")),
             None,
         ),
-        Which::Functions => listing(
+        Which::Functions(mask) => listing(
             s,
-            &sql::list_functions(pat, verbose, system),
+            &sql::list_functions(
+                pat,
+                verbose,
+                system,
+                &"anptw"
+                    .chars()
+                    .enumerate()
+                    .filter(|(bit, _)| mask & (1 << bit) != 0)
+                    .map(|(_, c)| c)
+                    .collect::<String>(),
+            ),
             "List of functions",
             out,
             None,
@@ -606,6 +625,10 @@ fn describe_one(
     if matches!(kind.as_str(), "r" | "m" | "i" | "p" | "I") && !info.get(0, 12).is_empty() {
         footers.push(format!("Tablespace: \"{}\"", info.get(0, 12)));
     }
+    // psql shows a partitioned index's access method last, with `+`.
+    if kind == "I" && verbose && !info.get(0, 7).is_empty() {
+        footers.push(format!("Access method: {}", info.get(0, 7)));
+    }
     let rs = ResultSet {
         columns: names.iter().map(|n| Column::new(*n, 25)).collect(),
         rows,
@@ -642,7 +665,11 @@ fn triggers_footer(s: &mut Session, oid: &str, footers: &mut Vec<String>) -> boo
                     .unwrap_or(def)
             });
             let tail = tail.strip_prefix(t.get(i, 0)).unwrap_or(tail).trim_start();
-            footers.push(format!("    {} {}", t.get(i, 0), tail));
+            let inherited = match t.get(i, 3) {
+                "" => String::new(),
+                parent => format!(", ON TABLE {parent}"),
+            };
+            footers.push(format!("    {} {}{inherited}", t.get(i, 0), tail));
         }
     }
     true

@@ -106,7 +106,7 @@ fn run_lines_in(
                 | ScanState::DollarQuote
                 | ScanState::Comment
         );
-        if s.settings.echo == Echo::All && !(blank && !in_quote) {
+        if s.settings.echo == Echo::All && (!blank || in_quote) {
             let _ = out.write_all(&line);
             if !line.ends_with(b"\n") {
                 let _ = out.write_all(b"\n");
