@@ -396,3 +396,44 @@ select * from pt;
         &["-a"],
     );
 }
+
+/// See: #12. A fast subset of PostgreSQL 15's regression suite through
+/// psql and qadmin (`scripts/pg_regress_parity.sh`); skipped, with a
+/// message, when the suite is not fetched (`scripts/fetch_pg_regress.sh`
+/// needs the network).
+#[test]
+fn pg_regress_subset_matches_psql() {
+    let top = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let script = top.join("scripts/pg_regress_parity.sh");
+    let out = tempfile::tempdir().expect("tempdir");
+    let r = std::process::Command::new("bash")
+        .arg(&script)
+        .env("QADMIN", env!("CARGO_BIN_EXE_qadmin"))
+        .env("OUT", out.path())
+        .env("PORT", "55573")
+        .env(
+            "TESTS",
+            "test_setup boolean char varchar text int4 strings comments copydml insert \
+             create_procedure create_table errors plpgsql",
+        )
+        .output()
+        .expect("bash runs");
+    let stdout = String::from_utf8_lossy(&r.stdout);
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    if r.status.code() == Some(77) {
+        eprintln!("skipped: {}", stderr.trim());
+        return;
+    }
+    let mut diffs = String::new();
+    for line in stdout.lines().filter(|l| l.contains("DIFFERS")) {
+        let name = line.split_whitespace().nth(1).unwrap_or_default();
+        let d =
+            std::fs::read_to_string(out.path().join(format!("{name}.diff"))).unwrap_or_default();
+        diffs.push_str(&d.lines().take(40).collect::<Vec<_>>().join("\n"));
+        diffs.push('\n');
+    }
+    assert!(
+        r.status.success(),
+        "pg_regress parity:\n{stdout}\n{stderr}\n{diffs}"
+    );
+}
