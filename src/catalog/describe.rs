@@ -432,6 +432,207 @@ pub fn list_functions(
     )
 }
 
+/// The conditions that hide the system schemas unless `S` or a pattern.
+fn user_schemas(pattern: Option<&Pattern>, system: bool, var: &str) -> Vec<String> {
+    if system || pattern.is_some() {
+        Vec::new()
+    } else {
+        vec![
+            format!("{var} <> 'pg_catalog'"),
+            format!("{var} <> 'information_schema'"),
+        ]
+    }
+}
+
+/// `\da` (psql's `describeAggregates`).
+pub fn list_aggregates(pattern: Option<&Pattern>, system: bool) -> String {
+    let mut conds = vec!["p.prokind = 'a'".to_string()];
+    conds.extend(user_schemas(pattern, system, "n.nspname"));
+    conds.extend(pattern_conditions(
+        pattern,
+        Some("n.nspname"),
+        "p.proname",
+        Some("pg_catalog.pg_function_is_visible(p.oid)"),
+    ));
+    format!(
+        "SELECT n.nspname AS \"Schema\", p.proname AS \"Name\",\n  \
+         pg_catalog.format_type(p.prorettype, NULL) AS \"Result data type\",\n  \
+         CASE WHEN p.pronargs = 0 THEN '*'::pg_catalog.text\n    \
+         ELSE pg_catalog.pg_get_function_arguments(p.oid) END AS \"Argument data types\",\n  \
+         pg_catalog.obj_description(p.oid, 'pg_proc') AS \"Description\"\n\
+         FROM pg_catalog.pg_proc p\nLEFT JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace\n\
+         {}ORDER BY 1, 2, 4",
+        where_clause(&conds)
+    )
+}
+
+/// `\db` (psql's `describeTablespaces`).
+pub fn list_tablespaces(pattern: Option<&Pattern>, verbose: bool) -> String {
+    let mut cols = vec![
+        "t.spcname AS \"Name\"".to_string(),
+        "pg_catalog.pg_get_userbyid(t.spcowner) AS \"Owner\"".to_string(),
+        "pg_catalog.pg_tablespace_location(t.oid) AS \"Location\"".to_string(),
+    ];
+    if verbose {
+        cols.push(acl_column("t.spcacl"));
+        cols.push("t.spcoptions AS \"Options\"".into());
+        cols.push(
+            "pg_catalog.pg_size_pretty(pg_catalog.pg_tablespace_size(t.oid)) AS \"Size\"".into(),
+        );
+        cols.push("pg_catalog.shobj_description(t.oid, 'pg_tablespace') AS \"Description\"".into());
+    }
+    let conds = pattern_conditions(pattern, None, "t.spcname", None);
+    format!(
+        "SELECT {}\nFROM pg_catalog.pg_tablespace t\n{}ORDER BY 1",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
+/// `\dT` (psql's `describeTypes`): no array types, no row types of
+/// tables; the pattern matches the type's name or its SQL spelling.
+pub fn list_types(pattern: Option<&Pattern>, verbose: bool, system: bool) -> String {
+    let mut cols = vec![
+        "n.nspname AS \"Schema\"".to_string(),
+        "pg_catalog.format_type(t.oid, NULL) AS \"Name\"".to_string(),
+    ];
+    if verbose {
+        cols.extend([
+            "t.typname AS \"Internal name\"".to_string(),
+            "CASE WHEN t.typrelid <> 0 THEN 'tuple'::pg_catalog.text\n    WHEN t.typlen < 0 THEN 'var'::pg_catalog.text\n    ELSE t.typlen::pg_catalog.text END AS \"Size\"".to_string(),
+            "pg_catalog.array_to_string(ARRAY(SELECT e.enumlabel FROM pg_catalog.pg_enum e\n    WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder), E'\\n') AS \"Elements\"".to_string(),
+            "pg_catalog.pg_get_userbyid(t.typowner) AS \"Owner\"".to_string(),
+            acl_column("t.typacl"),
+        ]);
+    }
+    cols.push("pg_catalog.obj_description(t.oid, 'pg_type') AS \"Description\"".into());
+    let mut conds = vec![
+        "(t.typrelid = 0 OR (SELECT c.relkind = 'c' FROM pg_catalog.pg_class c WHERE c.oid = t.typrelid))".to_string(),
+        "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type el WHERE el.oid = t.typelem AND el.typarray = t.oid)".to_string(),
+    ];
+    conds.extend(user_schemas(pattern, system, "n.nspname"));
+    if let Some(p) = pattern {
+        if p.name != "^(.*)$" {
+            let lit = literal(&p.name);
+            conds.push(format!(
+                "(t.typname OPERATOR(pg_catalog.~) {lit} COLLATE pg_catalog.default\n    \
+                 OR pg_catalog.format_type(t.oid, NULL) OPERATOR(pg_catalog.~) {lit} COLLATE pg_catalog.default)"
+            ));
+        }
+        let schema_only = Pattern {
+            name: "^(.*)$".into(),
+            ..p.clone()
+        };
+        conds.extend(schema_only.conditions(
+            Some("n.nspname"),
+            "t.typname",
+            Some("pg_catalog.pg_type_is_visible(t.oid)"),
+        ));
+    } else {
+        conds.push("pg_catalog.pg_type_is_visible(t.oid)".into());
+    }
+    format!(
+        "SELECT {}\nFROM pg_catalog.pg_type t\nLEFT JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace\n{}ORDER BY 1, 2",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
+/// `\dD` (psql's `listDomains`).
+pub fn list_domains(pattern: Option<&Pattern>, verbose: bool, system: bool) -> String {
+    let mut cols = vec![
+        "n.nspname AS \"Schema\"".to_string(),
+        "t.typname AS \"Name\"".to_string(),
+        "pg_catalog.format_type(t.typbasetype, t.typtypmod) AS \"Type\"".to_string(),
+        "(SELECT c.collname FROM pg_catalog.pg_collation c, pg_catalog.pg_type bt\n    \
+         WHERE c.oid = t.typcollation AND bt.oid = t.typbasetype AND t.typcollation <> bt.typcollation) AS \"Collation\"".to_string(),
+        "CASE WHEN t.typnotnull THEN 'not null' END AS \"Nullable\"".to_string(),
+        "t.typdefault AS \"Default\"".to_string(),
+        "pg_catalog.array_to_string(ARRAY(SELECT pg_catalog.pg_get_constraintdef(r.oid, true)\n    \
+         FROM pg_catalog.pg_constraint r WHERE t.oid = r.contypid), ' ') AS \"Check\"".to_string(),
+    ];
+    if verbose {
+        cols.push(acl_column("t.typacl"));
+        cols.push("d.description AS \"Description\"".into());
+    }
+    let mut conds = vec!["t.typtype = 'd'".to_string()];
+    conds.extend(user_schemas(pattern, system, "n.nspname"));
+    conds.extend(pattern_conditions(
+        pattern,
+        Some("n.nspname"),
+        "t.typname",
+        Some("pg_catalog.pg_type_is_visible(t.oid)"),
+    ));
+    let join = if verbose {
+        "\nLEFT JOIN pg_catalog.pg_description d ON d.classoid = t.tableoid AND d.objoid = t.oid AND d.objsubid = 0"
+    } else {
+        ""
+    };
+    format!(
+        "SELECT {}\nFROM pg_catalog.pg_type t\nLEFT JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace{join}\n{}ORDER BY 1, 2",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
+/// `\dy` (psql's `listEventTriggers`).
+pub fn list_event_triggers(pattern: Option<&Pattern>, verbose: bool) -> String {
+    let desc = if verbose {
+        ",\n  pg_catalog.obj_description(e.oid, 'pg_event_trigger') AS \"Description\""
+    } else {
+        ""
+    };
+    let conds = pattern_conditions(pattern, None, "e.evtname", None);
+    format!(
+        "SELECT e.evtname AS \"Name\", e.evtevent AS \"Event\", pg_catalog.pg_get_userbyid(e.evtowner) AS \"Owner\",\n  \
+         CASE e.evtenabled WHEN 'O' THEN 'enabled' WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always'\n    \
+         WHEN 'D' THEN 'disabled' END AS \"Enabled\",\n  \
+         e.evtfoid::pg_catalog.regproc AS \"Function\",\n  \
+         pg_catalog.array_to_string(ARRAY(SELECT x FROM pg_catalog.unnest(e.evttags) AS t(x)), ', ') AS \"Tags\"{desc}\n\
+         FROM pg_catalog.pg_event_trigger e\n{}ORDER BY 1",
+        where_clause(&conds)
+    )
+}
+
+/// `\dp` / `\z` (psql's `permissionsList`): privileges of tables, views,
+/// sequences, their columns, and row security policies.
+pub fn list_privileges(pattern: Option<&Pattern>) -> String {
+    let mut conds = vec!["c.relkind IN ('r','v','m','S','f','p')".to_string()];
+    if pattern.is_none() {
+        conds.push("n.nspname !~ '^pg_'".into());
+    }
+    conds.extend(pattern_conditions(
+        pattern,
+        Some("n.nspname"),
+        "c.relname",
+        Some("pg_catalog.pg_table_is_visible(c.oid)"),
+    ));
+    format!(
+        "SELECT n.nspname AS \"Schema\", c.relname AS \"Name\",\n  \
+         CASE c.relkind WHEN 'r' THEN 'table' WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'\n    \
+         WHEN 'S' THEN 'sequence' WHEN 'f' THEN 'foreign table' WHEN 'p' THEN 'partitioned table' END AS \"Type\",\n  \
+         {},\n  \
+         pg_catalog.array_to_string(ARRAY(\n    \
+         SELECT a.attname || E':\\n  ' || pg_catalog.array_to_string(a.attacl, E'\\n  ')\n    \
+         FROM pg_catalog.pg_attribute a\n    \
+         WHERE a.attrelid = c.oid AND NOT a.attisdropped AND a.attacl IS NOT NULL), E'\\n') AS \"Column privileges\",\n  \
+         pg_catalog.array_to_string(ARRAY(\n    \
+         SELECT pol.polname\n      \
+         || CASE WHEN NOT pol.polpermissive THEN E' (RESTRICTIVE)' ELSE '' END\n      \
+         || CASE WHEN pol.polcmd <> '*' THEN E' (' || pol.polcmd::pg_catalog.text || E'):' ELSE E':' END\n      \
+         || CASE WHEN pol.polqual IS NOT NULL THEN E'\\n  (u): ' || pg_catalog.pg_get_expr(pol.polqual, pol.polrelid) ELSE '' END\n      \
+         || CASE WHEN pol.polwithcheck IS NOT NULL THEN E'\\n  (c): ' || pg_catalog.pg_get_expr(pol.polwithcheck, pol.polrelid) ELSE '' END\n      \
+         || CASE WHEN pol.polroles <> '{{0}}' THEN E'\\n  to: ' || pg_catalog.array_to_string(ARRAY(\n        \
+         SELECT r.rolname FROM pg_catalog.pg_roles r WHERE r.oid = ANY (pol.polroles) ORDER BY 1), E', ')\n        \
+         ELSE '' END\n    \
+         FROM pg_catalog.pg_policy pol WHERE pol.polrelid = c.oid), E'\\n') AS \"Policies\"\n\
+         FROM pg_catalog.pg_class c\nLEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n\
+         {}ORDER BY 1, 2",
+        acl_column("c.relacl"),
+        where_clause(&conds)
+    )
+}
+
 /// `\d NAME`: the relations a pattern names, in order.
 pub fn find_relations(pattern: &Pattern, system: bool) -> String {
     let mut conds = pattern.conditions(
@@ -519,6 +720,20 @@ pub fn table_referenced_by(oid: &str) -> String {
         "SELECT conname, conrelid::pg_catalog.regclass, pg_catalog.pg_get_constraintdef(oid, true)\n\
          FROM pg_catalog.pg_constraint c\n\
          WHERE confrelid = '{oid}' AND contype = 'f' AND conparentid = 0\nORDER BY conname"
+    )
+}
+
+/// A table's row security policies, for its `Policies:` footer.
+pub fn policies(oid: &str) -> String {
+    format!(
+        "SELECT pol.polname, pol.polpermissive,\n  \
+         CASE WHEN pol.polroles = '{{0}}' THEN NULL ELSE pg_catalog.array_to_string(ARRAY(\n    \
+         SELECT r.rolname FROM pg_catalog.pg_roles r WHERE r.oid = ANY (pol.polroles) ORDER BY 1), ',') END,\n  \
+         pg_catalog.pg_get_expr(pol.polqual, pol.polrelid),\n  \
+         pg_catalog.pg_get_expr(pol.polwithcheck, pol.polrelid),\n  \
+         CASE pol.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE'\n    \
+         WHEN 'd' THEN 'DELETE' END\n\
+         FROM pg_catalog.pg_policy pol\nWHERE pol.polrelid = '{oid}'\nORDER BY 1"
     )
 }
 

@@ -32,6 +32,12 @@ enum Which {
     Extensions,
     /// `\df` with psql's kind letters as bits of `anptw` (none: all).
     Functions(u8),
+    Aggregates,
+    Tablespaces,
+    Types,
+    Domains,
+    EventTriggers,
+    Privileges,
     FunctionSource,
     ViewSource,
 }
@@ -44,6 +50,7 @@ fn parse(cmd: &str) -> Option<(Which, bool, bool)> {
             return Some((Which::Databases, name.ends_with('+'), false))
         }
         "sf" | "sf+" => return Some((Which::FunctionSource, name.ends_with('+'), false)),
+        "z" | "zS" => return Some((Which::Privileges, false, false)),
         "sv" | "sv+" => return Some((Which::ViewSource, name.ends_with('+'), false)),
         _ => {
             let rest = name.strip_prefix('d')?;
@@ -60,6 +67,12 @@ fn parse(cmd: &str) -> Option<(Which, bool, bool)> {
         "n" => Which::Schemas,
         "u" | "g" => Which::Roles,
         "x" => Which::Extensions,
+        "a" => Which::Aggregates,
+        "b" => Which::Tablespaces,
+        "T" => Which::Types,
+        "D" => Which::Domains,
+        "y" => Which::EventTriggers,
+        "p" => Which::Privileges,
         f if f.starts_with('f') && f[1..].chars().all(|c| "anptw".contains(c)) => {
             let mut mask = 0u8;
             for (bit, c) in "anptw".chars().enumerate() {
@@ -119,7 +132,12 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
         // `db.schema.name` (the current database only), the others
         // `db.name`.
         let max = match which {
-            Which::Relations(_) | Which::Functions(_) => 3,
+            Which::Relations(_)
+            | Which::Functions(_)
+            | Which::Aggregates
+            | Which::Types
+            | Which::Domains
+            | Which::Privileges => 3,
             Which::Schemas => 2,
             _ => 1,
         };
@@ -211,6 +229,54 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
             None,
         ),
         Which::Roles => roles(s, pat, verbose, system, out),
+        Which::Aggregates => listing(
+            s,
+            &sql::list_aggregates(pat, system),
+            "List of aggregate functions",
+            out,
+            None,
+            None,
+        ),
+        Which::Tablespaces => listing(
+            s,
+            &sql::list_tablespaces(pat, verbose),
+            "List of tablespaces",
+            out,
+            None,
+            None,
+        ),
+        Which::Types => listing(
+            s,
+            &sql::list_types(pat, verbose, system),
+            "List of data types",
+            out,
+            None,
+            None,
+        ),
+        Which::Domains => listing(
+            s,
+            &sql::list_domains(pat, verbose, system),
+            "List of domains",
+            out,
+            None,
+            None,
+        ),
+        Which::EventTriggers => listing(
+            s,
+            &sql::list_event_triggers(pat, verbose),
+            "List of event triggers",
+            out,
+            None,
+            None,
+        ),
+        Which::Privileges => listing(
+            s,
+            &sql::list_privileges(pat),
+            "Access privileges",
+            out,
+            None,
+            None,
+        ),
         Which::FunctionSource | Which::ViewSource => unreachable!("{which:?} in describe::run"),
     };
     r
@@ -573,7 +639,14 @@ fn describe_one(
     if kind == "p" {
         footers.push(format!("Partition key: {}", info.get(0, 10)));
     }
-    if matches!(kind.as_str(), "r" | "p" | "m") && !table_footers(s, oid, kind == "m", &mut footers)
+    if matches!(kind.as_str(), "r" | "p" | "m")
+        && !table_footers(
+            s,
+            oid,
+            kind == "m",
+            (info.get(0, 4) == "t", info.get(0, 5) == "t"),
+            &mut footers,
+        )
     {
         return Outcome::Failed;
     }
@@ -635,6 +708,50 @@ fn describe_one(
     };
     print(s, &rs, &title, Some(footers), out);
     Outcome::Ok
+}
+
+/// `Policies:` (with psql's headings for row security on, forced or
+/// off) and each policy.
+fn policies_footer(
+    s: &mut Session,
+    oid: &str,
+    (on, forced): (bool, bool),
+    footers: &mut Vec<String>,
+) -> bool {
+    let Some(p) = fetch(s, &sql::policies(oid)) else {
+        return false;
+    };
+    let n = p.rows.len();
+    let head = match (on, forced, n > 0) {
+        (true, false, true) => Some("Policies:"),
+        (true, true, true) => Some("Policies (forced row security enabled):"),
+        (true, false, false) => Some("Policies (row security enabled): (none)"),
+        (true, true, false) => Some("Policies (forced row security enabled): (none)"),
+        (false, _, true) => Some("Policies (row security disabled):"),
+        (false, _, false) => None,
+    };
+    footers.extend(head.map(str::to_string));
+    for i in 0..n {
+        let cell = |j: usize| p.rows[i].get(j).and_then(|c| c.as_deref());
+        let mut line = format!("    POLICY \"{}\"", p.get(i, 0));
+        if p.get(i, 1) == "f" {
+            line.push_str(" AS RESTRICTIVE");
+        }
+        if let Some(cmd) = cell(5) {
+            line.push_str(&format!(" FOR {cmd}"));
+        }
+        if let Some(to) = cell(2) {
+            line.push_str(&format!("\n      TO {to}"));
+        }
+        if let Some(q) = cell(3) {
+            line.push_str(&format!("\n      USING ({q})"));
+        }
+        if let Some(c) = cell(4) {
+            line.push_str(&format!("\n      WITH CHECK ({c})"));
+        }
+        footers.push(line);
+    }
+    true
 }
 
 /// The user triggers, grouped by enabled state as psql groups them.
@@ -816,7 +933,13 @@ fn index_footer(ii: &Listing, schema: &str) -> String {
 
 /// The footers of a table: indexes, check and foreign-key constraints,
 /// the foreign keys pointing at it, triggers.
-fn table_footers(s: &mut Session, oid: &str, matview: bool, footers: &mut Vec<String>) -> bool {
+fn table_footers(
+    s: &mut Session,
+    oid: &str,
+    matview: bool,
+    rls: (bool, bool),
+    footers: &mut Vec<String>,
+) -> bool {
     let Some(ix) = fetch(s, &sql::table_indexes(oid)) else {
         return false;
     };
@@ -893,6 +1016,9 @@ fn table_footers(s: &mut Session, oid: &str, matview: bool, footers: &mut Vec<St
                 r.get(i, 2)
             ));
         }
+    }
+    if !policies_footer(s, oid, rls, footers) {
+        return false;
     }
     if !rules_footer(s, oid, false, footers) {
         return false;

@@ -165,8 +165,22 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ),
     ("Informational", "\\dn[S+] [PATTERN]", "schemas"),
     ("Informational", "\\du[S+] [PATTERN]", "roles (also \\dg)"),
-    ("Informational", "\\df[S+] [PATTERN]", "functions"),
+    (
+        "Informational",
+        "\\df[anptwS+] [PATTERN]",
+        "functions (only aggregates, normal, ... )",
+    ),
     ("Informational", "\\dx [PATTERN]", "installed extensions"),
+    ("Informational", "\\da[S] [PATTERN]", "aggregates"),
+    ("Informational", "\\db[+] [PATTERN]", "tablespaces"),
+    ("Informational", "\\dT[S+] [PATTERN]", "data types"),
+    ("Informational", "\\dD[S+] [PATTERN]", "domains"),
+    ("Informational", "\\dy[+] [PATTERN]", "event triggers"),
+    (
+        "Informational",
+        "\\dp [PATTERN]",
+        "table, view and sequence privileges (also \\z)",
+    ),
     ("Informational", "\\l[+] [PATTERN]", "databases"),
     (
         "Informational",

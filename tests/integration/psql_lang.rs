@@ -288,6 +288,14 @@ create table p1 (a int, b text) partition by range (a);
 create table p1_1 partition of p1 for values from (0) to (10);
 create index on t3 (s) include (g);
 cluster t3 using t3_pkey;
+create domain posint as int check (value > 0);
+create type mood as enum ('a', 'b');
+create aggregate myagg(int) (sfunc = int4pl, stype = int);
+grant select on t1 to public;
+create function evt() returns event_trigger language plpgsql as $$begin end$$;
+create event trigger et1 on ddl_command_start execute function evt();
+alter table t1 enable row level security;
+create policy p1 on t1 using (id > 0);
 "#;
 
 #[test]
@@ -319,6 +327,24 @@ fn describe_lists_match_psql() {
 \dtS pg_class
 \dt+ p*
 \dt a.b.c
+\da
+\da+ my*
+\daS sum
+\db pg_global
+\dT
+\dT+
+\dT mood
+\dTS int4
+\dD
+\dD+ posint
+\dy
+\dy+
+\dp
+\z t1
+\dp nothing
+\dfa
+\dfn
+\dfp
 \pset border 2
 \dt
 \x
