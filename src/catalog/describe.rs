@@ -719,7 +719,50 @@ pub fn table_referenced_by(oid: &str) -> String {
     format!(
         "SELECT conname, conrelid::pg_catalog.regclass, pg_catalog.pg_get_constraintdef(oid, true)\n\
          FROM pg_catalog.pg_constraint c\n\
-         WHERE confrelid = '{oid}' AND contype = 'f' AND conparentid = 0\nORDER BY conname"
+         WHERE confrelid IN (SELECT pg_catalog.pg_partition_ancestors('{oid}')\n  \
+         UNION ALL VALUES ('{oid}'::pg_catalog.regclass))\n  \
+         AND contype = 'f' AND conparentid = 0\nORDER BY conname"
+    )
+}
+
+/// A table's foreign keys, its partition ancestors' too: whether on the
+/// table itself, name, definition, table.
+pub fn foreign_keys(oid: &str) -> String {
+    format!(
+        "SELECT conrelid = '{oid}'::pg_catalog.regclass AS sametable, conname,\n  \
+         pg_catalog.pg_get_constraintdef(oid, true), conrelid::pg_catalog.regclass\n\
+         FROM pg_catalog.pg_constraint\n\
+         WHERE conrelid IN (SELECT pg_catalog.pg_partition_ancestors('{oid}')\n  \
+         UNION SELECT '{oid}'::pg_catalog.regclass)\n  \
+         AND contype = 'f' AND conparentid = 0\n\
+         ORDER BY sametable DESC, conname"
+    )
+}
+
+/// The publications a table is in: name, row filter, column list.
+pub fn publications(oid: &str) -> String {
+    format!(
+        "SELECT p.pubname, NULL, NULL\n\
+         FROM pg_catalog.pg_publication p\n\
+         JOIN pg_catalog.pg_publication_namespace pn ON p.oid = pn.pnpubid\n\
+         JOIN pg_catalog.pg_class pc ON pc.relnamespace = pn.pnnspid\n\
+         WHERE pc.oid = '{oid}' AND pg_catalog.pg_relation_is_publishable('{oid}')\n\
+         UNION\n\
+         SELECT p.pubname, pg_catalog.pg_get_expr(pr.prqual, c.oid),\n  \
+         CASE WHEN pr.prattrs IS NOT NULL THEN\n    \
+         (SELECT pg_catalog.string_agg(a.attname, ', ')\n     \
+         FROM pg_catalog.generate_series(0, pg_catalog.array_upper(pr.prattrs::pg_catalog.int2[], 1)) g,\n     \
+         pg_catalog.pg_attribute a\n     \
+         WHERE a.attrelid = pr.prrelid AND a.attnum = pr.prattrs[g]) END\n\
+         FROM pg_catalog.pg_publication p\n\
+         JOIN pg_catalog.pg_publication_rel pr ON p.oid = pr.prpubid\n\
+         JOIN pg_catalog.pg_class c ON c.oid = pr.prrelid\n\
+         WHERE pr.prrelid = '{oid}'\n\
+         UNION\n\
+         SELECT p.pubname, NULL, NULL\n\
+         FROM pg_catalog.pg_publication p\n\
+         WHERE p.puballtables AND pg_catalog.pg_relation_is_publishable('{oid}')\n\
+         ORDER BY 1"
     )
 }
 

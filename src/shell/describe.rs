@@ -121,7 +121,12 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
         s.client_error("You are currently not connected to a database.");
         return Outcome::Failed;
     }
-    let raw = args.first().copied();
+    // psql reads these arguments with trailing semicolons dropped
+    // (`\d t1;`).
+    let raw = args
+        .first()
+        .map(|a| a.trim_end_matches(';'))
+        .filter(|a| !a.is_empty());
     // `\sf` / `\sv` take the whole object name, not a pattern.
     if matches!(which, Which::FunctionSource | Which::ViewSource) {
         return source(s, which, args, verbose, out);
@@ -610,9 +615,6 @@ fn describe_one(
         rows.push(row);
     }
     let mut footers = Vec::new();
-    if let Some((ii, _)) = &index {
-        footers.push(index_footer(ii, schema));
-    }
     if info.get(0, 9) == "t" {
         let Some(po) = fetch(s, &sql::partition_of(oid)) else {
             return Outcome::Failed;
@@ -635,6 +637,9 @@ fn describe_one(
                 });
             }
         }
+    }
+    if let Some((ii, _)) = &index {
+        footers.push(index_footer(ii, schema));
     }
     if kind == "p" {
         footers.push(format!("Partition key: {}", info.get(0, 10)));
@@ -678,6 +683,21 @@ fn describe_one(
     }
     if is_index && verbose && !info.get(0, 13).is_empty() {
         footers.push(format!("Options: {}", info.get(0, 13)));
+    }
+    // psql: only when it is not the default (nor shown on an index).
+    let replident = info.get(0, 6);
+    let default_ident = if schema == "pg_catalog" { "n" } else { "d" };
+    if verbose
+        && matches!(kind.as_str(), "r" | "m")
+        && replident != "i"
+        && replident != default_ident
+    {
+        let what = match replident {
+            "f" => "FULL",
+            "n" => "NOTHING",
+            _ => "???",
+        };
+        footers.push(format!("Replica Identity: {what}"));
     }
     if verbose && matches!(kind.as_str(), "r" | "p" | "m") {
         if kind == "m" {
@@ -989,18 +1009,32 @@ fn table_footers(
     if matview {
         return true;
     }
-    for (contype, head) in [
-        ('c', "Check constraints:"),
-        ('f', "Foreign-key constraints:"),
-    ] {
-        let Some(c) = fetch(s, &sql::table_constraints(oid, contype)) else {
-            return false;
-        };
-        if !c.rows.is_empty() {
-            footers.push(head.into());
-            for i in 0..c.rows.len() {
-                footers.push(format!("    \"{}\" {}", c.get(i, 0), c.get(i, 1)));
-            }
+    let Some(c) = fetch(s, &sql::table_constraints(oid, 'c')) else {
+        return false;
+    };
+    if !c.rows.is_empty() {
+        footers.push("Check constraints:".into());
+        for i in 0..c.rows.len() {
+            footers.push(format!("    \"{}\" {}", c.get(i, 0), c.get(i, 1)));
+        }
+    }
+    // Foreign keys, those a partition has from its ancestors too.
+    let Some(f) = fetch(s, &sql::foreign_keys(oid)) else {
+        return false;
+    };
+    if !f.rows.is_empty() {
+        footers.push("Foreign-key constraints:".into());
+        for i in 0..f.rows.len() {
+            footers.push(if f.get(i, 0) == "t" {
+                format!("    \"{}\" {}", f.get(i, 1), f.get(i, 2))
+            } else {
+                format!(
+                    "    TABLE \"{}\" CONSTRAINT \"{}\" {}",
+                    f.get(i, 3),
+                    f.get(i, 1),
+                    f.get(i, 2)
+                )
+            });
         }
     }
     let Some(r) = fetch(s, &sql::table_referenced_by(oid)) else {
@@ -1022,6 +1056,23 @@ fn table_footers(
     }
     if !rules_footer(s, oid, false, footers) {
         return false;
+    }
+    let Some(p) = fetch(s, &sql::publications(oid)) else {
+        return false;
+    };
+    if !p.rows.is_empty() {
+        footers.push("Publications:".into());
+        for i in 0..p.rows.len() {
+            let cell = |j: usize| p.rows[i].get(j).and_then(|c| c.as_deref());
+            let mut line = format!("    \"{}\"", p.get(i, 0));
+            if let Some(cols) = cell(2) {
+                line.push_str(&format!(" ({cols})"));
+            }
+            if let Some(filter) = cell(1) {
+                line.push_str(&format!(" WHERE {filter}"));
+            }
+            footers.push(line);
+        }
     }
     true
 }
