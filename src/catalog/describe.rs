@@ -594,6 +594,27 @@ pub fn list_event_triggers(pattern: Option<&Pattern>, verbose: bool) -> String {
     )
 }
 
+/// `\dX` (psql's `listExtendedStats`).
+pub fn list_extended_stats(pattern: Option<&Pattern>) -> String {
+    let conds = pattern_conditions(
+        pattern,
+        Some("es.stxnamespace::pg_catalog.regnamespace::pg_catalog.text"),
+        "es.stxname",
+        Some("pg_catalog.pg_statistics_obj_is_visible(es.oid)"),
+    );
+    format!(
+        "SELECT es.stxnamespace::pg_catalog.regnamespace::pg_catalog.text AS \"Schema\",\n  \
+         es.stxname AS \"Name\",\n  \
+         pg_catalog.format('%s FROM %s', pg_catalog.pg_get_statisticsobjdef_columns(es.oid),\n    \
+         es.stxrelid::pg_catalog.regclass) AS \"Definition\",\n  \
+         CASE WHEN 'd' = ANY (es.stxkind) THEN 'defined' END AS \"Ndistinct\",\n  \
+         CASE WHEN 'f' = ANY (es.stxkind) THEN 'defined' END AS \"Dependencies\",\n  \
+         CASE WHEN 'm' = ANY (es.stxkind) THEN 'defined' END AS \"MCV\"\n\
+         FROM pg_catalog.pg_statistic_ext es\n{}ORDER BY 1, 2",
+        where_clause(&conds)
+    )
+}
+
 /// `\dp` / `\z` (psql's `permissionsList`): privileges of tables, views,
 /// sequences, their columns, and row security policies.
 pub fn list_privileges(pattern: Option<&Pattern>) -> String {
@@ -763,6 +784,17 @@ pub fn publications(oid: &str) -> String {
          FROM pg_catalog.pg_publication p\n\
          WHERE p.puballtables AND pg_catalog.pg_relation_is_publishable('{oid}')\n\
          ORDER BY 1"
+    )
+}
+
+/// A table's extended statistics objects: table, schema, name, columns,
+/// which kinds, statistics target.
+pub fn statistics(oid: &str) -> String {
+    format!(
+        "SELECT stxrelid::pg_catalog.regclass, stxnamespace::pg_catalog.regnamespace::pg_catalog.text AS nsp,\n  \
+         stxname, pg_catalog.pg_get_statisticsobjdef_columns(oid),\n  \
+         'd' = ANY (stxkind), 'f' = ANY (stxkind), 'm' = ANY (stxkind), stxstattarget\n\
+         FROM pg_catalog.pg_statistic_ext\nWHERE stxrelid = '{oid}'\nORDER BY nsp, stxname"
     )
 }
 

@@ -38,6 +38,7 @@ enum Which {
     Domains,
     EventTriggers,
     Privileges,
+    ExtendedStats,
     FunctionSource,
     ViewSource,
 }
@@ -73,6 +74,7 @@ fn parse(cmd: &str) -> Option<(Which, bool, bool)> {
         "D" => Which::Domains,
         "y" => Which::EventTriggers,
         "p" => Which::Privileges,
+        "X" => Which::ExtendedStats,
         f if f.starts_with('f') && f[1..].chars().all(|c| "anptw".contains(c)) => {
             let mut mask = 0u8;
             for (bit, c) in "anptw".chars().enumerate() {
@@ -142,7 +144,8 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
             | Which::Aggregates
             | Which::Types
             | Which::Domains
-            | Which::Privileges => 3,
+            | Which::Privileges
+            | Which::ExtendedStats => 3,
             Which::Schemas => 2,
             _ => 1,
         };
@@ -270,6 +273,14 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
             s,
             &sql::list_event_triggers(pat, verbose),
             "List of event triggers",
+            out,
+            None,
+            None,
+        ),
+        Which::ExtendedStats => listing(
+            s,
+            &sql::list_extended_stats(pat),
+            "List of extended statistics",
             out,
             None,
             None,
@@ -1053,6 +1064,29 @@ fn table_footers(
     }
     if !policies_footer(s, oid, rls, footers) {
         return false;
+    }
+    let Some(st) = fetch(s, &sql::statistics(oid)) else {
+        return false;
+    };
+    if !st.rows.is_empty() {
+        footers.push("Statistics objects:".into());
+        for i in 0..st.rows.len() {
+            let kinds: Vec<&str> = [(4, "ndistinct"), (5, "dependencies"), (6, "mcv")]
+                .iter()
+                .filter(|(j, _)| st.get(i, *j) == "t")
+                .map(|(_, k)| *k)
+                .collect();
+            let mut line = format!("    \"{}.{}\"", st.get(i, 1), st.get(i, 2));
+            // The kinds show only when some, not all, are on.
+            if !kinds.is_empty() && kinds.len() < 3 {
+                line.push_str(&format!(" ({})", kinds.join(", ")));
+            }
+            line.push_str(&format!(" ON {} FROM {}", st.get(i, 3), st.get(i, 0)));
+            if st.get(i, 7) != "-1" {
+                line.push_str(&format!("; STATISTICS {}", st.get(i, 7)));
+            }
+            footers.push(line);
+        }
     }
     if !rules_footer(s, oid, false, footers) {
         return false;

@@ -176,6 +176,7 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ("Informational", "\\dT[S+] [PATTERN]", "data types"),
     ("Informational", "\\dD[S+] [PATTERN]", "domains"),
     ("Informational", "\\dy[+] [PATTERN]", "event triggers"),
+    ("Informational", "\\dX [PATTERN]", "extended statistics"),
     (
         "Informational",
         "\\dp [PATTERN]",

@@ -296,6 +296,9 @@ create function evt() returns event_trigger language plpgsql as $$begin end$$;
 create event trigger et1 on ddl_command_start execute function evt();
 alter table t1 enable row level security;
 create policy p1 on t1 using (id > 0);
+create statistics st1 (ndistinct) on id, name from t1;
+create publication pub1 for table t1;
+alter table t3 replica identity full;
 "#;
 
 #[test]
@@ -342,6 +345,8 @@ fn describe_lists_match_psql() {
 \dp
 \z t1
 \dp nothing
+\dX
+\dX st*
 \dfa
 \dfn
 \dfp
@@ -369,6 +374,7 @@ fn describe_one_relation_matches_psql() {
 \d nothing
 \d t3
 \d+ t3
+\d s1.t2;
 \d t4
 \d t4_a_seq
 \d t3_id_seq
