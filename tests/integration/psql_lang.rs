@@ -469,3 +469,22 @@ fn pg_regress_subset_matches_psql() {
         "pg_regress parity:\n{stdout}\n{stderr}\n{diffs}"
     );
 }
+
+/// See: #12. qadmin's own commands run in a true branch, with variables,
+/// and are skipped in a false one.
+#[test]
+fn qadmin_commands_follow_if_branches() {
+    let db = crate::test_db!();
+    let script = db.script(
+        "if.sql",
+        "\\set q qq\n\\if :{?q}\ncreate queue :'q';\n\\else\ncreate queue other;\n\\endif\n\\if false\ncreate queue never;\n\\endif\nselect queue_name from pgq.get_queue_info() order by 1;\n",
+    );
+    let r = crate::support::run(db.qadmin().args(["-A", "-t", "-q", "-f"]).arg(&script));
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{}", r.stdout);
+    assert!(r.stdout.ends_with("qq\n"), "{}", r.stdout);
+    assert!(
+        !r.stdout.contains("other") && !r.stdout.contains("never"),
+        "{}",
+        r.stdout
+    );
+}
