@@ -615,6 +615,75 @@ pub fn list_extended_stats(pattern: Option<&Pattern>) -> String {
     )
 }
 
+/// `\dRp` (psql's `listPublications`); with `oid` first, the rows
+/// `\dRp+` describes one by one.
+pub fn list_publications(pattern: Option<&Pattern>, with_oid: bool) -> String {
+    let conds = pattern_conditions(pattern, None, "p.pubname", None);
+    let oid = if with_oid { "p.oid, " } else { "" };
+    format!(
+        "SELECT {oid}p.pubname AS \"Name\", pg_catalog.pg_get_userbyid(p.pubowner) AS \"Owner\",\n  \
+         p.puballtables AS \"All tables\", p.pubinsert AS \"Inserts\", p.pubupdate AS \"Updates\",\n  \
+         p.pubdelete AS \"Deletes\", p.pubtruncate AS \"Truncates\", p.pubviaroot AS \"Via root\"\n\
+         FROM pg_catalog.pg_publication p\n{}ORDER BY {}",
+        where_clause(&conds),
+        if with_oid { 2 } else { 1 }
+    )
+}
+
+/// The tables of a publication: schema, name, row filter, column list.
+pub fn publication_tables(oid: &str) -> String {
+    format!(
+        "SELECT n.nspname, c.relname, pg_catalog.pg_get_expr(pr.prqual, c.oid),\n  \
+         CASE WHEN pr.prattrs IS NOT NULL THEN pg_catalog.array_to_string(ARRAY(\n    \
+         SELECT a.attname FROM pg_catalog.generate_series(0, pg_catalog.array_upper(pr.prattrs::pg_catalog.int2[], 1)) g,\n      \
+         pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum = pr.prattrs[g]), ', ') END\n\
+         FROM pg_catalog.pg_class c, pg_catalog.pg_namespace n, pg_catalog.pg_publication_rel pr\n\
+         WHERE c.relnamespace = n.oid AND c.oid = pr.prrelid AND pr.prpubid = '{oid}'\nORDER BY 1, 2"
+    )
+}
+
+/// The publications of the schema named exactly `name` (`\dn NAME`).
+pub fn schema_publications(name: &str) -> String {
+    format!(
+        "SELECT p.pubname FROM pg_catalog.pg_publication p\n\
+         JOIN pg_catalog.pg_publication_namespace pn ON p.oid = pn.pnpubid\n\
+         JOIN pg_catalog.pg_namespace n ON n.oid = pn.pnnspid\n\
+         WHERE n.nspname = {}\nORDER BY 1",
+        literal(name)
+    )
+}
+
+/// The schemas a publication takes all tables of.
+pub fn publication_schemas(oid: &str) -> String {
+    format!(
+        "SELECT n.nspname FROM pg_catalog.pg_namespace n\n\
+         JOIN pg_catalog.pg_publication_namespace pn ON n.oid = pn.pnnspid\n\
+         WHERE pn.pnpubid = '{oid}'\nORDER BY 1"
+    )
+}
+
+/// `\dRs` (psql's `describeSubscriptions`): this database's.
+pub fn list_subscriptions(pattern: Option<&Pattern>, verbose: bool) -> String {
+    let extra = if verbose {
+        ",\n  s.subbinary AS \"Binary\", s.substream AS \"Streaming\",\n  \
+         s.subtwophasestate AS \"Two-phase commit\", s.subdisableonerr AS \"Disable on error\",\n  \
+         s.subsynccommit AS \"Synchronous commit\", s.subconninfo AS \"Conninfo\",\n  \
+         s.subskiplsn AS \"Skip LSN\""
+    } else {
+        ""
+    };
+    let mut conds = vec![
+        "s.subdbid = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())".to_string(),
+    ];
+    conds.extend(pattern_conditions(pattern, None, "s.subname", None));
+    format!(
+        "SELECT s.subname AS \"Name\", pg_catalog.pg_get_userbyid(s.subowner) AS \"Owner\",\n  \
+         s.subenabled AS \"Enabled\", s.subpublications AS \"Publication\"{extra}\n\
+         FROM pg_catalog.pg_subscription s\n{}ORDER BY 1",
+        where_clause(&conds)
+    )
+}
+
 /// `\dp` / `\z` (psql's `permissionsList`): privileges of tables, views,
 /// sequences, their columns, and row security policies.
 pub fn list_privileges(pattern: Option<&Pattern>) -> String {

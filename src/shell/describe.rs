@@ -39,6 +39,8 @@ enum Which {
     EventTriggers,
     Privileges,
     ExtendedStats,
+    Publications,
+    Subscriptions,
     FunctionSource,
     ViewSource,
 }
@@ -75,6 +77,8 @@ fn parse(cmd: &str) -> Option<(Which, bool, bool)> {
         "y" => Which::EventTriggers,
         "p" => Which::Privileges,
         "X" => Which::ExtendedStats,
+        "Rp" => Which::Publications,
+        "Rs" => Which::Subscriptions,
         f if f.starts_with('f') && f[1..].chars().all(|c| "anptw".contains(c)) => {
             let mut mask = 0u8;
             for (bit, c) in "anptw".chars().enumerate() {
@@ -191,14 +195,7 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
             raw.map(|p| format!("Did not find any relation named \"{p}\".")),
             Some("Did not find any relations.".into()),
         ),
-        Which::Schemas => listing(
-            s,
-            &sql::list_schemas(pat, verbose, system),
-            "List of schemas",
-            out,
-            None,
-            None,
-        ),
+        Which::Schemas => schemas(s, pat, raw, verbose, system, out),
         Which::Databases => listing(
             s,
             &sql::list_databases(pat, verbose),
@@ -281,6 +278,23 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
             s,
             &sql::list_extended_stats(pat),
             "List of extended statistics",
+            out,
+            None,
+            None,
+        ),
+        Which::Publications if verbose => publications(s, pat, raw.unwrap_or_default(), out),
+        Which::Publications => listing(
+            s,
+            &sql::list_publications(pat, false),
+            "List of publications",
+            out,
+            None,
+            None,
+        ),
+        Which::Subscriptions => listing(
+            s,
+            &sql::list_subscriptions(pat, verbose),
+            "List of subscriptions",
             out,
             None,
             None,
@@ -457,6 +471,107 @@ fn roles(
         rows,
     };
     print(s, &rs, "List of roles", Some(Vec::new()), out);
+    Outcome::Ok
+}
+
+/// `\dn`: with a pattern, psql 15 adds the publications of the schema
+/// named exactly so, as footers in place of the row count.
+fn schemas(
+    s: &mut Session,
+    pat: Option<&Pattern>,
+    raw: Option<&str>,
+    verbose: bool,
+    system: bool,
+    out: &mut dyn Write,
+) -> Outcome {
+    let Some(l) = fetch(s, &sql::list_schemas(pat, verbose, system)) else {
+        return Outcome::Failed;
+    };
+    let mut footers = None;
+    if let Some(name) = raw {
+        let Some(p) = fetch(s, &sql::schema_publications(name)) else {
+            return Outcome::Failed;
+        };
+        if !p.rows.is_empty() {
+            let mut f = vec!["Publications:".to_string()];
+            f.extend((0..p.rows.len()).map(|i| format!("    \"{}\"", p.get(i, 0))));
+            footers = Some(f);
+        }
+    }
+    print(s, &result_set(l), "List of schemas", footers, out);
+    Outcome::Ok
+}
+
+/// `\dRp+`: each publication as a table of its flags, with its tables
+/// and schemas as footers.
+fn publications(s: &mut Session, pat: Option<&Pattern>, raw: &str, out: &mut dyn Write) -> Outcome {
+    let Some(l) = fetch(s, &sql::list_publications(pat, true)) else {
+        return Outcome::Failed;
+    };
+    if l.rows.is_empty() {
+        if !s.settings.quiet {
+            s.client_error(&if pat.is_some() {
+                format!("Did not find any publication named \"{raw}\".")
+            } else {
+                "Did not find any publications.".to_string()
+            });
+        }
+        return Outcome::Failed;
+    }
+    for i in 0..l.rows.len() {
+        let oid = l.get(i, 0).to_string();
+        let mut footers = Vec::new();
+        if l.get(i, 3) != "t" {
+            let (Some(t), Some(sc)) = (
+                fetch(s, &sql::publication_tables(&oid)),
+                fetch(s, &sql::publication_schemas(&oid)),
+            ) else {
+                return Outcome::Failed;
+            };
+            if !t.rows.is_empty() {
+                footers.push("Tables:".to_string());
+                for j in 0..t.rows.len() {
+                    let cell = |k: usize| t.rows[j].get(k).and_then(|c| c.as_deref());
+                    let mut line = format!("    \"{}.{}\"", t.get(j, 0), t.get(j, 1));
+                    if let Some(cols) = cell(3) {
+                        line.push_str(&format!(" ({cols})"));
+                    }
+                    if let Some(filter) = cell(2) {
+                        line.push_str(&format!(" WHERE {filter}"));
+                    }
+                    footers.push(line);
+                }
+            }
+            if !sc.rows.is_empty() {
+                footers.push("Tables from schemas:".to_string());
+                for j in 0..sc.rows.len() {
+                    footers.push(format!("    \"{}\"", sc.get(j, 0)));
+                }
+            }
+        }
+        let names = [
+            "Owner",
+            "All tables",
+            "Inserts",
+            "Updates",
+            "Deletes",
+            "Truncates",
+            "Via root",
+        ];
+        let rs = ResultSet {
+            columns: names.iter().map(|n| Column::new(*n, 25)).collect(),
+            rows: vec![(2..9).map(|j| Some(l.get(i, j).to_string())).collect()],
+        };
+        // Without tables or schemas psql's default footer shows.
+        let footers = Some(footers).filter(|f| !f.is_empty());
+        print(
+            s,
+            &rs,
+            &format!("Publication {}", l.get(i, 1)),
+            footers,
+            out,
+        );
+    }
     Outcome::Ok
 }
 

@@ -177,6 +177,8 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ("Informational", "\\dD[S+] [PATTERN]", "domains"),
     ("Informational", "\\dy[+] [PATTERN]", "event triggers"),
     ("Informational", "\\dX [PATTERN]", "extended statistics"),
+    ("Informational", "\\dRp[+] [PATTERN]", "publications"),
+    ("Informational", "\\dRs[+] [PATTERN]", "subscriptions"),
     (
         "Informational",
         "\\dp [PATTERN]",

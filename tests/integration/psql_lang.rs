@@ -298,6 +298,8 @@ alter table t1 enable row level security;
 create policy p1 on t1 using (id > 0);
 create statistics st1 (ndistinct) on id, name from t1;
 create publication pub1 for table t1;
+create publication pub2 for tables in schema s1;
+create publication pub3;
 alter table t3 replica identity full;
 "#;
 
@@ -347,6 +349,11 @@ fn describe_lists_match_psql() {
 \dp nothing
 \dX
 \dX st*
+\dRp
+\dRp+
+\dRp+ nothing
+\dRs
+\dRs+
 \dfa
 \dfn
 \dfp
