@@ -56,6 +56,17 @@ pub fn run(opts: Options) -> u8 {
     if let Some(q) = &opts.queue {
         s.queue = Some(q.clone());
     }
+    // psql's -a / -e / -b set the ECHO variable (before -v, which may
+    // change it again).
+    let echo_word = match opts.echo {
+        crate::cli::Echo::All => Some("all"),
+        crate::cli::Echo::Queries => Some("queries"),
+        crate::cli::Echo::Errors => Some("errors"),
+        crate::cli::Echo::None => None,
+    };
+    if let Some(w) = echo_word {
+        let _ = s.set_var("ECHO", w);
+    }
     for (name, value) in &opts.vars {
         if let Err(m) = s.set_var(name, value) {
             eprintln!("qadmin: error: {m}");

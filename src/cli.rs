@@ -64,6 +64,9 @@ struct Raw {
     /// Echo commands sent to the server.
     #[arg(short = 'e', long = "echo-queries")]
     echo_queries: bool,
+    /// Echo failed commands.
+    #[arg(short = 'b', long = "echo-errors")]
+    echo_errors: bool,
     /// Unaligned table output mode.
     #[arg(short = 'A', long = "no-align")]
     no_align: bool,
@@ -118,6 +121,8 @@ pub enum Echo {
     Queries,
     /// Echo every input line read from a script.
     All,
+    /// Echo a statement that failed, after its error (`STATEMENT:  ...`).
+    Errors,
 }
 
 /// The resolved command line.
@@ -244,6 +249,8 @@ where
         Echo::All
     } else if raw.echo_queries {
         Echo::Queries
+    } else if raw.echo_errors {
+        Echo::Errors
     } else {
         Echo::None
     };

@@ -95,6 +95,17 @@ pub struct Settings {
     /// ON_ERROR_ROLLBACK: a savepoint around each statement inside a
     /// transaction block.
     pub on_error_rollback: ErrorRollback,
+    /// `\pset pager_min_lines`.
+    pub pager_min_lines: i32,
+    /// `\pset columns` as given (psql keeps an int; the printers take
+    /// [`PrintOptions::columns`]).
+    pub columns: i32,
+    /// `\pset fieldsep_zero` is in effect.
+    pub field_sep_zero: bool,
+    /// `\pset recordsep_zero` is in effect.
+    pub record_sep_zero: bool,
+    /// `\pset tableattr` (for HTML, which qadmin does not print).
+    pub table_attr: Option<String>,
 }
 
 /// psql's ON_ERROR_ROLLBACK.
@@ -121,6 +132,11 @@ impl Default for Settings {
             err_color: false,
             autocommit: true,
             on_error_rollback: ErrorRollback::Off,
+            pager_min_lines: 0,
+            columns: 0,
+            field_sep_zero: false,
+            record_sep_zero: false,
+            table_attr: None,
         }
     }
 }
@@ -163,6 +179,45 @@ pub struct Session {
     /// main loop prints them when it reads stdin or the terminal (its
     /// `PG_LOG_FLAG_TERSE`).
     pub terse: bool,
+    /// psql's `\if` stack of the script being read (each script has its
+    /// own: [`crate::shell::script::run_script`] saves and restores it).
+    /// In an inactive branch no variable is interpolated.
+    pub cond: CondStack,
+    /// The last error of a SQL statement, for `\errverbose`.
+    pub last_error: Option<(crate::db::DbError, String)>,
+}
+
+/// Where a `\if` block stands (psql's `ifState`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IfState {
+    /// In a true `\if` or `\elif` branch: commands run.
+    True,
+    /// In a false branch, a true one may still come.
+    False,
+    /// A true branch was taken already, or the whole block sits in an
+    /// inactive branch: nothing more runs until `\endif`.
+    Ignored,
+    /// In a true `\else`.
+    ElseTrue,
+    /// In an `\else` that does not run.
+    ElseFalse,
+}
+
+/// psql's `ConditionalStack`: the open `\if` blocks, innermost last.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CondStack {
+    /// The open blocks.
+    pub stack: Vec<IfState>,
+}
+
+impl CondStack {
+    /// Whether commands run here: outside any block, or in a true branch.
+    pub fn active(&self) -> bool {
+        matches!(
+            self.stack.last(),
+            None | Some(IfState::True) | Some(IfState::ElseTrue)
+        )
+    }
 }
 
 /// A `\o` target: a file, or a shell command's standard input (`\o
@@ -250,6 +305,8 @@ impl Session {
             output: None,
             lag_sample: None,
             terse: false,
+            cond: CondStack::default(),
+            last_error: None,
         }
     }
 
@@ -534,8 +591,7 @@ impl Session {
                 self.settings.echo = match word {
                     "all" => Echo::All,
                     "queries" => Echo::Queries,
-                    // `errors` is accepted; qadmin does not echo failed
-                    // statements (docs/scripting.md).
+                    "errors" => Echo::Errors,
                     _ => Echo::None,
                 }
             }
@@ -795,6 +851,11 @@ impl crate::lex::Variables for Session {
     /// psql's `psql_get_variable`: `:'x'` and `:"x"` need a connection.
     fn get(&mut self, name: &str, quote: crate::lex::Quote) -> Option<String> {
         use crate::lex::{vars, Quote};
+        // In an inactive `\if` branch nothing is interpolated (psql's
+        // `psql_get_variable` asks its conditional stack first).
+        if !self.cond.active() {
+            return None;
+        }
         let value = self.vars.get(name)?.clone();
         match quote {
             Quote::Plain => Some(value),
@@ -825,6 +886,10 @@ impl crate::lex::Variables for Session {
     /// psql's `evaluate_backtick`: `sh -c`, standard output without one
     /// trailing newline.
     fn backtick(&mut self, command: &str) -> Option<String> {
+        // Not run in an inactive `\if` branch (psql's too).
+        if !self.cond.active() {
+            return Some(String::new());
+        }
         match std::process::Command::new("sh")
             .arg("-c")
             .arg(command)

@@ -24,6 +24,7 @@
 //! and compression, TOAST options, publications, rules and statistics
 //! objects.
 
+pub mod describe;
 mod names;
 
 use std::fmt;

@@ -38,7 +38,7 @@ struct SlashCopy {
 impl SlashCopy {
     fn sql(&self) -> String {
         let dir = if self.from { "FROM STDIN" } else { "TO STDOUT" };
-        let rest = self.rest.trim();
+        let rest = self.rest.trim().trim_end_matches(';').trim_end();
         if rest.is_empty() {
             format!("COPY {} {dir}", self.what)
         } else {
@@ -116,7 +116,10 @@ fn parse(line: &str) -> Result<SlashCopy, String> {
         let (v, r) = quoted(rest).ok_or("\\copy: parse error at end of line")?;
         (Place::File(v), r)
     } else {
-        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        // psql's tokenizer stops a word at `;` too (`to stdout;`).
+        let end = rest
+            .find(|c: char| c.is_whitespace() || c == ';')
+            .unwrap_or(rest.len());
         let word = &rest[..end];
         match word.to_ascii_lowercase().as_str() {
             "program" => {

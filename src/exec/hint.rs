@@ -1,22 +1,6 @@
-//! Hints that lead a psql habit to the qadmin form (#15): a `\d`-style
-//! meta-command qadmin does not have yet, an SQL `show queues;` that the
-//! server reads as a configuration parameter. Pure: the callers print.
-
-/// The hint for a meta-command qadmin does not know, when a qadmin
-/// command does that job.
-pub fn meta_hint(cmd: &str, args: &[&str]) -> Option<String> {
-    let base = cmd.trim_end_matches('+');
-    match (base, args.first()) {
-        ("\\d" | "\\dt" | "\\ds", Some(t)) => {
-            let what = if base == "\\ds" { "sequence" } else { "table" };
-            Some(format!("HINT:  see \"show {what} {t};\""))
-        }
-        ("\\d" | "\\dt", None) => Some(
-            "HINT:  qadmin lists queues with \"show queue *;\" and replicated tables with \"londiste tables;\"; one table: \"show table <t>;\"".into(),
-        ),
-        _ => None,
-    }
-}
+//! Hints that lead a psql habit to the qadmin form (#15): an SQL `show
+//! queues;` that the server reads as a configuration parameter. (The
+//! `\d` family is psql's own now.) Pure: the callers print.
 
 /// The hint for an SQL `SHOW <thing>s` whose thing is a qadmin `show`
 /// command's object (the server took it for a setting).
@@ -51,16 +35,6 @@ mod tests {
     // See: #15
     #[test]
     fn r15_psql_habits_get_the_qadmin_form() {
-        assert_eq!(
-            meta_hint("\\d", &["orders"]).as_deref(),
-            Some("HINT:  see \"show table orders;\"")
-        );
-        assert_eq!(
-            meta_hint("\\d+", &["s.seq"]).as_deref(),
-            Some("HINT:  see \"show table s.seq;\"")
-        );
-        assert!(meta_hint("\\dt", &[]).unwrap().contains("show queue *;"));
-        assert_eq!(meta_hint("\\frob", &[]), None);
         assert_eq!(
             sql_hint("SHOW queues;").as_deref(),
             Some("HINT:  qadmin: \"show queue *;\"")

@@ -202,6 +202,14 @@ fn report_failure(s: &mut Session, sql: &str, f: Failure) -> Outcome {
             };
             if !text.is_empty() {
                 s.error_text(&text);
+                // psql's ECHO errors (`-b`): the failed statement after
+                // its error.
+                if s.settings.echo == crate::cli::Echo::Errors {
+                    s.error(&format!("STATEMENT:  {sql}"));
+                }
+            }
+            if let Some(db) = e.as_db_error() {
+                s.last_error = Some((db.clone(), sql.to_string()));
             }
             if lost {
                 s.error("server closed the connection unexpectedly\n\tThis probably means the server terminated abnormally\n\tbefore or while processing the request.\nconnection to server was lost");
@@ -314,7 +322,10 @@ fn stream(
                     Some(w) => *w,
                     None => out,
                 };
-                write(sink.write_all(&d), &mut failed)
+                write(sink.write_all(&d), &mut failed);
+                // Out before the notices the statement's last triggers
+                // send (psql's order).
+                write(sink.flush(), &mut failed)
             }
             Reply::CopyDone => {}
             Reply::CopyIn => send_copy_data(c, input)?,

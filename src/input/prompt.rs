@@ -52,6 +52,8 @@ pub struct PromptContext<'a> {
     pub tx: TxState,
     /// Line number within the pending statement (1 on a first line).
     pub line: usize,
+    /// Inside an inactive `\if` branch (`%R` shows `@`).
+    pub inactive: bool,
 }
 
 impl<'a> PromptContext<'a> {
@@ -69,6 +71,7 @@ impl<'a> PromptContext<'a> {
             superuser: s.server.as_ref().is_some_and(|i| i.superuser),
             tx: s.tx,
             line,
+            inactive: !s.cond.active(),
         }
     }
 }
@@ -134,6 +137,8 @@ pub fn render(template: &str, c: &PromptContext<'_>, state: ScanState) -> String
                 }
             }
             '>' => out.push_str(&c.port.to_string()),
+            // psql: `@` on a first line inside an inactive `\if` branch.
+            'R' if c.inactive && state == ScanState::Ready => out.push('@'),
             'R' => out.push(state_marker(state, c.connected)),
             'x' => match c.tx {
                 TxState::Idle => {}
@@ -164,7 +169,24 @@ mod tests {
             superuser: false,
             tx: TxState::Idle,
             line: 1,
+            inactive: false,
         }
+    }
+
+    #[test]
+    fn an_inactive_if_branch_shows_at_on_a_first_line() {
+        let c = PromptContext {
+            inactive: true,
+            ..ctx()
+        };
+        assert_eq!(
+            render(DEFAULT_PROMPT1, &c, ScanState::Ready),
+            "(noqueue)@node1@> "
+        );
+        assert_eq!(
+            render(DEFAULT_PROMPT2, &c, ScanState::Continue),
+            "(noqueue)@node1-> "
+        );
     }
 
     #[test]

@@ -823,8 +823,15 @@ impl Scanner {
                 }
                 C_SQUOTE => {
                     self.pos = i + 1;
+                    // A `U&'..'` string never takes backslash escapes
+                    // (psql's xus state), whatever
+                    // standard_conforming_strings says.
+                    let unicode = i >= 2
+                        && buf[i - 1] == b'&'
+                        && buf[i - 2].eq_ignore_ascii_case(&b'u')
+                        && (i < 3 || !(buf[i - 3].is_ascii_alphanumeric() || buf[i - 3] == b'_'));
                     self.mode = Mode::Single {
-                        esc: !self.standard_strings,
+                        esc: !self.standard_strings && !unicode,
                     };
                     return Step::Again;
                 }

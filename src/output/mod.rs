@@ -28,6 +28,7 @@
 //! call `flush` (wrap stdout in a `BufWriter` and flush it when appropriate).
 
 mod aligned;
+mod bordered;
 mod csv;
 mod expanded;
 mod json;
@@ -112,6 +113,10 @@ pub struct ResultSet {
 pub enum Format {
     /// psql's default table format (`\pset format aligned`).
     Aligned,
+    /// psql's `\pset format wrapped`: printed as aligned (qadmin does
+    /// not wrap long values to `\pset columns` yet; psql does not either
+    /// when `columns` is 0 and the output is not a terminal).
+    Wrapped,
     /// psql's `-A`: fields joined with [`PrintOptions::field_sep`].
     Unaligned,
     /// psql's `--csv`, with [`PrintOptions::csv_sep`].
@@ -154,6 +159,83 @@ pub struct PrintOptions {
     pub columns: usize,
     /// psql's `\pset pager` (see [`pager`]).
     pub pager: pager::PagerUse,
+    /// psql's `\pset border`: 0, 1 (default) or 2 (more counts as 2).
+    pub border: u16,
+    /// psql's `\pset linestyle`.
+    pub line_style: LineStyle,
+    /// psql's `\pset unicode_border_linestyle`.
+    pub unicode_border: UnicodeLine,
+    /// psql's `\pset unicode_column_linestyle`.
+    pub unicode_column: UnicodeLine,
+    /// psql's `\pset unicode_header_linestyle`.
+    pub unicode_header: UnicodeLine,
+    /// A title over the table (psql's `\pset title`, `\C`, and the
+    /// describe commands' `List of relations`).
+    pub title: Option<String>,
+    /// Footer lines of the caller's own, printed instead of `(N rows)`
+    /// (the describe commands' `Indexes:` ...).
+    pub footers: Option<Vec<String>>,
+    /// Record separator of the unaligned format (psql's `-R`, default a
+    /// newline).
+    pub record_sep: String,
+    /// psql's `\pset numericlocale`: digits grouped by thousands in
+    /// right-aligned columns (`1,234,567.5`, as psql in the C locale).
+    pub numeric_locale: bool,
+}
+
+/// psql's `\pset linestyle`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LineStyle {
+    /// `-`, `|` and `+` (the default).
+    #[default]
+    Ascii,
+    /// psql 8.4's: `:` and `;` marks for wrapped lines.
+    OldAscii,
+    /// Box-drawing characters.
+    Unicode,
+}
+
+/// psql's unicode line styles (`single`, `double`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UnicodeLine {
+    /// Light lines (the default).
+    #[default]
+    Single,
+    /// Double lines.
+    Double,
+}
+
+impl PrintOptions {
+    /// The aligned format needs the full printer (psql's
+    /// `print_aligned_text` in everything it can do) rather than the fast
+    /// path for psql's default look.
+    fn bordered(&self) -> bool {
+        self.border != 1
+            || self.line_style != LineStyle::Ascii
+            || self.title.is_some()
+            || self.footers.is_some()
+    }
+}
+
+/// The footers after a table: the caller's, or `(N rows)`; none with
+/// `tuples_only`. Each ends with a newline.
+pub(crate) fn push_footers(buf: &mut Vec<u8>, rows: u64, opts: &PrintOptions) {
+    if opts.tuples_only {
+        return;
+    }
+    match &opts.footers {
+        Some(lines) => {
+            for l in lines {
+                buf.extend_from_slice(l.as_bytes());
+                buf.push(b'\n');
+            }
+        }
+        None if opts.footer => {
+            push_rows_footer(buf, rows);
+            buf.push(b'\n');
+        }
+        None => {}
+    }
 }
 
 impl Default for PrintOptions {
@@ -170,6 +252,15 @@ impl Default for PrintOptions {
             expanded_auto: false,
             columns: 0,
             pager: pager::PagerUse::On,
+            border: 1,
+            line_style: LineStyle::Ascii,
+            unicode_border: UnicodeLine::Single,
+            unicode_column: UnicodeLine::Single,
+            unicode_header: UnicodeLine::Single,
+            title: None,
+            footers: None,
+            record_sep: "\n".to_string(),
+            numeric_locale: false,
         }
     }
 }
@@ -224,6 +315,8 @@ pub(crate) struct Progress {
 /// The printer of one format.
 enum Inner {
     Aligned(aligned::Aligned),
+    Bordered(Box<bordered::Bordered>),
+    BorderedVertical(Box<bordered::Vertical>),
     Expanded(expanded::Expanded),
     Unaligned(unaligned::Unaligned),
     UnalignedVertical(unaligned::Vertical),
@@ -241,6 +334,8 @@ enum Inner {
 /// the end.
 pub struct TablePrinter {
     opts: PrintOptions,
+    /// Right-aligned columns, when `numeric_locale` regroups their digits.
+    regroup: Option<Vec<bool>>,
     inner: Inner,
     progress: Progress,
     finished: bool,
@@ -250,7 +345,23 @@ pub struct TablePrinter {
 impl TablePrinter {
     /// A printer for a result with these columns.
     pub fn new(columns: Vec<Column>, opts: &PrintOptions) -> Self {
-        let inner = match (opts.format, opts.expanded) {
+        let format = match opts.format {
+            Format::Wrapped => Format::Aligned,
+            f => f,
+        };
+        let regroup = opts.numeric_locale.then(|| {
+            columns
+                .iter()
+                .map(|c| is_right_aligned(c.type_oid))
+                .collect()
+        });
+        let inner = match (format, opts.expanded) {
+            (Format::Aligned, true) if opts.bordered() => {
+                Inner::BorderedVertical(Box::new(bordered::Vertical::new(&columns, opts)))
+            }
+            (Format::Aligned, false) if opts.bordered() => {
+                Inner::Bordered(Box::new(bordered::Bordered::new(&columns, opts)))
+            }
             // One column is never narrower expanded (psql's rule too).
             (Format::Aligned, false)
                 if opts.expanded_auto && opts.columns > 0 && columns.len() > 1 =>
@@ -266,8 +377,10 @@ impl TablePrinter {
             (Format::Csv, false) => Inner::Csv(csv::Csv::new(columns)),
             (Format::Csv, true) => Inner::CsvVertical(csv::Vertical::new(columns)),
             (Format::Json, _) => Inner::Json(json::Json::new(&columns)),
+            (Format::Wrapped, _) => unreachable!("Format::Wrapped in TablePrinter::new"),
         };
         TablePrinter {
+            regroup,
             opts: opts.clone(),
             inner,
             progress: Progress::default(),
@@ -288,6 +401,24 @@ impl TablePrinter {
         if rows.is_empty() {
             return Ok(());
         }
+        if let Some(right) = self.regroup.take() {
+            let regrouped: Vec<Vec<Option<String>>> = rows
+                .iter()
+                .map(|r| {
+                    (0..right.len().max(r.len()))
+                        .map(|j| {
+                            r.cell(j).map(|c| match right.get(j) {
+                                Some(true) => numeric_locale(c),
+                                _ => c.to_string(),
+                            })
+                        })
+                        .collect()
+                })
+                .collect();
+            let done = self.print_batch(w, &regrouped);
+            self.regroup = Some(right);
+            return done;
+        }
         let first = self.progress.batches == 0;
         if let Inner::Auto(columns) = &self.inner {
             let mut a = aligned::Aligned::new(columns, &self.opts);
@@ -302,6 +433,8 @@ impl TablePrinter {
         let p = self.progress;
         let printed = match &mut self.inner {
             Inner::Aligned(x) => x.batch(buf, w, rows, first, opts),
+            Inner::Bordered(x) => x.batch(buf, w, rows, first, opts),
+            Inner::BorderedVertical(x) => x.batch(buf, w, rows, first, opts),
             Inner::Expanded(x) => x.batch(buf, w, rows, first, p, opts),
             Inner::Unaligned(x) => x.batch(buf, w, rows, first, opts),
             Inner::UnalignedVertical(x) => x.batch(buf, w, rows, first, opts),
@@ -338,6 +471,8 @@ impl TablePrinter {
         let p = self.progress;
         match &mut self.inner {
             Inner::Aligned(x) => x.finish(buf, p, opts),
+            Inner::Bordered(x) => x.finish(buf, p, opts),
+            Inner::BorderedVertical(x) => x.finish(buf, p, opts),
             Inner::Expanded(x) => x.finish(buf, p, opts),
             Inner::Unaligned(x) => x.finish(buf, p, opts),
             Inner::UnalignedVertical(x) => x.finish(buf),
@@ -350,6 +485,38 @@ impl TablePrinter {
         self.buf.clear();
         written
     }
+}
+
+/// psql's `format_numeric_locale` in the C locale: a value that looks
+/// like a number (only `0-9+-.eE`) gets `,` between groups of three
+/// digits of its integer part.
+pub fn numeric_locale(s: &str) -> String {
+    if !s.bytes().all(|b| b"0123456789+-.eE".contains(&b)) {
+        return s.to_string();
+    }
+    let (sign, rest) = match s.as_bytes().first() {
+        Some(b'-' | b'+') => s.split_at(1),
+        _ => ("", s),
+    };
+    let int_len = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let mut out = String::with_capacity(s.len() + int_len / 3);
+    out.push_str(sign);
+    let mut leading = match int_len % 3 {
+        0 => 3,
+        n => n,
+    };
+    for (i, c) in rest[..int_len].chars().enumerate() {
+        if i > 0 {
+            leading -= 1;
+            if leading == 0 {
+                out.push(',');
+                leading = 3;
+            }
+        }
+        out.push(c);
+    }
+    out.push_str(&rest[int_len..]);
+    out
 }
 
 /// Print a whole in-memory result (new + one batch + finish).

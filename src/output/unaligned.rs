@@ -7,7 +7,7 @@
 
 use std::io::{self, Write};
 
-use super::{cell_text, maybe_flush, push_rows_footer, Column, PrintOptions, Progress, Row};
+use super::{cell_text, maybe_flush, Column, PrintOptions, Progress, Row};
 
 /// State of the unaligned printer for one result.
 pub(crate) struct Unaligned {
@@ -27,6 +27,10 @@ impl Unaligned {
     fn header(&mut self, buf: &mut Vec<u8>, opts: &PrintOptions) {
         if opts.tuples_only {
             return;
+        }
+        if let Some(t) = &opts.title {
+            buf.extend_from_slice(t.as_bytes());
+            buf.extend_from_slice(opts.record_sep.as_bytes());
         }
         for (j, c) in self.columns.iter().enumerate() {
             if j > 0 {
@@ -58,7 +62,7 @@ impl Unaligned {
         let sep = opts.field_sep.as_bytes();
         for row in rows {
             if self.need_recordsep {
-                buf.push(b'\n');
+                buf.extend_from_slice(opts.record_sep.as_bytes());
             }
             for j in 0..ncols {
                 if j > 0 {
@@ -76,15 +80,21 @@ impl Unaligned {
         if progress.batches == 0 {
             self.header(buf, opts);
         }
-        if opts.footer && !opts.tuples_only {
-            if self.need_recordsep {
-                buf.push(b'\n');
+        if !opts.tuples_only {
+            let mut footers = Vec::new();
+            super::push_footers(&mut footers, progress.rows, opts);
+            for f in footers.split_inclusive(|&b| b == b'\n') {
+                if self.need_recordsep {
+                    buf.extend_from_slice(opts.record_sep.as_bytes());
+                }
+                buf.extend_from_slice(f.strip_suffix(b"\n").unwrap_or(f));
+                self.need_recordsep = true;
             }
-            push_rows_footer(buf, progress.rows);
-            self.need_recordsep = true;
         }
+        // The last record ends with a newline whatever the separator, or
+        // with a zero byte when that is the separator (psql's rule).
         if self.need_recordsep {
-            buf.push(b'\n');
+            buf.push(if opts.record_sep == "\0" { 0 } else { b'\n' });
         }
     }
 }

@@ -22,7 +22,6 @@ use crate::db::config::Reconnect;
 use crate::db::{ConnParams, Environment};
 use crate::exec::Outcome;
 use crate::lex::slash;
-use crate::output::Format;
 use crate::session::{OutputTarget, Session};
 use crate::shell::send::Go;
 
@@ -77,6 +76,16 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ),
     ("Query buffer", "\\r", "clear the query buffer"),
     (
+        "Query buffer",
+        "\\w FILE",
+        "write the buffer (or last statement) to FILE",
+    ),
+    (
+        "Query buffer",
+        "\\errverbose",
+        "the last error again, in full",
+    ),
+    (
         "Input/Output",
         "\\echo [-n] TEXT",
         "print TEXT (-n: no newline)",
@@ -107,11 +116,84 @@ pub const HELP: &[(&str, &str, &str)] = &[
         "\\o [FILE|-]",
         "send results to FILE or |COMMAND (-: to stdout)",
     ),
+    ("Conditional", "\\if EXPR", "begin a conditional block"),
+    (
+        "Conditional",
+        "\\elif EXPR",
+        "alternative within the current block",
+    ),
+    (
+        "Conditional",
+        "\\else",
+        "final alternative within the current block",
+    ),
+    ("Conditional", "\\endif", "end the conditional block"),
     ("Formatting", "\\x [on|off|auto]", "expanded output"),
     (
         "Formatting",
         "\\pset [NAME [VALUE]]",
-        "format, null, tuples_only, expanded, footer",
+        "set a table output option (alone: list them)",
+    ),
+    ("Formatting", "\\a", "toggle aligned / unaligned output"),
+    ("Formatting", "\\t [on|off]", "show only rows"),
+    (
+        "Formatting",
+        "\\f [SEP]",
+        "field separator for unaligned output",
+    ),
+    ("Formatting", "\\C [TITLE]", "table title, or unset"),
+    (
+        "Formatting",
+        "\\T [ATTRS]",
+        "HTML table attributes (kept only)",
+    ),
+    ("Formatting", "\\H", "HTML output (refused: not printed)"),
+    (
+        "Informational",
+        "\\d[S+] [NAME]",
+        "list relations, or describe NAME",
+    ),
+    (
+        "Informational",
+        "\\dt[S+] [PATTERN]",
+        "tables (\\di indexes, \\ds sequences, \\dv views,",
+    ),
+    (
+        "Informational",
+        "",
+        "\\dm materialized views, \\dE foreign tables)",
+    ),
+    ("Informational", "\\dn[S+] [PATTERN]", "schemas"),
+    ("Informational", "\\du[S+] [PATTERN]", "roles (also \\dg)"),
+    (
+        "Informational",
+        "\\df[anptwS+] [PATTERN]",
+        "functions (only aggregates, normal, ... )",
+    ),
+    ("Informational", "\\dx [PATTERN]", "installed extensions"),
+    ("Informational", "\\da[S] [PATTERN]", "aggregates"),
+    ("Informational", "\\db[+] [PATTERN]", "tablespaces"),
+    ("Informational", "\\dT[S+] [PATTERN]", "data types"),
+    ("Informational", "\\dD[S+] [PATTERN]", "domains"),
+    ("Informational", "\\dy[+] [PATTERN]", "event triggers"),
+    ("Informational", "\\dX [PATTERN]", "extended statistics"),
+    ("Informational", "\\dRp[+] [PATTERN]", "publications"),
+    ("Informational", "\\dRs[+] [PATTERN]", "subscriptions"),
+    (
+        "Informational",
+        "\\dp [PATTERN]",
+        "table, view and sequence privileges (also \\z)",
+    ),
+    ("Informational", "\\l[+] [PATTERN]", "databases"),
+    (
+        "Informational",
+        "\\sf[+] FUNCNAME",
+        "show a function's definition",
+    ),
+    (
+        "Informational",
+        "\\sv[+] VIEWNAME",
+        "show a view's definition",
     ),
     (
         "Connection",
@@ -157,6 +239,9 @@ pub enum BufferCmd {
     /// `\watch [SEC]`: run the buffer or the last statement every SEC
     /// seconds until Ctrl-C.
     Watch(f64),
+    /// `\w FILE`: write the buffer (or the last statement) to FILE or
+    /// `|COMMAND`.
+    Write(String),
 }
 
 /// `\i FILE` / `\ir FILE`, for the statement loop to run.
@@ -187,6 +272,7 @@ pub fn names() -> Vec<&'static str> {
     let mut v: Vec<&'static str> = HELP
         .iter()
         .filter_map(|(_, cmd, _)| cmd.split_whitespace().next())
+        .filter_map(|c| c.split('[').next())
         .filter(|c| c.starts_with('\\'))
         .collect();
     v.sort_unstable();
@@ -201,7 +287,14 @@ pub fn split(line: &str) -> (&str, &str) {
     if let Some(rest) = line.strip_prefix("\\!") {
         return ("\\!", rest.trim());
     }
-    match line.find(char::is_whitespace) {
+    // The name ends at a blank or at the next backslash (`\a\t` is two
+    // commands, as in psql).
+    let end = line
+        .char_indices()
+        .skip(1)
+        .find(|&(i, c)| c.is_whitespace() || (c == '\\' && i > 1))
+        .map(|(i, _)| i);
+    match end {
         Some(i) => (&line[..i], line[i..].trim()),
         None => (line, ""),
     }
@@ -217,6 +310,33 @@ pub fn run(s: &mut Session, line: &str, out: &mut dyn Write) -> Done {
     if s.restrict_key.is_some() && cmd != "\\unrestrict" {
         s.client_error("backslash commands are restricted; only \\unrestrict is allowed");
         return Done::Ran(Outcome::Failed);
+    }
+    // `\\` ends the meta-commands of a line; psql reads the rest as SQL
+    // for the query buffer. A comment there (the usual case, `\set
+    // VERBOSITY terse \\ -- why`) is nothing to run.
+    if cmd == "\\\\" {
+        let rest = rest.trim();
+        if rest.is_empty() || rest.starts_with("--") {
+            return Done::Ran(Outcome::Ok);
+        }
+        s.client_error("SQL after \\\\ on a meta-command line is not supported");
+        return Done::Ran(Outcome::Failed);
+    }
+    // psql's conditionals, and the commands of an inactive branch, which
+    // do not run.
+    if super::cond::is_branching(cmd) || !s.cond.active() {
+        let (o, next) = if super::cond::is_branching(cmd) {
+            super::cond::branch(s, cmd, rest)
+        } else {
+            super::cond::skip(s, cmd, rest)
+        };
+        return match next {
+            Some(at) => match (o, run(s, &rest[at..], out)) {
+                (Outcome::Failed, Done::Ran(Outcome::Ok)) => Done::Ran(Outcome::Failed),
+                (_, d) => d,
+            },
+            None => Done::Ran(o),
+        };
     }
     // Whole-line arguments: no interpolation, as in psql.
     let whole = matches!(cmd, "\\!" | "\\copy")
@@ -333,10 +453,25 @@ fn run_parsed(
         "\\setenv" => ran(setenv(s, &a)),
         "\\set" => ran(set(s, &a, out)),
         "\\unset" => ran(unset(s, &a)),
-        "\\x" => ran(expanded(s, a.first().copied(), out)),
+        "\\x" => ran(super::pset::set(s, "expanded", a.first().copied(), out)),
         "\\timing" => ran(timing(s, a.first().copied(), out)),
-        "\\pset" => ran(pset(s, &a, out)),
+        "\\pset" => ran(super::pset::pset(s, &a, out)),
+        "\\a" => ran(super::pset::toggle_align(s, out)),
+        "\\H" | "\\html" => ran(super::pset::toggle_html(s, out)),
+        "\\t" => ran(super::pset::set(s, "tuples_only", a.first().copied(), out)),
+        "\\f" => ran(super::pset::set(s, "fieldsep", a.first().copied(), out)),
+        "\\C" => ran(super::pset::set(s, "title", a.first().copied(), out)),
+        "\\T" => ran(super::pset::set(s, "tableattr", a.first().copied(), out)),
         "\\conninfo" => ran(conninfo(s, out)),
+        c if super::describe::handles(c) => ran(super::describe::run(s, c, &a, out)),
+        "\\errverbose" => ran(errverbose(s, out)),
+        "\\w" | "\\write" => match file_arg() {
+            Some(f) => Done::Buffer(BufferCmd::Write(f)),
+            None => {
+                s.client_error(&format!("{cmd}: missing required argument"));
+                ran(Outcome::Failed)
+            }
+        },
         "\\c" | "\\connect" => connect(s, &a),
         "\\password" => ran(password(s, a.first().copied())),
         "\\i" | "\\include" | "\\ir" | "\\include_relative" => match a.first() {
@@ -369,9 +504,6 @@ fn run_parsed(
         },
         _ => {
             s.client_error(&format!("invalid command {cmd}"));
-            if let Some(h) = crate::exec::hint::meta_hint(cmd, &a) {
-                s.error(&h);
-            }
             if s.interactive {
                 s.error("Try \\? for help.");
             }
@@ -498,32 +630,37 @@ fn say(s: &Session, out: &mut dyn Write, msg: &str) {
     }
 }
 
-fn expanded(s: &mut Session, arg: Option<&str>, out: &mut dyn Write) -> Outcome {
-    let p = &mut s.settings.print;
-    if arg.is_some_and(|a| a.eq_ignore_ascii_case("auto")) {
-        p.expanded = false;
-        p.expanded_auto = true;
-        say(s, out, "Expanded display is used automatically.");
-        return Outcome::Ok;
-    }
-    let now = p.expanded || p.expanded_auto;
-    match on_off(now, arg) {
-        Some(b) => {
-            p.expanded = b;
-            p.expanded_auto = false;
-            say(
-                s,
-                out,
-                if b {
-                    "Expanded display is on."
-                } else {
-                    "Expanded display is off."
-                },
-            );
-            Outcome::Ok
+/// `\errverbose`: the last error of a statement again, in full
+/// (VERBOSITY verbose, with its CONTEXT), as psql shows it.
+fn errverbose(s: &Session, out: &mut dyn Write) -> Outcome {
+    use crate::exec::report::{format_db_error_styled, ShowContext, Style, Verbosity};
+    match &s.last_error {
+        Some((e, sql)) => {
+            let style = Style {
+                verbosity: Verbosity::Verbose,
+                context: ShowContext::Always,
+            };
+            let text = format_db_error_styled(e, Some(sql), true, style);
+            s.client_error(text.trim_end_matches('\n'));
         }
         None => {
-            s.client_error("\\x: expected on, off or auto");
+            let _ = writeln!(out, "There is no previous error.");
+        }
+    }
+    Outcome::Ok
+}
+
+/// `\w FILE | |COMMAND`: write `text` and a newline there.
+pub fn write_buffer(s: &Session, target: &str, text: &[u8]) -> Outcome {
+    let r = OutputTarget::open(target).and_then(|mut t| {
+        t.write_all(text)?;
+        t.write_all(b"\n")?;
+        t.flush()
+    });
+    match r {
+        Ok(()) => Outcome::Ok,
+        Err(e) => {
+            s.client_error(&format!("{target}: {}", crate::io_reason(&e)));
             Outcome::Failed
         }
     }
@@ -571,102 +708,6 @@ pub fn format_timing(ms: f64) -> String {
         "Time: {ms:.3} ms ({days:.0} d {:02}:{:02}:{seconds:06.3})",
         hours as i64, minutes as i64
     )
-}
-
-fn pset(s: &mut Session, a: &[&str], out: &mut dyn Write) -> Outcome {
-    let Some(&name) = a.first() else {
-        let p = &s.settings.print;
-        let onoff = |b: bool| if b { "on" } else { "off" };
-        let expanded = if p.expanded_auto {
-            "auto"
-        } else {
-            onoff(p.expanded)
-        };
-        let _ = writeln!(out, "{:<12} {}", "expanded", expanded);
-        let _ = writeln!(out, "{:<12} {}", "footer", onoff(p.footer));
-        let _ = writeln!(out, "{:<12} {}", "format", format_name(p.format));
-        let _ = writeln!(out, "{:<12} '{}'", "null", p.null_display);
-        let _ = writeln!(out, "{:<12} {}", "tuples_only", onoff(p.tuples_only));
-        return Outcome::Ok;
-    };
-    let value = a.get(1).copied();
-    let p = &mut s.settings.print;
-    let bool_msg = |what: &str, b: bool| format!("{what} is {}.", if b { "on" } else { "off" });
-    let toggle = |now: bool| value.map_or(Some(!now), parse_bool);
-    let msg = match name {
-        "format" => {
-            if let Some(v) = value {
-                p.format = match v {
-                    "aligned" => Format::Aligned,
-                    "unaligned" => Format::Unaligned,
-                    "csv" => Format::Csv,
-                    "json" => Format::Json,
-                    _ => {
-                        s.client_error("\\pset: allowed formats are aligned, unaligned, csv, json");
-                        return Outcome::Failed;
-                    }
-                };
-            }
-            format!("Output format is {}.", format_name(p.format))
-        }
-        "null" => {
-            if let Some(v) = value {
-                p.null_display = v.to_string();
-            }
-            format!("Null display is \"{}\".", p.null_display)
-        }
-        "tuples_only" | "footer" | "expanded" | "x" => {
-            let now = match name {
-                "tuples_only" => p.tuples_only,
-                "footer" => p.footer,
-                _ => p.expanded,
-            };
-            let Some(b) = toggle(now) else {
-                s.client_error(&format!(
-                    "unrecognized value \"{}\" for \"{name}\": Boolean expected",
-                    value.unwrap_or_default()
-                ));
-                return Outcome::Failed;
-            };
-            match name {
-                "tuples_only" => {
-                    p.tuples_only = b;
-                    bool_msg("Tuples only", b)
-                }
-                "footer" => {
-                    p.footer = b;
-                    bool_msg("Default footer", b)
-                }
-                _ => {
-                    p.expanded = b;
-                    p.expanded_auto = false;
-                    bool_msg("Expanded display", b)
-                }
-            }
-        }
-        "pager" => match crate::output::pager::pset(&mut p.pager, value) {
-            Ok(m) => m,
-            Err(e) => {
-                s.client_error(&e);
-                return Outcome::Failed;
-            }
-        },
-        other => {
-            s.client_error(&format!("\\pset: unknown option: {other}"));
-            return Outcome::Failed;
-        }
-    };
-    say(s, out, &msg);
-    Outcome::Ok
-}
-
-fn format_name(f: Format) -> &'static str {
-    match f {
-        Format::Aligned => "aligned",
-        Format::Unaligned => "unaligned",
-        Format::Csv => "csv",
-        Format::Json => "json",
-    }
 }
 
 /// `on socket "/dir"` / `on host "h"`, psql's wording.
@@ -913,6 +954,8 @@ mod tests {
     #[test]
     fn a_line_splits_into_command_and_rest() {
         assert_eq!(split("\\x"), ("\\x", ""));
+        assert_eq!(split("\\a\\t"), ("\\a", "\\t"));
+        assert_eq!(split("\\\\ -- x"), ("\\\\", "-- x"));
         assert_eq!(split("\\pset  format csv \n"), ("\\pset", "format csv"));
         assert_eq!(split("\\!ls -l"), ("\\!", "ls -l"));
         assert_eq!(split("\\! echo 'a  b'"), ("\\!", "echo 'a  b'"));

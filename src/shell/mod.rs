@@ -10,7 +10,10 @@
 //! below this module loops over statements or imports it.
 
 pub mod check;
+pub mod cond;
+pub mod describe;
 pub mod meta;
+pub mod pset;
 pub mod repl;
 pub mod script;
 pub mod send;

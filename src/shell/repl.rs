@@ -266,6 +266,10 @@ impl Shell<'_> {
                     self.clear_buffer();
                     self.entry.clear();
                     self.ran = false;
+                    // In an `\if` block, Ctrl-C leaves the innermost one.
+                    if self.s.cond.stack.pop().is_some() {
+                        self.s.client_error("\\if: escaped");
+                    }
                 }
                 Err(ReadlineError::Eof) => {
                     println!("\\q");
@@ -360,6 +364,9 @@ impl Shell<'_> {
                 }
                 // SQL that a meta-command inside a variable's value
                 // interrupted: it starts the next statement.
+                // SQL in an inactive `\if` branch is dropped.
+                PieceKind::Partial | PieceKind::Sql
+                    if crate::shell::script::skipped(self.s, piece.kind).is_some() => {}
                 PieceKind::Partial => self.held.extend_from_slice(&text),
                 PieceKind::Sql => {
                     let mut text = text;
@@ -599,6 +606,15 @@ impl Shell<'_> {
             },
             BufferCmd::Edit(file) => self.edit(file),
             BufferCmd::Watch(secs) => self.watch(secs),
+            BufferCmd::Write(target) => {
+                let text = self
+                    .pending_text()
+                    .map(String::into_bytes)
+                    .or_else(|| self.last.clone())
+                    .unwrap_or_default();
+                let o = meta::write_buffer(self.s, &target, &text);
+                self.after(o, true)
+            }
         }
     }
 

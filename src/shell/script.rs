@@ -53,6 +53,20 @@ fn run_lines(
     name: Option<&str>,
     out: &mut dyn Write,
 ) -> ScriptEnd {
+    // Each script has its own `\if` stack (psql's one per MainLoop).
+    let outer = std::mem::take(&mut s.cond);
+    let end = run_lines_in(s, src, name, out);
+    s.cond = outer;
+    end
+}
+
+/// [`run_lines`] with the session's `\if` stack as it is.
+fn run_lines_in(
+    s: &mut Session,
+    src: &mut dyn BufRead,
+    name: Option<&str>,
+    out: &mut dyn Write,
+) -> ScriptEnd {
     let mut buf: Vec<u8> = Vec::new();
     let mut scanner = Scanner::new();
     scanner.set_standard_conforming_strings(s.standard_strings());
@@ -60,7 +74,6 @@ fn run_lines(
     let mut failed = false;
     let mut stopped = false;
     let mut first_line = true;
-    let mut guard = IfGuard::default();
     let mut qbuf = QueryBuf::default();
     loop {
         line.clear();
@@ -84,7 +97,16 @@ fn run_lines(
         // a quote are skipped, and the echo goes out before the
         // statement's notices (stderr) can.
         let blank = line.iter().all(|&b| b == b'\n' || b == b'\r');
-        if s.settings.echo == Echo::All && !(blank && scanner.state() == ScanState::Ready) {
+        // psql's psql_scan_in_quote: only quotes, comments and dollar
+        // quotes keep an empty line.
+        let in_quote = matches!(
+            scanner.state(),
+            ScanState::SingleQuote
+                | ScanState::DoubleQuote
+                | ScanState::DollarQuote
+                | ScanState::Comment
+        );
+        if s.settings.echo == Echo::All && (!blank || in_quote) {
             let _ = out.write_all(&line);
             if !line.ends_with(b"\n") {
                 let _ = out.write_all(b"\n");
@@ -102,7 +124,7 @@ fn run_lines(
         s.set_locus(name, scanner.line());
         while let Some(piece) = scanner.next_piece_with(&mut buf, s) {
             s.set_locus(name, piece.last_line);
-            let outcome = match guard.take(s, piece.kind, &buf[piece.range.clone()]) {
+            let outcome = match skipped(s, piece.kind) {
                 Some(o) => o,
                 // `\copy ... from stdin` reads the script's lines below.
                 None if piece.kind != PieceKind::Sql && !is_copy(&buf[piece.range.clone()]) => {
@@ -183,7 +205,7 @@ fn run_lines(
     // server (psql does the same), which names what is unterminated.
     while let Some(piece) = scanner.finish(&buf) {
         s.set_locus(name, piece.last_line);
-        let outcome = match guard.take(s, piece.kind, &buf[piece.range.clone()]) {
+        let outcome = match skipped(s, piece.kind) {
             Some(o) => o,
             None => {
                 let bytes = buf[piece.range.clone()].to_vec();
@@ -206,7 +228,7 @@ fn run_lines(
     }
     // What a meta-command interrupted and nothing sent is sent at the end
     // (psql does the same).
-    if !qbuf.text.is_empty() && !stopped && guard.depth == 0 {
+    if !qbuf.text.is_empty() && !stopped && s.cond.active() {
         let text = std::mem::take(&mut qbuf.text);
         match run_statement(s, PieceKind::Sql, &text, out) {
             Outcome::Failed => {
@@ -218,7 +240,7 @@ fn run_lines(
             Outcome::Ok => {}
         }
     }
-    if guard.depth > 0 && !stopped {
+    if !s.cond.stack.is_empty() && !stopped {
         s.client_error("reached EOF without finding closing \\endif(s)");
         failed = true;
         stopped = s.settings.on_error_stop;
@@ -293,40 +315,17 @@ fn buffered(
     }
 }
 
-/// psql's conditionals (`\if` ... `\endif`) are not implemented yet:
-/// an `\if` is an error, and every line up to its `\endif` is skipped,
-/// never run unguarded.
-#[derive(Default)]
-struct IfGuard {
-    depth: usize,
-}
-
-impl IfGuard {
-    /// `Some` when the piece is the guard's: an `\if` (an error) or a
-    /// line inside a skipped block.
-    fn take(&mut self, s: &Session, kind: PieceKind, bytes: &[u8]) -> Option<Outcome> {
-        let cmd = if kind == PieceKind::Meta {
-            std::str::from_utf8(bytes)
-                .map(|t| meta::split(t).0)
-                .unwrap_or("")
-        } else {
-            ""
-        };
-        if self.depth == 0 {
-            if cmd != "\\if" {
-                return None;
-            }
-            s.client_error("\\if is not supported yet: the lines up to its \\endif are not run");
-            self.depth = 1;
-            return Some(Outcome::Failed);
-        }
-        match cmd {
-            "\\if" => self.depth += 1,
-            "\\endif" => self.depth -= 1,
-            _ => {}
-        }
-        Some(Outcome::Ok)
+/// SQL read in an inactive `\if` branch is dropped, whole statements
+/// and the parts a meta-command interrupts alike (psql's
+/// `discard_query_text`); the interactive shell says so, as psql does.
+pub fn skipped(s: &Session, kind: PieceKind) -> Option<Outcome> {
+    if s.cond.active() || !matches!(kind, PieceKind::Sql | PieceKind::Partial) {
+        return None;
     }
+    if s.interactive && kind == PieceKind::Sql {
+        s.client_error("query ignored; use \\endif or Ctrl-C to exit current \\if block");
+    }
+    Some(Outcome::Ok)
 }
 
 /// A `-c` string, as psql runs one: SQL only (no meta-command, no qadmin
@@ -348,7 +347,16 @@ pub fn run_command_string(s: &mut Session, text: &str, out: &mut dyn Write) -> S
     // string is for the server, or a meta-command).
     if !sql_only {
         let mut r = std::io::Cursor::new(text.as_bytes());
-        return run_lines(s, &mut r, None, out);
+        // psql does not echo a `-c` string with -a.
+        let echo = s.settings.echo;
+        if echo == Echo::All {
+            s.settings.echo = Echo::None;
+        }
+        let end = run_lines(s, &mut r, None, out);
+        if s.settings.echo == Echo::None {
+            s.settings.echo = echo;
+        }
+        return end;
     }
     let o = run_statement(s, PieceKind::Sql, text.as_bytes(), out);
     let _ = out.flush();
@@ -481,7 +489,9 @@ pub fn run_piece(
         PieceKind::Empty => Outcome::Ok,
         PieceKind::Partial => run_piece(s, PieceKind::Sql, bytes, out, input),
         // `\copy ... from stdin` reads the lines that follow in the script.
-        PieceKind::Meta if meta::split(text).0 == "\\copy" && s.restrict_key.is_none() => {
+        PieceKind::Meta
+            if meta::split(text).0 == "\\copy" && s.restrict_key.is_none() && s.cond.active() =>
+        {
             let o = exec::copy::slash_copy(s, meta::split(text).1, out, input);
             let _ = out.flush();
             o
@@ -568,6 +578,14 @@ pub fn run_meta(s: &mut Session, line: &str, out: &mut dyn Write, qbuf: &mut Que
                 }
                 None => Outcome::Ok,
             }
+        }
+        Done::Buffer(BufferCmd::Write(target)) => {
+            let text = Some(&qbuf.text)
+                .filter(|t| !t.is_empty())
+                .or(qbuf.previous.as_ref())
+                .cloned()
+                .unwrap_or_default();
+            meta::write_buffer(s, &target, &text)
         }
         Done::Buffer(_) => {
             s.client_error(&format!(

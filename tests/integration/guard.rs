@@ -146,38 +146,33 @@ fn a_byte_order_mark_starts_a_script_quietly() {
 }
 
 #[test]
-fn an_if_block_never_runs_unguarded() {
-    // `\if` is not implemented yet: it is an error, and what it guards is
-    // skipped (it ran before, after "invalid command \if").
+fn a_false_if_branch_never_runs() {
+    // See: #12. A branch that does not run drops its SQL and qadmin
+    // commands, whatever they are.
     let db = test_db!();
     db.sql("create table canary (a int)");
     let script = db.script(
         "if.sql",
-        "\\set f false\n\\if :f\ndrop table canary;\n\\if true\nselect 'inner';\n\\endif\n\\else\nselect 'else';\n\\endif\nselect 'after' as x;\n",
+        "\\set f false\n\\if :f\ndrop table canary;\ndrop queue q;\n\\if true\nselect 'inner';\n\\endif\n\\else\nselect 'else';\n\\endif\nselect 'after' as x;\n",
     );
     let r = run(db.qadmin().args(["-A", "-t", "-f"]).arg(&script));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(r.stdout, "after\n");
-    assert!(
-        r.stderr.contains("\\if is not supported yet"),
-        "{}",
-        r.stderr
-    );
+    assert_eq!(r.stdout, "else\nafter\n");
+    assert_eq!(r.stderr, "");
     assert_eq!(db.sql("select count(*) from canary"), "0");
-    // With ON_ERROR_STOP the script stops at the \if.
+    // An \if without its \endif: the end says so (exit 3 with
+    // ON_ERROR_STOP), and a false one never ran its body.
+    let script = db.script("open.sql", "\\if false\ndrop table canary;\n");
     let r = run(db
         .qadmin()
-        .args(["-A", "-t", "-v", "ON_ERROR_STOP=1", "-f"])
+        .args(["-v", "ON_ERROR_STOP=1", "-f"])
         .arg(&script));
-    assert_eq!((r.code, r.stdout.as_str()), (3, ""));
-    // An \if without its \endif: the rest is skipped, and the end says so.
-    let script = db.script("open.sql", "\\if true\ndrop table canary;\n");
-    let r = run(db.qadmin().arg("-f").arg(&script));
     assert!(
         r.stderr.contains("without finding closing \\endif"),
         "{}",
         r.stderr
     );
+    assert_eq!(r.code, 3);
     assert_eq!(db.sql("select count(*) from canary"), "0");
 }
 

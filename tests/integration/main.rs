@@ -16,6 +16,7 @@ mod londiste_api;
 mod londiste_scenario;
 mod operator;
 mod pgq_api;
+mod psql_lang;
 mod roundtrip;
 mod script;
 mod sql;

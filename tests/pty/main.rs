@@ -284,3 +284,33 @@ fn a_lost_connection_is_reopened() {
     send(&mut p, "quit");
     p.exp_eof().expect("exit");
 }
+
+/// See: #12. In an `\if` branch that does not run the prompt shows `@`
+/// (psql's `%R`), statements and meta-commands are reported as ignored,
+/// and Ctrl-C leaves the block.
+#[test]
+fn an_inactive_if_branch_shows_at_in_the_prompt() {
+    let Some(db) = support::TestDb::new() else {
+        return;
+    };
+    let mut p = shell(&db);
+    expect(&mut p, &first(&db), "first prompt");
+    send(&mut p, "\\if false");
+    expect(&mut p, &cont(&db, '@'), "@ in an inactive branch");
+    send(&mut p, "select 1;");
+    expect(
+        &mut p,
+        "query ignored; use \\endif or Ctrl-C to exit current \\if block",
+        "query ignored",
+    );
+    send(&mut p, "\\echo hi");
+    expect(&mut p, "\\echo command ignored;", "meta-command ignored");
+    send(&mut p, "\\endif");
+    expect(&mut p, &first(&db), "= again after \\endif");
+    send(&mut p, "\\if off");
+    expect(&mut p, &cont(&db, '@'), "@ again");
+    p.send_control('c').expect("ctrl-c");
+    expect(&mut p, "\\if: escaped", "Ctrl-C leaves the block");
+    expect(&mut p, &first(&db), "= after Ctrl-C");
+    ctrl_d_exits_0(&mut p);
+}

@@ -1,0 +1,1047 @@
+//! The catalog queries behind psql's describe commands (`\d` and its
+//! family, `\l`, `\sf`, `\sv`): qadmin's own SQL, written to give the
+//! same rows, columns and order as psql 15's `describe.c` (which it
+//! follows in behaviour, not in text). Nothing here prints:
+//! [`crate::shell::describe`] turns the [`Listing`]s into psql's tables,
+//! titles and footers.
+//!
+//! Name patterns are psql's ([`Pattern`]): `*` and `?` as in a shell,
+//! `schema.name`, double quotes keep case and special characters, other
+//! characters lowercased; each part becomes an anchored regular
+//! expression matched with `~` (`^(t.*)$`). Without a schema part only
+//! objects visible in the `search_path` are listed, as psql does.
+
+use crate::db::{Client, Error, Reply};
+use crate::lex::vars::literal;
+
+/// The rows of one catalog query, with its columns (names and type OIDs).
+#[derive(Debug, Clone, Default)]
+pub struct Listing {
+    /// The result's columns: name and type OID.
+    pub columns: Vec<(String, u32)>,
+    /// The rows, text values (`None` = NULL).
+    pub rows: Vec<Vec<Option<String>>>,
+}
+
+impl Listing {
+    /// Cell `j` of row `i`, `""` for NULL.
+    pub fn get(&self, i: usize, j: usize) -> &str {
+        self.rows
+            .get(i)
+            .and_then(|r| r.get(j))
+            .and_then(|c| c.as_deref())
+            .unwrap_or("")
+    }
+}
+
+/// Run one query (simple protocol) and keep its columns and rows.
+pub fn fetch(c: &mut Client, sql: &str) -> Result<Listing, Error> {
+    c.send_simple(sql)?;
+    let mut out = Listing::default();
+    let mut failed = None;
+    loop {
+        match c.next_reply()? {
+            Reply::Columns(cols) => {
+                out.columns = cols.iter().map(|k| (k.name.clone(), k.type_oid)).collect();
+            }
+            Reply::Row(r) => {
+                out.rows.push(
+                    (0..out.columns.len())
+                        .map(|j| r.cell(j).map(str::to_string))
+                        .collect(),
+                );
+            }
+            Reply::Error(e) if failed.is_none() => failed = Some(Error::Db(e, false)),
+            Reply::CopyIn => c.copy_fail("COPY is not expected here")?,
+            Reply::Ready(_) => break,
+            _ => {}
+        }
+    }
+    match failed {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
+}
+
+/// A psql name pattern, split into its schema and name parts as regular
+/// expressions (psql's `patternToSQLRegex`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pattern {
+    /// `^(...)$` for the schema, when the pattern has one.
+    pub schema: Option<String>,
+    /// `^(...)$` for the name.
+    pub name: String,
+    /// How many parts (dot-separated outside quotes) it has.
+    pub parts: usize,
+    /// The first of three parts (a database name), as read.
+    pub database: Option<String>,
+}
+
+impl Pattern {
+    /// Read a pattern as psql does.
+    pub fn parse(pattern: &str) -> Pattern {
+        let mut parts: Vec<String> = vec![String::new()];
+        let mut inquotes = false;
+        let mut chars = pattern.chars().peekable();
+        while let Some(ch) = chars.next() {
+            let cur = parts.last_mut().expect("one part at least");
+            match ch {
+                '"' if inquotes && chars.peek() == Some(&'"') => {
+                    chars.next();
+                    cur.push('"');
+                }
+                '"' => inquotes = !inquotes,
+                c if !inquotes && c.is_ascii_uppercase() => cur.push(c.to_ascii_lowercase()),
+                '*' if !inquotes => cur.push_str(".*"),
+                '?' if !inquotes => cur.push('.'),
+                '.' if !inquotes => parts.push(String::new()),
+                '$' => cur.push_str("\\$"),
+                c => {
+                    if inquotes && "|*+?()[]{}.^$\\".contains(c) {
+                        cur.push('\\');
+                    }
+                    cur.push(c);
+                }
+            }
+        }
+        let anchored = |s: &str| format!("^({s})$");
+        let name = anchored(parts.last().map(String::as_str).unwrap_or(""));
+        let schema = (parts.len() >= 2).then(|| anchored(&parts[parts.len() - 2]));
+        Pattern {
+            schema,
+            name,
+            parts: parts.len(),
+            database: (parts.len() == 3).then(|| parts[0].clone()),
+        }
+    }
+
+    /// The WHERE conditions for this pattern (psql's
+    /// `processSQLNamePattern`): the name matched against `namevar`, the
+    /// schema against `schemavar`, or, without a schema part, the
+    /// `visible` rule. A `*` part matches everything and adds nothing.
+    pub fn conditions(
+        &self,
+        schemavar: Option<&str>,
+        namevar: &str,
+        visible: Option<&str>,
+    ) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.name != "^(.*)$" {
+            out.push(format!(
+                "{namevar} OPERATOR(pg_catalog.~) {} COLLATE pg_catalog.default",
+                literal(&self.name)
+            ));
+        }
+        match (&self.schema, schemavar) {
+            (Some(s), Some(var)) if s != "^(.*)$" => out.push(format!(
+                "{var} OPERATOR(pg_catalog.~) {} COLLATE pg_catalog.default",
+                literal(s)
+            )),
+            (Some(_), _) => {}
+            (None, _) => out.extend(visible.map(str::to_string)),
+        }
+        out
+    }
+}
+
+/// The conditions of an optional pattern: none given means the visible
+/// objects only.
+fn pattern_conditions(
+    pattern: Option<&Pattern>,
+    schemavar: Option<&str>,
+    namevar: &str,
+    visible: Option<&str>,
+) -> Vec<String> {
+    match pattern {
+        Some(p) => p.conditions(schemavar, namevar, visible),
+        None => visible.map(str::to_string).into_iter().collect(),
+    }
+}
+
+fn where_clause(conds: &[String]) -> String {
+    if conds.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}\n", conds.join("\n  AND "))
+    }
+}
+
+/// Relation kinds listed by `\d` (no letter), `\dt`, `\di` ... .
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RelKinds {
+    /// `t`: tables (and partitioned tables).
+    pub tables: bool,
+    /// `i`: indexes.
+    pub indexes: bool,
+    /// `v`: views.
+    pub views: bool,
+    /// `m`: materialized views.
+    pub matviews: bool,
+    /// `s`: sequences.
+    pub sequences: bool,
+    /// `E`: foreign tables.
+    pub foreign: bool,
+}
+
+const RELKIND_NAME: &str = "CASE c.relkind WHEN 'r' THEN 'table' WHEN 'v' THEN 'view' \
+WHEN 'm' THEN 'materialized view' WHEN 'i' THEN 'index' WHEN 'S' THEN 'sequence' \
+WHEN 't' THEN 'TOAST table' WHEN 'f' THEN 'foreign table' WHEN 'p' THEN 'partitioned table' \
+WHEN 'I' THEN 'partitioned index' END";
+
+/// `\d`, `\dt`, `\di`, `\ds`, `\dv`, `\dm`, `\dE` (psql's `listTables`).
+pub fn list_relations(
+    kinds: RelKinds,
+    pattern: Option<&Pattern>,
+    verbose: bool,
+    system: bool,
+) -> String {
+    let mut cols = vec![
+        "n.nspname AS \"Schema\"".to_string(),
+        "c.relname AS \"Name\"".to_string(),
+        format!("{RELKIND_NAME} AS \"Type\""),
+        "pg_catalog.pg_get_userbyid(c.relowner) AS \"Owner\"".to_string(),
+    ];
+    if kinds.indexes {
+        cols.push("c2.relname AS \"Table\"".into());
+    }
+    if verbose {
+        cols.push("CASE c.relpersistence WHEN 'p' THEN 'permanent' WHEN 't' THEN 'temporary' WHEN 'u' THEN 'unlogged' END AS \"Persistence\"".into());
+        if kinds.tables || kinds.matviews || kinds.indexes {
+            cols.push("am.amname AS \"Access method\"".into());
+        }
+        cols.push("pg_catalog.pg_size_pretty(pg_catalog.pg_table_size(c.oid)) AS \"Size\"".into());
+        cols.push("pg_catalog.obj_description(c.oid, 'pg_class') AS \"Description\"".into());
+    }
+    let mut relkinds: Vec<&str> = Vec::new();
+    if kinds.tables {
+        relkinds.extend(["r", "p"]);
+        if system || pattern.is_some() {
+            relkinds.push("t");
+        }
+    }
+    if kinds.views {
+        relkinds.push("v");
+    }
+    if kinds.matviews {
+        relkinds.push("m");
+    }
+    if kinds.indexes {
+        relkinds.extend(["i", "I"]);
+    }
+    if kinds.sequences {
+        relkinds.push("S");
+    }
+    if system || pattern.is_some() {
+        relkinds.push("s");
+    }
+    if kinds.foreign {
+        relkinds.push("f");
+    }
+    let list: Vec<String> = relkinds.iter().map(|k| format!("'{k}'")).collect();
+    let mut conds = vec![format!("c.relkind IN ({})", list.join(","))];
+    if !system && pattern.is_none() {
+        conds.push("n.nspname <> 'pg_catalog'".into());
+        conds.push("n.nspname !~ '^pg_toast'".into());
+        conds.push("n.nspname <> 'information_schema'".into());
+    }
+    conds.extend(pattern_conditions(
+        pattern,
+        Some("n.nspname"),
+        "c.relname",
+        Some("pg_catalog.pg_table_is_visible(c.oid)"),
+    ));
+    let index_join = if kinds.indexes {
+        "\nLEFT JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid\
+         \nLEFT JOIN pg_catalog.pg_class c2 ON i.indrelid = c2.oid"
+    } else {
+        ""
+    };
+    format!(
+        "SELECT {}\nFROM pg_catalog.pg_class c\nLEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\nLEFT JOIN pg_catalog.pg_am am ON am.oid = c.relam{index_join}\n{}ORDER BY 1, 2",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
+/// `\dn` (psql's `listSchemas`).
+pub fn list_schemas(pattern: Option<&Pattern>, verbose: bool, system: bool) -> String {
+    let mut cols = vec![
+        "n.nspname AS \"Name\"".to_string(),
+        "pg_catalog.pg_get_userbyid(n.nspowner) AS \"Owner\"".to_string(),
+    ];
+    if verbose {
+        cols.push(acl_column("n.nspacl"));
+        cols.push("pg_catalog.obj_description(n.oid, 'pg_namespace') AS \"Description\"".into());
+    }
+    let mut conds = Vec::new();
+    if !system && pattern.is_none() {
+        conds.push("n.nspname !~ '^pg_'".to_string());
+        conds.push("n.nspname <> 'information_schema'".to_string());
+    }
+    conds.extend(pattern_conditions(pattern, None, "n.nspname", None));
+    format!(
+        "SELECT {}\nFROM pg_catalog.pg_namespace n\n{}ORDER BY 1",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
+/// psql's `printACLColumn`: privileges one per line.
+fn acl_column(var: &str) -> String {
+    format!("pg_catalog.array_to_string({var}, E'\\n') AS \"Access privileges\"")
+}
+
+/// `\du` / `\dg` (psql's `describeRoles`): the role's flags, for the
+/// attributes column built by the caller.
+pub fn list_roles(pattern: Option<&Pattern>, verbose: bool, system: bool) -> String {
+    let mut conds = Vec::new();
+    if !system && pattern.is_none() {
+        conds.push("r.rolname !~ '^pg_'".to_string());
+    }
+    conds.extend(pattern_conditions(pattern, None, "r.rolname", None));
+    let desc = if verbose {
+        ",\n  pg_catalog.shobj_description(r.oid, 'pg_authid') AS description"
+    } else {
+        ""
+    };
+    format!(
+        "SELECT r.rolname, r.rolsuper, r.rolinherit, r.rolcreaterole, r.rolcreatedb,\n  \
+         r.rolcanlogin, r.rolconnlimit, r.rolvaliduntil,\n  \
+         ARRAY(SELECT b.rolname FROM pg_catalog.pg_auth_members m\n        \
+         JOIN pg_catalog.pg_roles b ON m.roleid = b.oid WHERE m.member = r.oid) AS memberof,\n  \
+         r.rolreplication, r.rolbypassrls{desc}\nFROM pg_catalog.pg_roles r\n{}ORDER BY 1",
+        where_clause(&conds)
+    )
+}
+
+/// `\l` (psql's `listAllDbs`).
+pub fn list_databases(pattern: Option<&Pattern>, verbose: bool) -> String {
+    let mut cols = vec![
+        "d.datname AS \"Name\"".to_string(),
+        "pg_catalog.pg_get_userbyid(d.datdba) AS \"Owner\"".to_string(),
+        "pg_catalog.pg_encoding_to_char(d.encoding) AS \"Encoding\"".to_string(),
+        "d.datcollate AS \"Collate\"".to_string(),
+        "d.datctype AS \"Ctype\"".to_string(),
+        "d.daticulocale AS \"ICU Locale\"".to_string(),
+        "CASE d.datlocprovider WHEN 'c' THEN 'libc' WHEN 'i' THEN 'icu' END AS \"Locale Provider\""
+            .to_string(),
+        acl_column("d.datacl"),
+    ];
+    if verbose {
+        cols.push("CASE WHEN pg_catalog.has_database_privilege(d.datname, 'CONNECT')\n    THEN pg_catalog.pg_size_pretty(pg_catalog.pg_database_size(d.datname))\n    ELSE 'No Access' END AS \"Size\"".into());
+        cols.push("t.spcname AS \"Tablespace\"".into());
+        cols.push("pg_catalog.shobj_description(d.oid, 'pg_database') AS \"Description\"".into());
+    }
+    let conds = pattern_conditions(pattern, None, "d.datname", None);
+    format!(
+        "SELECT {}\nFROM pg_catalog.pg_database d\nJOIN pg_catalog.pg_tablespace t ON d.dattablespace = t.oid\n{}ORDER BY 1",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
+/// `\dx` (psql's `listExtensions`).
+pub fn list_extensions(pattern: Option<&Pattern>) -> String {
+    let conds = pattern_conditions(pattern, None, "e.extname", None);
+    format!(
+        "SELECT e.extname AS \"Name\", e.extversion AS \"Version\", n.nspname AS \"Schema\",\n  \
+         c.description AS \"Description\"\nFROM pg_catalog.pg_extension e\n\
+         LEFT JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace\n\
+         LEFT JOIN pg_catalog.pg_description c ON c.objoid = e.oid\n  \
+         AND c.classoid = 'pg_catalog.pg_extension'::pg_catalog.regclass\n{}ORDER BY 1",
+        where_clause(&conds)
+    )
+}
+
+/// `\df` (psql's `describeFunctions`, without its type letters and
+/// argument patterns).
+pub fn list_functions(
+    pattern: Option<&Pattern>,
+    verbose: bool,
+    system: bool,
+    kinds: &str,
+) -> String {
+    let mut cols = vec![
+        "n.nspname AS \"Schema\"".to_string(),
+        "p.proname AS \"Name\"".to_string(),
+        "pg_catalog.pg_get_function_result(p.oid) AS \"Result data type\"".to_string(),
+        "pg_catalog.pg_get_function_arguments(p.oid) AS \"Argument data types\"".to_string(),
+        "CASE p.prokind WHEN 'a' THEN 'agg' WHEN 'w' THEN 'window' WHEN 'p' THEN 'proc' ELSE 'func' END AS \"Type\"".to_string(),
+    ];
+    if verbose {
+        cols.extend([
+            "CASE WHEN p.provolatile = 'i' THEN 'immutable' WHEN p.provolatile = 's' THEN 'stable' WHEN p.provolatile = 'v' THEN 'volatile' END AS \"Volatility\"".to_string(),
+            "CASE WHEN p.proparallel = 'r' THEN 'restricted' WHEN p.proparallel = 's' THEN 'safe' WHEN p.proparallel = 'u' THEN 'unsafe' END AS \"Parallel\"".to_string(),
+            "pg_catalog.pg_get_userbyid(p.proowner) AS \"Owner\"".to_string(),
+            "CASE WHEN p.prosecdef THEN 'definer' ELSE 'invoker' END AS \"Security\"".to_string(),
+            acl_column("p.proacl"),
+            "l.lanname AS \"Language\"".to_string(),
+            "COALESCE(pg_catalog.pg_get_function_sqlbody(p.oid), p.prosrc) AS \"Source code\"".to_string(),
+            "pg_catalog.obj_description(p.oid, 'pg_proc') AS \"Description\"".to_string(),
+        ]);
+    }
+    let mut conds = Vec::new();
+    if !system && pattern.is_none() {
+        conds.push("n.nspname <> 'pg_catalog'".to_string());
+        conds.push("n.nspname <> 'information_schema'".to_string());
+    }
+    // psql's kind letters: `n` normal, `a` aggregate, `p` procedure,
+    // `t` trigger, `w` window; none or all of them: no condition.
+    let has = |c: char| kinds.is_empty() || kinds.contains(c);
+    if kinds.len() < 5 && !kinds.is_empty() {
+        if has('n') {
+            if !has('a') {
+                conds.push("p.prokind <> 'a'".into());
+            }
+            if !has('p') {
+                conds.push("(p.prokind IS NULL OR p.prokind <> 'p')".into());
+            }
+            if !has('t') {
+                conds.push("p.prorettype <> 'pg_catalog.trigger'::pg_catalog.regtype".into());
+            }
+            if !has('w') {
+                conds.push("p.prokind <> 'w'".into());
+            }
+        } else {
+            let mut any = Vec::new();
+            if has('a') {
+                any.push("p.prokind = 'a'");
+            }
+            if has('t') {
+                any.push("p.prorettype = 'pg_catalog.trigger'::pg_catalog.regtype");
+            }
+            if has('p') {
+                any.push("p.prokind = 'p'");
+            }
+            if has('w') {
+                any.push("p.prokind = 'w'");
+            }
+            conds.push(format!("({})", any.join(" OR ")));
+        }
+    }
+    conds.extend(pattern_conditions(
+        pattern,
+        Some("n.nspname"),
+        "p.proname",
+        Some("pg_catalog.pg_function_is_visible(p.oid)"),
+    ));
+    format!(
+        "SELECT {}\nFROM pg_catalog.pg_proc p\nLEFT JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace\nLEFT JOIN pg_catalog.pg_language l ON l.oid = p.prolang\n{}ORDER BY 1, 2, 4",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
+/// The conditions that hide the system schemas unless `S` or a pattern.
+fn user_schemas(pattern: Option<&Pattern>, system: bool, var: &str) -> Vec<String> {
+    if system || pattern.is_some() {
+        Vec::new()
+    } else {
+        vec![
+            format!("{var} <> 'pg_catalog'"),
+            format!("{var} <> 'information_schema'"),
+        ]
+    }
+}
+
+/// `\da` (psql's `describeAggregates`).
+pub fn list_aggregates(pattern: Option<&Pattern>, system: bool) -> String {
+    let mut conds = vec!["p.prokind = 'a'".to_string()];
+    conds.extend(user_schemas(pattern, system, "n.nspname"));
+    conds.extend(pattern_conditions(
+        pattern,
+        Some("n.nspname"),
+        "p.proname",
+        Some("pg_catalog.pg_function_is_visible(p.oid)"),
+    ));
+    format!(
+        "SELECT n.nspname AS \"Schema\", p.proname AS \"Name\",\n  \
+         pg_catalog.format_type(p.prorettype, NULL) AS \"Result data type\",\n  \
+         CASE WHEN p.pronargs = 0 THEN '*'::pg_catalog.text\n    \
+         ELSE pg_catalog.pg_get_function_arguments(p.oid) END AS \"Argument data types\",\n  \
+         pg_catalog.obj_description(p.oid, 'pg_proc') AS \"Description\"\n\
+         FROM pg_catalog.pg_proc p\nLEFT JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace\n\
+         {}ORDER BY 1, 2, 4",
+        where_clause(&conds)
+    )
+}
+
+/// `\db` (psql's `describeTablespaces`).
+pub fn list_tablespaces(pattern: Option<&Pattern>, verbose: bool) -> String {
+    let mut cols = vec![
+        "t.spcname AS \"Name\"".to_string(),
+        "pg_catalog.pg_get_userbyid(t.spcowner) AS \"Owner\"".to_string(),
+        "pg_catalog.pg_tablespace_location(t.oid) AS \"Location\"".to_string(),
+    ];
+    if verbose {
+        cols.push(acl_column("t.spcacl"));
+        cols.push("t.spcoptions AS \"Options\"".into());
+        cols.push(
+            "pg_catalog.pg_size_pretty(pg_catalog.pg_tablespace_size(t.oid)) AS \"Size\"".into(),
+        );
+        cols.push("pg_catalog.shobj_description(t.oid, 'pg_tablespace') AS \"Description\"".into());
+    }
+    let conds = pattern_conditions(pattern, None, "t.spcname", None);
+    format!(
+        "SELECT {}\nFROM pg_catalog.pg_tablespace t\n{}ORDER BY 1",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
+/// `\dT` (psql's `describeTypes`): no array types, no row types of
+/// tables; the pattern matches the type's name or its SQL spelling.
+pub fn list_types(pattern: Option<&Pattern>, verbose: bool, system: bool) -> String {
+    let mut cols = vec![
+        "n.nspname AS \"Schema\"".to_string(),
+        "pg_catalog.format_type(t.oid, NULL) AS \"Name\"".to_string(),
+    ];
+    if verbose {
+        cols.extend([
+            "t.typname AS \"Internal name\"".to_string(),
+            "CASE WHEN t.typrelid <> 0 THEN 'tuple'::pg_catalog.text\n    WHEN t.typlen < 0 THEN 'var'::pg_catalog.text\n    ELSE t.typlen::pg_catalog.text END AS \"Size\"".to_string(),
+            "pg_catalog.array_to_string(ARRAY(SELECT e.enumlabel FROM pg_catalog.pg_enum e\n    WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder), E'\\n') AS \"Elements\"".to_string(),
+            "pg_catalog.pg_get_userbyid(t.typowner) AS \"Owner\"".to_string(),
+            acl_column("t.typacl"),
+        ]);
+    }
+    cols.push("pg_catalog.obj_description(t.oid, 'pg_type') AS \"Description\"".into());
+    let mut conds = vec![
+        "(t.typrelid = 0 OR (SELECT c.relkind = 'c' FROM pg_catalog.pg_class c WHERE c.oid = t.typrelid))".to_string(),
+        "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type el WHERE el.oid = t.typelem AND el.typarray = t.oid)".to_string(),
+    ];
+    conds.extend(user_schemas(pattern, system, "n.nspname"));
+    if let Some(p) = pattern {
+        if p.name != "^(.*)$" {
+            let lit = literal(&p.name);
+            conds.push(format!(
+                "(t.typname OPERATOR(pg_catalog.~) {lit} COLLATE pg_catalog.default\n    \
+                 OR pg_catalog.format_type(t.oid, NULL) OPERATOR(pg_catalog.~) {lit} COLLATE pg_catalog.default)"
+            ));
+        }
+        let schema_only = Pattern {
+            name: "^(.*)$".into(),
+            ..p.clone()
+        };
+        conds.extend(schema_only.conditions(
+            Some("n.nspname"),
+            "t.typname",
+            Some("pg_catalog.pg_type_is_visible(t.oid)"),
+        ));
+    } else {
+        conds.push("pg_catalog.pg_type_is_visible(t.oid)".into());
+    }
+    format!(
+        "SELECT {}\nFROM pg_catalog.pg_type t\nLEFT JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace\n{}ORDER BY 1, 2",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
+/// `\dD` (psql's `listDomains`).
+pub fn list_domains(pattern: Option<&Pattern>, verbose: bool, system: bool) -> String {
+    let mut cols = vec![
+        "n.nspname AS \"Schema\"".to_string(),
+        "t.typname AS \"Name\"".to_string(),
+        "pg_catalog.format_type(t.typbasetype, t.typtypmod) AS \"Type\"".to_string(),
+        "(SELECT c.collname FROM pg_catalog.pg_collation c, pg_catalog.pg_type bt\n    \
+         WHERE c.oid = t.typcollation AND bt.oid = t.typbasetype AND t.typcollation <> bt.typcollation) AS \"Collation\"".to_string(),
+        "CASE WHEN t.typnotnull THEN 'not null' END AS \"Nullable\"".to_string(),
+        "t.typdefault AS \"Default\"".to_string(),
+        "pg_catalog.array_to_string(ARRAY(SELECT pg_catalog.pg_get_constraintdef(r.oid, true)\n    \
+         FROM pg_catalog.pg_constraint r WHERE t.oid = r.contypid), ' ') AS \"Check\"".to_string(),
+    ];
+    if verbose {
+        cols.push(acl_column("t.typacl"));
+        cols.push("d.description AS \"Description\"".into());
+    }
+    let mut conds = vec!["t.typtype = 'd'".to_string()];
+    conds.extend(user_schemas(pattern, system, "n.nspname"));
+    conds.extend(pattern_conditions(
+        pattern,
+        Some("n.nspname"),
+        "t.typname",
+        Some("pg_catalog.pg_type_is_visible(t.oid)"),
+    ));
+    let join = if verbose {
+        "\nLEFT JOIN pg_catalog.pg_description d ON d.classoid = t.tableoid AND d.objoid = t.oid AND d.objsubid = 0"
+    } else {
+        ""
+    };
+    format!(
+        "SELECT {}\nFROM pg_catalog.pg_type t\nLEFT JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace{join}\n{}ORDER BY 1, 2",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
+/// `\dy` (psql's `listEventTriggers`).
+pub fn list_event_triggers(pattern: Option<&Pattern>, verbose: bool) -> String {
+    let desc = if verbose {
+        ",\n  pg_catalog.obj_description(e.oid, 'pg_event_trigger') AS \"Description\""
+    } else {
+        ""
+    };
+    let conds = pattern_conditions(pattern, None, "e.evtname", None);
+    format!(
+        "SELECT e.evtname AS \"Name\", e.evtevent AS \"Event\", pg_catalog.pg_get_userbyid(e.evtowner) AS \"Owner\",\n  \
+         CASE e.evtenabled WHEN 'O' THEN 'enabled' WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always'\n    \
+         WHEN 'D' THEN 'disabled' END AS \"Enabled\",\n  \
+         e.evtfoid::pg_catalog.regproc AS \"Function\",\n  \
+         pg_catalog.array_to_string(ARRAY(SELECT x FROM pg_catalog.unnest(e.evttags) AS t(x)), ', ') AS \"Tags\"{desc}\n\
+         FROM pg_catalog.pg_event_trigger e\n{}ORDER BY 1",
+        where_clause(&conds)
+    )
+}
+
+/// `\dX` (psql's `listExtendedStats`).
+pub fn list_extended_stats(pattern: Option<&Pattern>) -> String {
+    let conds = pattern_conditions(
+        pattern,
+        Some("es.stxnamespace::pg_catalog.regnamespace::pg_catalog.text"),
+        "es.stxname",
+        Some("pg_catalog.pg_statistics_obj_is_visible(es.oid)"),
+    );
+    format!(
+        "SELECT es.stxnamespace::pg_catalog.regnamespace::pg_catalog.text AS \"Schema\",\n  \
+         es.stxname AS \"Name\",\n  \
+         pg_catalog.format('%s FROM %s', pg_catalog.pg_get_statisticsobjdef_columns(es.oid),\n    \
+         es.stxrelid::pg_catalog.regclass) AS \"Definition\",\n  \
+         CASE WHEN 'd' = ANY (es.stxkind) THEN 'defined' END AS \"Ndistinct\",\n  \
+         CASE WHEN 'f' = ANY (es.stxkind) THEN 'defined' END AS \"Dependencies\",\n  \
+         CASE WHEN 'm' = ANY (es.stxkind) THEN 'defined' END AS \"MCV\"\n\
+         FROM pg_catalog.pg_statistic_ext es\n{}ORDER BY 1, 2",
+        where_clause(&conds)
+    )
+}
+
+/// `\dRp` (psql's `listPublications`); with `oid` first, the rows
+/// `\dRp+` describes one by one.
+pub fn list_publications(pattern: Option<&Pattern>, with_oid: bool) -> String {
+    let conds = pattern_conditions(pattern, None, "p.pubname", None);
+    let oid = if with_oid { "p.oid, " } else { "" };
+    format!(
+        "SELECT {oid}p.pubname AS \"Name\", pg_catalog.pg_get_userbyid(p.pubowner) AS \"Owner\",\n  \
+         p.puballtables AS \"All tables\", p.pubinsert AS \"Inserts\", p.pubupdate AS \"Updates\",\n  \
+         p.pubdelete AS \"Deletes\", p.pubtruncate AS \"Truncates\", p.pubviaroot AS \"Via root\"\n\
+         FROM pg_catalog.pg_publication p\n{}ORDER BY {}",
+        where_clause(&conds),
+        if with_oid { 2 } else { 1 }
+    )
+}
+
+/// The tables of a publication: schema, name, row filter, column list.
+pub fn publication_tables(oid: &str) -> String {
+    format!(
+        "SELECT n.nspname, c.relname, pg_catalog.pg_get_expr(pr.prqual, c.oid),\n  \
+         CASE WHEN pr.prattrs IS NOT NULL THEN pg_catalog.array_to_string(ARRAY(\n    \
+         SELECT a.attname FROM pg_catalog.generate_series(0, pg_catalog.array_upper(pr.prattrs::pg_catalog.int2[], 1)) g,\n      \
+         pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum = pr.prattrs[g]), ', ') END\n\
+         FROM pg_catalog.pg_class c, pg_catalog.pg_namespace n, pg_catalog.pg_publication_rel pr\n\
+         WHERE c.relnamespace = n.oid AND c.oid = pr.prrelid AND pr.prpubid = '{oid}'\nORDER BY 1, 2"
+    )
+}
+
+/// The publications of the schema named exactly `name` (`\dn NAME`).
+pub fn schema_publications(name: &str) -> String {
+    format!(
+        "SELECT p.pubname FROM pg_catalog.pg_publication p\n\
+         JOIN pg_catalog.pg_publication_namespace pn ON p.oid = pn.pnpubid\n\
+         JOIN pg_catalog.pg_namespace n ON n.oid = pn.pnnspid\n\
+         WHERE n.nspname = {}\nORDER BY 1",
+        literal(name)
+    )
+}
+
+/// The schemas a publication takes all tables of.
+pub fn publication_schemas(oid: &str) -> String {
+    format!(
+        "SELECT n.nspname FROM pg_catalog.pg_namespace n\n\
+         JOIN pg_catalog.pg_publication_namespace pn ON n.oid = pn.pnnspid\n\
+         WHERE pn.pnpubid = '{oid}'\nORDER BY 1"
+    )
+}
+
+/// `\dRs` (psql's `describeSubscriptions`): this database's.
+pub fn list_subscriptions(pattern: Option<&Pattern>, verbose: bool) -> String {
+    let extra = if verbose {
+        ",\n  s.subbinary AS \"Binary\", s.substream AS \"Streaming\",\n  \
+         s.subtwophasestate AS \"Two-phase commit\", s.subdisableonerr AS \"Disable on error\",\n  \
+         s.subsynccommit AS \"Synchronous commit\", s.subconninfo AS \"Conninfo\",\n  \
+         s.subskiplsn AS \"Skip LSN\""
+    } else {
+        ""
+    };
+    let mut conds = vec![
+        "s.subdbid = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())".to_string(),
+    ];
+    conds.extend(pattern_conditions(pattern, None, "s.subname", None));
+    format!(
+        "SELECT s.subname AS \"Name\", pg_catalog.pg_get_userbyid(s.subowner) AS \"Owner\",\n  \
+         s.subenabled AS \"Enabled\", s.subpublications AS \"Publication\"{extra}\n\
+         FROM pg_catalog.pg_subscription s\n{}ORDER BY 1",
+        where_clause(&conds)
+    )
+}
+
+/// `\dp` / `\z` (psql's `permissionsList`): privileges of tables, views,
+/// sequences, their columns, and row security policies.
+pub fn list_privileges(pattern: Option<&Pattern>) -> String {
+    let mut conds = vec!["c.relkind IN ('r','v','m','S','f','p')".to_string()];
+    if pattern.is_none() {
+        conds.push("n.nspname !~ '^pg_'".into());
+    }
+    conds.extend(pattern_conditions(
+        pattern,
+        Some("n.nspname"),
+        "c.relname",
+        Some("pg_catalog.pg_table_is_visible(c.oid)"),
+    ));
+    format!(
+        "SELECT n.nspname AS \"Schema\", c.relname AS \"Name\",\n  \
+         CASE c.relkind WHEN 'r' THEN 'table' WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'\n    \
+         WHEN 'S' THEN 'sequence' WHEN 'f' THEN 'foreign table' WHEN 'p' THEN 'partitioned table' END AS \"Type\",\n  \
+         {},\n  \
+         pg_catalog.array_to_string(ARRAY(\n    \
+         SELECT a.attname || E':\\n  ' || pg_catalog.array_to_string(a.attacl, E'\\n  ')\n    \
+         FROM pg_catalog.pg_attribute a\n    \
+         WHERE a.attrelid = c.oid AND NOT a.attisdropped AND a.attacl IS NOT NULL), E'\\n') AS \"Column privileges\",\n  \
+         pg_catalog.array_to_string(ARRAY(\n    \
+         SELECT pol.polname\n      \
+         || CASE WHEN NOT pol.polpermissive THEN E' (RESTRICTIVE)' ELSE '' END\n      \
+         || CASE WHEN pol.polcmd <> '*' THEN E' (' || pol.polcmd::pg_catalog.text || E'):' ELSE E':' END\n      \
+         || CASE WHEN pol.polqual IS NOT NULL THEN E'\\n  (u): ' || pg_catalog.pg_get_expr(pol.polqual, pol.polrelid) ELSE '' END\n      \
+         || CASE WHEN pol.polwithcheck IS NOT NULL THEN E'\\n  (c): ' || pg_catalog.pg_get_expr(pol.polwithcheck, pol.polrelid) ELSE '' END\n      \
+         || CASE WHEN pol.polroles <> '{{0}}' THEN E'\\n  to: ' || pg_catalog.array_to_string(ARRAY(\n        \
+         SELECT r.rolname FROM pg_catalog.pg_roles r WHERE r.oid = ANY (pol.polroles) ORDER BY 1), E', ')\n        \
+         ELSE '' END\n    \
+         FROM pg_catalog.pg_policy pol WHERE pol.polrelid = c.oid), E'\\n') AS \"Policies\"\n\
+         FROM pg_catalog.pg_class c\nLEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n\
+         {}ORDER BY 1, 2",
+        acl_column("c.relacl"),
+        where_clause(&conds)
+    )
+}
+
+/// `\d NAME`: the relations a pattern names, in order.
+pub fn find_relations(pattern: &Pattern, system: bool) -> String {
+    let mut conds = pattern.conditions(
+        Some("n.nspname"),
+        "c.relname",
+        Some("pg_catalog.pg_table_is_visible(c.oid)"),
+    );
+    if !system && pattern.schema.is_none() && pattern.name == "^(.*)$" {
+        conds.push("n.nspname <> 'pg_catalog'".into());
+        conds.push("n.nspname !~ '^pg_toast'".into());
+        conds.push("n.nspname <> 'information_schema'".into());
+    }
+    format!(
+        "SELECT c.oid, n.nspname, c.relname\nFROM pg_catalog.pg_class c\nLEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n{}ORDER BY 2, 3",
+        where_clause(&conds)
+    )
+}
+
+/// One relation's kind and look (psql's `tableinfo`).
+pub fn relation_info(oid: &str) -> String {
+    format!(
+        "SELECT c.relkind, c.relpersistence, c.relhasindex, c.relhastriggers, c.relrowsecurity,\n  \
+         c.relforcerowsecurity, c.relreplident, am.amname,\n  \
+         pg_catalog.array_to_string(c.reloptions || array(SELECT 'toast.' || x FROM pg_catalog.unnest(tc.reloptions) x), ', '),\n  \
+         c.relispartition,\n  \
+         CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END,\n  \
+         CASE WHEN c.reloftype <> 0 THEN c.reloftype::pg_catalog.regtype END,\n  \
+         (SELECT t.spcname FROM pg_catalog.pg_tablespace t WHERE t.oid = c.reltablespace),\n  \
+         pg_catalog.array_to_string(c.reloptions, ', ')\n\
+         FROM pg_catalog.pg_class c\nLEFT JOIN pg_catalog.pg_class tc ON c.reltoastrelid = tc.oid\n\
+         LEFT JOIN pg_catalog.pg_am am ON c.relam = am.oid\nWHERE c.oid = '{oid}'"
+    )
+}
+
+/// The columns of a relation, as `\d NAME` shows them (`+` adds
+/// storage, compression, statistics target and description).
+pub fn relation_columns(oid: &str, verbose: bool) -> String {
+    let extra = if verbose {
+        ",\n  a.attstorage, a.attcompression, CASE WHEN a.attstattarget = -1 THEN NULL ELSE a.attstattarget END,\n  \
+         pg_catalog.col_description(a.attrelid, a.attnum)"
+    } else {
+        ""
+    };
+    format!(
+        "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),\n  \
+         (SELECT pg_catalog.pg_get_expr(d.adbin, d.adrelid, true) FROM pg_catalog.pg_attrdef d\n   \
+         WHERE d.adrelid = a.attrelid AND d.adnum = a.attnum AND a.atthasdef),\n  \
+         a.attnotnull,\n  \
+         (SELECT c.collname FROM pg_catalog.pg_collation c, pg_catalog.pg_type t\n   \
+         WHERE c.oid = a.attcollation AND t.oid = a.atttypid AND a.attcollation <> t.typcollation) AS attcollation,\n  \
+         a.attidentity, a.attgenerated{extra}\n\
+         FROM pg_catalog.pg_attribute a\nWHERE a.attrelid = '{oid}' AND a.attnum > 0 AND NOT a.attisdropped\nORDER BY a.attnum"
+    )
+}
+
+/// The indexes of a table, for its `Indexes:` footer.
+pub fn table_indexes(oid: &str) -> String {
+    format!(
+        "SELECT c2.relname, i.indisprimary, i.indisunique, i.indisclustered, i.indisvalid,\n  \
+         pg_catalog.pg_get_indexdef(i.indexrelid, 0, true),\n  \
+         pg_catalog.pg_get_constraintdef(con.oid, true), con.contype, con.condeferrable, con.condeferred,\n  \
+         i.indisreplident,\n  \
+         (SELECT t.spcname FROM pg_catalog.pg_tablespace t WHERE t.oid = c2.reltablespace)\n\
+         FROM pg_catalog.pg_class c, pg_catalog.pg_class c2, pg_catalog.pg_index i\n\
+         LEFT JOIN pg_catalog.pg_constraint con ON conrelid = i.indrelid AND conindid = i.indexrelid\n  \
+         AND contype IN ('p', 'u', 'x')\n\
+         WHERE c.oid = '{oid}' AND c.oid = i.indrelid AND i.indexrelid = c2.oid\n\
+         ORDER BY i.indisprimary DESC, c2.relname"
+    )
+}
+
+/// A table's constraints of one type (`c` check, `f` foreign key), name
+/// and definition, by name.
+pub fn table_constraints(oid: &str, contype: char) -> String {
+    format!(
+        "SELECT r.conname, pg_catalog.pg_get_constraintdef(r.oid, true)\n\
+         FROM pg_catalog.pg_constraint r\n\
+         WHERE r.conrelid = '{oid}' AND r.contype = '{contype}' AND r.conparentid = 0\nORDER BY 1"
+    )
+}
+
+/// The foreign keys that point at a table (`Referenced by:`).
+pub fn table_referenced_by(oid: &str) -> String {
+    format!(
+        "SELECT conname, conrelid::pg_catalog.regclass, pg_catalog.pg_get_constraintdef(oid, true)\n\
+         FROM pg_catalog.pg_constraint c\n\
+         WHERE confrelid IN (SELECT pg_catalog.pg_partition_ancestors('{oid}')\n  \
+         UNION ALL VALUES ('{oid}'::pg_catalog.regclass))\n  \
+         AND contype = 'f' AND conparentid = 0\nORDER BY conname"
+    )
+}
+
+/// A table's foreign keys, its partition ancestors' too: whether on the
+/// table itself, name, definition, table.
+pub fn foreign_keys(oid: &str) -> String {
+    format!(
+        "SELECT conrelid = '{oid}'::pg_catalog.regclass AS sametable, conname,\n  \
+         pg_catalog.pg_get_constraintdef(oid, true), conrelid::pg_catalog.regclass\n\
+         FROM pg_catalog.pg_constraint\n\
+         WHERE conrelid IN (SELECT pg_catalog.pg_partition_ancestors('{oid}')\n  \
+         UNION SELECT '{oid}'::pg_catalog.regclass)\n  \
+         AND contype = 'f' AND conparentid = 0\n\
+         ORDER BY sametable DESC, conname"
+    )
+}
+
+/// The publications a table is in: name, row filter, column list.
+pub fn publications(oid: &str) -> String {
+    format!(
+        "SELECT p.pubname, NULL, NULL\n\
+         FROM pg_catalog.pg_publication p\n\
+         JOIN pg_catalog.pg_publication_namespace pn ON p.oid = pn.pnpubid\n\
+         JOIN pg_catalog.pg_class pc ON pc.relnamespace = pn.pnnspid\n\
+         WHERE pc.oid = '{oid}' AND pg_catalog.pg_relation_is_publishable('{oid}')\n\
+         UNION\n\
+         SELECT p.pubname, pg_catalog.pg_get_expr(pr.prqual, c.oid),\n  \
+         CASE WHEN pr.prattrs IS NOT NULL THEN\n    \
+         (SELECT pg_catalog.string_agg(a.attname, ', ')\n     \
+         FROM pg_catalog.generate_series(0, pg_catalog.array_upper(pr.prattrs::pg_catalog.int2[], 1)) g,\n     \
+         pg_catalog.pg_attribute a\n     \
+         WHERE a.attrelid = pr.prrelid AND a.attnum = pr.prattrs[g]) END\n\
+         FROM pg_catalog.pg_publication p\n\
+         JOIN pg_catalog.pg_publication_rel pr ON p.oid = pr.prpubid\n\
+         JOIN pg_catalog.pg_class c ON c.oid = pr.prrelid\n\
+         WHERE pr.prrelid = '{oid}'\n\
+         UNION\n\
+         SELECT p.pubname, NULL, NULL\n\
+         FROM pg_catalog.pg_publication p\n\
+         WHERE p.puballtables AND pg_catalog.pg_relation_is_publishable('{oid}')\n\
+         ORDER BY 1"
+    )
+}
+
+/// A table's extended statistics objects: table, schema, name, columns,
+/// which kinds, statistics target.
+pub fn statistics(oid: &str) -> String {
+    format!(
+        "SELECT stxrelid::pg_catalog.regclass, stxnamespace::pg_catalog.regnamespace::pg_catalog.text AS nsp,\n  \
+         stxname, pg_catalog.pg_get_statisticsobjdef_columns(oid),\n  \
+         'd' = ANY (stxkind), 'f' = ANY (stxkind), 'm' = ANY (stxkind), stxstattarget\n\
+         FROM pg_catalog.pg_statistic_ext\nWHERE stxrelid = '{oid}'\nORDER BY nsp, stxname"
+    )
+}
+
+/// A table's row security policies, for its `Policies:` footer.
+pub fn policies(oid: &str) -> String {
+    format!(
+        "SELECT pol.polname, pol.polpermissive,\n  \
+         CASE WHEN pol.polroles = '{{0}}' THEN NULL ELSE pg_catalog.array_to_string(ARRAY(\n    \
+         SELECT r.rolname FROM pg_catalog.pg_roles r WHERE r.oid = ANY (pol.polroles) ORDER BY 1), ',') END,\n  \
+         pg_catalog.pg_get_expr(pol.polqual, pol.polrelid),\n  \
+         pg_catalog.pg_get_expr(pol.polwithcheck, pol.polrelid),\n  \
+         CASE pol.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE'\n    \
+         WHEN 'd' THEN 'DELETE' END\n\
+         FROM pg_catalog.pg_policy pol\nWHERE pol.polrelid = '{oid}'\nORDER BY 1"
+    )
+}
+
+/// A relation's rules but a view's own `_RETURN`: name, definition
+/// (without its `;`), enabled state.
+pub fn rules(oid: &str) -> String {
+    format!(
+        "SELECT r.rulename, pg_catalog.rtrim(pg_catalog.pg_get_ruledef(r.oid, true), ';'), r.ev_enabled\n\
+         FROM pg_catalog.pg_rewrite r\n\
+         WHERE r.ev_class = '{oid}' AND r.rulename <> '_RETURN'\nORDER BY 1"
+    )
+}
+
+/// The tables a table inherits from (not partition parents), in order.
+pub fn parents(oid: &str) -> String {
+    format!(
+        "SELECT c.oid::pg_catalog.regclass\n\
+         FROM pg_catalog.pg_class c, pg_catalog.pg_inherits i\n\
+         WHERE c.oid = i.inhparent AND i.inhrelid = '{oid}' AND c.relkind <> 'p' AND c.relkind <> 'I'\n\
+         ORDER BY i.inhseqno"
+    )
+}
+
+/// The user triggers of a table (`Triggers:`).
+pub fn table_triggers(oid: &str) -> String {
+    format!(
+        "SELECT t.tgname, pg_catalog.pg_get_triggerdef(t.oid, true), t.tgenabled,\n  \
+         CASE WHEN t.tgparentid <> 0 THEN\n    \
+         (SELECT u.tgrelid::pg_catalog.regclass\n     \
+         FROM pg_catalog.pg_trigger u, pg_catalog.pg_partition_ancestors(t.tgrelid) WITH ORDINALITY AS a(relid, depth)\n     \
+         WHERE u.tgname = t.tgname AND u.tgrelid = a.relid AND u.tgparentid = 0\n     \
+         ORDER BY a.depth LIMIT 1) END\n\
+         FROM pg_catalog.pg_trigger t\n\
+         WHERE t.tgrelid = '{oid}' AND NOT t.tgisinternal\nORDER BY 1"
+    )
+}
+
+/// What a partition belongs to: parent, bound, constraint.
+pub fn partition_of(oid: &str) -> String {
+    format!(
+        "SELECT i.inhparent::pg_catalog.regclass, pg_catalog.pg_get_expr(c.relpartbound, c.oid),\n  \
+         pg_catalog.pg_get_partition_constraintdef(c.oid), i.inhdetachpending\n\
+         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_inherits i ON c.oid = i.inhrelid\n\
+         WHERE c.oid = '{oid}' AND c.relispartition"
+    )
+}
+
+/// A partitioned table's partitions: name, whether partitioned itself,
+/// bound.
+pub fn partitions(oid: &str) -> String {
+    format!(
+        "SELECT c.oid::pg_catalog.regclass, c.relkind = 'p', pg_catalog.pg_get_expr(c.relpartbound, c.oid)\n\
+         FROM pg_catalog.pg_class c, pg_catalog.pg_inherits i\n\
+         WHERE c.oid = i.inhrelid AND i.inhparent = '{oid}'\n\
+         ORDER BY pg_catalog.pg_get_expr(c.relpartbound, c.oid) = 'DEFAULT', c.oid::pg_catalog.regclass::pg_catalog.text"
+    )
+}
+
+/// An index's own facts, for its `\d` footer.
+pub fn index_info(oid: &str) -> String {
+    format!(
+        "SELECT i.indisunique, i.indisprimary, i.indisclustered, i.indisvalid,\n  \
+         (NOT i.indimmediate) AND EXISTS (SELECT 1 FROM pg_catalog.pg_constraint\n    \
+         WHERE conrelid = i.indrelid AND conindid = i.indexrelid AND contype IN ('p','u','x') AND condeferrable),\n  \
+         (NOT i.indimmediate) AND EXISTS (SELECT 1 FROM pg_catalog.pg_constraint\n    \
+         WHERE conrelid = i.indrelid AND conindid = i.indexrelid AND contype IN ('p','u','x') AND condeferred),\n  \
+         i.indisreplident, i.indnullsnotdistinct, a.amname, c2.relname,\n  \
+         pg_catalog.pg_get_expr(i.indpred, i.indrelid, true), i.indnkeyatts\n\
+         FROM pg_catalog.pg_index i, pg_catalog.pg_class c, pg_catalog.pg_class c2, pg_catalog.pg_am a\n\
+         WHERE i.indexrelid = c.oid AND c.oid = '{oid}' AND c.relam = a.oid AND i.indrelid = c2.oid"
+    )
+}
+
+/// An index's columns: their definitions.
+pub fn index_columns(oid: &str) -> String {
+    format!(
+        "SELECT pg_catalog.pg_get_indexdef(a.attrelid, a.attnum, true)\n\
+         FROM pg_catalog.pg_attribute a\n\
+         WHERE a.attrelid = '{oid}' AND a.attnum > 0 AND NOT a.attisdropped\nORDER BY a.attnum"
+    )
+}
+
+/// A view's reloptions without its check option, and the check option.
+pub fn view_options(oid: &str) -> String {
+    format!(
+        "SELECT pg_catalog.array_to_string(pg_catalog.array_remove(pg_catalog.array_remove(c.reloptions,\n  \
+         'check_option=local'), 'check_option=cascaded'), ', '),\n  \
+         CASE WHEN 'check_option=local' = ANY (c.reloptions) THEN 'LOCAL'\n  \
+         WHEN 'check_option=cascaded' = ANY (c.reloptions) THEN 'CASCADED' END,\n  \
+         pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname)\n\
+         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n\
+         WHERE c.oid = '{oid}'"
+    )
+}
+
+/// A sequence's parameters, as `\d SEQUENCE` shows them.
+pub fn sequence_params(oid: &str) -> String {
+    format!(
+        "SELECT pg_catalog.format_type(seqtypid, NULL) AS \"Type\",\n  seqstart AS \"Start\",\n  \
+         seqmin AS \"Minimum\",\n  seqmax AS \"Maximum\",\n  seqincrement AS \"Increment\",\n  \
+         CASE WHEN seqcycle THEN 'yes' ELSE 'no' END AS \"Cycles?\",\n  seqcache AS \"Cache\"\n\
+         FROM pg_catalog.pg_sequence\nWHERE seqrelid = '{oid}'"
+    )
+}
+
+/// The column owning a sequence (`a`: OWNED BY, `i`: identity).
+pub fn sequence_owner(oid: &str) -> String {
+    format!(
+        "SELECT pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname) || '.' ||\n  \
+         pg_catalog.quote_ident(a.attname), d.deptype\n\
+         FROM pg_catalog.pg_class c\nJOIN pg_catalog.pg_depend d ON c.oid = d.refobjid\n\
+         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n\
+         JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.refobjsubid\n\
+         WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass\n  \
+         AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass\n  \
+         AND d.objid = '{oid}' AND d.deptype IN ('a', 'i')"
+    )
+}
+
+/// A function's `CREATE OR REPLACE FUNCTION` (`\sf`): by name, or by
+/// name and argument types.
+pub fn function_definition(name: &str) -> String {
+    let cast = if name.contains('(') {
+        "regprocedure"
+    } else {
+        "regproc"
+    };
+    format!(
+        "SELECT pg_catalog.pg_get_functiondef({}::pg_catalog.{cast}::pg_catalog.oid)",
+        literal(name)
+    )
+}
+
+/// The OID of a relation named as SQL names it (`\sv`).
+pub fn relation_oid(name: &str) -> String {
+    format!(
+        "SELECT {}::pg_catalog.regclass::pg_catalog.oid",
+        literal(name)
+    )
+}
+
+/// A text the client built, as a one-row result.
+pub fn text_value(text: &str) -> String {
+    format!("SELECT {}", literal(text))
+}
+
+/// A view's definition (`\d+ VIEW`, `\sv`).
+pub fn view_definition(oid: &str) -> String {
+    format!("SELECT pg_catalog.pg_get_viewdef('{oid}'::pg_catalog.oid, true)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_read_as_psql_reads_them() {
+        let p = Pattern::parse("T*");
+        assert_eq!((p.schema, p.name.as_str()), (None, "^(t.*)$"));
+        let p = Pattern::parse("s1.\"My.T\"");
+        assert_eq!(p.schema.as_deref(), Some("^(s1)$"));
+        assert_eq!(p.name, "^(My\\.T)$");
+        let p = Pattern::parse("a?$");
+        assert_eq!(p.name, "^(a.\\$)$");
+        assert_eq!(Pattern::parse("a.b.c").parts, 3);
+    }
+}

@@ -1,0 +1,497 @@
+//! psql's script language beyond variables (#12): `\if` blocks, the
+//! printing options and meta-commands, the describe commands; each
+//! compared byte for byte with psql 15 on the same script ([`parity`]).
+
+use crate::sql::parity;
+
+#[test]
+fn if_blocks_match_psql() {
+    parity(
+        "",
+        r#"\set x 1
+\if :x
+\echo yes :x
+\elif `echo bad`
+\echo no
+\else
+\echo no2
+\endif
+\if false
+select 1 +
+  :x;
+\bogus arg
+\echo skip `echo hi`
+\if true
+\echo inner
+\endif
+\else
+\echo else-branch
+\endif
+\if maybe
+\echo after-bad
+\endif
+\if
+\endif
+\if true false
+\endif
+\elif
+\else
+\endif
+\if 0
+\else
+\echo e1
+\else
+\elif 1
+\endif
+select 1 \if true
+\echo in
+\endif
+;
+\if false
+select 2 \endif
+;
+\if false
+\echo a \echo b
+\x \y
+\endif
+\if off \echo after-off
+\endif
+\if on
+\endif extra
+\if t
+\echo t
+\endif
+"#,
+        &["-a"],
+    );
+}
+
+#[test]
+fn if_blocks_with_variables_qadmin_commands_and_on_error_stop_match_psql() {
+    parity(
+        "",
+        r#"\set ON_ERROR_STOP 1
+\set q myq
+\if :{?q}
+\echo have q :q
+\endif
+\if false
+\set x `echo nope`
+\endif
+\echo x is :x
+select 1 \if true
+\echo in
+\else
+select 99
+\endif
+, 2;
+\if false
+show queue :q;
+\endif
+\if bad
+\endif
+\echo before
+\else
+\echo not here
+"#,
+        &[],
+    );
+}
+
+#[test]
+fn an_if_block_open_at_the_end_of_a_file_is_an_error_like_psql() {
+    parity(
+        "",
+        "\\if true\n\\echo in\n\\if false\nselect 1;\n",
+        &["-v", "ON_ERROR_STOP=1"],
+    );
+}
+
+#[test]
+fn pset_options_borders_line_styles_and_shorthands_match_psql() {
+    parity(
+        "",
+        r#"create temp table pt (a int, b text, c numeric);
+insert into pt values (1, 'one', 1234567.5), (22, E'two\nlines', -12), (null, 'x', null);
+\pset border 0
+select * from pt;
+\pset border 2
+select * from pt;
+\pset title 'My title'
+select * from pt;
+\pset title
+\pset linestyle old-ascii
+select * from pt;
+\pset border 1
+select * from pt;
+\pset border 0
+select * from pt;
+\pset linestyle unicode
+select * from pt;
+\pset border 1
+select * from pt;
+\pset border 2
+select * from pt;
+\pset unicode_border_linestyle double
+select * from pt;
+\pset unicode_column_linestyle double
+\pset unicode_header_linestyle double
+select * from pt;
+select 1 as "multi
+line", 2 as x;
+\pset linestyle ascii
+\pset border 1
+\pset numericlocale on
+select * from pt;
+\pset numericlocale off
+\C 'A title'
+select * from pt;
+\a
+select * from pt;
+\f ;
+\pset recordsep '#'
+select * from pt;
+\C
+\t
+select * from pt;
+\t
+\pset fieldsep_zero
+\pset recordsep_zero
+\a
+\pset csv_fieldsep ;
+\pset format csv
+select * from pt;
+\pset format wrapped
+select * from pt;
+\pset
+\x
+\x
+\t on
+\T border=1
+\pset columns 72
+\pset pager off
+\pset pager_min_lines 3
+\pset
+"#,
+        &["-a"],
+    );
+}
+
+#[test]
+fn pset_messages_match_psql() {
+    parity(
+        "",
+        r#"\pset
+\pset border 2
+\pset border
+\pset border x
+\pset linestyle unicode
+\pset linestyle u
+\pset linestyle foo
+\pset unicode_border_linestyle double
+\pset unicode_column_linestyle d
+\pset unicode_header_linestyle single
+\pset columns 80
+\pset csv_fieldsep ;
+\pset csv_fieldsep ab
+\pset fieldsep :
+\pset fieldsep_zero
+\pset recordsep x
+\pset recordsep_zero
+\pset numericlocale
+\pset title hello
+\pset title
+\pset tableattr x=1
+\pset tableattr
+\pset pager off
+\pset pager_min_lines 5
+\pset format wrapped
+\pset format foo
+\pset x
+\pset expanded auto
+\pset null
+\pset null ""
+\pset foo
+\pset footer
+\pset t
+\pset tuples_only
+\pset
+
+
+	
+	 on
+
+ ,
+\C
+\C tit
+\C
+\pset title
+\pset csv_fieldsep
+"#,
+        &[],
+    );
+}
+
+#[test]
+fn errverbose_and_echo_errors_match_psql() {
+    parity(
+        "",
+        "\\errverbose\nselect 1;\nselect nope;\n\\errverbose\nselect 1/0;\n\\errverbose\n\\set ECHO errors\nselect\n  bad;\n\\echo :ECHO\n",
+        &[],
+    );
+    parity("", "select nope;\n\\echo :ECHO\n", &["-b"]);
+}
+
+#[test]
+fn w_writes_the_query_buffer_or_the_last_statement() {
+    let db = crate::test_db!();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (a, b) = (dir.path().join("a.sql"), dir.path().join("b.sql"));
+    let script = db.script(
+        "w.sql",
+        format!(
+            "select 1 as one;\n\\w {}\nselect 2\n\\w {}\n;\n",
+            a.display(),
+            b.display()
+        ),
+    );
+    let r = crate::support::run(db.qadmin().args(["-A", "-t", "-f"]).arg(&script));
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (0, "1\n2\n", "")
+    );
+    assert_eq!(
+        std::fs::read_to_string(&a).expect("a"),
+        "select 1 as one;\n"
+    );
+    assert_eq!(std::fs::read_to_string(&b).expect("b"), "select 2\n");
+}
+
+/// Objects for the describe commands' tests.
+const DESCRIBE_SETUP: &str = r#"create schema s1;
+create table t1 (id int primary key, name text not null default 'x', v numeric(10,2), created timestamptz default now());
+create table s1.t2 (a int references t1(id), b varchar(20) unique, c int check (c > 0));
+create index t1_name_idx on t1 (name) where name <> '';
+create view v1 as select id, name from t1;
+create view v2 as select * from t1 where id > 0 with local check option;
+create materialized view mv1 as select 1 as x;
+create sequence seq1;
+create function f1(a int, b text default 'q') returns int language sql as 'select a';
+comment on table t1 is 'table one';
+create table t3 (id int generated always as identity, g int generated always as (id * 2) stored, s text collate "C", b int generated by default as identity primary key);
+create unlogged table t4 (a serial);
+create function trg() returns trigger language plpgsql as $$begin return new; end$$;
+create trigger t3_trg before insert on t3 for each row execute function trg();
+create trigger t3_trg2 after update on t3 for each statement execute function trg();
+alter table t3 disable trigger t3_trg2;
+create table p1 (a int, b text) partition by range (a);
+create table p1_1 partition of p1 for values from (0) to (10);
+create index on t3 (s) include (g);
+cluster t3 using t3_pkey;
+create domain posint as int check (value > 0);
+create type mood as enum ('a', 'b');
+create aggregate myagg(int) (sfunc = int4pl, stype = int);
+grant select on t1 to public;
+create function evt() returns event_trigger language plpgsql as $$begin end$$;
+create event trigger et1 on ddl_command_start execute function evt();
+alter table t1 enable row level security;
+create policy p1 on t1 using (id > 0);
+create statistics st1 (ndistinct) on id, name from t1;
+create publication pub1 for table t1;
+create publication pub2 for tables in schema s1;
+create publication pub3;
+alter table t3 replica identity full;
+"#;
+
+#[test]
+fn describe_lists_match_psql() {
+    parity(
+        DESCRIBE_SETUP,
+        r#"\dt
+\dt+
+\dt s1.*
+\dt nothing
+\d
+\di
+\di+
+\ds
+\dv
+\dm
+\dti
+\dn
+\dn+ s1
+\dn nothing
+\du nobody_here
+\dg+ nobody_here
+\dx plpgsql
+\dx nothing
+\df
+\df+ f1
+\l template0
+\l+ template0
+\dtS pg_class
+\dt+ p*
+\dt a.b.c
+\da
+\da+ my*
+\daS sum
+\db pg_global
+\dT
+\dT+
+\dT mood
+\dTS int4
+\dD
+\dD+ posint
+\dy
+\dy+
+\dp
+\z t1
+\dp nothing
+\dX
+\dX st*
+\dRp
+\dRp+
+\dRp+ nothing
+\dRs
+\dRs+
+\dfa
+\dfn
+\dfp
+\pset border 2
+\dt
+\x
+\dn
+"#,
+        &[],
+    );
+}
+
+#[test]
+fn describe_one_relation_matches_psql() {
+    parity(
+        DESCRIBE_SETUP,
+        r#"\d t1
+\d s1.t2
+\d+ t1
+\d v1
+\d+ v1
+\d+ v2
+\d seq1
+\d mv1
+\d nothing
+\d t3
+\d+ t3
+\d s1.t2;
+\d t4
+\d t4_a_seq
+\d t3_id_seq
+\d p1
+\d+ p1
+\d p1_1
+\d+ p1_1
+\d t3_pkey
+\d+ t3_pkey
+\d "T1"
+\d t*
+\sf f1
+\sf+ f1
+\sv v2
+\sv+ v2
+"#,
+        &["-a"],
+    );
+}
+
+#[test]
+fn expanded_output_with_borders_line_styles_and_titles_matches_psql() {
+    parity(
+        "",
+        r#"create temp table pt (a int, "multi
+head" text, c numeric);
+insert into pt values (1, 'one', 1234567.5), (22, E'two\nlines', -12), (null, 'x', null);
+\x
+\pset title T
+select * from pt;
+select * from pt where false;
+\pset border 2
+select * from pt;
+\pset border 0
+select * from pt;
+\pset linestyle unicode
+select * from pt;
+\pset border 2
+select * from pt;
+\pset linestyle old-ascii
+select * from pt;
+\pset border 1
+select * from pt;
+\t
+select * from pt;
+\pset border 2
+select * from pt;
+\pset border 0
+select * from pt;
+"#,
+        &["-a"],
+    );
+}
+
+/// See: #12. A fast subset of PostgreSQL 15's regression suite through
+/// psql and qadmin (`scripts/pg_regress_parity.sh`); skipped, with a
+/// message, when the suite is not fetched (`scripts/fetch_pg_regress.sh`
+/// needs the network).
+#[test]
+fn pg_regress_subset_matches_psql() {
+    let top = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let script = top.join("scripts/pg_regress_parity.sh");
+    let out = tempfile::tempdir().expect("tempdir");
+    let r = std::process::Command::new("bash")
+        .arg(&script)
+        .env("QADMIN", env!("CARGO_BIN_EXE_qadmin"))
+        .env("OUT", out.path())
+        .env("PORT", "55573")
+        .env(
+            "TESTS",
+            "test_setup boolean char varchar text int4 strings comments copydml insert \
+             create_procedure create_table errors plpgsql",
+        )
+        .output()
+        .expect("bash runs");
+    let stdout = String::from_utf8_lossy(&r.stdout);
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    if r.status.code() == Some(77) {
+        eprintln!("skipped: {}", stderr.trim());
+        return;
+    }
+    let mut diffs = String::new();
+    for line in stdout.lines().filter(|l| l.contains("DIFFERS")) {
+        let name = line.split_whitespace().nth(1).unwrap_or_default();
+        let d =
+            std::fs::read_to_string(out.path().join(format!("{name}.diff"))).unwrap_or_default();
+        diffs.push_str(&d.lines().take(40).collect::<Vec<_>>().join("\n"));
+        diffs.push('\n');
+    }
+    assert!(
+        r.status.success(),
+        "pg_regress parity:\n{stdout}\n{stderr}\n{diffs}"
+    );
+}
+
+/// See: #12. qadmin's own commands run in a true branch, with variables,
+/// and are skipped in a false one.
+#[test]
+fn qadmin_commands_follow_if_branches() {
+    let db = crate::test_db!();
+    let script = db.script(
+        "if.sql",
+        "\\set q qq\n\\if :{?q}\ncreate queue :'q';\n\\else\ncreate queue other;\n\\endif\n\\if false\ncreate queue never;\n\\endif\nselect queue_name from pgq.get_queue_info() order by 1;\n",
+    );
+    let r = crate::support::run(db.qadmin().args(["-A", "-t", "-q", "-f"]).arg(&script));
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{}", r.stdout);
+    assert!(r.stdout.ends_with("qq\n"), "{}", r.stdout);
+    assert!(
+        !r.stdout.contains("other") && !r.stdout.contains("never"),
+        "{}",
+        r.stdout
+    );
+}
