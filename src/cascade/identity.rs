@@ -211,6 +211,26 @@ pub fn record(c: &mut Client, queue: &str, seen: &Observed) -> Result<()> {
     Ok(())
 }
 
+/// Record this database's fingerprint as the node's although the record
+/// says it is a copy: after a WAL-standby takeover the promoted standby
+/// *is* the node (its timeline changed). Never for a restored dump or a
+/// standby in recovery.
+pub fn adopt(c: &mut Client, queue: &str) -> Result<()> {
+    let seen = observe(c, queue)?;
+    if seen.node.is_none()
+        || !matches!(seen.verdict(), Verdict::Promoted { .. } | Verdict::Original)
+    {
+        return Ok(());
+    }
+    if let Some(attrs) = seen.attrs_to_record() {
+        c.query_one(
+            "select * from pgq_node.set_node_attrs($1, $2)",
+            &[&queue, &attrs],
+        )?;
+    }
+    Ok(())
+}
+
 /// The coordinating (local) database of a multi-node change must be the
 /// node it claims to be, not a copy: its fingerprint must match the
 /// record, and the database answering at its own registered location

@@ -555,7 +555,7 @@ pub fn create_node(
     record_identity(local, q)
 }
 
-/// Record this database's fingerprint as its node's ([`identity`]).
+/// Record this database's fingerprint as its node's ([`mod@identity`]).
 fn record_identity(local: &mut Client, q: &str) -> Result<()> {
     let seen = identity::observe(local, q)?;
     identity::record(local, q, &seen)

@@ -21,3 +21,4 @@ mod sql;
 mod structure;
 mod tls;
 mod vars;
+mod wal_failover;
