@@ -443,6 +443,11 @@ pub fn takeover(s: &mut Session, cmd: &ast::Takeover, out: &mut dyn Write) -> Ha
     if cmd.dead && me == cmd.old.as_str() {
         return takeover_standby(s, &me, out);
     }
+    let standby: Option<String> = s
+        .vars
+        .get("STANDBY")
+        .filter(|v| !v.trim().is_empty())
+        .cloned();
     let mut p = change_pool(s)?;
     let old = cmd.old.as_str();
     let problems = if cmd.dead {
@@ -466,6 +471,9 @@ pub fn takeover(s: &mut Session, cmd: &ast::Takeover, out: &mut dyn Write) -> Ha
     }
     let wait = wait_ctl(s);
     if cmd.dead {
+        // No silent loss: a promoted standby of a dead root (STANDBY)
+        // holding more than this node refuses the takeover here.
+        ops::check_standby(&mut p, &me, old, standby.as_deref(), &mut report)?;
         ops::takeover_dead(&mut p, &me, old, cmd.force, &wait, &mut report)?;
     } else {
         ops::takeover(&mut p, &me, old, cmd.all, &wait, &mut report)?;

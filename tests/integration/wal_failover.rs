@@ -418,9 +418,24 @@ fn wal_behind_the_standby_rebuilds_the_branch_ticks_and_loses_only_the_dead_root
     let committed = prod.finish();
     w.stop("worker-root");
     w.b.promote();
+    // Tick-id collision staged: the standby's tick sequence reads behind
+    // ids the branch has consumed; a new tick must not reuse one.
+    let tick_seq = w.b.sql(
+        DB,
+        "select queue_tick_seq from pgq.queue where queue_name = 'replika'",
+    );
+    w.b.sql(DB, &format!("select setval('{tick_seq}', {})", tw - 3));
 
     let r = w.takeover_on_standby();
     assert_eq!(r.code, 0, "{}", show(&r));
+    let seq: i64 =
+        w.b.sql(DB, &format!("select pgq.seq_getval('{tick_seq}')"))
+            .parse()
+            .expect("seq");
+    assert!(
+        seq >= last,
+        "tick sequence at {seq}, the branch has seen {last}"
+    );
     for step in [
         "fencing queue replika",
         "WAL behind",
@@ -474,10 +489,10 @@ fn wal_ahead_the_standby_only_takes_the_roots_place() {
     w.stop("worker-root");
     w.b.promote();
 
-    let r = w.takeover_on_standby();
-    assert_eq!(r.code, 0, "{}", show(&r));
-    assert!(r.stdout.contains("WAL ahead"), "{}", show(&r));
-    assert!(!r.stdout.contains("rebuilt:"), "{}", show(&r));
+    let took = w.takeover_on_standby();
+    assert_eq!(took.code, 0, "{}", show(&took));
+    assert!(took.stdout.contains("WAL ahead"), "{}", show(&took));
+    assert!(!took.stdout.contains("rebuilt:"), "{}", show(&took));
     let r = run(w
         .branch
         .qadmin()
@@ -485,9 +500,70 @@ fn wal_ahead_the_standby_only_takes_the_roots_place() {
     assert_eq!(r.code, 0, "{}", show(&r));
     w.start_new_root();
     let lost = w.check_after(&committed);
-    eprintln!(
-        "WAL ahead: {} rows committed, {} lost: {lost:?}",
-        committed.len(),
-        lost.len()
+    w.the_dead_root_says_the_report_was_right(&took.stdout, &lost);
+}
+
+#[test]
+fn a_branch_takeover_is_refused_while_the_promoted_standby_holds_more() {
+    if !long_case("standby_holds_more") {
+        return;
+    }
+    let Some(mut w) = Wal::build() else { return };
+    // The branch is behind (paused); the standby replays everything.
+    let r = run(w
+        .branch
+        .qadmin()
+        .args(["-Q", "replika", "-c", "pause node branch;"]));
+    assert_eq!(r.code, 0, "{}", show(&r));
+    let prod = Producer::start(&w.a.location(DB), 1000);
+    std::thread::sleep(Duration::from_secs(2));
+    w.b.wait_replayed(&w.a);
+    w.a.kill();
+    let committed = prod.finish();
+    w.stop("worker-root");
+    w.b.promote();
+
+    // Run on the branch, told where the standby is: refused, nothing
+    // changed.
+    let standby = format!("STANDBY={}", w.b.location(DB));
+    let r =
+        run(w
+            .branch
+            .qadmin()
+            .args(["-Q", "replika", "-v", &standby, "-c", "takeover root dead;"]));
+    assert_eq!(r.code, 1, "{}", show(&r));
+    assert!(
+        r.stderr.contains("holds more than branch")
+            && r.stderr
+                .contains("run \"takeover root dead;\" on the standby instead"),
+        "{}",
+        show(&r)
+    );
+    assert_eq!(
+        w.branch
+            .sql("select node_type from pgq_node.get_node_info('replika')"),
+        "branch"
+    );
+    assert_eq!(
+        w.branch.sql(
+            "select dead from pgq_node.get_queue_locations('replika') where node_name = 'root'"
+        ),
+        "f"
+    );
+
+    // Run where it said: nothing lost but what reached the dead root only.
+    let r = w.takeover_on_standby();
+    assert_eq!(r.code, 0, "{}", show(&r));
+    assert!(r.stdout.contains("WAL ahead"), "{}", show(&r));
+    let r = run(w
+        .branch
+        .qadmin()
+        .args(["-Q", "replika", "-c", "resume node branch;"]));
+    assert_eq!(r.code, 0, "{}", show(&r));
+    w.start_new_root();
+    let lost = w.check_after(&committed);
+    assert!(
+        committed.len() - lost.len() > 20,
+        "the standby's rows reached the cascade"
     );
 }

@@ -940,6 +940,128 @@ fn lost(
     })
 }
 
+/// No silent loss from a dead-root takeover run on a branch: the
+/// promoted physical standby of the dead root `old` at `standby` (the
+/// `STANDBY` variable) must hold nothing that `new` lacks. A standby that
+/// holds more (a later tick, or events past the tick both have that `new`
+/// has not got, by ev_id) refuses the takeover, saying to run it on the
+/// standby, where the WAL-standby takeover keeps both sides. A standby
+/// still in recovery is refused too (promote it first). Without a standby
+/// to check, the takeover says so. Reads only.
+pub fn check_standby(
+    pool: &mut Pool,
+    new: &str,
+    old: &str,
+    standby: Option<&str>,
+    report: Reporter<'_>,
+) -> Result<()> {
+    let q = pool.queue.clone();
+    let old_was_root = !pool.live().into_iter().filter(|n| n != old).any(|n| {
+        pool.info(&n)
+            .map(|i| i.node_type.as_deref() == Some("root"))
+            .unwrap_or(false)
+    });
+    if !old_was_root {
+        return Ok(());
+    }
+    let Some(loc) = standby else {
+        warn(
+            report,
+            new,
+            format!("no standby of {old} checked: if {old} had a physical standby that was (or can be) promoted, stop here and run \"takeover {old} dead;\" on it, or set STANDBY to its location so that this takeover compares it first (what the standby holds and {new} lacks is lost otherwise)"),
+        );
+        return Ok(());
+    };
+    let mut c = crate::cascade::connect(&format!("standby of {old}"), loc, pool.timeout)?;
+    let seen = identity::observe(&mut c, &q)?;
+    if seen.node.as_deref() != Some(old) {
+        return Err(Error::Invalid(format!(
+            "STANDBY ({loc}) is not a standby of {old}: it answers as {}",
+            seen.node
+                .map(|n| format!("node \"{n}\""))
+                .unwrap_or_else(|| "no node of this queue".into())
+        )));
+    }
+    match seen.verdict() {
+        identity::Verdict::Promoted { .. } => {}
+        identity::Verdict::Standby => {
+            return Err(Error::Invalid(format!(
+                "the standby of {old} at {loc} is still in recovery: promote it and run \"takeover {old} dead;\" there (it keeps what it holds and what {new} holds); nothing was changed"
+            )))
+        }
+        _ => {
+            return Err(Error::Invalid(format!(
+                "STANDBY ({loc}) is not a promoted standby of {old}: {}",
+                seen.describe().unwrap_or_else(|| format!("it is {old} itself, alive"))
+            )))
+        }
+    }
+    let theirs = queue_tables(&mut c, &q)?;
+    let tw: i64 = c
+        .query_one("select last_tick_id from pgq.get_queue_info($1)", &[&q])?
+        .get(0);
+    let info = pool.info(new)?;
+    let mine = info.worker_last_tick.unwrap_or(0);
+    let common = tw.min(mine);
+    let snap: Option<String> = c
+        .query_opt(
+            "select tick_snapshot::text from pgq.tick where tick_queue = $1 and tick_id <= $2 order by tick_id desc limit 1",
+            &[&theirs.id, &common],
+        )?
+        .map(|r| r.get(0));
+    let past: Vec<i64> = match &snap {
+        Some(snap) => c
+            .query(
+                &format!(
+                    "select ev_id from {} where not txid_visible_in_snapshot(ev_txid, $1::txid_snapshot) order by ev_id",
+                    theirs.events
+                ),
+                &[snap],
+            )?
+            .iter()
+            .map(|r| r.get(0))
+            .collect(),
+        None => Vec::new(),
+    };
+    let here = queue_tables(pool.node(new)?, &q)?;
+    let ids = format!(
+        "{{{}}}",
+        past.iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let have: HashSet<i64> = pool
+        .node(new)?
+        .query(
+            &format!(
+                "select ev_id from {} where ev_id = any($1::int8[])",
+                here.events
+            ),
+            &[&ids],
+        )?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let missing: Vec<i64> = past.into_iter().filter(|id| !have.contains(id)).collect();
+    if tw > mine || !missing.is_empty() {
+        let range = match (missing.first(), missing.last()) {
+            (Some(a), Some(b)) => format!(" (ev_id {a}..{b})"),
+            _ => String::new(),
+        };
+        return Err(Error::Invalid(format!(
+            "the promoted standby of {old} at {loc} holds more than {new}: tick {tw} ({new} completed {mine}), {} events {new} lacks{range}; taking over here would lose them: run \"takeover {old} dead;\" on the standby instead (it also rebuilds what {new} has past its WAL); nothing was changed",
+            missing.len()
+        )));
+    }
+    note(
+        report,
+        new,
+        format!("the promoted standby of {old} at {loc} holds nothing {new} lacks (its tick {tw}, {new} at {mine}): going on; that standby is left out of the cascade (a copy of the dead {old})"),
+    );
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
