@@ -426,6 +426,40 @@ fn wal_behind_the_standby_rebuilds_the_branch_ticks_and_loses_only_the_dead_root
     );
     w.b.sql(DB, &format!("select setval('{tick_seq}', {})", tw - 3));
 
+    // Interrupted before anything is rebuilt (the leaf's worker is gone,
+    // its pause never acknowledged): the fence is lifted, the branch goes
+    // on, nothing else changed; the rerun below finishes it.
+    w.stop("worker-leaf");
+    let r = run(w.b.qadmin(DB, w.dir.path()).args([
+        "-Q",
+        "replika",
+        "-v",
+        "WAIT_TIMEOUT=3",
+        "-c",
+        "takeover root dead;",
+    ]));
+    assert_eq!(r.code, 1, "{}", show(&r));
+    assert!(r.stderr.contains("gave up waiting"), "{}", show(&r));
+    assert_eq!(
+        w.b.sql(
+            DB,
+            "select queue_external_ticker from pgq.queue where queue_name = 'replika'"
+        ),
+        "f"
+    );
+    assert_eq!(Wal::queue_tick(&w.b), tw);
+    assert_eq!(
+        w.branch
+            .sql("select worker_paused from pgq_node.get_node_info('replika')"),
+        "f"
+    );
+    let leaf_ini = w.inis[2].clone();
+    w.daemons.push(Daemon::start(
+        "worker-leaf",
+        Command::new("londiste").arg(&leaf_ini).arg("worker"),
+        &w.dir.path().join("worker-leaf-again.out"),
+    ));
+
     let r = w.takeover_on_standby();
     assert_eq!(r.code, 0, "{}", show(&r));
     let seq: i64 =

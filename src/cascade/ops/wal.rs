@@ -41,7 +41,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use super::workers::set_paused;
+use super::workers::{ask_paused, await_paused};
 use super::{note, warn, Pool, Wait};
 use crate::cascade::{identity, Error, Reporter, Result};
 use crate::db::{Client, Param};
@@ -420,10 +420,12 @@ pub fn takeover_standby(
     );
     set_external_ticker(pool, me, &q, true)?;
 
-    // 1. Every reachable member, its worker paused, then measured.
+    // 1. Every reachable member, its worker paused, then measured. A
+    // failure before anything is rebuilt lifts the fence and resumes what
+    // this run paused.
     let others: Vec<String> = pool.live().into_iter().filter(|n| n != me).collect();
     let mut paused_here: Vec<(String, String)> = Vec::new();
-    let mut members: Vec<Member> = Vec::new();
+    let mut reached: Vec<String> = Vec::new();
     for n in others {
         let i = match pool.info(&n) {
             Ok(i) => i,
@@ -433,10 +435,26 @@ pub fn takeover_standby(
             }
         };
         if let (Some(w), false) = (i.worker_name.clone(), i.worker_paused == Some(true)) {
-            set_paused(pool, &n, &w, true, wait, report)?;
+            if let Err(e) = ask_paused(pool, &n, &w, true, report) {
+                return undo(pool, me, &q, &paused_here, wait, report, e);
+            }
             paused_here.push((n.clone(), w));
         }
-        let i = pool.info(&n)?;
+        reached.push(n);
+    }
+    let asked: Vec<(&str, &str, bool)> = paused_here
+        .iter()
+        .map(|(n, w)| (n.as_str(), w.as_str(), true))
+        .collect();
+    if let Err(e) = await_paused(pool, &asked, wait, report) {
+        return undo(pool, me, &q, &paused_here, wait, report, e);
+    }
+    let mut members: Vec<Member> = Vec::new();
+    for n in reached {
+        let i = match pool.info(&n) {
+            Ok(i) => i,
+            Err(e) => return undo(pool, me, &q, &paused_here, wait, report, e),
+        };
         members.push(Member {
             name: n,
             node_type: i.node_type.unwrap_or_default(),
@@ -631,9 +649,28 @@ pub fn takeover_standby(
         me,
         format!("queue {q} unfenced: the ticker may tick it"),
     );
-    for (n, w) in &paused_here {
-        set_paused(pool, n, w, false, wait, report)?;
+    // Every worker goes on, also one an interrupted run of this command
+    // left paused (said, when this run did not pause it).
+    let mut resume: Vec<(String, String)> = Vec::new();
+    for m in &members {
+        let Some(w) = m.worker.clone() else { continue };
+        if pool.info(&m.name)?.worker_paused == Some(true) {
+            if !paused_here.iter().any(|(n, _)| n == &m.name) {
+                note(
+                    report,
+                    &m.name,
+                    format!("worker {w} was paused before this takeover: resumed with the others"),
+                );
+            }
+            ask_paused(pool, &m.name, &w, false, report)?;
+            resume.push((m.name.clone(), w));
+        }
     }
+    let asked: Vec<(&str, &str, bool)> = resume
+        .iter()
+        .map(|(n, w)| (n.as_str(), w.as_str(), false))
+        .collect();
+    await_paused(pool, &asked, wait, report)?;
 
     // Identity: this database is the root now.
     identity::adopt(pool.node(me)?, &q)?;
@@ -659,7 +696,8 @@ fn set_external_ticker(pool: &mut Pool, me: &str, q: &str, on: bool) -> Result<(
     Ok(())
 }
 
-/// Refused before anything was rebuilt: unfence, resume, and say why.
+/// Refused or failed before anything was rebuilt: unfence, ask the
+/// workers this run paused to go on, and say why.
 fn undo<T>(
     pool: &mut Pool,
     me: &str,
@@ -669,9 +707,11 @@ fn undo<T>(
     report: Reporter<'_>,
     e: Error,
 ) -> Result<T> {
+    let _ = wait;
     let _ = set_external_ticker(pool, me, q, false);
+    // Asked, not awaited: the worker that did not answer may be gone.
     for (n, w) in paused {
-        let _ = set_paused(pool, n, w, false, wait, report);
+        let _ = ask_paused(pool, n, w, false, report);
     }
     Err(e)
 }
