@@ -851,15 +851,20 @@ fn rebuild(
                 let table = e.extra[0].clone().unwrap_or_default();
                 let (sql, params) = row_sql(op, &keys, &table, e.data.as_deref().unwrap_or(""))?;
                 let ps: Vec<&dyn Param> = params.iter().map(|p| p as &dyn Param).collect();
-                let n = tx.c.execute(&sql, &ps)?;
-                if n != 1 {
-                    return Err(Error::Invalid(format!(
-                        "event {} ({}) on {table} changed {n} rows on {me}, not one: the standby's table differs from {}'s; stopped before tick {} (the ticks before it are rebuilt: run the takeover again once the table is fixed)",
+                let stopped = |what: String| {
+                    Error::Invalid(format!(
+                        "event {} ({}) on {table}: {what}: the standby's table differs from {}'s; stopped before tick {} ({me}'s queue stays fenced, the workers paused; the ticks before it are rebuilt: run the takeover again once the table is fixed)",
                         e.id,
                         e.kind.as_deref().unwrap_or(""),
                         plan.branch,
                         t.id
-                    )));
+                    ))
+                };
+                let n =
+                    tx.c.execute(&sql, &ps)
+                        .map_err(|err| stopped(err.to_string()))?;
+                if n != 1 {
+                    return Err(stopped(format!("changed {n} rows on {me}, not one")));
                 }
                 rows += 1;
             }
