@@ -251,7 +251,7 @@ pub fn check_local(
     let copy = |what: String, verdict: &Verdict| {
         let instead = match verdict {
             Verdict::Promoted { .. } => format!(
-                "if {node} is dead and this database is to take its place, that is a WAL-standby takeover (see docs/cascade.md); otherwise connect to {node} itself (connect node={node};)"
+                "if {node} is dead and this database is to take its place, run \"takeover {node} dead;\" here (a WAL-standby takeover, see docs/cascade.md); otherwise connect to {node} itself (connect node={node};)"
             ),
             _ => format!(
                 "run it on {node} itself (connect node={node};), or make this database a node of its own (drop its copied node state and create a node)"

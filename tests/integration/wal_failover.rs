@@ -430,6 +430,21 @@ fn wal_behind_the_standby_rebuilds_the_branch_ticks_and_loses_only_the_dead_root
     );
     w.b.sql(DB, &format!("select setval('{tick_seq}', {})", tw - 3));
 
+    // The promoted standby is a copy of root: any other change is refused
+    // there, pointing at the takeover.
+    let r = run(w
+        .b
+        .qadmin(DB, w.dir.path())
+        .args(["-Q", "replika", "-c", "pause node branch;"]));
+    assert_eq!(r.code, 1, "{}", show(&r));
+    assert!(
+        r.stderr
+            .contains("a promoted standby or point-in-time restore of node \"root\"")
+            && r.stderr.contains("run \"takeover root dead;\" here"),
+        "{}",
+        show(&r)
+    );
+
     // Interrupted before anything is rebuilt (the leaf's worker is gone,
     // its pause never acknowledged): the fence is lifted, the branch goes
     // on, nothing else changed; the rerun below finishes it.
