@@ -77,7 +77,10 @@ impl Wal {
         let branch = TestDb::new()?;
         let leaf = TestDb::new()?;
         let dir = tempfile::tempdir().expect("dir");
-        let table = "create table t (id int8 primary key, v text)";
+        // t carries the producer's rows; t2 is there for the event types
+        // the rebuild refuses (a TRUNCATE).
+        let table =
+            "create table t (id int8 primary key, v text); create table t2 (id int8 primary key)";
         a.sql(DB, table);
         branch.sql(table);
         leaf.sql(table);
@@ -114,9 +117,10 @@ impl Wal {
             ini(dir.path(), "leaf", "leaf", &location(&leaf)),
         ];
         for p in &inis {
-            let r = run(Command::new("londiste")
-                .arg(p)
-                .args(["add-table", "public.t"]));
+            let r =
+                run(Command::new("londiste")
+                    .arg(p)
+                    .args(["add-table", "public.t", "public.t2"]));
             assert_eq!(r.code, 0, "add-table: {}{}", r.stdout, r.stderr);
         }
         let pa = pgqd_ini(dir.path(), "pgqd-a", &a.base_connstr(), &[DB]);
@@ -159,7 +163,7 @@ impl Wal {
             wait_for(&format!("t in sync on {name}"), 120, || {
                 a.sql(DB, "select pgq.force_tick('replika')");
                 db.sql("select count(*) from londiste.get_table_list('replika') where local and merge_state = 'ok'")
-                    == "1"
+                    == "2"
                     && db.sql("select count(*) from t") == "20"
             });
         }
@@ -271,7 +275,7 @@ impl Wal {
         assert_eq!(roots, vec!["root"], "{st:?}");
         for n in &st.nodes {
             assert!(n.consumer_errors.is_empty(), "{}: {:?}", n.name, n);
-            assert_eq!(n.tables, Some((1, 0, 0)), "{}: {n:?}", n.name);
+            assert_eq!(n.tables, Some((2, 0, 0)), "{}: {n:?}", n.name);
         }
         let r = run(Command::new("londiste").arg(&self.inis[2]).arg("status"));
         assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
@@ -665,5 +669,59 @@ fn a_branch_takeover_is_refused_while_the_promoted_standby_holds_more() {
     assert!(
         committed.len() - lost.len() > 20,
         "the standby's rows reached the cascade"
+    );
+}
+
+#[test]
+fn a_truncate_in_a_missing_batch_is_refused_and_changes_nothing() {
+    if !long_case("truncate_refused") {
+        return;
+    }
+    let Some(mut w) = Wal::build() else { return };
+    w.a.sql(DB, "insert into t2 values (1), (2)");
+    wait_for("t2 on the branch", 60, || {
+        w.branch.sql("select count(*) from t2") == "2"
+    });
+    w.b.wait_replayed(&w.a);
+    w.b.cut_stream();
+    let tw = Wal::queue_tick(&w.b);
+    // A TRUNCATE only the branch has: the standby cannot rebuild it.
+    w.a.sql(DB, "truncate t2");
+    wait_for("the branch to apply the truncate and get ahead", 60, || {
+        w.branch.sql("select count(*) from t2") == "0" && w.tick(&w.branch) > tw + 3
+    });
+    w.a.kill();
+    w.stop("worker-root");
+    w.b.promote();
+
+    let r = w.takeover_on_standby();
+    assert_eq!(r.code, 1, "{}", show(&r));
+    assert!(
+        r.stderr.contains("of type \"R\"")
+            && r.stderr.contains("TRUNCATE")
+            && r.stderr.contains("nothing was changed"),
+        "{}",
+        show(&r)
+    );
+    // Nothing changed: the standby's queue unfenced at its own last tick,
+    // the branch still a branch reading from the old root's location,
+    // its worker going on.
+    assert_eq!(
+        w.b.sql(
+            DB,
+            "select queue_external_ticker from pgq.queue where queue_name = 'replika'"
+        ),
+        "f"
+    );
+    assert_eq!(Wal::queue_tick(&w.b), tw);
+    assert_eq!(w.b.sql(DB, "select count(*) from t2"), "2");
+    assert_eq!(
+        w.branch
+            .sql("select node_type || ':' || worker_paused from pgq_node.get_node_info('replika')"),
+        "branch:false"
+    );
+    assert_eq!(
+        w.branch.sql("select node_location from pgq_node.get_queue_locations('replika') where node_name = 'root'"),
+        w.a.location(DB)
     );
 }

@@ -32,7 +32,8 @@
 //! (re-inserted, nothing to apply on the root). Any other type in a
 //! missing batch (TRUNCATE `R`, `EXECUTE`, sequence and table-registry
 //! events, SQL-format rows) is refused before anything is rebuilt: the
-//! standby is left fenced-off changes undone, nothing lost silently.
+//! fence is lifted and the paused workers go on, nothing is changed and
+//! nothing is lost silently.
 //!
 //! Each tick is rebuilt in one transaction (rows and events), then the
 //! tick in one of its own (as a branch worker does), so an interrupted run
