@@ -66,6 +66,8 @@ struct Wal {
     b: Server,
     branch: TestDb,
     leaf: TestDb,
+    /// A second branch under the root, when asked for.
+    b2: Option<TestDb>,
     dir: tempfile::TempDir,
     daemons: Vec<Daemon>,
     inis: Vec<std::path::PathBuf>,
@@ -73,9 +75,15 @@ struct Wal {
 
 impl Wal {
     fn build() -> Option<Wal> {
+        Wal::build_with(false)
+    }
+
+    /// With `second`, a second branch `b2` under the root.
+    fn build_with(second: bool) -> Option<Wal> {
         let a = Server::primary(DB)?;
         let branch = TestDb::new()?;
         let leaf = TestDb::new()?;
+        let b2 = if second { Some(TestDb::new()?) } else { None };
         let dir = tempfile::tempdir().expect("dir");
         // t carries the producer's rows; t2 is there for the event types
         // the rebuild refuses (a TRUNCATE).
@@ -84,6 +92,9 @@ impl Wal {
         a.sql(DB, table);
         branch.sql(table);
         leaf.sql(table);
+        if let Some(b2) = &b2 {
+            b2.sql(table);
+        }
         let root_loc = a.location(DB);
         let mk = |loc: &str, t: NodeType, name: &str, provider: Option<Provider>| {
             let spec = CreateNode {
@@ -111,11 +122,24 @@ impl Wal {
             "leaf",
             Some(Provider::Location(location(&branch))),
         );
-        let inis = vec![
+        let mut inis = vec![
             ini(dir.path(), "root", "root", &root_loc),
             ini(dir.path(), "branch", "branch", &location(&branch)),
             ini(dir.path(), "leaf", "leaf", &location(&leaf)),
         ];
+        let mut names = vec!["root", "branch", "leaf"];
+        let mut shared_dbs = vec![branch.name.as_str(), leaf.name.as_str()];
+        if let Some(b2) = &b2 {
+            mk(
+                &location(b2),
+                NodeType::Branch,
+                "b2",
+                Some(Provider::Location(root_loc.clone())),
+            );
+            inis.push(ini(dir.path(), "b2", "b2", &location(b2)));
+            names.push("b2");
+            shared_dbs.push(b2.name.as_str());
+        }
         for p in &inis {
             let r =
                 run(Command::new("londiste")
@@ -130,12 +154,7 @@ impl Wal {
             branch.cluster.port,
             branch.cluster.su
         );
-        let ps = pgqd_ini(
-            dir.path(),
-            "pgqd-shared",
-            &shared,
-            &[&branch.name, &leaf.name],
-        );
+        let ps = pgqd_ini(dir.path(), "pgqd-shared", &shared, &shared_dbs);
         let mut daemons = vec![
             Daemon::start(
                 "pgqd-a",
@@ -148,7 +167,7 @@ impl Wal {
                 &dir.path().join("pgqd-shared.out"),
             ),
         ];
-        for (p, n) in inis.iter().zip(["root", "branch", "leaf"]) {
+        for (p, n) in inis.iter().zip(names) {
             daemons.push(Daemon::start(
                 &format!("worker-{n}"),
                 Command::new("londiste").arg(p).arg("worker"),
@@ -159,7 +178,11 @@ impl Wal {
             DB,
             "insert into t select g, 'before ' || g from generate_series(1, 20) g",
         );
-        for (db, name) in [(&branch, "branch"), (&leaf, "leaf")] {
+        let mut synced = vec![(&branch, "branch"), (&leaf, "leaf")];
+        if let Some(b2) = &b2 {
+            synced.push((b2, "b2"));
+        }
+        for (db, name) in synced {
             wait_for(&format!("t in sync on {name}"), 120, || {
                 a.sql(DB, "select pgq.force_tick('replika')");
                 db.sql("select count(*) from londiste.get_table_list('replika') where local and merge_state = 'ok'")
@@ -174,6 +197,7 @@ impl Wal {
             b,
             branch,
             leaf,
+            b2,
             dir,
             daemons,
             inis,
@@ -228,7 +252,11 @@ impl Wal {
             DB,
             "insert into t select g, 'new root ' || g from generate_series(9001, 9010) g",
         );
-        for (db, name) in [(&self.branch, "branch"), (&self.leaf, "leaf")] {
+        let mut live = vec![(&self.branch, "branch"), (&self.leaf, "leaf")];
+        if let Some(b2) = &self.b2 {
+            live.push((b2, "b2"));
+        }
+        for (db, name) in &live {
             wait_for(&format!("the new root's rows on {name}"), 120, || {
                 db.sql("select count(*) from t where id > 9000") == "10"
             });
@@ -236,7 +264,9 @@ impl Wal {
         let md5 = "select md5(coalesce(string_agg(id || ':' || coalesce(v, '~'), ',' order by id), '')) from t";
         let on_b = self.b.sql(DB, md5);
         assert_eq!(self.branch.sql(md5), on_b, "branch and new root differ");
-        assert_eq!(self.leaf.sql(md5), on_b, "leaf and new root differ");
+        for (db, name) in &live {
+            assert_eq!(db.sql(md5), on_b, "{name} and the new root differ");
+        }
         let present: BTreeSet<i64> = self
             .b
             .sql(DB, "select id from t where id between 1000 and 9000")
@@ -281,7 +311,7 @@ impl Wal {
         assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
         assert!(r.stdout.contains("root (root)"), "{}", r.stdout);
         assert!(!r.stdout.contains("ERR"), "{}", r.stdout);
-        for db in [&self.branch, &self.leaf] {
+        for (db, _) in &live {
             assert_eq!(
                 db.sql("select node_location || ':' || dead from pgq_node.get_queue_locations('replika') where node_name = 'root'"),
                 format!("{}:false", self.b.location(DB))
@@ -724,4 +754,54 @@ fn a_truncate_in_a_missing_batch_is_refused_and_changes_nothing() {
         w.branch.sql("select node_location from pgq_node.get_queue_locations('replika') where node_name = 'root'"),
         w.a.location(DB)
     );
+}
+
+#[test]
+fn two_branches_at_different_ticks_and_the_standby_behind_both() {
+    if !long_case("two_branches") {
+        return;
+    }
+    let Some(mut w) = Wal::build_with(true) else {
+        return;
+    };
+    let b2 = w.b2.take().expect("b2");
+    let prod = Producer::start(&w.a.location(DB), 1000);
+    std::thread::sleep(Duration::from_millis(800));
+    w.b.cut_stream();
+    let tw = Wal::queue_tick(&w.b);
+    wait_for("the branches to get ahead of the standby", 60, || {
+        w.tick(&w.branch) > tw + 3 && w.tick(&b2) > tw + 3
+    });
+    // b2 stops between the standby and the branch.
+    let r = run(b2.qadmin().args(["-Q", "replika", "-c", "pause node b2;"]));
+    assert_eq!(r.code, 0, "{}", show(&r));
+    let mid = w.tick(&b2);
+    wait_for("the branch to get ahead of b2", 60, || {
+        w.tick(&w.branch) > mid + 3
+    });
+    w.stop("pgqd-a");
+    let last = Wal::queue_tick(&w.a);
+    wait_for("the branch to take the root's last tick", 60, || {
+        w.tick(&w.branch) >= last
+    });
+    w.a.kill();
+    let committed = prod.finish();
+    w.stop("worker-root");
+    w.b.promote();
+
+    let r = w.takeover_on_standby();
+    assert_eq!(r.code, 0, "{}", show(&r));
+    for step in [
+        format!("[b2] branch at tick {mid} (standby root at tick {tw})"),
+        format!("rebuilding ticks {tw}..{last} from branch"),
+        format!("subscriber b2 (londiste_b2) positioned at tick {mid}"),
+        format!("subscriber branch (londiste_branch) positioned at tick {last}"),
+        "worker londiste_b2 was paused before this takeover: resumed".to_string(),
+    ] {
+        assert!(r.stdout.contains(&step), "{step}: {}", show(&r));
+    }
+    w.b2 = Some(b2);
+    w.start_new_root();
+    let lost = w.check_after(&committed);
+    w.the_dead_root_says_the_report_was_right(&r.stdout, &lost);
 }
