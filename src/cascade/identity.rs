@@ -211,6 +211,26 @@ pub fn record(c: &mut Client, queue: &str, seen: &Observed) -> Result<()> {
     Ok(())
 }
 
+/// Record this database's fingerprint as the node's although the record
+/// says it is a copy: after a WAL-standby takeover the promoted standby
+/// *is* the node (its timeline changed). Never for a restored dump or a
+/// standby in recovery.
+pub fn adopt(c: &mut Client, queue: &str) -> Result<()> {
+    let seen = observe(c, queue)?;
+    if seen.node.is_none()
+        || !matches!(seen.verdict(), Verdict::Promoted { .. } | Verdict::Original)
+    {
+        return Ok(());
+    }
+    if let Some(attrs) = seen.attrs_to_record() {
+        c.query_one(
+            "select * from pgq_node.set_node_attrs($1, $2)",
+            &[&queue, &attrs],
+        )?;
+    }
+    Ok(())
+}
+
 /// The coordinating (local) database of a multi-node change must be the
 /// node it claims to be, not a copy: its fingerprint must match the
 /// record, and the database answering at its own registered location
@@ -231,7 +251,7 @@ pub fn check_local(
     let copy = |what: String, verdict: &Verdict| {
         let instead = match verdict {
             Verdict::Promoted { .. } => format!(
-                "if {node} is dead and this database is to take its place, that is a WAL-standby takeover (see docs/cascade.md); otherwise connect to {node} itself (connect node={node};)"
+                "if {node} is dead and this database is to take its place, run \"takeover {node} dead;\" here (a WAL-standby takeover, see docs/cascade.md); otherwise connect to {node} itself (connect node={node};)"
             ),
             _ => format!(
                 "run it on {node} itself (connect node={node};), or make this database a node of its own (drop its copied node state and create a node)"

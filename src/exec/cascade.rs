@@ -483,6 +483,14 @@ pub fn resurrect(s: &mut Session, out: &mut dyn Write) -> Handled {
 pub fn takeover(s: &mut Session, cmd: &ast::Takeover, out: &mut dyn Write) -> Handled {
     outside_tx(s, spec::TAKEOVER.words)?;
     let me = local_node(s)?;
+    if cmd.dead && me == cmd.old.as_str() {
+        return takeover_standby(s, &me, out);
+    }
+    let standby: Option<String> = s
+        .vars
+        .get("STANDBY")
+        .filter(|v| !v.trim().is_empty())
+        .cloned();
     let mut p = change_pool(s)?;
     let old = cmd.old.as_str();
     let problems = if cmd.dead {
@@ -506,9 +514,57 @@ pub fn takeover(s: &mut Session, cmd: &ast::Takeover, out: &mut dyn Write) -> Ha
     }
     let wait = wait_ctl(s);
     if cmd.dead {
+        // No silent loss: a promoted standby of a dead root (STANDBY)
+        // holding more than this node refuses the takeover here.
+        ops::check_standby(&mut p, &me, old, standby.as_deref(), &mut report)?;
         ops::takeover_dead(&mut p, &me, old, cmd.force, &wait, &mut report)?;
     } else {
         ops::takeover(&mut p, &me, old, cmd.all, &wait, &mut report)?;
     }
     Ok(Reply::Done)
+}
+
+/// `takeover <root> dead` run on a promoted physical standby of the dead
+/// root (this database's local node is the root's own name): the one
+/// command such a copy is allowed to run; it makes it the root
+/// ([`ops::takeover_standby`]). Its location is registered as the
+/// session's own (`s.params.location()`).
+fn takeover_standby(s: &mut Session, me: &str, out: &mut dyn Write) -> Handled {
+    let q = queue_of(s, None)?;
+    let seen = identity::observe(conn(s)?, &q)?;
+    if !matches!(seen.verdict(), identity::Verdict::Promoted { .. }) {
+        let what = seen
+            .describe()
+            .unwrap_or_else(|| format!("node \"{me}\" itself"));
+        return Err(Fail::msg(format!(
+            "this database is {what}: \"takeover {me} dead\" here is only for a promoted physical standby of {me} taking its place (run a dead takeover on another node to replace {me})"
+        )));
+    }
+    let mut p = pool(s)?;
+    p.accept_local_standby();
+    p.lock()?;
+    let location = s.params.location();
+    let wait = wait_ctl(s);
+    let mut report = step_printer(s, out);
+    let done = ops::takeover_standby(&mut p, me, &location, &wait, &mut report)?;
+    let case = match &done.case {
+        ops::WalCase::Ahead { last_tick } => {
+            format!("WAL ahead (the standby had tick {last_tick}): nothing rebuilt")
+        }
+        ops::WalCase::Behind {
+            last_tick,
+            from,
+            branch_tick,
+        } => format!(
+            "WAL behind: ticks {}..{branch_tick} rebuilt from {from} (standby at {last_tick}): {} events, {} row changes",
+            last_tick + 1,
+            done.events_copied,
+            done.rows_applied
+        ),
+    };
+    Ok(Reply::All(vec![
+        Reply::Info(case),
+        Reply::Info(done.lost.sentence(me)),
+        Reply::Status("TAKEOVER"),
+    ]))
 }

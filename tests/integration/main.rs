@@ -23,3 +23,4 @@ mod sql;
 mod structure;
 mod tls;
 mod vars;
+mod wal_failover;

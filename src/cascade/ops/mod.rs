@@ -11,13 +11,15 @@
 //! One file per operation: `pool` (connections and the cascade lock),
 //! `workers` (pause, resume, catch-up waits), `provider` (change
 //! provider), `layout` (tag, drop, location), `takeover` (switchover and
-//! dead-node takeover), `resurrect` (an old root rejoins).
+//! dead-node takeover), `wal` (a promoted standby of the dead root
+//! takes its place), `resurrect` (an old root rejoins).
 
 mod layout;
 mod pool;
 mod provider;
 mod resurrect;
 mod takeover;
+mod wal;
 mod workers;
 
 pub use layout::{drop_node, set_location, tag_node};
@@ -27,6 +29,7 @@ pub use resurrect::{resurrect, LostEvent, Resurrected};
 pub use takeover::{
     gravestone, sync_problems, takeover, takeover_check, takeover_dead, TableProblem,
 };
+pub use wal::{check_standby, takeover_standby, Lost, StandbyTakeover, WalCase};
 pub use workers::{pause_node, set_paused, wait_caught_up, WaitFor};
 
 use std::time::{Duration, Instant};

@@ -26,6 +26,9 @@ pub struct Pool {
     local: Option<(String, ConnParams)>,
     /// The node the pool was loaded from.
     local_name: Option<String>,
+    /// The local database is a promoted standby of the node it claims
+    /// to be, accepted as that node (a WAL-standby takeover).
+    local_copy: bool,
 }
 
 impl Pool {
@@ -44,6 +47,7 @@ impl Pool {
             conns: HashMap::new(),
             local: None,
             local_name: info.node_name,
+            local_copy: false,
         })
     }
 
@@ -103,8 +107,12 @@ impl Pool {
                 }
             };
             // Whoever answers there must be that node, not a copy of it
-            // or another node.
-            identity::check_member(&mut c, &self.queue, name)?;
+            // or another node (the local promoted standby of a WAL-standby
+            // takeover excepted).
+            let local_copy = self.local_copy && self.local_name.as_deref() == Some(name);
+            if !local_copy {
+                identity::check_member(&mut c, &self.queue, name)?;
+            }
             self.conns.insert(name.to_string(), c);
         }
         self.conns
@@ -124,6 +132,13 @@ impl Pool {
             self.conns.remove(&me);
             self.local = Some((me, params));
         }
+    }
+
+    /// Accept the local database, a promoted physical standby of the node
+    /// it claims to be, as that node (only for a WAL-standby takeover,
+    /// which makes it the node).
+    pub fn accept_local_standby(&mut self) {
+        self.local_copy = true;
     }
 
     /// Take the cascade's operation lock: a session advisory lock keyed by

@@ -17,6 +17,8 @@
 
 #![allow(dead_code)]
 
+pub mod standby;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
