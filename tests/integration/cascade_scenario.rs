@@ -831,13 +831,17 @@ fn a_switchover_stopped_after_the_promotion_is_finished_by_a_rerun() {
     }
 }
 
-/// Kill points for the switchover test: a fast subset, or every step
-/// with `QADMIN_LONG=1` (docs/TESTING.md).
-fn kill_points() -> Vec<usize> {
+/// Kill points for the switchover tests: a fast subset, or every step
+/// with `QADMIN_LONG=1` (docs/TESTING.md). Killing the backends is slower
+/// (the workers reconnect), so its subset is smaller.
+fn kill_points(how: Kill) -> Vec<usize> {
     if std::env::var_os("QADMIN_LONG").is_some() {
         (1..=40).collect()
     } else {
-        vec![2, 5, 8, 11]
+        match how {
+            Kill::Qadmin => vec![2, 5, 8, 11],
+            Kill::NewRootBackends => vec![3, 9],
+        }
     }
 }
 
@@ -895,7 +899,7 @@ fn switchover_killed(how: Kill) {
     all_have(total);
     let mut root = 0;
     let mut killed_at = Vec::new();
-    for k in kill_points() {
+    for k in kill_points(how) {
         let (old_db, old) = nodes[root];
         let (new_db, _new) = nodes[1 - root];
         let mut child = new_db
