@@ -379,10 +379,10 @@ pub fn default_worker_name(node: &str) -> String {
     format!("londiste_{node}")
 }
 
-/// Identity of the database behind a connection: system identifier and
-/// database name. Two connections with the same identity reach the same
+/// The key of the database behind a connection: system identifier and
+/// database name. Two connections with the same key reach the same
 /// database.
-pub fn identity(c: &mut Client) -> Result<(i64, String)> {
+pub fn database_key(c: &mut Client) -> Result<(i64, String)> {
     let r = c.query_one(
         "select system_identifier, current_database()::text from pg_catalog.pg_control_system()",
         &[],
@@ -393,7 +393,7 @@ pub fn identity(c: &mut Client) -> Result<(i64, String)> {
 /// Check that `location` reaches the same database as `local`.
 pub fn check_location(local: &mut Client, location: &str, timeout: Duration) -> Result<()> {
     let mut other = connect("the new node's location", location, timeout)?;
-    if identity(local)? != identity(&mut other)? {
+    if database_key(local)? != database_key(&mut other)? {
         return Err(Error::Invalid(format!(
             "location '{location}' reaches a different database than the current connection"
         )));
@@ -567,7 +567,7 @@ pub fn create_node(
     record_identity(local, q)
 }
 
-/// Record this database's fingerprint as its node's ([`mod@identity`]).
+/// Record this database's fingerprint as its node's ([`identity`]).
 fn record_identity(local: &mut Client, q: &str) -> Result<()> {
     let seen = identity::observe(local, q)?;
     identity::record(local, q, &seen)
