@@ -196,13 +196,11 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
             Some("Did not find any relations.".into()),
         ),
         Which::Schemas => schemas(s, pat, raw, verbose, system, out),
-        Which::Databases => listing(
+        Which::Databases => plain(
             s,
             &sql::list_databases(pat, verbose),
             "List of databases",
             out,
-            None,
-            None,
         ),
         // `\dx+` (the objects of each extension) is not implemented: it
         // lists as `\dx` does, or says there is no such extension.
@@ -234,79 +232,56 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
             None,
         ),
         Which::Roles => roles(s, pat, verbose, system, out),
-        Which::Aggregates => listing(
+        Which::Aggregates => plain(
             s,
             &sql::list_aggregates(pat, system),
             "List of aggregate functions",
             out,
-            None,
-            None,
         ),
-        Which::Tablespaces => listing(
+        Which::Tablespaces => plain(
             s,
             &sql::list_tablespaces(pat, verbose),
             "List of tablespaces",
             out,
-            None,
-            None,
         ),
-        Which::Types => listing(
+        Which::Types => plain(
             s,
             &sql::list_types(pat, verbose, system),
             "List of data types",
             out,
-            None,
-            None,
         ),
-        Which::Domains => listing(
+        Which::Domains => plain(
             s,
             &sql::list_domains(pat, verbose, system),
             "List of domains",
             out,
-            None,
-            None,
         ),
-        Which::EventTriggers => listing(
+        Which::EventTriggers => plain(
             s,
             &sql::list_event_triggers(pat, verbose),
             "List of event triggers",
             out,
-            None,
-            None,
         ),
-        Which::ExtendedStats => listing(
+        Which::ExtendedStats => plain(
             s,
             &sql::list_extended_stats(pat),
             "List of extended statistics",
             out,
-            None,
-            None,
         ),
         Which::Publications if verbose => publications(s, pat, raw.unwrap_or_default(), out),
-        Which::Publications => listing(
+        Which::Publications => plain(
             s,
             &sql::list_publications(pat, false),
             "List of publications",
             out,
-            None,
-            None,
         ),
-        Which::Subscriptions => listing(
+        Which::Subscriptions => plain(
             s,
             &sql::list_subscriptions(pat, verbose),
             "List of subscriptions",
             out,
-            None,
-            None,
         ),
-        Which::Privileges => listing(
-            s,
-            &sql::list_privileges(pat),
-            "Access privileges",
-            out,
-            None,
-            None,
-        ),
+        Which::Privileges => plain(s, &sql::list_privileges(pat), "Access privileges", out),
         Which::FunctionSource | Which::ViewSource => unreachable!("{which:?} in describe::run"),
     };
     r
@@ -375,6 +350,11 @@ fn result_set(l: Listing) -> ResultSet {
 /// A listing query printed as psql's `printQuery`; when it has no rows
 /// and a message is given (with or without a pattern), the message
 /// instead (not with -q).
+/// A listing with no message for an empty result (most `\d` lists).
+fn plain(s: &mut Session, query: &str, title: &str, out: &mut dyn Write) -> Outcome {
+    listing(s, query, title, out, None, None)
+}
+
 fn listing(
     s: &mut Session,
     query: &str,
