@@ -239,3 +239,21 @@ fn cascade_json_shapes_are_pinned() {
     );
     assert_eq!(v["this_database"], "node \"n1\" itself");
 }
+
+#[test]
+fn table_command_json_shape_is_pinned() {
+    // The other table commands answer the generic shape of docs/json.md:
+    // an array of objects, values typed by their column.
+    let db = test_db!();
+    let r = q(&db, &["-Q", "replika", "-c", "create root node n1;"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = q(&db, &["-Q", "replika", "--json", "-c", "show members;"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    assert_eq!(
+        shape(&v[0]),
+        "dead:bool node_location:string node_name:string"
+    );
+    assert_eq!(v[0]["node_name"], "n1");
+    assert_eq!(v[0]["dead"], false);
+}
