@@ -189,7 +189,7 @@ fn print_reply(s: &Session, out: &mut dyn Write, reply: Reply) -> Outcome {
 
 /// Write a reply's text, through the pager when it is long and goes to
 /// the terminal (psql's `PageOutput`; see [`output::pager`]).
-fn write_paged(s: &Session, out: &mut dyn Write, text: &[u8]) {
+pub(crate) fn write_paged(s: &Session, out: &mut dyn Write, text: &[u8]) {
     let setting = s.settings.print.pager;
     if s.output.is_none() && setting != output::pager::PagerUse::Off {
         if let Ok(t) = std::str::from_utf8(text) {

@@ -106,6 +106,12 @@ pub fn terminal_size() -> Option<(usize, usize)> {
     if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
         return None;
     }
+    stdout_size()
+}
+
+/// The size of standard output's terminal (rows, columns), whatever
+/// standard input is; `None` when it is not a terminal.
+pub fn stdout_size() -> Option<(usize, usize)> {
     // SAFETY: TIOCGWINSZ fills a winsize we own; on failure we return None.
     let mut ws: libc::winsize = unsafe { std::mem::zeroed() };
     let r = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut ws) };

@@ -31,6 +31,11 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ("General", "\\?", "show this list"),
     (
         "General",
+        "\\h [NAME]",
+        "help on syntax of SQL commands, * for all commands",
+    ),
+    (
+        "General",
         "\\! [COMMAND]",
         "run a shell command, or start a shell",
     ),
@@ -339,7 +344,7 @@ pub fn run(s: &mut Session, line: &str, out: &mut dyn Write) -> Done {
         };
     }
     // Whole-line arguments: no interpolation, as in psql.
-    let whole = matches!(cmd, "\\!" | "\\copy")
+    let whole = matches!(cmd, "\\!" | "\\copy" | "\\h" | "\\help")
         || (matches!(cmd, "\\o" | "\\out" | "\\g" | "\\gx") && rest.starts_with('|'));
     let parsed = if whole {
         slash::Args::default()
@@ -422,6 +427,12 @@ fn run_parsed(
             &mut crate::exec::StdinCopy::default(),
         )),
         "\\?" => ran(help(out)),
+        "\\h" | "\\help" => {
+            let width = crate::output::pager::stdout_size().map_or(80, |(_, cols)| cols);
+            let text = super::sql_help::text(rest, width);
+            crate::exec::reply::write_paged(s, out, text.as_bytes());
+            ran(Outcome::Ok)
+        }
         "\\echo" | "\\qecho" | "\\warn" => {
             let (newline, words) = match parsed.args.first() {
                 Some(f) if f.text == "-n" && !f.quoted => (false, &a[1..]),

@@ -17,3 +17,4 @@ pub mod pset;
 pub mod repl;
 pub mod script;
 pub mod send;
+pub mod sql_help;

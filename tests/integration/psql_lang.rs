@@ -495,3 +495,29 @@ fn qadmin_commands_follow_if_branches() {
         r.stdout
     );
 }
+
+#[test]
+fn sql_help_matches_psql() {
+    // `\h` alone (80 columns off a terminal), exact names, prefixes, words
+    // dropped from the end, `*`, trailing semicolons, no match, and `\h`
+    // inside an inactive `\if` branch.
+    parity(
+        "",
+        r#"\h
+\h select
+\help SELECT;
+\h create t
+\h alter table foo add column
+\h vacuum full t;
+\h Create Table As
+\h frobnicate x
+\h c
+\if false
+\h insert
+\endif
+select 1 as after;
+"#,
+        &[],
+    );
+    parity("", "\\h *\n", &[]);
+}
