@@ -17,8 +17,8 @@
 //! [`Command`] is the enum of families; a new command touches only its
 //! family's file here (and `exec/<family>.rs`, whose `handle` matches the
 //! family enum exhaustively). A new family is a file here, its variant in
-//! [`Command`], its arm in [`Command::spec`] and [`lower_command`], its
-//! `SPECS` in [`FAMILIES`], and `exec/<family>.rs`.
+//! [`Command`], its arm in [`Command::spec`] and `lower_command`, its
+//! `SPECS` in `FAMILIES`, and `exec/<family>.rs`.
 
 use super::ast::*;
 use super::lower::{
