@@ -1,4 +1,4 @@
-//! Build script: the keyword rules of `grammar/*.pest`, read with pest_meta,
+//! Build script: the keyword and command rules of `grammar/*.pest`, read with pest_meta,
 //! written as Rust for `src/parse/mod.rs` (`$OUT_DIR/keywords.rs`).
 //!
 //! `parse::describe` and `parse::slot` are exhaustive matches over the
@@ -12,6 +12,11 @@
 //! * `keyword_rules!()`: the pattern `Rule::kw_add | Rule::kw_alive | ...`.
 //! * `keyword_word(rule) -> Option<&'static str>`: the word a `kw_*` rule
 //!   matches, `None` for every other rule (all listed: no `_ =>` either).
+//! * `command_rules!()` and `COMMAND_RULES`: the alternatives of the
+//!   `command` rule, as a pattern (for `describe` and `slot`) and as names
+//!   in the order the grammar defines them, section by section (the order
+//!   of `parse::spec::ALL`, which the family files of `parse/command/`
+//!   fill).
 //!
 //! Each `kw_<word>` rule must be `@{ ^"<word>" ~ !ident_char }` (STYLE §5:
 //! completion offers the rule name without `kw_`, so a keyword rule holds
@@ -79,9 +84,53 @@ fn main() {
     }
     out.push_str("        => None,\n    }\n}\n");
 
+    // The command rules: the alternatives of `command`, in the order the
+    // rules are defined (the grammar's sections), not the order of the
+    // choice (which tries longer forms first).
+    let command = rules
+        .iter()
+        .find(|r| r.name == "command")
+        .expect("grammar/qadmin.pest has a `command` rule");
+    let mut chosen = Vec::new();
+    choice_idents(&command.expr, &mut chosen);
+    let commands: Vec<&String> = rules
+        .iter()
+        .map(|r| &r.name)
+        .filter(|n| chosen.contains(n))
+        .collect();
+    assert!(
+        commands.len() == chosen.len(),
+        "grammar: `command` is a choice of command rules, each defined once"
+    );
+    out.push_str("\n/// The grammar's command rules (the `command` choice), as one pattern.\n");
+    out.push_str("macro_rules! command_rules {\n    () => {\n");
+    for (i, name) in commands.iter().enumerate() {
+        let sep = if i == 0 { "        " } else { "            | " };
+        let _ = writeln!(out, "{sep}Rule::{name}");
+    }
+    out.push_str("    };\n}\n\n");
+    out.push_str("/// The command rules' names, in the order the grammar defines them.\n");
+    out.push_str("const COMMAND_RULES: &[&str] = &[\n");
+    for name in &commands {
+        let _ = writeln!(out, "    {name:?},");
+    }
+    out.push_str("];\n");
+
     let dir = env::var("OUT_DIR").expect("OUT_DIR is set by cargo");
     let path = Path::new(&dir).join("keywords.rs");
     fs::write(&path, out).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
+}
+
+/// The rule names of a choice (`a | b | c`), left to right.
+fn choice_idents(expr: &Expr, out: &mut Vec<String>) {
+    match expr {
+        Expr::Choice(a, b) => {
+            choice_idents(a, out);
+            choice_idents(b, out);
+        }
+        Expr::Ident(name) => out.push(name.clone()),
+        other => panic!("grammar: `command` must be a choice of rule names, found {other:?}"),
+    }
 }
 
 /// A keyword rule is atomic and is its one word, case-insensitive, ending

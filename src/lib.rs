@@ -18,12 +18,14 @@
 //!   by the loop from the same input as the statements.
 //! * [`parse`] reads a qadmin command with the pest grammar of
 //!   `grammar/*.pest` into a typed [`parse::Command`] (SQL only gets its
-//!   kind); `build.rs` generates the keyword arms of its exhaustive rule
-//!   maps from the same files. [`parse::spec`] is the command table: one
-//!   [`parse::CommandSpec`] per command (words, help section, syntax,
-//!   summary, what it changes for completion, its status word), which
-//!   `show help`, syntax errors, the completion cache and the docs tests
-//!   read.
+//!   kind); `build.rs` generates the keyword and command arms of its
+//!   exhaustive rule maps from the same files.
+//!   [`parse::Command`] is an enum of families; each family's file in
+//!   [`parse::command`] holds its commands' AST, lowering and
+//!   [`parse::CommandSpec`]s (words, help section, syntax, summary, what
+//!   it changes for completion, its status word) together, and
+//!   [`parse::spec`] merges them into the command table, which `show
+//!   help`, syntax errors, the completion cache and the docs tests read.
 //! * [`lex`] is the one lexer: where a statement ends (`;` outside quotes,
 //!   dollar quotes, comments and parentheses, following the server's
 //!   `standard_conforming_strings`), the continuation prompt, the nesting
@@ -31,8 +33,9 @@
 //! * [`exec`] runs one statement: SQL goes to the server verbatim, one
 //!   round trip, rows printed in batches as they arrive (no cursor), so
 //!   memory stays flat. A qadmin command goes through one dispatch
-//!   ([`exec::command`]) to its handler (one per command, in a file per
-//!   family), which calls the API modules
+//!   ([`exec::command`], by family) to its family's file, whose `handle`
+//!   matches the family exhaustively and calls the command's handler,
+//!   which calls the API modules
 //!   ([`pgq`], [`cascade`], [`londiste`], [`catalog`]: the only places with
 //!   SQL) and returns a reply (rows, a status word, text, messages);
 //!   the status word comes from the command's spec, and

@@ -6,15 +6,46 @@
 use std::io::Write;
 use std::time::Duration;
 
+use crate::cascade::ops::WaitFor;
 use crate::cascade::status::CascadeStatus;
 use crate::cascade::{self, identity, ops, status};
 use crate::exec::cascade_view;
 use crate::exec::progress::step_printer;
 use crate::exec::reply::{cell, conn, flag, oid, queue_of, table, Fail, Handled, Reply};
 use crate::output::Format;
-use crate::parse::ast::{self, Target};
-use crate::parse::spec::{self, CommandSpec};
+use crate::parse::command::cascade as spec;
+use crate::parse::CommandSpec;
+use crate::parse::{self, CascadeCommand, Target};
 use crate::session::Session;
+
+/// The family's dispatch: each cascade command to its handler (an exhaustive
+/// match, so a new command does not compile without its handler).
+pub(super) fn handle(s: &mut Session, cmd: &CascadeCommand, out: &mut dyn Write) -> Handled {
+    match cmd {
+        CascadeCommand::ShowNode(c) => show_node(s, c),
+        CascadeCommand::CreateNode(c) => create_node(s, c, out),
+        CascadeCommand::ShowCascade => show_cascade(s),
+        CascadeCommand::ShowMembers => show_members(s),
+        CascadeCommand::ShowNodeStatus(c) => show_node_status(s, c),
+        CascadeCommand::AlterNodeProvider(c) => alter_node_provider(s, c, out),
+        CascadeCommand::AlterNodeRename(c) => alter_node_rename(s, c, out),
+        CascadeCommand::AlterNodeLocation(c) => alter_node_location(s, c, out),
+        CascadeCommand::DropNode(c) => drop_node(s, c, out),
+        CascadeCommand::TagNode(c) => tag_node(s, c, out),
+        CascadeCommand::PauseNode(c) => pause_node(s, c, out),
+        CascadeCommand::ResumeNode(c) => resume_node(s, c, out),
+        CascadeCommand::PauseConsumer(c) => {
+            pause_consumer(s, &c.consumer, c.node.as_ref(), true, out)
+        }
+        CascadeCommand::ResumeConsumer(c) => {
+            pause_consumer(s, &c.consumer, c.node.as_ref(), false, out)
+        }
+        CascadeCommand::WaitRoot => wait(s, WaitFor::Root, out),
+        CascadeCommand::WaitProvider => wait(s, WaitFor::Provider, out),
+        CascadeCommand::Takeover(c) => takeover(s, c, out),
+        CascadeCommand::Resurrect => resurrect(s, out),
+    }
+}
 
 /// Deadline for reaching other nodes (`-v NODE_TIMEOUT=seconds`).
 pub fn timeout(s: &Session) -> Duration {
@@ -173,7 +204,7 @@ pub fn show_members(s: &mut Session) -> Handled {
 }
 
 /// `show node [<n> | *] [on <q>];`: node locations.
-pub fn show_node(s: &mut Session, cmd: &ast::ShowNode) -> Handled {
+pub fn show_node(s: &mut Session, cmd: &parse::ShowNode) -> Handled {
     let q = queue_of(s, cmd.queue.as_ref())?;
     let only = match &cmd.node {
         Some(Target::Named(n)) => Some(n.as_str().to_string()),
@@ -209,7 +240,7 @@ pub fn show_node(s: &mut Session, cmd: &ast::ShowNode) -> Handled {
 }
 
 /// `show node status [<n>];`
-pub fn show_node_status(s: &mut Session, cmd: &ast::ShowNodeStatus) -> Handled {
+pub fn show_node_status(s: &mut Session, cmd: &parse::ShowNodeStatus) -> Handled {
     let q = queue_of(s, None)?;
     let name = match &cmd.node {
         Some(n) => n.as_str().to_string(),
@@ -288,7 +319,7 @@ pub fn show_node_status(s: &mut Session, cmd: &ast::ShowNodeStatus) -> Handled {
 }
 
 /// `create root | branch | leaf node <n> ...`
-pub fn create_node(s: &mut Session, cmd: &ast::CreateNode, out: &mut dyn Write) -> Handled {
+pub fn create_node(s: &mut Session, cmd: &parse::CreateNode, out: &mut dyn Write) -> Handled {
     outside_tx(s, "create node")?;
     let q = queue_of(s, cmd.queue.as_ref())?;
     let t = timeout(s);
@@ -307,15 +338,15 @@ pub fn create_node(s: &mut Session, cmd: &ast::CreateNode, out: &mut dyn Write) 
     let spec = cascade::CreateNode {
         queue: q,
         node_type: match cmd.kind {
-            ast::NodeKind::Root => cascade::NodeType::Root,
-            ast::NodeKind::Branch => cascade::NodeType::Branch,
-            ast::NodeKind::Leaf => cascade::NodeType::Leaf,
+            parse::NodeKind::Root => cascade::NodeType::Root,
+            parse::NodeKind::Branch => cascade::NodeType::Branch,
+            parse::NodeKind::Leaf => cascade::NodeType::Leaf,
         },
         name: cmd.node.as_str().to_string(),
         location,
         provider: cmd.provider.as_ref().map(|p| match p {
-            ast::Provider::Node(n) => cascade::Provider::Node(n.as_str().to_string()),
-            ast::Provider::Location(l) => cascade::Provider::Location(l.clone()),
+            parse::Provider::Node(n) => cascade::Provider::Node(n.as_str().to_string()),
+            parse::Provider::Location(l) => cascade::Provider::Location(l.clone()),
         }),
         worker: cmd
             .worker
@@ -356,7 +387,7 @@ fn operation(
 /// `alter node <n> provider <p>`
 pub fn alter_node_provider(
     s: &mut Session,
-    cmd: &ast::AlterNodeProvider,
+    cmd: &parse::AlterNodeProvider,
     out: &mut dyn Write,
 ) -> Handled {
     operation(s, &spec::ALTER_NODE_PROVIDER, out, |p, wait, report| {
@@ -367,7 +398,7 @@ pub fn alter_node_provider(
 /// `alter node <n> rename <new>`
 pub fn alter_node_rename(
     s: &mut Session,
-    cmd: &ast::AlterNodeRename,
+    cmd: &parse::AlterNodeRename,
     out: &mut dyn Write,
 ) -> Handled {
     operation(s, &spec::ALTER_NODE_RENAME, out, |p, _, report| {
@@ -378,7 +409,7 @@ pub fn alter_node_rename(
 /// `alter node <n> location '<connstr>'`
 pub fn alter_node_location(
     s: &mut Session,
-    cmd: &ast::AlterNodeLocation,
+    cmd: &parse::AlterNodeLocation,
     out: &mut dyn Write,
 ) -> Handled {
     operation(s, &spec::ALTER_NODE_LOCATION, out, |p, _, report| {
@@ -387,28 +418,28 @@ pub fn alter_node_location(
 }
 
 /// `drop node <n>`
-pub fn drop_node(s: &mut Session, cmd: &ast::DropNode, out: &mut dyn Write) -> Handled {
+pub fn drop_node(s: &mut Session, cmd: &parse::DropNode, out: &mut dyn Write) -> Handled {
     operation(s, &spec::DROP_NODE, out, |p, _, report| {
         ops::drop_node(p, cmd.node.as_str(), report)
     })
 }
 
 /// `tag node <n> dead | alive`
-pub fn tag_node(s: &mut Session, cmd: &ast::TagNode, out: &mut dyn Write) -> Handled {
+pub fn tag_node(s: &mut Session, cmd: &parse::TagNode, out: &mut dyn Write) -> Handled {
     operation(s, &spec::TAG_NODE, out, |p, _, report| {
         ops::tag_node(p, cmd.node.as_str(), cmd.dead, report)
     })
 }
 
 /// `pause node <n>`
-pub fn pause_node(s: &mut Session, cmd: &ast::PauseNode, out: &mut dyn Write) -> Handled {
+pub fn pause_node(s: &mut Session, cmd: &parse::PauseNode, out: &mut dyn Write) -> Handled {
     operation(s, &spec::PAUSE_NODE, out, |p, wait, report| {
         ops::pause_node(p, cmd.node.as_str(), true, wait, report)
     })
 }
 
 /// `resume node <n>`
-pub fn resume_node(s: &mut Session, cmd: &ast::ResumeNode, out: &mut dyn Write) -> Handled {
+pub fn resume_node(s: &mut Session, cmd: &parse::ResumeNode, out: &mut dyn Write) -> Handled {
     operation(s, &spec::RESUME_NODE, out, |p, wait, report| {
         ops::pause_node(p, cmd.node.as_str(), false, wait, report)
     })
@@ -417,8 +448,8 @@ pub fn resume_node(s: &mut Session, cmd: &ast::ResumeNode, out: &mut dyn Write) 
 /// `pause consumer <c> [on <node>]` / `resume consumer ...`
 pub fn pause_consumer(
     s: &mut Session,
-    consumer: &ast::ConsumerName,
-    node: Option<&ast::NodeName>,
+    consumer: &parse::ConsumerName,
+    node: Option<&parse::NodeName>,
     paused: bool,
     out: &mut dyn Write,
 ) -> Handled {
@@ -480,7 +511,7 @@ pub fn resurrect(s: &mut Session, out: &mut dyn Write) -> Handled {
 }
 
 /// `takeover <old> [with all] [dead] [force];` on the current node.
-pub fn takeover(s: &mut Session, cmd: &ast::Takeover, out: &mut dyn Write) -> Handled {
+pub fn takeover(s: &mut Session, cmd: &parse::Takeover, out: &mut dyn Write) -> Handled {
     outside_tx(s, spec::TAKEOVER.words)?;
     let me = local_node(s)?;
     if cmd.dead && me == cmd.old.as_str() {

@@ -2,19 +2,30 @@
 //! connection, a current queue, another node) and `install` (the PgQ and
 //! Londiste extensions).
 
+use std::io::Write;
+
 use crate::exec::reply::{conn, queue_of, Fail, Handled, Reply};
-use crate::parse::ast;
+use crate::parse::{self, DatabaseCommand};
 use crate::pgq;
 use crate::session::Session;
 
+/// The family's dispatch: each database command to its handler (an exhaustive
+/// match, so a new command does not compile without its handler).
+pub(super) fn handle(s: &mut Session, cmd: &DatabaseCommand, _out: &mut dyn Write) -> Handled {
+    match cmd {
+        DatabaseCommand::Connect(c) => connect(s, c),
+        DatabaseCommand::Install(c) => install(s, c),
+    }
+}
+
 /// `install pgq | londiste`
-pub fn install(s: &mut Session, cmd: &ast::Install) -> Handled {
+pub fn install(s: &mut Session, cmd: &parse::Install) -> Handled {
     let wanted: &[(&str, &str)] = match cmd.extension {
-        ast::Extension::Pgq => &[
+        parse::Extension::Pgq => &[
             ("pgq", "postgresql-15-pgq3"),
             ("pgq_node", "postgresql-15-pgq-node"),
         ],
-        ast::Extension::Londiste => &[
+        parse::Extension::Londiste => &[
             ("pgq", "postgresql-15-pgq3"),
             ("pgq_node", "postgresql-15-pgq-node"),
             ("londiste", "postgresql-15-londiste-sql"),
@@ -29,7 +40,7 @@ pub fn install(s: &mut Session, cmd: &ast::Install) -> Handled {
 /// old connection stays when the new one fails. `queue=` must name an
 /// existing queue; `node=` connects to that node's registered location
 /// (within NODE_TIMEOUT unless the location sets `connect_timeout`).
-pub fn connect(s: &mut Session, cmd: &ast::Connect) -> Handled {
+pub fn connect(s: &mut Session, cmd: &parse::Connect) -> Handled {
     if !cmd.settings.is_empty() {
         // The keys given replace the current ones; the rest is kept, as
         // psql's `\c` keeps it (sslmode, hostaddr, options, the password).

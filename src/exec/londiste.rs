@@ -8,8 +8,27 @@ use std::time::{Duration, Instant};
 use crate::catalog::{self, RelName};
 use crate::exec::reply::{cell, conn, flag, oid, queue_of, table, Fail, Handled, Level, Reply};
 use crate::londiste::{self, AddSeqOptions, AddTableOptions, Message};
-use crate::parse::ast::{self, QualifiedName, TableOption};
+use crate::parse::{self, LondisteCommand, QualifiedName, TableOption};
 use crate::session::Session;
+
+/// The family's dispatch: each londiste command to its handler (an exhaustive
+/// match, so a new command does not compile without its handler).
+pub(super) fn handle(s: &mut Session, cmd: &LondisteCommand, out: &mut dyn Write) -> Handled {
+    match cmd {
+        LondisteCommand::ShowTable(c) => show_ddl(s, &c.table, true),
+        LondisteCommand::ShowSequence(c) => show_ddl(s, &c.sequence, false),
+        LondisteCommand::LondisteAddTable(c) => add_table(s, c),
+        LondisteCommand::LondisteAddSequence(c) => add_sequence(s, c),
+        LondisteCommand::LondisteRemoveTable(c) => remove(s, &c.tables, true),
+        LondisteCommand::LondisteRemoveSequence(c) => remove(s, &c.sequences, false),
+        LondisteCommand::LondisteTables => tables(s),
+        LondisteCommand::LondisteSeqs => seqs(s),
+        LondisteCommand::LondisteMissing => missing(s),
+        LondisteCommand::LondisteResync(c) => resync(s, c),
+        LondisteCommand::LondisteWaitSync => wait_sync(s, out),
+        LondisteCommand::LondisteShowHandlers => show_handlers(),
+    }
+}
 
 /// `schema.name` as Londiste names tables (public when no schema is given).
 fn fq(n: &QualifiedName) -> String {
@@ -66,7 +85,7 @@ fn options(opts: &[TableOption]) -> AddTableOptions {
 }
 
 /// `londiste add table ...`
-pub fn add_table(s: &mut Session, cmd: &ast::LondisteAddTable) -> Handled {
+pub fn add_table(s: &mut Session, cmd: &parse::LondisteAddTable) -> Handled {
     let q = queue_of(s, None)?;
     let tables: Vec<String> = cmd.tables.iter().map(fq).collect();
     let o = options(&cmd.options);
@@ -75,7 +94,7 @@ pub fn add_table(s: &mut Session, cmd: &ast::LondisteAddTable) -> Handled {
 }
 
 /// `londiste add sequence ...`
-pub fn add_sequence(s: &mut Session, cmd: &ast::LondisteAddSequence) -> Handled {
+pub fn add_sequence(s: &mut Session, cmd: &parse::LondisteAddSequence) -> Handled {
     let q = queue_of(s, None)?;
     let seqs: Vec<String> = cmd.sequences.iter().map(fq).collect();
     let m = londiste::add_seqs(conn(s)?, &q, &seqs, &AddSeqOptions::default())?;
@@ -95,7 +114,7 @@ pub fn remove(s: &mut Session, names: &[QualifiedName], tables: bool) -> Handled
 }
 
 /// `londiste resync ...`
-pub fn resync(s: &mut Session, cmd: &ast::LondisteResync) -> Handled {
+pub fn resync(s: &mut Session, cmd: &parse::LondisteResync) -> Handled {
     let q = queue_of(s, None)?;
     let list: Vec<String> = cmd.tables.iter().map(fq).collect();
     let m = londiste::resync(conn(s)?, &q, &list)?;

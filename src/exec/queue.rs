@@ -2,17 +2,39 @@
 //! [`Reply`]: `show ...` answers tables; changes answer the status words
 //! qadmin always printed (CREATE, ALTER, DROP, REGISTER, UNREGISTER).
 
+use std::io::Write;
+
 use crate::exec::reply::{cell, conn, flag, oid, queue_of, table, Fail, Handled, Level, Reply};
 use crate::output::{readable, Format};
-use crate::parse::ast::{self, Target};
+use crate::parse::{self, QueueCommand, Target};
 use crate::pgq::{self, StartAt};
 use crate::session::Session;
+
+/// The family's dispatch: each queue command to its handler (an exhaustive
+/// match, so a new command does not compile without its handler).
+pub(super) fn handle(s: &mut Session, cmd: &QueueCommand, _out: &mut dyn Write) -> Handled {
+    match cmd {
+        QueueCommand::ShowQueue(c) => show_queue(s, c),
+        QueueCommand::CreateQueue(c) => create_queue(s, c),
+        QueueCommand::AlterQueue(c) => alter_queue(s, c),
+        QueueCommand::DropQueue(c) => drop_queue(s, c),
+        QueueCommand::ShowConsumer(c) => show_consumer(s, c),
+        QueueCommand::RegisterConsumer(c) => register_consumer(s, c),
+        QueueCommand::UnregisterConsumer(c) => unregister_consumer(s, c),
+        QueueCommand::RegisterSubconsumer(c) => register_subconsumer(s, c),
+        QueueCommand::UnregisterSubconsumer(c) => unregister_subconsumer(s, c),
+        QueueCommand::ShowBatch(c) => show_batch(s, c),
+        QueueCommand::ShowVersion => show_version(s),
+        QueueCommand::Tick(c) => tick(s, c),
+        QueueCommand::Maint => maint(s),
+    }
+}
 
 /// `show queue[+] [<q> | *]`: the columns an operator reads first
 /// (consumers, pending events, age of the last tick, events per second,
 /// paused), every column with `+`; with `--json` every field, durations
 /// in seconds (docs/json.md).
-pub fn show_queue(s: &mut Session, cmd: &ast::ShowQueue) -> Handled {
+pub fn show_queue(s: &mut Session, cmd: &parse::ShowQueue) -> Handled {
     let name: Option<String> = match &cmd.queue {
         Some(Target::Named(q)) => Some(q.as_str().to_string()),
         Some(Target::All) => None,
@@ -113,7 +135,7 @@ pub fn json_reply(items: Vec<serde_json::Value>) -> Reply {
 }
 
 /// `create queue <q>`
-pub fn create_queue(s: &mut Session, cmd: &ast::CreateQueue) -> Handled {
+pub fn create_queue(s: &mut Session, cmd: &parse::CreateQueue) -> Handled {
     let q = cmd.queue.as_str();
     Ok(if pgq::create_queue(conn(s)?, q)? {
         Reply::Done
@@ -123,7 +145,7 @@ pub fn create_queue(s: &mut Session, cmd: &ast::CreateQueue) -> Handled {
 }
 
 /// `alter queue <q> | * set k = v, ...`
-pub fn alter_queue(s: &mut Session, cmd: &ast::AlterQueue) -> Handled {
+pub fn alter_queue(s: &mut Session, cmd: &parse::AlterQueue) -> Handled {
     let c = conn(s)?;
     let queues = match &cmd.queue {
         Target::Named(q) => {
@@ -144,7 +166,7 @@ pub fn alter_queue(s: &mut Session, cmd: &ast::AlterQueue) -> Handled {
 }
 
 /// `drop queue <q> [force]`
-pub fn drop_queue(s: &mut Session, cmd: &ast::DropQueue) -> Handled {
+pub fn drop_queue(s: &mut Session, cmd: &parse::DropQueue) -> Handled {
     pgq::drop_queue(conn(s)?, cmd.queue.as_str(), cmd.force)?;
     Ok(Reply::Done)
 }
@@ -152,7 +174,7 @@ pub fn drop_queue(s: &mut Session, cmd: &ast::DropQueue) -> Handled {
 /// `show consumer[+] [<c> | *] [on <q> | on *]`: queue, consumer,
 /// lag, last seen, pending events, current batch, error; every column
 /// with `+`; with `--json` every field, durations in seconds.
-pub fn show_consumer(s: &mut Session, cmd: &ast::ShowConsumer) -> Handled {
+pub fn show_consumer(s: &mut Session, cmd: &parse::ShowConsumer) -> Handled {
     let consumer = match &cmd.consumer {
         Some(Target::Named(c)) => Some(c.as_str().to_string()),
         _ => None,
@@ -232,12 +254,12 @@ fn consumer_json(i: &pgq::ConsumerInfo) -> serde_json::Value {
 }
 
 /// `register consumer <c> [on <q>] [at <tick> | copy <c2>]`
-pub fn register_consumer(s: &mut Session, cmd: &ast::RegisterConsumer) -> Handled {
+pub fn register_consumer(s: &mut Session, cmd: &parse::RegisterConsumer) -> Handled {
     let q = queue_of(s, cmd.queue.as_ref())?;
     let at = match &cmd.start {
         None => StartAt::Now,
-        Some(ast::ConsumerStart::AtTick(t)) => StartAt::Tick(*t),
-        Some(ast::ConsumerStart::CopyFrom(o)) => StartAt::CopyOf(o.as_str().to_string()),
+        Some(parse::ConsumerStart::AtTick(t)) => StartAt::Tick(*t),
+        Some(parse::ConsumerStart::CopyFrom(o)) => StartAt::CopyOf(o.as_str().to_string()),
     };
     let name = cmd.consumer.as_str();
     Ok(if pgq::register_consumer(conn(s)?, &q, name, &at)? {
@@ -251,7 +273,7 @@ pub fn register_consumer(s: &mut Session, cmd: &ast::RegisterConsumer) -> Handle
 }
 
 /// `unregister consumer <c> | * [from <q>]`
-pub fn unregister_consumer(s: &mut Session, cmd: &ast::UnregisterConsumer) -> Handled {
+pub fn unregister_consumer(s: &mut Session, cmd: &parse::UnregisterConsumer) -> Handled {
     let q = queue_of(s, cmd.queue.as_ref())?;
     let which = match &cmd.consumer {
         Target::Named(c) => Some(c.as_str().to_string()),
@@ -262,7 +284,7 @@ pub fn unregister_consumer(s: &mut Session, cmd: &ast::UnregisterConsumer) -> Ha
 }
 
 /// `register subconsumer ...`: pgq_coop.
-pub fn register_subconsumer(s: &mut Session, cmd: &ast::RegisterSubconsumer) -> Handled {
+pub fn register_subconsumer(s: &mut Session, cmd: &parse::RegisterSubconsumer) -> Handled {
     let q = queue_of(s, cmd.queue.as_ref())?;
     pgq::register_subconsumer(
         conn(s)?,
@@ -274,7 +296,7 @@ pub fn register_subconsumer(s: &mut Session, cmd: &ast::RegisterSubconsumer) -> 
 }
 
 /// `unregister subconsumer ...`: pgq_coop.
-pub fn unregister_subconsumer(s: &mut Session, cmd: &ast::UnregisterSubconsumer) -> Handled {
+pub fn unregister_subconsumer(s: &mut Session, cmd: &parse::UnregisterSubconsumer) -> Handled {
     let q = queue_of(s, cmd.queue.as_ref())?;
     let which = match &cmd.subconsumer {
         Target::Named(n) => Some(n.as_str()),
@@ -285,10 +307,10 @@ pub fn unregister_subconsumer(s: &mut Session, cmd: &ast::UnregisterSubconsumer)
 }
 
 /// `show batch <id> | <consumer>`
-pub fn show_batch(s: &mut Session, cmd: &ast::ShowBatch) -> Handled {
+pub fn show_batch(s: &mut Session, cmd: &parse::ShowBatch) -> Handled {
     let batch = match &cmd.batch {
-        ast::BatchRef::Id(id) => *id,
-        ast::BatchRef::Consumer(name) => {
+        parse::BatchRef::Id(id) => *id,
+        parse::BatchRef::Consumer(name) => {
             let q = queue_of(s, None)?;
             pgq::current_batch(conn(s)?, &q, name.as_str())?.ok_or_else(|| {
                 Fail::msg(format!(
@@ -336,7 +358,7 @@ pub fn show_batch(s: &mut Session, cmd: &ast::ShowBatch) -> Handled {
 
 /// `tick [<q>] [force]`: the named queue, else the current one, else
 /// every queue.
-pub fn tick(s: &mut Session, cmd: &ast::Tick) -> Handled {
+pub fn tick(s: &mut Session, cmd: &parse::Tick) -> Handled {
     let q = match &cmd.queue {
         Some(q) => Some(q.as_str().to_string()),
         None => s.queue.clone(),

@@ -641,7 +641,8 @@ impl Shell<'_> {
                     .ok()
                     .map(crate::parse::parse_statement),
                 Some(Ok(crate::parse::Statement::Command(
-                    crate::parse::Command::ShowCascade | crate::parse::Command::ShowConsumer(_)
+                    crate::parse::Command::Cascade(crate::parse::CascadeCommand::ShowCascade)
+                        | crate::parse::Command::Queue(crate::parse::QueueCommand::ShowConsumer(_))
                 )))
             );
         let mut trend = LagTrend::default();

@@ -78,7 +78,7 @@ fn check_variants(cases: Vec<(&str, Command)>, upper: bool) -> usize {
 #[test]
 fn connection_and_install() {
     let conn = |settings: Vec<(ConnKey, &str)>, queue: Option<&str>, node: Option<&str>| {
-        Command::Connect(Connect {
+        Command::Database(DatabaseCommand::Connect(Connect {
             settings: settings
                 .into_iter()
                 .map(|(key, v)| ConnSetting {
@@ -88,7 +88,7 @@ fn connection_and_install() {
                 .collect(),
             queue: queue.map(q),
             node: node.map(n),
-        })
+        }))
     };
     let n = check_variants(
         vec![
@@ -152,15 +152,15 @@ fn connection_and_install() {
             ),
             (
                 "install pgq;",
-                Command::Install(Install {
+                Command::Database(DatabaseCommand::Install(Install {
                     extension: Extension::Pgq,
-                }),
+                })),
             ),
             (
                 "install londiste;",
-                Command::Install(Install {
+                Command::Database(DatabaseCommand::Install(Install {
                     extension: Extension::Londiste,
-                }),
+                })),
             ),
         ],
         false,
@@ -174,92 +174,92 @@ fn queues() {
     use Literal::*;
     use QueueParam::*;
     check(vec![
-        ("show queue;", Command::ShowQueue(ShowQueue { queue: None, verbose: false })),
+        ("show queue;", Command::Queue(QueueCommand::ShowQueue(ShowQueue { queue: None, verbose: false }))),
         (
             "show queue q1;",
-            Command::ShowQueue(ShowQueue {
+            Command::Queue(QueueCommand::ShowQueue(ShowQueue {
                 queue: Some(Target::Named(q("q1"))),
                 verbose: false,
-            }),
+            })),
         ),
         (
             "show queue+;",
-            Command::ShowQueue(ShowQueue {
+            Command::Queue(QueueCommand::ShowQueue(ShowQueue {
                 queue: None,
                 verbose: true,
-            }),
+            })),
         ),
         (
             "show queue+ q1;",
-            Command::ShowQueue(ShowQueue {
+            Command::Queue(QueueCommand::ShowQueue(ShowQueue {
                 queue: Some(Target::Named(q("q1"))),
                 verbose: true,
-            }),
+            })),
         ),
         (
             "show queue *;",
-            Command::ShowQueue(ShowQueue {
+            Command::Queue(QueueCommand::ShowQueue(ShowQueue {
                 queue: Some(Target::All),
                 verbose: false,
-            }),
+            })),
         ),
         (
             "show queue \"My Queue\";",
-            Command::ShowQueue(ShowQueue {
+            Command::Queue(QueueCommand::ShowQueue(ShowQueue {
                 queue: Some(Target::Named(q("My Queue"))),
                 verbose: false,
-            }),
+            })),
         ),
         (
             "show queue status;",
-            Command::ShowQueue(ShowQueue {
+            Command::Queue(QueueCommand::ShowQueue(ShowQueue {
                 queue: Some(Target::Named(q("status"))),
                 verbose: false,
-            }),
+            })),
         ),
         (
             "create queue q1;",
-            Command::CreateQueue(CreateQueue { queue: q("q1") }),
+            Command::Queue(QueueCommand::CreateQueue(CreateQueue { queue: q("q1") })),
         ),
         (
             "create queue \"select\";",
-            Command::CreateQueue(CreateQueue {
+            Command::Queue(QueueCommand::CreateQueue(CreateQueue {
                 queue: q("select"),
-            }),
+            })),
         ),
         (
             "create queue \"a\"\"b\";",
-            Command::CreateQueue(CreateQueue { queue: q("a\"b") }),
+            Command::Queue(QueueCommand::CreateQueue(CreateQueue { queue: q("a\"b") })),
         ),
         (
             "create queue q$1_x;",
-            Command::CreateQueue(CreateQueue { queue: q("q$1_x") }),
+            Command::Queue(QueueCommand::CreateQueue(CreateQueue { queue: q("q$1_x") })),
         ),
         (
             "create queue _q;",
-            Command::CreateQueue(CreateQueue { queue: q("_q") }),
+            Command::Queue(QueueCommand::CreateQueue(CreateQueue { queue: q("_q") })),
         ),
         (
             "create queue Queue;",
-            Command::CreateQueue(CreateQueue { queue: q("queue") }),
+            Command::Queue(QueueCommand::CreateQueue(CreateQueue { queue: q("queue") })),
         ),
         (
             "alter queue q1 set max_count = 500;",
-            Command::AlterQueue(AlterQueue {
+            Command::Queue(QueueCommand::AlterQueue(AlterQueue {
                 queue: Target::Named(q("q1")),
                 settings: vec![setting(TickerMaxCount, Integer(500))],
-            }),
+            })),
         ),
         (
             "alter queue * set paused = true;",
-            Command::AlterQueue(AlterQueue {
+            Command::Queue(QueueCommand::AlterQueue(AlterQueue {
                 queue: Target::All,
                 settings: vec![setting(TickerPaused, Boolean(true))],
-            }),
+            })),
         ),
         (
             "alter queue q set idle_period = '1 minute', max_lag = 3, paused = off, max_count = 10;",
-            Command::AlterQueue(AlterQueue {
+            Command::Queue(QueueCommand::AlterQueue(AlterQueue {
                 queue: Target::Named(q("q")),
                 settings: vec![
                     setting(TickerIdlePeriod, String("1 minute".into())),
@@ -267,11 +267,11 @@ fn queues() {
                     setting(TickerPaused, Boolean(false)),
                     setting(TickerMaxCount, Integer(10)),
                 ],
-            }),
+            })),
         ),
         (
             "alter queue q set ticker_idle_period = 60, ticker_max_count = 1, ticker_max_lag = '2 s', ticker_paused = on;",
-            Command::AlterQueue(AlterQueue {
+            Command::Queue(QueueCommand::AlterQueue(AlterQueue {
                 queue: Target::Named(q("q")),
                 settings: vec![
                     setting(TickerIdlePeriod, Integer(60)),
@@ -279,62 +279,62 @@ fn queues() {
                     setting(TickerMaxLag, String("2 s".into())),
                     setting(TickerPaused, Boolean(true)),
                 ],
-            }),
+            })),
         ),
         (
             "alter queue q set rotation_period = '2 hours', external_ticker = false;",
-            Command::AlterQueue(AlterQueue {
+            Command::Queue(QueueCommand::AlterQueue(AlterQueue {
                 queue: Target::Named(q("q")),
                 settings: vec![
                     setting(RotationPeriod, String("2 hours".into())),
                     setting(ExternalTicker, Boolean(false)),
                 ],
-            }),
+            })),
         ),
         (
             "alter queue q set paused=on,max_count=7;",
-            Command::AlterQueue(AlterQueue {
+            Command::Queue(QueueCommand::AlterQueue(AlterQueue {
                 queue: Target::Named(q("q")),
                 settings: vec![
                     setting(TickerPaused, Boolean(true)),
                     setting(TickerMaxCount, Integer(7)),
                 ],
-            }),
+            })),
         ),
         (
             "alter queue q set max_lag = E'5\\tseconds';",
-            Command::AlterQueue(AlterQueue {
+            Command::Queue(QueueCommand::AlterQueue(AlterQueue {
                 queue: Target::Named(q("q")),
                 settings: vec![setting(TickerMaxLag, String("5\tseconds".into()))],
-            }),
+            })),
         ),
         (
             "drop queue q1;",
-            Command::DropQueue(DropQueue {
+            Command::Queue(QueueCommand::DropQueue(DropQueue {
                 queue: q("q1"),
                 force: false,
-            }),
+            })),
         ),
         (
             "drop queue q1 force;",
-            Command::DropQueue(DropQueue {
+            Command::Queue(QueueCommand::DropQueue(DropQueue {
                 queue: q("q1"),
                 force: true,
-            }),
+            })),
         ),
         (
             "drop queue force;",
-            Command::DropQueue(DropQueue {
+            Command::Queue(QueueCommand::DropQueue(DropQueue {
                 queue: q("force"),
                 force: false,
-            }),
+            })),
         ),
         (
             "drop queue force force;",
-            Command::DropQueue(DropQueue {
+            Command::Queue(QueueCommand::DropQueue(DropQueue {
                 queue: q("force"),
                 force: true,
-            }),
+            })),
         ),
     ]);
 }
@@ -344,203 +344,203 @@ fn consumers() {
     check(vec![
         (
             "show consumer;",
-            Command::ShowConsumer(ShowConsumer {
+            Command::Queue(QueueCommand::ShowConsumer(ShowConsumer {
                 consumer: None,
                 queue: None,
                 verbose: false,
-            }),
+            })),
         ),
         (
             "show consumer c1;",
-            Command::ShowConsumer(ShowConsumer {
+            Command::Queue(QueueCommand::ShowConsumer(ShowConsumer {
                 consumer: Some(Target::Named(c("c1"))),
                 queue: None,
                 verbose: false,
-            }),
+            })),
         ),
         (
             "show consumer *;",
-            Command::ShowConsumer(ShowConsumer {
+            Command::Queue(QueueCommand::ShowConsumer(ShowConsumer {
                 consumer: Some(Target::All),
                 queue: None,
                 verbose: false,
-            }),
+            })),
         ),
         (
             "show consumer c1 on q;",
-            Command::ShowConsumer(ShowConsumer {
+            Command::Queue(QueueCommand::ShowConsumer(ShowConsumer {
                 consumer: Some(Target::Named(c("c1"))),
                 queue: Some(Target::Named(q("q"))),
                 verbose: false,
-            }),
+            })),
         ),
         (
             "show consumer * on *;",
-            Command::ShowConsumer(ShowConsumer {
+            Command::Queue(QueueCommand::ShowConsumer(ShowConsumer {
                 consumer: Some(Target::All),
                 queue: Some(Target::All),
                 verbose: false,
-            }),
+            })),
         ),
         (
             "show consumer on q;",
-            Command::ShowConsumer(ShowConsumer {
+            Command::Queue(QueueCommand::ShowConsumer(ShowConsumer {
                 consumer: None,
                 queue: Some(Target::Named(q("q"))),
                 verbose: false,
-            }),
+            })),
         ),
         (
             "show consumer on *;",
-            Command::ShowConsumer(ShowConsumer {
+            Command::Queue(QueueCommand::ShowConsumer(ShowConsumer {
                 consumer: None,
                 queue: Some(Target::All),
                 verbose: false,
-            }),
+            })),
         ),
         (
             "show consumer \".n1.watermark\" on \"Q\";",
-            Command::ShowConsumer(ShowConsumer {
+            Command::Queue(QueueCommand::ShowConsumer(ShowConsumer {
                 consumer: Some(Target::Named(c(".n1.watermark"))),
                 queue: Some(Target::Named(q("Q"))),
                 verbose: false,
-            }),
+            })),
         ),
         (
             "register consumer c1;",
-            Command::RegisterConsumer(RegisterConsumer {
+            Command::Queue(QueueCommand::RegisterConsumer(RegisterConsumer {
                 consumer: c("c1"),
                 queue: None,
                 start: None,
-            }),
+            })),
         ),
         (
             "register consumer c1 on q;",
-            Command::RegisterConsumer(RegisterConsumer {
+            Command::Queue(QueueCommand::RegisterConsumer(RegisterConsumer {
                 consumer: c("c1"),
                 queue: Some(q("q")),
                 start: None,
-            }),
+            })),
         ),
         (
             "register consumer c1 at 42;",
-            Command::RegisterConsumer(RegisterConsumer {
+            Command::Queue(QueueCommand::RegisterConsumer(RegisterConsumer {
                 consumer: c("c1"),
                 queue: None,
                 start: Some(ConsumerStart::AtTick(42)),
-            }),
+            })),
         ),
         (
             "register consumer c1 on q at 9223372036854775807;",
-            Command::RegisterConsumer(RegisterConsumer {
+            Command::Queue(QueueCommand::RegisterConsumer(RegisterConsumer {
                 consumer: c("c1"),
                 queue: Some(q("q")),
                 start: Some(ConsumerStart::AtTick(i64::MAX)),
-            }),
+            })),
         ),
         (
             "register consumer c1 copy c2;",
-            Command::RegisterConsumer(RegisterConsumer {
+            Command::Queue(QueueCommand::RegisterConsumer(RegisterConsumer {
                 consumer: c("c1"),
                 queue: None,
                 start: Some(ConsumerStart::CopyFrom(c("c2"))),
-            }),
+            })),
         ),
         (
             "register consumer c1 on q copy \"C2\";",
-            Command::RegisterConsumer(RegisterConsumer {
+            Command::Queue(QueueCommand::RegisterConsumer(RegisterConsumer {
                 consumer: c("c1"),
                 queue: Some(q("q")),
                 start: Some(ConsumerStart::CopyFrom(c("C2"))),
-            }),
+            })),
         ),
         (
             "register consumer at;",
-            Command::RegisterConsumer(RegisterConsumer {
+            Command::Queue(QueueCommand::RegisterConsumer(RegisterConsumer {
                 consumer: c("at"),
                 queue: None,
                 start: None,
-            }),
+            })),
         ),
         (
             "unregister consumer c1;",
-            Command::UnregisterConsumer(UnregisterConsumer {
+            Command::Queue(QueueCommand::UnregisterConsumer(UnregisterConsumer {
                 consumer: Target::Named(c("c1")),
                 queue: None,
-            }),
+            })),
         ),
         (
             "unregister consumer c1 from q;",
-            Command::UnregisterConsumer(UnregisterConsumer {
+            Command::Queue(QueueCommand::UnregisterConsumer(UnregisterConsumer {
                 consumer: Target::Named(c("c1")),
                 queue: Some(q("q")),
-            }),
+            })),
         ),
         (
             "unregister consumer * from q;",
-            Command::UnregisterConsumer(UnregisterConsumer {
+            Command::Queue(QueueCommand::UnregisterConsumer(UnregisterConsumer {
                 consumer: Target::All,
                 queue: Some(q("q")),
-            }),
+            })),
         ),
         (
             "unregister consumer *;",
-            Command::UnregisterConsumer(UnregisterConsumer {
+            Command::Queue(QueueCommand::UnregisterConsumer(UnregisterConsumer {
                 consumer: Target::All,
                 queue: None,
-            }),
+            })),
         ),
         (
             "register subconsumer s1 for c1;",
-            Command::RegisterSubconsumer(RegisterSubconsumer {
+            Command::Queue(QueueCommand::RegisterSubconsumer(RegisterSubconsumer {
                 subconsumer: c("s1"),
                 consumer: c("c1"),
                 queue: None,
-            }),
+            })),
         ),
         (
             "register subconsumer s1 for c1 on q;",
-            Command::RegisterSubconsumer(RegisterSubconsumer {
+            Command::Queue(QueueCommand::RegisterSubconsumer(RegisterSubconsumer {
                 subconsumer: c("s1"),
                 consumer: c("c1"),
                 queue: Some(q("q")),
-            }),
+            })),
         ),
         (
             "unregister subconsumer s1 for c1;",
-            Command::UnregisterSubconsumer(UnregisterSubconsumer {
+            Command::Queue(QueueCommand::UnregisterSubconsumer(UnregisterSubconsumer {
                 subconsumer: Target::Named(c("s1")),
                 consumer: c("c1"),
                 queue: None,
                 close_batch: false,
-            }),
+            })),
         ),
         (
             "unregister subconsumer * for c1 from q close batch;",
-            Command::UnregisterSubconsumer(UnregisterSubconsumer {
+            Command::Queue(QueueCommand::UnregisterSubconsumer(UnregisterSubconsumer {
                 subconsumer: Target::All,
                 consumer: c("c1"),
                 queue: Some(q("q")),
                 close_batch: true,
-            }),
+            })),
         ),
         (
             "unregister subconsumer s1 for c1 close;",
-            Command::UnregisterSubconsumer(UnregisterSubconsumer {
+            Command::Queue(QueueCommand::UnregisterSubconsumer(UnregisterSubconsumer {
                 subconsumer: Target::Named(c("s1")),
                 consumer: c("c1"),
                 queue: None,
                 close_batch: true,
-            }),
+            })),
         ),
         (
             "unregister subconsumer s1 for c1 from q;",
-            Command::UnregisterSubconsumer(UnregisterSubconsumer {
+            Command::Queue(QueueCommand::UnregisterSubconsumer(UnregisterSubconsumer {
                 subconsumer: Target::Named(c("s1")),
                 consumer: c("c1"),
                 queue: Some(q("q")),
                 close_batch: false,
-            }),
+            })),
         ),
     ]);
 }
@@ -550,152 +550,157 @@ fn inspection_and_maintenance() {
     check(vec![
         (
             "show batch 17;",
-            Command::ShowBatch(ShowBatch {
+            Command::Queue(QueueCommand::ShowBatch(ShowBatch {
                 batch: BatchRef::Id(17),
-            }),
+            })),
         ),
         (
             "show batch c1;",
-            Command::ShowBatch(ShowBatch {
+            Command::Queue(QueueCommand::ShowBatch(ShowBatch {
                 batch: BatchRef::Consumer(c("c1")),
-            }),
+            })),
         ),
         (
             "show batch \"17\";",
-            Command::ShowBatch(ShowBatch {
+            Command::Queue(QueueCommand::ShowBatch(ShowBatch {
                 batch: BatchRef::Consumer(c("17")),
-            }),
+            })),
         ),
         (
             "show table t1;",
-            Command::ShowTable(ShowTable { table: t("t1") }),
+            Command::Londiste(LondisteCommand::ShowTable(ShowTable { table: t("t1") })),
         ),
         (
             "show table public.t1;",
-            Command::ShowTable(ShowTable {
+            Command::Londiste(LondisteCommand::ShowTable(ShowTable {
                 table: t("public.t1"),
-            }),
+            })),
         ),
         (
             "show table \"S\".\"T x\";",
-            Command::ShowTable(ShowTable {
+            Command::Londiste(LondisteCommand::ShowTable(ShowTable {
                 table: QualifiedName::qualified("S", "T x"),
-            }),
+            })),
         ),
         (
             "show table Public.Orders;",
-            Command::ShowTable(ShowTable {
+            Command::Londiste(LondisteCommand::ShowTable(ShowTable {
                 table: t("public.orders"),
-            }),
+            })),
         ),
         (
             "show sequence s1;",
-            Command::ShowSequence(ShowSequence { sequence: t("s1") }),
+            Command::Londiste(LondisteCommand::ShowSequence(ShowSequence {
+                sequence: t("s1"),
+            })),
         ),
         (
             "show sequence pgq.batch_id_seq;",
-            Command::ShowSequence(ShowSequence {
+            Command::Londiste(LondisteCommand::ShowSequence(ShowSequence {
                 sequence: t("pgq.batch_id_seq"),
-            }),
+            })),
         ),
-        ("show version;", Command::ShowVersion),
-        ("show help;", Command::ShowHelp(ShowHelp { topic: vec![] })),
+        ("show version;", Command::Queue(QueueCommand::ShowVersion)),
+        (
+            "show help;",
+            Command::Session(SessionCommand::ShowHelp(ShowHelp { topic: vec![] })),
+        ),
         (
             "show help register consumer;",
-            Command::ShowHelp(ShowHelp {
+            Command::Session(SessionCommand::ShowHelp(ShowHelp {
                 topic: vec!["register".into(), "consumer".into()],
-            }),
+            })),
         ),
         (
             "show help takeover;",
-            Command::ShowHelp(ShowHelp {
+            Command::Session(SessionCommand::ShowHelp(ShowHelp {
                 topic: vec!["takeover".into()],
-            }),
+            })),
         ),
         (
             "show help show node status;",
-            Command::ShowHelp(ShowHelp {
+            Command::Session(SessionCommand::ShowHelp(ShowHelp {
                 topic: vec!["show".into(), "node".into(), "status".into()],
-            }),
+            })),
         ),
         (
             "show node;",
-            Command::ShowNode(ShowNode {
+            Command::Cascade(CascadeCommand::ShowNode(ShowNode {
                 node: None,
                 queue: None,
-            }),
+            })),
         ),
         (
             "show node n1;",
-            Command::ShowNode(ShowNode {
+            Command::Cascade(CascadeCommand::ShowNode(ShowNode {
                 node: Some(Target::Named(n("n1"))),
                 queue: None,
-            }),
+            })),
         ),
         (
             "show node *;",
-            Command::ShowNode(ShowNode {
+            Command::Cascade(CascadeCommand::ShowNode(ShowNode {
                 node: Some(Target::All),
                 queue: None,
-            }),
+            })),
         ),
         (
             "show node * on q;",
-            Command::ShowNode(ShowNode {
+            Command::Cascade(CascadeCommand::ShowNode(ShowNode {
                 node: Some(Target::All),
                 queue: Some(q("q")),
-            }),
+            })),
         ),
         (
             "show node n1 on q;",
-            Command::ShowNode(ShowNode {
+            Command::Cascade(CascadeCommand::ShowNode(ShowNode {
                 node: Some(Target::Named(n("n1"))),
                 queue: Some(q("q")),
-            }),
+            })),
         ),
         (
             "show node on q;",
-            Command::ShowNode(ShowNode {
+            Command::Cascade(CascadeCommand::ShowNode(ShowNode {
                 node: None,
                 queue: Some(q("q")),
-            }),
+            })),
         ),
         (
             "show node \"status\";",
-            Command::ShowNode(ShowNode {
+            Command::Cascade(CascadeCommand::ShowNode(ShowNode {
                 node: Some(Target::Named(n("status"))),
                 queue: None,
-            }),
+            })),
         ),
         (
             "tick;",
-            Command::Tick(Tick {
+            Command::Queue(QueueCommand::Tick(Tick {
                 queue: None,
                 force: false,
-            }),
+            })),
         ),
         (
             "tick q1;",
-            Command::Tick(Tick {
+            Command::Queue(QueueCommand::Tick(Tick {
                 queue: Some(q("q1")),
                 force: false,
-            }),
+            })),
         ),
         (
             "tick force;",
-            Command::Tick(Tick {
+            Command::Queue(QueueCommand::Tick(Tick {
                 queue: None,
                 force: true,
-            }),
+            })),
         ),
         (
             "tick q1 force;",
-            Command::Tick(Tick {
+            Command::Queue(QueueCommand::Tick(Tick {
                 queue: Some(q("q1")),
                 force: true,
-            }),
+            })),
         ),
-        ("maint;", Command::Maint),
+        ("maint;", Command::Queue(QueueCommand::Maint)),
     ]);
 }
 
@@ -716,238 +721,249 @@ fn cascade() {
     check(vec![
         (
             "create root node n1;",
-            Command::CreateNode(node(NodeKind::Root, "n1")),
+            Command::Cascade(CascadeCommand::CreateNode(node(NodeKind::Root, "n1"))),
         ),
         (
             "create branch node n2;",
-            Command::CreateNode(node(NodeKind::Branch, "n2")),
+            Command::Cascade(CascadeCommand::CreateNode(node(NodeKind::Branch, "n2"))),
         ),
         (
             "create leaf node n3;",
-            Command::CreateNode(node(NodeKind::Leaf, "n3")),
+            Command::Cascade(CascadeCommand::CreateNode(node(NodeKind::Leaf, "n3"))),
         ),
         (
             "create root node n1 on q location 'dbname=db1 host=/tmp';",
-            Command::CreateNode(CreateNode {
+            Command::Cascade(CascadeCommand::CreateNode(CreateNode {
                 queue: Some(q("q")),
                 location: Some("dbname=db1 host=/tmp".into()),
                 ..node(NodeKind::Root, "n1")
-            }),
+            })),
         ),
         (
             "create branch node n2 location 'dbname=db2' provider n1;",
-            Command::CreateNode(CreateNode {
+            Command::Cascade(CascadeCommand::CreateNode(CreateNode {
                 location: Some("dbname=db2".into()),
                 provider: Some(Provider::Node(n("n1"))),
                 ..node(NodeKind::Branch, "n2")
-            }),
+            })),
         ),
         (
             "create branch node n2 provider 'dbname=db1' location 'dbname=db2';",
-            Command::CreateNode(CreateNode {
+            Command::Cascade(CascadeCommand::CreateNode(CreateNode {
                 location: Some("dbname=db2".into()),
                 provider: Some(Provider::Location("dbname=db1".into())),
                 ..node(NodeKind::Branch, "n2")
-            }),
+            })),
         ),
         (
             "create leaf node n3 on q location 'dbname=db3' provider n2 worker w3 merge qq;",
-            Command::CreateNode(CreateNode {
+            Command::Cascade(CascadeCommand::CreateNode(CreateNode {
                 queue: Some(q("q")),
                 location: Some("dbname=db3".into()),
                 provider: Some(Provider::Node(n("n2"))),
                 worker: Some(c("w3")),
                 merge: Some(q("qq")),
                 ..node(NodeKind::Leaf, "n3")
-            }),
+            })),
         ),
         (
             "create leaf node n3 merge qq worker w3 provider n2 on q;",
-            Command::CreateNode(CreateNode {
+            Command::Cascade(CascadeCommand::CreateNode(CreateNode {
                 queue: Some(q("q")),
                 provider: Some(Provider::Node(n("n2"))),
                 worker: Some(c("w3")),
                 merge: Some(q("qq")),
                 ..node(NodeKind::Leaf, "n3")
-            }),
+            })),
         ),
         (
             "create root node \"Node 1\" worker \"W\";",
-            Command::CreateNode(CreateNode {
+            Command::Cascade(CascadeCommand::CreateNode(CreateNode {
                 worker: Some(c("W")),
                 ..node(NodeKind::Root, "Node 1")
-            }),
+            })),
         ),
-        ("show cascade;", Command::ShowCascade),
-        ("status;", Command::ShowCascade),
-        ("show members;", Command::ShowMembers),
+        (
+            "show cascade;",
+            Command::Cascade(CascadeCommand::ShowCascade),
+        ),
+        ("status;", Command::Cascade(CascadeCommand::ShowCascade)),
+        (
+            "show members;",
+            Command::Cascade(CascadeCommand::ShowMembers),
+        ),
         (
             "show node status;",
-            Command::ShowNodeStatus(ShowNodeStatus { node: None }),
+            Command::Cascade(CascadeCommand::ShowNodeStatus(ShowNodeStatus {
+                node: None,
+            })),
         ),
         (
             "show node status n2;",
-            Command::ShowNodeStatus(ShowNodeStatus {
+            Command::Cascade(CascadeCommand::ShowNodeStatus(ShowNodeStatus {
                 node: Some(n("n2")),
-            }),
+            })),
         ),
         (
             "alter node n3 provider n1;",
-            Command::AlterNodeProvider(AlterNodeProvider {
+            Command::Cascade(CascadeCommand::AlterNodeProvider(AlterNodeProvider {
                 node: n("n3"),
                 provider: n("n1"),
-            }),
+            })),
         ),
         (
             "alter node n3 rename n4;",
-            Command::AlterNodeRename(AlterNodeRename {
+            Command::Cascade(CascadeCommand::AlterNodeRename(AlterNodeRename {
                 node: n("n3"),
                 new_name: n("n4"),
-            }),
+            })),
         ),
         (
             "alter node n3 rename \"N4\";",
-            Command::AlterNodeRename(AlterNodeRename {
+            Command::Cascade(CascadeCommand::AlterNodeRename(AlterNodeRename {
                 node: n("n3"),
                 new_name: n("N4"),
-            }),
+            })),
         ),
         (
             "alter node n3 location 'host=h3 dbname=d';",
-            Command::AlterNodeLocation(AlterNodeLocation {
+            Command::Cascade(CascadeCommand::AlterNodeLocation(AlterNodeLocation {
                 node: n("n3"),
                 location: "host=h3 dbname=d".into(),
-            }),
+            })),
         ),
         (
             "takeover n1;",
-            Command::Takeover(Takeover {
+            Command::Cascade(CascadeCommand::Takeover(Takeover {
                 old: n("n1"),
                 all: false,
                 dead: false,
                 force: false,
-            }),
+            })),
         ),
         (
             "takeover n1 with all;",
-            Command::Takeover(Takeover {
+            Command::Cascade(CascadeCommand::Takeover(Takeover {
                 old: n("n1"),
                 all: true,
                 dead: false,
                 force: false,
-            }),
+            })),
         ),
         (
             "takeover n1 dead;",
-            Command::Takeover(Takeover {
+            Command::Cascade(CascadeCommand::Takeover(Takeover {
                 old: n("n1"),
                 all: false,
                 dead: true,
                 force: false,
-            }),
+            })),
         ),
         (
             "takeover n1 force;",
-            Command::Takeover(Takeover {
+            Command::Cascade(CascadeCommand::Takeover(Takeover {
                 old: n("n1"),
                 all: false,
                 dead: false,
                 force: true,
-            }),
+            })),
         ),
         (
             "takeover n1 with all dead force;",
-            Command::Takeover(Takeover {
+            Command::Cascade(CascadeCommand::Takeover(Takeover {
                 old: n("n1"),
                 all: true,
                 dead: true,
                 force: true,
-            }),
+            })),
         ),
         (
             "takeover n1 force dead with all;",
-            Command::Takeover(Takeover {
+            Command::Cascade(CascadeCommand::Takeover(Takeover {
                 old: n("n1"),
                 all: true,
                 dead: true,
                 force: true,
-            }),
+            })),
         ),
         (
             "takeover n1 dead with all;",
-            Command::Takeover(Takeover {
+            Command::Cascade(CascadeCommand::Takeover(Takeover {
                 old: n("n1"),
                 all: true,
                 dead: true,
                 force: false,
-            }),
+            })),
         ),
         (
             "takeover dead;",
-            Command::Takeover(Takeover {
+            Command::Cascade(CascadeCommand::Takeover(Takeover {
                 old: n("dead"),
                 all: false,
                 dead: false,
                 force: false,
-            }),
+            })),
         ),
         (
             "drop node n3;",
-            Command::DropNode(DropNode { node: n("n3") }),
+            Command::Cascade(CascadeCommand::DropNode(DropNode { node: n("n3") })),
         ),
         (
             "tag node n3 dead;",
-            Command::TagNode(TagNode {
+            Command::Cascade(CascadeCommand::TagNode(TagNode {
                 node: n("n3"),
                 dead: true,
-            }),
+            })),
         ),
         (
             "tag node n3 alive;",
-            Command::TagNode(TagNode {
+            Command::Cascade(CascadeCommand::TagNode(TagNode {
                 node: n("n3"),
                 dead: false,
-            }),
+            })),
         ),
         (
             "pause node n2;",
-            Command::PauseNode(PauseNode { node: n("n2") }),
+            Command::Cascade(CascadeCommand::PauseNode(PauseNode { node: n("n2") })),
         ),
         (
             "resume node n2;",
-            Command::ResumeNode(ResumeNode { node: n("n2") }),
+            Command::Cascade(CascadeCommand::ResumeNode(ResumeNode { node: n("n2") })),
         ),
         (
             "pause consumer c1;",
-            Command::PauseConsumer(PauseConsumer {
+            Command::Cascade(CascadeCommand::PauseConsumer(PauseConsumer {
                 consumer: c("c1"),
                 node: None,
-            }),
+            })),
         ),
         (
             "pause consumer c1 on n2;",
-            Command::PauseConsumer(PauseConsumer {
+            Command::Cascade(CascadeCommand::PauseConsumer(PauseConsumer {
                 consumer: c("c1"),
                 node: Some(n("n2")),
-            }),
+            })),
         ),
         (
             "resume consumer c1;",
-            Command::ResumeConsumer(ResumeConsumer {
+            Command::Cascade(CascadeCommand::ResumeConsumer(ResumeConsumer {
                 consumer: c("c1"),
                 node: None,
-            }),
+            })),
         ),
         (
             "resume consumer c1 on n2;",
-            Command::ResumeConsumer(ResumeConsumer {
+            Command::Cascade(CascadeCommand::ResumeConsumer(ResumeConsumer {
                 consumer: c("c1"),
                 node: Some(n("n2")),
-            }),
+            })),
         ),
-        ("wait root;", Command::WaitRoot),
-        ("wait provider;", Command::WaitProvider),
-        ("resurrect;", Command::Resurrect),
+        ("wait root;", Command::Cascade(CascadeCommand::WaitRoot)),
+        (
+            "wait provider;",
+            Command::Cascade(CascadeCommand::WaitProvider),
+        ),
+        ("resurrect;", Command::Cascade(CascadeCommand::Resurrect)),
     ]);
 }
 
@@ -957,53 +973,53 @@ fn londiste() {
     check(vec![
         (
             "londiste add table t1;",
-            Command::LondisteAddTable(LondisteAddTable {
+            Command::Londiste(LondisteCommand::LondisteAddTable(LondisteAddTable {
                 tables: vec![t("t1")],
                 options: vec![],
-            }),
+            })),
         ),
         (
             "londiste add table public.t1, s.t2, t3;",
-            Command::LondisteAddTable(LondisteAddTable {
+            Command::Londiste(LondisteCommand::LondisteAddTable(LondisteAddTable {
                 tables: vec![t("public.t1"), t("s.t2"), t("t3")],
                 options: vec![],
-            }),
+            })),
         ),
         (
             "londiste add table t1 with skip_truncate;",
-            Command::LondisteAddTable(LondisteAddTable {
+            Command::Londiste(LondisteCommand::LondisteAddTable(LondisteAddTable {
                 tables: vec![t("t1")],
                 options: vec![SkipTruncate],
-            }),
+            })),
         ),
         (
             "londiste add table t1, t2 with expect_sync, no_triggers, backup, skip, create;",
-            Command::LondisteAddTable(LondisteAddTable {
+            Command::Londiste(LondisteCommand::LondisteAddTable(LondisteAddTable {
                 tables: vec![t("t1"), t("t2")],
                 options: vec![ExpectSync, NoTriggers, Backup, Skip, Create],
-            }),
+            })),
         ),
         (
             "londiste add table t1 with handler='bulk(method=1)', tgflags='IUD';",
-            Command::LondisteAddTable(LondisteAddTable {
+            Command::Londiste(LondisteCommand::LondisteAddTable(LondisteAddTable {
                 tables: vec![t("t1")],
                 options: vec![Handler("bulk(method=1)".into()), TgFlags("IUD".into())],
-            }),
+            })),
         ),
         (
             "londiste add table t1 with when='id > 5', pkey='a,b', ignore='c';",
-            Command::LondisteAddTable(LondisteAddTable {
+            Command::Londiste(LondisteCommand::LondisteAddTable(LondisteAddTable {
                 tables: vec![t("t1")],
                 options: vec![
                     When("id > 5".into()),
                     Pkey("a,b".into()),
                     Ignore("c".into()),
                 ],
-            }),
+            })),
         ),
         (
             "londiste add table t1 with ev_type='x', ev_data='y', ev_extra1='1', ev_extra2='2', ev_extra3='3', ev_extra4='it''s';",
-            Command::LondisteAddTable(LondisteAddTable {
+            Command::Londiste(LondisteCommand::LondisteAddTable(LondisteAddTable {
                 tables: vec![t("t1")],
                 options: vec![
                     EvType("x".into()),
@@ -1013,74 +1029,77 @@ fn londiste() {
                     EvExtra(3, "3".into()),
                     EvExtra(4, "it's".into()),
                 ],
-            }),
+            })),
         ),
         (
             "londiste add table \"Big\".\"Table\" with skip;",
-            Command::LondisteAddTable(LondisteAddTable {
+            Command::Londiste(LondisteCommand::LondisteAddTable(LondisteAddTable {
                 tables: vec![QualifiedName::qualified("Big", "Table")],
                 options: vec![Skip],
-            }),
+            })),
         ),
         (
             "londiste add sequence s1;",
-            Command::LondisteAddSequence(LondisteAddSequence {
+            Command::Londiste(LondisteCommand::LondisteAddSequence(LondisteAddSequence {
                 sequences: vec![t("s1")],
-            }),
+            })),
         ),
         (
             "londiste add sequence public.s1, s2;",
-            Command::LondisteAddSequence(LondisteAddSequence {
+            Command::Londiste(LondisteCommand::LondisteAddSequence(LondisteAddSequence {
                 sequences: vec![t("public.s1"), t("s2")],
-            }),
+            })),
         ),
         (
             "londiste remove table t1;",
-            Command::LondisteRemoveTable(LondisteRemoveTable {
+            Command::Londiste(LondisteCommand::LondisteRemoveTable(LondisteRemoveTable {
                 tables: vec![t("t1")],
-            }),
+            })),
         ),
         (
             "londiste remove table t1, x.t2;",
-            Command::LondisteRemoveTable(LondisteRemoveTable {
+            Command::Londiste(LondisteCommand::LondisteRemoveTable(LondisteRemoveTable {
                 tables: vec![t("t1"), t("x.t2")],
-            }),
+            })),
         ),
         (
             "londiste remove sequence s1;",
-            Command::LondisteRemoveSequence(LondisteRemoveSequence {
+            Command::Londiste(LondisteCommand::LondisteRemoveSequence(LondisteRemoveSequence {
                 sequences: vec![t("s1")],
-            }),
+            })),
         ),
         (
             "londiste remove sequence s1, s2;",
-            Command::LondisteRemoveSequence(LondisteRemoveSequence {
+            Command::Londiste(LondisteCommand::LondisteRemoveSequence(LondisteRemoveSequence {
                 sequences: vec![t("s1"), t("s2")],
-            }),
+            })),
         ),
-        ("londiste tables;", Command::LondisteTables),
-        ("londiste seqs;", Command::LondisteSeqs),
-        ("londiste missing;", Command::LondisteMissing),
+        ("londiste tables;", Command::Londiste(LondisteCommand::LondisteTables)),
+        ("londiste seqs;", Command::Londiste(LondisteCommand::LondisteSeqs)),
+        ("londiste missing;", Command::Londiste(LondisteCommand::LondisteMissing)),
         (
             "londiste resync t1;",
-            Command::LondisteResync(LondisteResync {
+            Command::Londiste(LondisteCommand::LondisteResync(LondisteResync {
                 tables: vec![t("t1")],
-            }),
+            })),
         ),
         (
             "londiste resync t1, public.t2;",
-            Command::LondisteResync(LondisteResync {
+            Command::Londiste(LondisteCommand::LondisteResync(LondisteResync {
                 tables: vec![t("t1"), t("public.t2")],
-            }),
+            })),
         ),
-        ("londiste wait sync;", Command::LondisteWaitSync),
-        ("londiste show handlers;", Command::LondisteShowHandlers),
+        ("londiste wait sync;", Command::Londiste(LondisteCommand::LondisteWaitSync)),
+        ("londiste show handlers;", Command::Londiste(LondisteCommand::LondisteShowHandlers)),
     ]);
 }
 
 #[test]
 fn session() {
-    check(vec![("exit;", Command::Quit), ("quit;", Command::Quit)]);
+    check(vec![
+        ("exit;", Command::Session(SessionCommand::Quit)),
+        ("quit;", Command::Session(SessionCommand::Quit)),
+    ]);
 }
 
 #[test]

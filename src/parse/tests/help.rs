@@ -2,7 +2,7 @@
 //! grammar, in the grammar's sections.
 
 use crate::parse::help::{help_text, overview, ENTRIES};
-use crate::parse::{is_command, parse_statement, Command, Statement};
+use crate::parse::{is_command, parse_statement, Command, SessionCommand, Statement};
 
 const GRAMMAR: &str = include_str!("../../../grammar/qadmin.pest");
 const DOCS: &str = include_str!("../../../docs/commands.md");
@@ -116,7 +116,7 @@ fn overview_lists_every_form_on_a_line_of_its_own() {
 
 fn topic(text: &str) -> Vec<String> {
     match parse_statement(text) {
-        Ok(Statement::Command(Command::ShowHelp(h))) => h.topic,
+        Ok(Statement::Command(Command::Session(SessionCommand::ShowHelp(h)))) => h.topic,
         other => panic!("{other:?}"),
     }
 }

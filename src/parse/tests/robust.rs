@@ -146,7 +146,9 @@ fn odd_input_is_harmless() {
     }
     // A unicode name folds only its ASCII letters, as PostgreSQL does.
     match parse_statement("create queue ÄbC;") {
-        Ok(Statement::Command(crate::parse::Command::CreateQueue(c))) => {
+        Ok(Statement::Command(crate::parse::Command::Queue(
+            crate::parse::QueueCommand::CreateQueue(c),
+        ))) => {
             assert_eq!(c.queue.as_str(), "Äbc")
         }
         other => panic!("{other:?}"),
