@@ -1227,6 +1227,37 @@ fn sequence(s: &mut Session, oid: &str, qualified: &str, out: &mut dyn Write) ->
     Outcome::Ok
 }
 
+/// A function's `CREATE OR REPLACE FUNCTION` or a view's `CREATE OR
+/// REPLACE VIEW` (without the final `;`), ending in a newline, as `\sf`,
+/// `\sv`, `\ef` and `\ev` show it; `None` once the error is reported.
+pub fn definition(s: &mut Session, function: bool, name: &str) -> Option<String> {
+    let q = if function {
+        sql::function_definition(name)
+    } else {
+        let o = fetch(s, &sql::relation_oid(name))?;
+        let oid = o.get(0, 0).to_string();
+        let opts = fetch(s, &sql::view_options(&oid))?;
+        let def = fetch(s, &sql::view_definition(&oid))?;
+        let mut text = format!("CREATE OR REPLACE VIEW {}", opts.get(0, 2));
+        if !opts.get(0, 0).is_empty() {
+            text.push_str(&format!(" WITH ({})", opts.get(0, 0)));
+        }
+        text.push_str(" AS\n");
+        text.push_str(def.get(0, 0).trim_end_matches(';'));
+        if !opts.get(0, 1).is_empty() {
+            text.push_str(&format!("\n WITH {} CHECK OPTION", opts.get(0, 1)));
+        }
+        text.push('\n');
+        sql::text_value(&text)
+    };
+    let l = fetch(s, &q)?;
+    let mut text = l.get(0, 0).to_string();
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    Some(text)
+}
+
 /// `\sf NAME` / `\sv NAME`: the function's or view's definition.
 fn source(
     s: &mut Session,
@@ -1244,38 +1275,10 @@ fn source(
         return Outcome::Failed;
     }
     let name = args.join(" ");
-    let q = if which == Which::FunctionSource {
-        sql::function_definition(&name)
-    } else {
-        let Some(o) = fetch(s, &sql::relation_oid(&name)) else {
-            return Outcome::Failed;
-        };
-        let oid = o.get(0, 0).to_string();
-        let (Some(opts), Some(def)) = (
-            fetch(s, &sql::view_options(&oid)),
-            fetch(s, &sql::view_definition(&oid)),
-        ) else {
-            return Outcome::Failed;
-        };
-        let mut text = format!("CREATE OR REPLACE VIEW {}", opts.get(0, 2));
-        if !opts.get(0, 0).is_empty() {
-            text.push_str(&format!(" WITH ({})", opts.get(0, 0)));
-        }
-        text.push_str(" AS\n");
-        text.push_str(def.get(0, 0).trim_end_matches(';'));
-        if !opts.get(0, 1).is_empty() {
-            text.push_str(&format!("\n WITH {} CHECK OPTION", opts.get(0, 1)));
-        }
-        text.push('\n');
-        sql::text_value(&text)
-    };
-    let Some(l) = fetch(s, &q) else {
+    let Some(text) = definition(s, which == Which::FunctionSource, &name) else {
         return Outcome::Failed;
     };
-    let mut text = l.get(0, 0).to_string();
-    if !text.ends_with('\n') {
-        text.push('\n');
-    }
+    let mut text = text;
     if numbered {
         let mut n = 0;
         let mut body = false;

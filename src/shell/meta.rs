@@ -29,6 +29,17 @@ use crate::shell::send::Go;
 pub const HELP: &[(&str, &str, &str)] = &[
     ("General", "\\q", "quit qadmin (also exit, quit, Ctrl-D)"),
     ("General", "\\?", "show this list"),
+    ("General", "\\copyright", "qadmin's license"),
+    (
+        "General",
+        "\\cd [DIR]",
+        "change the current working directory",
+    ),
+    (
+        "General",
+        "\\s [FILE]",
+        "show the history, or save it to FILE",
+    ),
     (
         "General",
         "\\h [NAME]",
@@ -53,6 +64,16 @@ pub const HELP: &[(&str, &str, &str)] = &[
         "Query buffer",
         "\\e [FILE]",
         "edit the buffer (or last statement, or FILE)",
+    ),
+    (
+        "Query buffer",
+        "\\ef [FUNC [LINE]]",
+        "edit a function's definition in the editor",
+    ),
+    (
+        "Query buffer",
+        "\\ev [VIEW [LINE]]",
+        "edit a view's definition in the editor",
     ),
     (
         "Query buffer",
@@ -208,6 +229,11 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ("Connection", "\\conninfo", "where you are connected"),
     (
         "Connection",
+        "\\encoding [ENC]",
+        "show or set the client encoding",
+    ),
+    (
+        "Connection",
         "\\password [USER]",
         "change a password (never echoed, sent encrypted)",
     ),
@@ -241,6 +267,18 @@ pub enum BufferCmd {
     Go(Go),
     /// `\e [FILE]`: edit the buffer (or the last statement, or FILE).
     Edit(Option<String>),
+    /// `\ef` / `\ev`: edit this text (a definition or a template) in
+    /// place of the buffer, at `line` when given.
+    EditObject {
+        /// The meta-command, for messages.
+        cmd: &'static str,
+        /// What the editor starts with.
+        text: String,
+        /// The line the editor starts at (psql's `+N`).
+        line: Option<usize>,
+    },
+    /// `\s [FILE]`: the history, printed or written to FILE.
+    History(Option<String>),
     /// `\watch [SEC]`: run the buffer or the last statement every SEC
     /// seconds until Ctrl-C.
     Watch(f64),
@@ -344,7 +382,7 @@ pub fn run(s: &mut Session, line: &str, out: &mut dyn Write) -> Done {
         };
     }
     // Whole-line arguments: no interpolation, as in psql.
-    let whole = matches!(cmd, "\\!" | "\\copy" | "\\h" | "\\help")
+    let whole = matches!(cmd, "\\!" | "\\copy" | "\\h" | "\\help" | "\\ef" | "\\ev")
         || (matches!(cmd, "\\o" | "\\out" | "\\g" | "\\gx") && rest.starts_with('|'));
     let parsed = if whole {
         slash::Args::default()
@@ -506,6 +544,21 @@ fn run_parsed(
         ))),
         "\\gexec" => Done::Buffer(BufferCmd::Go(Go::Exec)),
         "\\e" | "\\edit" => Done::Buffer(BufferCmd::Edit(argv.first().cloned())),
+        "\\ef" | "\\ev" => match edit_object(s, cmd == "\\ef", rest) {
+            Some((text, line)) => Done::Buffer(BufferCmd::EditObject {
+                cmd: if cmd == "\\ef" { "\\ef" } else { "\\ev" },
+                text,
+                line,
+            }),
+            None => ran(Outcome::Failed),
+        },
+        "\\s" => Done::Buffer(BufferCmd::History(argv.first().map(|f| expand_tilde(f)))),
+        "\\cd" => ran(cd(s, argv.first().map(String::as_str))),
+        "\\encoding" => ran(encoding(s, a.first().copied(), out)),
+        "\\copyright" => {
+            let _ = out.write_all(COPYRIGHT.as_bytes());
+            ran(Outcome::Ok)
+        }
         "\\watch" => match watch_interval(a.first().copied()) {
             Ok(secs) => Done::Buffer(BufferCmd::Watch(secs)),
             Err(m) => {
@@ -549,6 +602,136 @@ fn help(out: &mut dyn Write) -> Outcome {
          Shell commands (queues, consumers, cascades): \"show help;\"."
     );
     Outcome::Ok
+}
+
+/// `\copyright`.
+const COPYRIGHT: &str = concat!(
+    "qadmin ",
+    env!("CARGO_PKG_VERSION"),
+    ", an admin shell for PgQ, pgq_node and Londiste on PostgreSQL\n\n",
+    "Licensed under ",
+    env!("CARGO_PKG_LICENSE"),
+    ".\n\nIt speaks to PostgreSQL, whose copyright and license `psql -c \"\\copyright\"` shows.\n"
+);
+
+/// `~` and `~/...` as the home directory (psql's `expand_tilde`).
+fn expand_tilde(f: &str) -> String {
+    match (f.strip_prefix('~'), dirs::home_dir()) {
+        (Some(r), Some(h)) if r.is_empty() || r.starts_with('/') => {
+            format!("{}{r}", h.display())
+        }
+        _ => f.to_string(),
+    }
+}
+
+/// `\cd [DIR]`: change the working directory (to the home directory
+/// without an argument).
+fn cd(s: &mut Session, dir: Option<&str>) -> Outcome {
+    let dir = match dir {
+        Some(d) => d.to_string(),
+        None => match std::env::var("HOME").ok().filter(|h| !h.is_empty()) {
+            Some(h) => h,
+            None => match dirs::home_dir() {
+                Some(h) => h.display().to_string(),
+                None => {
+                    s.client_error("could not get home directory");
+                    return Outcome::Failed;
+                }
+            },
+        },
+    };
+    match std::env::set_current_dir(&dir) {
+        Ok(()) => Outcome::Ok,
+        Err(e) => {
+            s.client_error(&format!(
+                "\\cd: could not change directory to \"{dir}\": {}",
+                crate::io_reason(&e)
+            ));
+            Outcome::Failed
+        }
+    }
+}
+
+/// `\encoding [ENCODING]`: show the client encoding, or set it.
+fn encoding(s: &mut Session, enc: Option<&str>, out: &mut dyn Write) -> Outcome {
+    let Some(c) = s.client() else {
+        return Outcome::Failed;
+    };
+    let Some(enc) = enc else {
+        let _ = writeln!(out, "{}", c.parameter("client_encoding").unwrap_or(""));
+        return Outcome::Ok;
+    };
+    let set = format!("SET client_encoding TO {}", crate::lex::vars::literal(enc));
+    match c.batch_execute(&set) {
+        Ok(()) => {
+            let now = c.parameter("client_encoding").unwrap_or(enc).to_string();
+            s.put_var("ENCODING", &now);
+        }
+        Err(_) => s.client_error(&format!(
+            "{enc}: invalid encoding name or conversion procedure not found"
+        )),
+    }
+    // psql goes on as if it worked: the command itself does not fail.
+    Outcome::Ok
+}
+
+/// What `\ef` / `\ev` hand to the editor: the definition of the function
+/// or view named in `rest` (a trailing number is the line to start at),
+/// or psql's template when no name is given; `None` once an error is
+/// reported.
+fn edit_object(s: &mut Session, function: bool, rest: &str) -> Option<(String, Option<usize>)> {
+    let desc = rest.trim().trim_end_matches(';').trim_end();
+    let (desc, line) = match split_line_number(desc) {
+        Ok(split) => split,
+        Err(bad) => {
+            s.client_error(&format!("invalid line number: {bad}"));
+            return None;
+        }
+    };
+    if desc.is_empty() {
+        let template = if function {
+            "CREATE FUNCTION ( )\n RETURNS \n LANGUAGE \n -- common options:  IMMUTABLE  STABLE  STRICT  SECURITY DEFINER\nAS $function$\n\n$function$\n"
+        } else {
+            "CREATE VIEW  AS\n SELECT \n  -- something...\n"
+        };
+        return Some((template.to_string(), line));
+    }
+    let text = super::describe::definition(s, function, desc)?;
+    // The line counts from the function body (the line starting with
+    // `AS `, `BEGIN ` or `RETURN `), as in `\sf+`.
+    let line = match (function, line) {
+        (true, Some(n)) => {
+            let head = text
+                .lines()
+                .take_while(|l| {
+                    !["AS ", "BEGIN ", "RETURN "]
+                        .iter()
+                        .any(|p| l.starts_with(p))
+                })
+                .count();
+            Some(n + head)
+        }
+        (_, l) => l,
+    };
+    Some((text, line))
+}
+
+/// psql's `strip_lineno_from_objdesc`: a number at the end, after a space
+/// or `)`, is a line number (`Err` with its text when it is below 1).
+fn split_line_number(desc: &str) -> Result<(&str, Option<usize>), String> {
+    let digits = desc.len() - desc.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    let head = &desc[..desc.len() - digits];
+    if digits == 0
+        || head.is_empty()
+        || !(head.ends_with(|c: char| c.is_ascii_whitespace()) || head.ends_with(')'))
+    {
+        return Ok((desc, None));
+    }
+    let num = &desc[head.len()..];
+    match num.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok((head.trim_end(), Some(n))),
+        _ => Err(num.to_string()),
+    }
 }
 
 fn set(s: &mut Session, a: &[&str], out: &mut dyn Write) -> Outcome {
@@ -970,6 +1153,16 @@ mod tests {
         assert_eq!(split("\\pset  format csv \n"), ("\\pset", "format csv"));
         assert_eq!(split("\\!ls -l"), ("\\!", "ls -l"));
         assert_eq!(split("\\! echo 'a  b'"), ("\\!", "echo 'a  b'"));
+    }
+
+    #[test]
+    fn a_trailing_number_is_the_line_to_edit_at() {
+        assert_eq!(split_line_number("f 12"), Ok(("f", Some(12))));
+        assert_eq!(split_line_number("f(int)3"), Ok(("f(int)", Some(3))));
+        assert_eq!(split_line_number("f2"), Ok(("f2", None)));
+        assert_eq!(split_line_number("12"), Ok(("12", None)));
+        assert_eq!(split_line_number("f"), Ok(("f", None)));
+        assert_eq!(split_line_number("f 0"), Err("0".to_string()));
     }
 
     #[test]

@@ -605,6 +605,11 @@ impl Shell<'_> {
                 None => Flow::Go,
             },
             BufferCmd::Edit(file) => self.edit(file),
+            BufferCmd::EditObject { cmd, text, line } => self.edit_object(cmd, text, line),
+            BufferCmd::History(file) => {
+                let o = self.history(file);
+                self.after(o, self.s.is_connected())
+            }
             BufferCmd::Watch(secs) => self.watch(secs),
             BufferCmd::Write(target) => {
                 let text = self
@@ -726,43 +731,8 @@ impl Shell<'_> {
                 }
             }
         };
-        let editor = std::env::var("VISUAL")
-            .ok()
-            .filter(|v| !v.is_empty())
-            .or_else(|| std::env::var("EDITOR").ok().filter(|v| !v.is_empty()))
-            .unwrap_or_else(|| "vi".to_string());
-        // The editor string may carry arguments (`code -w`): the shell
-        // splits it, the file name is passed apart.
-        let status = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(format!("{editor} \"$1\""))
-            .arg("qadmin-editor")
-            .arg(&path)
-            .status();
-        crate::db::cancel::take_interrupt();
-        let read = std::fs::read_to_string(&path);
-        if temp {
-            let _ = std::fs::remove_file(&path);
-        }
-        match status {
-            Ok(st) if st.success() => {}
-            Ok(st) => {
-                self.s
-                    .client_error(&format!("\\e: the editor ended with {st}"));
-                return Flow::Go;
-            }
-            Err(e) => {
-                self.s
-                    .client_error(&format!("\\e: could not start editor \"{editor}\": {e}"));
-                return Flow::Go;
-            }
-        }
-        let text = match read {
-            Ok(t) => t,
-            Err(e) => {
-                self.s.client_error(&format!("{}: {e}", path.display()));
-                return Flow::Go;
-            }
+        let Some(text) = self.run_editor("\\e", &path, temp, None) else {
+            return Flow::Go;
         };
         let text = text.trim_end_matches(['\n', '\r']);
         if before.as_deref() == Some(text) && from_buffer.is_some() {
@@ -778,6 +748,125 @@ impl Shell<'_> {
             return Flow::Go;
         }
         self.handle_text(text.as_bytes())
+    }
+
+    /// `\s [FILE]`: the history, one line per entry, to the terminal
+    /// (through the pager) or to FILE.
+    fn history(&mut self, file: Option<String>) -> Outcome {
+        use rustyline::history::History;
+        let h = self.ed.history();
+        let mut text = String::new();
+        for i in 0..h.len() {
+            if let Ok(Some(e)) = h.get(i, rustyline::history::SearchDirection::Forward) {
+                text.push_str(&e.entry);
+                text.push('\n');
+            }
+        }
+        match file {
+            None => {
+                let mut out = std::io::stdout().lock();
+                crate::exec::reply::write_paged(self.s, &mut out, text.as_bytes());
+                let _ = out.write_all(b"\n");
+                let _ = out.flush();
+                Outcome::Ok
+            }
+            Some(f) => match std::fs::write(&f, text) {
+                Ok(()) => {
+                    if !self.s.settings.quiet {
+                        println!("Wrote history to file \"{f}\".");
+                    }
+                    Outcome::Ok
+                }
+                Err(e) => {
+                    self.s.client_error(&format!(
+                        "could not save history to file \"{f}\": {}",
+                        crate::io_reason(&e)
+                    ));
+                    Outcome::Failed
+                }
+            },
+        }
+    }
+
+    /// `\ef` / `\ev`: the definition (or a template) replaces the buffer
+    /// and goes to the editor, at `line` when given; what comes back is
+    /// read as if typed. A definition has no final `;`, so it waits in the
+    /// buffer until the user ends it; unchanged, psql says "No changes"
+    /// and leaves the definition in the buffer.
+    fn edit_object(&mut self, cmd: &str, text: String, line: Option<usize>) -> Flow {
+        let text = text.trim_end_matches('\n');
+        let path = match write_temp(text) {
+            Ok(p) => p,
+            Err(e) => {
+                self.s
+                    .client_error(&format!("could not create temporary file: {e}"));
+                return Flow::Go;
+            }
+        };
+        let Some(edited) = self.run_editor(cmd, &path, true, line) else {
+            return Flow::Go;
+        };
+        if edited.trim_end_matches('\n') == text {
+            println!("No changes");
+        }
+        self.clear_buffer();
+        self.entry.clear();
+        self.ran = false;
+        self.handle_text(edited.as_bytes())
+    }
+
+    /// Run the editor on `path` (removed afterwards when `temp`), at
+    /// `line` when given (psql's `+N` argument); the file's text when the
+    /// editor ended well, `None` after reporting why not.
+    fn run_editor(
+        &mut self,
+        cmd: &str,
+        path: &std::path::Path,
+        temp: bool,
+        line: Option<usize>,
+    ) -> Option<String> {
+        let editor = std::env::var("VISUAL")
+            .ok()
+            .filter(|v| !v.is_empty())
+            .or_else(|| std::env::var("EDITOR").ok().filter(|v| !v.is_empty()))
+            .unwrap_or_else(|| "vi".to_string());
+        let at = match line {
+            Some(n) => format!(" +{n}"),
+            None => String::new(),
+        };
+        // The editor string may carry arguments (`code -w`): the shell
+        // splits it, the file name is passed apart.
+        let status = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("{editor}{at} \"$1\""))
+            .arg("qadmin-editor")
+            .arg(path)
+            .status();
+        crate::db::cancel::take_interrupt();
+        let read = std::fs::read_to_string(path);
+        if temp {
+            let _ = std::fs::remove_file(path);
+        }
+        match status {
+            Ok(st) if st.success() => {}
+            Ok(st) => {
+                self.s
+                    .client_error(&format!("{cmd}: the editor ended with {st}"));
+                return None;
+            }
+            Err(e) => {
+                self.s
+                    .client_error(&format!("{cmd}: could not start editor \"{editor}\": {e}"));
+                return None;
+            }
+        }
+        match read {
+            Ok(t) => Some(t),
+            Err(e) => {
+                self.s.client_error(&format!("{}: {e}", path.display()));
+                None
+            }
+        }
     }
 
     /// After a line: a statement that ran (or a blank buffer) closes the

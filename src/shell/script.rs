@@ -587,6 +587,14 @@ pub fn run_meta(s: &mut Session, line: &str, out: &mut dyn Write, qbuf: &mut Que
                 .unwrap_or_default();
             meta::write_buffer(s, &target, &text)
         }
+        Done::Buffer(BufferCmd::History(file)) => {
+            // psql keeps no history off the terminal: `\s` fails without
+            // a message (and prints an empty line when it had no FILE).
+            if file.is_none() {
+                let _ = out.write_all(b"\n");
+            }
+            Outcome::Failed
+        }
         Done::Buffer(_) => {
             s.client_error(&format!(
                 "{}: only in the interactive shell",

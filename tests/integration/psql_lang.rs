@@ -521,3 +521,17 @@ select 1 as after;
     );
     parity("", "\\h *\n", &[]);
 }
+
+#[test]
+fn encoding_cd_and_history_off_a_terminal_match_psql() {
+    // `\s` off a terminal: psql keeps no history, fails silently and
+    // prints an empty line; `\encoding` with a bad name is reported and
+    // changes nothing; `\cd` to a missing directory is an error.
+    parity(
+        "",
+        "\\encoding\n\\encoding LATIN1\n\\echo :ENCODING\n\\encoding foo\n\\encoding\n\
+         \\cd /nonexistent-dir\n\\cd /\n\\! pwd\n\\s\n\\s /dev/null\n\\echo done\n",
+        &[],
+    );
+    parity("", "\\set ON_ERROR_STOP on\n\\s\n\\echo not reached\n", &[]);
+}

@@ -314,3 +314,54 @@ fn an_inactive_if_branch_shows_at_in_the_prompt() {
     expect(&mut p, &first(&db), "= after Ctrl-C");
     ctrl_d_exits_0(&mut p);
 }
+
+/// See: #12. `\ef` / `\ev` put the definition in the editor (at the line
+/// asked for, counted from the function body, as psql's `+N`), what comes
+/// back waits in the buffer for its `;`; unchanged, "No changes". `\s`
+/// shows the history.
+#[test]
+fn edit_function_and_view_and_show_history() {
+    let Some(db) = support::TestDb::new() else {
+        return;
+    };
+    db.sql("create function f() returns int language sql as $$select 1$$; create view v as select 1 as a;");
+    let args = db.home.path().join("editor-args.txt");
+    let editor = db.script(
+        "editor.sh",
+        format!(
+            "#!/bin/sh\necho \"$@\" >> {}\neval last=\\${{$#}}\nsed -i 's/\\b1\\b/2/g' \"$last\"\n",
+            args.display()
+        ),
+    );
+    let mut cmd = db.qadmin();
+    cmd.env("EDITOR", format!("sh {}", editor.display()));
+    cmd.env_remove("VISUAL");
+    let mut p = spawn(cmd);
+    expect(&mut p, &first(&db), "first prompt");
+    send(&mut p, "\\ef f 1");
+    expect(&mut p, &cont(&db, '-'), "the definition waits for its ;");
+    send(&mut p, ";");
+    expect(&mut p, "CREATE FUNCTION", "the edited definition ran");
+    send(&mut p, "select f() * 21 as answer;");
+    expect(&mut p, "42", "the function was replaced");
+    send(&mut p, "\\ef f");
+    expect(&mut p, "No changes", "nothing left to change");
+    send(&mut p, "\\r");
+    expect(
+        &mut p,
+        "Query buffer reset (cleared).",
+        "buffer held the definition",
+    );
+    send(&mut p, "\\ev v");
+    send(&mut p, ";");
+    expect(&mut p, "CREATE VIEW", "the edited view ran");
+    send(&mut p, "select a * 21 as answer from v;");
+    expect(&mut p, "42", "the view was replaced");
+    send(&mut p, "\\s");
+    expect(&mut p, "select f() * 21 as answer;", "the history");
+    ctrl_d_exits_0(&mut p);
+    let seen = std::fs::read_to_string(&args).expect("editor ran");
+    let first_call = seen.lines().next().unwrap_or("");
+    // Three lines (CREATE, RETURNS, LANGUAGE) before the body's `AS`.
+    assert!(first_call.starts_with("+4 "), "editor arguments: {seen}");
+}
