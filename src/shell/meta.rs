@@ -31,6 +31,11 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ("General", "\\?", "show this list"),
     ("General", "\\copyright", "qadmin's license"),
     (
+        "Variables",
+        "\\prompt [TEXT] NAME",
+        "ask for a value and set variable NAME",
+    ),
+    (
         "General",
         "\\cd [DIR]",
         "change the current working directory",
@@ -554,6 +559,7 @@ fn run_parsed(
         },
         "\\s" => Done::Buffer(BufferCmd::History(argv.first().map(|f| expand_tilde(f)))),
         "\\cd" => ran(cd(s, argv.first().map(String::as_str))),
+        "\\prompt" => ran(prompt(s, &a)),
         "\\encoding" => ran(encoding(s, a.first().copied(), out)),
         "\\copyright" => {
             let _ = out.write_all(COPYRIGHT.as_bytes());
@@ -621,6 +627,68 @@ fn expand_tilde(f: &str) -> String {
             format!("{}{r}", h.display())
         }
         _ => f.to_string(),
+    }
+}
+
+/// `\prompt [TEXT] NAME`: ask for a value and set the variable NAME, as
+/// psql does: running a script file (`-f`, `\i`) the text goes to standard
+/// output and the answer is the next line of standard input; otherwise
+/// the question is asked on the terminal (`/dev/tty`), or, without one,
+/// on standard error with the answer from standard input.
+fn prompt(s: &mut Session, a: &[&str]) -> Outcome {
+    use std::io::BufRead;
+    let (text, name) = match a {
+        [] => {
+            s.client_error("\\prompt: missing required argument");
+            return Outcome::Failed;
+        }
+        [name] => ("", *name),
+        [text, name, ..] => (*text, *name),
+    };
+    let from_file = s.locus.lock().map(|l| l.file.is_some()).unwrap_or(false);
+    let tty = (!from_file)
+        .then(|| {
+            let r = std::fs::File::open("/dev/tty").ok()?;
+            let w = std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/tty")
+                .ok()?;
+            Some((r, w))
+        })
+        .flatten();
+    let mut answer = String::new();
+    let read = match tty {
+        Some((r, mut w)) => {
+            let _ = w.write_all(text.as_bytes());
+            let _ = w.flush();
+            std::io::BufReader::new(r).read_line(&mut answer)
+        }
+        None => {
+            if from_file {
+                let mut o = std::io::stdout();
+                let _ = o.write_all(text.as_bytes());
+                let _ = o.flush();
+            } else {
+                let _ = std::io::stderr().write_all(text.as_bytes());
+            }
+            std::io::stdin().lock().read_line(&mut answer)
+        }
+    };
+    match read {
+        Ok(0) | Err(_) if from_file => {
+            s.client_error("\\prompt: could not read value for variable");
+            return Outcome::Failed;
+        }
+        _ => {}
+    }
+    let answer = answer.strip_suffix('\n').unwrap_or(&answer);
+    let answer = answer.strip_suffix('\r').unwrap_or(answer);
+    match s.set_var(name, answer) {
+        Ok(()) => Outcome::Ok,
+        Err(m) => {
+            s.client_error(&m);
+            Outcome::Failed
+        }
     }
 }
 

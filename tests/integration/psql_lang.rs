@@ -535,3 +535,30 @@ fn encoding_cd_and_history_off_a_terminal_match_psql() {
     );
     parity("", "\\set ON_ERROR_STOP on\n\\s\n\\echo not reached\n", &[]);
 }
+
+#[test]
+fn prompt_in_a_script_file_reads_standard_input_as_psql() {
+    // With -f the question goes to standard output and the answer is the
+    // next line of standard input; a value a special variable refuses and
+    // the end of input are errors, as in psql.
+    let db = crate::test_db!();
+    let script = db.script(
+        "p.sql",
+        "\\prompt x\n\\echo got :x\n\\prompt \"Your name: \" n\n\\echo hello :n\n\\prompt\n\
+         \\prompt AUTOCOMMIT\n\\prompt y\n\\echo :y\n",
+    );
+    let answers = db.script("answers.txt", "first\nsecond\nfoo\n");
+    let with = |c: &mut std::process::Command| {
+        let f = std::fs::File::open(&answers).expect("answers");
+        crate::support::run(c.arg("-f").arg(&script).stdin(f))
+    };
+    let want = with(&mut db.psql());
+    let got = with(&mut db.qadmin());
+    assert!(want.stdout.contains("got first"), "{}", want.stdout);
+    crate::assert_text_eq!(want.stdout, got.stdout, "(stdout)");
+    crate::assert_text_eq!(
+        want.stderr.replace("psql:", "qadmin:"),
+        got.stderr,
+        "(stderr)"
+    );
+}
