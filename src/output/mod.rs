@@ -17,6 +17,8 @@
 //!   `-x` records;
 //! - unaligned (`-A`), with `-x` as well;
 //! - CSV (`--csv`), with `-x` as well;
+//! - psql's document formats html, asciidoc, latex, latex-longtable and
+//!   troff-ms, with `-x` as well ([`markup`]);
 //! - JSON, which psql does not have: one JSON document per result, an array of
 //!   objects (see [`Format::Json`]).
 //!
@@ -32,6 +34,7 @@ mod bordered;
 mod csv;
 mod expanded;
 mod json;
+mod markup;
 pub mod pager;
 pub mod readable;
 pub mod style;
@@ -121,6 +124,16 @@ pub enum Format {
     Unaligned,
     /// psql's `--csv`, with [`PrintOptions::csv_sep`].
     Csv,
+    /// psql's `\pset format html`: a `<table>` (see [`markup`]).
+    Html,
+    /// psql's `\pset format asciidoc`.
+    Asciidoc,
+    /// psql's `\pset format latex`: a `tabular` environment.
+    Latex,
+    /// psql's `\pset format latex-longtable`.
+    LatexLongtable,
+    /// psql's `\pset format troff-ms`: a `tbl` table.
+    TroffMs,
     /// One JSON document per result: an array of objects, one object per row
     /// on its own line, `[]` for an empty result. Keys are the column names;
     /// duplicate column names are all kept in order (JSON allows it, but
@@ -178,6 +191,9 @@ pub struct PrintOptions {
     /// Record separator of the unaligned format (psql's `-R`, default a
     /// newline).
     pub record_sep: String,
+    /// psql's `\pset tableattr`: attributes of HTML's `<table>`, the
+    /// column widths of latex-longtable.
+    pub table_attr: Option<String>,
     /// psql's `\pset numericlocale`: digits grouped by thousands in
     /// right-aligned columns (`1,234,567.5`, as psql in the C locale).
     pub numeric_locale: bool,
@@ -260,6 +276,7 @@ impl Default for PrintOptions {
             title: None,
             footers: None,
             record_sep: "\n".to_string(),
+            table_attr: None,
             numeric_locale: false,
         }
     }
@@ -323,6 +340,7 @@ enum Inner {
     Csv(csv::Csv),
     CsvVertical(csv::Vertical),
     Json(json::Json),
+    Markup(Box<markup::Markup>),
     /// `\x auto`: aligned or expanded, chosen on the first batch.
     Auto(Vec<Column>),
 }
@@ -377,6 +395,31 @@ impl TablePrinter {
             (Format::Csv, false) => Inner::Csv(csv::Csv::new(columns)),
             (Format::Csv, true) => Inner::CsvVertical(csv::Vertical::new(columns)),
             (Format::Json, _) => Inner::Json(json::Json::new(&columns)),
+            (Format::Html, x) => Inner::Markup(Box::new(markup::Markup::new(
+                markup::Kind::Html,
+                x,
+                &columns,
+            ))),
+            (Format::Asciidoc, x) => Inner::Markup(Box::new(markup::Markup::new(
+                markup::Kind::Asciidoc,
+                x,
+                &columns,
+            ))),
+            (Format::Latex, x) => Inner::Markup(Box::new(markup::Markup::new(
+                markup::Kind::Latex,
+                x,
+                &columns,
+            ))),
+            (Format::LatexLongtable, x) => Inner::Markup(Box::new(markup::Markup::new(
+                markup::Kind::LatexLongtable,
+                x,
+                &columns,
+            ))),
+            (Format::TroffMs, x) => Inner::Markup(Box::new(markup::Markup::new(
+                markup::Kind::TroffMs,
+                x,
+                &columns,
+            ))),
             (Format::Wrapped, _) => unreachable!("Format::Wrapped in TablePrinter::new"),
         };
         TablePrinter {
@@ -441,6 +484,7 @@ impl TablePrinter {
             Inner::Csv(x) => x.batch(buf, w, rows, first, opts),
             Inner::CsvVertical(x) => x.batch(buf, w, rows, opts),
             Inner::Json(x) => x.batch(buf, w, rows),
+            Inner::Markup(x) => x.batch(buf, w, rows, first, p, opts),
             Inner::Auto(_) => unreachable!("Inner::Auto is resolved above in print_batch"),
         };
         self.progress.rows += rows.len() as u64;
@@ -479,6 +523,7 @@ impl TablePrinter {
             Inner::Csv(x) => x.finish(buf, p, opts),
             Inner::CsvVertical(_) => {}
             Inner::Json(x) => x.finish(buf),
+            Inner::Markup(x) => x.finish(buf, p, opts),
             Inner::Auto(_) => {}
         }
         let written = w.write_all(&self.buf);

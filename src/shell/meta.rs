@@ -494,6 +494,9 @@ fn run_parsed(
             a.first().copied().unwrap_or("").to_string(),
         ))),
         "\\gexec" => Done::Buffer(BufferCmd::Go(Go::Exec)),
+        "\\crosstabview" => Done::Buffer(BufferCmd::Go(Go::Crosstab(
+            argv.iter().take(4).cloned().collect(),
+        ))),
         "\\e" | "\\edit" => Done::Buffer(BufferCmd::Edit(argv.first().cloned())),
         "\\watch" => match watch_interval(a.first().copied()) {
             Ok(secs) => Done::Buffer(BufferCmd::Watch(secs)),

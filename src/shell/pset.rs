@@ -9,9 +9,9 @@
 //!
 //! `pager` sets [`crate::output::PrintOptions::pager`], which the pager
 //! ([`crate::output::pager`]) reads; `pager_min_lines` is kept and listed
-//! as psql does. Formats psql has and qadmin does
-//! not print (`asciidoc`, `html`, `latex`, `latex-longtable`,
-//! `troff-ms`) are refused with a message; `json` is qadmin's own.
+//! as psql does. Every psql format is printed (`aligned`, `asciidoc`,
+//! `csv`, `html`, `latex`, `latex-longtable`, `troff-ms`, `unaligned`,
+//! `wrapped`); `json` is qadmin's own.
 
 use std::io::Write;
 
@@ -65,6 +65,11 @@ pub fn format_name(f: Format) -> &'static str {
         Format::Wrapped => "wrapped",
         Format::Unaligned => "unaligned",
         Format::Csv => "csv",
+        Format::Html => "html",
+        Format::Asciidoc => "asciidoc",
+        Format::Latex => "latex",
+        Format::LatexLongtable => "latex-longtable",
+        Format::TroffMs => "troff-ms",
         Format::Json => "json",
     }
 }
@@ -182,7 +187,11 @@ fn apply(s: &mut Session, name: &str, value: Option<&str>) -> Result<(), String>
                 "unaligned" => Format::Unaligned,
                 "csv" => Format::Csv,
                 "json" => Format::Json,
-                other => return Err(format!("\\pset: format {other} is not supported by qadmin")),
+                "html" => Format::Html,
+                "asciidoc" => Format::Asciidoc,
+                "latex" => Format::Latex,
+                "latex-longtable" => Format::LatexLongtable,
+                _ => Format::TroffMs,
             };
         }
         "border" => {
@@ -283,7 +292,7 @@ fn apply(s: &mut Session, name: &str, value: Option<&str>) -> Result<(), String>
             }
         }
         "title" => p.title = value.map(str::to_string),
-        "tableattr" | "T" => s.settings.table_attr = value.map(str::to_string),
+        "tableattr" | "T" => p.table_attr = value.map(str::to_string),
         // The pager reads this (src/output/pager.rs).
         "pager" => {
             crate::output::pager::pset(&mut p.pager, value)?;
@@ -364,12 +373,7 @@ fn value_string(s: &Session, name: &str) -> String {
         "pager_min_lines" => s.settings.pager_min_lines.to_string(),
         "recordsep" => zero_or(s.settings.record_sep_zero, &p.record_sep),
         "recordsep_zero" => on_off(s.settings.record_sep_zero).into(),
-        "tableattr" => s
-            .settings
-            .table_attr
-            .as_deref()
-            .map(quoted)
-            .unwrap_or_default(),
+        "tableattr" => p.table_attr.as_deref().map(quoted).unwrap_or_default(),
         "title" => p.title.as_deref().map(quoted).unwrap_or_default(),
         "tuples_only" => on_off(p.tuples_only).into(),
         "unicode_border_linestyle" => line_name(p.unicode_border).into(),
@@ -416,7 +420,7 @@ fn info(s: &Session, name: &str) -> String {
             "Record separator is <newline>.".into()
         }
         "recordsep" | "recordsep_zero" => format!("Record separator is \"{}\".", p.record_sep),
-        "T" | "tableattr" => match &s.settings.table_attr {
+        "T" | "tableattr" => match &p.table_attr {
             Some(a) => format!("Table attributes are \"{a}\"."),
             None => "Table attributes unset.".into(),
         },
@@ -451,9 +455,14 @@ pub fn toggle_align(s: &mut Session, out: &mut dyn Write) -> Outcome {
     set(s, "format", Some(to), out)
 }
 
-/// `\H`: HTML is not printed by qadmin; psql toggles it with aligned.
+/// `\H`: HTML and aligned in turn.
 pub fn toggle_html(s: &mut Session, out: &mut dyn Write) -> Outcome {
-    set(s, "format", Some("html"), out)
+    let to = if s.settings.print.format == Format::Html {
+        "aligned"
+    } else {
+        "html"
+    };
+    set(s, "format", Some(to), out)
 }
 
 #[cfg(test)]
