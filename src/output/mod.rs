@@ -116,9 +116,9 @@ pub struct ResultSet {
 pub enum Format {
     /// psql's default table format (`\pset format aligned`).
     Aligned,
-    /// psql's `\pset format wrapped`: printed as aligned (qadmin does
-    /// not wrap long values to `\pset columns` yet; psql does not either
-    /// when `columns` is 0 and the output is not a terminal).
+    /// psql's `\pset format wrapped`: aligned, long values wrapped to fit
+    /// [`PrintOptions::columns`] (`\pset columns`, else the terminal's
+    /// width; no wrapping when it is 0).
     Wrapped,
     /// psql's `-A`: fields joined with [`PrintOptions::field_sep`].
     Unaligned,
@@ -363,6 +363,9 @@ pub struct TablePrinter {
 impl TablePrinter {
     /// A printer for a result with these columns.
     pub fn new(columns: Vec<Column>, opts: &PrintOptions) -> Self {
+        // The wrapped format is the full aligned printer with a target
+        // width.
+        let wrapped = opts.format == Format::Wrapped;
         let format = match opts.format {
             Format::Wrapped => Format::Aligned,
             f => f,
@@ -374,10 +377,10 @@ impl TablePrinter {
                 .collect()
         });
         let inner = match (format, opts.expanded) {
-            (Format::Aligned, true) if opts.bordered() => {
+            (Format::Aligned, true) if opts.bordered() || wrapped => {
                 Inner::BorderedVertical(Box::new(bordered::Vertical::new(&columns, opts)))
             }
-            (Format::Aligned, false) if opts.bordered() => {
+            (Format::Aligned, false) if opts.bordered() || wrapped => {
                 Inner::Bordered(Box::new(bordered::Bordered::new(&columns, opts)))
             }
             // One column is never narrower expanded (psql's rule too).
