@@ -488,6 +488,55 @@ fn run_parsed(
         "\\!" => ran(shell(s, rest, out)),
         "\\p" | "\\print" => Done::Buffer(BufferCmd::Print),
         "\\r" | "\\reset" => Done::Buffer(BufferCmd::Reset),
+        "\\g" | "\\gx" if argv.first().is_some_and(|a| a.starts_with('(')) => {
+            // psql's `process_command_g_options`: NAME[=VALUE] words up to
+            // one ending in `)`, then the file.
+            let mut options = Vec::new();
+            let mut words = argv.iter();
+            let mut closed = false;
+            for (i, w) in words.by_ref().enumerate() {
+                let mut w = if i == 0 { &w[1..] } else { w.as_str() };
+                if let Some(inner) = w.strip_suffix(')') {
+                    w = inner;
+                    closed = true;
+                }
+                if !w.is_empty() {
+                    options.push(match w.split_once('=') {
+                        Some((n, v)) => (n.to_string(), Some(v.to_string())),
+                        None => (w.to_string(), None),
+                    });
+                }
+                if closed {
+                    break;
+                }
+            }
+            if !closed {
+                s.client_error(&format!("{cmd}: missing right parenthesis"));
+                return ran(Outcome::Failed);
+            }
+            // A refused option: nothing is sent and the query buffer stays
+            // (psql). The options are applied again when the query runs.
+            let (saved, saved_columns) = (s.settings.print.clone(), s.settings.columns);
+            let mut failed = false;
+            for (name, value) in &options {
+                if let Err(m) = super::pset::apply_quiet(s, name, value.as_deref()) {
+                    s.client_error(&m);
+                    failed = true;
+                }
+            }
+            s.settings.print = saved;
+            s.settings.columns = saved_columns;
+            if failed {
+                return ran(Outcome::Failed);
+            }
+            let file = words.next().cloned().filter(|f| f != "-");
+            let inner = if cmd == "\\gx" {
+                Go::Expanded(file)
+            } else {
+                Go::Plain(file)
+            };
+            Done::Buffer(BufferCmd::Go(Go::Options(options, Box::new(inner))))
+        }
         "\\g" => Done::Buffer(BufferCmd::Go(Go::Plain(file_arg()))),
         "\\gx" => Done::Buffer(BufferCmd::Go(Go::Expanded(file_arg()))),
         "\\gset" => Done::Buffer(BufferCmd::Go(Go::Set(

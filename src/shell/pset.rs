@@ -105,6 +105,12 @@ pub fn set(s: &mut Session, name: &str, value: Option<&str>, out: &mut dyn Write
     }
 }
 
+/// Set an option without a word (`\g (NAME=VALUE ...)`); the error
+/// message when the value is refused.
+pub fn apply_quiet(s: &mut Session, name: &str, value: Option<&str>) -> Result<(), String> {
+    apply(s, name, value)
+}
+
 /// C's `atoi`: the leading integer, 0 when there is none.
 fn atoi(v: &str) -> i64 {
     let t = v.trim_start();
@@ -151,28 +157,32 @@ fn unicode_line(value: &str, what: &str) -> Result<UnicodeLine, String> {
 }
 
 fn apply(s: &mut Session, name: &str, value: Option<&str>) -> Result<(), String> {
+    // psql's values are C strings: a NUL byte (`'\0'`) ends them.
+    let value = value.map(|v| v.split('\0').next().unwrap_or_default());
     let p = &mut s.settings.print;
     match name {
         "format" => {
             let Some(v) = value else { return Ok(()) };
             let lower = v.to_ascii_lowercase();
+            // psql matches a prefix against its table of formats, which
+            // lacks latex-longtable (so that "latex" is not ambiguous),
+            // then against latex-longtable.
             let chosen: &str = if lower == "json" {
                 "json"
-            } else if let Some(exact) = FORMATS.iter().copied().find(|f| *f == lower) {
-                exact
             } else {
                 let matches: Vec<&str> = FORMATS
                     .iter()
                     .copied()
-                    .filter(|f| f.starts_with(&lower) && !lower.is_empty())
+                    .filter(|f| *f != "latex-longtable" && f.starts_with(&lower))
                     .collect();
                 match matches.as_slice() {
                     [one] => one,
                     [a, b, ..] => {
                         return Err(format!(
-                        "\\pset: ambiguous abbreviation \"{v}\" matches both \"{a}\" and \"{b}\""
-                    ))
+                            "\\pset: ambiguous abbreviation \"{v}\" matches both \"{a}\" and \"{b}\""
+                        ))
                     }
+                    [] if "latex-longtable".starts_with(&lower) => "latex-longtable",
                     [] => {
                         return Err(format!(
                             "\\pset: allowed formats are {}",

@@ -34,6 +34,9 @@ pub enum Go {
     Set(String),
     /// `\gexec`: each value of the result is a statement to run.
     Exec,
+    /// `\g (NAME=VALUE ...)` / `\gx (...)`: `\pset` options for this
+    /// statement only, around the `\g` it goes with.
+    Options(Vec<(String, Option<String>)>, Box<Go>),
     /// `\crosstabview [COLV [COLH [COLD [SORTCOLH]]]]`: the result pivoted
     /// ([`super::crosstab`]); the arguments as typed.
     Crosstab(Vec<String>),
@@ -247,6 +250,26 @@ pub fn go(s: &mut Session, query: &[u8], how: &Go, out: &mut dyn Write) -> Outco
             store(s, prefix, &names, rows)
         }),
         Go::Exec => rows_then(s, query, out, |s, _, rows, out| exec_rows(s, rows, out)),
+        Go::Options(options, inner) => {
+            // psql's `savePsetInfo` / `restorePsetInfo` around the query.
+            let saved = s.settings.print.clone();
+            let saved_columns = s.settings.columns;
+            let mut failed = false;
+            for (name, value) in options {
+                if let Err(m) = super::pset::apply_quiet(s, name, value.as_deref()) {
+                    s.client_error(&m);
+                    failed = true;
+                }
+            }
+            let o = if failed {
+                Outcome::Failed
+            } else {
+                go(s, query, inner, out)
+            };
+            s.settings.print = saved;
+            s.settings.columns = saved_columns;
+            o
+        }
         Go::Crosstab(args) => rows_then(s, query, out, |s, cols, rows, out| {
             super::crosstab::show(s, args, cols, &rows, out)
         }),
