@@ -177,11 +177,9 @@ fn apply(s: &mut Session, name: &str, value: Option<&str>) -> Result<(), String>
                     .collect();
                 match matches.as_slice() {
                     [one] => one,
-                    [a, b, ..] => {
-                        return Err(format!(
-                            "\\pset: ambiguous abbreviation \"{v}\" matches both \"{a}\" and \"{b}\""
-                        ))
-                    }
+                    [a, b, ..] => return Err(format!(
+                        "\\pset: ambiguous abbreviation \"{v}\" matches both \"{a}\" and \"{b}\""
+                    )),
                     [] if "latex-longtable".starts_with(&lower) => "latex-longtable",
                     [] => {
                         return Err(format!(
