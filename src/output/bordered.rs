@@ -518,10 +518,10 @@ impl Vertical {
     }
 
     /// psql's width of the values of a batch of `nrows` records whose
-    /// widest value is `dwidth` wide: at least what the `[ RECORD N ]`
-    /// lines need; in the wrapped format, what fits the target width (not
-    /// less than 3). Also whether a column for newline and wrap marks is
-    /// kept.
+    /// widest value is `dwidth` wide, in the wrapped format: at least what
+    /// the `[ RECORD N ]` lines need, at most what fits the target width
+    /// (but not less than 3). Also whether a column for newline and wrap
+    /// marks is kept.
     fn data_width(
         &self,
         nrows: usize,
@@ -529,6 +529,11 @@ impl Vertical {
         mut dmultiline: bool,
         opts: &PrintOptions,
     ) -> (usize, bool) {
+        // psql 15 does this in the wrapped format only (16 also in the
+        // aligned one).
+        if opts.format != super::Format::Wrapped {
+            return (dwidth, dmultiline);
+        }
         let (border, old, hwidth) = (self.border, self.old_ascii, self.hwidth);
         let mut swidth = match border {
             0 => 1 + usize::from(self.hmultiline),
@@ -549,11 +554,7 @@ impl Vertical {
                 _ => 15,
             };
         }
-        let target = if opts.format == super::Format::Wrapped {
-            opts.columns
-        } else {
-            0
-        };
+        let target = opts.columns;
         loop {
             let width = (hwidth + swidth + dwidth).max(rwidth);
             let newd = if target > 0 {

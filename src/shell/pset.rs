@@ -177,9 +177,11 @@ fn apply(s: &mut Session, name: &str, value: Option<&str>) -> Result<(), String>
                     .collect();
                 match matches.as_slice() {
                     [one] => one,
-                    [a, b, ..] => return Err(format!(
+                    [a, b, ..] => {
+                        return Err(format!(
                         "\\pset: ambiguous abbreviation \"{v}\" matches both \"{a}\" and \"{b}\""
-                    )),
+                    ))
+                    }
                     [] if "latex-longtable".starts_with(&lower) => "latex-longtable",
                     [] => {
                         return Err(format!(
