@@ -3,7 +3,8 @@
 //! `\getenv`, `\setenv`, `\conninfo`, `\c`, `\password`, `\copy`,
 //! `\pset`, `\!`, `\restrict` / `\unrestrict`, and the query-buffer
 //! commands `\p`, `\r`, `\e`, `\watch` and the `\g` family (`\g`,
-//! `\gx`, `\gset`, `\gexec`).
+//! `\gx`, also with `(NAME=VALUE ...)` `\pset` options, `\gset`,
+//! `\gexec`, `\crosstabview`).
 //! Unknown ones are an error, as in psql (`invalid command \foo`).
 //!
 //! [`run`] carries out the commands that change the session (settings,
@@ -68,6 +69,11 @@ pub const HELP: &[(&str, &str, &str)] = &[
         "Query buffer",
         "\\gexec",
         "run the buffer, then each value of its result",
+    ),
+    (
+        "Query buffer",
+        "\\crosstabview [COLUMNS]",
+        "run the buffer, show its result pivoted",
     ),
     (
         "Query buffer",
@@ -145,9 +151,9 @@ pub const HELP: &[(&str, &str, &str)] = &[
     (
         "Formatting",
         "\\T [ATTRS]",
-        "HTML table attributes (kept only)",
+        "HTML table attributes",
     ),
-    ("Formatting", "\\H", "HTML output (refused: not printed)"),
+    ("Formatting", "\\H", "HTML output on or off"),
     (
         "Informational",
         "\\d[S+] [NAME]",
