@@ -173,7 +173,8 @@ pub(crate) struct Bordered {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Wrap {
     None,
-    Wrap,
+    /// Cut at the column width.
+    Cut,
     Newline,
 }
 
@@ -372,7 +373,7 @@ impl Bordered {
                 let finalspaces = self.border == 2 || j + 1 < n;
                 if self.border != 0 {
                     let left = match wrap[j] {
-                        Wrap::Wrap => g.wrap_left,
+                        Wrap::Cut => g.wrap_left,
                         Wrap::Newline => g.nl_left,
                         Wrap::None => " ",
                     };
@@ -406,7 +407,7 @@ impl Bordered {
                 wrap[j] = if line[j] >= cells[j].len() {
                     Wrap::None
                 } else if done[j] != 0 {
-                    Wrap::Wrap
+                    Wrap::Cut
                 } else if line[j] != 0 {
                     Wrap::Newline
                 } else {
@@ -416,14 +417,14 @@ impl Bordered {
                     fill(buf, b' ', width - used);
                 }
                 match wrap[j] {
-                    Wrap::Wrap => buf.extend_from_slice(g.wrap_right.as_bytes()),
+                    Wrap::Cut => buf.extend_from_slice(g.wrap_right.as_bytes()),
                     Wrap::Newline => buf.extend_from_slice(g.nl_right.as_bytes()),
                     Wrap::None if finalspaces => buf.push(b' '),
                     Wrap::None => {}
                 }
                 if self.border != 0 && j + 1 < n {
                     let piece = match wrap[j + 1] {
-                        Wrap::Wrap => g.midvrule_wrap,
+                        Wrap::Cut => g.midvrule_wrap,
                         Wrap::Newline => g.midvrule_nl,
                         Wrap::None if line[j + 1] >= cells[j + 1].len() => g.midvrule_blank,
                         Wrap::None => data[2],

@@ -148,11 +148,7 @@ pub const HELP: &[(&str, &str, &str)] = &[
         "field separator for unaligned output",
     ),
     ("Formatting", "\\C [TITLE]", "table title, or unset"),
-    (
-        "Formatting",
-        "\\T [ATTRS]",
-        "HTML table attributes",
-    ),
+    ("Formatting", "\\T [ATTRS]", "HTML table attributes"),
     ("Formatting", "\\H", "HTML output on or off"),
     (
         "Informational",
