@@ -22,8 +22,9 @@
 //! Right-aligned columns are those psql right-aligns (numbers).
 //!
 //! Printed in several batches (FETCH_COUNT), the table is opened with the
-//! first batch and closed by [`Markup::finish`]; AsciiDoc's closing
-//! `|====` comes once, at the end.
+//! first batch and closed by [`Markup::finish`]; AsciiDoc's `|====`
+//! closes every batch, as in psql (which prints one more when the row
+//! count is a multiple of FETCH_COUNT: its last fetch is empty).
 
 use std::io::{self, Write};
 
@@ -627,6 +628,9 @@ impl Markup {
     ) -> io::Result<()> {
         if first {
             self.start(buf, opts);
+        } else if self.kind == Kind::Asciidoc {
+            // psql ends each batch's table; the last one ends in `finish`.
+            push(buf, "|====\n");
         }
         let mut record = progress.rows;
         for row in rows {
