@@ -241,6 +241,15 @@ impl Bordered {
         }
     }
 
+    /// psql's `\x auto` test: the table (narrowed, in the wrapped
+    /// format) or its header line is wider than the target width.
+    pub(crate) fn too_wide<R: Row>(&mut self, rows: &[R], null: &str) -> bool {
+        self.measure(rows, null);
+        let headers: usize = self.columns.iter().map(|c| text::measure(&c.name).0).sum();
+        let frame = self.frame();
+        self.target < frame + headers || self.target < self.total_width()
+    }
+
     /// The width of the rules and spaces around and between columns.
     fn frame(&self) -> usize {
         let n = self.widths.len();

@@ -72,6 +72,7 @@ fn options(name: &str, flags: &[String]) -> (PrintOptions, Option<usize>) {
                         o.csv_sep = s.chars().next().unwrap_or(',')
                     }
                     Some(("format", f)) => o.format = format(name, f),
+                    Some(("expanded", "auto")) => o.expanded_auto = true,
                     Some(("border", b)) => o.border = b.parse().unwrap_or(1),
                     Some(("title", t)) => o.title = Some(t.to_string()),
                     Some(("tableattr", t)) => o.table_attr = Some(t.to_string()),

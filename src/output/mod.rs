@@ -343,6 +343,9 @@ enum Inner {
     Markup(Box<markup::Markup>),
     /// `\x auto`: aligned or expanded, chosen on the first batch.
     Auto(Vec<Column>),
+    /// `\x auto` with the full aligned printer (borders, line styles,
+    /// title, wrapped): chosen on the first batch.
+    AutoBordered(Vec<Column>),
 }
 
 /// Streaming printer for one result.
@@ -379,6 +382,14 @@ impl TablePrinter {
         let inner = match (format, opts.expanded) {
             (Format::Aligned, true) if opts.bordered() || wrapped => {
                 Inner::BorderedVertical(Box::new(bordered::Vertical::new(&columns, opts)))
+            }
+            (Format::Aligned, false)
+                if (opts.bordered() || wrapped)
+                    && opts.expanded_auto
+                    && opts.columns > 0
+                    && columns.len() > 1 =>
+            {
+                Inner::AutoBordered(columns)
             }
             (Format::Aligned, false) if opts.bordered() || wrapped => {
                 Inner::Bordered(Box::new(bordered::Bordered::new(&columns, opts)))
@@ -474,6 +485,14 @@ impl TablePrinter {
                 Inner::Aligned(a)
             };
         }
+        if let Inner::AutoBordered(columns) = &self.inner {
+            let mut b = bordered::Bordered::new(columns, &self.opts);
+            self.inner = if b.too_wide(rows, &self.opts.null_display) {
+                Inner::BorderedVertical(Box::new(bordered::Vertical::new(columns, &self.opts)))
+            } else {
+                Inner::Bordered(Box::new(b))
+            };
+        }
         let opts = &self.opts;
         let buf = &mut self.buf;
         let p = self.progress;
@@ -488,7 +507,9 @@ impl TablePrinter {
             Inner::CsvVertical(x) => x.batch(buf, w, rows, opts),
             Inner::Json(x) => x.batch(buf, w, rows),
             Inner::Markup(x) => x.batch(buf, w, rows, first, p, opts),
-            Inner::Auto(_) => unreachable!("Inner::Auto is resolved above in print_batch"),
+            Inner::Auto(_) | Inner::AutoBordered(_) => {
+                unreachable!("Inner::Auto is resolved above in print_batch")
+            }
         };
         self.progress.rows += rows.len() as u64;
         self.progress.batches += 1;
@@ -513,6 +534,15 @@ impl TablePrinter {
             // No rows: psql prints the empty table aligned.
             self.inner = Inner::Aligned(aligned::Aligned::new(columns, &self.opts));
         }
+        if let Inner::AutoBordered(columns) = &self.inner {
+            let mut b = bordered::Bordered::new(columns, &self.opts);
+            let none: [Vec<Option<String>>; 0] = [];
+            self.inner = if b.too_wide(&none, "") {
+                Inner::BorderedVertical(Box::new(bordered::Vertical::new(columns, &self.opts)))
+            } else {
+                Inner::Bordered(Box::new(b))
+            };
+        }
         let opts = &self.opts;
         let buf = &mut self.buf;
         let p = self.progress;
@@ -527,7 +557,7 @@ impl TablePrinter {
             Inner::CsvVertical(_) => {}
             Inner::Json(x) => x.finish(buf),
             Inner::Markup(x) => x.finish(buf, p, opts),
-            Inner::Auto(_) => {}
+            Inner::Auto(_) | Inner::AutoBordered(_) => {}
         }
         let written = w.write_all(&self.buf);
         self.buf.clear();
