@@ -531,7 +531,13 @@ fn run_parsed(
             if failed {
                 return ran(Outcome::Failed);
             }
-            let file = words.next().cloned().filter(|f| f != "-");
+            let file = words.next().cloned().filter(|f| f != "-").map(|f| {
+                // `|COMMAND` takes the rest of the line, as after a plain `\g`.
+                match (f.starts_with('|'), rest.rfind(')')) {
+                    (true, Some(at)) => rest[at + 1..].trim_start().to_string(),
+                    _ => f,
+                }
+            });
             let inner = if cmd == "\\gx" {
                 Go::Expanded(file)
             } else {

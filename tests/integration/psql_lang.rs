@@ -550,6 +550,7 @@ select repeat('x', 40) as long, 'short' as s;
 \pset columns 0
 select 1 as one, 2 as two \g (format=csv csv_fieldsep='\t')
 select 1 as one, 2 as two \gx (title='foo bar' border=2)
+select 1 as one, 2 as two \g (format=unaligned tuples_only) |cat
 select 1 as one \g (format=bogus)
 select 1 as one \g (format=html
 \g
