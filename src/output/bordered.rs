@@ -3,8 +3,11 @@
 //! `unicode` (with `unicode_border_linestyle`, `unicode_column_linestyle`
 //! and `unicode_header_linestyle`), a title centred over the table
 //! (`\pset title`, the describe commands) and footers of the caller's
-//! own (`Indexes:` ...). [`super::aligned`] is the fast path for psql's
-//! default (border 1, ascii, no title); this one takes everything else.
+//! own (`Indexes:` ...), and the wrapped format (`\pset format
+//! wrapped`: columns narrowed to the target width as psql narrows them,
+//! long values cut into lines with the style's wrap marks).
+//! [`super::aligned`] is the fast path for psql's default (border 1,
+//! ascii, no title, not wrapped); this one takes everything else.
 //!
 //! ```text
 //! +---+-----+         ┌───┬─────┐
@@ -490,9 +493,9 @@ impl Bordered {
     }
 }
 
-/// psql's expanded format in full (its `print_aligned_vertical`, without
-/// wrapping): borders 0 to 2, the line styles, a title above the first
-/// record. [`super::expanded`] is the fast path for psql's default look.
+/// psql's expanded format in full (its `print_aligned_vertical`):
+/// borders 0 to 2, the line styles, a title above the first record, and
+/// in the wrapped format values cut to fit the target width. [`super::expanded`] is the fast path for psql's default look.
 pub(crate) struct Vertical {
     headers: Vec<Vec<text::FormattedLine>>,
     hwidth: usize,

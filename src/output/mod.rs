@@ -14,7 +14,8 @@
 //!
 //! Formats ([`Format`]):
 //! - aligned (psql's default) and, with [`PrintOptions::expanded`], psql's
-//!   `-x` records;
+//!   `-x` records; `\x auto` decides on the first batch, as psql;
+//! - wrapped: aligned, long values wrapped to [`PrintOptions::columns`];
 //! - unaligned (`-A`), with `-x` as well;
 //! - CSV (`--csv`), with `-x` as well;
 //! - psql's document formats html, asciidoc, latex, latex-longtable and
