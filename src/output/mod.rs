@@ -19,7 +19,7 @@
 //! - unaligned (`-A`), with `-x` as well;
 //! - CSV (`--csv`), with `-x` as well;
 //! - psql's document formats html, asciidoc, latex, latex-longtable and
-//!   troff-ms, with `-x` as well ([`markup`]);
+//!   troff-ms, with `-x` as well (`markup.rs`);
 //! - JSON, which psql does not have: one JSON document per result, an array of
 //!   objects (see [`Format::Json`]).
 //!
@@ -125,7 +125,7 @@ pub enum Format {
     Unaligned,
     /// psql's `--csv`, with [`PrintOptions::csv_sep`].
     Csv,
-    /// psql's `\pset format html`: a `<table>` (see [`markup`]).
+    /// psql's `\pset format html`: a `<table>` (see `markup.rs`).
     Html,
     /// psql's `\pset format asciidoc`.
     Asciidoc,
