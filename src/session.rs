@@ -104,8 +104,6 @@ pub struct Settings {
     pub field_sep_zero: bool,
     /// `\pset recordsep_zero` is in effect.
     pub record_sep_zero: bool,
-    /// `\pset tableattr` (for HTML, which qadmin does not print).
-    pub table_attr: Option<String>,
 }
 
 /// psql's ON_ERROR_ROLLBACK.
@@ -136,7 +134,6 @@ impl Default for Settings {
             columns: 0,
             field_sep_zero: false,
             record_sep_zero: false,
-            table_attr: None,
         }
     }
 }

@@ -3,8 +3,11 @@
 //! `unicode` (with `unicode_border_linestyle`, `unicode_column_linestyle`
 //! and `unicode_header_linestyle`), a title centred over the table
 //! (`\pset title`, the describe commands) and footers of the caller's
-//! own (`Indexes:` ...). [`super::aligned`] is the fast path for psql's
-//! default (border 1, ascii, no title); this one takes everything else.
+//! own (`Indexes:` ...), and the wrapped format (`\pset format
+//! wrapped`: columns narrowed to the target width as psql narrows them,
+//! long values cut into lines with the style's wrap marks).
+//! [`super::aligned`] is the fast path for psql's default (border 1,
+//! ascii, no title, not wrapped); this one takes everything else.
 //!
 //! ```text
 //! +---+-----+         ┌───┬─────┐
@@ -36,6 +39,8 @@ struct Glyphs {
     header_nl_right: &'static str,
     nl_left: &'static str,
     nl_right: &'static str,
+    wrap_left: &'static str,
+    wrap_right: &'static str,
     wrap_right_border: bool,
 }
 
@@ -60,6 +65,8 @@ fn glyphs(opts: &PrintOptions) -> Glyphs {
             header_nl_right: "+",
             nl_left: " ",
             nl_right: "+",
+            wrap_left: ".",
+            wrap_right: ".",
             wrap_right_border: true,
         },
         LineStyle::OldAscii => Glyphs {
@@ -76,6 +83,8 @@ fn glyphs(opts: &PrintOptions) -> Glyphs {
             header_nl_right: " ",
             nl_left: " ",
             nl_right: " ",
+            wrap_left: " ",
+            wrap_right: " ",
             wrap_right_border: false,
         },
         LineStyle::Unicode => unicode(opts),
@@ -142,6 +151,8 @@ fn unicode(opts: &PrintOptions) -> Glyphs {
         header_nl_right: "↵",
         nl_left: " ",
         nl_right: "↵",
+        wrap_left: "…",
+        wrap_right: "…",
         wrap_right_border: true,
     }
 }
@@ -152,7 +163,22 @@ pub(crate) struct Bordered {
     right: Vec<bool>,
     glyphs: Glyphs,
     border: u8,
+    /// The widths the columns are printed in (psql's `width_wrap`).
     widths: Vec<usize>,
+    /// `\pset format wrapped`: columns shrink to fit `columns`.
+    wrapped: bool,
+    /// The target width for wrapping (0: none).
+    target: usize,
+}
+
+/// How the line of a cell printed last goes on (psql's
+/// `printTextLineWrap`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Wrap {
+    None,
+    /// Cut at the column width.
+    Cut,
+    Newline,
 }
 
 impl Bordered {
@@ -166,28 +192,79 @@ impl Bordered {
             glyphs: glyphs(opts),
             border: opts.border.min(2) as u8,
             widths: vec![0; columns.len()],
+            wrapped: opts.format == super::Format::Wrapped,
+            target: opts.columns,
         }
     }
 
+    /// The column widths of a batch; in the wrapped format, narrowed as
+    /// psql narrows them to fit the target width: one column at a time,
+    /// the one with the highest ratio of width to average width (plus 1%
+    /// of its full width), never below its header.
     fn measure<R: Row>(&mut self, rows: &[R], null: &str) {
+        let n = self.columns.len();
+        let mut header = vec![0; n];
+        let mut sum = vec![0usize; n];
         for (j, c) in self.columns.iter().enumerate() {
-            self.widths[j] = text::measure(&c.name).0;
+            header[j] = text::measure(&c.name).0;
+            self.widths[j] = header[j];
         }
         for row in rows {
             for (j, w) in self.widths.iter_mut().enumerate() {
-                *w = (*w).max(text::measure(cell_text(row, j, null)).0);
+                let cw = text::measure(cell_text(row, j, null)).0;
+                *w = (*w).max(cw);
+                sum[j] += cw;
             }
+        }
+        if !self.wrapped || self.target == 0 {
+            return;
+        }
+        let average: Vec<usize> = sum.iter().map(|s| s / rows.len().max(1)).collect();
+        let max = self.widths.clone();
+        let frame = self.frame();
+        let mut total = frame + max.iter().sum::<usize>();
+        if self.target < frame + header.iter().sum::<usize>() {
+            return;
+        }
+        while total > self.target {
+            let mut worst = None;
+            let mut max_ratio = 0.0f64;
+            for j in 0..n {
+                if average[j] > 0 && self.widths[j] > header[j] {
+                    let ratio = self.widths[j] as f64 / average[j] as f64 + max[j] as f64 * 0.01;
+                    if ratio > max_ratio {
+                        max_ratio = ratio;
+                        worst = Some(j);
+                    }
+                }
+            }
+            let Some(j) = worst else { break };
+            self.widths[j] -= 1;
+            total -= 1;
+        }
+    }
+
+    /// psql's `\x auto` test: the table (narrowed, in the wrapped
+    /// format) or its header line is wider than the target width.
+    pub(crate) fn too_wide<R: Row>(&mut self, rows: &[R], null: &str) -> bool {
+        self.measure(rows, null);
+        let headers: usize = self.columns.iter().map(|c| text::measure(&c.name).0).sum();
+        let frame = self.frame();
+        self.target < frame + headers || self.target < self.total_width()
+    }
+
+    /// The width of the rules and spaces around and between columns.
+    fn frame(&self) -> usize {
+        let n = self.widths.len();
+        match self.border {
+            0 => n,
+            1 => (n * 3).saturating_sub(1),
+            _ => n * 3 + 1,
         }
     }
 
     fn total_width(&self) -> usize {
-        let n = self.widths.len();
-        let frame = match self.border {
-            0 => n,
-            1 => (n * 3).saturating_sub(1),
-            _ => n * 3 + 1,
-        };
-        frame + self.widths.iter().sum::<usize>()
+        self.frame() + self.widths.iter().sum::<usize>()
     }
 
     fn rule(&self, buf: &mut Vec<u8>, pos: usize) {
@@ -284,6 +361,8 @@ impl Bordered {
         self.rule(buf, MIDDLE);
     }
 
+    /// One row: one output line per line of its tallest cell, long lines
+    /// cut at the column width (wrapped format), with psql's marks.
     fn row<R: Row>(&self, buf: &mut Vec<u8>, row: &R, null: &str) {
         let g = &self.glyphs;
         let data = g.rules[DATA];
@@ -291,55 +370,76 @@ impl Bordered {
         let cells: Vec<Vec<text::FormattedLine>> = (0..n)
             .map(|j| text::format_lines(cell_text(row, j, null)))
             .collect();
-        let mut line = 0;
+        // Per column: the line being printed, the bytes of it printed,
+        // and how the last printed piece goes on.
+        let mut line = vec![0usize; n];
+        let mut done = vec![0usize; n];
+        let mut wrap = vec![Wrap::None; n];
         loop {
+            let mut more = false;
             if self.border == 2 {
                 buf.extend_from_slice(data[1].as_bytes());
             }
-            let mut more = false;
             for j in 0..n {
+                let width = self.widths[j];
                 let finalspaces = self.border == 2 || j + 1 < n;
-                // This line of the column continues the cell's text.
-                let continues = line > 0 && line < cells[j].len();
                 if self.border != 0 {
-                    let left = if continues { g.nl_left } else { " " };
+                    let left = match wrap[j] {
+                        Wrap::Cut => g.wrap_left,
+                        Wrap::Newline => g.nl_left,
+                        Wrap::None => " ",
+                    };
                     buf.extend_from_slice(left.as_bytes());
                 }
-                let width = self.widths[j];
                 let mut used = width;
-                match cells[j].get(line) {
+                match cells[j].get(line[j]) {
                     None => {
                         if finalspaces {
                             fill(buf, b' ', width);
                         }
                     }
                     Some(l) => {
-                        used = l.width;
+                        let rest = &l.text[done[j]..];
+                        let (bytes, w) = text::take_width(rest, width);
+                        used = w.min(width);
                         if self.right[j] {
-                            fill(buf, b' ', width - l.width);
+                            fill(buf, b' ', width - used);
                         }
-                        buf.extend_from_slice(&l.text);
+                        buf.extend_from_slice(&rest[..bytes]);
+                        done[j] += bytes;
+                        if done[j] < l.text.len() {
+                            more = true;
+                        } else {
+                            line[j] += 1;
+                            more |= line[j] < cells[j].len();
+                            done[j] = 0;
+                        }
                     }
                 }
-                let next_continues = line + 1 < cells[j].len();
-                more |= next_continues;
-                if !self.right[j] && cells[j].get(line).is_some() && (finalspaces || next_continues)
-                {
+                wrap[j] = if line[j] >= cells[j].len() {
+                    Wrap::None
+                } else if done[j] != 0 {
+                    Wrap::Cut
+                } else if line[j] != 0 {
+                    Wrap::Newline
+                } else {
+                    Wrap::None
+                };
+                if !self.right[j] && (finalspaces || wrap[j] != Wrap::None) {
                     fill(buf, b' ', width - used);
                 }
-                if next_continues {
-                    buf.extend_from_slice(g.nl_right.as_bytes());
-                } else if finalspaces {
-                    buf.push(b' ');
+                match wrap[j] {
+                    Wrap::Cut => buf.extend_from_slice(g.wrap_right.as_bytes()),
+                    Wrap::Newline => buf.extend_from_slice(g.nl_right.as_bytes()),
+                    Wrap::None if finalspaces => buf.push(b' '),
+                    Wrap::None => {}
                 }
                 if self.border != 0 && j + 1 < n {
-                    let nxt = &cells[j + 1];
-                    let piece = if line > 0 && line < nxt.len() {
-                        g.midvrule_nl
-                    } else if line >= nxt.len() {
-                        g.midvrule_blank
-                    } else {
-                        data[2]
+                    let piece = match wrap[j + 1] {
+                        Wrap::Cut => g.midvrule_wrap,
+                        Wrap::Newline => g.midvrule_nl,
+                        Wrap::None if line[j + 1] >= cells[j + 1].len() => g.midvrule_blank,
+                        Wrap::None => data[2],
                     };
                     buf.extend_from_slice(piece.as_bytes());
                 }
@@ -351,7 +451,6 @@ impl Bordered {
             if !more {
                 break;
             }
-            line += 1;
         }
     }
 
@@ -394,9 +493,9 @@ impl Bordered {
     }
 }
 
-/// psql's expanded format in full (its `print_aligned_vertical`, without
-/// wrapping): borders 0 to 2, the line styles, a title above the first
-/// record. [`super::expanded`] is the fast path for psql's default look.
+/// psql's expanded format in full (its `print_aligned_vertical`):
+/// borders 0 to 2, the line styles, a title above the first record, and
+/// in the wrapped format values cut to fit the target width. [`super::expanded`] is the fast path for psql's default look.
 pub(crate) struct Vertical {
     headers: Vec<Vec<text::FormattedLine>>,
     hwidth: usize,
@@ -428,6 +527,67 @@ impl Vertical {
             border: opts.border.min(2) as u8,
             record: 0,
             last_dwidth: 0,
+        }
+    }
+
+    /// psql's width of the values of a batch of `nrows` records whose
+    /// widest value is `dwidth` wide, in the wrapped format: at least what
+    /// the `[ RECORD N ]` lines need, at most what fits the target width
+    /// (but not less than 3). Also whether a column for newline and wrap
+    /// marks is kept.
+    fn data_width(
+        &self,
+        nrows: usize,
+        dwidth: usize,
+        mut dmultiline: bool,
+        opts: &PrintOptions,
+    ) -> (usize, bool) {
+        // psql 15 does this in the wrapped format only (16 also in the
+        // aligned one).
+        if opts.format != super::Format::Wrapped {
+            return (dwidth, dmultiline);
+        }
+        let (border, old, hwidth) = (self.border, self.old_ascii, self.hwidth);
+        let mut swidth = match border {
+            0 => 1 + usize::from(self.hmultiline),
+            1 => 3 + usize::from(self.hmultiline && old),
+            _ => 7,
+        };
+        if dmultiline && border < 2 && !old {
+            swidth += 1;
+        }
+        let mut rwidth = 0;
+        if !opts.tuples_only {
+            if nrows > 0 {
+                rwidth = 1 + nrows.ilog10() as usize;
+            }
+            rwidth += match border {
+                0 => 9,
+                1 => 12,
+                _ => 15,
+            };
+        }
+        let target = opts.columns;
+        loop {
+            let width = (hwidth + swidth + dwidth).max(rwidth);
+            let newd = if target > 0 {
+                let min_width = (hwidth + swidth + 3).max(rwidth);
+                if target >= width {
+                    width - hwidth - swidth
+                } else if target < min_width {
+                    min_width - hwidth - swidth
+                } else {
+                    target - hwidth - swidth
+                }
+            } else {
+                width - hwidth - swidth
+            };
+            if newd < dwidth && !dmultiline && border < 2 && !old {
+                dmultiline = true;
+                swidth += 1;
+            } else {
+                return (newd, dmultiline);
+            }
         }
     }
 
@@ -503,11 +663,15 @@ impl Vertical {
     ) -> io::Result<()> {
         let null = opts.null_display.as_str();
         let n = self.headers.len();
-        let dwidth = rows
-            .iter()
-            .flat_map(|r| (0..n).map(move |j| text::measure(cell_text(r, j, null)).0))
-            .max()
-            .unwrap_or(0);
+        let (mut dwidth, mut dmultiline) = (0, false);
+        for r in rows {
+            for j in 0..n {
+                let (w, lines) = text::measure(cell_text(r, j, null));
+                dwidth = dwidth.max(w);
+                dmultiline |= lines > 1;
+            }
+        }
+        let (dwidth, dmultiline) = self.data_width(rows.len(), dwidth, dmultiline, opts);
         if first && !opts.tuples_only {
             if let Some(t) = &opts.title {
                 buf.extend_from_slice(t.as_bytes());
@@ -530,6 +694,9 @@ impl Vertical {
                 let dl = text::format_lines(cell_text(row, j, null));
                 let (mut hline, mut dline) = (0, 0);
                 let (mut hdone, mut ddone) = (false, false);
+                // Bytes of the data line printed, display width left.
+                let mut offset = 0usize;
+                let mut left = dl[0].width;
                 while !hdone || !ddone {
                     if border == 2 {
                         buf.extend_from_slice(data[1].as_bytes());
@@ -565,9 +732,7 @@ impl Vertical {
                         fill(buf, b' ', swidth);
                     }
                     if border > 0 {
-                        // After the last line of a value, psql's offset
-                        // into it is left set: the wrap mark shows.
-                        let sep = if ddone && !dl[dline].text.is_empty() {
+                        let sep = if offset > 0 {
                             g.midvrule_wrap
                         } else if dline == 0 {
                             data[2]
@@ -577,16 +742,32 @@ impl Vertical {
                         buf.extend_from_slice(sep.as_bytes());
                     }
                     if !ddone {
-                        buf.push(b' ');
+                        let marks = border > 1 || (dmultiline && !self.old_ascii);
+                        buf.extend_from_slice(if offset == 0 {
+                            b" "
+                        } else {
+                            g.wrap_left.as_bytes()
+                        });
                         let line = &dl[dline];
-                        buf.extend_from_slice(&line.text);
-                        let spare = dwidth - line.width;
-                        if dline + 1 < dl.len() {
-                            if !(self.old_ascii && border < 2) {
+                        let rest = &line.text[offset..];
+                        let (bytes, w) = text::take_width(rest, dwidth);
+                        buf.extend_from_slice(&rest[..bytes]);
+                        left -= w.min(left);
+                        offset += bytes;
+                        let spare = dwidth.saturating_sub(w);
+                        if left > 0 {
+                            if marks {
+                                fill(buf, b' ', spare);
+                                buf.extend_from_slice(g.wrap_right.as_bytes());
+                            }
+                        } else if dline + 1 < dl.len() {
+                            if marks {
                                 fill(buf, b' ', spare);
                                 buf.extend_from_slice(g.nl_right.as_bytes());
                             }
                             dline += 1;
+                            offset = 0;
+                            left = dl[dline].width;
                         } else {
                             if border > 1 {
                                 fill(buf, b' ', spare);

@@ -13,7 +13,7 @@
 use std::path::{Path, PathBuf};
 
 use super::tests::check;
-use super::{Format, PrintOptions};
+use super::{Format, LineStyle, PrintOptions, UnicodeLine};
 
 /// One case file.
 struct Case {
@@ -60,6 +60,8 @@ fn options(name: &str, flags: &[String]) -> (PrintOptions, Option<usize>) {
             "-A" => o.format = Format::Unaligned,
             "--csv" => o.format = Format::Csv,
             "-t" => o.tuples_only = true,
+            "-H" => o.format = Format::Html,
+            "-T" => o.table_attr = Some(value()),
             "-F" => o.field_sep = value(),
             "-P" => {
                 let v = value();
@@ -68,6 +70,24 @@ fn options(name: &str, flags: &[String]) -> (PrintOptions, Option<usize>) {
                     Some(("null", n)) => o.null_display = n.to_string(),
                     Some(("csv_fieldsep", s)) if s.chars().count() == 1 => {
                         o.csv_sep = s.chars().next().unwrap_or(',')
+                    }
+                    Some(("format", f)) => o.format = format(name, f),
+                    Some(("expanded", "auto")) => o.expanded_auto = true,
+                    Some(("border", b)) => o.border = b.parse().unwrap_or(1),
+                    Some(("title", t)) => o.title = Some(t.to_string()),
+                    Some(("tableattr", t)) => o.table_attr = Some(t.to_string()),
+                    Some(("columns", c)) => o.columns = c.parse().unwrap_or(0),
+                    Some(("recordsep", r)) => o.record_sep = r.to_string(),
+                    Some(("linestyle", "unicode")) => o.line_style = LineStyle::Unicode,
+                    Some(("linestyle", "old-ascii")) => o.line_style = LineStyle::OldAscii,
+                    Some(("unicode_border_linestyle", "double")) => {
+                        o.unicode_border = UnicodeLine::Double
+                    }
+                    Some(("unicode_column_linestyle", "double")) => {
+                        o.unicode_column = UnicodeLine::Double
+                    }
+                    Some(("unicode_header_linestyle", "double")) => {
+                        o.unicode_header = UnicodeLine::Double
                     }
                     _ => panic!("{name}: -P {v} is not known to the golden loader"),
                 }
@@ -83,6 +103,22 @@ fn options(name: &str, flags: &[String]) -> (PrintOptions, Option<usize>) {
         }
     }
     (o, fetch)
+}
+
+/// A `\pset format` name.
+fn format(name: &str, f: &str) -> Format {
+    match f {
+        "aligned" => Format::Aligned,
+        "wrapped" => Format::Wrapped,
+        "unaligned" => Format::Unaligned,
+        "csv" => Format::Csv,
+        "html" => Format::Html,
+        "asciidoc" => Format::Asciidoc,
+        "latex" => Format::Latex,
+        "latex-longtable" => Format::LatexLongtable,
+        "troff-ms" => Format::TroffMs,
+        other => panic!("{name}: format {other} is not known to the golden loader"),
+    }
 }
 
 /// A JSON array of strings and nulls (`["a", null]`).

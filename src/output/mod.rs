@@ -14,9 +14,12 @@
 //!
 //! Formats ([`Format`]):
 //! - aligned (psql's default) and, with [`PrintOptions::expanded`], psql's
-//!   `-x` records;
+//!   `-x` records; `\x auto` decides on the first batch, as psql;
+//! - wrapped: aligned, long values wrapped to [`PrintOptions::columns`];
 //! - unaligned (`-A`), with `-x` as well;
 //! - CSV (`--csv`), with `-x` as well;
+//! - psql's document formats html, asciidoc, latex, latex-longtable and
+//!   troff-ms, with `-x` as well (`markup.rs`);
 //! - JSON, which psql does not have: one JSON document per result, an array of
 //!   objects (see [`Format::Json`]).
 //!
@@ -32,6 +35,7 @@ mod bordered;
 mod csv;
 mod expanded;
 mod json;
+mod markup;
 pub mod pager;
 pub mod readable;
 pub mod style;
@@ -113,14 +117,24 @@ pub struct ResultSet {
 pub enum Format {
     /// psql's default table format (`\pset format aligned`).
     Aligned,
-    /// psql's `\pset format wrapped`: printed as aligned (qadmin does
-    /// not wrap long values to `\pset columns` yet; psql does not either
-    /// when `columns` is 0 and the output is not a terminal).
+    /// psql's `\pset format wrapped`: aligned, long values wrapped to fit
+    /// [`PrintOptions::columns`] (`\pset columns`, else the terminal's
+    /// width; no wrapping when it is 0).
     Wrapped,
     /// psql's `-A`: fields joined with [`PrintOptions::field_sep`].
     Unaligned,
     /// psql's `--csv`, with [`PrintOptions::csv_sep`].
     Csv,
+    /// psql's `\pset format html`: a `<table>` (see `markup.rs`).
+    Html,
+    /// psql's `\pset format asciidoc`.
+    Asciidoc,
+    /// psql's `\pset format latex`: a `tabular` environment.
+    Latex,
+    /// psql's `\pset format latex-longtable`.
+    LatexLongtable,
+    /// psql's `\pset format troff-ms`: a `tbl` table.
+    TroffMs,
     /// One JSON document per result: an array of objects, one object per row
     /// on its own line, `[]` for an empty result. Keys are the column names;
     /// duplicate column names are all kept in order (JSON allows it, but
@@ -178,6 +192,9 @@ pub struct PrintOptions {
     /// Record separator of the unaligned format (psql's `-R`, default a
     /// newline).
     pub record_sep: String,
+    /// psql's `\pset tableattr`: attributes of HTML's `<table>`, the
+    /// column widths of latex-longtable.
+    pub table_attr: Option<String>,
     /// psql's `\pset numericlocale`: digits grouped by thousands in
     /// right-aligned columns (`1,234,567.5`, as psql in the C locale).
     pub numeric_locale: bool,
@@ -260,6 +277,7 @@ impl Default for PrintOptions {
             title: None,
             footers: None,
             record_sep: "\n".to_string(),
+            table_attr: None,
             numeric_locale: false,
         }
     }
@@ -323,8 +341,12 @@ enum Inner {
     Csv(csv::Csv),
     CsvVertical(csv::Vertical),
     Json(json::Json),
+    Markup(Box<markup::Markup>),
     /// `\x auto`: aligned or expanded, chosen on the first batch.
     Auto(Vec<Column>),
+    /// `\x auto` with the full aligned printer (borders, line styles,
+    /// title, wrapped): chosen on the first batch.
+    AutoBordered(Vec<Column>),
 }
 
 /// Streaming printer for one result.
@@ -345,6 +367,9 @@ pub struct TablePrinter {
 impl TablePrinter {
     /// A printer for a result with these columns.
     pub fn new(columns: Vec<Column>, opts: &PrintOptions) -> Self {
+        // The wrapped format is the full aligned printer with a target
+        // width.
+        let wrapped = opts.format == Format::Wrapped;
         let format = match opts.format {
             Format::Wrapped => Format::Aligned,
             f => f,
@@ -356,10 +381,18 @@ impl TablePrinter {
                 .collect()
         });
         let inner = match (format, opts.expanded) {
-            (Format::Aligned, true) if opts.bordered() => {
+            (Format::Aligned, true) if opts.bordered() || wrapped => {
                 Inner::BorderedVertical(Box::new(bordered::Vertical::new(&columns, opts)))
             }
-            (Format::Aligned, false) if opts.bordered() => {
+            (Format::Aligned, false)
+                if (opts.bordered() || wrapped)
+                    && opts.expanded_auto
+                    && opts.columns > 0
+                    && columns.len() > 1 =>
+            {
+                Inner::AutoBordered(columns)
+            }
+            (Format::Aligned, false) if opts.bordered() || wrapped => {
                 Inner::Bordered(Box::new(bordered::Bordered::new(&columns, opts)))
             }
             // One column is never narrower expanded (psql's rule too).
@@ -377,6 +410,31 @@ impl TablePrinter {
             (Format::Csv, false) => Inner::Csv(csv::Csv::new(columns)),
             (Format::Csv, true) => Inner::CsvVertical(csv::Vertical::new(columns)),
             (Format::Json, _) => Inner::Json(json::Json::new(&columns)),
+            (Format::Html, x) => Inner::Markup(Box::new(markup::Markup::new(
+                markup::Kind::Html,
+                x,
+                &columns,
+            ))),
+            (Format::Asciidoc, x) => Inner::Markup(Box::new(markup::Markup::new(
+                markup::Kind::Asciidoc,
+                x,
+                &columns,
+            ))),
+            (Format::Latex, x) => Inner::Markup(Box::new(markup::Markup::new(
+                markup::Kind::Latex,
+                x,
+                &columns,
+            ))),
+            (Format::LatexLongtable, x) => Inner::Markup(Box::new(markup::Markup::new(
+                markup::Kind::LatexLongtable,
+                x,
+                &columns,
+            ))),
+            (Format::TroffMs, x) => Inner::Markup(Box::new(markup::Markup::new(
+                markup::Kind::TroffMs,
+                x,
+                &columns,
+            ))),
             (Format::Wrapped, _) => unreachable!("Format::Wrapped in TablePrinter::new"),
         };
         TablePrinter {
@@ -428,6 +486,14 @@ impl TablePrinter {
                 Inner::Aligned(a)
             };
         }
+        if let Inner::AutoBordered(columns) = &self.inner {
+            let mut b = bordered::Bordered::new(columns, &self.opts);
+            self.inner = if b.too_wide(rows, &self.opts.null_display) {
+                Inner::BorderedVertical(Box::new(bordered::Vertical::new(columns, &self.opts)))
+            } else {
+                Inner::Bordered(Box::new(b))
+            };
+        }
         let opts = &self.opts;
         let buf = &mut self.buf;
         let p = self.progress;
@@ -441,7 +507,10 @@ impl TablePrinter {
             Inner::Csv(x) => x.batch(buf, w, rows, first, opts),
             Inner::CsvVertical(x) => x.batch(buf, w, rows, opts),
             Inner::Json(x) => x.batch(buf, w, rows),
-            Inner::Auto(_) => unreachable!("Inner::Auto is resolved above in print_batch"),
+            Inner::Markup(x) => x.batch(buf, w, rows, first, p, opts),
+            Inner::Auto(_) | Inner::AutoBordered(_) => {
+                unreachable!("Inner::Auto is resolved above in print_batch")
+            }
         };
         self.progress.rows += rows.len() as u64;
         self.progress.batches += 1;
@@ -466,6 +535,15 @@ impl TablePrinter {
             // No rows: psql prints the empty table aligned.
             self.inner = Inner::Aligned(aligned::Aligned::new(columns, &self.opts));
         }
+        if let Inner::AutoBordered(columns) = &self.inner {
+            let mut b = bordered::Bordered::new(columns, &self.opts);
+            let none: [Vec<Option<String>>; 0] = [];
+            self.inner = if b.too_wide(&none, "") {
+                Inner::BorderedVertical(Box::new(bordered::Vertical::new(columns, &self.opts)))
+            } else {
+                Inner::Bordered(Box::new(b))
+            };
+        }
         let opts = &self.opts;
         let buf = &mut self.buf;
         let p = self.progress;
@@ -475,11 +553,12 @@ impl TablePrinter {
             Inner::BorderedVertical(x) => x.finish(buf, p, opts),
             Inner::Expanded(x) => x.finish(buf, p, opts),
             Inner::Unaligned(x) => x.finish(buf, p, opts),
-            Inner::UnalignedVertical(x) => x.finish(buf),
+            Inner::UnalignedVertical(x) => x.finish(buf, p, opts),
             Inner::Csv(x) => x.finish(buf, p, opts),
             Inner::CsvVertical(_) => {}
             Inner::Json(x) => x.finish(buf),
-            Inner::Auto(_) => {}
+            Inner::Markup(x) => x.finish(buf, p, opts),
+            Inner::Auto(_) | Inner::AutoBordered(_) => {}
         }
         let written = w.write_all(&self.buf);
         self.buf.clear();

@@ -199,6 +199,24 @@ pub(crate) fn format_lines(s: &str) -> Vec<FormattedLine> {
         .collect()
 }
 
+/// psql's `strlen_max_width` on a formatted line: how many bytes of
+/// `text` fit in `target` display columns (the first character always
+/// does, however wide), and their width.
+pub(crate) fn take_width(text: &[u8], target: usize) -> (usize, usize) {
+    let s = String::from_utf8_lossy(text);
+    let mut used = 0usize;
+    let mut bytes = 0usize;
+    for c in s.chars() {
+        let w = char_width(c);
+        if target < used + w && used != 0 {
+            break;
+        }
+        used += w;
+        bytes += c.len_utf8();
+    }
+    (bytes.min(text.len()), used)
+}
+
 /// Appends `n` copies of `byte`.
 #[inline]
 pub(crate) fn fill(out: &mut Vec<u8>, byte: u8, n: usize) {

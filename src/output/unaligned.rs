@@ -124,19 +124,27 @@ impl Vertical {
     ) -> io::Result<()> {
         if !first {
             self.need_recordsep = true;
+        } else if !opts.tuples_only {
+            if let Some(t) = &opts.title {
+                buf.extend_from_slice(t.as_bytes());
+                self.need_recordsep = true;
+            }
         }
         if self.columns.is_empty() {
             return Ok(());
         }
         let null = opts.null_display.as_str();
         let sep = opts.field_sep.as_bytes();
+        let rsep = opts.record_sep.as_bytes();
         for row in rows {
             if self.need_recordsep {
-                buf.extend_from_slice(b"\n\n");
+                // Records are separated by two record separators.
+                buf.extend_from_slice(rsep);
+                buf.extend_from_slice(rsep);
             }
             for (j, c) in self.columns.iter().enumerate() {
                 if j > 0 {
-                    buf.push(b'\n');
+                    buf.extend_from_slice(rsep);
                 }
                 buf.extend_from_slice(c.name.as_bytes());
                 buf.extend_from_slice(sep);
@@ -148,9 +156,25 @@ impl Vertical {
         Ok(())
     }
 
-    pub(crate) fn finish(&mut self, buf: &mut Vec<u8>) {
+    /// The caller's footers (never `(N rows)`, as psql), then the last
+    /// newline (a zero byte when that is the record separator).
+    pub(crate) fn finish(&mut self, buf: &mut Vec<u8>, progress: Progress, opts: &PrintOptions) {
+        if progress.batches == 0 && !opts.tuples_only {
+            if let Some(t) = &opts.title {
+                buf.extend_from_slice(t.as_bytes());
+                self.need_recordsep = true;
+            }
+        }
+        let rsep = opts.record_sep.as_bytes();
+        if let (Some(lines), false) = (&opts.footers, opts.tuples_only) {
+            buf.extend_from_slice(rsep);
+            for l in lines {
+                buf.extend_from_slice(rsep);
+                buf.extend_from_slice(l.as_bytes());
+            }
+        }
         if self.need_recordsep {
-            buf.push(b'\n');
+            buf.push(if opts.record_sep == "\0" { 0 } else { b'\n' });
         }
     }
 }

@@ -3,7 +3,8 @@
 //! `\getenv`, `\setenv`, `\conninfo`, `\c`, `\password`, `\copy`,
 //! `\pset`, `\!`, `\restrict` / `\unrestrict`, and the query-buffer
 //! commands `\p`, `\r`, `\e`, `\watch` and the `\g` family (`\g`,
-//! `\gx`, `\gset`, `\gexec`).
+//! `\gx`, also with `(NAME=VALUE ...)` `\pset` options, `\gset`,
+//! `\gexec`, `\crosstabview`).
 //! Unknown ones are an error, as in psql (`invalid command \foo`).
 //!
 //! [`run`] carries out the commands that change the session (settings,
@@ -102,6 +103,11 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ),
     (
         "Query buffer",
+        "\\crosstabview [COLUMNS]",
+        "run the buffer, show its result pivoted",
+    ),
+    (
+        "Query buffer",
         "\\p",
         "show the buffer (or the last statement)",
     ),
@@ -173,12 +179,8 @@ pub const HELP: &[(&str, &str, &str)] = &[
         "field separator for unaligned output",
     ),
     ("Formatting", "\\C [TITLE]", "table title, or unset"),
-    (
-        "Formatting",
-        "\\T [ATTRS]",
-        "HTML table attributes (kept only)",
-    ),
-    ("Formatting", "\\H", "HTML output (refused: not printed)"),
+    ("Formatting", "\\T [ATTRS]", "HTML table attributes"),
+    ("Formatting", "\\H", "HTML output on or off"),
     (
         "Informational",
         "\\d[S+] [NAME]",
@@ -542,12 +544,70 @@ fn run_parsed(
         "\\!" => ran(shell(s, rest, out)),
         "\\p" | "\\print" => Done::Buffer(BufferCmd::Print),
         "\\r" | "\\reset" => Done::Buffer(BufferCmd::Reset),
+        "\\g" | "\\gx" if argv.first().is_some_and(|a| a.starts_with('(')) => {
+            // psql's `process_command_g_options`: NAME[=VALUE] words up to
+            // one ending in `)`, then the file.
+            let mut options = Vec::new();
+            let mut words = argv.iter();
+            let mut closed = false;
+            for (i, w) in words.by_ref().enumerate() {
+                let mut w = if i == 0 { &w[1..] } else { w.as_str() };
+                if let Some(inner) = w.strip_suffix(')') {
+                    w = inner;
+                    closed = true;
+                }
+                if !w.is_empty() {
+                    options.push(match w.split_once('=') {
+                        Some((n, v)) => (n.to_string(), Some(v.to_string())),
+                        None => (w.to_string(), None),
+                    });
+                }
+                if closed {
+                    break;
+                }
+            }
+            if !closed {
+                s.client_error(&format!("{cmd}: missing right parenthesis"));
+                return ran(Outcome::Failed);
+            }
+            // A refused option: nothing is sent and the query buffer stays
+            // (psql). The options are applied again when the query runs.
+            let (saved, saved_columns) = (s.settings.print.clone(), s.settings.columns);
+            let mut failed = false;
+            for (name, value) in &options {
+                if let Err(m) = super::pset::apply_quiet(s, name, value.as_deref()) {
+                    s.client_error(&m);
+                    failed = true;
+                }
+            }
+            s.settings.print = saved;
+            s.settings.columns = saved_columns;
+            if failed {
+                return ran(Outcome::Failed);
+            }
+            let file = words.next().cloned().filter(|f| f != "-").map(|f| {
+                // `|COMMAND` takes the rest of the line, as after a plain `\g`.
+                match (f.starts_with('|'), rest.rfind(')')) {
+                    (true, Some(at)) => rest[at + 1..].trim_start().to_string(),
+                    _ => f,
+                }
+            });
+            let inner = if cmd == "\\gx" {
+                Go::Expanded(file)
+            } else {
+                Go::Plain(file)
+            };
+            Done::Buffer(BufferCmd::Go(Go::Options(options, Box::new(inner))))
+        }
         "\\g" => Done::Buffer(BufferCmd::Go(Go::Plain(file_arg()))),
         "\\gx" => Done::Buffer(BufferCmd::Go(Go::Expanded(file_arg()))),
         "\\gset" => Done::Buffer(BufferCmd::Go(Go::Set(
             a.first().copied().unwrap_or("").to_string(),
         ))),
         "\\gexec" => Done::Buffer(BufferCmd::Go(Go::Exec)),
+        "\\crosstabview" => Done::Buffer(BufferCmd::Go(Go::Crosstab(
+            argv.iter().take(4).cloned().collect(),
+        ))),
         "\\e" | "\\edit" => Done::Buffer(BufferCmd::Edit(argv.first().cloned())),
         "\\ef" | "\\ev" => match edit_object(s, cmd == "\\ef", rest) {
             Some((text, line)) => Done::Buffer(BufferCmd::EditObject {

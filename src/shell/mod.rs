@@ -11,6 +11,7 @@
 
 pub mod check;
 pub mod cond;
+pub mod crosstab;
 pub mod describe;
 pub mod meta;
 pub mod pset;

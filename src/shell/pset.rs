@@ -9,9 +9,9 @@
 //!
 //! `pager` sets [`crate::output::PrintOptions::pager`], which the pager
 //! ([`crate::output::pager`]) reads; `pager_min_lines` is kept and listed
-//! as psql does. Formats psql has and qadmin does
-//! not print (`asciidoc`, `html`, `latex`, `latex-longtable`,
-//! `troff-ms`) are refused with a message; `json` is qadmin's own.
+//! as psql does. Every psql format is printed (`aligned`, `asciidoc`,
+//! `csv`, `html`, `latex`, `latex-longtable`, `troff-ms`, `unaligned`,
+//! `wrapped`); `json` is qadmin's own.
 
 use std::io::Write;
 
@@ -65,6 +65,11 @@ pub fn format_name(f: Format) -> &'static str {
         Format::Wrapped => "wrapped",
         Format::Unaligned => "unaligned",
         Format::Csv => "csv",
+        Format::Html => "html",
+        Format::Asciidoc => "asciidoc",
+        Format::Latex => "latex",
+        Format::LatexLongtable => "latex-longtable",
+        Format::TroffMs => "troff-ms",
         Format::Json => "json",
     }
 }
@@ -98,6 +103,12 @@ pub fn set(s: &mut Session, name: &str, value: Option<&str>, out: &mut dyn Write
             Outcome::Failed
         }
     }
+}
+
+/// Set an option without a word (`\g (NAME=VALUE ...)`); the error
+/// message when the value is refused.
+pub fn apply_quiet(s: &mut Session, name: &str, value: Option<&str>) -> Result<(), String> {
+    apply(s, name, value)
 }
 
 /// C's `atoi`: the leading integer, 0 when there is none.
@@ -146,20 +157,23 @@ fn unicode_line(value: &str, what: &str) -> Result<UnicodeLine, String> {
 }
 
 fn apply(s: &mut Session, name: &str, value: Option<&str>) -> Result<(), String> {
+    // psql's values are C strings: a NUL byte (`'\0'`) ends them.
+    let value = value.map(|v| v.split('\0').next().unwrap_or_default());
     let p = &mut s.settings.print;
     match name {
         "format" => {
             let Some(v) = value else { return Ok(()) };
             let lower = v.to_ascii_lowercase();
+            // psql matches a prefix against its table of formats, which
+            // lacks latex-longtable (so that "latex" is not ambiguous),
+            // then against latex-longtable.
             let chosen: &str = if lower == "json" {
                 "json"
-            } else if let Some(exact) = FORMATS.iter().copied().find(|f| *f == lower) {
-                exact
             } else {
                 let matches: Vec<&str> = FORMATS
                     .iter()
                     .copied()
-                    .filter(|f| f.starts_with(&lower) && !lower.is_empty())
+                    .filter(|f| *f != "latex-longtable" && f.starts_with(&lower))
                     .collect();
                 match matches.as_slice() {
                     [one] => one,
@@ -168,6 +182,7 @@ fn apply(s: &mut Session, name: &str, value: Option<&str>) -> Result<(), String>
                         "\\pset: ambiguous abbreviation \"{v}\" matches both \"{a}\" and \"{b}\""
                     ))
                     }
+                    [] if "latex-longtable".starts_with(&lower) => "latex-longtable",
                     [] => {
                         return Err(format!(
                             "\\pset: allowed formats are {}",
@@ -182,7 +197,11 @@ fn apply(s: &mut Session, name: &str, value: Option<&str>) -> Result<(), String>
                 "unaligned" => Format::Unaligned,
                 "csv" => Format::Csv,
                 "json" => Format::Json,
-                other => return Err(format!("\\pset: format {other} is not supported by qadmin")),
+                "html" => Format::Html,
+                "asciidoc" => Format::Asciidoc,
+                "latex" => Format::Latex,
+                "latex-longtable" => Format::LatexLongtable,
+                _ => Format::TroffMs,
             };
         }
         "border" => {
@@ -283,7 +302,7 @@ fn apply(s: &mut Session, name: &str, value: Option<&str>) -> Result<(), String>
             }
         }
         "title" => p.title = value.map(str::to_string),
-        "tableattr" | "T" => s.settings.table_attr = value.map(str::to_string),
+        "tableattr" | "T" => p.table_attr = value.map(str::to_string),
         // The pager reads this (src/output/pager.rs).
         "pager" => {
             crate::output::pager::pset(&mut p.pager, value)?;
@@ -364,12 +383,7 @@ fn value_string(s: &Session, name: &str) -> String {
         "pager_min_lines" => s.settings.pager_min_lines.to_string(),
         "recordsep" => zero_or(s.settings.record_sep_zero, &p.record_sep),
         "recordsep_zero" => on_off(s.settings.record_sep_zero).into(),
-        "tableattr" => s
-            .settings
-            .table_attr
-            .as_deref()
-            .map(quoted)
-            .unwrap_or_default(),
+        "tableattr" => p.table_attr.as_deref().map(quoted).unwrap_or_default(),
         "title" => p.title.as_deref().map(quoted).unwrap_or_default(),
         "tuples_only" => on_off(p.tuples_only).into(),
         "unicode_border_linestyle" => line_name(p.unicode_border).into(),
@@ -416,7 +430,7 @@ fn info(s: &Session, name: &str) -> String {
             "Record separator is <newline>.".into()
         }
         "recordsep" | "recordsep_zero" => format!("Record separator is \"{}\".", p.record_sep),
-        "T" | "tableattr" => match &s.settings.table_attr {
+        "T" | "tableattr" => match &p.table_attr {
             Some(a) => format!("Table attributes are \"{a}\"."),
             None => "Table attributes unset.".into(),
         },
@@ -451,9 +465,14 @@ pub fn toggle_align(s: &mut Session, out: &mut dyn Write) -> Outcome {
     set(s, "format", Some(to), out)
 }
 
-/// `\H`: HTML is not printed by qadmin; psql toggles it with aligned.
+/// `\H`: HTML and aligned in turn.
 pub fn toggle_html(s: &mut Session, out: &mut dyn Write) -> Outcome {
-    set(s, "format", Some("html"), out)
+    let to = if s.settings.print.format == Format::Html {
+        "aligned"
+    } else {
+        "html"
+    };
+    set(s, "format", Some(to), out)
 }
 
 #[cfg(test)]

@@ -457,15 +457,22 @@ impl Shell<'_> {
         }
     }
 
-    /// The terminal's width for `\x auto`, as psql takes it: only when the
-    /// results go to the terminal.
+    /// The width `\x auto` and the wrapped format aim at, as psql takes
+    /// it: `\pset columns` when set, else the terminal's width (the
+    /// COLUMNS variable first) when the results go to the terminal.
     fn measure_terminal(&mut self) {
-        self.s.settings.print.columns = match self.s.output {
-            Some(_) => 0,
-            None => self
-                .ed
-                .dimensions()
-                .map_or(0, |(cols, _)| usize::from(cols)),
+        let env_columns = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<usize>().ok())
+            .filter(|c| *c > 0);
+        self.s.settings.print.columns = match (self.s.settings.columns, &self.s.output) {
+            (n, _) if n > 0 => n as usize,
+            (_, Some(_)) => 0,
+            (_, None) => env_columns.unwrap_or_else(|| {
+                self.ed
+                    .dimensions()
+                    .map_or(0, |(cols, _)| usize::from(cols))
+            }),
         };
     }
 

@@ -6,8 +6,9 @@
 //! ROW_COUNT, LAST_ERROR_*).
 //!
 //! And the `\g` family that sends the query buffer ([`Go`]): `\g [FILE |
-//! |COMMAND]`, `\gx`, `\gset [PREFIX]`, `\gexec`. `\gset` and `\gexec`
-//! read the rows here instead of printing them (after a qadmin command,
+//! |COMMAND]`, `\gx`, `\gset [PREFIX]`, `\gexec`, `\crosstabview`.
+//! `\gset`, `\gexec` and `\crosstabview` read the rows here instead of
+//! printing them (after a qadmin command,
 //! from its reply table printed as CSV). The statement loops
 //! ([`super::script`], [`super::repl`]) own the buffer and call [`go`].
 
@@ -33,6 +34,12 @@ pub enum Go {
     Set(String),
     /// `\gexec`: each value of the result is a statement to run.
     Exec,
+    /// `\g (NAME=VALUE ...)` / `\gx (...)`: `\pset` options for this
+    /// statement only, around the `\g` it goes with.
+    Options(Vec<(String, Option<String>)>, Box<Go>),
+    /// `\crosstabview [COLV [COLH [COLD [SORTCOLH]]]]`: the result pivoted
+    /// ([`super::crosstab`]); the arguments as typed.
+    Crosstab(Vec<String>),
 }
 
 /// Send `sql` (SQL for the server) as psql's `SendQuery` does; `run`
@@ -239,14 +246,38 @@ pub fn go(s: &mut Session, query: &[u8], how: &Go, out: &mut dyn Write) -> Outco
             o
         }
         Go::Set(prefix) => rows_then(s, query, out, |s, cols, rows, _| {
-            store(s, prefix, cols, rows)
+            let names: Vec<String> = cols.iter().map(|c| c.name.clone()).collect();
+            store(s, prefix, &names, rows)
         }),
         Go::Exec => rows_then(s, query, out, |s, _, rows, out| exec_rows(s, rows, out)),
+        Go::Options(options, inner) => {
+            // psql's `savePsetInfo` / `restorePsetInfo` around the query.
+            let saved = s.settings.print.clone();
+            let saved_columns = s.settings.columns;
+            let mut failed = false;
+            for (name, value) in options {
+                if let Err(m) = super::pset::apply_quiet(s, name, value.as_deref()) {
+                    s.client_error(&m);
+                    failed = true;
+                }
+            }
+            let o = if failed {
+                Outcome::Failed
+            } else {
+                go(s, query, inner, out)
+            };
+            s.settings.print = saved;
+            s.settings.columns = saved_columns;
+            o
+        }
+        Go::Crosstab(args) => rows_then(s, query, out, |s, cols, rows, out| {
+            super::crosstab::show(s, args, cols, &rows, out)
+        }),
     }
 }
 
 /// Rows of a result: the cells, `None` for NULL.
-type Rows = Vec<Vec<Option<String>>>;
+pub(crate) type Rows = Vec<Vec<Option<String>>>;
 
 /// Send `query` (SQL), print every result but the last as usual, and hand
 /// the last one's columns and rows to `then`.
@@ -254,7 +285,7 @@ fn rows_then(
     s: &mut Session,
     query: &[u8],
     out: &mut dyn Write,
-    then: impl FnOnce(&mut Session, &[String], Rows, &mut dyn Write) -> Outcome,
+    then: impl FnOnce(&mut Session, &[Column], Rows, &mut dyn Write) -> Outcome,
 ) -> Outcome {
     let Ok(sql) = std::str::from_utf8(query) else {
         s.error("ERROR:  invalid byte sequence for encoding \"UTF8\" (the statement was not sent)");
@@ -277,7 +308,7 @@ fn rows_then(
     if s.settings.echo == crate::cli::Echo::Queries {
         let _ = writeln!(out, "{sql}");
     }
-    let mut last: Option<(Vec<String>, Rows)> = None;
+    let mut last: Option<(Vec<Column>, Rows)> = None;
     let o = send_with(s, sql, |s| {
         let (o, result) = fetch(s, sql, out);
         // psql sets the result variables when the statement failed or
@@ -314,7 +345,7 @@ fn fetch(
     s: &mut Session,
     sql: &str,
     out: &mut dyn Write,
-) -> (Outcome, Option<(Vec<String>, Rows)>) {
+) -> (Outcome, Option<(Vec<Column>, Rows)>) {
     let opts = s.settings.print.clone();
     let quiet = s.settings.quiet;
     let style = s.message_style();
@@ -406,10 +437,7 @@ fn fetch(
         return (Outcome::Failed, None);
     }
     match last {
-        Some((cols, rows, _)) if !cols.is_empty() => (
-            Outcome::Ok,
-            Some((cols.into_iter().map(|c| c.name).collect(), rows)),
-        ),
+        Some((cols, rows, _)) if !cols.is_empty() => (Outcome::Ok, Some((cols, rows))),
         // A statement without rows prints its tag, as psql does.
         Some((_, _, tag)) => {
             if !quiet {
@@ -424,7 +452,7 @@ fn fetch(
 /// A qadmin command's reply table, for `\gset` / `\gexec` after it:
 /// the command prints it as CSV (NULL an empty unquoted field) into a
 /// buffer, read back here; its messages still go to stderr.
-fn command_rows(s: &mut Session, query: &[u8]) -> (Outcome, Option<(Vec<String>, Rows)>) {
+fn command_rows(s: &mut Session, query: &[u8]) -> (Outcome, Option<(Vec<Column>, Rows)>) {
     let saved = s.settings.print.clone();
     let target = s.output.take();
     let p = &mut s.settings.print;
@@ -452,7 +480,10 @@ fn command_rows(s: &mut Session, query: &[u8]) -> (Outcome, Option<(Vec<String>,
     let mut records = parse_csv(&String::from_utf8_lossy(&buf)).into_iter();
     match records.next() {
         Some(header) => {
-            let cols = header.into_iter().map(Option::unwrap_or_default).collect();
+            let cols = header
+                .into_iter()
+                .map(|n| Column::new(n.unwrap_or_default(), 0))
+                .collect();
             (Outcome::Ok, Some((cols, records.collect())))
         }
         None => (Outcome::Ok, None),

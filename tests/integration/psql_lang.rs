@@ -436,6 +436,134 @@ select * from pt;
     );
 }
 
+/// See: #12. `\crosstabview` pivots as psql 15 does, byte for byte:
+/// default and named / numbered / quoted columns, the sort column, NULL
+/// headers and values with `\pset null`, multi-line cells, other formats,
+/// and each of psql's error messages.
+#[test]
+fn crosstabview_matches_psql() {
+    parity(
+        "create table ctv (v text, h text, c text, i int, s int);
+insert into ctv values ('v1','h2','foo',3,2), ('v2','h1','bar',3,1),
+  ('v1','h0','baz',null,0), ('v0','h4','qux',4,4), ('v0',null,'qux',5,-1),
+  ('v0','h4','dbl',-3,4), ('v1','h2','quux',7,2), (null,'h1','n',1,1);",
+        r#"select v, h, count(*) from ctv group by 1, 2 order by 1, 2 \crosstabview
+select v, h, string_agg(c, E'\n') as "C", min(s) from ctv group by 1, 2 order by 1, 2
+ \crosstabview v h "C" 4
+select v, h, string_agg(c, E'\n' order by c) as c, min(s) as s from ctv group by 1, 2 order by 1, 2
+ \crosstabview 2 1 c s
+\pset null '#null#'
+select v, h, sum(i) from ctv group by 1, 2 order by 3 \crosstabview
+\pset null ''
+\pset format html
+select v, h, sum(i) from ctv where v is not null and h is not null group by 1, 2 order by 1 \crosstabview
+\pset format aligned
+\pset border 2
+\pset title 'pivot'
+select v, h, sum(i) from ctv where v is not null and h is not null group by 1, 2 order by 1 \crosstabview
+\pset title
+\pset border 1
+\x
+select v, h, sum(i) from ctv where v is not null and h is not null group by 1, 2 order by 1 \crosstabview
+\x
+select 1, 2 \crosstabview
+select v, h, c, i from ctv \crosstabview
+select v, h, c from ctv \crosstabview v v
+select v, h, c from ctv \crosstabview v x
+select v, h, c from ctv \crosstabview V h
+select v, h, c from ctv \crosstabview 1 9
+select v, h, c from ctv \crosstabview 0 2
+select 1 as a, 2 as a, 3 as b \crosstabview a b
+select v, h, c from ctv \crosstabview
+select a, a, 1 from generate_series(1, 1700) a \crosstabview
+create table nothing () \crosstabview
+select 1/0, 2, 3 \crosstabview
+select 'still' as x, 'fine' as y, 1 as z \crosstabview
+"#,
+        &[],
+    );
+}
+
+/// See: #12. psql's document formats and the wrapped format, with the
+/// options psql combines them with, through `\pset` and `\g (...)`.
+#[test]
+fn output_formats_match_psql() {
+    parity(
+        "create table f (id int, name text, price numeric);
+insert into f values (1, 'a&b <c> \"q\"', 1.5), (22, '  lead
+next', null), (-3, 'x|y \\ {z}_$%#^~', 10);",
+        r#"\pset format html
+select * from f order by id;
+\pset border 2
+\pset tableattr 'class="t"'
+\pset title 'T <1>'
+select * from f order by id;
+\x
+select * from f order by id;
+\pset tuples_only on
+select * from f order by id;
+\pset tuples_only off
+\x
+\H
+\H
+\pset title
+\pset tableattr
+\pset format asciidoc
+select * from f order by id;
+\pset border 0
+\x
+select * from f order by id;
+\x
+\pset format latex
+\pset border 3
+select * from f order by id;
+\x
+select * from f order by id;
+\x
+\pset format latex-longtable
+\pset tableattr '0.2 0.4'
+select * from f order by id;
+\pset border 2
+\pset title 'Long'
+select * from f order by id;
+\pset title
+\pset format troff-ms
+\pset border 1
+select * from f order by id;
+\x
+select * from f order by id;
+\x
+\pset format wrapped
+\pset columns 24
+\pset border 1
+select repeat('x', 40) as long, 'short' as s, 'a
+b' as multi;
+\pset linestyle unicode
+select repeat('x', 40) as long, 'short' as s;
+\x
+select repeat('x', 40) as long, 'short' as s;
+\x
+\pset linestyle old-ascii
+select repeat('x', 40) as long, 'short' as s;
+\pset linestyle ascii
+\pset format aligned
+\pset columns 0
+select 1 as one, 2 as two \g (format=csv csv_fieldsep='\t')
+select 1 as one, 2 as two \gx (title='foo bar' border=2)
+select 1 as one, 2 as two \g (format=unaligned tuples_only) |cat
+select 1 as one \g (format=bogus)
+select 1 as one \g (format=html
+\g
+\pset format l
+\pset format latex-l
+\pset format a
+\pset csv_fieldsep '\0'
+\pset
+"#,
+        &[],
+    );
+}
+
 /// See: #12. A fast subset of PostgreSQL 15's regression suite through
 /// psql and qadmin (`scripts/pg_regress_parity.sh`); skipped, with a
 /// message, when the suite is not fetched (`scripts/fetch_pg_regress.sh`
@@ -453,7 +581,7 @@ fn pg_regress_subset_matches_psql() {
         .env(
             "TESTS",
             "test_setup boolean char varchar text int4 strings comments copydml insert \
-             create_procedure create_table errors plpgsql",
+             create_procedure create_table errors plpgsql psql_crosstab",
         )
         .output()
         .expect("bash runs");
