@@ -758,8 +758,10 @@ pub fn relation_info(oid: &str) -> String {
 }
 
 /// The columns of a relation, as `\d NAME` shows them (`+` adds
-/// storage, compression, statistics target and description).
+/// storage, compression, statistics target and description); the last
+/// column is the column's FDW options (a foreign table's).
 pub fn relation_columns(oid: &str, verbose: bool) -> String {
+    let fdw = options_column("a.attfdwoptions");
     let extra = if verbose {
         ",\n  a.attstorage, a.attcompression, CASE WHEN a.attstattarget = -1 THEN NULL ELSE a.attstattarget END,\n  \
          pg_catalog.col_description(a.attrelid, a.attnum)"
@@ -773,7 +775,7 @@ pub fn relation_columns(oid: &str, verbose: bool) -> String {
          a.attnotnull,\n  \
          (SELECT c.collname FROM pg_catalog.pg_collation c, pg_catalog.pg_type t\n   \
          WHERE c.oid = a.attcollation AND t.oid = a.atttypid AND a.attcollation <> t.typcollation) AS attcollation,\n  \
-         a.attidentity, a.attgenerated{extra}\n\
+         a.attidentity, a.attgenerated{extra},\n  {fdw}\n\
          FROM pg_catalog.pg_attribute a\nWHERE a.attrelid = '{oid}' AND a.attnum > 0 AND NOT a.attisdropped\nORDER BY a.attnum"
     )
 }
@@ -1044,4 +1046,142 @@ mod tests {
         assert_eq!(p.name, "^(a.\\$)$");
         assert_eq!(Pattern::parse("a.b.c").parts, 3);
     }
+}
+
+/// An options array (`fdwoptions`, `srvoptions`, `umoptions`,
+/// `ftoptions`, `attfdwoptions`) as psql shows it: `(name 'value', ...)`,
+/// empty when there is none.
+fn options_column(var: &str) -> String {
+    format!(
+        "CASE WHEN {var} IS NULL THEN '' ELSE '(' || pg_catalog.array_to_string(ARRAY(\n    \
+         SELECT pg_catalog.quote_ident(option_name) || ' ' || pg_catalog.quote_literal(option_value)\n    \
+         FROM pg_catalog.pg_options_to_table({var})), ', ') || ')' END"
+    )
+}
+
+/// `\dew` (psql's `listForeignDataWrappers`).
+pub fn list_foreign_data_wrappers(pattern: Option<&Pattern>, verbose: bool) -> String {
+    let mut cols = vec![
+        "fdw.fdwname AS \"Name\"".to_string(),
+        "pg_catalog.pg_get_userbyid(fdw.fdwowner) AS \"Owner\"".to_string(),
+        "fdw.fdwhandler::pg_catalog.regproc AS \"Handler\"".to_string(),
+        "fdw.fdwvalidator::pg_catalog.regproc AS \"Validator\"".to_string(),
+    ];
+    let mut from = "pg_catalog.pg_foreign_data_wrapper fdw".to_string();
+    if verbose {
+        cols.push(acl_column("fdw.fdwacl"));
+        cols.push(format!("{} AS \"FDW options\"", options_column("fdw.fdwoptions")));
+        cols.push("d.description AS \"Description\"".into());
+        from.push_str(
+            "\nLEFT JOIN pg_catalog.pg_description d\n  \
+             ON d.classoid = fdw.tableoid AND d.objoid = fdw.oid AND d.objsubid = 0",
+        );
+    }
+    let conds = pattern_conditions(pattern, None, "fdw.fdwname", None);
+    format!(
+        "SELECT {}\nFROM {from}\n{}ORDER BY 1",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
+/// `\des` (psql's `listForeignServers`).
+pub fn list_foreign_servers(pattern: Option<&Pattern>, verbose: bool) -> String {
+    let mut cols = vec![
+        "s.srvname AS \"Name\"".to_string(),
+        "pg_catalog.pg_get_userbyid(s.srvowner) AS \"Owner\"".to_string(),
+        "f.fdwname AS \"Foreign-data wrapper\"".to_string(),
+    ];
+    let mut from = "pg_catalog.pg_foreign_server s\n\
+                    JOIN pg_catalog.pg_foreign_data_wrapper f ON f.oid = s.srvfdw"
+        .to_string();
+    if verbose {
+        cols.push(acl_column("s.srvacl"));
+        cols.push("s.srvtype AS \"Type\"".into());
+        cols.push("s.srvversion AS \"Version\"".into());
+        cols.push(format!("{} AS \"FDW options\"", options_column("s.srvoptions")));
+        cols.push("d.description AS \"Description\"".into());
+        from.push_str(
+            "\nLEFT JOIN pg_catalog.pg_description d\n  \
+             ON d.classoid = s.tableoid AND d.objoid = s.oid AND d.objsubid = 0",
+        );
+    }
+    let conds = pattern_conditions(pattern, None, "s.srvname", None);
+    format!(
+        "SELECT {}\nFROM {from}\n{}ORDER BY 1",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
+/// `\deu` (psql's `listUserMappings`): the pattern matches the server's
+/// name or the user's.
+pub fn list_user_mappings(pattern: Option<&Pattern>, verbose: bool) -> String {
+    let mut cols = vec![
+        "um.srvname AS \"Server\"".to_string(),
+        "um.usename AS \"User name\"".to_string(),
+    ];
+    if verbose {
+        cols.push(format!("{} AS \"FDW options\"", options_column("um.umoptions")));
+    }
+    let conds: Vec<String> = match pattern.filter(|p| p.name != "^(.*)$") {
+        Some(p) => {
+            let re = literal(&p.name);
+            vec![format!(
+                "(um.srvname OPERATOR(pg_catalog.~) {re} COLLATE pg_catalog.default\n  \
+                 OR um.usename OPERATOR(pg_catalog.~) {re} COLLATE pg_catalog.default)"
+            )]
+        }
+        None => Vec::new(),
+    };
+    format!(
+        "SELECT {}\nFROM pg_catalog.pg_user_mappings um\n{}ORDER BY 1, 2",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
+/// `\det` (psql's `listForeignTables`).
+pub fn list_foreign_tables(pattern: Option<&Pattern>, verbose: bool) -> String {
+    let mut cols = vec![
+        "n.nspname AS \"Schema\"".to_string(),
+        "c.relname AS \"Table\"".to_string(),
+        "s.srvname AS \"Server\"".to_string(),
+    ];
+    let mut from = "pg_catalog.pg_foreign_table ft\n\
+                    JOIN pg_catalog.pg_class c ON c.oid = ft.ftrelid\n\
+                    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n\
+                    JOIN pg_catalog.pg_foreign_server s ON s.oid = ft.ftserver"
+        .to_string();
+    if verbose {
+        cols.push(format!("{} AS \"FDW options\"", options_column("ft.ftoptions")));
+        cols.push("d.description AS \"Description\"".into());
+        from.push_str(
+            "\nLEFT JOIN pg_catalog.pg_description d\n  \
+             ON d.classoid = c.tableoid AND d.objoid = c.oid AND d.objsubid = 0",
+        );
+    }
+    let conds = pattern_conditions(
+        pattern,
+        Some("n.nspname"),
+        "c.relname",
+        Some("pg_catalog.pg_table_is_visible(c.oid)"),
+    );
+    format!(
+        "SELECT {}\nFROM {from}\n{}ORDER BY 1, 2",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
+/// A foreign table's server and table options (`Server:` and `FDW
+/// options:` footers of `\d`).
+pub fn foreign_table_server(oid: &str) -> String {
+    format!(
+        "SELECT s.srvname, pg_catalog.array_to_string(ARRAY(\n    \
+         SELECT pg_catalog.quote_ident(option_name) || ' ' || pg_catalog.quote_literal(option_value)\n    \
+         FROM pg_catalog.pg_options_to_table(f.ftoptions)), ', ')\n\
+         FROM pg_catalog.pg_foreign_table f, pg_catalog.pg_foreign_server s\n\
+         WHERE f.ftrelid = '{oid}' AND s.oid = f.ftserver"
+    )
 }

@@ -43,6 +43,11 @@ enum Which {
     Subscriptions,
     FunctionSource,
     ViewSource,
+    /// `\dew`, `\des`, `\deu`, `\det`: psql's SQL/MED listings.
+    ForeignDataWrappers,
+    ForeignServers,
+    UserMappings,
+    ForeignTables,
 }
 
 /// The command's kind, `+` and `S`.
@@ -79,6 +84,10 @@ fn parse(cmd: &str) -> Option<(Which, bool, bool)> {
         "X" => Which::ExtendedStats,
         "Rp" => Which::Publications,
         "Rs" => Which::Subscriptions,
+        "ew" => Which::ForeignDataWrappers,
+        "es" => Which::ForeignServers,
+        "eu" => Which::UserMappings,
+        "et" => Which::ForeignTables,
         f if f.starts_with('f') && f[1..].chars().all(|c| "anptw".contains(c)) => {
             let mut mask = 0u8;
             for (bit, c) in "anptw".chars().enumerate() {
@@ -149,7 +158,8 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
             | Which::Types
             | Which::Domains
             | Which::Privileges
-            | Which::ExtendedStats => 3,
+            | Which::ExtendedStats
+            | Which::ForeignTables => 3,
             Which::Schemas => 2,
             _ => 1,
         };
@@ -282,6 +292,30 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
             out,
         ),
         Which::Privileges => plain(s, &sql::list_privileges(pat), "Access privileges", out),
+        Which::ForeignDataWrappers => plain(
+            s,
+            &sql::list_foreign_data_wrappers(pat, verbose),
+            "List of foreign-data wrappers",
+            out,
+        ),
+        Which::ForeignServers => plain(
+            s,
+            &sql::list_foreign_servers(pat, verbose),
+            "List of foreign servers",
+            out,
+        ),
+        Which::UserMappings => plain(
+            s,
+            &sql::list_user_mappings(pat, verbose),
+            "List of user mappings",
+            out,
+        ),
+        Which::ForeignTables => plain(
+            s,
+            &sql::list_foreign_tables(pat, verbose),
+            "List of foreign tables",
+            out,
+        ),
         Which::FunctionSource | Which::ViewSource => unreachable!("{which:?} in describe::run"),
     };
     r
@@ -637,6 +671,11 @@ fn describe_one(
     if table_like {
         names.extend(["Collation", "Nullable", "Default"]);
     }
+    let foreign = kind == "f";
+    if foreign {
+        names.push("FDW options");
+    }
+    let fdw_col = if verbose { 11 } else { 7 };
     let index = if is_index {
         let (Some(ii), Some(ic)) = (
             fetch(s, &sql::index_info(oid)),
@@ -688,6 +727,9 @@ fn describe_one(
                 _ => cols.get(i, 2).to_string(),
             };
             row.push(Some(default));
+        }
+        if foreign {
+            row.push(Some(cols.get(i, fdw_col).to_string()));
         }
         if let Some((ii, ic)) = &index {
             let keys: usize = ii.get(0, 11).parse().unwrap_or(0);
@@ -750,7 +792,7 @@ fn describe_one(
     if kind == "p" {
         footers.push(format!("Partition key: {}", info.get(0, 10)));
     }
-    if matches!(kind.as_str(), "r" | "p" | "m")
+    if matches!(kind.as_str(), "r" | "p" | "m" | "f")
         && !table_footers(
             s,
             oid,
@@ -775,6 +817,17 @@ fn describe_one(
         && !triggers_footer(s, oid, &mut footers)
     {
         return Outcome::Failed;
+    }
+    if foreign {
+        let Some(fs) = fetch(s, &sql::foreign_table_server(oid)) else {
+            return Outcome::Failed;
+        };
+        if !fs.rows.is_empty() {
+            footers.push(format!("Server: {}", fs.get(0, 0)));
+            if !fs.get(0, 1).is_empty() {
+                footers.push(format!("FDW options: ({})", fs.get(0, 1)));
+            }
+        }
     }
     if matches!(kind.as_str(), "r" | "p" | "m" | "f" | "I")
         && !children_footer(s, oid, &kind, verbose, &mut footers)
