@@ -671,6 +671,14 @@ impl Session {
                 self.put_var("ERROR", "false");
                 self.put_var("SQLSTATE", "00000");
                 self.put_var("ROW_COUNT", &row_count(&tag));
+                // psql sets LASTOID after a command that gave no rows (and
+                // after INSERT/UPDATE/DELETE RETURNING), from the tag's OID.
+                if !matches!(
+                    tag.split(' ').next(),
+                    Some("SELECT" | "FETCH" | "SHOW" | "EXPLAIN" | "")
+                ) {
+                    self.put_var("LASTOID", &last_oid(&tag));
+                }
             }
             Err((code, message)) => {
                 self.put_var("ERROR", "true");
@@ -828,6 +836,16 @@ fn version_num(v: &str) -> u32 {
         [major, minor, rev] => major * 10000 + minor * 100 + rev,
         [major, minor] => major * 10000 + minor * 100,
         _ => 0,
+    }
+}
+
+/// LASTOID from a command tag, as `PQoidValue` reads it: the OID of
+/// `INSERT oid count`, else 0.
+pub fn last_oid(tag: &str) -> String {
+    let w: Vec<&str> = tag.split(' ').collect();
+    match w.as_slice() {
+        ["INSERT", oid, _] if oid.bytes().all(|b| b.is_ascii_digit()) => oid.to_string(),
+        _ => "0".to_string(),
     }
 }
 

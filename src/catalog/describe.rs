@@ -1185,3 +1185,17 @@ pub fn foreign_table_server(oid: &str) -> String {
          WHERE f.ftrelid = '{oid}' AND s.oid = f.ftserver"
     )
 }
+
+/// `\dl` / `\lo_list` (psql's `listLargeObjects`; no pattern).
+pub fn list_large_objects(verbose: bool) -> String {
+    let acl = if verbose {
+        format!("{},\n  ", acl_column("lomacl"))
+    } else {
+        String::new()
+    };
+    format!(
+        "SELECT oid AS \"ID\",\n  pg_catalog.pg_get_userbyid(lomowner) AS \"Owner\",\n  {acl}\
+         pg_catalog.obj_description(oid, 'pg_largeobject') AS \"Description\"\n\
+         FROM pg_catalog.pg_largeobject_metadata\nORDER BY oid"
+    )
+}

@@ -48,6 +48,8 @@ enum Which {
     ForeignServers,
     UserMappings,
     ForeignTables,
+    /// `\dl` (and `\lo_list`).
+    LargeObjects,
 }
 
 /// The command's kind, `+` and `S`.
@@ -84,6 +86,7 @@ fn parse(cmd: &str) -> Option<(Which, bool, bool)> {
         "X" => Which::ExtendedStats,
         "Rp" => Which::Publications,
         "Rs" => Which::Subscriptions,
+        "l" => Which::LargeObjects,
         "ew" => Which::ForeignDataWrappers,
         "es" => Which::ForeignServers,
         "eu" => Which::UserMappings,
@@ -308,6 +311,12 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
             s,
             &sql::list_user_mappings(pat, verbose),
             "List of user mappings",
+            out,
+        ),
+        Which::LargeObjects => plain(
+            s,
+            &sql::list_large_objects(verbose),
+            "Large objects",
             out,
         ),
         Which::ForeignTables => plain(

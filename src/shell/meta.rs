@@ -465,6 +465,15 @@ fn run_parsed(
         "\\conninfo" => ran(conninfo(s, out)),
         c if super::describe::handles(c) => ran(super::describe::run(s, c, &a, out)),
         "\\errverbose" => ran(errverbose(s, out)),
+        "\\lo_import" | "\\lo_export" | "\\lo_unlink" => {
+            ran(super::largeobj::run(s, cmd, &a, out))
+        }
+        "\\lo_list" | "\\lo_list+" => ran(super::describe::run(
+            s,
+            if cmd.ends_with('+') { "\\dl+" } else { "\\dl" },
+            &[],
+            out,
+        )),
         "\\w" | "\\write" => match file_arg() {
             Some(f) => Done::Buffer(BufferCmd::Write(f)),
             None => {
