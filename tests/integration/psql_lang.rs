@@ -495,3 +495,87 @@ fn qadmin_commands_follow_if_branches() {
         r.stdout
     );
 }
+
+/// See: #12. psql's SQL/MED listings (`\dew`, `\des`, `\deu`, `\det`,
+/// with `+` and patterns) and `\d` of a foreign table (FDW options
+/// column, check constraints, `Server:` and `FDW options:` footers).
+#[test]
+fn foreign_data_describe_commands_match_psql() {
+    parity(
+        "create foreign data wrapper dummy;\n\
+         comment on foreign data wrapper dummy is 'useless';\n\
+         create foreign data wrapper w2 options (testing '1', \"be quoted\" 'x''y');\n\
+         create server s1 foreign data wrapper dummy;\n\
+         create server s2 type 'oracle' version '1.0' foreign data wrapper w2 options (host 'h');\n\
+         create user mapping for public server s1;\n\
+         create user mapping for current_user server s2 options (\"user\" 'secret');\n\
+         create foreign table ft1 (c1 int options (\"param 1\" 'val1') not null, c2 text check (c2 <> ''), c3 date default now())\n\
+           server s1 options (delimiter ',', quote '\"');\n\
+         comment on foreign table ft1 is 'ft one';\n\
+         create schema fs;\n\
+         create foreign table fs.ft2 (a int) server s2;\n",
+        r#"\dew
+\dew+
+\dew w*
+\des
+\des+ s2
+\deu
+\deu+
+\deu s2
+\det
+\det+
+\det fs.*
+\det nothing
+\d ft1
+\d+ ft1
+\d fs.ft2
+\dE
+"#,
+        &[],
+    );
+}
+
+/// See: #12. psql's large-object commands: `\lo_export`, `\lo_import`
+/// (with a comment; LASTOID), `\lo_unlink`, `\lo_list` / `\dl` with
+/// `+`, their messages with and without `-q`, the errors (no such object,
+/// no such file, a failed transaction, missing arguments). The object is
+/// 3 MB, more than one piece each way.
+#[test]
+fn large_object_commands_match_psql() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("lo.bin");
+    let file = file.display();
+    let script = format!(
+        r#"select lo_from_bytea(424242, '\x00010203ff'::bytea || convert_to(repeat('x', 3000000), 'UTF8')) is not null as made;
+comment on large object 424242 is 'the answer';
+\lo_list
+\lo_list+
+\dl
+\lo_export 424242 '{file}'
+\o {file}.msg
+\lo_import '{file}' 'a copy'
+\o
+\! sed 's/ [0-9][0-9]*$/ OID/' {file}.msg
+select :LASTOID <> 424242 as new, md5(lo_get(:LASTOID)) = md5(lo_get(424242)) as same,
+  obj_description(:LASTOID, 'pg_largeobject') as comment;
+select lo_unlink(:LASTOID);
+\lo_export 999999 '{file}'
+\lo_import '{file}.missing'
+\lo_unlink 999999
+\lo_export 424242
+\lo_import
+begin;
+select 1/0;
+\lo_unlink 424242
+rollback;
+begin;
+\lo_unlink 424242
+rollback;
+\dl+
+\lo_unlink 424242abc
+\dl
+"#
+    );
+    parity("", &script, &[]);
+    parity("", &script, &["-q"]);
+}
