@@ -530,6 +530,9 @@ impl Session {
             (Special::Bool, None) => "off".to_string(),
             (Special::Bool, Some("")) => "on".to_string(),
             (Special::Enum(_, default, _), None) => default.to_string(),
+            // ECHO_HIDDEN and ON_ERROR_ROLLBACK take psql's Boolean
+            // substitution: `\set NAME` is `on`.
+            (Special::Enum(_, _, true), Some("")) => "on".to_string(),
             (Special::Int(default), None) => default.to_string(),
             (Special::IgnoreEof, None) => "0".to_string(),
             (Special::IgnoreEof, Some(v)) => {

@@ -303,13 +303,17 @@ pub fn split(line: &str) -> (&str, &str) {
 /// Run one meta-command line (without its newline). Its arguments are
 /// read as psql reads them ([`slash::args`]: quotes, backquotes,
 /// variables); a further meta-command on the same line runs after it.
-pub fn run(s: &mut Session, line: &str, out: &mut dyn Write) -> Done {
+/// When one of them is for the caller (a query-buffer command, `\i`,
+/// `\c`), the meta-commands after it on the line come back with it,
+/// for the caller to run once it has done its part (psql: `\gset x
+/// \echo :x` sends the query, then echoes).
+pub fn run(s: &mut Session, line: &str, out: &mut dyn Write) -> (Done, Option<String>) {
     let (cmd, rest) = split(line);
     // psql's restricted mode (`\restrict KEY`, written by pg_dump around a
     // dump): no meta-command but `\unrestrict KEY` runs until then.
     if s.restrict_key.is_some() && cmd != "\\unrestrict" {
         s.client_error("backslash commands are restricted; only \\unrestrict is allowed");
-        return Done::Ran(Outcome::Failed);
+        return (Done::Ran(Outcome::Failed), None);
     }
     // `\\` ends the meta-commands of a line; psql reads the rest as SQL
     // for the query buffer. A comment there (the usual case, `\set
@@ -317,10 +321,14 @@ pub fn run(s: &mut Session, line: &str, out: &mut dyn Write) -> Done {
     if cmd == "\\\\" {
         let rest = rest.trim();
         if rest.is_empty() || rest.starts_with("--") {
-            return Done::Ran(Outcome::Ok);
+            return (Done::Ran(Outcome::Ok), None);
+        }
+        // Another meta-command (`\gset x \\ \echo :x`).
+        if rest.starts_with('\\') {
+            return run(s, rest, out);
         }
         s.client_error("SQL after \\\\ on a meta-command line is not supported");
-        return Done::Ran(Outcome::Failed);
+        return (Done::Ran(Outcome::Failed), None);
     }
     // psql's conditionals, and the commands of an inactive branch, which
     // do not run.
@@ -332,10 +340,12 @@ pub fn run(s: &mut Session, line: &str, out: &mut dyn Write) -> Done {
         };
         return match next {
             Some(at) => match (o, run(s, &rest[at..], out)) {
-                (Outcome::Failed, Done::Ran(Outcome::Ok)) => Done::Ran(Outcome::Failed),
+                (Outcome::Failed, (Done::Ran(Outcome::Ok), more)) => {
+                    (Done::Ran(Outcome::Failed), more)
+                }
                 (_, d) => d,
             },
-            None => Done::Ran(o),
+            None => (Done::Ran(o), None),
         };
     }
     // Whole-line arguments: no interpolation, as in psql.
@@ -354,11 +364,14 @@ pub fn run(s: &mut Session, line: &str, out: &mut dyn Write) -> Done {
         (Done::Ran(o), Some(at)) if matches!(o, Outcome::Ok | Outcome::Failed) => {
             let next = run(s, &rest[at..], out);
             match (o, next) {
-                (Outcome::Failed, Done::Ran(Outcome::Ok)) => Done::Ran(Outcome::Failed),
+                (Outcome::Failed, (Done::Ran(Outcome::Ok), more)) => {
+                    (Done::Ran(Outcome::Failed), more)
+                }
                 (_, d) => d,
             }
         }
-        (d, _) => d,
+        (d @ Done::Ran(_), _) => (d, None),
+        (d, next) => (d, next.map(|at| rest[at..].to_string())),
     }
 }
 
@@ -503,6 +516,7 @@ fn run_parsed(
             a.first().copied().unwrap_or("").to_string(),
         ))),
         "\\gexec" => Done::Buffer(BufferCmd::Go(Go::Exec)),
+        "\\gdesc" => Done::Buffer(BufferCmd::Go(Go::Describe)),
         "\\e" | "\\edit" => Done::Buffer(BufferCmd::Edit(argv.first().cloned())),
         "\\watch" => match watch_interval(a.first().copied()) {
             Ok(secs) => Done::Buffer(BufferCmd::Watch(secs)),

@@ -311,7 +311,14 @@ fn buffered(
             let text = qbuf.complete(bytes);
             run_statement_from(s, kind, &text, out, input)
         }
-        PieceKind::Empty => Outcome::Ok,
+        // psql sends a lone `;` (nothing comes back); it is then the
+        // statement `\g` and `\gdesc` send again.
+        PieceKind::Empty => {
+            if qbuf.text.is_empty() {
+                qbuf.previous = Some(b";".to_vec());
+            }
+            Outcome::Ok
+        }
     }
 }
 
@@ -536,7 +543,29 @@ fn run_shell_command(s: &mut Session, text: &str, out: &mut dyn Write) -> Outcom
 /// query-buffer commands act on `qbuf` (`\p`, `\r`, the `\g` family);
 /// `\e` and `\watch` are for the interactive shell.
 pub fn run_meta(s: &mut Session, line: &str, out: &mut dyn Write, qbuf: &mut QueryBuf) -> Outcome {
-    match meta::run(s, line, out) {
+    let (done, more) = meta::run(s, line, out);
+    let o = run_done(s, line, done, out, qbuf);
+    // The meta-commands after a query-buffer command on the same line.
+    match more {
+        Some(rest) if matches!(o, Outcome::Ok | Outcome::Failed) => {
+            match (o, run_meta(s, &rest, out, qbuf)) {
+                (Outcome::Failed, Outcome::Ok) => Outcome::Failed,
+                (_, next) => next,
+            }
+        }
+        _ => o,
+    }
+}
+
+/// Carry out what a meta-command left to the statement loop.
+fn run_done(
+    s: &mut Session,
+    line: &str,
+    done: Done,
+    out: &mut dyn Write,
+    qbuf: &mut QueryBuf,
+) -> Outcome {
+    match done {
         Done::Ran(o) => o,
         Done::Include(inc) => include(s, &inc, out),
         Done::Reconnect(p) => reconnect(s, *p, out),

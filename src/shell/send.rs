@@ -33,6 +33,8 @@ pub enum Go {
     Set(String),
     /// `\gexec`: each value of the result is a statement to run.
     Exec,
+    /// `\gdesc`: the result's column names and types, without running it.
+    Describe,
 }
 
 /// Send `sql` (SQL for the server) as psql's `SendQuery` does; `run`
@@ -242,7 +244,102 @@ pub fn go(s: &mut Session, query: &[u8], how: &Go, out: &mut dyn Write) -> Outco
             store(s, prefix, cols, rows)
         }),
         Go::Exec => rows_then(s, query, out, |s, _, rows, out| exec_rows(s, rows, out)),
+        Go::Describe => describe(s, query, out),
     }
+}
+
+/// `\gdesc` (psql's `DescribeQuery`): the statement is parsed and
+/// described, not run; its columns' names and types are printed as the
+/// result of a query (`Column`, `Type`), or psql's message when it has
+/// none. The result variables are the listing's, or the error's.
+fn describe(s: &mut Session, query: &[u8], out: &mut dyn Write) -> Outcome {
+    let Ok(sql) = std::str::from_utf8(query) else {
+        s.error("ERROR:  invalid byte sequence for encoding \"UTF8\" (the statement was not sent)");
+        return Outcome::Failed;
+    };
+    if !s.is_connected() {
+        s.error("You are currently not connected to a database.");
+        return Outcome::ConnectionLost;
+    }
+    if s.settings.echo == crate::cli::Echo::Queries {
+        let _ = writeln!(out, "{sql}");
+    }
+    send_with(s, sql, |s| {
+        let Some(c) = s.client() else {
+            return Outcome::ConnectionLost;
+        };
+        let r = c.describe_statement(sql);
+        let lost = match &r {
+            Err(e) => crate::db::is_connection_lost(c, e),
+            Ok(_) => false,
+        };
+        let o = match r {
+            Err(e) => {
+                match e.as_db_error() {
+                    Some(db) => s.error_text(&crate::exec::report::format_db_error_styled(
+                        db,
+                        Some(sql),
+                        true,
+                        s.message_style(),
+                    )),
+                    None => s.error(&e.to_string()),
+                }
+                s.set_result_vars();
+                Outcome::Failed
+            }
+            Ok(Some(cols)) if !cols.is_empty() => {
+                let values: Vec<String> = cols
+                    .iter()
+                    .map(|(name, oid, typmod)| {
+                        format!(
+                            "({}, '{oid}'::pg_catalog.oid, {typmod})",
+                            crate::lex::vars::literal(name)
+                        )
+                    })
+                    .collect();
+                let listing = format!(
+                    "SELECT name AS \"Column\", pg_catalog.format_type(tp, tpm) AS \"Type\"\n\
+                     FROM (VALUES {}) s(name, tp, tpm)",
+                    values.join(",")
+                );
+                let mut copy = exec::StdinCopy::default();
+                let o = match s.output.take() {
+                    Some(mut t) => {
+                        let o = exec::run_sql_with(s, &listing, &mut t, &mut copy);
+                        let _ = t.flush();
+                        s.output = Some(t);
+                        o
+                    }
+                    None => exec::run_sql_with(s, &listing, out, &mut copy),
+                };
+                if o != Outcome::ConnectionLost {
+                    s.set_result_vars();
+                }
+                o
+            }
+            Ok(_) => {
+                let msg = "The command has no result, or the result has no columns.\n";
+                match s.output.as_mut() {
+                    Some(t) => {
+                        let _ = t.write_all(msg.as_bytes());
+                        let _ = t.flush();
+                    }
+                    None => {
+                        let _ = out.write_all(msg.as_bytes());
+                    }
+                }
+                s.put_var("ERROR", "false");
+                s.put_var("SQLSTATE", "00000");
+                s.put_var("ROW_COUNT", "0");
+                Outcome::Ok
+            }
+        };
+        if lost {
+            s.drop_connection();
+            return Outcome::ConnectionLost;
+        }
+        o
+    })
 }
 
 /// Rows of a result: the cells, `None` for NULL.
