@@ -194,6 +194,7 @@ pub fn list_relations(
     pattern: Option<&Pattern>,
     verbose: bool,
     system: bool,
+    hide_tableam: bool,
 ) -> String {
     let mut cols = vec![
         "n.nspname AS \"Schema\"".to_string(),
@@ -206,7 +207,7 @@ pub fn list_relations(
     }
     if verbose {
         cols.push("CASE c.relpersistence WHEN 'p' THEN 'permanent' WHEN 't' THEN 'temporary' WHEN 'u' THEN 'unlogged' END AS \"Persistence\"".into());
-        if kinds.tables || kinds.matviews || kinds.indexes {
+        if (kinds.tables || kinds.matviews || kinds.indexes) && !hide_tableam {
             cols.push("am.amname AS \"Access method\"".into());
         }
         cols.push("pg_catalog.pg_size_pretty(pg_catalog.pg_table_size(c.oid)) AS \"Size\"".into());

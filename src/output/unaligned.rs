@@ -2,8 +2,9 @@
 //!
 //! Values are printed as they are (no escaping), joined with the field
 //! separator, one row per line, then the `(N rows)` footer. The expanded
-//! variant prints `name<sep>value` lines, records separated by an empty line,
-//! and no footer.
+//! variant prints the title, `name<sep>value` lines, records separated by
+//! an empty line, and only the footers a describe command gives (no row
+//! count).
 
 use std::io::{self, Write};
 
@@ -104,6 +105,8 @@ pub(crate) struct Vertical {
     columns: Vec<Column>,
     /// A record separator is due before the next record.
     need_recordsep: bool,
+    /// The title (if any) is printed.
+    titled: bool,
 }
 
 impl Vertical {
@@ -111,6 +114,18 @@ impl Vertical {
         Vertical {
             columns,
             need_recordsep: false,
+            titled: false,
+        }
+    }
+
+    /// psql prints the title (not with tuples only) before the records.
+    fn title(&mut self, buf: &mut Vec<u8>, opts: &PrintOptions) {
+        if std::mem::replace(&mut self.titled, true) || opts.tuples_only {
+            return;
+        }
+        if let Some(t) = &opts.title {
+            buf.extend_from_slice(t.as_bytes());
+            self.need_recordsep = true;
         }
     }
 
@@ -122,6 +137,7 @@ impl Vertical {
         first: bool,
         opts: &PrintOptions,
     ) -> io::Result<()> {
+        self.title(buf, opts);
         if !first {
             self.need_recordsep = true;
         }
@@ -133,6 +149,7 @@ impl Vertical {
         for row in rows {
             if self.need_recordsep {
                 buf.extend_from_slice(b"\n\n");
+                self.need_recordsep = false;
             }
             for (j, c) in self.columns.iter().enumerate() {
                 if j > 0 {
@@ -148,7 +165,20 @@ impl Vertical {
         Ok(())
     }
 
-    pub(crate) fn finish(&mut self, buf: &mut Vec<u8>) {
+    /// The footers given (a describe command's; not the row count, as
+    /// psql), each after an empty line, then the last newline.
+    pub(crate) fn finish(&mut self, buf: &mut Vec<u8>, opts: &PrintOptions) {
+        self.title(buf, opts);
+        if let (Some(footers), false) = (&opts.footers, opts.tuples_only) {
+            if !footers.is_empty() {
+                buf.push(b'\n');
+                for f in footers {
+                    buf.push(b'\n');
+                    buf.extend_from_slice(f.as_bytes());
+                }
+                self.need_recordsep = true;
+            }
+        }
         if self.need_recordsep {
             buf.push(b'\n');
         }

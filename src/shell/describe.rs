@@ -202,7 +202,13 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
         }
         Which::Relations(k) => listing(
             s,
-            &sql::list_relations(k, pat, verbose, system),
+            &sql::list_relations(
+                k,
+                pat,
+                verbose,
+                system,
+                s.vars.get("HIDE_TABLEAM").map(String::as_str) == Some("on"),
+            ),
             "List of relations",
             out,
             raw.map(|p| format!("Did not find any relation named \"{p}\".")),

@@ -351,15 +351,29 @@ pub fn run(s: &mut Session, line: &str, out: &mut dyn Write) -> (Done, Option<St
     // Whole-line arguments: no interpolation, as in psql.
     let whole = matches!(cmd, "\\!" | "\\copy")
         || (matches!(cmd, "\\o" | "\\out" | "\\g" | "\\gx") && rest.starts_with('|'));
-    let parsed = if whole {
+    let mut parsed = if whole {
         slash::Args::default()
     } else {
-        slash::args(rest, s)
+        slash::args_upto(rest, s, max_args(cmd))
     };
+    // psql's arguments past the command's own: read without
+    // interpolation or backquotes, each one warned about.
+    let mut extra = Vec::new();
+    if let Some(at) = parsed.extra {
+        let ignored = slash::args(&rest[at..], &mut Unevaluated);
+        parsed.next = ignored.next.map(|n| at + n);
+        parsed.unterminated |= ignored.unterminated;
+        extra = ignored.texts();
+    }
     if parsed.unterminated {
         s.client_error("unterminated quoted string");
     }
     let done = run_parsed(s, cmd, rest, &parsed, out);
+    if !matches!(done, Done::Ran(Outcome::Quit)) {
+        for e in &extra {
+            s.warning(&format!("{cmd}: extra argument \"{e}\" ignored"));
+        }
+    }
     match (done, parsed.next) {
         (Done::Ran(o), Some(at)) if matches!(o, Outcome::Ok | Outcome::Failed) => {
             let next = run(s, &rest[at..], out);
@@ -372,6 +386,35 @@ pub fn run(s: &mut Session, line: &str, out: &mut dyn Write) -> (Done, Option<St
         }
         (d @ Done::Ran(_), _) => (d, None),
         (d, next) => (d, next.map(|at| rest[at..].to_string())),
+    }
+}
+
+/// Argument reading that leaves variables as typed and backquoted text
+/// as it is, unrun (psql's inactive-branch reading).
+struct Unevaluated;
+
+impl crate::lex::Variables for Unevaluated {
+    fn get(&mut self, _name: &str, _quote: crate::lex::vars::Quote) -> Option<String> {
+        None
+    }
+
+    fn backtick(&mut self, command: &str) -> Option<String> {
+        Some(command.to_string())
+    }
+}
+
+/// How many arguments psql 15 reads for a command; the others are
+/// ignored with a warning (commands not listed take them all).
+fn max_args(cmd: &str) -> usize {
+    match cmd {
+        "\\a" | "\\H" | "\\html" | "\\conninfo" | "\\q" | "\\quit" | "\\r" | "\\reset"
+        | "\\p" | "\\print" | "\\gexec" | "\\gdesc" | "\\errverbose" | "\\lo_list"
+        | "\\lo_list+" | "\\endif" | "\\else" => 0,
+        "\\x" | "\\t" | "\\timing" | "\\f" | "\\T" | "\\i" | "\\include" | "\\ir"
+        | "\\include_relative" | "\\unset" | "\\watch" | "\\gset" | "\\w" | "\\write"
+        | "\\password" | "\\lo_unlink" | "\\restrict" | "\\unrestrict" => 1,
+        "\\pset" | "\\lo_import" | "\\lo_export" | "\\getenv" | "\\setenv" => 2,
+        _ => usize::MAX,
     }
 }
 

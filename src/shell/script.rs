@@ -125,7 +125,12 @@ fn run_lines_in(
         while let Some(piece) = scanner.next_piece_with(&mut buf, s) {
             s.set_locus(name, piece.last_line);
             let outcome = match skipped(s, piece.kind) {
-                Some(o) => o,
+                Some(o) => {
+                    if piece.kind == PieceKind::Partial {
+                        scanner.discard_partial();
+                    }
+                    o
+                }
                 // `\copy ... from stdin` reads the script's lines below.
                 None if piece.kind != PieceKind::Sql && !is_copy(&buf[piece.range.clone()]) => {
                     let bytes = buf[piece.range.clone()].to_vec();
