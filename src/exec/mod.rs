@@ -252,6 +252,10 @@ fn stream(
     let opts = s.settings.print.clone();
     let quiet = s.settings.quiet;
     let fetch = s.settings.fetch_count;
+    // SHOW_ALL_RESULTS off: only the last result of a multi-statement
+    // string shows; each one is held until the next replaces it.
+    let hide = s.vars.get("SHOW_ALL_RESULTS").map(String::as_str) == Some("off");
+    let mut hold: Vec<u8> = Vec::new();
     let c = client(s)?;
     c.send_simple(sql)?;
     let mut current: Option<Result_> = None;
@@ -269,6 +273,7 @@ fn stream(
     loop {
         match c.next_reply()? {
             Reply::Columns(cols) => {
+                hold.clear();
                 let columns = cols
                     .iter()
                     .map(|c| Column {
@@ -290,6 +295,7 @@ fn stream(
                 if let Some(cur) = current.as_mut() {
                     cur.batch.push(r);
                     if fetch > 0 && cur.batch.len() >= fetch {
+                        let out: &mut dyn Write = if hide { &mut hold } else { &mut *out };
                         write(cur.printer.print_batch(out, &cur.batch), &mut failed);
                         cur.batch.clear();
                     }
@@ -297,6 +303,10 @@ fn stream(
             }
             Reply::Complete(tag) => {
                 *changes = changes.and(crate::parse::ast::Changes::of_sql_tag(&tag));
+                if current.is_none() {
+                    hold.clear();
+                }
+                let out: &mut dyn Write = if hide { &mut hold } else { &mut *out };
                 if let Some(mut cur) = current.take() {
                     if !cur.batch.is_empty() || fetch == 0 {
                         write(cur.printer.print_batch(out, &cur.batch), &mut failed);
@@ -331,6 +341,7 @@ fn stream(
             Reply::CopyIn => send_copy_data(c, input)?,
             Reply::Error(e) => {
                 current = None;
+                hold.clear();
                 if failed.is_none() {
                     let fatal = matches!(e.severity(), "FATAL" | "PANIC");
                     failed = Some(Failure::Db(crate::db::Error::Db(e, fatal)));
@@ -338,6 +349,9 @@ fn stream(
             }
             Reply::Ready(_) => break,
         }
+    }
+    if !hold.is_empty() {
+        write(out.write_all(&hold), &mut failed);
     }
     match failed {
         Some(f) => Err(f),

@@ -529,8 +529,14 @@ impl Scanner {
     /// The [`PieceKind::Partial`] piece just cut was dropped (an inactive
     /// `\if` branch): its parentheses no longer count (psql's
     /// `discard_query_text` restores the depth).
-    pub fn discard_partial(&mut self) {
+    /// `fresh`: nothing of the statement is kept, so after the
+    /// meta-command that follows a new one starts (leading blanks and
+    /// comments are not part of it, as psql drops them).
+    pub fn discard_partial(&mut self, fresh: bool) {
         self.depth = self.stretch_depth;
+        if fresh {
+            self.meta_resume = false;
+        }
     }
 
     /// The leftover at end of input: the unterminated statement, if any

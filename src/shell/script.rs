@@ -127,7 +127,7 @@ fn run_lines_in(
             let outcome = match skipped(s, piece.kind) {
                 Some(o) => {
                     if piece.kind == PieceKind::Partial {
-                        scanner.discard_partial();
+                        scanner.discard_partial(qbuf.text.is_empty());
                     }
                     o
                 }
@@ -322,6 +322,10 @@ fn buffered(
             if qbuf.text.is_empty() {
                 qbuf.previous = Some(b";".to_vec());
             }
+            // The empty statement succeeded (psql's result variables).
+            s.put_var("ERROR", "false");
+            s.put_var("SQLSTATE", "00000");
+            s.put_var("ROW_COUNT", "0");
             Outcome::Ok
         }
     }
