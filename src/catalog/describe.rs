@@ -1200,3 +1200,223 @@ pub fn list_large_objects(verbose: bool) -> String {
          FROM pg_catalog.pg_largeobject_metadata\nORDER BY oid"
     )
 }
+
+/// The table a TOAST table belongs to (`Owning table:` of `\d`).
+pub fn toast_owner(oid: &str) -> String {
+    format!(
+        "SELECT n.nspname, c.relname\n\
+         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n\
+         WHERE c.reltoastrelid = '{oid}'"
+    )
+}
+
+/// psql's name condition with an alternative name (`altnamevar`): either
+/// matches.
+fn alt_name_condition(p: &Pattern, namevar: &str, altvar: &str) -> Option<String> {
+    (p.name != "^(.*)$").then(|| {
+        let re = literal(&p.name);
+        format!(
+            "({namevar} OPERATOR(pg_catalog.~) {re} COLLATE pg_catalog.default\n        \
+             OR {altvar} OPERATOR(pg_catalog.~) {re} COLLATE pg_catalog.default)"
+        )
+    })
+}
+
+/// `\dA` (psql's `describeAccessMethods`).
+pub fn list_access_methods(pattern: Option<&Pattern>, verbose: bool) -> String {
+    let mut cols = vec![
+        "amname AS \"Name\"".to_string(),
+        "CASE amtype WHEN 'i' THEN 'Index' WHEN 't' THEN 'Table' END AS \"Type\"".to_string(),
+    ];
+    if verbose {
+        cols.push("amhandler AS \"Handler\"".into());
+        cols.push("pg_catalog.obj_description(oid, 'pg_am') AS \"Description\"".into());
+    }
+    let conds = pattern_conditions(pattern, None, "amname", None);
+    format!(
+        "SELECT {}\nFROM pg_catalog.pg_am\n{}ORDER BY 1",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
+/// `\dL` (psql's `listLanguages`).
+pub fn list_languages(pattern: Option<&Pattern>, verbose: bool, system: bool) -> String {
+    let mut cols = vec![
+        "l.lanname AS \"Name\"".to_string(),
+        "pg_catalog.pg_get_userbyid(l.lanowner) AS \"Owner\"".to_string(),
+        "l.lanpltrusted AS \"Trusted\"".to_string(),
+    ];
+    if verbose {
+        cols.push("NOT l.lanispl AS \"Internal language\"".into());
+        cols.push("l.lanplcallfoid::pg_catalog.regprocedure AS \"Call handler\"".into());
+        cols.push("l.lanvalidator::pg_catalog.regprocedure AS \"Validator\"".into());
+        cols.push("l.laninline::pg_catalog.regprocedure AS \"Inline handler\"".into());
+        cols.push(acl_column("l.lanacl"));
+    }
+    cols.push("d.description AS \"Description\"".into());
+    let mut conds = pattern_conditions(pattern, None, "l.lanname", None);
+    if !system && pattern.is_none() {
+        conds.push("l.lanplcallfoid <> 0".into());
+    }
+    format!(
+        "SELECT {}\nFROM pg_catalog.pg_language l\n\
+         LEFT JOIN pg_catalog.pg_description d\n  \
+         ON d.classoid = l.tableoid AND d.objoid = l.oid AND d.objsubid = 0\n{}ORDER BY 1",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
+/// `\dO` (psql's `listCollations`): only those usable with the
+/// database's encoding.
+pub fn list_collations(pattern: Option<&Pattern>, verbose: bool, system: bool) -> String {
+    let mut cols = vec![
+        "n.nspname AS \"Schema\"".to_string(),
+        "c.collname AS \"Name\"".to_string(),
+        "CASE c.collprovider WHEN 'd' THEN 'default' WHEN 'c' THEN 'libc' WHEN 'i' THEN 'icu' END AS \"Provider\"".to_string(),
+        "c.collcollate AS \"Collate\"".to_string(),
+        "c.collctype AS \"Ctype\"".to_string(),
+        "c.colliculocale AS \"ICU Locale\"".to_string(),
+        "CASE WHEN c.collisdeterministic THEN 'yes' ELSE 'no' END AS \"Deterministic?\"".to_string(),
+    ];
+    if verbose {
+        cols.push("pg_catalog.obj_description(c.oid, 'pg_collation') AS \"Description\"".into());
+    }
+    let mut conds = vec!["n.oid = c.collnamespace".to_string()];
+    conds.extend(user_schemas(pattern, system, "n.nspname"));
+    conds.push(
+        "c.collencoding IN (-1, pg_catalog.pg_char_to_encoding(pg_catalog.getdatabaseencoding()))"
+            .into(),
+    );
+    conds.extend(pattern_conditions(
+        pattern,
+        Some("n.nspname"),
+        "c.collname",
+        Some("pg_catalog.pg_collation_is_visible(c.oid)"),
+    ));
+    format!(
+        "SELECT {}\nFROM pg_catalog.pg_collation c, pg_catalog.pg_namespace n\n{}ORDER BY 1, 2",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
+/// `\dc` (psql's `listConversions`).
+pub fn list_conversions(pattern: Option<&Pattern>, verbose: bool, system: bool) -> String {
+    let mut cols = vec![
+        "n.nspname AS \"Schema\"".to_string(),
+        "c.conname AS \"Name\"".to_string(),
+        "pg_catalog.pg_encoding_to_char(c.conforencoding) AS \"Source\"".to_string(),
+        "pg_catalog.pg_encoding_to_char(c.contoencoding) AS \"Destination\"".to_string(),
+        "CASE WHEN c.condefault THEN 'yes' ELSE 'no' END AS \"Default?\"".to_string(),
+    ];
+    let mut from = "pg_catalog.pg_conversion c\n\
+                    JOIN pg_catalog.pg_namespace n ON n.oid = c.connamespace"
+        .to_string();
+    if verbose {
+        cols.push("d.description AS \"Description\"".into());
+        from.push_str(
+            "\nLEFT JOIN pg_catalog.pg_description d ON d.classoid = c.tableoid\n  \
+             AND d.objoid = c.oid AND d.objsubid = 0",
+        );
+    }
+    let mut conds = user_schemas(pattern, system, "n.nspname");
+    conds.extend(pattern_conditions(
+        pattern,
+        Some("n.nspname"),
+        "c.conname",
+        Some("pg_catalog.pg_conversion_is_visible(c.oid)"),
+    ));
+    format!(
+        "SELECT {}\nFROM {from}\n{}ORDER BY 1, 2",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
+/// `\dC` (psql's `listCasts`): the pattern matches the source or the
+/// target type, by its name or its SQL spelling.
+pub fn list_casts(pattern: Option<&Pattern>, verbose: bool) -> String {
+    let mut cols = vec![
+        "pg_catalog.format_type(castsource, NULL) AS \"Source type\"".to_string(),
+        "pg_catalog.format_type(casttarget, NULL) AS \"Target type\"".to_string(),
+        "CASE WHEN c.castmethod = 'b' THEN '(binary coercible)'\n    \
+         WHEN c.castmethod = 'i' THEN '(with inout)'\n    ELSE p.proname END AS \"Function\""
+            .to_string(),
+        "CASE WHEN c.castcontext = 'e' THEN 'no'\n    WHEN c.castcontext = 'a' THEN 'in assignment'\n    \
+         ELSE 'yes' END AS \"Implicit?\""
+            .to_string(),
+    ];
+    let mut from = "pg_catalog.pg_cast c LEFT JOIN pg_catalog.pg_proc p ON c.castfunc = p.oid\n\
+                    LEFT JOIN pg_catalog.pg_type ts ON c.castsource = ts.oid\n\
+                    LEFT JOIN pg_catalog.pg_namespace ns ON ns.oid = ts.typnamespace\n\
+                    LEFT JOIN pg_catalog.pg_type tt ON c.casttarget = tt.oid\n\
+                    LEFT JOIN pg_catalog.pg_namespace nt ON nt.oid = tt.typnamespace"
+        .to_string();
+    if verbose {
+        cols.push("d.description AS \"Description\"".into());
+        from.push_str(
+            "\nLEFT JOIN pg_catalog.pg_description d\n  \
+             ON d.classoid = c.tableoid AND d.objoid = c.oid AND d.objsubid = 0",
+        );
+    }
+    let side = |nsp: &str, typ: &str| -> String {
+        let mut conds = vec!["true".to_string()];
+        match pattern {
+            Some(p) => {
+                conds.extend(alt_name_condition(
+                    p,
+                    &format!("{typ}.typname"),
+                    &format!("pg_catalog.format_type({typ}.oid, NULL)"),
+                ));
+                match &p.schema {
+                    Some(sch) if sch != "^(.*)$" => conds.push(format!(
+                        "{nsp}.nspname OPERATOR(pg_catalog.~) {} COLLATE pg_catalog.default",
+                        literal(sch)
+                    )),
+                    Some(_) => {}
+                    None => conds.push(format!("pg_catalog.pg_type_is_visible({typ}.oid)")),
+                }
+            }
+            None => conds.push(format!("pg_catalog.pg_type_is_visible({typ}.oid)")),
+        }
+        format!("({})", conds.join(" AND "))
+    };
+    format!(
+        "SELECT {}\nFROM {from}\nWHERE {} OR {}\nORDER BY 1, 2",
+        cols.join(",\n  "),
+        side("ns", "ts"),
+        side("nt", "tt")
+    )
+}
+
+/// `\dconfig` (psql's `describeConfigurationParameters`): without a
+/// pattern, the parameters not at their default.
+pub fn list_config(pattern: Option<&Pattern>, verbose: bool) -> String {
+    let mut cols = vec![
+        "s.name AS \"Parameter\"".to_string(),
+        "pg_catalog.current_setting(s.name) AS \"Value\"".to_string(),
+    ];
+    let mut from = "pg_catalog.pg_settings s".to_string();
+    if verbose {
+        cols.push("s.vartype AS \"Type\"".into());
+        cols.push("s.context AS \"Context\"".into());
+        cols.push(acl_column("p.paracl"));
+        from.push_str(
+            "\nLEFT JOIN pg_catalog.pg_parameter_acl p ON pg_catalog.lower(s.name) = p.parname",
+        );
+    }
+    let conds = match pattern {
+        Some(p) => p.conditions(None, "pg_catalog.lower(s.name)", None),
+        None => vec![
+            "s.source <> 'default'".to_string(),
+            "s.setting IS DISTINCT FROM s.boot_val".to_string(),
+        ],
+    };
+    format!(
+        "SELECT {}\nFROM {from}\n{}ORDER BY 1",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}

@@ -50,6 +50,13 @@ enum Which {
     ForeignTables,
     /// `\dl` (and `\lo_list`).
     LargeObjects,
+    AccessMethods,
+    Languages,
+    Collations,
+    Conversions,
+    Casts,
+    /// `\dconfig`.
+    Config,
 }
 
 /// The command's kind, `+` and `S`.
@@ -87,6 +94,12 @@ fn parse(cmd: &str) -> Option<(Which, bool, bool)> {
         "Rp" => Which::Publications,
         "Rs" => Which::Subscriptions,
         "l" => Which::LargeObjects,
+        "A" => Which::AccessMethods,
+        "L" => Which::Languages,
+        "O" => Which::Collations,
+        "c" => Which::Conversions,
+        "C" => Which::Casts,
+        "config" => Which::Config,
         "ew" => Which::ForeignDataWrappers,
         "es" => Which::ForeignServers,
         "eu" => Which::UserMappings,
@@ -162,8 +175,12 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
             | Which::Domains
             | Which::Privileges
             | Which::ExtendedStats
-            | Which::ForeignTables => 3,
-            Which::Schemas => 2,
+            | Which::ForeignTables
+            | Which::Collations
+            | Which::Conversions
+            | Which::Casts => 3,
+            Which::Schemas | Which::Languages => 2,
+            Which::Config => usize::MAX,
             _ => 1,
         };
         let raw = raw.unwrap_or_default();
@@ -317,6 +334,41 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
             s,
             &sql::list_user_mappings(pat, verbose),
             "List of user mappings",
+            out,
+        ),
+        Which::AccessMethods => plain(
+            s,
+            &sql::list_access_methods(pat, verbose),
+            "List of access methods",
+            out,
+        ),
+        Which::Languages => plain(
+            s,
+            &sql::list_languages(pat, verbose, system),
+            "List of languages",
+            out,
+        ),
+        Which::Collations => plain(
+            s,
+            &sql::list_collations(pat, verbose, system),
+            "List of collations",
+            out,
+        ),
+        Which::Conversions => plain(
+            s,
+            &sql::list_conversions(pat, verbose, system),
+            "List of conversions",
+            out,
+        ),
+        Which::Casts => plain(s, &sql::list_casts(pat, verbose), "List of casts", out),
+        Which::Config => plain(
+            s,
+            &sql::list_config(pat, verbose),
+            if pat.is_some() {
+                "List of configuration parameters"
+            } else {
+                "List of non-default configuration parameters"
+            },
             out,
         ),
         Which::LargeObjects => plain(
@@ -680,7 +732,7 @@ fn describe_one(
     let Some(cols) = fetch(s, &sql::relation_columns(oid, verbose)) else {
         return Outcome::Failed;
     };
-    let table_like = matches!(kind.as_str(), "r" | "p" | "v" | "m" | "f" | "c" | "t");
+    let table_like = matches!(kind.as_str(), "r" | "p" | "v" | "m" | "f" | "c");
     let is_index = matches!(kind.as_str(), "i" | "I");
     let mut names = vec!["Column", "Type"];
     if table_like {
@@ -801,13 +853,25 @@ fn describe_one(
             }
         }
     }
+    if kind == "t" {
+        let Some(owner) = fetch(s, &sql::toast_owner(oid)) else {
+            return Outcome::Failed;
+        };
+        if !owner.rows.is_empty() {
+            footers.push(format!(
+                "Owning table: \"{}.{}\"",
+                owner.get(0, 0),
+                owner.get(0, 1)
+            ));
+        }
+    }
     if let Some((ii, _)) = &index {
         footers.push(index_footer(ii, schema));
     }
     if kind == "p" {
         footers.push(format!("Partition key: {}", info.get(0, 10)));
     }
-    if matches!(kind.as_str(), "r" | "p" | "m" | "f")
+    if matches!(kind.as_str(), "r" | "p" | "m" | "f" | "t")
         && !table_footers(
             s,
             oid,

@@ -370,6 +370,10 @@ pub fn run(s: &mut Session, line: &str, out: &mut dyn Write) -> (Done, Option<St
     }
     let done = run_parsed(s, cmd, rest, &parsed, out);
     if !matches!(done, Done::Ran(Outcome::Quit)) {
+        if !extra.is_empty() {
+            // After the command's own output, as psql.
+            let _ = out.flush();
+        }
         for e in &extra {
             s.warning(&format!("{cmd}: extra argument \"{e}\" ignored"));
         }
@@ -414,6 +418,9 @@ fn max_args(cmd: &str) -> usize {
         | "\\include_relative" | "\\unset" | "\\watch" | "\\gset" | "\\w" | "\\write"
         | "\\password" | "\\lo_unlink" | "\\restrict" | "\\unrestrict" => 1,
         "\\pset" | "\\lo_import" | "\\lo_export" | "\\getenv" | "\\setenv" => 2,
+        // The describe commands read one pattern (`\df` and `\do` read
+        // argument types after it).
+        c if super::describe::handles(c) && !c.starts_with("\\df") && !c.starts_with("\\do") => 1,
         _ => usize::MAX,
     }
 }
