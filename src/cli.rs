@@ -61,6 +61,9 @@ struct Raw {
     /// Echo all input from scripts.
     #[arg(short = 'a', long = "echo-all")]
     echo_all: bool,
+    /// Single-step mode: confirm each statement before it is sent.
+    #[arg(short = 's', long = "single-step")]
+    single_step: bool,
     /// Echo commands sent to the server.
     #[arg(short = 'e', long = "echo-queries")]
     echo_queries: bool,
@@ -256,6 +259,9 @@ where
     };
     if raw.on_error_stop {
         vars.push(("ON_ERROR_STOP".into(), "on".into()));
+    }
+    if raw.single_step {
+        vars.push(("SINGLESTEP".into(), "on".into()));
     }
     Ok(Options {
         actions: ordered.into_iter().map(|(_, a)| a).collect(),

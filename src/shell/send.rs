@@ -122,6 +122,9 @@ pub fn send_sql(
     out: &mut dyn Write,
     input: &mut dyn CopyInput,
 ) -> Outcome {
+    if !single_step(s, sql, out) {
+        return Outcome::Failed;
+    }
     send_with(s, sql, |s| {
         let o = exec::run_sql_with(s, sql, out, input);
         if o != Outcome::ConnectionLost {
@@ -129,6 +132,31 @@ pub fn send_sql(
         }
         o
     })
+}
+
+/// SINGLESTEP (`-s`): show the statement and wait for a line; `x` (or
+/// no terminal answer) cancels it, which counts as a failure, as in psql.
+/// The answer is read from the terminal (psql reads standard input).
+fn single_step(s: &Session, sql: &str, out: &mut dyn Write) -> bool {
+    if s.vars.get("SINGLESTEP").map(String::as_str) != Some("on") {
+        return true;
+    }
+    let _ = std::io::stderr().flush();
+    let _ = write!(
+        out,
+        "***(Single step mode: verify command)*******************************************\n\
+         {sql}\n\
+         ***(press return to proceed or enter x and return to cancel)********************\n"
+    );
+    let _ = out.flush();
+    let answer = std::fs::File::open("/dev/tty").and_then(|f| {
+        let mut line = String::new();
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(f), &mut line).map(|_| line)
+    });
+    match answer {
+        Ok(line) => !line.starts_with('x') && !crate::db::cancel::interrupted(),
+        Err(_) => true,
+    }
 }
 
 /// psql's `command_no_begin`: statements that must not (or need not) run
