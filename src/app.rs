@@ -53,6 +53,18 @@ pub fn run(opts: Options) -> u8 {
         ..PrintOptions::default()
     };
     let mut s = Session::new(params, settings);
+    if let Some(path) = &opts.log_file {
+        match std::fs::OpenOptions::new().append(true).create(true).open(path) {
+            Ok(f) => s.log_file = Some(f),
+            Err(e) => {
+                eprintln!(
+                    "qadmin: error: could not open log file \"{path}\": {}",
+                    crate::io_reason(&e)
+                );
+                return exit::FATAL;
+            }
+        }
+    }
     if let Some(q) = &opts.queue {
         s.queue = Some(q.clone());
     }

@@ -165,6 +165,9 @@ pub struct Session {
     pub queue: Option<String>,
     /// The key of psql's restricted mode (`\restrict`), while in it.
     pub restrict_key: Option<String>,
+    /// `-L FILE`: every statement sent and its results (aligned) and
+    /// status are also written here, as psql's log file.
+    pub log_file: Option<std::fs::File>,
     /// Input comes from a terminal.
     pub interactive: bool,
     /// About the server, once [`Session::load_server_info`] has run on
@@ -300,6 +303,7 @@ impl Session {
             style: Arc::new(std::sync::atomic::AtomicU8::new(Style::default().to_u8())),
             queue,
             restrict_key: None,
+            log_file: None,
             interactive: false,
             server: None,
             output: None,

@@ -256,6 +256,15 @@ fn stream(
     // string shows; each one is held until the next replaces it.
     let hide = s.vars.get("SHOW_ALL_RESULTS").map(String::as_str) == Some("off");
     let mut hold: Vec<u8> = Vec::new();
+    // `-L`: results also go to the log file, aligned, and the status lines.
+    let mut log = s.log_file.as_ref().and_then(|f| f.try_clone().ok());
+    let log_opts = output::PrintOptions {
+        format: crate::output::Format::Aligned,
+        expanded: false,
+        color: false,
+        ..opts.clone()
+    };
+    let mut log_printer: Option<TablePrinter> = None;
     let c = client(s)?;
     c.send_simple(sql)?;
     let mut current: Option<Result_> = None;
@@ -281,6 +290,17 @@ fn stream(
                         type_oid: c.type_oid,
                     })
                     .collect();
+                if log.is_some() {
+                    log_printer = Some(TablePrinter::new(
+                        cols.iter()
+                            .map(|c| Column {
+                                name: c.name.clone(),
+                                type_oid: c.type_oid,
+                            })
+                            .collect(),
+                        &log_opts,
+                    ));
+                }
                 current = Some(Result_ {
                     printer: TablePrinter::new(columns, &opts),
                     batch: Vec::new(),
@@ -295,6 +315,9 @@ fn stream(
                 if let Some(cur) = current.as_mut() {
                     cur.batch.push(r);
                     if fetch > 0 && cur.batch.len() >= fetch {
+                        if let (Some(l), Some(p)) = (log.as_mut(), log_printer.as_mut()) {
+                            let _ = p.print_batch(l, &cur.batch);
+                        }
                         let out: &mut dyn Write = if hide { &mut hold } else { &mut *out };
                         write(cur.printer.print_batch(out, &cur.batch), &mut failed);
                         cur.batch.clear();
@@ -305,6 +328,21 @@ fn stream(
                 *changes = changes.and(crate::parse::ast::Changes::of_sql_tag(&tag));
                 if current.is_none() {
                     hold.clear();
+                }
+                if let Some(l) = log.as_mut() {
+                    if let (Some(cur), Some(mut p)) = (current.as_ref(), log_printer.take()) {
+                        if !cur.batch.is_empty() || fetch == 0 {
+                            let _ = p.print_batch(l, &cur.batch);
+                        }
+                        let _ = p.finish(l);
+                    }
+                    let dml = ["INSERT", "UPDATE", "DELETE", "MERGE"]
+                        .iter()
+                        .any(|k| tag.starts_with(k));
+                    if current.is_none() || dml {
+                        let _ = writeln!(l, "{tag}");
+                    }
+                    let _ = l.flush();
                 }
                 let out: &mut dyn Write = if hide { &mut hold } else { &mut *out };
                 if let Some(mut cur) = current.take() {

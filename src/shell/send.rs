@@ -125,6 +125,13 @@ pub fn send_sql(
     if !single_step(s, sql, out) {
         return Outcome::Failed;
     }
+    if let Some(log) = s.log_file.as_mut() {
+        let _ = write!(
+            log,
+            "********* QUERY **********\n{sql}\n**************************\n\n"
+        );
+        let _ = log.flush();
+    }
     send_with(s, sql, |s| {
         let o = exec::run_sql_with(s, sql, out, input);
         if o != Outcome::ConnectionLost {
