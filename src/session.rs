@@ -168,6 +168,9 @@ pub struct Session {
     /// `-L FILE`: every statement sent and its results (aligned) and
     /// status are also written here, as psql's log file.
     pub log_file: Option<std::fs::File>,
+    /// The settings before `\g (OPTIONS)` changed them for one statement
+    /// (psql's `gsavepopt`), restored once it ran.
+    pub g_saved: Option<Settings>,
     /// Input comes from a terminal.
     pub interactive: bool,
     /// About the server, once [`Session::load_server_info`] has run on
@@ -304,6 +307,7 @@ impl Session {
             queue,
             restrict_key: None,
             log_file: None,
+            g_saved: None,
             interactive: false,
             server: None,
             output: None,

@@ -432,7 +432,15 @@ fn run_parsed(
     parsed: &slash::Args,
     out: &mut dyn Write,
 ) -> Done {
-    let argv = parsed.texts();
+    // psql's arguments are C strings: a `\0` escape ends one.
+    let argv: Vec<String> = parsed
+        .texts()
+        .into_iter()
+        .map(|a| match a.find('\0') {
+            Some(at) => a[..at].to_string(),
+            None => a,
+        })
+        .collect();
     // Commands that take a SQL name read it without its double quotes.
     let argv: Vec<String> = if matches!(cmd, "\\c" | "\\connect" | "\\password") {
         argv.iter().map(|a| slash::dequote(a)).collect()
@@ -560,6 +568,19 @@ fn run_parsed(
         "\\!" => ran(shell(s, rest, out)),
         "\\p" | "\\print" => Done::Buffer(BufferCmd::Print),
         "\\r" | "\\reset" => Done::Buffer(BufferCmd::Reset),
+        "\\g" | "\\gx" if a.first().is_some_and(|f| f.starts_with('(')) => {
+            match g_options(s, cmd, &a) {
+                Some(rest) => {
+                    let target = rest.first().filter(|f| **f != "-").map(|f| f.to_string());
+                    Done::Buffer(BufferCmd::Go(if cmd == "\\g" {
+                        Go::Plain(target)
+                    } else {
+                        Go::Expanded(target)
+                    }))
+                }
+                None => ran(Outcome::Failed),
+            }
+        }
         "\\g" => Done::Buffer(BufferCmd::Go(Go::Plain(file_arg()))),
         "\\gx" => Done::Buffer(BufferCmd::Go(Go::Expanded(file_arg()))),
         "\\gset" => Done::Buffer(BufferCmd::Go(Go::Set(
@@ -583,6 +604,50 @@ fn run_parsed(
             ran(Outcome::Failed)
         }
     }
+}
+
+/// `\g (NAME=VALUE ...)`: psql's printing options for this statement
+/// only (the settings are saved in [`Session::g_saved`], restored after
+/// it runs); the arguments after the `)`, or `None` when an option is
+/// wrong (reported, nothing changed).
+fn g_options<'a>(s: &mut Session, cmd: &str, a: &'a [&'a str]) -> Option<&'a [&'a str]> {
+    let saved = s.settings.clone();
+    let mut i = 0;
+    let mut ok = true;
+    loop {
+        let Some(arg) = a.get(i) else {
+            s.client_error(&format!("{cmd}: missing right parenthesis"));
+            ok = false;
+            break;
+        };
+        let mut opt = if i == 0 { &arg[1..] } else { *arg };
+        i += 1;
+        let closed = opt.ends_with(')');
+        if closed {
+            opt = &opt[..opt.len() - 1];
+        }
+        if !opt.is_empty() {
+            let (name, value) = match opt.split_once('=') {
+                Some((n, v)) => (n, Some(v)),
+                None => (opt, None),
+            };
+            if let Err(m) = super::pset::apply(s, name, value) {
+                s.client_error(&m);
+                ok = false;
+            }
+        }
+        if closed {
+            break;
+        }
+    }
+    if !ok {
+        s.settings = saved;
+        return None;
+    }
+    if s.g_saved.is_none() {
+        s.g_saved = Some(saved);
+    }
+    Some(&a[i..])
 }
 
 fn help(out: &mut dyn Write) -> Outcome {

@@ -145,7 +145,7 @@ fn unicode_line(value: &str, what: &str) -> Result<UnicodeLine, String> {
     }
 }
 
-fn apply(s: &mut Session, name: &str, value: Option<&str>) -> Result<(), String> {
+pub(crate) fn apply(s: &mut Session, name: &str, value: Option<&str>) -> Result<(), String> {
     let p = &mut s.settings.print;
     match name {
         "format" => {

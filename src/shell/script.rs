@@ -614,7 +614,12 @@ fn run_done(
                     qbuf.previous = Some(q.clone());
                     super::send::go(s, &q, &how, out)
                 }
-                None => Outcome::Ok,
+                None => {
+                    if let Some(saved) = s.g_saved.take() {
+                        s.settings = saved;
+                    }
+                    Outcome::Ok
+                }
             }
         }
         Done::Buffer(BufferCmd::Write(target)) => {

@@ -241,8 +241,17 @@ fn skip_blanks(mut s: &str) -> &str {
     }
 }
 
-/// Send the query buffer `query` as a `\g`-family command asks.
+/// Send the query buffer `query` as a `\g`-family command asks; the
+/// settings `\g (OPTIONS)` changed are restored after it.
 pub fn go(s: &mut Session, query: &[u8], how: &Go, out: &mut dyn Write) -> Outcome {
+    let o = go_now(s, query, how, out);
+    if let Some(saved) = s.g_saved.take() {
+        s.settings = saved;
+    }
+    o
+}
+
+fn go_now(s: &mut Session, query: &[u8], how: &Go, out: &mut dyn Write) -> Outcome {
     let mut copy = exec::StdinCopy::default();
     match how {
         Go::Plain(target) | Go::Expanded(target) => {
