@@ -1420,3 +1420,24 @@ pub fn list_config(pattern: Option<&Pattern>, verbose: bool) -> String {
         where_clause(&conds)
     )
 }
+
+/// `\ddp` (psql's `listDefaultACLs`): the pattern matches the schema or
+/// the owner.
+pub fn list_default_acls(pattern: Option<&Pattern>) -> String {
+    let conds: Vec<String> = pattern
+        .and_then(|p| {
+            alt_name_condition(p, "n.nspname", "pg_catalog.pg_get_userbyid(d.defaclrole)")
+        })
+        .into_iter()
+        .collect();
+    format!(
+        "SELECT pg_catalog.pg_get_userbyid(d.defaclrole) AS \"Owner\",\n  \
+         n.nspname AS \"Schema\",\n  \
+         CASE d.defaclobjtype WHEN 'r' THEN 'table' WHEN 'S' THEN 'sequence' \
+         WHEN 'f' THEN 'function' WHEN 'T' THEN 'type' WHEN 'n' THEN 'schema' END AS \"Type\",\n  \
+         {}\nFROM pg_catalog.pg_default_acl d\n\
+         LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace\n{}ORDER BY 1, 2, 3",
+        acl_column("d.defaclacl"),
+        where_clause(&conds)
+    )
+}

@@ -57,6 +57,8 @@ enum Which {
     Casts,
     /// `\dconfig`.
     Config,
+    /// `\ddp`.
+    DefaultAcls,
 }
 
 /// The command's kind, `+` and `S`.
@@ -100,6 +102,7 @@ fn parse(cmd: &str) -> Option<(Which, bool, bool)> {
         "c" => Which::Conversions,
         "C" => Which::Casts,
         "config" => Which::Config,
+        "dp" => Which::DefaultAcls,
         "ew" => Which::ForeignDataWrappers,
         "es" => Which::ForeignServers,
         "eu" => Which::UserMappings,
@@ -178,7 +181,8 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
             | Which::ForeignTables
             | Which::Collations
             | Which::Conversions
-            | Which::Casts => 3,
+            | Which::Casts
+            | Which::DefaultAcls => 3,
             Which::Schemas | Which::Languages => 2,
             Which::Config => usize::MAX,
             _ => 1,
@@ -361,6 +365,12 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
             out,
         ),
         Which::Casts => plain(s, &sql::list_casts(pat, verbose), "List of casts", out),
+        Which::DefaultAcls => plain(
+            s,
+            &sql::list_default_acls(pat),
+            "Default access privileges",
+            out,
+        ),
         Which::Config => plain(
             s,
             &sql::list_config(pat, verbose),
