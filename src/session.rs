@@ -171,6 +171,9 @@ pub struct Session {
     /// The settings before `\g (OPTIONS)` changed them for one statement
     /// (psql's `gsavepopt`), restored once it ran.
     pub g_saved: Option<Settings>,
+    /// The script is read from standard input (`-s` then asks the
+    /// terminal).
+    pub stdin_script: bool,
     /// Input comes from a terminal.
     pub interactive: bool,
     /// About the server, once [`Session::load_server_info`] has run on
@@ -308,6 +311,7 @@ impl Session {
             restrict_key: None,
             log_file: None,
             g_saved: None,
+            stdin_script: false,
             interactive: false,
             server: None,
             output: None,

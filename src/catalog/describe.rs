@@ -1071,7 +1071,10 @@ pub fn list_foreign_data_wrappers(pattern: Option<&Pattern>, verbose: bool) -> S
     let mut from = "pg_catalog.pg_foreign_data_wrapper fdw".to_string();
     if verbose {
         cols.push(acl_column("fdw.fdwacl"));
-        cols.push(format!("{} AS \"FDW options\"", options_column("fdw.fdwoptions")));
+        cols.push(format!(
+            "{} AS \"FDW options\"",
+            options_column("fdw.fdwoptions")
+        ));
         cols.push("d.description AS \"Description\"".into());
         from.push_str(
             "\nLEFT JOIN pg_catalog.pg_description d\n  \
@@ -1100,7 +1103,10 @@ pub fn list_foreign_servers(pattern: Option<&Pattern>, verbose: bool) -> String 
         cols.push(acl_column("s.srvacl"));
         cols.push("s.srvtype AS \"Type\"".into());
         cols.push("s.srvversion AS \"Version\"".into());
-        cols.push(format!("{} AS \"FDW options\"", options_column("s.srvoptions")));
+        cols.push(format!(
+            "{} AS \"FDW options\"",
+            options_column("s.srvoptions")
+        ));
         cols.push("d.description AS \"Description\"".into());
         from.push_str(
             "\nLEFT JOIN pg_catalog.pg_description d\n  \
@@ -1123,7 +1129,10 @@ pub fn list_user_mappings(pattern: Option<&Pattern>, verbose: bool) -> String {
         "um.usename AS \"User name\"".to_string(),
     ];
     if verbose {
-        cols.push(format!("{} AS \"FDW options\"", options_column("um.umoptions")));
+        cols.push(format!(
+            "{} AS \"FDW options\"",
+            options_column("um.umoptions")
+        ));
     }
     let conds: Vec<String> = match pattern.filter(|p| p.name != "^(.*)$") {
         Some(p) => {
@@ -1155,7 +1164,10 @@ pub fn list_foreign_tables(pattern: Option<&Pattern>, verbose: bool) -> String {
                     JOIN pg_catalog.pg_foreign_server s ON s.oid = ft.ftserver"
         .to_string();
     if verbose {
-        cols.push(format!("{} AS \"FDW options\"", options_column("ft.ftoptions")));
+        cols.push(format!(
+            "{} AS \"FDW options\"",
+            options_column("ft.ftoptions")
+        ));
         cols.push("d.description AS \"Description\"".into());
         from.push_str(
             "\nLEFT JOIN pg_catalog.pg_description d\n  \
@@ -1274,10 +1286,10 @@ pub fn list_collations(pattern: Option<&Pattern>, verbose: bool, system: bool) -
     let mut cols = vec![
         "n.nspname AS \"Schema\"".to_string(),
         "c.collname AS \"Name\"".to_string(),
-        "CASE c.collprovider WHEN 'd' THEN 'default' WHEN 'c' THEN 'libc' WHEN 'i' THEN 'icu' END AS \"Provider\"".to_string(),
         "c.collcollate AS \"Collate\"".to_string(),
         "c.collctype AS \"Ctype\"".to_string(),
         "c.colliculocale AS \"ICU Locale\"".to_string(),
+        "CASE c.collprovider WHEN 'd' THEN 'default' WHEN 'c' THEN 'libc' WHEN 'i' THEN 'icu' END AS \"Provider\"".to_string(),
         "CASE WHEN c.collisdeterministic THEN 'yes' ELSE 'no' END AS \"Deterministic?\"".to_string(),
     ];
     if verbose {

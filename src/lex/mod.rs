@@ -41,8 +41,10 @@
 //! Whitespace and `--` comments before a statement are not part of it; a
 //! leading `/* */` comment is. A statement whose first byte is `\` is a
 //! backslash meta-command ([`PieceKind::Meta`]) that ends at the end of its
-//! line (the newline is not part of it; psql's `\\` separator is not
-//! recognised). A statement that is only `;` is [`PieceKind::Empty`].
+//! line (the newline is not part of it), or at psql's `\\` separator
+//! outside quotes, after which SQL goes on (not for the whole-line
+//! commands `\!`, `\copy`, `\sf` ...). A statement that is only `;` is
+//! [`PieceKind::Empty`].
 //!
 //! The scanner works on bytes: invalid UTF-8 and NUL bytes are ordinary
 //! bytes. It never recurses, never panics, and keeps all its state in a few
@@ -1348,7 +1350,9 @@ impl Scanner {
             kind: PieceKind::Meta,
             range: self.start..end,
             first_line: self.first_line,
-            last_line: self.line_at(buf, nl),
+            // Not past `end`: a variable after a `\\` may still be
+            // spliced into the line, which moves the bytes after it.
+            last_line: self.line_at(buf, end),
             terminated: true,
             end_state: ScanState::Ready,
             max_depth: 0,
@@ -2315,5 +2319,57 @@ mod tests {
             }
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod meta_separator_tests {
+    use super::*;
+
+    fn pieces(text: &str) -> Vec<(PieceKind, String)> {
+        split(text.as_bytes())
+            .iter()
+            .map(|p| {
+                (
+                    p.kind,
+                    String::from_utf8_lossy(p.text(text.as_bytes())).into_owned(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_double_backslash_ends_a_meta_command_and_sql_follows() {
+        let p = pieces("\\set x 1 \\\\ select :x;\n");
+        assert_eq!(p[0], (PieceKind::Meta, "\\set x 1 ".into()));
+        assert_eq!(p[1].0, PieceKind::Sql);
+        assert!(p[1].1.contains("select :x;"), "{p:?}");
+    }
+
+    #[test]
+    fn quoted_or_whole_line_backslashes_do_not_end_it() {
+        let p = pieces("\\set q '\\\\q'\n");
+        assert_eq!(p, vec![(PieceKind::Meta, "\\set q '\\\\q'".into())]);
+        let p = pieces("\\! echo a \\\\ b\n");
+        assert_eq!(p, vec![(PieceKind::Meta, "\\! echo a \\\\ b".into())]);
+    }
+
+    #[test]
+    fn a_statement_interrupted_goes_on_after_the_separator() {
+        let p = pieces("select \\if true \\\\ 42 \\endif \\\\ as n;\n");
+        let kinds: Vec<PieceKind> = p.iter().map(|x| x.0).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                PieceKind::Partial,
+                PieceKind::Meta,
+                PieceKind::Partial,
+                PieceKind::Meta,
+                PieceKind::Sql
+            ],
+            "{p:?}"
+        );
+        assert_eq!(p[1].1, "\\if true ");
+        assert_eq!(p[3].1, "\\endif ");
     }
 }

@@ -1,8 +1,11 @@
 //! psql's describe commands, the ones operators type first: `\d`,
 //! `\d NAME`, `\d+`, `\dt`, `\di`, `\ds`, `\dv`, `\dm`, `\dE` (and
 //! their combinations such as `\dti`), `\dn`, `\du` / `\dg`, `\l`,
-//! `\dx`, `\df`, `\sf`, `\sv`, with psql 15's patterns, `+` (more
-//! columns) and `S` (system objects too), titles, footers and messages.
+//! `\dx`, `\df`, `\sf`, `\sv`, and those psql's own suite uses: the
+//! SQL/MED `\dew`, `\des`, `\deu`, `\det`, `\dl` (`\lo_list`), `\dA`,
+//! `\dL`, `\dO`, `\dc`, `\dC`, `\dconfig`, `\ddp` ... with psql 15's
+//! patterns, `+` (more columns) and `S` (system objects too), titles,
+//! footers and messages.
 //!
 //! The SQL is [`crate::catalog::describe`]'s; this module reads the
 //! command, runs the queries on the session's connection (not echoed,
@@ -381,12 +384,7 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
             },
             out,
         ),
-        Which::LargeObjects => plain(
-            s,
-            &sql::list_large_objects(verbose),
-            "Large objects",
-            out,
-        ),
+        Which::LargeObjects => plain(s, &sql::list_large_objects(verbose), "Large objects", out),
         Which::ForeignTables => plain(
             s,
             &sql::list_foreign_tables(pat, verbose),

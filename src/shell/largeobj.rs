@@ -322,7 +322,10 @@ fn unlink(s: &mut Session, loid: u32, out: &mut dyn Write) -> Outcome {
     };
     let r = match s.client() {
         Some(c) => c
-            .query("SELECT pg_catalog.lo_unlink($1::pg_catalog.oid)", &[&loid.to_string()])
+            .query(
+                "SELECT pg_catalog.lo_unlink($1::pg_catalog.oid)",
+                &[&loid.to_string()],
+            )
             .map(|_| ()),
         None => return fail(s, own),
     };

@@ -3,7 +3,9 @@
 //! `\getenv`, `\setenv`, `\conninfo`, `\c`, `\password`, `\copy`,
 //! `\pset`, `\!`, `\restrict` / `\unrestrict`, and the query-buffer
 //! commands `\p`, `\r`, `\e`, `\watch` and the `\g` family (`\g`,
-//! `\gx`, `\gset`, `\gexec`).
+//! `\gx` with their `(OPTIONS)`, `\gset`, `\gexec`, `\gdesc`); the
+//! large-object commands go to [`crate::shell::largeobj`]. Arguments past
+//! a command's own are warned about unevaluated, as psql does.
 //! Unknown ones are an error, as in psql (`invalid command \foo`).
 //!
 //! [`run`] carries out the commands that change the session (settings,
@@ -51,7 +53,7 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ),
     (
         "Query buffer",
-        "\\g [FILE|-|COMMAND]",
+        "\\g [(OPTS)] [FILE|-|COMMAND]",
         "run the buffer (or the last statement again)",
     ),
     (
@@ -68,6 +70,11 @@ pub const HELP: &[(&str, &str, &str)] = &[
         "Query buffer",
         "\\gexec",
         "run the buffer, then each value of its result",
+    ),
+    (
+        "Query buffer",
+        "\\gdesc",
+        "the buffer's result columns and types, not run",
     ),
     (
         "Query buffer",
@@ -185,6 +192,37 @@ pub const HELP: &[(&str, &str, &str)] = &[
         "table, view and sequence privileges (also \\z)",
     ),
     ("Informational", "\\l[+] [PATTERN]", "databases"),
+    ("Informational", "\\dA[+] [PATTERN]", "access methods"),
+    ("Informational", "\\dc[S+] [PATTERN]", "conversions"),
+    ("Informational", "\\dC[+] [PATTERN]", "casts"),
+    ("Informational", "\\dconfig[+] [PATTERN]", "server settings"),
+    ("Informational", "\\ddp [PATTERN]", "default privileges"),
+    ("Informational", "\\des[+] [PATTERN]", "foreign servers"),
+    ("Informational", "\\det[+] [PATTERN]", "foreign tables"),
+    ("Informational", "\\deu[+] [PATTERN]", "user mappings"),
+    (
+        "Informational",
+        "\\dew[+] [PATTERN]",
+        "foreign-data wrappers",
+    ),
+    (
+        "Informational",
+        "\\dL[S+] [PATTERN]",
+        "procedural languages",
+    ),
+    ("Informational", "\\dO[S+] [PATTERN]", "collations"),
+    (
+        "Large objects",
+        "\\lo_export LOID FILE",
+        "write a large object to FILE",
+    ),
+    (
+        "Large objects",
+        "\\lo_import FILE [COMMENT]",
+        "a new large object from FILE",
+    ),
+    ("Large objects", "\\lo_list[+]", "large objects (also \\dl)"),
+    ("Large objects", "\\lo_unlink LOID", "delete a large object"),
     (
         "Informational",
         "\\sf[+] FUNCNAME",
@@ -411,9 +449,9 @@ impl crate::lex::Variables for Unevaluated {
 /// ignored with a warning (commands not listed take them all).
 fn max_args(cmd: &str) -> usize {
     match cmd {
-        "\\a" | "\\H" | "\\html" | "\\conninfo" | "\\q" | "\\quit" | "\\r" | "\\reset"
-        | "\\p" | "\\print" | "\\gexec" | "\\gdesc" | "\\errverbose" | "\\lo_list"
-        | "\\lo_list+" | "\\endif" | "\\else" => 0,
+        "\\a" | "\\H" | "\\html" | "\\conninfo" | "\\q" | "\\quit" | "\\r" | "\\reset" | "\\p"
+        | "\\print" | "\\gexec" | "\\gdesc" | "\\errverbose" | "\\lo_list" | "\\lo_list+"
+        | "\\endif" | "\\else" => 0,
         "\\x" | "\\t" | "\\timing" | "\\f" | "\\T" | "\\i" | "\\include" | "\\ir"
         | "\\include_relative" | "\\unset" | "\\watch" | "\\gset" | "\\w" | "\\write"
         | "\\password" | "\\lo_unlink" | "\\restrict" | "\\unrestrict" => 1,
@@ -536,9 +574,7 @@ fn run_parsed(
         "\\conninfo" => ran(conninfo(s, out)),
         c if super::describe::handles(c) => ran(super::describe::run(s, c, &a, out)),
         "\\errverbose" => ran(errverbose(s, out)),
-        "\\lo_import" | "\\lo_export" | "\\lo_unlink" => {
-            ran(super::largeobj::run(s, cmd, &a, out))
-        }
+        "\\lo_import" | "\\lo_export" | "\\lo_unlink" => ran(super::largeobj::run(s, cmd, &a, out)),
         "\\lo_list" | "\\lo_list+" => ran(super::describe::run(
             s,
             if cmd.ends_with('+') { "\\dl+" } else { "\\dl" },

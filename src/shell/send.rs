@@ -3,10 +3,11 @@
 //! transaction block is open; with ON_ERROR_ROLLBACK, a savepoint around
 //! each statement inside one (rolled back to when it fails, released
 //! otherwise); afterwards psql's result variables (ERROR, SQLSTATE,
-//! ROW_COUNT, LAST_ERROR_*).
+//! ROW_COUNT, LAST_ERROR_*), SINGLESTEP's confirmation and the `-L` log
+//! file's query banner.
 //!
 //! And the `\g` family that sends the query buffer ([`Go`]): `\g [FILE |
-//! |COMMAND]`, `\gx`, `\gset [PREFIX]`, `\gexec`. `\gset` and `\gexec`
+//! |COMMAND]`, `\gx`, `\gset [PREFIX]`, `\gexec`, `\gdesc`. `\gset` and `\gexec`
 //! read the rows here instead of printing them (after a qadmin command,
 //! from its reply table printed as CSV). The statement loops
 //! ([`super::script`], [`super::repl`]) own the buffer and call [`go`].
@@ -143,7 +144,9 @@ pub fn send_sql(
 
 /// SINGLESTEP (`-s`): show the statement and wait for a line; `x` (or
 /// no terminal answer) cancels it, which counts as a failure, as in psql.
-/// The answer is read from the terminal (psql reads standard input).
+/// The answer is read from standard input, as psql reads it, or from the
+/// terminal when the script itself comes from standard input (psql would
+/// take the script's next line).
 fn single_step(s: &Session, sql: &str, out: &mut dyn Write) -> bool {
     if s.vars.get("SINGLESTEP").map(String::as_str) != Some("on") {
         return true;
@@ -156,10 +159,14 @@ fn single_step(s: &Session, sql: &str, out: &mut dyn Write) -> bool {
          ***(press return to proceed or enter x and return to cancel)********************\n"
     );
     let _ = out.flush();
-    let answer = std::fs::File::open("/dev/tty").and_then(|f| {
-        let mut line = String::new();
-        std::io::BufRead::read_line(&mut std::io::BufReader::new(f), &mut line).map(|_| line)
-    });
+    let mut line = String::new();
+    let answer = if s.stdin_script {
+        std::fs::File::open("/dev/tty")
+            .and_then(|f| std::io::BufRead::read_line(&mut std::io::BufReader::new(f), &mut line))
+    } else {
+        std::io::stdin().read_line(&mut line)
+    }
+    .map(|_| line);
     match answer {
         Ok(line) => !line.starts_with('x') && !crate::db::cancel::interrupted(),
         Err(_) => true,

@@ -453,7 +453,7 @@ fn pg_regress_subset_matches_psql() {
         .env(
             "TESTS",
             "test_setup boolean char varchar text int4 strings comments copydml insert \
-             create_procedure create_table errors plpgsql",
+             create_procedure create_table errors plpgsql foreign_data largeobject",
         )
         .output()
         .expect("bash runs");
@@ -578,4 +578,147 @@ rollback;
     );
     parity("", &script, &[]);
     parity("", &script, &["-q"]);
+}
+
+/// See: #12. `\gdesc` (columns and types, no result, an error with its
+/// LINE, the variables), several meta-commands on one line after a
+/// `\g`-family command, `\\` with SQL after it (also across `\if`
+/// branches), arguments past a command's own (warned, not evaluated),
+/// a lone `;` (result variables, the statement `\g` repeats).
+#[test]
+fn gdesc_and_meta_command_lines_match_psql() {
+    parity(
+        "create table t (a int, b varchar(4), c numeric(5,2));",
+        r#"select a, b as "B", c, now() as ts from t \gdesc
+\echo :ROW_COUNT :ERROR
+create table u (x int) \gdesc
+select 1 + \gdesc
+\echo :ERROR :SQLSTATE :LAST_ERROR_MESSAGE
+table u;
+prepare p as select 1 as one, 'x'::text as two;
+execute p \gdesc
+select 3 as x, 'Hello' \gdesc \g
+select 1 as x, 2 as y \gset pre_ \\ \echo :pre_x
+select 5 as x, 6 as y \gset pre_ \\ \g \echo :pre_x :pre_y
+select 7 as x \g \gset pre_ \echo :pre_x
+select \if false \\ (bogus \else \\ 42 \endif \\ as forty_two;
+select
+  \if true
+    43
+  \else
+    (bogus
+  \endif
+  as forty_three;
+\set a 1 \\ select :a as a;
+\set q '\\q'
+\echo :q
+\pset fieldsep | `echo nope` :a :'a' :"a"
+\x on off
+\echo after
+select 1/0;
+;
+\echo :ERROR :SQLSTATE :ROW_COUNT
+\g
+"#,
+        &[],
+    );
+}
+
+/// See: #12. `\g (OPTIONS)` and `\gx (OPTIONS)` for one statement,
+/// SHOW_ALL_RESULTS off, LASTOID, `\set ON_ERROR_ROLLBACK` without a
+/// value, a `\0` argument.
+#[test]
+fn g_options_show_all_results_and_lastoid_match_psql() {
+    parity(
+        "create table t (a int);",
+        r#"select 1 as one, 2 as two \g (format=csv csv_fieldsep='\t')
+\g
+select 1 as one, 2 as two \gx (title='foo bar')
+select 1 as one \g (format=unaligned tuples_only
+select 1 as one \g (nosuch=1)
+\g
+\echo :LASTOID
+insert into t values (1);
+\echo :LASTOID
+\set SHOW_ALL_RESULTS off
+select 1 as one \; select 2 as two \; insert into t values (2) \; select 3 as three;
+select 1 as one \; select 1/0 \; select 3 as three;
+\set SHOW_ALL_RESULTS on
+select 1 as one \; select 2 as two;
+\set ON_ERROR_ROLLBACK
+\echo :ON_ERROR_ROLLBACK
+\set ECHO_HIDDEN
+\echo :ECHO_HIDDEN
+\pset csv_fieldsep '\0'
+"#,
+        &[],
+    );
+}
+
+/// See: #12. The describe commands added for psql's own suite: `\dA`,
+/// `\dL`, `\dO`, `\dc`, `\dC`, `\dconfig`, `\ddp` (with `+`, `S` and
+/// patterns, and the pattern errors), `\d` of a TOAST table, and `\d` of
+/// a sequence in unaligned expanded mode (title and footer).
+#[test]
+fn more_describe_commands_match_psql() {
+    parity(
+        "create collation mycoll (locale = 'C');\n\
+         create conversion myconv for 'LATIN1' to 'UTF8' from iso8859_1_to_utf8;\n\
+         create type mytype as (a int);\n\
+         create function mytype_to_int(mytype) returns int language sql as 'select 1';\n\
+         create cast (mytype as int) with function mytype_to_int(mytype) as assignment;\n\
+         alter default privileges grant select on tables to public;\n\
+         create table ts (id serial, t text);\n",
+        r#"\dA
+\dA+ h*
+\dA foo bar
+\dA x.y
+\dL
+\dLS
+\dL+ plpgsql
+\dO
+\dO+ myc*
+\dOS "C"
+\dc
+\dc+ myconv
+\dcS latin1_to_*
+\dC mytype
+\dC+ integer
+\dconfig work_mem
+\dconfig+ work*
+\ddp
+\ddp public
+\ddp a.b.c
+\d pg_toast.pg_toast_2619
+\pset format unaligned
+\x on
+\d ts_id_seq
+"#,
+        &[],
+    );
+}
+
+/// See: #12. `-L FILE` appends each statement, its results (aligned,
+/// whatever the format) and status lines to FILE as psql does; `-s`
+/// shows each statement first and sends it (stdin has no answer).
+#[test]
+fn log_file_and_single_step_match_psql() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = "select 1 as a, 2 as b;\ncreate table t(x int);\ninsert into t values (1), (2) returning x;\n\\pset format unaligned\nselect * from t;\nselect 1/0;\n";
+    let a = crate::test_db!();
+    let b = crate::test_db!();
+    let pa = a.script("s.sql", script);
+    let pb = b.script("s.sql", script);
+    let (la, lb) = (dir.path().join("a.log"), dir.path().join("b.log"));
+    let want = crate::support::run(a.psql().arg("-L").arg(&la).arg("-f").arg(&pa));
+    let got = crate::support::run(b.qadmin().arg("-L").arg(&lb).arg("-f").arg(&pb));
+    assert_eq!(want.stdout, got.stdout);
+    let log_a = std::fs::read_to_string(&la).expect("psql log");
+    let log_b = std::fs::read_to_string(&lb).expect("qadmin log");
+    assert!(log_a.contains("********* QUERY **********"), "{log_a}");
+    crate::assert_text_eq!(log_a, log_b, "(the -L log)");
+    let want = crate::support::run(a.psql().args(["-s", "-c", "select 42 as answer"]));
+    let got = crate::support::run(b.qadmin().args(["-s", "-c", "select 42 as answer"]));
+    assert!(want.stdout.contains("Single step mode"), "{}", want.stdout);
+    crate::assert_text_eq!(want.stdout, got.stdout, "(-s)");
 }
