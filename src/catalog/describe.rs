@@ -1032,22 +1032,6 @@ pub fn view_definition(oid: &str) -> String {
     format!("SELECT pg_catalog.pg_get_viewdef('{oid}'::pg_catalog.oid, true)")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn patterns_read_as_psql_reads_them() {
-        let p = Pattern::parse("T*");
-        assert_eq!((p.schema, p.name.as_str()), (None, "^(t.*)$"));
-        let p = Pattern::parse("s1.\"My.T\"");
-        assert_eq!(p.schema.as_deref(), Some("^(s1)$"));
-        assert_eq!(p.name, "^(My\\.T)$");
-        let p = Pattern::parse("a?$");
-        assert_eq!(p.name, "^(a.\\$)$");
-        assert_eq!(Pattern::parse("a.b.c").parts, 3);
-    }
-}
 
 /// An options array (`fdwoptions`, `srvoptions`, `umoptions`,
 /// `ftoptions`, `attfdwoptions`) as psql shows it: `(name 'value', ...)`,
@@ -1452,4 +1436,21 @@ pub fn list_default_acls(pattern: Option<&Pattern>) -> String {
         acl_column("d.defaclacl"),
         where_clause(&conds)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_read_as_psql_reads_them() {
+        let p = Pattern::parse("T*");
+        assert_eq!((p.schema, p.name.as_str()), (None, "^(t.*)$"));
+        let p = Pattern::parse("s1.\"My.T\"");
+        assert_eq!(p.schema.as_deref(), Some("^(s1)$"));
+        assert_eq!(p.name, "^(My\\.T)$");
+        let p = Pattern::parse("a?$");
+        assert_eq!(p.name, "^(a.\\$)$");
+        assert_eq!(Pattern::parse("a.b.c").parts, 3);
+    }
 }
