@@ -1032,7 +1032,6 @@ pub fn view_definition(oid: &str) -> String {
     format!("SELECT pg_catalog.pg_get_viewdef('{oid}'::pg_catalog.oid, true)")
 }
 
-
 /// An options array (`fdwoptions`, `srvoptions`, `umoptions`,
 /// `ftoptions`, `attfdwoptions`) as psql shows it: `(name 'value', ...)`,
 /// empty when there is none.
