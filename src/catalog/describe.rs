@@ -1437,6 +1437,25 @@ pub fn list_default_acls(pattern: Option<&Pattern>) -> String {
     )
 }
 
+/// `\drds` (psql's `listDbRoleSettings`).
+pub fn list_role_settings(role: Option<&Pattern>, db: Option<&Pattern>) -> String {
+    let mut conds = Vec::new();
+    if let Some(p) = role {
+        conds.extend(p.conditions(None, "r.rolname", None));
+    }
+    if let Some(p) = db {
+        conds.extend(p.conditions(None, "d.datname", None));
+    }
+    format!(
+        "SELECT rolname AS \"Role\", datname AS \"Database\",\n  \
+         pg_catalog.array_to_string(setconfig, E'\\n') AS \"Settings\"\n\
+         FROM pg_catalog.pg_db_role_setting s\n\
+         LEFT JOIN pg_catalog.pg_database d ON d.oid = setdatabase\n\
+         LEFT JOIN pg_catalog.pg_roles r ON r.oid = setrole\n{}ORDER BY 1, 2",
+        where_clause(&conds)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -62,6 +62,8 @@ enum Which {
     Config,
     /// `\ddp`.
     DefaultAcls,
+    /// `\drds [ROLEPATTERN [DBPATTERN]]`.
+    RoleSettings,
 }
 
 /// The command's kind, `+` and `S`.
@@ -106,6 +108,7 @@ fn parse(cmd: &str) -> Option<(Which, bool, bool)> {
         "C" => Which::Casts,
         "config" => Which::Config,
         "dp" => Which::DefaultAcls,
+        "rds" => Which::RoleSettings,
         "ew" => Which::ForeignDataWrappers,
         "es" => Which::ForeignServers,
         "eu" => Which::UserMappings,
@@ -167,6 +170,9 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
     // `\sf` / `\sv` take the whole object name, not a pattern.
     if matches!(which, Which::FunctionSource | Which::ViewSource) {
         return source(s, which, args, verbose, out);
+    }
+    if which == Which::RoleSettings {
+        return role_settings(s, raw, args.get(1).copied(), out);
     }
     let pattern = raw.map(Pattern::parse);
     if let Some(p) = &pattern {
@@ -391,9 +397,52 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
             "List of foreign tables",
             out,
         ),
-        Which::FunctionSource | Which::ViewSource => unreachable!("{which:?} in describe::run"),
+        Which::FunctionSource | Which::ViewSource | Which::RoleSettings => {
+            unreachable!("{which:?} in describe::run")
+        }
     };
     r
+}
+
+/// `\drds` (psql's `listDbRoleSettings`): a role and a database
+/// pattern (one part each); no rows is psql's message, not a table
+/// (with `-q`, the empty table).
+fn role_settings(
+    s: &mut Session,
+    role: Option<&str>,
+    db: Option<&str>,
+    out: &mut dyn Write,
+) -> Outcome {
+    let db = db
+        .map(|d| d.trim_end_matches(';'))
+        .filter(|d| !d.is_empty());
+    for p in [role, db].into_iter().flatten() {
+        if Pattern::parse(p).parts > 1 {
+            s.client_error(&format!(
+                "improper qualified name (too many dotted names): {p}"
+            ));
+            return Outcome::Failed;
+        }
+    }
+    let q = sql::list_role_settings(
+        role.map(Pattern::parse).as_ref(),
+        db.map(Pattern::parse).as_ref(),
+    );
+    let Some(l) = fetch(s, &q) else {
+        return Outcome::Failed;
+    };
+    if l.rows.is_empty() && !s.settings.quiet {
+        s.client_error(&match (role, db) {
+            (Some(r), Some(d)) => {
+                format!("Did not find any settings for role \"{r}\" and database \"{d}\".")
+            }
+            (Some(r), None) => format!("Did not find any settings for role \"{r}\"."),
+            _ => "Did not find any settings.".to_string(),
+        });
+        return Outcome::Ok;
+    }
+    print(s, &result_set(l), "List of settings", None, out);
+    Outcome::Ok
 }
 
 fn all_but_indexes() -> RelKinds {

@@ -212,6 +212,11 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ),
     ("Informational", "\\dO[S+] [PATTERN]", "collations"),
     (
+        "Informational",
+        "\\drds [ROLEPTRN [DBPTRN]]",
+        "per-database role settings",
+    ),
+    (
         "Large objects",
         "\\lo_export LOID FILE",
         "write a large object to FILE",
@@ -455,7 +460,7 @@ fn max_args(cmd: &str) -> usize {
         "\\x" | "\\t" | "\\timing" | "\\f" | "\\T" | "\\i" | "\\include" | "\\ir"
         | "\\include_relative" | "\\unset" | "\\watch" | "\\gset" | "\\w" | "\\write"
         | "\\password" | "\\lo_unlink" | "\\restrict" | "\\unrestrict" => 1,
-        "\\pset" | "\\lo_import" | "\\lo_export" | "\\getenv" | "\\setenv" => 2,
+        "\\pset" | "\\lo_import" | "\\lo_export" | "\\getenv" | "\\setenv" | "\\drds" => 2,
         // The describe commands read one pattern (`\df` and `\do` read
         // argument types after it).
         c if super::describe::handles(c) && !c.starts_with("\\df") && !c.starts_with("\\do") => 1,

@@ -689,6 +689,9 @@ fn more_describe_commands_match_psql() {
 \ddp
 \ddp public
 \ddp a.b.c
+\drds nobody_here
+\drds nobody_here nodb
+\drds a.b
 \d pg_toast.pg_toast_2619
 \pset format unaligned
 \x on
