@@ -1456,6 +1456,92 @@ pub fn list_role_settings(role: Option<&Pattern>, db: Option<&Pattern>) -> Strin
     )
 }
 
+/// `\dP` (psql's `listPartitionedTables`): partitioned tables and / or
+/// indexes (`kinds`: tables, indexes, nested partitions too).
+pub fn list_partitioned(
+    pattern: Option<&Pattern>,
+    verbose: bool,
+    (tables, indexes, nested): (bool, bool, bool),
+) -> String {
+    let mixed = tables && indexes;
+    let mut cols = vec![
+        "n.nspname AS \"Schema\"".to_string(),
+        "c.relname AS \"Name\"".to_string(),
+        "pg_catalog.pg_get_userbyid(c.relowner) AS \"Owner\"".to_string(),
+    ];
+    if mixed {
+        cols.push(
+            "CASE c.relkind WHEN 'p' THEN 'partitioned table' WHEN 'I' THEN 'partitioned index' END AS \"Type\""
+                .into(),
+        );
+    }
+    let parent = nested || pattern.is_some();
+    if parent {
+        cols.push("inh.inhparent::pg_catalog.regclass AS \"Parent name\"".into());
+    }
+    if indexes {
+        cols.push("c2.oid::pg_catalog.regclass AS \"Table\"".into());
+    }
+    let mut from = "pg_catalog.pg_class c\n\
+                    LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+        .to_string();
+    if indexes {
+        from.push_str(
+            "\nLEFT JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid\n\
+             LEFT JOIN pg_catalog.pg_class c2 ON i.indrelid = c2.oid",
+        );
+    }
+    if parent {
+        from.push_str("\nLEFT JOIN pg_catalog.pg_inherits inh ON c.oid = inh.inhrelid");
+    }
+    if verbose {
+        if nested {
+            cols.push("s.dps AS \"Leaf partition size\"".into());
+        }
+        cols.push("s.tps AS \"Total size\"".into());
+        cols.push("pg_catalog.obj_description(c.oid, 'pg_class') AS \"Description\"".into());
+        from.push_str(
+            ",\nLATERAL (SELECT pg_catalog.pg_size_pretty(sum(\n    \
+             CASE WHEN ppt.isleaf AND ppt.level = 1 THEN pg_catalog.pg_table_size(ppt.relid) ELSE 0 END)) AS dps,\n  \
+             pg_catalog.pg_size_pretty(sum(pg_catalog.pg_table_size(ppt.relid))) AS tps\n  \
+             FROM pg_catalog.pg_partition_tree(c.oid) ppt) s",
+        );
+    }
+    let mut kinds = Vec::new();
+    if tables {
+        kinds.push("'p'");
+    }
+    if indexes {
+        kinds.push("'I'");
+    }
+    let mut conds = vec![format!("c.relkind IN ({})", kinds.join(", "))];
+    if !parent {
+        conds.push("NOT c.relispartition".into());
+    }
+    if pattern.is_none() {
+        conds.push("n.nspname <> 'pg_catalog'".into());
+        conds.push("n.nspname !~ '^pg_toast'".into());
+        conds.push("n.nspname <> 'information_schema'".into());
+    }
+    conds.extend(pattern_conditions(
+        pattern,
+        Some("n.nspname"),
+        "c.relname",
+        Some("pg_catalog.pg_table_is_visible(c.oid)"),
+    ));
+    format!(
+        "SELECT {}\nFROM {from}\n{}ORDER BY \"Schema\", {}{}\"Name\"",
+        cols.join(",\n  "),
+        where_clause(&conds),
+        if mixed { "\"Type\" DESC, " } else { "" },
+        if parent {
+            "\"Parent name\" NULLS FIRST, "
+        } else {
+            ""
+        }
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

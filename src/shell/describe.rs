@@ -64,6 +64,8 @@ enum Which {
     DefaultAcls,
     /// `\drds [ROLEPATTERN [DBPATTERN]]`.
     RoleSettings,
+    /// `\dP` with psql's letters `t`, `i`, `n` (tables, indexes, nested).
+    Partitioned(bool, bool, bool),
 }
 
 /// The command's kind, `+` and `S`.
@@ -109,6 +111,9 @@ fn parse(cmd: &str) -> Option<(Which, bool, bool)> {
         "config" => Which::Config,
         "dp" => Which::DefaultAcls,
         "rds" => Which::RoleSettings,
+        p if p.starts_with('P') && p[1..].chars().all(|c| "tin".contains(c)) => {
+            Which::Partitioned(p.contains('t'), p[1..].contains('i'), p.contains('n'))
+        }
         "ew" => Which::ForeignDataWrappers,
         "es" => Which::ForeignServers,
         "eu" => Which::UserMappings,
@@ -191,7 +196,8 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
             | Which::Collations
             | Which::Conversions
             | Which::Casts
-            | Which::DefaultAcls => 3,
+            | Which::DefaultAcls
+            | Which::Partitioned(..) => 3,
             Which::Schemas | Which::Languages => 2,
             Which::Config => usize::MAX,
             _ => 1,
@@ -374,6 +380,20 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
             out,
         ),
         Which::Casts => plain(s, &sql::list_casts(pat, verbose), "List of casts", out),
+        Which::Partitioned(t, i, n) => {
+            let (t, i) = if !t && !i { (true, true) } else { (t, i) };
+            let what = match (t, i) {
+                (false, true) => "partitioned indexes",
+                (true, false) => "partitioned tables",
+                _ => "partitioned relations",
+            };
+            plain(
+                s,
+                &sql::list_partitioned(pat, verbose, (t, i, n)),
+                &format!("List of {what}"),
+                out,
+            )
+        }
         Which::DefaultAcls => plain(
             s,
             &sql::list_default_acls(pat),

@@ -213,6 +213,11 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ("Informational", "\\dO[S+] [PATTERN]", "collations"),
     (
         "Informational",
+        "\\dP[itn+] [PATTERN]",
+        "partitioned relations",
+    ),
+    (
+        "Informational",
         "\\drds [ROLEPTRN [DBPTRN]]",
         "per-database role settings",
     ),

@@ -668,7 +668,11 @@ fn more_describe_commands_match_psql() {
          create function mytype_to_int(mytype) returns int language sql as 'select 1';\n\
          create cast (mytype as int) with function mytype_to_int(mytype) as assignment;\n\
          alter default privileges grant select on tables to public;\n\
-         create table ts (id serial, t text);\n",
+         create table ts (id serial, t text);\n\
+         create table mlparted (a int, b int) partition by list (a);\n\
+         create table mlparted1 partition of mlparted for values in (1) partition by list (b);\n\
+         create table mlparted11 partition of mlparted1 for values in (1);\n\
+         create index mlparted_idx on mlparted (a);\n",
         r#"\dA
 \dA+ h*
 \dA foo bar
@@ -692,6 +696,13 @@ fn more_describe_commands_match_psql() {
 \drds nobody_here
 \drds nobody_here nodb
 \drds a.b
+\dP
+\dPt
+\dPi
+\dPn
+\dPtn+
+\dP+ mlparted*
+\dP "no.such"
 \d pg_toast.pg_toast_2619
 \pset format unaligned
 \x on
