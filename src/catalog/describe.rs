@@ -80,6 +80,12 @@ pub struct Pattern {
 impl Pattern {
     /// Read a pattern as psql does.
     pub fn parse(pattern: &str) -> Pattern {
+        Pattern::parse_with(pattern, false)
+    }
+
+    /// As [`Pattern::parse`]; `force_escape` (operator names) quotes the
+    /// regular expression's special characters outside quotes too.
+    pub fn parse_with(pattern: &str, force_escape: bool) -> Pattern {
         let mut parts: Vec<String> = vec![String::new()];
         let mut inquotes = false;
         let mut chars = pattern.chars().peekable();
@@ -97,7 +103,10 @@ impl Pattern {
                 '.' if !inquotes => parts.push(String::new()),
                 '$' => cur.push_str("\\$"),
                 c => {
-                    if inquotes && "|*+?()[]{}.^$\\".contains(c) {
+                    // `[]` is an array type's, not a bracket expression.
+                    if ((inquotes || force_escape) && "|*+?()[]{}.^$\\".contains(c))
+                        || (c == '[' && chars.peek() == Some(&']'))
+                    {
                         cur.push('\\');
                     }
                     cur.push(c);
@@ -361,6 +370,7 @@ pub fn list_functions(
     verbose: bool,
     system: bool,
     kinds: &str,
+    args: &[&str],
 ) -> String {
     let mut cols = vec![
         "n.nspname AS \"Schema\"".to_string(),
@@ -426,8 +436,16 @@ pub fn list_functions(
         "p.proname",
         Some("pg_catalog.pg_function_is_visible(p.oid)"),
     ));
+    let mut joins = String::new();
+    for (i, a) in args.iter().enumerate() {
+        joins.push_str(&format!(
+            "\nLEFT JOIN pg_catalog.pg_type t{i} ON t{i}.oid = p.proargtypes[{i}]\n\
+             LEFT JOIN pg_catalog.pg_namespace nt{i} ON nt{i}.oid = t{i}.typnamespace"
+        ));
+        conds.extend(arg_type_conditions(a, i));
+    }
     format!(
-        "SELECT {}\nFROM pg_catalog.pg_proc p\nLEFT JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace\nLEFT JOIN pg_catalog.pg_language l ON l.oid = p.prolang\n{}ORDER BY 1, 2, 4",
+        "SELECT {}\nFROM pg_catalog.pg_proc p\nLEFT JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace\nLEFT JOIN pg_catalog.pg_language l ON l.oid = p.prolang{joins}\n{}ORDER BY 1, 2, 4",
         cols.join(",\n  "),
         where_clause(&conds)
     )
@@ -1539,6 +1557,120 @@ pub fn list_partitioned(
         } else {
             ""
         }
+    )
+}
+
+/// The SQL names psql's `map_typename_pattern` maps to what
+/// `format_type` prints.
+const TYPENAME_MAP: &[(&str, &str)] = &[
+    ("decimal", "numeric"),
+    ("float", "double precision"),
+    ("int", "integer"),
+    ("bool[]", "boolean[]"),
+    ("decimal[]", "numeric[]"),
+    ("float[]", "double precision[]"),
+    ("float4[]", "real[]"),
+    ("float8[]", "double precision[]"),
+    ("int[]", "integer[]"),
+    ("int2[]", "smallint[]"),
+    ("int4[]", "integer[]"),
+    ("int8[]", "bigint[]"),
+    ("time[]", "time without time zone[]"),
+    ("timetz[]", "time with time zone[]"),
+    ("timestamp[]", "timestamp without time zone[]"),
+    ("timestamptz[]", "timestamp with time zone[]"),
+    ("varbit[]", "bit varying[]"),
+    ("varchar[]", "character varying[]"),
+];
+
+/// The conditions of argument-type pattern `arg` for the type joined as
+/// `t{i}` (`\df NAME TYPE...`, `\do OP TYPE...`): its name or SQL
+/// spelling, with psql's type-name mapping; `-` means no such argument.
+fn arg_type_conditions(arg: &str, i: usize) -> Vec<String> {
+    if arg == "-" {
+        return vec![format!("t{i}.typname IS NULL")];
+    }
+    let mapped = TYPENAME_MAP
+        .iter()
+        .find(|(from, _)| from.eq_ignore_ascii_case(arg))
+        .map_or(arg, |(_, to)| to);
+    let p = Pattern::parse(mapped);
+    let mut conds: Vec<String> = alt_name_condition(
+        &p,
+        &format!("t{i}.typname"),
+        &format!("pg_catalog.format_type(t{i}.oid, NULL)"),
+    )
+    .into_iter()
+    .collect();
+    match &p.schema {
+        Some(s) if s != "^(.*)$" => conds.push(format!(
+            "nt{i}.nspname OPERATOR(pg_catalog.~) {} COLLATE pg_catalog.default",
+            literal(s)
+        )),
+        Some(_) => {}
+        None => conds.push(format!("pg_catalog.pg_type_is_visible(t{i}.oid)")),
+    }
+    conds
+}
+
+/// `\do` (psql's `describeOperators`): an operator pattern (its
+/// characters literal but `*` and `?`) and up to two argument types
+/// (one: a prefix operator's right argument).
+pub fn list_operators(
+    pattern: Option<&Pattern>,
+    args: &[&str],
+    verbose: bool,
+    system: bool,
+) -> String {
+    let mut cols = vec![
+        "n.nspname AS \"Schema\"".to_string(),
+        "o.oprname AS \"Name\"".to_string(),
+        "CASE WHEN o.oprkind = 'l' THEN NULL ELSE pg_catalog.format_type(o.oprleft, NULL) END AS \"Left arg type\"".to_string(),
+        "CASE WHEN o.oprkind = 'r' THEN NULL ELSE pg_catalog.format_type(o.oprright, NULL) END AS \"Right arg type\"".to_string(),
+        "pg_catalog.format_type(o.oprresult, NULL) AS \"Result type\"".to_string(),
+    ];
+    if verbose {
+        cols.push("o.oprcode AS \"Function\"".into());
+    }
+    cols.push(
+        "coalesce(pg_catalog.obj_description(o.oid, 'pg_operator'),\n    \
+         pg_catalog.obj_description(o.oprcode, 'pg_proc')) AS \"Description\""
+            .into(),
+    );
+    let args = &args[..args.len().min(2)];
+    let mut from = "pg_catalog.pg_operator o\n\
+                    LEFT JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace"
+        .to_string();
+    match args.len() {
+        2 => from.push_str(
+            "\nLEFT JOIN pg_catalog.pg_type t0 ON t0.oid = o.oprleft\n\
+             LEFT JOIN pg_catalog.pg_namespace nt0 ON nt0.oid = t0.typnamespace\n\
+             LEFT JOIN pg_catalog.pg_type t1 ON t1.oid = o.oprright\n\
+             LEFT JOIN pg_catalog.pg_namespace nt1 ON nt1.oid = t1.typnamespace",
+        ),
+        1 => from.push_str(
+            "\nLEFT JOIN pg_catalog.pg_type t0 ON t0.oid = o.oprright\n\
+             LEFT JOIN pg_catalog.pg_namespace nt0 ON nt0.oid = t0.typnamespace",
+        ),
+        _ => {}
+    }
+    let mut conds = user_schemas(pattern, system, "n.nspname");
+    conds.extend(pattern_conditions(
+        pattern,
+        Some("n.nspname"),
+        "o.oprname",
+        Some("pg_catalog.pg_operator_is_visible(o.oid)"),
+    ));
+    if args.len() == 1 {
+        conds.push("o.oprleft = 0".into());
+    }
+    for (i, a) in args.iter().enumerate() {
+        conds.extend(arg_type_conditions(a, i));
+    }
+    format!(
+        "SELECT {}\nFROM {from}\n{}ORDER BY 1, 2, 3, 4",
+        cols.join(",\n  "),
+        where_clause(&conds)
     )
 }
 

@@ -66,6 +66,8 @@ enum Which {
     RoleSettings,
     /// `\dP` with psql's letters `t`, `i`, `n` (tables, indexes, nested).
     Partitioned(bool, bool, bool),
+    /// `\do OP [TYPE [TYPE]]`.
+    Operators,
 }
 
 /// The command's kind, `+` and `S`.
@@ -111,6 +113,7 @@ fn parse(cmd: &str) -> Option<(Which, bool, bool)> {
         "config" => Which::Config,
         "dp" => Which::DefaultAcls,
         "rds" => Which::RoleSettings,
+        "o" => Which::Operators,
         p if p.starts_with('P') && p[1..].chars().all(|c| "tin".contains(c)) => {
             Which::Partitioned(p.contains('t'), p[1..].contains('i'), p.contains('n'))
         }
@@ -179,7 +182,7 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
     if which == Which::RoleSettings {
         return role_settings(s, raw, args.get(1).copied(), out);
     }
-    let pattern = raw.map(Pattern::parse);
+    let pattern = raw.map(|r| Pattern::parse_with(r, which == Which::Operators));
     if let Some(p) = &pattern {
         // psql's validateSQLNamePattern: schema-qualified objects take
         // `db.schema.name` (the current database only), the others
@@ -197,7 +200,8 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
             | Which::Conversions
             | Which::Casts
             | Which::DefaultAcls
-            | Which::Partitioned(..) => 3,
+            | Which::Partitioned(..)
+            | Which::Operators => 3,
             Which::Schemas | Which::Languages => 2,
             Which::Config => usize::MAX,
             _ => 1,
@@ -280,6 +284,7 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
                     .filter(|(bit, _)| mask & (1 << bit) != 0)
                     .map(|(_, c)| c)
                     .collect::<String>(),
+                args.get(1..).unwrap_or_default(),
             ),
             "List of functions",
             out,
@@ -394,6 +399,12 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
                 out,
             )
         }
+        Which::Operators => plain(
+            s,
+            &sql::list_operators(pat, args.get(1..).unwrap_or_default(), verbose, system),
+            "List of operators",
+            out,
+        ),
         Which::DefaultAcls => plain(
             s,
             &sql::list_default_acls(pat),

@@ -211,6 +211,7 @@ pub const HELP: &[(&str, &str, &str)] = &[
         "procedural languages",
     ),
     ("Informational", "\\dO[S+] [PATTERN]", "collations"),
+    ("Informational", "\\do[S+] [OP [TYPE [TYPE]]]", "operators"),
     (
         "Informational",
         "\\dP[itn+] [PATTERN]",

@@ -330,7 +330,7 @@ fn describe_lists_match_psql() {
 \l template0
 \l+ template0
 \dtS pg_class
-\dt+ p*
+\dt+ pg_c*
 \dt a.b.c
 \da
 \da+ my*
@@ -703,6 +703,15 @@ fn more_describe_commands_match_psql() {
 \dPtn+
 \dP+ mlparted*
 \dP "no.such"
+\df *sqrt num*
+\df int*pl * pg_catalog.int8
+\df acl* aclitem[]
+\df has_database_privilege oid text -
+\dfa bit* small*
+\do - pg_catalog.int4
+\do && anyarray *
+\do+ ||
+\do x.y.z.w
 \d pg_toast.pg_toast_2619
 \pset format unaligned
 \x on
