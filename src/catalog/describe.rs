@@ -1689,4 +1689,12 @@ mod tests {
         assert_eq!(p.name, "^(a.\\$)$");
         assert_eq!(Pattern::parse("a.b.c").parts, 3);
     }
+
+    #[test]
+    fn array_brackets_and_operator_names_are_literal() {
+        assert_eq!(Pattern::parse("aclitem[]").name, "^(aclitem\\[])$");
+        assert_eq!(Pattern::parse_with("||", true).name, "^(\\|\\|)$");
+        assert_eq!(Pattern::parse_with("&&", true).name, "^(&&)$");
+        assert_eq!(Pattern::parse_with("*", true).name, "^(.*)$");
+    }
 }
