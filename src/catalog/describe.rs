@@ -1674,6 +1674,79 @@ pub fn list_operators(
     )
 }
 
+/// `\dF`, `\dFp`, `\dFd[+]`, `\dFt[+]` (psql's `listTSConfigs`,
+/// `listTSParsers`, `listTSDictionaries`, `listTSTemplates`, their lists;
+/// `kind` is `c`, `p`, `d` or `t`).
+pub fn list_text_search(kind: char, pattern: Option<&Pattern>, verbose: bool) -> String {
+    let (table, alias, name, nsp, visible, describe) = match kind {
+        'p' => (
+            "pg_ts_parser",
+            "p",
+            "prsname",
+            "prsnamespace",
+            "pg_ts_parser_is_visible",
+            "pg_ts_parser",
+        ),
+        'd' => (
+            "pg_ts_dict",
+            "d",
+            "dictname",
+            "dictnamespace",
+            "pg_ts_dict_is_visible",
+            "pg_ts_dict",
+        ),
+        't' => (
+            "pg_ts_template",
+            "t",
+            "tmplname",
+            "tmplnamespace",
+            "pg_ts_template_is_visible",
+            "pg_ts_template",
+        ),
+        _ => (
+            "pg_ts_config",
+            "c",
+            "cfgname",
+            "cfgnamespace",
+            "pg_ts_config_is_visible",
+            "pg_ts_config",
+        ),
+    };
+    let mut cols = vec![
+        "n.nspname AS \"Schema\"".to_string(),
+        format!("{alias}.{name} AS \"Name\""),
+    ];
+    if verbose && kind == 'd' {
+        cols.push(
+            "(SELECT COALESCE(nt.nspname, '(null)')::pg_catalog.text || '.' || t.tmplname\n    \
+             FROM pg_catalog.pg_ts_template t\n    \
+             LEFT JOIN pg_catalog.pg_namespace nt ON nt.oid = t.tmplnamespace\n    \
+             WHERE d.dicttemplate = t.oid) AS \"Template\""
+                .into(),
+        );
+        cols.push("d.dictinitoption AS \"Init options\"".into());
+    }
+    if verbose && kind == 't' {
+        cols.push("t.tmplinit::pg_catalog.regproc AS \"Init\"".into());
+        cols.push("t.tmpllexize::pg_catalog.regproc AS \"Lexize\"".into());
+    }
+    cols.push(format!(
+        "pg_catalog.obj_description({alias}.oid, '{describe}') AS \"Description\""
+    ));
+    let conds = pattern_conditions(
+        pattern,
+        Some("n.nspname"),
+        &format!("{alias}.{name}"),
+        Some(&format!("pg_catalog.{visible}({alias}.oid)")),
+    );
+    format!(
+        "SELECT {}\nFROM pg_catalog.{table} {alias}\n\
+         LEFT JOIN pg_catalog.pg_namespace n ON n.oid = {alias}.{nsp}\n{}ORDER BY 1, 2",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -68,6 +68,8 @@ enum Which {
     Partitioned(bool, bool, bool),
     /// `\do OP [TYPE [TYPE]]`.
     Operators,
+    /// `\dF` (`c`), `\dFp`, `\dFd`, `\dFt`: text search objects.
+    TextSearch(char),
 }
 
 /// The command's kind, `+` and `S`.
@@ -114,6 +116,12 @@ fn parse(cmd: &str) -> Option<(Which, bool, bool)> {
         "dp" => Which::DefaultAcls,
         "rds" => Which::RoleSettings,
         "o" => Which::Operators,
+        // `\dF+` and `\dFp+` (each object in detail) are not implemented.
+        "F" | "Fp" if mods.contains('+') => return None,
+        "F" => Which::TextSearch('c'),
+        "Fp" => Which::TextSearch('p'),
+        "Fd" => Which::TextSearch('d'),
+        "Ft" => Which::TextSearch('t'),
         p if p.starts_with('P') && p[1..].chars().all(|c| "tin".contains(c)) => {
             Which::Partitioned(p.contains('t'), p[1..].contains('i'), p.contains('n'))
         }
@@ -201,7 +209,8 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
             | Which::Casts
             | Which::DefaultAcls
             | Which::Partitioned(..)
-            | Which::Operators => 3,
+            | Which::Operators
+            | Which::TextSearch(_) => 3,
             Which::Schemas | Which::Languages => 2,
             Which::Config => usize::MAX,
             _ => 1,
@@ -399,6 +408,17 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
                 out,
             )
         }
+        Which::TextSearch(kind) => plain(
+            s,
+            &sql::list_text_search(kind, pat, verbose),
+            match kind {
+                'p' => "List of text search parsers",
+                'd' => "List of text search dictionaries",
+                't' => "List of text search templates",
+                _ => "List of text search configurations",
+            },
+            out,
+        ),
         Which::Operators => plain(
             s,
             &sql::list_operators(pat, args.get(1..).unwrap_or_default(), verbose, system),

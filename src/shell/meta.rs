@@ -211,6 +211,11 @@ pub const HELP: &[(&str, &str, &str)] = &[
         "procedural languages",
     ),
     ("Informational", "\\dO[S+] [PATTERN]", "collations"),
+    (
+        "Informational",
+        "\\dF[dpt] [PATTERN]",
+        "text search configurations, ...",
+    ),
     ("Informational", "\\do[S+] [OP [TYPE [TYPE]]]", "operators"),
     (
         "Informational",

@@ -712,6 +712,13 @@ fn more_describe_commands_match_psql() {
 \do && anyarray *
 \do+ ||
 \do x.y.z.w
+\dF
+\dF eng*
+\dFp
+\dFd+ simple
+\dFd pg_catalog.*stem
+\dFt
+\dFt+ s*
 \d pg_toast.pg_toast_2619
 \pset format unaligned
 \x on
