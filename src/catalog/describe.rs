@@ -1747,6 +1747,106 @@ pub fn list_text_search(kind: char, pattern: Option<&Pattern>, verbose: bool) ->
     )
 }
 
+/// One kind of object `\dd` lists: the alias of its catalog, its name
+/// column, psql's word for it, FROM ..., the visibility rule and a
+/// condition of its own.
+type DescribedKind = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+);
+
+/// `\dd` (psql's `objectDescription`): the comments of the objects
+/// `\d` does not show its own way: table and domain constraints,
+/// operator classes and families, rules (not a view's), triggers.
+pub fn list_object_descriptions(pattern: Option<&Pattern>, system: bool) -> String {
+    let parts: [DescribedKind; 6] = [
+        (
+            "pgc",
+            "pgc.conname",
+            "table constraint",
+            "pg_catalog.pg_constraint pgc\n    JOIN pg_catalog.pg_class c ON c.oid = pgc.conrelid\n    \
+             LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace",
+            "pg_catalog.pg_table_is_visible(c.oid)",
+            None,
+        ),
+        (
+            "pgc",
+            "pgc.conname",
+            "domain constraint",
+            "pg_catalog.pg_constraint pgc\n    JOIN pg_catalog.pg_type t ON t.oid = pgc.contypid\n    \
+             LEFT JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace",
+            "pg_catalog.pg_type_is_visible(t.oid)",
+            None,
+        ),
+        (
+            "o",
+            "o.opcname",
+            "operator class",
+            "pg_catalog.pg_opclass o\n    JOIN pg_catalog.pg_am am ON o.opcmethod = am.oid\n    \
+             JOIN pg_catalog.pg_namespace n ON n.oid = o.opcnamespace",
+            "pg_catalog.pg_opclass_is_visible(o.oid)",
+            None,
+        ),
+        (
+            "opf",
+            "opf.opfname",
+            "operator family",
+            "pg_catalog.pg_opfamily opf\n    JOIN pg_catalog.pg_am am ON opf.opfmethod = am.oid\n    \
+             JOIN pg_catalog.pg_namespace n ON opf.opfnamespace = n.oid",
+            "pg_catalog.pg_opfamily_is_visible(opf.oid)",
+            None,
+        ),
+        (
+            "r",
+            "r.rulename",
+            "rule",
+            "pg_catalog.pg_rewrite r\n    JOIN pg_catalog.pg_class c ON c.oid = r.ev_class\n    \
+             LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace",
+            "pg_catalog.pg_table_is_visible(c.oid)",
+            Some("r.rulename <> '_RETURN'"),
+        ),
+        (
+            "t",
+            "t.tgname",
+            "trigger",
+            "pg_catalog.pg_trigger t\n    JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid\n    \
+             LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace",
+            "pg_catalog.pg_table_is_visible(c.oid)",
+            None,
+        ),
+    ];
+    let selects: Vec<String> = parts
+        .iter()
+        .map(|(alias, name, object, from, visible, own)| {
+            let mut conds: Vec<String> = own.iter().map(|c| c.to_string()).collect();
+            conds.extend(user_schemas(pattern, system, "n.nspname"));
+            conds.extend(pattern_conditions(
+                pattern,
+                Some("n.nspname"),
+                name,
+                Some(visible),
+            ));
+            format!(
+                "  SELECT {alias}.oid AS oid, {alias}.tableoid AS tableoid, n.nspname AS nspname,\n  \
+                 CAST({name} AS pg_catalog.text) AS name, CAST('{object}' AS pg_catalog.text) AS object\n  \
+                 FROM {from}\n{}",
+                where_clause(&conds)
+            )
+        })
+        .collect();
+    format!(
+        "SELECT DISTINCT tt.nspname AS \"Schema\", tt.name AS \"Name\", tt.object AS \"Object\", \
+         d.description AS \"Description\"\nFROM (\n{}) AS tt\n\
+         JOIN pg_catalog.pg_description d ON (tt.oid = d.objoid AND tt.tableoid = d.classoid AND d.objsubid = 0)\n\
+         ORDER BY 1, 2, 3",
+        selects.join("UNION ALL\n")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

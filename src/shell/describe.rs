@@ -70,6 +70,8 @@ enum Which {
     Operators,
     /// `\dF` (`c`), `\dFp`, `\dFd`, `\dFt`: text search objects.
     TextSearch(char),
+    /// `\dd`.
+    ObjectDescriptions,
 }
 
 /// The command's kind, `+` and `S`.
@@ -116,6 +118,7 @@ fn parse(cmd: &str) -> Option<(Which, bool, bool)> {
         "dp" => Which::DefaultAcls,
         "rds" => Which::RoleSettings,
         "o" => Which::Operators,
+        "d" => Which::ObjectDescriptions,
         // `\dF+` and `\dFp+` (each object in detail) are not implemented.
         "F" | "Fp" if mods.contains('+') => return None,
         "F" => Which::TextSearch('c'),
@@ -210,7 +213,8 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
             | Which::DefaultAcls
             | Which::Partitioned(..)
             | Which::Operators
-            | Which::TextSearch(_) => 3,
+            | Which::TextSearch(_)
+            | Which::ObjectDescriptions => 3,
             Which::Schemas | Which::Languages => 2,
             Which::Config => usize::MAX,
             _ => 1,
@@ -417,6 +421,12 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
                 't' => "List of text search templates",
                 _ => "List of text search configurations",
             },
+            out,
+        ),
+        Which::ObjectDescriptions => plain(
+            s,
+            &sql::list_object_descriptions(pat, system),
+            "Object descriptions",
             out,
         ),
         Which::Operators => plain(

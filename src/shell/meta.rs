@@ -219,6 +219,11 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ("Informational", "\\do[S+] [OP [TYPE [TYPE]]]", "operators"),
     (
         "Informational",
+        "\\dd[S] [PATTERN]",
+        "comments on constraints, rules, triggers ...",
+    ),
+    (
+        "Informational",
         "\\dP[itn+] [PATTERN]",
         "partitioned relations",
     ),

@@ -672,7 +672,13 @@ fn more_describe_commands_match_psql() {
          create table mlparted (a int, b int) partition by list (a);\n\
          create table mlparted1 partition of mlparted for values in (1) partition by list (b);\n\
          create table mlparted11 partition of mlparted1 for values in (1);\n\
-         create index mlparted_idx on mlparted (a);\n",
+         create index mlparted_idx on mlparted (a);\n\
+         create table tc (a int constraint a_pos check (a > 0));\n\
+         comment on constraint a_pos on tc is 'positive';\n\
+         create domain dpos as int constraint dpos_ck check (value > 0);\n\
+         comment on constraint dpos_ck on domain dpos is 'dom positive';\n\
+         create rule r1 as on insert to tc do also notify tc;\n\
+         comment on rule r1 on tc is 'a rule';\n",
         r#"\dA
 \dA+ h*
 \dA foo bar
@@ -719,6 +725,10 @@ fn more_describe_commands_match_psql() {
 \dFd pg_catalog.*stem
 \dFt
 \dFt+ s*
+\dd
+\dd a*
+\ddS btree*
+\dd x.y.z.w
 \d pg_toast.pg_toast_2619
 \pset format unaligned
 \x on
