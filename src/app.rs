@@ -53,6 +53,22 @@ pub fn run(opts: Options) -> u8 {
         ..PrintOptions::default()
     };
     let mut s = Session::new(params, settings);
+    if let Some(path) = &opts.log_file {
+        match std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(path)
+        {
+            Ok(f) => s.log_file = Some(f),
+            Err(e) => {
+                eprintln!(
+                    "qadmin: error: could not open log file \"{path}\": {}",
+                    crate::io_reason(&e)
+                );
+                return exit::FATAL;
+            }
+        }
+    }
     if let Some(q) = &opts.queue {
         s.queue = Some(q.clone());
     }
@@ -124,6 +140,7 @@ pub fn run(opts: Options) -> u8 {
         }
         let stdin = std::io::stdin();
         let mut r = stdin.lock();
+        s.stdin_script = true;
         let end = run_script(&mut s, &mut r, None, &mut out);
         return script_exit(end);
     }
@@ -144,7 +161,10 @@ pub fn run(opts: Options) -> u8 {
                 let end = if path == "-" {
                     let stdin = std::io::stdin();
                     let mut r = stdin.lock();
-                    run_script(&mut s, &mut r, Some("<stdin>"), &mut out)
+                    s.stdin_script = true;
+                    let end = run_script(&mut s, &mut r, Some("<stdin>"), &mut out);
+                    s.stdin_script = false;
+                    end
                 } else {
                     match std::fs::File::open(path) {
                         Ok(f) => {

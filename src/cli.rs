@@ -61,6 +61,12 @@ struct Raw {
     /// Echo all input from scripts.
     #[arg(short = 'a', long = "echo-all")]
     echo_all: bool,
+    /// Also write every statement and its results to FILE (appended).
+    #[arg(short = 'L', long = "log-file", value_name = "FILE")]
+    log_file: Option<String>,
+    /// Single-step mode: confirm each statement before it is sent.
+    #[arg(short = 's', long = "single-step")]
+    single_step: bool,
     /// Echo commands sent to the server.
     #[arg(short = 'e', long = "echo-queries")]
     echo_queries: bool,
@@ -162,6 +168,8 @@ pub struct Options {
     pub expanded: bool,
     /// `--check`: parse only, do not connect.
     pub check: bool,
+    /// `-L FILE`: the log file.
+    pub log_file: Option<String>,
 }
 
 /// Parse the process arguments. On `--help`, `--version` or a usage error
@@ -257,6 +265,9 @@ where
     if raw.on_error_stop {
         vars.push(("ON_ERROR_STOP".into(), "on".into()));
     }
+    if raw.single_step {
+        vars.push(("SINGLESTEP".into(), "on".into()));
+    }
     Ok(Options {
         actions: ordered.into_iter().map(|(_, a)| a).collect(),
         target: raw.target,
@@ -275,6 +286,7 @@ where
         tuples_only: raw.tuples_only,
         expanded: raw.expanded,
         check: raw.check,
+        log_file: raw.log_file,
     })
 }
 

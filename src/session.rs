@@ -162,6 +162,12 @@ pub struct Session {
     pub queue: Option<String>,
     /// The key of psql's restricted mode (`\restrict`), while in it.
     pub restrict_key: Option<String>,
+    /// `-L FILE`: every statement sent and its results (aligned) and
+    /// status are also written here, as psql's log file.
+    pub log_file: Option<std::fs::File>,
+    /// The script is read from standard input (`-s` then asks the
+    /// terminal).
+    pub stdin_script: bool,
     /// Input comes from a terminal.
     pub interactive: bool,
     /// About the server, once [`Session::load_server_info`] has run on
@@ -297,6 +303,8 @@ impl Session {
             style: Arc::new(std::sync::atomic::AtomicU8::new(Style::default().to_u8())),
             queue,
             restrict_key: None,
+            log_file: None,
+            stdin_script: false,
             interactive: false,
             server: None,
             output: None,
@@ -527,6 +535,9 @@ impl Session {
             (Special::Bool, None) => "off".to_string(),
             (Special::Bool, Some("")) => "on".to_string(),
             (Special::Enum(_, default, _), None) => default.to_string(),
+            // ECHO_HIDDEN and ON_ERROR_ROLLBACK take psql's Boolean
+            // substitution: `\set NAME` is `on`.
+            (Special::Enum(_, _, true), Some("")) => "on".to_string(),
             (Special::Int(default), None) => default.to_string(),
             (Special::IgnoreEof, None) => "0".to_string(),
             (Special::IgnoreEof, Some(v)) => {
@@ -668,6 +679,14 @@ impl Session {
                 self.put_var("ERROR", "false");
                 self.put_var("SQLSTATE", "00000");
                 self.put_var("ROW_COUNT", &row_count(&tag));
+                // psql sets LASTOID after a command that gave no rows (and
+                // after INSERT/UPDATE/DELETE RETURNING), from the tag's OID.
+                if !matches!(
+                    tag.split(' ').next(),
+                    Some("SELECT" | "FETCH" | "SHOW" | "EXPLAIN" | "")
+                ) {
+                    self.put_var("LASTOID", &last_oid(&tag));
+                }
             }
             Err((code, message)) => {
                 self.put_var("ERROR", "true");
@@ -825,6 +844,16 @@ fn version_num(v: &str) -> u32 {
         [major, minor, rev] => major * 10000 + minor * 100 + rev,
         [major, minor] => major * 10000 + minor * 100,
         _ => 0,
+    }
+}
+
+/// LASTOID from a command tag, as `PQoidValue` reads it: the OID of
+/// `INSERT oid count`, else 0.
+pub fn last_oid(tag: &str) -> String {
+    let w: Vec<&str> = tag.split(' ').collect();
+    match w.as_slice() {
+        ["INSERT", oid, _] if oid.bytes().all(|b| b.is_ascii_digit()) => oid.to_string(),
+        _ => "0".to_string(),
     }
 }
 

@@ -80,6 +80,12 @@ pub struct Pattern {
 impl Pattern {
     /// Read a pattern as psql does.
     pub fn parse(pattern: &str) -> Pattern {
+        Pattern::parse_with(pattern, false)
+    }
+
+    /// As [`Pattern::parse`]; `force_escape` (operator names) quotes the
+    /// regular expression's special characters outside quotes too.
+    pub fn parse_with(pattern: &str, force_escape: bool) -> Pattern {
         let mut parts: Vec<String> = vec![String::new()];
         let mut inquotes = false;
         let mut chars = pattern.chars().peekable();
@@ -97,7 +103,10 @@ impl Pattern {
                 '.' if !inquotes => parts.push(String::new()),
                 '$' => cur.push_str("\\$"),
                 c => {
-                    if inquotes && "|*+?()[]{}.^$\\".contains(c) {
+                    // `[]` is an array type's, not a bracket expression.
+                    if ((inquotes || force_escape) && "|*+?()[]{}.^$\\".contains(c))
+                        || (c == '[' && chars.peek() == Some(&']'))
+                    {
                         cur.push('\\');
                     }
                     cur.push(c);
@@ -194,6 +203,7 @@ pub fn list_relations(
     pattern: Option<&Pattern>,
     verbose: bool,
     system: bool,
+    hide_tableam: bool,
 ) -> String {
     let mut cols = vec![
         "n.nspname AS \"Schema\"".to_string(),
@@ -206,7 +216,7 @@ pub fn list_relations(
     }
     if verbose {
         cols.push("CASE c.relpersistence WHEN 'p' THEN 'permanent' WHEN 't' THEN 'temporary' WHEN 'u' THEN 'unlogged' END AS \"Persistence\"".into());
-        if kinds.tables || kinds.matviews || kinds.indexes {
+        if (kinds.tables || kinds.matviews || kinds.indexes) && !hide_tableam {
             cols.push("am.amname AS \"Access method\"".into());
         }
         cols.push("pg_catalog.pg_size_pretty(pg_catalog.pg_table_size(c.oid)) AS \"Size\"".into());
@@ -360,6 +370,7 @@ pub fn list_functions(
     verbose: bool,
     system: bool,
     kinds: &str,
+    args: &[&str],
 ) -> String {
     let mut cols = vec![
         "n.nspname AS \"Schema\"".to_string(),
@@ -425,8 +436,16 @@ pub fn list_functions(
         "p.proname",
         Some("pg_catalog.pg_function_is_visible(p.oid)"),
     ));
+    let mut joins = String::new();
+    for (i, a) in args.iter().enumerate() {
+        joins.push_str(&format!(
+            "\nLEFT JOIN pg_catalog.pg_type t{i} ON t{i}.oid = p.proargtypes[{i}]\n\
+             LEFT JOIN pg_catalog.pg_namespace nt{i} ON nt{i}.oid = t{i}.typnamespace"
+        ));
+        conds.extend(arg_type_conditions(a, i));
+    }
     format!(
-        "SELECT {}\nFROM pg_catalog.pg_proc p\nLEFT JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace\nLEFT JOIN pg_catalog.pg_language l ON l.oid = p.prolang\n{}ORDER BY 1, 2, 4",
+        "SELECT {}\nFROM pg_catalog.pg_proc p\nLEFT JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace\nLEFT JOIN pg_catalog.pg_language l ON l.oid = p.prolang{joins}\n{}ORDER BY 1, 2, 4",
         cols.join(",\n  "),
         where_clause(&conds)
     )
@@ -758,8 +777,10 @@ pub fn relation_info(oid: &str) -> String {
 }
 
 /// The columns of a relation, as `\d NAME` shows them (`+` adds
-/// storage, compression, statistics target and description).
+/// storage, compression, statistics target and description); the last
+/// column is the column's FDW options (a foreign table's).
 pub fn relation_columns(oid: &str, verbose: bool) -> String {
+    let fdw = options_column("a.attfdwoptions");
     let extra = if verbose {
         ",\n  a.attstorage, a.attcompression, CASE WHEN a.attstattarget = -1 THEN NULL ELSE a.attstattarget END,\n  \
          pg_catalog.col_description(a.attrelid, a.attnum)"
@@ -773,7 +794,7 @@ pub fn relation_columns(oid: &str, verbose: bool) -> String {
          a.attnotnull,\n  \
          (SELECT c.collname FROM pg_catalog.pg_collation c, pg_catalog.pg_type t\n   \
          WHERE c.oid = a.attcollation AND t.oid = a.atttypid AND a.attcollation <> t.typcollation) AS attcollation,\n  \
-         a.attidentity, a.attgenerated{extra}\n\
+         a.attidentity, a.attgenerated{extra},\n  {fdw}\n\
          FROM pg_catalog.pg_attribute a\nWHERE a.attrelid = '{oid}' AND a.attnum > 0 AND NOT a.attisdropped\nORDER BY a.attnum"
     )
 }
@@ -1029,6 +1050,803 @@ pub fn view_definition(oid: &str) -> String {
     format!("SELECT pg_catalog.pg_get_viewdef('{oid}'::pg_catalog.oid, true)")
 }
 
+/// An options array (`fdwoptions`, `srvoptions`, `umoptions`,
+/// `ftoptions`, `attfdwoptions`) as psql shows it: `(name 'value', ...)`,
+/// empty when there is none.
+fn options_column(var: &str) -> String {
+    format!(
+        "CASE WHEN {var} IS NULL THEN '' ELSE '(' || pg_catalog.array_to_string(ARRAY(\n    \
+         SELECT pg_catalog.quote_ident(option_name) || ' ' || pg_catalog.quote_literal(option_value)\n    \
+         FROM pg_catalog.pg_options_to_table({var})), ', ') || ')' END"
+    )
+}
+
+/// `\dew` (psql's `listForeignDataWrappers`).
+pub fn list_foreign_data_wrappers(pattern: Option<&Pattern>, verbose: bool) -> String {
+    let mut cols = vec![
+        "fdw.fdwname AS \"Name\"".to_string(),
+        "pg_catalog.pg_get_userbyid(fdw.fdwowner) AS \"Owner\"".to_string(),
+        "fdw.fdwhandler::pg_catalog.regproc AS \"Handler\"".to_string(),
+        "fdw.fdwvalidator::pg_catalog.regproc AS \"Validator\"".to_string(),
+    ];
+    let mut from = "pg_catalog.pg_foreign_data_wrapper fdw".to_string();
+    if verbose {
+        cols.push(acl_column("fdw.fdwacl"));
+        cols.push(format!(
+            "{} AS \"FDW options\"",
+            options_column("fdw.fdwoptions")
+        ));
+        cols.push("d.description AS \"Description\"".into());
+        from.push_str(
+            "\nLEFT JOIN pg_catalog.pg_description d\n  \
+             ON d.classoid = fdw.tableoid AND d.objoid = fdw.oid AND d.objsubid = 0",
+        );
+    }
+    let conds = pattern_conditions(pattern, None, "fdw.fdwname", None);
+    format!(
+        "SELECT {}\nFROM {from}\n{}ORDER BY 1",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
+/// `\des` (psql's `listForeignServers`).
+pub fn list_foreign_servers(pattern: Option<&Pattern>, verbose: bool) -> String {
+    let mut cols = vec![
+        "s.srvname AS \"Name\"".to_string(),
+        "pg_catalog.pg_get_userbyid(s.srvowner) AS \"Owner\"".to_string(),
+        "f.fdwname AS \"Foreign-data wrapper\"".to_string(),
+    ];
+    let mut from = "pg_catalog.pg_foreign_server s\n\
+                    JOIN pg_catalog.pg_foreign_data_wrapper f ON f.oid = s.srvfdw"
+        .to_string();
+    if verbose {
+        cols.push(acl_column("s.srvacl"));
+        cols.push("s.srvtype AS \"Type\"".into());
+        cols.push("s.srvversion AS \"Version\"".into());
+        cols.push(format!(
+            "{} AS \"FDW options\"",
+            options_column("s.srvoptions")
+        ));
+        cols.push("d.description AS \"Description\"".into());
+        from.push_str(
+            "\nLEFT JOIN pg_catalog.pg_description d\n  \
+             ON d.classoid = s.tableoid AND d.objoid = s.oid AND d.objsubid = 0",
+        );
+    }
+    let conds = pattern_conditions(pattern, None, "s.srvname", None);
+    format!(
+        "SELECT {}\nFROM {from}\n{}ORDER BY 1",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
+/// `\deu` (psql's `listUserMappings`): the pattern matches the server's
+/// name or the user's.
+pub fn list_user_mappings(pattern: Option<&Pattern>, verbose: bool) -> String {
+    let mut cols = vec![
+        "um.srvname AS \"Server\"".to_string(),
+        "um.usename AS \"User name\"".to_string(),
+    ];
+    if verbose {
+        cols.push(format!(
+            "{} AS \"FDW options\"",
+            options_column("um.umoptions")
+        ));
+    }
+    let conds: Vec<String> = match pattern.filter(|p| p.name != "^(.*)$") {
+        Some(p) => {
+            let re = literal(&p.name);
+            vec![format!(
+                "(um.srvname OPERATOR(pg_catalog.~) {re} COLLATE pg_catalog.default\n  \
+                 OR um.usename OPERATOR(pg_catalog.~) {re} COLLATE pg_catalog.default)"
+            )]
+        }
+        None => Vec::new(),
+    };
+    format!(
+        "SELECT {}\nFROM pg_catalog.pg_user_mappings um\n{}ORDER BY 1, 2",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
+/// `\det` (psql's `listForeignTables`).
+pub fn list_foreign_tables(pattern: Option<&Pattern>, verbose: bool) -> String {
+    let mut cols = vec![
+        "n.nspname AS \"Schema\"".to_string(),
+        "c.relname AS \"Table\"".to_string(),
+        "s.srvname AS \"Server\"".to_string(),
+    ];
+    let mut from = "pg_catalog.pg_foreign_table ft\n\
+                    JOIN pg_catalog.pg_class c ON c.oid = ft.ftrelid\n\
+                    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n\
+                    JOIN pg_catalog.pg_foreign_server s ON s.oid = ft.ftserver"
+        .to_string();
+    if verbose {
+        cols.push(format!(
+            "{} AS \"FDW options\"",
+            options_column("ft.ftoptions")
+        ));
+        cols.push("d.description AS \"Description\"".into());
+        from.push_str(
+            "\nLEFT JOIN pg_catalog.pg_description d\n  \
+             ON d.classoid = c.tableoid AND d.objoid = c.oid AND d.objsubid = 0",
+        );
+    }
+    let conds = pattern_conditions(
+        pattern,
+        Some("n.nspname"),
+        "c.relname",
+        Some("pg_catalog.pg_table_is_visible(c.oid)"),
+    );
+    format!(
+        "SELECT {}\nFROM {from}\n{}ORDER BY 1, 2",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
+/// A foreign table's server and table options (`Server:` and `FDW
+/// options:` footers of `\d`).
+pub fn foreign_table_server(oid: &str) -> String {
+    format!(
+        "SELECT s.srvname, pg_catalog.array_to_string(ARRAY(\n    \
+         SELECT pg_catalog.quote_ident(option_name) || ' ' || pg_catalog.quote_literal(option_value)\n    \
+         FROM pg_catalog.pg_options_to_table(f.ftoptions)), ', ')\n\
+         FROM pg_catalog.pg_foreign_table f, pg_catalog.pg_foreign_server s\n\
+         WHERE f.ftrelid = '{oid}' AND s.oid = f.ftserver"
+    )
+}
+
+/// `\dl` / `\lo_list` (psql's `listLargeObjects`; no pattern).
+pub fn list_large_objects(verbose: bool) -> String {
+    let acl = if verbose {
+        format!("{},\n  ", acl_column("lomacl"))
+    } else {
+        String::new()
+    };
+    format!(
+        "SELECT oid AS \"ID\",\n  pg_catalog.pg_get_userbyid(lomowner) AS \"Owner\",\n  {acl}\
+         pg_catalog.obj_description(oid, 'pg_largeobject') AS \"Description\"\n\
+         FROM pg_catalog.pg_largeobject_metadata\nORDER BY oid"
+    )
+}
+
+/// The table a TOAST table belongs to (`Owning table:` of `\d`).
+pub fn toast_owner(oid: &str) -> String {
+    format!(
+        "SELECT n.nspname, c.relname\n\
+         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n\
+         WHERE c.reltoastrelid = '{oid}'"
+    )
+}
+
+/// psql's name condition with an alternative name (`altnamevar`): either
+/// matches.
+fn alt_name_condition(p: &Pattern, namevar: &str, altvar: &str) -> Option<String> {
+    (p.name != "^(.*)$").then(|| {
+        let re = literal(&p.name);
+        format!(
+            "({namevar} OPERATOR(pg_catalog.~) {re} COLLATE pg_catalog.default\n        \
+             OR {altvar} OPERATOR(pg_catalog.~) {re} COLLATE pg_catalog.default)"
+        )
+    })
+}
+
+/// `\dA` (psql's `describeAccessMethods`).
+pub fn list_access_methods(pattern: Option<&Pattern>, verbose: bool) -> String {
+    let mut cols = vec![
+        "amname AS \"Name\"".to_string(),
+        "CASE amtype WHEN 'i' THEN 'Index' WHEN 't' THEN 'Table' END AS \"Type\"".to_string(),
+    ];
+    if verbose {
+        cols.push("amhandler AS \"Handler\"".into());
+        cols.push("pg_catalog.obj_description(oid, 'pg_am') AS \"Description\"".into());
+    }
+    let conds = pattern_conditions(pattern, None, "amname", None);
+    format!(
+        "SELECT {}\nFROM pg_catalog.pg_am\n{}ORDER BY 1",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
+/// `\dL` (psql's `listLanguages`).
+pub fn list_languages(pattern: Option<&Pattern>, verbose: bool, system: bool) -> String {
+    let mut cols = vec![
+        "l.lanname AS \"Name\"".to_string(),
+        "pg_catalog.pg_get_userbyid(l.lanowner) AS \"Owner\"".to_string(),
+        "l.lanpltrusted AS \"Trusted\"".to_string(),
+    ];
+    if verbose {
+        cols.push("NOT l.lanispl AS \"Internal language\"".into());
+        cols.push("l.lanplcallfoid::pg_catalog.regprocedure AS \"Call handler\"".into());
+        cols.push("l.lanvalidator::pg_catalog.regprocedure AS \"Validator\"".into());
+        cols.push("l.laninline::pg_catalog.regprocedure AS \"Inline handler\"".into());
+        cols.push(acl_column("l.lanacl"));
+    }
+    cols.push("d.description AS \"Description\"".into());
+    let mut conds = pattern_conditions(pattern, None, "l.lanname", None);
+    if !system && pattern.is_none() {
+        conds.push("l.lanplcallfoid <> 0".into());
+    }
+    format!(
+        "SELECT {}\nFROM pg_catalog.pg_language l\n\
+         LEFT JOIN pg_catalog.pg_description d\n  \
+         ON d.classoid = l.tableoid AND d.objoid = l.oid AND d.objsubid = 0\n{}ORDER BY 1",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
+/// `\dO` (psql's `listCollations`): only those usable with the
+/// database's encoding.
+pub fn list_collations(pattern: Option<&Pattern>, verbose: bool, system: bool) -> String {
+    let mut cols = vec![
+        "n.nspname AS \"Schema\"".to_string(),
+        "c.collname AS \"Name\"".to_string(),
+        "c.collcollate AS \"Collate\"".to_string(),
+        "c.collctype AS \"Ctype\"".to_string(),
+        "c.colliculocale AS \"ICU Locale\"".to_string(),
+        "CASE c.collprovider WHEN 'd' THEN 'default' WHEN 'c' THEN 'libc' WHEN 'i' THEN 'icu' END AS \"Provider\"".to_string(),
+        "CASE WHEN c.collisdeterministic THEN 'yes' ELSE 'no' END AS \"Deterministic?\"".to_string(),
+    ];
+    if verbose {
+        cols.push("pg_catalog.obj_description(c.oid, 'pg_collation') AS \"Description\"".into());
+    }
+    let mut conds = vec!["n.oid = c.collnamespace".to_string()];
+    conds.extend(user_schemas(pattern, system, "n.nspname"));
+    conds.push(
+        "c.collencoding IN (-1, pg_catalog.pg_char_to_encoding(pg_catalog.getdatabaseencoding()))"
+            .into(),
+    );
+    conds.extend(pattern_conditions(
+        pattern,
+        Some("n.nspname"),
+        "c.collname",
+        Some("pg_catalog.pg_collation_is_visible(c.oid)"),
+    ));
+    format!(
+        "SELECT {}\nFROM pg_catalog.pg_collation c, pg_catalog.pg_namespace n\n{}ORDER BY 1, 2",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
+/// `\dc` (psql's `listConversions`).
+pub fn list_conversions(pattern: Option<&Pattern>, verbose: bool, system: bool) -> String {
+    let mut cols = vec![
+        "n.nspname AS \"Schema\"".to_string(),
+        "c.conname AS \"Name\"".to_string(),
+        "pg_catalog.pg_encoding_to_char(c.conforencoding) AS \"Source\"".to_string(),
+        "pg_catalog.pg_encoding_to_char(c.contoencoding) AS \"Destination\"".to_string(),
+        "CASE WHEN c.condefault THEN 'yes' ELSE 'no' END AS \"Default?\"".to_string(),
+    ];
+    let mut from = "pg_catalog.pg_conversion c\n\
+                    JOIN pg_catalog.pg_namespace n ON n.oid = c.connamespace"
+        .to_string();
+    if verbose {
+        cols.push("d.description AS \"Description\"".into());
+        from.push_str(
+            "\nLEFT JOIN pg_catalog.pg_description d ON d.classoid = c.tableoid\n  \
+             AND d.objoid = c.oid AND d.objsubid = 0",
+        );
+    }
+    let mut conds = user_schemas(pattern, system, "n.nspname");
+    conds.extend(pattern_conditions(
+        pattern,
+        Some("n.nspname"),
+        "c.conname",
+        Some("pg_catalog.pg_conversion_is_visible(c.oid)"),
+    ));
+    format!(
+        "SELECT {}\nFROM {from}\n{}ORDER BY 1, 2",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
+/// `\dC` (psql's `listCasts`): the pattern matches the source or the
+/// target type, by its name or its SQL spelling.
+pub fn list_casts(pattern: Option<&Pattern>, verbose: bool) -> String {
+    let mut cols = vec![
+        "pg_catalog.format_type(castsource, NULL) AS \"Source type\"".to_string(),
+        "pg_catalog.format_type(casttarget, NULL) AS \"Target type\"".to_string(),
+        "CASE WHEN c.castmethod = 'b' THEN '(binary coercible)'\n    \
+         WHEN c.castmethod = 'i' THEN '(with inout)'\n    ELSE p.proname END AS \"Function\""
+            .to_string(),
+        "CASE WHEN c.castcontext = 'e' THEN 'no'\n    WHEN c.castcontext = 'a' THEN 'in assignment'\n    \
+         ELSE 'yes' END AS \"Implicit?\""
+            .to_string(),
+    ];
+    let mut from = "pg_catalog.pg_cast c LEFT JOIN pg_catalog.pg_proc p ON c.castfunc = p.oid\n\
+                    LEFT JOIN pg_catalog.pg_type ts ON c.castsource = ts.oid\n\
+                    LEFT JOIN pg_catalog.pg_namespace ns ON ns.oid = ts.typnamespace\n\
+                    LEFT JOIN pg_catalog.pg_type tt ON c.casttarget = tt.oid\n\
+                    LEFT JOIN pg_catalog.pg_namespace nt ON nt.oid = tt.typnamespace"
+        .to_string();
+    if verbose {
+        cols.push("d.description AS \"Description\"".into());
+        from.push_str(
+            "\nLEFT JOIN pg_catalog.pg_description d\n  \
+             ON d.classoid = c.tableoid AND d.objoid = c.oid AND d.objsubid = 0",
+        );
+    }
+    let side = |nsp: &str, typ: &str| -> String {
+        let mut conds = vec!["true".to_string()];
+        match pattern {
+            Some(p) => {
+                conds.extend(alt_name_condition(
+                    p,
+                    &format!("{typ}.typname"),
+                    &format!("pg_catalog.format_type({typ}.oid, NULL)"),
+                ));
+                match &p.schema {
+                    Some(sch) if sch != "^(.*)$" => conds.push(format!(
+                        "{nsp}.nspname OPERATOR(pg_catalog.~) {} COLLATE pg_catalog.default",
+                        literal(sch)
+                    )),
+                    Some(_) => {}
+                    None => conds.push(format!("pg_catalog.pg_type_is_visible({typ}.oid)")),
+                }
+            }
+            None => conds.push(format!("pg_catalog.pg_type_is_visible({typ}.oid)")),
+        }
+        format!("({})", conds.join(" AND "))
+    };
+    format!(
+        "SELECT {}\nFROM {from}\nWHERE {} OR {}\nORDER BY 1, 2",
+        cols.join(",\n  "),
+        side("ns", "ts"),
+        side("nt", "tt")
+    )
+}
+
+/// `\dconfig` (psql's `describeConfigurationParameters`): without a
+/// pattern, the parameters not at their default.
+pub fn list_config(pattern: Option<&Pattern>, verbose: bool) -> String {
+    let mut cols = vec![
+        "s.name AS \"Parameter\"".to_string(),
+        "pg_catalog.current_setting(s.name) AS \"Value\"".to_string(),
+    ];
+    let mut from = "pg_catalog.pg_settings s".to_string();
+    if verbose {
+        cols.push("s.vartype AS \"Type\"".into());
+        cols.push("s.context AS \"Context\"".into());
+        cols.push(acl_column("p.paracl"));
+        from.push_str(
+            "\nLEFT JOIN pg_catalog.pg_parameter_acl p ON pg_catalog.lower(s.name) = p.parname",
+        );
+    }
+    let conds = match pattern {
+        Some(p) => p.conditions(None, "pg_catalog.lower(s.name)", None),
+        None => vec![
+            "s.source <> 'default'".to_string(),
+            "s.setting IS DISTINCT FROM s.boot_val".to_string(),
+        ],
+    };
+    format!(
+        "SELECT {}\nFROM {from}\n{}ORDER BY 1",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
+/// `\ddp` (psql's `listDefaultACLs`): the pattern matches the schema or
+/// the owner.
+pub fn list_default_acls(pattern: Option<&Pattern>) -> String {
+    let conds: Vec<String> = pattern
+        .and_then(|p| {
+            alt_name_condition(p, "n.nspname", "pg_catalog.pg_get_userbyid(d.defaclrole)")
+        })
+        .into_iter()
+        .collect();
+    format!(
+        "SELECT pg_catalog.pg_get_userbyid(d.defaclrole) AS \"Owner\",\n  \
+         n.nspname AS \"Schema\",\n  \
+         CASE d.defaclobjtype WHEN 'r' THEN 'table' WHEN 'S' THEN 'sequence' \
+         WHEN 'f' THEN 'function' WHEN 'T' THEN 'type' WHEN 'n' THEN 'schema' END AS \"Type\",\n  \
+         {}\nFROM pg_catalog.pg_default_acl d\n\
+         LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace\n{}ORDER BY 1, 2, 3",
+        acl_column("d.defaclacl"),
+        where_clause(&conds)
+    )
+}
+
+/// `\drds` (psql's `listDbRoleSettings`).
+pub fn list_role_settings(role: Option<&Pattern>, db: Option<&Pattern>) -> String {
+    let mut conds = Vec::new();
+    if let Some(p) = role {
+        conds.extend(p.conditions(None, "r.rolname", None));
+    }
+    if let Some(p) = db {
+        conds.extend(p.conditions(None, "d.datname", None));
+    }
+    format!(
+        "SELECT rolname AS \"Role\", datname AS \"Database\",\n  \
+         pg_catalog.array_to_string(setconfig, E'\\n') AS \"Settings\"\n\
+         FROM pg_catalog.pg_db_role_setting s\n\
+         LEFT JOIN pg_catalog.pg_database d ON d.oid = setdatabase\n\
+         LEFT JOIN pg_catalog.pg_roles r ON r.oid = setrole\n{}ORDER BY 1, 2",
+        where_clause(&conds)
+    )
+}
+
+/// `\dP` (psql's `listPartitionedTables`): partitioned tables and / or
+/// indexes (`kinds`: tables, indexes, nested partitions too).
+pub fn list_partitioned(
+    pattern: Option<&Pattern>,
+    verbose: bool,
+    (tables, indexes, nested): (bool, bool, bool),
+) -> String {
+    let mixed = tables && indexes;
+    let mut cols = vec![
+        "n.nspname AS \"Schema\"".to_string(),
+        "c.relname AS \"Name\"".to_string(),
+        "pg_catalog.pg_get_userbyid(c.relowner) AS \"Owner\"".to_string(),
+    ];
+    if mixed {
+        cols.push(
+            "CASE c.relkind WHEN 'p' THEN 'partitioned table' WHEN 'I' THEN 'partitioned index' END AS \"Type\""
+                .into(),
+        );
+    }
+    let parent = nested || pattern.is_some();
+    if parent {
+        cols.push("inh.inhparent::pg_catalog.regclass AS \"Parent name\"".into());
+    }
+    if indexes {
+        cols.push("c2.oid::pg_catalog.regclass AS \"Table\"".into());
+    }
+    let mut from = "pg_catalog.pg_class c\n\
+                    LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+        .to_string();
+    if indexes {
+        from.push_str(
+            "\nLEFT JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid\n\
+             LEFT JOIN pg_catalog.pg_class c2 ON i.indrelid = c2.oid",
+        );
+    }
+    if parent {
+        from.push_str("\nLEFT JOIN pg_catalog.pg_inherits inh ON c.oid = inh.inhrelid");
+    }
+    if verbose {
+        if nested {
+            cols.push("s.dps AS \"Leaf partition size\"".into());
+        }
+        cols.push("s.tps AS \"Total size\"".into());
+        cols.push("pg_catalog.obj_description(c.oid, 'pg_class') AS \"Description\"".into());
+        from.push_str(
+            ",\nLATERAL (SELECT pg_catalog.pg_size_pretty(sum(\n    \
+             CASE WHEN ppt.isleaf AND ppt.level = 1 THEN pg_catalog.pg_table_size(ppt.relid) ELSE 0 END)) AS dps,\n  \
+             pg_catalog.pg_size_pretty(sum(pg_catalog.pg_table_size(ppt.relid))) AS tps\n  \
+             FROM pg_catalog.pg_partition_tree(c.oid) ppt) s",
+        );
+    }
+    let mut kinds = Vec::new();
+    if tables {
+        kinds.push("'p'");
+    }
+    if indexes {
+        kinds.push("'I'");
+    }
+    let mut conds = vec![format!("c.relkind IN ({})", kinds.join(", "))];
+    if !parent {
+        conds.push("NOT c.relispartition".into());
+    }
+    if pattern.is_none() {
+        conds.push("n.nspname <> 'pg_catalog'".into());
+        conds.push("n.nspname !~ '^pg_toast'".into());
+        conds.push("n.nspname <> 'information_schema'".into());
+    }
+    conds.extend(pattern_conditions(
+        pattern,
+        Some("n.nspname"),
+        "c.relname",
+        Some("pg_catalog.pg_table_is_visible(c.oid)"),
+    ));
+    format!(
+        "SELECT {}\nFROM {from}\n{}ORDER BY \"Schema\", {}{}\"Name\"",
+        cols.join(",\n  "),
+        where_clause(&conds),
+        if mixed { "\"Type\" DESC, " } else { "" },
+        if parent {
+            "\"Parent name\" NULLS FIRST, "
+        } else {
+            ""
+        }
+    )
+}
+
+/// The SQL names psql's `map_typename_pattern` maps to what
+/// `format_type` prints.
+const TYPENAME_MAP: &[(&str, &str)] = &[
+    ("decimal", "numeric"),
+    ("float", "double precision"),
+    ("int", "integer"),
+    ("bool[]", "boolean[]"),
+    ("decimal[]", "numeric[]"),
+    ("float[]", "double precision[]"),
+    ("float4[]", "real[]"),
+    ("float8[]", "double precision[]"),
+    ("int[]", "integer[]"),
+    ("int2[]", "smallint[]"),
+    ("int4[]", "integer[]"),
+    ("int8[]", "bigint[]"),
+    ("time[]", "time without time zone[]"),
+    ("timetz[]", "time with time zone[]"),
+    ("timestamp[]", "timestamp without time zone[]"),
+    ("timestamptz[]", "timestamp with time zone[]"),
+    ("varbit[]", "bit varying[]"),
+    ("varchar[]", "character varying[]"),
+];
+
+/// The conditions of argument-type pattern `arg` for the type joined as
+/// `t{i}` (`\df NAME TYPE...`, `\do OP TYPE...`): its name or SQL
+/// spelling, with psql's type-name mapping; `-` means no such argument.
+fn arg_type_conditions(arg: &str, i: usize) -> Vec<String> {
+    if arg == "-" {
+        return vec![format!("t{i}.typname IS NULL")];
+    }
+    let mapped = TYPENAME_MAP
+        .iter()
+        .find(|(from, _)| from.eq_ignore_ascii_case(arg))
+        .map_or(arg, |(_, to)| to);
+    let p = Pattern::parse(mapped);
+    let mut conds: Vec<String> = alt_name_condition(
+        &p,
+        &format!("t{i}.typname"),
+        &format!("pg_catalog.format_type(t{i}.oid, NULL)"),
+    )
+    .into_iter()
+    .collect();
+    match &p.schema {
+        Some(s) if s != "^(.*)$" => conds.push(format!(
+            "nt{i}.nspname OPERATOR(pg_catalog.~) {} COLLATE pg_catalog.default",
+            literal(s)
+        )),
+        Some(_) => {}
+        None => conds.push(format!("pg_catalog.pg_type_is_visible(t{i}.oid)")),
+    }
+    conds
+}
+
+/// `\do` (psql's `describeOperators`): an operator pattern (its
+/// characters literal but `*` and `?`) and up to two argument types
+/// (one: a prefix operator's right argument).
+pub fn list_operators(
+    pattern: Option<&Pattern>,
+    args: &[&str],
+    verbose: bool,
+    system: bool,
+) -> String {
+    let mut cols = vec![
+        "n.nspname AS \"Schema\"".to_string(),
+        "o.oprname AS \"Name\"".to_string(),
+        "CASE WHEN o.oprkind = 'l' THEN NULL ELSE pg_catalog.format_type(o.oprleft, NULL) END AS \"Left arg type\"".to_string(),
+        "CASE WHEN o.oprkind = 'r' THEN NULL ELSE pg_catalog.format_type(o.oprright, NULL) END AS \"Right arg type\"".to_string(),
+        "pg_catalog.format_type(o.oprresult, NULL) AS \"Result type\"".to_string(),
+    ];
+    if verbose {
+        cols.push("o.oprcode AS \"Function\"".into());
+    }
+    cols.push(
+        "coalesce(pg_catalog.obj_description(o.oid, 'pg_operator'),\n    \
+         pg_catalog.obj_description(o.oprcode, 'pg_proc')) AS \"Description\""
+            .into(),
+    );
+    let args = &args[..args.len().min(2)];
+    let mut from = "pg_catalog.pg_operator o\n\
+                    LEFT JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace"
+        .to_string();
+    match args.len() {
+        2 => from.push_str(
+            "\nLEFT JOIN pg_catalog.pg_type t0 ON t0.oid = o.oprleft\n\
+             LEFT JOIN pg_catalog.pg_namespace nt0 ON nt0.oid = t0.typnamespace\n\
+             LEFT JOIN pg_catalog.pg_type t1 ON t1.oid = o.oprright\n\
+             LEFT JOIN pg_catalog.pg_namespace nt1 ON nt1.oid = t1.typnamespace",
+        ),
+        1 => from.push_str(
+            "\nLEFT JOIN pg_catalog.pg_type t0 ON t0.oid = o.oprright\n\
+             LEFT JOIN pg_catalog.pg_namespace nt0 ON nt0.oid = t0.typnamespace",
+        ),
+        _ => {}
+    }
+    let mut conds = user_schemas(pattern, system, "n.nspname");
+    conds.extend(pattern_conditions(
+        pattern,
+        Some("n.nspname"),
+        "o.oprname",
+        Some("pg_catalog.pg_operator_is_visible(o.oid)"),
+    ));
+    if args.len() == 1 {
+        conds.push("o.oprleft = 0".into());
+    }
+    for (i, a) in args.iter().enumerate() {
+        conds.extend(arg_type_conditions(a, i));
+    }
+    format!(
+        "SELECT {}\nFROM {from}\n{}ORDER BY 1, 2, 3, 4",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
+/// `\dF`, `\dFp`, `\dFd[+]`, `\dFt[+]` (psql's `listTSConfigs`,
+/// `listTSParsers`, `listTSDictionaries`, `listTSTemplates`, their lists;
+/// `kind` is `c`, `p`, `d` or `t`).
+pub fn list_text_search(kind: char, pattern: Option<&Pattern>, verbose: bool) -> String {
+    let (table, alias, name, nsp, visible, describe) = match kind {
+        'p' => (
+            "pg_ts_parser",
+            "p",
+            "prsname",
+            "prsnamespace",
+            "pg_ts_parser_is_visible",
+            "pg_ts_parser",
+        ),
+        'd' => (
+            "pg_ts_dict",
+            "d",
+            "dictname",
+            "dictnamespace",
+            "pg_ts_dict_is_visible",
+            "pg_ts_dict",
+        ),
+        't' => (
+            "pg_ts_template",
+            "t",
+            "tmplname",
+            "tmplnamespace",
+            "pg_ts_template_is_visible",
+            "pg_ts_template",
+        ),
+        _ => (
+            "pg_ts_config",
+            "c",
+            "cfgname",
+            "cfgnamespace",
+            "pg_ts_config_is_visible",
+            "pg_ts_config",
+        ),
+    };
+    let mut cols = vec![
+        "n.nspname AS \"Schema\"".to_string(),
+        format!("{alias}.{name} AS \"Name\""),
+    ];
+    if verbose && kind == 'd' {
+        cols.push(
+            "(SELECT COALESCE(nt.nspname, '(null)')::pg_catalog.text || '.' || t.tmplname\n    \
+             FROM pg_catalog.pg_ts_template t\n    \
+             LEFT JOIN pg_catalog.pg_namespace nt ON nt.oid = t.tmplnamespace\n    \
+             WHERE d.dicttemplate = t.oid) AS \"Template\""
+                .into(),
+        );
+        cols.push("d.dictinitoption AS \"Init options\"".into());
+    }
+    if verbose && kind == 't' {
+        cols.push("t.tmplinit::pg_catalog.regproc AS \"Init\"".into());
+        cols.push("t.tmpllexize::pg_catalog.regproc AS \"Lexize\"".into());
+    }
+    cols.push(format!(
+        "pg_catalog.obj_description({alias}.oid, '{describe}') AS \"Description\""
+    ));
+    let conds = pattern_conditions(
+        pattern,
+        Some("n.nspname"),
+        &format!("{alias}.{name}"),
+        Some(&format!("pg_catalog.{visible}({alias}.oid)")),
+    );
+    format!(
+        "SELECT {}\nFROM pg_catalog.{table} {alias}\n\
+         LEFT JOIN pg_catalog.pg_namespace n ON n.oid = {alias}.{nsp}\n{}ORDER BY 1, 2",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
+/// One kind of object `\dd` lists: the alias of its catalog, its name
+/// column, psql's word for it, FROM ..., the visibility rule and a
+/// condition of its own.
+type DescribedKind = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+);
+
+/// `\dd` (psql's `objectDescription`): the comments of the objects
+/// `\d` does not show its own way: table and domain constraints,
+/// operator classes and families, rules (not a view's), triggers.
+pub fn list_object_descriptions(pattern: Option<&Pattern>, system: bool) -> String {
+    let parts: [DescribedKind; 6] = [
+        (
+            "pgc",
+            "pgc.conname",
+            "table constraint",
+            "pg_catalog.pg_constraint pgc\n    JOIN pg_catalog.pg_class c ON c.oid = pgc.conrelid\n    \
+             LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace",
+            "pg_catalog.pg_table_is_visible(c.oid)",
+            None,
+        ),
+        (
+            "pgc",
+            "pgc.conname",
+            "domain constraint",
+            "pg_catalog.pg_constraint pgc\n    JOIN pg_catalog.pg_type t ON t.oid = pgc.contypid\n    \
+             LEFT JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace",
+            "pg_catalog.pg_type_is_visible(t.oid)",
+            None,
+        ),
+        (
+            "o",
+            "o.opcname",
+            "operator class",
+            "pg_catalog.pg_opclass o\n    JOIN pg_catalog.pg_am am ON o.opcmethod = am.oid\n    \
+             JOIN pg_catalog.pg_namespace n ON n.oid = o.opcnamespace",
+            "pg_catalog.pg_opclass_is_visible(o.oid)",
+            None,
+        ),
+        (
+            "opf",
+            "opf.opfname",
+            "operator family",
+            "pg_catalog.pg_opfamily opf\n    JOIN pg_catalog.pg_am am ON opf.opfmethod = am.oid\n    \
+             JOIN pg_catalog.pg_namespace n ON opf.opfnamespace = n.oid",
+            "pg_catalog.pg_opfamily_is_visible(opf.oid)",
+            None,
+        ),
+        (
+            "r",
+            "r.rulename",
+            "rule",
+            "pg_catalog.pg_rewrite r\n    JOIN pg_catalog.pg_class c ON c.oid = r.ev_class\n    \
+             LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace",
+            "pg_catalog.pg_table_is_visible(c.oid)",
+            Some("r.rulename <> '_RETURN'"),
+        ),
+        (
+            "t",
+            "t.tgname",
+            "trigger",
+            "pg_catalog.pg_trigger t\n    JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid\n    \
+             LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace",
+            "pg_catalog.pg_table_is_visible(c.oid)",
+            None,
+        ),
+    ];
+    let selects: Vec<String> = parts
+        .iter()
+        .map(|(alias, name, object, from, visible, own)| {
+            let mut conds: Vec<String> = own.iter().map(|c| c.to_string()).collect();
+            conds.extend(user_schemas(pattern, system, "n.nspname"));
+            conds.extend(pattern_conditions(
+                pattern,
+                Some("n.nspname"),
+                name,
+                Some(visible),
+            ));
+            format!(
+                "  SELECT {alias}.oid AS oid, {alias}.tableoid AS tableoid, n.nspname AS nspname,\n  \
+                 CAST({name} AS pg_catalog.text) AS name, CAST('{object}' AS pg_catalog.text) AS object\n  \
+                 FROM {from}\n{}",
+                where_clause(&conds)
+            )
+        })
+        .collect();
+    format!(
+        "SELECT DISTINCT tt.nspname AS \"Schema\", tt.name AS \"Name\", tt.object AS \"Object\", \
+         d.description AS \"Description\"\nFROM (\n{}) AS tt\n\
+         JOIN pg_catalog.pg_description d ON (tt.oid = d.objoid AND tt.tableoid = d.classoid AND d.objsubid = 0)\n\
+         ORDER BY 1, 2, 3",
+        selects.join("UNION ALL\n")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1043,5 +1861,13 @@ mod tests {
         let p = Pattern::parse("a?$");
         assert_eq!(p.name, "^(a.\\$)$");
         assert_eq!(Pattern::parse("a.b.c").parts, 3);
+    }
+
+    #[test]
+    fn array_brackets_and_operator_names_are_literal() {
+        assert_eq!(Pattern::parse("aclitem[]").name, "^(aclitem\\[])$");
+        assert_eq!(Pattern::parse_with("||", true).name, "^(\\|\\|)$");
+        assert_eq!(Pattern::parse_with("&&", true).name, "^(&&)$");
+        assert_eq!(Pattern::parse_with("*", true).name, "^(.*)$");
     }
 }

@@ -374,6 +374,66 @@ impl Client {
         self.flush()
     }
 
+    /// Parse `sql` as the unnamed statement and describe it, without
+    /// running it (psql's `\gdesc`): its result columns (name, type OID,
+    /// type modifier), `None` when it returns no rows. A server error
+    /// comes back as [`Error::Db`] and is the last outcome.
+    #[allow(clippy::type_complexity)]
+    pub fn describe_statement(
+        &mut self,
+        sql: &str,
+    ) -> Result<Option<Vec<(String, u32, i32)>>, Error> {
+        self.last_query.clear();
+        self.last_query.push_str(sql);
+        self.last_simple = true;
+        self.last_outcome = None;
+        let proto = |e: io::Error| Error::Protocol(e.to_string());
+        frontend::parse("", sql, std::iter::empty(), &mut self.wbuf).map_err(proto)?;
+        frontend::describe(b'S', "", &mut self.wbuf).map_err(proto)?;
+        frontend::sync(&mut self.wbuf);
+        self.flush()?;
+        let mut cols = None;
+        let mut failed = None;
+        loop {
+            match self.read_message()? {
+                Message::RowDescription(body) => {
+                    let mut v = Vec::new();
+                    let mut fields = body.fields();
+                    while let Some(f) = fields.next().map_err(|e| Error::Protocol(e.to_string()))? {
+                        v.push((f.name().to_string(), f.type_oid(), f.type_modifier()));
+                    }
+                    cols = Some(v);
+                }
+                Message::ErrorResponse(body) => {
+                    let e = DbError::parse(&mut body.fields())
+                        .map_err(|e| Error::Protocol(e.to_string()))?;
+                    if matches!(e.severity(), "FATAL" | "PANIC") {
+                        self.closed = true;
+                    }
+                    self.last_outcome = Some(Err((e.code().to_string(), e.message().to_string())));
+                    failed = Some(Error::Db(Box::new(e), false));
+                }
+                Message::ReadyForQuery(body) => {
+                    self.tx = match body.status() {
+                        b'T' => TxStatus::InTx,
+                        b'E' => TxStatus::Failed,
+                        _ => TxStatus::Idle,
+                    };
+                    break;
+                }
+                Message::ParseComplete | Message::NoData | Message::ParameterDescription(_) => {}
+                _ => {
+                    self.closed = true;
+                    return Err(Error::Protocol("unexpected message from the server".into()));
+                }
+            }
+        }
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(cols),
+        }
+    }
+
     /// The next reply of the running request.
     pub fn next_reply(&mut self) -> Result<Reply, Error> {
         loop {

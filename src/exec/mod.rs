@@ -252,6 +252,19 @@ fn stream(
     let opts = s.settings.print.clone();
     let quiet = s.settings.quiet;
     let fetch = s.settings.fetch_count;
+    // SHOW_ALL_RESULTS off: only the last result of a multi-statement
+    // string shows; each one is held until the next replaces it.
+    let hide = s.vars.get("SHOW_ALL_RESULTS").map(String::as_str) == Some("off");
+    let mut hold: Vec<u8> = Vec::new();
+    // `-L`: results also go to the log file, aligned, and the status lines.
+    let mut log = s.log_file.as_ref().and_then(|f| f.try_clone().ok());
+    let log_opts = output::PrintOptions {
+        format: crate::output::Format::Aligned,
+        expanded: false,
+        color: false,
+        ..opts.clone()
+    };
+    let mut log_printer: Option<TablePrinter> = None;
     let c = client(s)?;
     c.send_simple(sql)?;
     let mut current: Option<Result_> = None;
@@ -269,6 +282,7 @@ fn stream(
     loop {
         match c.next_reply()? {
             Reply::Columns(cols) => {
+                hold.clear();
                 let columns = cols
                     .iter()
                     .map(|c| Column {
@@ -276,6 +290,17 @@ fn stream(
                         type_oid: c.type_oid,
                     })
                     .collect();
+                if log.is_some() {
+                    log_printer = Some(TablePrinter::new(
+                        cols.iter()
+                            .map(|c| Column {
+                                name: c.name.clone(),
+                                type_oid: c.type_oid,
+                            })
+                            .collect(),
+                        &log_opts,
+                    ));
+                }
                 current = Some(Result_ {
                     printer: TablePrinter::new(columns, &opts),
                     batch: Vec::new(),
@@ -290,6 +315,10 @@ fn stream(
                 if let Some(cur) = current.as_mut() {
                     cur.batch.push(r);
                     if fetch > 0 && cur.batch.len() >= fetch {
+                        if let (Some(l), Some(p)) = (log.as_mut(), log_printer.as_mut()) {
+                            let _ = p.print_batch(l, &cur.batch);
+                        }
+                        let out: &mut dyn Write = if hide { &mut hold } else { &mut *out };
                         write(cur.printer.print_batch(out, &cur.batch), &mut failed);
                         cur.batch.clear();
                     }
@@ -297,6 +326,25 @@ fn stream(
             }
             Reply::Complete(tag) => {
                 *changes = changes.and(crate::parse::ast::Changes::of_sql_tag(&tag));
+                if current.is_none() {
+                    hold.clear();
+                }
+                if let Some(l) = log.as_mut() {
+                    if let (Some(cur), Some(mut p)) = (current.as_ref(), log_printer.take()) {
+                        if !cur.batch.is_empty() || fetch == 0 {
+                            let _ = p.print_batch(l, &cur.batch);
+                        }
+                        let _ = p.finish(l);
+                    }
+                    let dml = ["INSERT", "UPDATE", "DELETE", "MERGE"]
+                        .iter()
+                        .any(|k| tag.starts_with(k));
+                    if current.is_none() || dml {
+                        let _ = writeln!(l, "{tag}");
+                    }
+                    let _ = l.flush();
+                }
+                let out: &mut dyn Write = if hide { &mut hold } else { &mut *out };
                 if let Some(mut cur) = current.take() {
                     if !cur.batch.is_empty() || fetch == 0 {
                         write(cur.printer.print_batch(out, &cur.batch), &mut failed);
@@ -331,6 +379,7 @@ fn stream(
             Reply::CopyIn => send_copy_data(c, input)?,
             Reply::Error(e) => {
                 current = None;
+                hold.clear();
                 if failed.is_none() {
                     let fatal = matches!(e.severity(), "FATAL" | "PANIC");
                     failed = Some(Failure::Db(crate::db::Error::Db(e, fatal)));
@@ -338,6 +387,9 @@ fn stream(
             }
             Reply::Ready(_) => break,
         }
+    }
+    if !hold.is_empty() {
+        write(out.write_all(&hold), &mut failed);
     }
     match failed {
         Some(f) => Err(f),

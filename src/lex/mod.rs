@@ -41,8 +41,10 @@
 //! Whitespace and `--` comments before a statement are not part of it; a
 //! leading `/* */` comment is. A statement whose first byte is `\` is a
 //! backslash meta-command ([`PieceKind::Meta`]) that ends at the end of its
-//! line (the newline is not part of it; psql's `\\` separator is not
-//! recognised). A statement that is only `;` is [`PieceKind::Empty`].
+//! line (the newline is not part of it), or at psql's `\\` separator
+//! outside quotes, after which SQL goes on (not for the whole-line
+//! commands `\!`, `\copy`, `\sf` ...). A statement that is only `;` is
+//! [`PieceKind::Empty`].
 //!
 //! The scanner works on bytes: invalid UTF-8 and NUL bytes are ordinary
 //! bytes. It never recurses, never panics, and keeps all its state in a few
@@ -320,6 +322,9 @@ pub struct Scanner {
     /// Position of a `-` seen while no statement was pending (mode `Dash`).
     dash_at: usize,
     depth: u32,
+    /// The parenthesis depth where the statement's current stretch began
+    /// (its start, or the end of the meta-command that interrupted it).
+    stretch_depth: u32,
     max_depth: u32,
     comment_depth: usize,
     /// Open `[` of the statement (for [`Piece::max_nesting`]).
@@ -368,6 +373,7 @@ impl Scanner {
             first_line: 1,
             dash_at: 0,
             depth: 0,
+            stretch_depth: 0,
             max_depth: 0,
             comment_depth: 0,
             brackets: 0,
@@ -520,6 +526,19 @@ impl Scanner {
     /// or `\r`): what comes next starts a new statement.
     pub fn forget_statement(&mut self) {
         self.reset_statement();
+    }
+
+    /// The [`PieceKind::Partial`] piece just cut was dropped (an inactive
+    /// `\if` branch): its parentheses no longer count (psql's
+    /// `discard_query_text` restores the depth).
+    /// `fresh`: nothing of the statement is kept, so after the
+    /// meta-command that follows a new one starts (leading blanks and
+    /// comments are not part of it, as psql drops them).
+    pub fn discard_partial(&mut self, fresh: bool) {
+        self.depth = self.stretch_depth;
+        if fresh {
+            self.meta_resume = false;
+        }
     }
 
     /// The leftover at end of input: the unterminated statement, if any
@@ -707,6 +726,7 @@ impl Scanner {
         self.mode = Mode::Normal;
         self.started = false;
         self.depth = 0;
+        self.stretch_depth = 0;
         self.max_depth = 0;
         self.brackets = 0;
         self.nest_max = 0;
@@ -1320,26 +1340,36 @@ impl Scanner {
             return Step::Pending;
         };
         let nl = self.pos + k;
+        // `\\` outside quotes ends the meta-commands of a line; what
+        // follows is SQL again (psql's lexer goes back to SQL there).
+        let (end, resume) = match meta_terminator(buf, self.start, nl) {
+            Some(at) => (at, at + 2),
+            None => (nl, nl),
+        };
         let piece = Piece {
             kind: PieceKind::Meta,
-            range: self.start..nl,
+            range: self.start..end,
             first_line: self.first_line,
-            last_line: self.line_at(buf, nl),
+            // Not past `end`: a variable after a `\\` may still be
+            // spliced into the line, which moves the bytes after it.
+            last_line: self.line_at(buf, end),
             terminated: true,
             end_state: ScanState::Ready,
             max_depth: 0,
             max_nesting: 0,
         };
         if self.meta_resume {
-            // The interrupted statement goes on from the end of the line.
+            // The interrupted statement goes on from the end of the line
+            // (or after the `\\`).
             self.meta_resume = false;
             self.mode = Mode::Normal;
-            self.start = nl;
-            self.first_line = self.line_at(buf, nl);
+            self.stretch_depth = self.depth;
+            self.start = resume;
+            self.first_line = self.line_at(buf, resume);
         } else {
             self.reset_statement();
         }
-        self.pos = nl;
+        self.pos = resume;
         Step::Done(piece)
     }
 
@@ -1512,6 +1542,50 @@ pub fn state_at_end(text: &[u8]) -> ScanState {
     let mut scanner = Scanner::new();
     while scanner.next_piece(text).is_some() {}
     scanner.state()
+}
+
+/// Where `\\` ends the meta-command line `buf[start..nl]` (psql's
+/// slash-command lexer): outside single quotes (with their backslash
+/// escapes), double quotes and backquotes; `None` when it does not, or
+/// when the command takes the whole line (`\!`, `\copy`, `\sf`, `\sv`,
+/// `\ef`, `\ev`, and a `|command` of `\o`, `\g`, `\gx`, `\w`).
+fn meta_terminator(buf: &[u8], start: usize, nl: usize) -> Option<usize> {
+    let line = &buf[start..nl];
+    let name_end = line
+        .iter()
+        .skip(1)
+        .position(|&b| b.is_ascii_whitespace() || b == b'\\')
+        .map_or(line.len(), |i| i + 1);
+    let name = &line[1..name_end];
+    let first_arg = line[name_end..]
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .copied();
+    let whole_line = name.starts_with(b"!")
+        || matches!(
+            name,
+            b"copy" | b"sf" | b"sf+" | b"sv" | b"sv+" | b"ef" | b"ev"
+        )
+        || (matches!(name, b"o" | b"out" | b"g" | b"gx" | b"w" | b"write")
+            && first_arg == Some(b'|'));
+    if whole_line {
+        return None;
+    }
+    let mut i = name_end;
+    let mut quote: Option<u8> = None;
+    while i < line.len() {
+        let b = line[i];
+        match quote {
+            Some(b'\'') if b == b'\\' => i += 1,
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if matches!(b, b'\'' | b'"' | b'`') => quote = Some(b),
+            None if b == b'\\' && line.get(i + 1) == Some(&b'\\') => return Some(start + i),
+            None => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 #[cfg(test)]
@@ -2245,5 +2319,57 @@ mod tests {
             }
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod meta_separator_tests {
+    use super::*;
+
+    fn pieces(text: &str) -> Vec<(PieceKind, String)> {
+        split(text.as_bytes())
+            .iter()
+            .map(|p| {
+                (
+                    p.kind,
+                    String::from_utf8_lossy(p.text(text.as_bytes())).into_owned(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_double_backslash_ends_a_meta_command_and_sql_follows() {
+        let p = pieces("\\set x 1 \\\\ select :x;\n");
+        assert_eq!(p[0], (PieceKind::Meta, "\\set x 1 ".into()));
+        assert_eq!(p[1].0, PieceKind::Sql);
+        assert!(p[1].1.contains("select :x;"), "{p:?}");
+    }
+
+    #[test]
+    fn quoted_or_whole_line_backslashes_do_not_end_it() {
+        let p = pieces("\\set q '\\\\q'\n");
+        assert_eq!(p, vec![(PieceKind::Meta, "\\set q '\\\\q'".into())]);
+        let p = pieces("\\! echo a \\\\ b\n");
+        assert_eq!(p, vec![(PieceKind::Meta, "\\! echo a \\\\ b".into())]);
+    }
+
+    #[test]
+    fn a_statement_interrupted_goes_on_after_the_separator() {
+        let p = pieces("select \\if true \\\\ 42 \\endif \\\\ as n;\n");
+        let kinds: Vec<PieceKind> = p.iter().map(|x| x.0).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                PieceKind::Partial,
+                PieceKind::Meta,
+                PieceKind::Partial,
+                PieceKind::Meta,
+                PieceKind::Sql
+            ],
+            "{p:?}"
+        );
+        assert_eq!(p[1].1, "\\if true ");
+        assert_eq!(p[3].1, "\\endif ");
     }
 }

@@ -41,6 +41,8 @@ pub struct Args {
     /// A quoted string or backquote that the line did not close (psql:
     /// `unterminated quoted string`); the argument still counts.
     pub unterminated: bool,
+    /// With a limit ([`args_upto`]): where the arguments past it start.
+    pub extra: Option<usize>,
 }
 
 impl Args {
@@ -52,6 +54,13 @@ impl Args {
 
 /// Read the arguments in `rest` (the line after the command's name).
 pub fn args(rest: &str, vars: &mut dyn Variables) -> Args {
+    args_upto(rest, vars, usize::MAX)
+}
+
+/// Read at most `max` arguments in `rest`; where more start is
+/// [`Args::extra`] (psql reads a command's own arguments only, and the
+/// rest as in an inactive branch, to warn about them).
+pub fn args_upto(rest: &str, vars: &mut dyn Variables, max: usize) -> Args {
     let b = rest.as_bytes();
     let mut out = Args::default();
     let mut i = 0;
@@ -64,6 +73,10 @@ pub fn args(rest: &str, vars: &mut dyn Variables) -> Args {
         }
         if b[i] == b'\\' {
             out.next = Some(i);
+            return out;
+        }
+        if out.args.len() >= max {
+            out.extra = Some(i);
             return out;
         }
         let mut arg: Vec<u8> = Vec::new();

@@ -553,7 +553,7 @@ impl TablePrinter {
             Inner::BorderedVertical(x) => x.finish(buf, p, opts),
             Inner::Expanded(x) => x.finish(buf, p, opts),
             Inner::Unaligned(x) => x.finish(buf, p, opts),
-            Inner::UnalignedVertical(x) => x.finish(buf, p, opts),
+            Inner::UnalignedVertical(x) => x.finish(buf, opts),
             Inner::Csv(x) => x.finish(buf, p, opts),
             Inner::CsvVertical(_) => {}
             Inner::Json(x) => x.finish(buf),

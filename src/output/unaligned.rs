@@ -2,8 +2,9 @@
 //!
 //! Values are printed as they are (no escaping), joined with the field
 //! separator, one row per line, then the `(N rows)` footer. The expanded
-//! variant prints `name<sep>value` lines, records separated by an empty line,
-//! and no footer.
+//! variant prints the title, `name<sep>value` lines, records separated by
+//! an empty line, and only the footers a describe command gives (no row
+//! count).
 
 use std::io::{self, Write};
 
@@ -104,6 +105,8 @@ pub(crate) struct Vertical {
     columns: Vec<Column>,
     /// A record separator is due before the next record.
     need_recordsep: bool,
+    /// The title (if any) is printed.
+    titled: bool,
 }
 
 impl Vertical {
@@ -111,6 +114,18 @@ impl Vertical {
         Vertical {
             columns,
             need_recordsep: false,
+            titled: false,
+        }
+    }
+
+    /// psql prints the title (not with tuples only) before the records.
+    fn title(&mut self, buf: &mut Vec<u8>, opts: &PrintOptions) {
+        if std::mem::replace(&mut self.titled, true) || opts.tuples_only {
+            return;
+        }
+        if let Some(t) = &opts.title {
+            buf.extend_from_slice(t.as_bytes());
+            self.need_recordsep = true;
         }
     }
 
@@ -122,13 +137,9 @@ impl Vertical {
         first: bool,
         opts: &PrintOptions,
     ) -> io::Result<()> {
+        self.title(buf, opts);
         if !first {
             self.need_recordsep = true;
-        } else if !opts.tuples_only {
-            if let Some(t) = &opts.title {
-                buf.extend_from_slice(t.as_bytes());
-                self.need_recordsep = true;
-            }
         }
         if self.columns.is_empty() {
             return Ok(());
@@ -156,21 +167,19 @@ impl Vertical {
         Ok(())
     }
 
-    /// The caller's footers (never `(N rows)`, as psql), then the last
+    /// The title when no batch printed it, the caller's footers (a
+    /// describe command's; never `(N rows)`, as psql), then the last
     /// newline (a zero byte when that is the record separator).
-    pub(crate) fn finish(&mut self, buf: &mut Vec<u8>, progress: Progress, opts: &PrintOptions) {
-        if progress.batches == 0 && !opts.tuples_only {
-            if let Some(t) = &opts.title {
-                buf.extend_from_slice(t.as_bytes());
-                self.need_recordsep = true;
-            }
-        }
+    pub(crate) fn finish(&mut self, buf: &mut Vec<u8>, opts: &PrintOptions) {
+        self.title(buf, opts);
         let rsep = opts.record_sep.as_bytes();
         if let (Some(lines), false) = (&opts.footers, opts.tuples_only) {
-            buf.extend_from_slice(rsep);
-            for l in lines {
+            if !lines.is_empty() {
                 buf.extend_from_slice(rsep);
-                buf.extend_from_slice(l.as_bytes());
+                for l in lines {
+                    buf.extend_from_slice(rsep);
+                    buf.extend_from_slice(l.as_bytes());
+                }
             }
         }
         if self.need_recordsep {

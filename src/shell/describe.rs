@@ -1,8 +1,11 @@
 //! psql's describe commands, the ones operators type first: `\d`,
 //! `\d NAME`, `\d+`, `\dt`, `\di`, `\ds`, `\dv`, `\dm`, `\dE` (and
 //! their combinations such as `\dti`), `\dn`, `\du` / `\dg`, `\l`,
-//! `\dx`, `\df`, `\sf`, `\sv`, with psql 15's patterns, `+` (more
-//! columns) and `S` (system objects too), titles, footers and messages.
+//! `\dx`, `\df`, `\sf`, `\sv`, and those psql's own suite uses: the
+//! SQL/MED `\dew`, `\des`, `\deu`, `\det`, `\dl` (`\lo_list`), `\dA`,
+//! `\dL`, `\dO`, `\dc`, `\dC`, `\dconfig`, `\ddp` ... with psql 15's
+//! patterns, `+` (more columns) and `S` (system objects too), titles,
+//! footers and messages.
 //!
 //! The SQL is [`crate::catalog::describe`]'s; this module reads the
 //! command, runs the queries on the session's connection (not echoed,
@@ -43,6 +46,32 @@ enum Which {
     Subscriptions,
     FunctionSource,
     ViewSource,
+    /// `\dew`, `\des`, `\deu`, `\det`: psql's SQL/MED listings.
+    ForeignDataWrappers,
+    ForeignServers,
+    UserMappings,
+    ForeignTables,
+    /// `\dl` (and `\lo_list`).
+    LargeObjects,
+    AccessMethods,
+    Languages,
+    Collations,
+    Conversions,
+    Casts,
+    /// `\dconfig`.
+    Config,
+    /// `\ddp`.
+    DefaultAcls,
+    /// `\drds [ROLEPATTERN [DBPATTERN]]`.
+    RoleSettings,
+    /// `\dP` with psql's letters `t`, `i`, `n` (tables, indexes, nested).
+    Partitioned(bool, bool, bool),
+    /// `\do OP [TYPE [TYPE]]`.
+    Operators,
+    /// `\dF` (`c`), `\dFp`, `\dFd`, `\dFt`: text search objects.
+    TextSearch(char),
+    /// `\dd`.
+    ObjectDescriptions,
 }
 
 /// The command's kind, `+` and `S`.
@@ -79,6 +108,30 @@ fn parse(cmd: &str) -> Option<(Which, bool, bool)> {
         "X" => Which::ExtendedStats,
         "Rp" => Which::Publications,
         "Rs" => Which::Subscriptions,
+        "l" => Which::LargeObjects,
+        "A" => Which::AccessMethods,
+        "L" => Which::Languages,
+        "O" => Which::Collations,
+        "c" => Which::Conversions,
+        "C" => Which::Casts,
+        "config" => Which::Config,
+        "dp" => Which::DefaultAcls,
+        "rds" => Which::RoleSettings,
+        "o" => Which::Operators,
+        "d" => Which::ObjectDescriptions,
+        // `\dF+` and `\dFp+` (each object in detail) are not implemented.
+        "F" | "Fp" if mods.contains('+') => return None,
+        "F" => Which::TextSearch('c'),
+        "Fp" => Which::TextSearch('p'),
+        "Fd" => Which::TextSearch('d'),
+        "Ft" => Which::TextSearch('t'),
+        p if p.starts_with('P') && p[1..].chars().all(|c| "tin".contains(c)) => {
+            Which::Partitioned(p.contains('t'), p[1..].contains('i'), p.contains('n'))
+        }
+        "ew" => Which::ForeignDataWrappers,
+        "es" => Which::ForeignServers,
+        "eu" => Which::UserMappings,
+        "et" => Which::ForeignTables,
         f if f.starts_with('f') && f[1..].chars().all(|c| "anptw".contains(c)) => {
             let mut mask = 0u8;
             for (bit, c) in "anptw".chars().enumerate() {
@@ -137,7 +190,10 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
     if matches!(which, Which::FunctionSource | Which::ViewSource) {
         return source(s, which, args, verbose, out);
     }
-    let pattern = raw.map(Pattern::parse);
+    if which == Which::RoleSettings {
+        return role_settings(s, raw, args.get(1).copied(), out);
+    }
+    let pattern = raw.map(|r| Pattern::parse_with(r, which == Which::Operators));
     if let Some(p) = &pattern {
         // psql's validateSQLNamePattern: schema-qualified objects take
         // `db.schema.name` (the current database only), the others
@@ -149,8 +205,18 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
             | Which::Types
             | Which::Domains
             | Which::Privileges
-            | Which::ExtendedStats => 3,
-            Which::Schemas => 2,
+            | Which::ExtendedStats
+            | Which::ForeignTables
+            | Which::Collations
+            | Which::Conversions
+            | Which::Casts
+            | Which::DefaultAcls
+            | Which::Partitioned(..)
+            | Which::Operators
+            | Which::TextSearch(_)
+            | Which::ObjectDescriptions => 3,
+            Which::Schemas | Which::Languages => 2,
+            Which::Config => usize::MAX,
             _ => 1,
         };
         let raw = raw.unwrap_or_default();
@@ -189,7 +255,13 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
         }
         Which::Relations(k) => listing(
             s,
-            &sql::list_relations(k, pat, verbose, system),
+            &sql::list_relations(
+                k,
+                pat,
+                verbose,
+                system,
+                s.vars.get("HIDE_TABLEAM").map(String::as_str) == Some("on"),
+            ),
             "List of relations",
             out,
             raw.map(|p| format!("Did not find any relation named \"{p}\".")),
@@ -225,6 +297,7 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
                     .filter(|(bit, _)| mask & (1 << bit) != 0)
                     .map(|(_, c)| c)
                     .collect::<String>(),
+                args.get(1..).unwrap_or_default(),
             ),
             "List of functions",
             out,
@@ -282,9 +355,155 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
             out,
         ),
         Which::Privileges => plain(s, &sql::list_privileges(pat), "Access privileges", out),
-        Which::FunctionSource | Which::ViewSource => unreachable!("{which:?} in describe::run"),
+        Which::ForeignDataWrappers => plain(
+            s,
+            &sql::list_foreign_data_wrappers(pat, verbose),
+            "List of foreign-data wrappers",
+            out,
+        ),
+        Which::ForeignServers => plain(
+            s,
+            &sql::list_foreign_servers(pat, verbose),
+            "List of foreign servers",
+            out,
+        ),
+        Which::UserMappings => plain(
+            s,
+            &sql::list_user_mappings(pat, verbose),
+            "List of user mappings",
+            out,
+        ),
+        Which::AccessMethods => plain(
+            s,
+            &sql::list_access_methods(pat, verbose),
+            "List of access methods",
+            out,
+        ),
+        Which::Languages => plain(
+            s,
+            &sql::list_languages(pat, verbose, system),
+            "List of languages",
+            out,
+        ),
+        Which::Collations => plain(
+            s,
+            &sql::list_collations(pat, verbose, system),
+            "List of collations",
+            out,
+        ),
+        Which::Conversions => plain(
+            s,
+            &sql::list_conversions(pat, verbose, system),
+            "List of conversions",
+            out,
+        ),
+        Which::Casts => plain(s, &sql::list_casts(pat, verbose), "List of casts", out),
+        Which::Partitioned(t, i, n) => {
+            let (t, i) = if !t && !i { (true, true) } else { (t, i) };
+            let what = match (t, i) {
+                (false, true) => "partitioned indexes",
+                (true, false) => "partitioned tables",
+                _ => "partitioned relations",
+            };
+            plain(
+                s,
+                &sql::list_partitioned(pat, verbose, (t, i, n)),
+                &format!("List of {what}"),
+                out,
+            )
+        }
+        Which::TextSearch(kind) => plain(
+            s,
+            &sql::list_text_search(kind, pat, verbose),
+            match kind {
+                'p' => "List of text search parsers",
+                'd' => "List of text search dictionaries",
+                't' => "List of text search templates",
+                _ => "List of text search configurations",
+            },
+            out,
+        ),
+        Which::ObjectDescriptions => plain(
+            s,
+            &sql::list_object_descriptions(pat, system),
+            "Object descriptions",
+            out,
+        ),
+        Which::Operators => plain(
+            s,
+            &sql::list_operators(pat, args.get(1..).unwrap_or_default(), verbose, system),
+            "List of operators",
+            out,
+        ),
+        Which::DefaultAcls => plain(
+            s,
+            &sql::list_default_acls(pat),
+            "Default access privileges",
+            out,
+        ),
+        Which::Config => plain(
+            s,
+            &sql::list_config(pat, verbose),
+            if pat.is_some() {
+                "List of configuration parameters"
+            } else {
+                "List of non-default configuration parameters"
+            },
+            out,
+        ),
+        Which::LargeObjects => plain(s, &sql::list_large_objects(verbose), "Large objects", out),
+        Which::ForeignTables => plain(
+            s,
+            &sql::list_foreign_tables(pat, verbose),
+            "List of foreign tables",
+            out,
+        ),
+        Which::FunctionSource | Which::ViewSource | Which::RoleSettings => {
+            unreachable!("{which:?} in describe::run")
+        }
     };
     r
+}
+
+/// `\drds` (psql's `listDbRoleSettings`): a role and a database
+/// pattern (one part each); no rows is psql's message, not a table
+/// (with `-q`, the empty table).
+fn role_settings(
+    s: &mut Session,
+    role: Option<&str>,
+    db: Option<&str>,
+    out: &mut dyn Write,
+) -> Outcome {
+    let db = db
+        .map(|d| d.trim_end_matches(';'))
+        .filter(|d| !d.is_empty());
+    for p in [role, db].into_iter().flatten() {
+        if Pattern::parse(p).parts > 1 {
+            s.client_error(&format!(
+                "improper qualified name (too many dotted names): {p}"
+            ));
+            return Outcome::Failed;
+        }
+    }
+    let q = sql::list_role_settings(
+        role.map(Pattern::parse).as_ref(),
+        db.map(Pattern::parse).as_ref(),
+    );
+    let Some(l) = fetch(s, &q) else {
+        return Outcome::Failed;
+    };
+    if l.rows.is_empty() && !s.settings.quiet {
+        s.client_error(&match (role, db) {
+            (Some(r), Some(d)) => {
+                format!("Did not find any settings for role \"{r}\" and database \"{d}\".")
+            }
+            (Some(r), None) => format!("Did not find any settings for role \"{r}\"."),
+            _ => "Did not find any settings.".to_string(),
+        });
+        return Outcome::Ok;
+    }
+    print(s, &result_set(l), "List of settings", None, out);
+    Outcome::Ok
 }
 
 fn all_but_indexes() -> RelKinds {
@@ -631,12 +850,17 @@ fn describe_one(
     let Some(cols) = fetch(s, &sql::relation_columns(oid, verbose)) else {
         return Outcome::Failed;
     };
-    let table_like = matches!(kind.as_str(), "r" | "p" | "v" | "m" | "f" | "c" | "t");
+    let table_like = matches!(kind.as_str(), "r" | "p" | "v" | "m" | "f" | "c");
     let is_index = matches!(kind.as_str(), "i" | "I");
     let mut names = vec!["Column", "Type"];
     if table_like {
         names.extend(["Collation", "Nullable", "Default"]);
     }
+    let foreign = kind == "f";
+    if foreign {
+        names.push("FDW options");
+    }
+    let fdw_col = if verbose { 11 } else { 7 };
     let index = if is_index {
         let (Some(ii), Some(ic)) = (
             fetch(s, &sql::index_info(oid)),
@@ -688,6 +912,9 @@ fn describe_one(
                 _ => cols.get(i, 2).to_string(),
             };
             row.push(Some(default));
+        }
+        if foreign {
+            row.push(Some(cols.get(i, fdw_col).to_string()));
         }
         if let Some((ii, ic)) = &index {
             let keys: usize = ii.get(0, 11).parse().unwrap_or(0);
@@ -744,13 +971,25 @@ fn describe_one(
             }
         }
     }
+    if kind == "t" {
+        let Some(owner) = fetch(s, &sql::toast_owner(oid)) else {
+            return Outcome::Failed;
+        };
+        if !owner.rows.is_empty() {
+            footers.push(format!(
+                "Owning table: \"{}.{}\"",
+                owner.get(0, 0),
+                owner.get(0, 1)
+            ));
+        }
+    }
     if let Some((ii, _)) = &index {
         footers.push(index_footer(ii, schema));
     }
     if kind == "p" {
         footers.push(format!("Partition key: {}", info.get(0, 10)));
     }
-    if matches!(kind.as_str(), "r" | "p" | "m")
+    if matches!(kind.as_str(), "r" | "p" | "m" | "f" | "t")
         && !table_footers(
             s,
             oid,
@@ -775,6 +1014,17 @@ fn describe_one(
         && !triggers_footer(s, oid, &mut footers)
     {
         return Outcome::Failed;
+    }
+    if foreign {
+        let Some(fs) = fetch(s, &sql::foreign_table_server(oid)) else {
+            return Outcome::Failed;
+        };
+        if !fs.rows.is_empty() {
+            footers.push(format!("Server: {}", fs.get(0, 0)));
+            if !fs.get(0, 1).is_empty() {
+                footers.push(format!("FDW options: ({})", fs.get(0, 1)));
+            }
+        }
     }
     if matches!(kind.as_str(), "r" | "p" | "m" | "f" | "I")
         && !children_footer(s, oid, &kind, verbose, &mut footers)

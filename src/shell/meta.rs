@@ -4,7 +4,9 @@
 //! `\pset`, `\!`, `\restrict` / `\unrestrict`, and the query-buffer
 //! commands `\p`, `\r`, `\e`, `\watch` and the `\g` family (`\g`,
 //! `\gx`, also with `(NAME=VALUE ...)` `\pset` options, `\gset`,
-//! `\gexec`, `\crosstabview`).
+//! `\gexec`, `\gdesc`, `\crosstabview`); the large-object commands go to
+//! [`crate::shell::largeobj`]. Arguments past a command's own are warned
+//! about unevaluated, as psql does.
 //! Unknown ones are an error, as in psql (`invalid command \foo`).
 //!
 //! [`run`] carries out the commands that change the session (settings,
@@ -83,7 +85,7 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ),
     (
         "Query buffer",
-        "\\g [FILE|-|COMMAND]",
+        "\\g [(OPTS)] [FILE|-|COMMAND]",
         "run the buffer (or the last statement again)",
     ),
     (
@@ -105,6 +107,11 @@ pub const HELP: &[(&str, &str, &str)] = &[
         "Query buffer",
         "\\crosstabview [COLUMNS]",
         "run the buffer, show its result pivoted",
+    ),
+    (
+        "Query buffer",
+        "\\gdesc",
+        "the buffer's result columns and types, not run",
     ),
     (
         "Query buffer",
@@ -218,6 +225,58 @@ pub const HELP: &[(&str, &str, &str)] = &[
         "table, view and sequence privileges (also \\z)",
     ),
     ("Informational", "\\l[+] [PATTERN]", "databases"),
+    ("Informational", "\\dA[+] [PATTERN]", "access methods"),
+    ("Informational", "\\dc[S+] [PATTERN]", "conversions"),
+    ("Informational", "\\dC[+] [PATTERN]", "casts"),
+    ("Informational", "\\dconfig[+] [PATTERN]", "server settings"),
+    ("Informational", "\\ddp [PATTERN]", "default privileges"),
+    ("Informational", "\\des[+] [PATTERN]", "foreign servers"),
+    ("Informational", "\\det[+] [PATTERN]", "foreign tables"),
+    ("Informational", "\\deu[+] [PATTERN]", "user mappings"),
+    (
+        "Informational",
+        "\\dew[+] [PATTERN]",
+        "foreign-data wrappers",
+    ),
+    (
+        "Informational",
+        "\\dL[S+] [PATTERN]",
+        "procedural languages",
+    ),
+    ("Informational", "\\dO[S+] [PATTERN]", "collations"),
+    (
+        "Informational",
+        "\\dF[dpt] [PATTERN]",
+        "text search configurations, ...",
+    ),
+    ("Informational", "\\do[S+] [OP [TYPE [TYPE]]]", "operators"),
+    (
+        "Informational",
+        "\\dd[S] [PATTERN]",
+        "comments on constraints, rules, triggers ...",
+    ),
+    (
+        "Informational",
+        "\\dP[itn+] [PATTERN]",
+        "partitioned relations",
+    ),
+    (
+        "Informational",
+        "\\drds [ROLEPTRN [DBPTRN]]",
+        "per-database role settings",
+    ),
+    (
+        "Large objects",
+        "\\lo_export LOID FILE",
+        "write a large object to FILE",
+    ),
+    (
+        "Large objects",
+        "\\lo_import FILE [COMMENT]",
+        "a new large object from FILE",
+    ),
+    ("Large objects", "\\lo_list[+]", "large objects (also \\dl)"),
+    ("Large objects", "\\lo_unlink LOID", "delete a large object"),
     (
         "Informational",
         "\\sf[+] FUNCNAME",
@@ -353,13 +412,17 @@ pub fn split(line: &str) -> (&str, &str) {
 /// Run one meta-command line (without its newline). Its arguments are
 /// read as psql reads them ([`slash::args`]: quotes, backquotes,
 /// variables); a further meta-command on the same line runs after it.
-pub fn run(s: &mut Session, line: &str, out: &mut dyn Write) -> Done {
+/// When one of them is for the caller (a query-buffer command, `\i`,
+/// `\c`), the meta-commands after it on the line come back with it,
+/// for the caller to run once it has done its part (psql: `\gset x
+/// \echo :x` sends the query, then echoes).
+pub fn run(s: &mut Session, line: &str, out: &mut dyn Write) -> (Done, Option<String>) {
     let (cmd, rest) = split(line);
     // psql's restricted mode (`\restrict KEY`, written by pg_dump around a
     // dump): no meta-command but `\unrestrict KEY` runs until then.
     if s.restrict_key.is_some() && cmd != "\\unrestrict" {
         s.client_error("backslash commands are restricted; only \\unrestrict is allowed");
-        return Done::Ran(Outcome::Failed);
+        return (Done::Ran(Outcome::Failed), None);
     }
     // `\\` ends the meta-commands of a line; psql reads the rest as SQL
     // for the query buffer. A comment there (the usual case, `\set
@@ -367,10 +430,14 @@ pub fn run(s: &mut Session, line: &str, out: &mut dyn Write) -> Done {
     if cmd == "\\\\" {
         let rest = rest.trim();
         if rest.is_empty() || rest.starts_with("--") {
-            return Done::Ran(Outcome::Ok);
+            return (Done::Ran(Outcome::Ok), None);
+        }
+        // Another meta-command (`\gset x \\ \echo :x`).
+        if rest.starts_with('\\') {
+            return run(s, rest, out);
         }
         s.client_error("SQL after \\\\ on a meta-command line is not supported");
-        return Done::Ran(Outcome::Failed);
+        return (Done::Ran(Outcome::Failed), None);
     }
     // psql's conditionals, and the commands of an inactive branch, which
     // do not run.
@@ -382,33 +449,88 @@ pub fn run(s: &mut Session, line: &str, out: &mut dyn Write) -> Done {
         };
         return match next {
             Some(at) => match (o, run(s, &rest[at..], out)) {
-                (Outcome::Failed, Done::Ran(Outcome::Ok)) => Done::Ran(Outcome::Failed),
+                (Outcome::Failed, (Done::Ran(Outcome::Ok), more)) => {
+                    (Done::Ran(Outcome::Failed), more)
+                }
                 (_, d) => d,
             },
-            None => Done::Ran(o),
+            None => (Done::Ran(o), None),
         };
     }
     // Whole-line arguments: no interpolation, as in psql.
     let whole = matches!(cmd, "\\!" | "\\copy" | "\\h" | "\\help" | "\\ef" | "\\ev")
         || (matches!(cmd, "\\o" | "\\out" | "\\g" | "\\gx") && rest.starts_with('|'));
-    let parsed = if whole {
+    let mut parsed = if whole {
         slash::Args::default()
     } else {
-        slash::args(rest, s)
+        slash::args_upto(rest, s, max_args(cmd))
     };
+    // psql's arguments past the command's own: read without
+    // interpolation or backquotes, each one warned about.
+    let mut extra = Vec::new();
+    if let Some(at) = parsed.extra {
+        let ignored = slash::args(&rest[at..], &mut Unevaluated);
+        parsed.next = ignored.next.map(|n| at + n);
+        parsed.unterminated |= ignored.unterminated;
+        extra = ignored.texts();
+    }
     if parsed.unterminated {
         s.client_error("unterminated quoted string");
     }
     let done = run_parsed(s, cmd, rest, &parsed, out);
+    if !matches!(done, Done::Ran(Outcome::Quit)) {
+        if !extra.is_empty() {
+            // After the command's own output, as psql.
+            let _ = out.flush();
+        }
+        for e in &extra {
+            s.warning(&format!("{cmd}: extra argument \"{e}\" ignored"));
+        }
+    }
     match (done, parsed.next) {
         (Done::Ran(o), Some(at)) if matches!(o, Outcome::Ok | Outcome::Failed) => {
             let next = run(s, &rest[at..], out);
             match (o, next) {
-                (Outcome::Failed, Done::Ran(Outcome::Ok)) => Done::Ran(Outcome::Failed),
+                (Outcome::Failed, (Done::Ran(Outcome::Ok), more)) => {
+                    (Done::Ran(Outcome::Failed), more)
+                }
                 (_, d) => d,
             }
         }
-        (d, _) => d,
+        (d @ Done::Ran(_), _) => (d, None),
+        (d, next) => (d, next.map(|at| rest[at..].to_string())),
+    }
+}
+
+/// Argument reading that leaves variables as typed and backquoted text
+/// as it is, unrun (psql's inactive-branch reading).
+struct Unevaluated;
+
+impl crate::lex::Variables for Unevaluated {
+    fn get(&mut self, _name: &str, _quote: crate::lex::vars::Quote) -> Option<String> {
+        None
+    }
+
+    fn backtick(&mut self, command: &str) -> Option<String> {
+        Some(command.to_string())
+    }
+}
+
+/// How many arguments psql 15 reads for a command; the others are
+/// ignored with a warning (commands not listed take them all).
+fn max_args(cmd: &str) -> usize {
+    match cmd {
+        "\\a" | "\\H" | "\\html" | "\\conninfo" | "\\q" | "\\quit" | "\\r" | "\\reset" | "\\p"
+        | "\\print" | "\\gexec" | "\\gdesc" | "\\errverbose" | "\\lo_list" | "\\lo_list+"
+        | "\\endif" | "\\else" => 0,
+        "\\x" | "\\t" | "\\timing" | "\\f" | "\\T" | "\\i" | "\\include" | "\\ir"
+        | "\\include_relative" | "\\unset" | "\\watch" | "\\gset" | "\\w" | "\\write"
+        | "\\password" | "\\lo_unlink" | "\\restrict" | "\\unrestrict" => 1,
+        "\\pset" | "\\lo_import" | "\\lo_export" | "\\getenv" | "\\setenv" | "\\drds" => 2,
+        // The describe commands read one pattern (`\df` and `\do` read
+        // argument types after it).
+        c if super::describe::handles(c) && !c.starts_with("\\df") && !c.starts_with("\\do") => 1,
+        _ => usize::MAX,
     }
 }
 
@@ -419,7 +541,15 @@ fn run_parsed(
     parsed: &slash::Args,
     out: &mut dyn Write,
 ) -> Done {
-    let argv = parsed.texts();
+    // psql's arguments are C strings: a `\0` escape ends one.
+    let argv: Vec<String> = parsed
+        .texts()
+        .into_iter()
+        .map(|a| match a.find('\0') {
+            Some(at) => a[..at].to_string(),
+            None => a,
+        })
+        .collect();
     // Commands that take a SQL name read it without its double quotes.
     let argv: Vec<String> = if matches!(cmd, "\\c" | "\\connect" | "\\password") {
         argv.iter().map(|a| slash::dequote(a)).collect()
@@ -521,6 +651,13 @@ fn run_parsed(
         "\\conninfo" => ran(conninfo(s, out)),
         c if super::describe::handles(c) => ran(super::describe::run(s, c, &a, out)),
         "\\errverbose" => ran(errverbose(s, out)),
+        "\\lo_import" | "\\lo_export" | "\\lo_unlink" => ran(super::largeobj::run(s, cmd, &a, out)),
+        "\\lo_list" | "\\lo_list+" => ran(super::describe::run(
+            s,
+            if cmd.ends_with('+') { "\\dl+" } else { "\\dl" },
+            &[],
+            out,
+        )),
         "\\w" | "\\write" => match file_arg() {
             Some(f) => Done::Buffer(BufferCmd::Write(f)),
             None => {
@@ -608,6 +745,7 @@ fn run_parsed(
         "\\crosstabview" => Done::Buffer(BufferCmd::Go(Go::Crosstab(
             argv.iter().take(4).cloned().collect(),
         ))),
+        "\\gdesc" => Done::Buffer(BufferCmd::Go(Go::Describe)),
         "\\e" | "\\edit" => Done::Buffer(BufferCmd::Edit(argv.first().cloned())),
         "\\ef" | "\\ev" => match edit_object(s, cmd == "\\ef", rest) {
             Some((text, line)) => Done::Buffer(BufferCmd::EditObject {

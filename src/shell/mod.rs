@@ -6,13 +6,15 @@
 //! backslash meta-commands and hands back what belongs to the loop
 //! (`\i` files, query-buffer commands); [`send`] sends SQL as psql's
 //! `SendQuery` does (AUTOCOMMIT, ON_ERROR_ROLLBACK, result variables)
-//! and runs the `\g` family; [`check`] is `--check`. Nothing
+//! and runs the `\g` family; [`describe`] and [`largeobj`] are the
+//! describe and large-object commands; [`check`] is `--check`. Nothing
 //! below this module loops over statements or imports it.
 
 pub mod check;
 pub mod cond;
 pub mod crosstab;
 pub mod describe;
+pub mod largeobj;
 pub mod meta;
 pub mod pset;
 pub mod repl;

@@ -156,7 +156,7 @@ fn unicode_line(value: &str, what: &str) -> Result<UnicodeLine, String> {
     }
 }
 
-fn apply(s: &mut Session, name: &str, value: Option<&str>) -> Result<(), String> {
+pub(crate) fn apply(s: &mut Session, name: &str, value: Option<&str>) -> Result<(), String> {
     // psql's values are C strings: a NUL byte (`'\0'`) ends them.
     let value = value.map(|v| v.split('\0').next().unwrap_or_default());
     let p = &mut s.settings.print;

@@ -521,9 +521,18 @@ impl Shell<'_> {
         self.measure_terminal();
         let stdout = std::io::stdout();
         let mut out = stdout.lock();
-        let done = meta::run(self.s, line, &mut out);
+        let (done, more) = meta::run(self.s, line, &mut out);
         let _ = out.flush();
         drop(out);
+        let flow = self.run_done(done, was_connected);
+        match (flow, more) {
+            (Flow::Go, Some(rest)) => self.run_meta(&rest),
+            (flow, _) => flow,
+        }
+    }
+
+    /// Carry out what a meta-command left to the shell.
+    fn run_done(&mut self, done: Done, was_connected: bool) -> Flow {
         match done {
             Done::Ran(o) => self.after(o, was_connected),
             Done::Buffer(cmd) => self.buffer_cmd(cmd),

@@ -125,7 +125,12 @@ fn run_lines_in(
         while let Some(piece) = scanner.next_piece_with(&mut buf, s) {
             s.set_locus(name, piece.last_line);
             let outcome = match skipped(s, piece.kind) {
-                Some(o) => o,
+                Some(o) => {
+                    if piece.kind == PieceKind::Partial {
+                        scanner.discard_partial(qbuf.text.is_empty());
+                    }
+                    o
+                }
                 // `\copy ... from stdin` reads the script's lines below.
                 None if piece.kind != PieceKind::Sql && !is_copy(&buf[piece.range.clone()]) => {
                     let bytes = buf[piece.range.clone()].to_vec();
@@ -311,7 +316,18 @@ fn buffered(
             let text = qbuf.complete(bytes);
             run_statement_from(s, kind, &text, out, input)
         }
-        PieceKind::Empty => Outcome::Ok,
+        // psql sends a lone `;` (nothing comes back); it is then the
+        // statement `\g` and `\gdesc` send again.
+        PieceKind::Empty => {
+            if qbuf.text.is_empty() {
+                qbuf.previous = Some(b";".to_vec());
+            }
+            // The empty statement succeeded (psql's result variables).
+            s.put_var("ERROR", "false");
+            s.put_var("SQLSTATE", "00000");
+            s.put_var("ROW_COUNT", "0");
+            Outcome::Ok
+        }
     }
 }
 
@@ -536,7 +552,29 @@ fn run_shell_command(s: &mut Session, text: &str, out: &mut dyn Write) -> Outcom
 /// query-buffer commands act on `qbuf` (`\p`, `\r`, the `\g` family);
 /// `\e` and `\watch` are for the interactive shell.
 pub fn run_meta(s: &mut Session, line: &str, out: &mut dyn Write, qbuf: &mut QueryBuf) -> Outcome {
-    match meta::run(s, line, out) {
+    let (done, more) = meta::run(s, line, out);
+    let o = run_done(s, line, done, out, qbuf);
+    // The meta-commands after a query-buffer command on the same line.
+    match more {
+        Some(rest) if matches!(o, Outcome::Ok | Outcome::Failed) => {
+            match (o, run_meta(s, &rest, out, qbuf)) {
+                (Outcome::Failed, Outcome::Ok) => Outcome::Failed,
+                (_, next) => next,
+            }
+        }
+        _ => o,
+    }
+}
+
+/// Carry out what a meta-command left to the statement loop.
+fn run_done(
+    s: &mut Session,
+    line: &str,
+    done: Done,
+    out: &mut dyn Write,
+    qbuf: &mut QueryBuf,
+) -> Outcome {
+    match done {
         Done::Ran(o) => o,
         Done::Include(inc) => include(s, &inc, out),
         Done::Reconnect(p) => reconnect(s, *p, out),

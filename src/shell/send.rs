@@ -3,10 +3,11 @@
 //! transaction block is open; with ON_ERROR_ROLLBACK, a savepoint around
 //! each statement inside one (rolled back to when it fails, released
 //! otherwise); afterwards psql's result variables (ERROR, SQLSTATE,
-//! ROW_COUNT, LAST_ERROR_*).
+//! ROW_COUNT, LAST_ERROR_*), SINGLESTEP's confirmation and the `-L` log
+//! file's query banner.
 //!
 //! And the `\g` family that sends the query buffer ([`Go`]): `\g [FILE |
-//! |COMMAND]`, `\gx`, `\gset [PREFIX]`, `\gexec`, `\crosstabview`.
+//! |COMMAND]`, `\gx`, `\gset [PREFIX]`, `\gexec`, `\gdesc`, `\crosstabview`.
 //! `\gset`, `\gexec` and `\crosstabview` read the rows here instead of
 //! printing them (after a qadmin command,
 //! from its reply table printed as CSV). The statement loops
@@ -40,6 +41,8 @@ pub enum Go {
     /// `\crosstabview [COLV [COLH [COLD [SORTCOLH]]]]`: the result pivoted
     /// ([`super::crosstab`]); the arguments as typed.
     Crosstab(Vec<String>),
+    /// `\gdesc`: the result's column names and types, without running it.
+    Describe,
 }
 
 /// Send `sql` (SQL for the server) as psql's `SendQuery` does; `run`
@@ -127,6 +130,16 @@ pub fn send_sql(
     out: &mut dyn Write,
     input: &mut dyn CopyInput,
 ) -> Outcome {
+    if !single_step(s, sql, out) {
+        return Outcome::Failed;
+    }
+    if let Some(log) = s.log_file.as_mut() {
+        let _ = write!(
+            log,
+            "********* QUERY **********\n{sql}\n**************************\n\n"
+        );
+        let _ = log.flush();
+    }
     send_with(s, sql, |s| {
         let o = exec::run_sql_with(s, sql, out, input);
         if o != Outcome::ConnectionLost {
@@ -134,6 +147,37 @@ pub fn send_sql(
         }
         o
     })
+}
+
+/// SINGLESTEP (`-s`): show the statement and wait for a line; `x` (or
+/// no terminal answer) cancels it, which counts as a failure, as in psql.
+/// The answer is read from standard input, as psql reads it, or from the
+/// terminal when the script itself comes from standard input (psql would
+/// take the script's next line).
+fn single_step(s: &Session, sql: &str, out: &mut dyn Write) -> bool {
+    if s.vars.get("SINGLESTEP").map(String::as_str) != Some("on") {
+        return true;
+    }
+    let _ = std::io::stderr().flush();
+    let _ = write!(
+        out,
+        "***(Single step mode: verify command)*******************************************\n\
+         {sql}\n\
+         ***(press return to proceed or enter x and return to cancel)********************\n"
+    );
+    let _ = out.flush();
+    let mut line = String::new();
+    let answer = if s.stdin_script {
+        std::fs::File::open("/dev/tty")
+            .and_then(|f| std::io::BufRead::read_line(&mut std::io::BufReader::new(f), &mut line))
+    } else {
+        std::io::stdin().read_line(&mut line)
+    }
+    .map(|_| line);
+    match answer {
+        Ok(line) => !line.starts_with('x') && !crate::db::cancel::interrupted(),
+        Err(_) => true,
+    }
 }
 
 /// psql's `command_no_begin`: statements that must not (or need not) run
@@ -273,7 +317,102 @@ pub fn go(s: &mut Session, query: &[u8], how: &Go, out: &mut dyn Write) -> Outco
         Go::Crosstab(args) => rows_then(s, query, out, |s, cols, rows, out| {
             super::crosstab::show(s, args, cols, &rows, out)
         }),
+        Go::Describe => describe(s, query, out),
     }
+}
+
+/// `\gdesc` (psql's `DescribeQuery`): the statement is parsed and
+/// described, not run; its columns' names and types are printed as the
+/// result of a query (`Column`, `Type`), or psql's message when it has
+/// none. The result variables are the listing's, or the error's.
+fn describe(s: &mut Session, query: &[u8], out: &mut dyn Write) -> Outcome {
+    let Ok(sql) = std::str::from_utf8(query) else {
+        s.error("ERROR:  invalid byte sequence for encoding \"UTF8\" (the statement was not sent)");
+        return Outcome::Failed;
+    };
+    if !s.is_connected() {
+        s.error("You are currently not connected to a database.");
+        return Outcome::ConnectionLost;
+    }
+    if s.settings.echo == crate::cli::Echo::Queries {
+        let _ = writeln!(out, "{sql}");
+    }
+    send_with(s, sql, |s| {
+        let Some(c) = s.client() else {
+            return Outcome::ConnectionLost;
+        };
+        let r = c.describe_statement(sql);
+        let lost = match &r {
+            Err(e) => crate::db::is_connection_lost(c, e),
+            Ok(_) => false,
+        };
+        let o = match r {
+            Err(e) => {
+                match e.as_db_error() {
+                    Some(db) => s.error_text(&crate::exec::report::format_db_error_styled(
+                        db,
+                        Some(sql),
+                        true,
+                        s.message_style(),
+                    )),
+                    None => s.error(&e.to_string()),
+                }
+                s.set_result_vars();
+                Outcome::Failed
+            }
+            Ok(Some(cols)) if !cols.is_empty() => {
+                let values: Vec<String> = cols
+                    .iter()
+                    .map(|(name, oid, typmod)| {
+                        format!(
+                            "({}, '{oid}'::pg_catalog.oid, {typmod})",
+                            crate::lex::vars::literal(name)
+                        )
+                    })
+                    .collect();
+                let listing = format!(
+                    "SELECT name AS \"Column\", pg_catalog.format_type(tp, tpm) AS \"Type\"\n\
+                     FROM (VALUES {}) s(name, tp, tpm)",
+                    values.join(",")
+                );
+                let mut copy = exec::StdinCopy::default();
+                let o = match s.output.take() {
+                    Some(mut t) => {
+                        let o = exec::run_sql_with(s, &listing, &mut t, &mut copy);
+                        let _ = t.flush();
+                        s.output = Some(t);
+                        o
+                    }
+                    None => exec::run_sql_with(s, &listing, out, &mut copy),
+                };
+                if o != Outcome::ConnectionLost {
+                    s.set_result_vars();
+                }
+                o
+            }
+            Ok(_) => {
+                let msg = "The command has no result, or the result has no columns.\n";
+                match s.output.as_mut() {
+                    Some(t) => {
+                        let _ = t.write_all(msg.as_bytes());
+                        let _ = t.flush();
+                    }
+                    None => {
+                        let _ = out.write_all(msg.as_bytes());
+                    }
+                }
+                s.put_var("ERROR", "false");
+                s.put_var("SQLSTATE", "00000");
+                s.put_var("ROW_COUNT", "0");
+                Outcome::Ok
+            }
+        };
+        if lost {
+            s.drop_connection();
+            return Outcome::ConnectionLost;
+        }
+        o
+    })
 }
 
 /// Rows of a result: the cells, `None` for NULL.

@@ -330,7 +330,7 @@ fn describe_lists_match_psql() {
 \l template0
 \l+ template0
 \dtS pg_class
-\dt+ p*
+\dt+ pg_c*
 \dt a.b.c
 \da
 \da+ my*
@@ -581,7 +581,7 @@ fn pg_regress_subset_matches_psql() {
         .env(
             "TESTS",
             "test_setup boolean char varchar text int4 strings comments copydml insert \
-             create_procedure create_table errors plpgsql psql_crosstab",
+             create_procedure create_table errors plpgsql psql_crosstab foreign_data largeobject",
         )
         .output()
         .expect("bash runs");
@@ -689,4 +689,270 @@ fn prompt_in_a_script_file_reads_standard_input_as_psql() {
         got.stderr,
         "(stderr)"
     );
+}
+/// See: #12. psql's SQL/MED listings (`\dew`, `\des`, `\deu`, `\det`,
+/// with `+` and patterns) and `\d` of a foreign table (FDW options
+/// column, check constraints, `Server:` and `FDW options:` footers).
+#[test]
+fn foreign_data_describe_commands_match_psql() {
+    parity(
+        "create foreign data wrapper dummy;\n\
+         comment on foreign data wrapper dummy is 'useless';\n\
+         create foreign data wrapper w2 options (testing '1', \"be quoted\" 'x''y');\n\
+         create server s1 foreign data wrapper dummy;\n\
+         create server s2 type 'oracle' version '1.0' foreign data wrapper w2 options (host 'h');\n\
+         create user mapping for public server s1;\n\
+         create user mapping for current_user server s2 options (\"user\" 'secret');\n\
+         create foreign table ft1 (c1 int options (\"param 1\" 'val1') not null, c2 text check (c2 <> ''), c3 date default now())\n\
+           server s1 options (delimiter ',', quote '\"');\n\
+         comment on foreign table ft1 is 'ft one';\n\
+         create schema fs;\n\
+         create foreign table fs.ft2 (a int) server s2;\n",
+        r#"\dew
+\dew+
+\dew w*
+\des
+\des+ s2
+\deu
+\deu+
+\deu s2
+\det
+\det+
+\det fs.*
+\det nothing
+\d ft1
+\d+ ft1
+\d fs.ft2
+\dE
+"#,
+        &[],
+    );
+}
+
+/// See: #12. psql's large-object commands: `\lo_export`, `\lo_import`
+/// (with a comment; LASTOID), `\lo_unlink`, `\lo_list` / `\dl` with
+/// `+`, their messages with and without `-q`, the errors (no such object,
+/// no such file, a failed transaction, missing arguments). The object is
+/// 3 MB, more than one piece each way.
+#[test]
+fn large_object_commands_match_psql() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("lo.bin");
+    let file = file.display();
+    let script = format!(
+        r#"select lo_from_bytea(424242, '\x00010203ff'::bytea || convert_to(repeat('x', 3000000), 'UTF8')) is not null as made;
+comment on large object 424242 is 'the answer';
+\lo_list
+\lo_list+
+\dl
+\lo_export 424242 '{file}'
+\o {file}.msg
+\lo_import '{file}' 'a copy'
+\o
+\! sed 's/ [0-9][0-9]*$/ OID/' {file}.msg
+select :LASTOID <> 424242 as new, md5(lo_get(:LASTOID)) = md5(lo_get(424242)) as same,
+  obj_description(:LASTOID, 'pg_largeobject') as comment;
+select lo_unlink(:LASTOID);
+\lo_export 999999 '{file}'
+\lo_import '{file}.missing'
+\lo_unlink 999999
+\lo_export 424242
+\lo_import
+begin;
+select 1/0;
+\lo_unlink 424242
+rollback;
+begin;
+\lo_unlink 424242
+rollback;
+\dl+
+\lo_unlink 424242abc
+\dl
+"#
+    );
+    parity("", &script, &[]);
+    parity("", &script, &["-q"]);
+}
+
+/// See: #12. `\gdesc` (columns and types, no result, an error with its
+/// LINE, the variables), several meta-commands on one line after a
+/// `\g`-family command, `\\` with SQL after it (also across `\if`
+/// branches), arguments past a command's own (warned, not evaluated),
+/// a lone `;` (result variables, the statement `\g` repeats).
+#[test]
+fn gdesc_and_meta_command_lines_match_psql() {
+    parity(
+        "create table t (a int, b varchar(4), c numeric(5,2));",
+        r#"select a, b as "B", c, now() as ts from t \gdesc
+\echo :ROW_COUNT :ERROR
+create table u (x int) \gdesc
+select 1 + \gdesc
+\echo :ERROR :SQLSTATE :LAST_ERROR_MESSAGE
+table u;
+prepare p as select 1 as one, 'x'::text as two;
+execute p \gdesc
+select 3 as x, 'Hello' \gdesc \g
+select 1 as x, 2 as y \gset pre_ \\ \echo :pre_x
+select 5 as x, 6 as y \gset pre_ \\ \g \echo :pre_x :pre_y
+select 7 as x \g \gset pre_ \echo :pre_x
+select \if false \\ (bogus \else \\ 42 \endif \\ as forty_two;
+select
+  \if true
+    43
+  \else
+    (bogus
+  \endif
+  as forty_three;
+\set a 1 \\ select :a as a;
+\set q '\\q'
+\echo :q
+\pset fieldsep | `echo nope` :a :'a' :"a"
+\x on off
+\echo after
+select 1/0;
+;
+\echo :ERROR :SQLSTATE :ROW_COUNT
+\g
+"#,
+        &[],
+    );
+}
+
+/// See: #12. `\g (OPTIONS)` and `\gx (OPTIONS)` for one statement,
+/// SHOW_ALL_RESULTS off, LASTOID, `\set ON_ERROR_ROLLBACK` without a
+/// value, a `\0` argument.
+#[test]
+fn g_options_show_all_results_and_lastoid_match_psql() {
+    parity(
+        "create table t (a int);",
+        r#"select 1 as one, 2 as two \g (format=csv csv_fieldsep='\t')
+\g
+select 1 as one, 2 as two \gx (title='foo bar')
+select 1 as one \g (format=unaligned tuples_only
+select 1 as one \g (nosuch=1)
+\g
+\echo :LASTOID
+insert into t values (1);
+\echo :LASTOID
+\set SHOW_ALL_RESULTS off
+select 1 as one \; select 2 as two \; insert into t values (2) \; select 3 as three;
+select 1 as one \; select 1/0 \; select 3 as three;
+\set SHOW_ALL_RESULTS on
+select 1 as one \; select 2 as two;
+\set ON_ERROR_ROLLBACK
+\echo :ON_ERROR_ROLLBACK
+\set ECHO_HIDDEN
+\echo :ECHO_HIDDEN
+\pset csv_fieldsep '\0'
+"#,
+        &[],
+    );
+}
+
+/// See: #12. The describe commands added for psql's own suite: `\dA`,
+/// `\dL`, `\dO`, `\dc`, `\dC`, `\dconfig`, `\ddp` (with `+`, `S` and
+/// patterns, and the pattern errors), `\d` of a TOAST table, and `\d` of
+/// a sequence in unaligned expanded mode (title and footer).
+#[test]
+fn more_describe_commands_match_psql() {
+    parity(
+        "create collation mycoll (locale = 'C');\n\
+         create conversion myconv for 'LATIN1' to 'UTF8' from iso8859_1_to_utf8;\n\
+         create type mytype as (a int);\n\
+         create function mytype_to_int(mytype) returns int language sql as 'select 1';\n\
+         create cast (mytype as int) with function mytype_to_int(mytype) as assignment;\n\
+         alter default privileges grant select on tables to public;\n\
+         create table ts (id serial, t text);\n\
+         create table mlparted (a int, b int) partition by list (a);\n\
+         create table mlparted1 partition of mlparted for values in (1) partition by list (b);\n\
+         create table mlparted11 partition of mlparted1 for values in (1);\n\
+         create index mlparted_idx on mlparted (a);\n\
+         create table tc (a int constraint a_pos check (a > 0));\n\
+         comment on constraint a_pos on tc is 'positive';\n\
+         create domain dpos as int constraint dpos_ck check (value > 0);\n\
+         comment on constraint dpos_ck on domain dpos is 'dom positive';\n\
+         create rule r1 as on insert to tc do also notify tc;\n\
+         comment on rule r1 on tc is 'a rule';\n",
+        r#"\dA
+\dA+ h*
+\dA foo bar
+\dA x.y
+\dL
+\dLS
+\dL+ plpgsql
+\dO
+\dO+ myc*
+\dOS "C"
+\dc
+\dc+ myconv
+\dcS latin1_to_*
+\dC mytype
+\dC+ integer
+\dconfig work_mem
+\dconfig+ work*
+\ddp
+\ddp public
+\ddp a.b.c
+\drds nobody_here
+\drds nobody_here nodb
+\drds a.b
+\dP
+\dPt
+\dPi
+\dPn
+\dPtn+
+\dP+ mlparted*
+\dP "no.such"
+\df *sqrt num*
+\df int*pl * pg_catalog.int8
+\df acl* aclitem[]
+\df has_database_privilege oid text -
+\dfa bit* small*
+\do - pg_catalog.int4
+\do && anyarray *
+\do+ ||
+\do x.y.z.w
+\dF
+\dF eng*
+\dFp
+\dFd+ simple
+\dFd pg_catalog.*stem
+\dFt
+\dFt+ s*
+\dd
+\dd a*
+\ddS btree*
+\dd x.y.z.w
+\d pg_toast.pg_toast_2619
+\pset format unaligned
+\x on
+\d ts_id_seq
+"#,
+        &[],
+    );
+}
+
+/// See: #12. `-L FILE` appends each statement, its results (aligned,
+/// whatever the format) and status lines to FILE as psql does; `-s`
+/// shows each statement first and sends it (stdin has no answer).
+#[test]
+fn log_file_and_single_step_match_psql() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = "select 1 as a, 2 as b;\ncreate table t(x int);\ninsert into t values (1), (2) returning x;\n\\pset format unaligned\nselect * from t;\nselect 1/0;\n";
+    let a = crate::test_db!();
+    let b = crate::test_db!();
+    let pa = a.script("s.sql", script);
+    let pb = b.script("s.sql", script);
+    let (la, lb) = (dir.path().join("a.log"), dir.path().join("b.log"));
+    let want = crate::support::run(a.psql().arg("-L").arg(&la).arg("-f").arg(&pa));
+    let got = crate::support::run(b.qadmin().arg("-L").arg(&lb).arg("-f").arg(&pb));
+    assert_eq!(want.stdout, got.stdout);
+    let log_a = std::fs::read_to_string(&la).expect("psql log");
+    let log_b = std::fs::read_to_string(&lb).expect("qadmin log");
+    assert!(log_a.contains("********* QUERY **********"), "{log_a}");
+    crate::assert_text_eq!(log_a, log_b, "(the -L log)");
+    let want = crate::support::run(a.psql().args(["-s", "-c", "select 42 as answer"]));
+    let got = crate::support::run(b.qadmin().args(["-s", "-c", "select 42 as answer"]));
+    assert!(want.stdout.contains("Single step mode"), "{}", want.stdout);
+    crate::assert_text_eq!(want.stdout, got.stdout, "(-s)");
 }
