@@ -587,10 +587,13 @@ fn takeover_standby(s: &mut Session, me: &str, out: &mut dyn Write) -> Handled {
             from,
             branch_tick,
         } => format!(
-            "WAL behind: ticks {}..{branch_tick} rebuilt from {from} (standby at {last_tick}): {} events, {} row changes",
+            "WAL behind: ticks {}..{branch_tick} rebuilt from {from} (standby at {last_tick}): {} events, {} row changes, {} TRUNCATE, {} EXECUTE, {} sequence updates",
             last_tick + 1,
             done.events_copied,
-            done.rows_applied
+            done.rows_applied,
+            done.truncates,
+            done.executes,
+            done.sequences
         ),
     };
     Ok(Reply::All(vec![
