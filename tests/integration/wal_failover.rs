@@ -716,6 +716,27 @@ fn a_branch_takeover_is_refused_while_the_promoted_standby_holds_more() {
         return;
     }
     let Some(mut w) = Wal::build() else { return };
+    // While the root lives, its standby's location is recorded on every
+    // member (an unreachable second one too: skipped with a warning).
+    let mut pool = cascade::ops::Pool::load(
+        &mut client(&w.a.location(DB)),
+        "replika",
+        Duration::from_secs(5),
+    )
+    .expect("pool");
+    let gone = "host=/nonexistent port=1 dbname=nothing".to_string();
+    let mut written =
+        cascade::ops::record_standbys(&mut pool, "root", &[gone, w.b.location(DB)], &mut |_| {})
+            .expect("record");
+    written.sort();
+    assert_eq!(written, vec!["branch", "leaf", "root"]);
+    drop(pool);
+    assert_eq!(
+        cascade::ops::recorded_standbys(&mut client(&location(&w.leaf)), "replika", "root")
+            .expect("read")
+            .len(),
+        2
+    );
     // The branch is behind (paused); the standby replays everything.
     let r = run(w
         .branch
@@ -730,8 +751,28 @@ fn a_branch_takeover_is_refused_while_the_promoted_standby_holds_more() {
     w.stop("worker-root");
     w.b.promote();
 
-    // Run on the branch, told where the standby is: refused, nothing
-    // changed.
+    // Run on the branch: it finds the recorded standby by itself, without
+    // STANDBY: refused, nothing changed.
+    let r = run(w
+        .branch
+        .qadmin()
+        .args(["-Q", "replika", "-c", "takeover root dead;"]));
+    assert_eq!(r.code, 1, "{}", show(&r));
+    assert!(
+        r.stderr
+            .contains("recorded standby of root at host=/nonexistent")
+            && r.stdout.contains("(recorded)"),
+        "{}",
+        show(&r)
+    );
+    assert!(
+        r.stderr.contains("holds more than branch")
+            && r.stderr
+                .contains("run \"takeover root dead;\" on the standby instead"),
+        "{}",
+        show(&r)
+    );
+    // STANDBY overrides the record.
     let standby = format!("STANDBY={}", w.b.location(DB));
     let r =
         run(w
@@ -739,6 +780,7 @@ fn a_branch_takeover_is_refused_while_the_promoted_standby_holds_more() {
             .qadmin()
             .args(["-Q", "replika", "-v", &standby, "-c", "takeover root dead;"]));
     assert_eq!(r.code, 1, "{}", show(&r));
+    assert!(!r.stdout.contains("(recorded)"), "{}", show(&r));
     assert!(
         r.stderr.contains("holds more than branch")
             && r.stderr
@@ -762,6 +804,20 @@ fn a_branch_takeover_is_refused_while_the_promoted_standby_holds_more() {
     let r = w.takeover_on_standby();
     assert_eq!(r.code, 0, "{}", show(&r));
     assert!(r.stdout.contains("WAL ahead"), "{}", show(&r));
+    // The old primary's standby records are gone: the standby is the root.
+    assert!(
+        r.stdout
+            .contains("the old primary's standby record of root dropped"),
+        "{}",
+        show(&r)
+    );
+    for db in [&w.branch, &w.leaf] {
+        assert!(
+            cascade::ops::recorded_standbys(&mut client(&location(db)), "replika", "root")
+                .expect("read")
+                .is_empty()
+        );
+    }
     let r = run(w
         .branch
         .qadmin()

@@ -16,24 +16,42 @@
 //!   `pgq.seq_setval` and `pgq.ticker`), `pgq.tick` (`pgq.ticker`), the
 //!   queue's event tables `pgq.event_<id>_<n>` (delete of the events it
 //!   re-inserts; `pgq.insert_event_raw`), the replicated tables named by
-//!   the rebuilt batches' row events (insert / update / delete with
-//!   `session_replication_role = replica`), `pgq.subscription`
+//!   the rebuilt batches' events (insert / update / delete / truncate with
+//!   `session_replication_role = replica`, and whatever a rebuilt
+//!   `londiste execute` script changes), `londiste.applied_execute`
+//!   (`londiste.execute_start`), `londiste.seq_info` and the replicated
+//!   sequences (`pgq.seq_setval`), `pgq.subscription`
 //!   (`pgq.register_consumer_at`, `pgq_node.register_subscriber`),
 //!   `pgq_node.node_location` (`pgq_node.register_location`, which also
 //!   queues a `pgq.location-info` event), `pgq_node.node_info.node_attrs`
-//!   (the identity record), `pgq_node.local_state` (pause / resume);
+//!   (the identity record; the old primary's standby records dropped),
+//!   `pgq_node.local_state` (pause / resume);
 //! - on every other reachable member: `pgq_node.node_location`
-//!   (`register_location`) and `pgq_node.local_state` (its worker paused
-//!   during the sync and resumed after). The branch the ticks are read
-//!   from is only read otherwise.
+//!   (`register_location`), `pgq_node.node_info.node_attrs` (the standby
+//!   records of the root dropped) and `pgq_node.local_state` (its worker
+//!   paused during the sync and resumed after). The branch the ticks are
+//!   read from is only read otherwise.
 //!
-//! Event types rebuilt: Londiste row events `I:` / `U:` / `D:` (urlencoded
-//! rows, the primary key in the type) and `pgq.location-info`
-//! (re-inserted, nothing to apply on the root). Any other type in a
-//! missing batch (TRUNCATE `R`, `EXECUTE`, sequence and table-registry
-//! events, SQL-format rows) is refused before anything is rebuilt: the
-//! fence is lifted and the paused workers go on, nothing is changed and
-//! nothing is lost silently.
+//! Event types rebuilt, each the way the Londiste worker applies it:
+//! row events `I:` / `U:` / `D:` (urlencoded rows, the primary key in the
+//! type), `R` (TRUNCATE ... CASCADE of the table's local destination,
+//! unless it is not a local table or its handler ignores truncates),
+//! `EXECUTE` (`londiste.execute_start`, the script's attributes checked
+//! and its `@name@` tags replaced, the script run; an already applied
+//! file skipped), `londiste.update-seq` (what
+//! `londiste.global_update_seq` does, which refuses to run on a root:
+//! `seq_info.last_value` and `pgq.seq_setval` of a local sequence), and
+//! pgq's own `pgq.location-info` / `pgq.global-watermark` (re-inserted,
+//! nothing to apply on the root). Table and sequence registry events and
+//! SQL-format rows in a missing batch are refused before anything is
+//! rebuilt: the fence is lifted and the paused workers go on, nothing is
+//! changed and nothing is lost silently.
+//!
+//! Standby records ([`record_standbys`]): a member keeps the root's
+//! physical standby locations in its own node attributes
+//! (`qadmin_standby.<node>=<location>`, one key per location), so a
+//! dead-root takeover run on a branch checks them ([`check_standby`])
+//! without being told where they are.
 //!
 //! Each tick is rebuilt in one transaction (rows and events), then the
 //! tick in one of its own (as a branch worker does), so an interrupted run
