@@ -30,6 +30,7 @@ pub(super) fn handle(s: &mut Session, cmd: &CascadeCommand, out: &mut dyn Write)
         CascadeCommand::AlterNodeProvider(c) => alter_node_provider(s, c, out),
         CascadeCommand::AlterNodeRename(c) => alter_node_rename(s, c, out),
         CascadeCommand::AlterNodeLocation(c) => alter_node_location(s, c, out),
+        CascadeCommand::AlterNodeStandby(c) => alter_node_standby(s, c, out),
         CascadeCommand::DropNode(c) => drop_node(s, c, out),
         CascadeCommand::TagNode(c) => tag_node(s, c, out),
         CascadeCommand::PauseNode(c) => pause_node(s, c, out),
@@ -414,6 +415,17 @@ pub fn alter_node_location(
 ) -> Handled {
     operation(s, &spec::ALTER_NODE_LOCATION, out, |p, _, report| {
         ops::set_location(p, cmd.node.as_str(), &cmd.location, report)
+    })
+}
+
+/// `alter node <root> standby location '<connstr>' [, ...] | none`
+pub fn alter_node_standby(
+    s: &mut Session,
+    cmd: &parse::AlterNodeStandby,
+    out: &mut dyn Write,
+) -> Handled {
+    operation(s, &spec::ALTER_NODE_STANDBY, out, |p, _, report| {
+        ops::record_standbys(p, cmd.node.as_str(), &cmd.locations, report).map(|_| ())
     })
 }
 

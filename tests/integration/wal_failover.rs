@@ -718,19 +718,32 @@ fn a_branch_takeover_is_refused_while_the_promoted_standby_holds_more() {
     let Some(mut w) = Wal::build() else { return };
     // While the root lives, its standby's location is recorded on every
     // member (an unreachable second one too: skipped with a warning).
-    let mut pool = cascade::ops::Pool::load(
-        &mut client(&w.a.location(DB)),
-        "replika",
-        Duration::from_secs(5),
-    )
-    .expect("pool");
-    let gone = "host=/nonexistent port=1 dbname=nothing".to_string();
-    let mut written =
-        cascade::ops::record_standbys(&mut pool, "root", &[gone, w.b.location(DB)], &mut |_| {})
-            .expect("record");
-    written.sort();
-    assert_eq!(written, vec!["branch", "leaf", "root"]);
-    drop(pool);
+    let cmd = format!(
+        "alter node root standby location 'host=/nonexistent port=1 dbname=nothing', '{}';",
+        w.b.location(DB)
+    );
+    let r = run(w
+        .a
+        .qadmin(DB, w.dir.path())
+        .args(["-Q", "replika", "-c", &cmd]));
+    assert_eq!(r.code, 0, "{}", show(&r));
+    assert!(r.stdout.ends_with("ALTER\n"), "{}", show(&r));
+    for n in ["root", "branch", "leaf"] {
+        assert!(
+            r.stdout
+                .contains(&format!("[{n}] standby location(s) of root recorded here")),
+            "{n}: {}",
+            show(&r)
+        );
+    }
+    // The root's own location is no standby's.
+    let bad = format!("alter node root standby location '{}';", w.a.location(DB));
+    let r = run(w
+        .a
+        .qadmin(DB, w.dir.path())
+        .args(["-Q", "replika", "-c", &bad]));
+    assert_eq!(r.code, 1, "{}", show(&r));
+    assert!(r.stderr.contains("is root's own location"), "{}", show(&r));
     assert_eq!(
         cascade::ops::recorded_standbys(&mut client(&location(&w.leaf)), "replika", "root")
             .expect("read")

@@ -1448,7 +1448,19 @@ pub fn record_standbys(
     locs: &[String],
     report: Reporter<'_>,
 ) -> Result<Vec<String>> {
-    pool.member(node)?;
+    let own = pool.member(node)?.location.clone();
+    for l in locs {
+        if l.trim().is_empty() {
+            return Err(Error::Invalid(format!(
+                "an empty standby location for {node}: give a connection string, or none"
+            )));
+        }
+        if Some(l) == own.as_ref() {
+            return Err(Error::Invalid(format!(
+                "'{l}' is {node}'s own location, not a standby's"
+            )));
+        }
+    }
     let q = pool.queue.clone();
     let mut written = Vec::new();
     for n in pool.live() {
