@@ -115,7 +115,7 @@ specs! {
         "Wait until the current node has caught up with its provider.";
     RESURRECT: resurrect, Cascade, "resurrect", Cascade, Some("RESURRECT"),
         "resurrect;",
-        "On an old root that came back after takeover ... dead: rejoin as a branch of the new root; its lost events are listed and dropped from its queue.";
+        "On an old root that came back after takeover ... dead: rejoin as a branch of the new root; its lost events are listed and dropped from its queue. On an old primary whose promoted standby took its place: its lost events counted and listed exactly, nothing changed.";
 }
 
 impl CascadeCommand {
