@@ -117,7 +117,7 @@ pub struct StandbyTakeover {
 ///   batch). Only the dead root holds them; the report says so instead of
 ///   a number, and `resurrect;` run on the old root's database once it
 ///   answers counts every lost event exactly
-///   ([`super::resurrect::count_superseded`]).
+///   ([`super::resurrect()`], which calls `count_superseded` there).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lost {
     /// The highest ev_id any living node holds.
