@@ -18,7 +18,8 @@
 //!
 //! [`check_local`] refuses to coordinate multi-node changes from a copy;
 //! [`check_member`] checks that the database answering at a member's
-//! location is that member.
+//! location is that member; [`superseded_by`] tells an old primary that
+//! its promoted standby took its place (what `resurrect` counts there).
 
 use crate::db::Client;
 
@@ -231,6 +232,26 @@ pub fn adopt(c: &mut Client, queue: &str) -> Result<()> {
     Ok(())
 }
 
+/// Whether `theirs` (the database answering at node `me`'s location as
+/// the other members know it) is a promoted physical standby of `mine`
+/// (this database, also node `me`) that took its place: the same node
+/// name, system identifier and database oid, on a later timeline. This
+/// database is then the old primary, superseded by a WAL-standby
+/// takeover. `false` when either fingerprint is unknown.
+pub fn superseded_by(mine: &Observed, theirs: &Observed) -> bool {
+    match (mine.actual, theirs.actual) {
+        (Some(a), Some(b)) => {
+            mine.node.is_some()
+                && theirs.node == mine.node
+                && !theirs.in_recovery
+                && a.system_id == b.system_id
+                && a.db_oid == b.db_oid
+                && b.timeline > a.timeline
+        }
+        _ => false,
+    }
+}
+
 /// The coordinating (local) database of a multi-node change must be the
 /// node it claims to be, not a copy: its fingerprint must match the
 /// record, and the database answering at its own registered location
@@ -359,6 +380,18 @@ mod tests {
         assert!(seen(rec, Some((8, 5, 1)), false)
             .describe()
             .is_some_and(|d| d.contains("a copy of node \"n1\"")));
+    }
+
+    #[test]
+    fn an_old_primary_knows_its_promoted_standby() {
+        let old = seen(Some("qadmin_id=7.5.1"), Some((7, 5, 1)), false);
+        let new = seen(Some("qadmin_id=7.5.2"), Some((7, 5, 2)), false);
+        assert!(superseded_by(&old, &new));
+        assert!(!superseded_by(&new, &old));
+        assert!(!superseded_by(&old, &old));
+        assert!(!superseded_by(&old, &seen(None, Some((8, 5, 2)), false)));
+        assert!(!superseded_by(&old, &seen(None, Some((7, 5, 2)), true)));
+        assert!(!superseded_by(&old, &seen(None, None, false)));
     }
 
     #[test]

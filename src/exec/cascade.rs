@@ -30,6 +30,7 @@ pub(super) fn handle(s: &mut Session, cmd: &CascadeCommand, out: &mut dyn Write)
         CascadeCommand::AlterNodeProvider(c) => alter_node_provider(s, c, out),
         CascadeCommand::AlterNodeRename(c) => alter_node_rename(s, c, out),
         CascadeCommand::AlterNodeLocation(c) => alter_node_location(s, c, out),
+        CascadeCommand::AlterNodeStandby(c) => alter_node_standby(s, c, out),
         CascadeCommand::DropNode(c) => drop_node(s, c, out),
         CascadeCommand::TagNode(c) => tag_node(s, c, out),
         CascadeCommand::PauseNode(c) => pause_node(s, c, out),
@@ -417,6 +418,17 @@ pub fn alter_node_location(
     })
 }
 
+/// `alter node <root> standby location '<connstr>' [, ...] | none`
+pub fn alter_node_standby(
+    s: &mut Session,
+    cmd: &parse::AlterNodeStandby,
+    out: &mut dyn Write,
+) -> Handled {
+    operation(s, &spec::ALTER_NODE_STANDBY, out, |p, _, report| {
+        ops::record_standbys(p, cmd.node.as_str(), &cmd.locations, report).map(|_| ())
+    })
+}
+
 /// `drop node <n>`
 pub fn drop_node(s: &mut Session, cmd: &parse::DropNode, out: &mut dyn Write) -> Handled {
     operation(s, &spec::DROP_NODE, out, |p, _, report| {
@@ -587,10 +599,13 @@ fn takeover_standby(s: &mut Session, me: &str, out: &mut dyn Write) -> Handled {
             from,
             branch_tick,
         } => format!(
-            "WAL behind: ticks {}..{branch_tick} rebuilt from {from} (standby at {last_tick}): {} events, {} row changes",
+            "WAL behind: ticks {}..{branch_tick} rebuilt from {from} (standby at {last_tick}): {} events, {} row changes, {} TRUNCATE, {} EXECUTE, {} sequence updates",
             last_tick + 1,
             done.events_copied,
-            done.rows_applied
+            done.rows_applied,
+            done.truncates,
+            done.executes,
+            done.sequences
         ),
     };
     Ok(Reply::All(vec![

@@ -253,3 +253,67 @@ fn rename_node_changes_every_member_and_londiste_follows() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("leaf3 (leaf)"), "{}", r.stdout);
 }
+
+#[test]
+fn standby_records_reach_every_member_and_keep_the_other_attributes() {
+    let n1 = test_db!();
+    let n2 = test_db!();
+    create(&n1, NodeType::Root, "node1", None);
+    create(
+        &n2,
+        NodeType::Branch,
+        "node2",
+        Some(Provider::Location(location(&n1))),
+    );
+    n2.sql("select * from pgq_node.set_node_attrs('replika', 'sync_watermark=node2')");
+    let mut pool = cascade::ops::Pool::load(&mut n1.client(), "replika", Duration::from_secs(5))
+        .expect("pool");
+    let locs = vec![
+        "host=standby1 port=5433 dbname=shop".to_string(),
+        "host=standby2,standby3 dbname=shop application_name='a&b'".to_string(),
+    ];
+    let mut written =
+        cascade::ops::record_standbys(&mut pool, "node1", &locs, &mut |_| {}).expect("record");
+    written.sort();
+    assert_eq!(written, vec!["node1", "node2"]);
+    for db in [&n1, &n2] {
+        assert_eq!(
+            cascade::ops::recorded_standbys(&mut db.client(), "replika", "node1").expect("read"),
+            locs
+        );
+    }
+    // The workers' own attribute is kept, and Londiste still reads them.
+    assert!(n2
+        .sql("select node_attrs from pgq_node.get_node_info('replika')")
+        .starts_with("sync_watermark=node2&"));
+    let r = run(std::process::Command::new("londiste")
+        .arg(ini(&n2, "node2"))
+        .arg("status"));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    // Refused: an empty location, the node's own location, an unknown node.
+    for (node, bad) in [
+        ("node1", vec![" ".to_string()]),
+        ("node1", vec![location(&n1)]),
+        ("nosuch", locs.clone()),
+    ] {
+        assert!(cascade::ops::record_standbys(&mut pool, node, &bad, &mut |_| {}).is_err());
+    }
+    assert_eq!(
+        cascade::ops::recorded_standbys(&mut n2.client(), "replika", "node1").expect("read"),
+        locs
+    );
+    // none: forgotten everywhere, the other attribute kept.
+    cascade::ops::record_standbys(&mut pool, "node1", &[], &mut |_| {}).expect("forget");
+    for db in [&n1, &n2] {
+        assert!(
+            cascade::ops::recorded_standbys(&mut db.client(), "replika", "node1")
+                .expect("read")
+                .is_empty()
+        );
+    }
+    let attrs = n2.sql("select node_attrs from pgq_node.get_node_info('replika')");
+    assert!(
+        attrs.starts_with("sync_watermark=node2") && !attrs.contains("standby"),
+        "{attrs}"
+    );
+}

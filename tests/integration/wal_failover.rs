@@ -85,10 +85,9 @@ impl Wal {
         let leaf = TestDb::new()?;
         let b2 = if second { Some(TestDb::new()?) } else { None };
         let dir = tempfile::tempdir().expect("dir");
-        // t carries the producer's rows; t2 is there for the event types
-        // the rebuild refuses (a TRUNCATE).
-        let table =
-            "create table t (id int8 primary key, v text); create table t2 (id int8 primary key)";
+        // t carries the producer's rows; t2 and the sequence s1 are there
+        // for the other event types (TRUNCATE, EXECUTE, sequence updates).
+        let table = "create table t (id int8 primary key, v text); create table t2 (id int8 primary key); create sequence s1";
         a.sql(DB, table);
         branch.sql(table);
         leaf.sql(table);
@@ -146,6 +145,10 @@ impl Wal {
                     .arg(p)
                     .args(["add-table", "public.t", "public.t2"]));
             assert_eq!(r.code, 0, "add-table: {}{}", r.stdout, r.stderr);
+            let r = run(Command::new("londiste")
+                .arg(p)
+                .args(["add-seq", "public.s1"]));
+            assert_eq!(r.code, 0, "add-seq: {}{}", r.stdout, r.stderr);
         }
         let pa = pgqd_ini(dir.path(), "pgqd-a", &a.base_connstr(), &[DB]);
         let shared = format!(
@@ -378,16 +381,23 @@ impl Wal {
             missing.len() <= lost.len() + 1,
             "missing {missing:?}, counted {lost:?}"
         );
-        let highest: i64 = report
+        let line = report
+            .lines()
+            .find(|l| l.contains("lost (events that reached root only)"))
+            .unwrap_or_else(|| panic!("no loss report: {report}"));
+        assert!(
+            line.contains("not knowable without root") && line.contains("\"resurrect;\""),
+            "{line}"
+        );
+        let highest: i64 = line
             .split("after ev_id ")
             .nth(1)
             .and_then(|t| t.split(|c: char| !c.is_ascii_digit()).next())
             .and_then(|n| n.parse().ok())
-            .unwrap_or_else(|| panic!("no highest ev_id in the report: {report}"));
-        let gaps: Vec<(i64, i64)> = report
-            .split(": ")
-            .find(|p| p.starts_with(|c: char| c.is_ascii_digit()) && p.contains('-'))
-            .map(|p| {
+            .unwrap_or_else(|| panic!("no highest ev_id in the report: {line}"));
+        let gaps: Vec<(i64, i64)> = line
+            .split_once("rolled-back transaction took: ")
+            .map(|(_, p)| {
                 p.split(';')
                     .next()
                     .unwrap_or("")
@@ -399,6 +409,15 @@ impl Wal {
                     .collect()
             })
             .unwrap_or_default();
+        let gap_ids: i64 = gaps.iter().map(|(a, b)| b - a + 1).sum();
+        if gaps.is_empty() {
+            assert!(line.contains("known: 0 events"), "{line}");
+        } else {
+            assert!(
+                line.contains(&format!("known: at most {gap_ids} events")),
+                "{line}"
+            );
+        }
         let table = self.a.sql(
             DB,
             "select queue_data_pfx from pgq.queue where queue_name = 'replika'",
@@ -417,8 +436,62 @@ impl Wal {
                 "row {id} (ev_id {ev}) was lost but the report places no loss there: {report}"
             );
         }
+        // The old root answering again: resurrect there counts exactly,
+        // and changes nothing.
+        let r = run(self.a.qadmin(DB, self.dir.path()).args([
+            "-Q",
+            "replika",
+            "-A",
+            "-t",
+            "-c",
+            "resurrect;",
+        ]));
+        assert_eq!(r.code, 0, "{}", show(&r));
+        assert!(
+            r.stdout.contains("this database is root's old primary"),
+            "{}",
+            show(&r)
+        );
+        let events: Vec<&str> = r.stdout.lines().filter(|l| l.contains("|")).collect();
+        let row_events = events
+            .iter()
+            .filter(|l| l.contains("|I:id|") && l.ends_with("|public.t"))
+            .count();
+        assert_eq!(
+            row_events,
+            missing.len(),
+            "resurrect's lost row events against the rows root has and the new root lacks: {}",
+            show(&r)
+        );
+        let counted: usize = r
+            .stderr
+            .split("lost: ")
+            .nth(1)
+            .and_then(|t| t.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no count: {}", show(&r)));
+        assert_eq!(counted, events.len(), "{}", show(&r));
+        // Every lost event past the takeover's bound or in its gaps: the
+        // part the takeover could know is exactly the gap part.
+        let in_gaps = events
+            .iter()
+            .filter_map(|l| l.split('|').next()?.parse::<i64>().ok())
+            .filter(|id| gaps.iter().any(|(a, b)| (*a..=*b).contains(id)))
+            .count() as i64;
+        assert!(
+            in_gaps <= gap_ids,
+            "{in_gaps} lost in the gaps, {gap_ids} ids there"
+        );
+        assert_eq!(
+            self.a.sql(
+                DB,
+                "select node_type from pgq_node.get_node_info('replika')"
+            ),
+            "root",
+            "resurrect changed the old primary"
+        );
         eprintln!(
-            "{} rows lost (counted by the producer: {}), all past ev_id {highest} or in {gaps:?}",
+            "{} rows lost (counted by the producer: {}, by resurrect: {counted} events), all past ev_id {highest} or in {gaps:?}",
             missing.len(),
             lost.len()
         );
@@ -576,7 +649,7 @@ fn wal_behind_the_standby_rebuilds_the_branch_ticks_and_loses_only_the_dead_root
         &format!("tick {last} rebuilt"),
         "positioned at tick",
         "unfenced",
-        "lost:",
+        "lost (events that reached root only): known: ",
     ] {
         assert!(r.stdout.contains(step), "{step}: {}", show(&r));
     }
@@ -643,6 +716,40 @@ fn a_branch_takeover_is_refused_while_the_promoted_standby_holds_more() {
         return;
     }
     let Some(mut w) = Wal::build() else { return };
+    // While the root lives, its standby's location is recorded on every
+    // member (an unreachable second one too: skipped with a warning).
+    let cmd = format!(
+        "alter node root standby location 'host=/nonexistent port=1 dbname=nothing', '{}';",
+        w.b.location(DB)
+    );
+    let r = run(w
+        .a
+        .qadmin(DB, w.dir.path())
+        .args(["-Q", "replika", "-c", &cmd]));
+    assert_eq!(r.code, 0, "{}", show(&r));
+    assert!(r.stdout.ends_with("ALTER\n"), "{}", show(&r));
+    for n in ["root", "branch", "leaf"] {
+        assert!(
+            r.stdout
+                .contains(&format!("[{n}] standby location(s) of root recorded here")),
+            "{n}: {}",
+            show(&r)
+        );
+    }
+    // The root's own location is no standby's.
+    let bad = format!("alter node root standby location '{}';", w.a.location(DB));
+    let r = run(w
+        .a
+        .qadmin(DB, w.dir.path())
+        .args(["-Q", "replika", "-c", &bad]));
+    assert_eq!(r.code, 1, "{}", show(&r));
+    assert!(r.stderr.contains("is root's own location"), "{}", show(&r));
+    assert_eq!(
+        cascade::ops::recorded_standbys(&mut client(&location(&w.leaf)), "replika", "root")
+            .expect("read")
+            .len(),
+        2
+    );
     // The branch is behind (paused); the standby replays everything.
     let r = run(w
         .branch
@@ -657,8 +764,28 @@ fn a_branch_takeover_is_refused_while_the_promoted_standby_holds_more() {
     w.stop("worker-root");
     w.b.promote();
 
-    // Run on the branch, told where the standby is: refused, nothing
-    // changed.
+    // Run on the branch: it finds the recorded standby by itself, without
+    // STANDBY: refused, nothing changed.
+    let r = run(w
+        .branch
+        .qadmin()
+        .args(["-Q", "replika", "-c", "takeover root dead;"]));
+    assert_eq!(r.code, 1, "{}", show(&r));
+    assert!(
+        r.stderr
+            .contains("recorded standby of root at host=/nonexistent")
+            && r.stdout.contains("(recorded)"),
+        "{}",
+        show(&r)
+    );
+    assert!(
+        r.stderr.contains("holds more than branch")
+            && r.stderr
+                .contains("run \"takeover root dead;\" on the standby instead"),
+        "{}",
+        show(&r)
+    );
+    // STANDBY overrides the record.
     let standby = format!("STANDBY={}", w.b.location(DB));
     let r =
         run(w
@@ -666,6 +793,7 @@ fn a_branch_takeover_is_refused_while_the_promoted_standby_holds_more() {
             .qadmin()
             .args(["-Q", "replika", "-v", &standby, "-c", "takeover root dead;"]));
     assert_eq!(r.code, 1, "{}", show(&r));
+    assert!(!r.stdout.contains("(recorded)"), "{}", show(&r));
     assert!(
         r.stderr.contains("holds more than branch")
             && r.stderr
@@ -689,6 +817,20 @@ fn a_branch_takeover_is_refused_while_the_promoted_standby_holds_more() {
     let r = w.takeover_on_standby();
     assert_eq!(r.code, 0, "{}", show(&r));
     assert!(r.stdout.contains("WAL ahead"), "{}", show(&r));
+    // The old primary's standby records are gone: the standby is the root.
+    assert!(
+        r.stdout
+            .contains("the old primary's standby record of root dropped"),
+        "{}",
+        show(&r)
+    );
+    for db in [&w.branch, &w.leaf] {
+        assert!(
+            cascade::ops::recorded_standbys(&mut client(&location(db)), "replika", "root")
+                .expect("read")
+                .is_empty()
+        );
+    }
     let r = run(w
         .branch
         .qadmin()
@@ -702,9 +844,14 @@ fn a_branch_takeover_is_refused_while_the_promoted_standby_holds_more() {
     );
 }
 
+/// md5 over a table's rows, every column (`t2` gains one by EXECUTE).
+fn md5_of(table: &str) -> String {
+    format!("select md5(coalesce(string_agg(x::text, ',' order by x::text), '')) from {table} x")
+}
+
 #[test]
-fn a_truncate_in_a_missing_batch_is_refused_and_changes_nothing() {
-    if !long_case("truncate_refused") {
+fn truncate_execute_and_sequence_events_in_the_missing_batches_are_applied() {
+    if !long_case("other_event_types") {
         return;
     }
     let Some(mut w) = Wal::build() else { return };
@@ -715,45 +862,95 @@ fn a_truncate_in_a_missing_batch_is_refused_and_changes_nothing() {
     w.b.wait_replayed(&w.a);
     w.b.cut_stream();
     let tw = Wal::queue_tick(&w.b);
-    // A TRUNCATE only the branch has: the standby cannot rebuild it.
+    // Only the branch (and the leaf) get these: a londiste execute
+    // script adding a column, rows using it, a TRUNCATE, a row after it,
+    // and a sequence moved far ahead (the root worker publishes it).
+    let script = w.dir.path().join("t2_note.sql");
+    std::fs::write(
+        &script,
+        "--*-- Local-Table: public.t2\nalter table @public.t2@ add column note text;\n",
+    )
+    .expect("script");
+    let r = run(Command::new("londiste")
+        .arg(&w.inis[0])
+        .arg("execute")
+        .arg(&script));
+    assert_eq!(r.code, 0, "execute: {}{}", r.stdout, r.stderr);
+    w.a.sql(DB, "insert into t2 (id, note) values (3, 'after ddl')");
     w.a.sql(DB, "truncate t2");
-    wait_for("the branch to apply the truncate and get ahead", 60, || {
-        w.branch.sql("select count(*) from t2") == "0" && w.tick(&w.branch) > tw + 3
+    w.a.sql(DB, "insert into t2 (id, note) values (4, 'after truncate')");
+    w.a.sql(DB, "select setval('s1', 50000)");
+    wait_for("the branch to apply them and get ahead", 60, || {
+        w.branch.sql("select count(*) from information_schema.columns where table_name = 't2' and column_name = 'note'") == "1"
+            && w.branch.sql("select string_agg(id || ':' || coalesce(note, ''), ',') from t2")
+            == "4:after truncate"
+            && w.branch.sql("select last_value >= 50000 from s1") == "t"
+            && w.tick(&w.branch) > tw + 3
+    });
+    let branch_seq: i64 = w
+        .branch
+        .sql("select last_value from s1")
+        .parse()
+        .expect("seq");
+    w.stop("pgqd-a");
+    let last = Wal::queue_tick(&w.a);
+    wait_for("the branch to take the root's last tick", 60, || {
+        w.tick(&w.branch) >= last
     });
     w.a.kill();
     w.stop("worker-root");
     w.b.promote();
 
     let r = w.takeover_on_standby();
-    assert_eq!(r.code, 1, "{}", show(&r));
-    assert!(
-        r.stderr.contains("of type \"R\"")
-            && r.stderr.contains("TRUNCATE")
-            && r.stderr.contains("nothing was changed"),
-        "{}",
-        show(&r)
-    );
-    // Nothing changed: the standby's queue unfenced at its own last tick,
-    // the branch still a branch reading from the old root's location,
-    // its worker going on.
+    assert_eq!(r.code, 0, "{}", show(&r));
+    for step in ["WAL behind", "1 EXECUTE", "1 TRUNCATE", "sequence update"] {
+        assert!(r.stdout.contains(step), "{step}: {}", show(&r));
+    }
+    eprintln!("takeover on the standby:\n{}", show(&r));
+    // The standby has what the branch has: the column, the rows after
+    // the truncate, the script recorded, the sequence at the published
+    // value.
     assert_eq!(
         w.b.sql(
             DB,
-            "select queue_external_ticker from pgq.queue where queue_name = 'replika'"
+            "select string_agg(id || ':' || coalesce(note, ''), ',') from t2"
         ),
-        "f"
-    );
-    assert_eq!(Wal::queue_tick(&w.b), tw);
-    assert_eq!(w.b.sql(DB, "select count(*) from t2"), "2");
-    assert_eq!(
-        w.branch
-            .sql("select node_type || ':' || worker_paused from pgq_node.get_node_info('replika')"),
-        "branch:false"
+        "4:after truncate"
     );
     assert_eq!(
-        w.branch.sql("select node_location from pgq_node.get_queue_locations('replika') where node_name = 'root'"),
-        w.a.location(DB)
+        w.b.sql(
+            DB,
+            "select count(*) from londiste.applied_execute where execute_file = 't2_note.sql'"
+        ),
+        "1"
     );
+    let seq: i64 =
+        w.b.sql(DB, "select last_value from s1")
+            .parse()
+            .expect("seq");
+    assert!(
+        seq >= branch_seq,
+        "s1 on the new root at {seq}, the branch's at {branch_seq}"
+    );
+
+    w.start_new_root();
+    w.b.sql(DB, "insert into t2 (id, note) values (5, 'new root')");
+    for (db, name) in [(&w.branch, "branch"), (&w.leaf, "leaf")] {
+        wait_for(&format!("the new root's t2 row on {name}"), 120, || {
+            db.sql("select count(*) from t2 where id = 5") == "1"
+        });
+        assert_eq!(
+            db.sql(&md5_of("t2")),
+            w.b.sql(DB, &md5_of("t2")),
+            "t2 on {name}"
+        );
+    }
+    w.check_after(&[]);
+    // The published sequence value never goes back on any node.
+    for (db, name) in [(&w.branch, "branch"), (&w.leaf, "leaf")] {
+        let v: i64 = db.sql("select last_value from s1").parse().expect("seq");
+        assert!(v >= branch_seq, "s1 on {name} at {v}");
+    }
 }
 
 #[test]

@@ -29,7 +29,10 @@ pub use resurrect::{resurrect, LostEvent, Resurrected};
 pub use takeover::{
     gravestone, sync_problems, takeover, takeover_check, takeover_dead, TableProblem,
 };
-pub use wal::{check_standby, takeover_standby, Lost, StandbyTakeover, WalCase};
+pub use wal::{
+    check_standby, record_standbys, recorded_standbys, takeover_standby, Lost, StandbyTakeover,
+    WalCase,
+};
 pub use workers::{pause_node, set_paused, wait_caught_up, WaitFor};
 
 use std::time::{Duration, Instant};

@@ -14,10 +14,17 @@
 //! (`register_subscriber`, `unregister_subscriber` of the gravestone),
 //! the global watermark (`set_global_watermark`), `pgq_node.node_location`
 //! (`register_location`, and the dead flag through [`super::tag_node`]).
+//!
+//! An old root whose promoted physical standby took its place (a
+//! WAL-standby takeover: the same node name, now on a later timeline at
+//! the location the members know) cannot rejoin under that name:
+//! `resurrect` there only counts, exactly, the events it holds that the
+//! new root lacks (by ev_id and event time) and writes nothing
+//! ([`count_superseded`]).
 
 use super::takeover::queue_last_tick;
 use super::{gravestone, note, tag_node, warn, Pool};
-use crate::cascade::{Error, Reporter, Result};
+use crate::cascade::{identity, Error, Reporter, Result};
 use crate::db::Client;
 
 /// An event the old root had queued after the tick the new root kept:
@@ -63,6 +70,9 @@ pub struct Resurrected {
 /// repeat: a finished step is skipped.
 pub fn resurrect(pool: &mut Pool, me: &str, report: Reporter<'_>) -> Result<Resurrected> {
     let q = pool.queue.clone();
+    if let Some(loc) = superseding_standby(pool, me, report)? {
+        return count_superseded(pool, me, &loc, report);
+    }
     let my = pool.info(me)?;
     let worker = my
         .worker_name
@@ -355,4 +365,166 @@ fn reached_cascade(
     .iter()
     .map(|r| (r.get(0), r.get(1)))
     .collect())
+}
+
+/// The location of a promoted standby of `me` that took `me`'s place, as
+/// the other members know it: a member registers `me` at another location
+/// than this database's own, and what answers there is `me` on a later
+/// timeline of this very database ([`identity::superseded_by`]).
+fn superseding_standby(pool: &mut Pool, me: &str, report: Reporter<'_>) -> Result<Option<String>> {
+    let q = pool.queue.clone();
+    let own = pool.member(me)?.location.clone();
+    let mine = identity::observe(pool.node(me)?, &q)?;
+    let others: Vec<String> = pool.live().into_iter().filter(|n| n != me).collect();
+    let mut tried: Vec<String> = Vec::new();
+    for n in others {
+        let Ok(c) = pool.node(&n) else { continue };
+        let Ok(Some(r)) = c.query_opt(
+            "select node_location from pgq_node.get_queue_locations($1) where node_name = $2",
+            &[&q, &me],
+        ) else {
+            continue;
+        };
+        let loc: String = r.get(0);
+        if Some(&loc) == own.as_ref() || tried.contains(&loc) {
+            continue;
+        }
+        tried.push(loc.clone());
+        let mut there = match crate::cascade::connect(me, &loc, pool.timeout) {
+            Ok(c) => c,
+            Err(e) => {
+                warn(
+                    report,
+                    &n,
+                    format!("{n} knows {me} at {loc}, which does not answer: {e}"),
+                );
+                continue;
+            }
+        };
+        let theirs = identity::observe(&mut there, &q)?;
+        if identity::superseded_by(&mine, &theirs) {
+            return Ok(Some(loc));
+        }
+    }
+    Ok(None)
+}
+
+/// On an old root superseded by its promoted standby (at `loc`): the
+/// events this database holds that the new root lacks, by event identity
+/// (ev_id and event time: branches keep both, and the new root's own new
+/// events reuse no pair), counted exactly. Events older than the oldest
+/// the new root still holds (its event tables rotated) cannot be compared
+/// and are said. Writes nothing anywhere.
+pub fn count_superseded(
+    pool: &mut Pool,
+    me: &str,
+    loc: &str,
+    report: Reporter<'_>,
+) -> Result<Resurrected> {
+    let q = pool.queue.clone();
+    note(
+        report,
+        me,
+        format!("this database is {me}'s old primary: its promoted standby at {loc} took its place (same system and database, a later timeline); it cannot rejoin as {me}, its lost events are counted and nothing is changed"),
+    );
+    let parent = |c: &mut Client| -> Result<String> {
+        c.query_opt(
+            "select quote_ident(split_part(queue_data_pfx, '.', 1)) || '.' || quote_ident(split_part(queue_data_pfx, '.', 2)) from pgq.queue where queue_name = $1",
+            &[&q],
+        )?
+        .map(|r| r.get(0))
+        .ok_or_else(|| Error::Invalid(format!("queue \"{q}\" does not exist")))
+    };
+    // Event identity: the id and the time in microseconds (independent
+    // of either server's time zone).
+    let key = "ev_id, (extract(epoch from ev_time) * 1000000)::int8";
+    let mut new_root = crate::cascade::connect(me, loc, pool.timeout)?;
+    let theirs_table = parent(&mut new_root)?;
+    let oldest: Option<i64> = new_root
+        .query_one(&format!("select min(ev_id) from {theirs_table}"), &[])?
+        .get(0);
+    let low = oldest.unwrap_or(i64::MAX);
+    let c = pool.node(me)?;
+    let mine_table = parent(c)?;
+    let uncompared: i64 = c
+        .query_one(
+            &format!("select count(*) from {mine_table} where ev_id < $1"),
+            &[&low],
+        )?
+        .get(0);
+    let mine: Vec<(i64, i64)> = c
+        .query(
+            &format!("select {key} from {mine_table} where ev_id >= $1 order by ev_id"),
+            &[&low],
+        )?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let (first, last) = match (mine.first(), mine.last()) {
+        (Some(a), Some(b)) => (a.0, b.0),
+        _ => (0, -1),
+    };
+    let held: std::collections::HashSet<(i64, i64)> = new_root
+        .query(
+            &format!("select {key} from {theirs_table} where ev_id between $1 and $2"),
+            &[&first, &last],
+        )?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let missing: Vec<i64> = mine
+        .iter()
+        .filter(|k| !held.contains(k))
+        .map(|k| k.0)
+        .collect();
+    let ids = format!(
+        "{{{}}}",
+        missing
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let lost: Vec<LostEvent> = pool
+        .node(me)?
+        .query(
+            &format!(
+                "select ev_id, ev_time::text, ev_type, ev_data, ev_extra1 from {mine_table} where ev_id = any($1::int8[]) order by ev_id"
+            ),
+            &[&ids],
+        )?
+        .iter()
+        .map(|r| LostEvent {
+            id: r.get(0),
+            time: r.get(1),
+            kind: r.get(2),
+            data: r.get(3),
+            extra1: r.get(4),
+        })
+        .collect();
+    let range = match (lost.first(), lost.last()) {
+        (Some(a), Some(b)) => format!(" (ev_id {}..{})", a.id, b.id),
+        _ => String::new(),
+    };
+    warn(
+        report,
+        me,
+        format!(
+            "lost: {} event(s){range} reached {me}'s old primary only: of its {} event(s) from ev_id {first}, the new root at {loc} holds the others",
+            lost.len(),
+            mine.len()
+        ),
+    );
+    if uncompared > 0 {
+        warn(
+            report,
+            me,
+            format!("{uncompared} older event(s) here (before ev_id {low}) not compared: the new root no longer holds events that old (its event tables rotated)"),
+        );
+    }
+    Ok(Resurrected {
+        root: me.to_string(),
+        tick: 0,
+        lost,
+    })
 }

@@ -16,24 +16,42 @@
 //!   `pgq.seq_setval` and `pgq.ticker`), `pgq.tick` (`pgq.ticker`), the
 //!   queue's event tables `pgq.event_<id>_<n>` (delete of the events it
 //!   re-inserts; `pgq.insert_event_raw`), the replicated tables named by
-//!   the rebuilt batches' row events (insert / update / delete with
-//!   `session_replication_role = replica`), `pgq.subscription`
+//!   the rebuilt batches' events (insert / update / delete / truncate with
+//!   `session_replication_role = replica`, and whatever a rebuilt
+//!   `londiste execute` script changes), `londiste.applied_execute`
+//!   (`londiste.execute_start`), `londiste.seq_info` and the replicated
+//!   sequences (`pgq.seq_setval`), `pgq.subscription`
 //!   (`pgq.register_consumer_at`, `pgq_node.register_subscriber`),
 //!   `pgq_node.node_location` (`pgq_node.register_location`, which also
 //!   queues a `pgq.location-info` event), `pgq_node.node_info.node_attrs`
-//!   (the identity record), `pgq_node.local_state` (pause / resume);
+//!   (the identity record; the old primary's standby records dropped),
+//!   `pgq_node.local_state` (pause / resume);
 //! - on every other reachable member: `pgq_node.node_location`
-//!   (`register_location`) and `pgq_node.local_state` (its worker paused
-//!   during the sync and resumed after). The branch the ticks are read
-//!   from is only read otherwise.
+//!   (`register_location`), `pgq_node.node_info.node_attrs` (the standby
+//!   records of the root dropped) and `pgq_node.local_state` (its worker
+//!   paused during the sync and resumed after). The branch the ticks are
+//!   read from is only read otherwise.
 //!
-//! Event types rebuilt: Londiste row events `I:` / `U:` / `D:` (urlencoded
-//! rows, the primary key in the type) and `pgq.location-info`
-//! (re-inserted, nothing to apply on the root). Any other type in a
-//! missing batch (TRUNCATE `R`, `EXECUTE`, sequence and table-registry
-//! events, SQL-format rows) is refused before anything is rebuilt: the
-//! fence is lifted and the paused workers go on, nothing is changed and
-//! nothing is lost silently.
+//! Event types rebuilt, each the way the Londiste worker applies it:
+//! row events `I:` / `U:` / `D:` (urlencoded rows, the primary key in the
+//! type), `R` (TRUNCATE ... CASCADE of the table's local destination,
+//! unless it is not a local table or its handler ignores truncates),
+//! `EXECUTE` (`londiste.execute_start`, the script's attributes checked
+//! and its `@name@` tags replaced, the script run; an already applied
+//! file skipped), `londiste.update-seq` (what
+//! `londiste.global_update_seq` does, which refuses to run on a root:
+//! `seq_info.last_value` and `pgq.seq_setval` of a local sequence), and
+//! pgq's own `pgq.location-info` / `pgq.global-watermark` (re-inserted,
+//! nothing to apply on the root). Table and sequence registry events and
+//! SQL-format rows in a missing batch are refused before anything is
+//! rebuilt: the fence is lifted and the paused workers go on, nothing is
+//! changed and nothing is lost silently.
+//!
+//! Standby records ([`record_standbys`]): a member keeps the root's
+//! physical standby locations in its own node attributes
+//! (`qadmin_standby.<node>=<location>`, one key per location), so a
+//! dead-root takeover run on a branch checks them ([`check_standby`])
+//! without being told where they are.
 //!
 //! Each tick is rebuilt in one transaction (rows and events), then the
 //! tick in one of its own (as a branch worker does), so an interrupted run
@@ -77,15 +95,29 @@ pub struct StandbyTakeover {
     pub events_copied: u64,
     /// Row changes applied to the standby's tables.
     pub rows_applied: u64,
+    /// TRUNCATEs applied.
+    pub truncates: u64,
+    /// `londiste execute` scripts run.
+    pub executes: u64,
+    /// Sequence updates applied.
+    pub sequences: u64,
     /// The lost events, as far as the living nodes tell.
     pub lost: Lost,
 }
 
 /// Events that reached the dead root only, as far as the living nodes
-/// can tell: the dead root cannot be read, so ids it took after the
-/// highest one any living node holds cannot be counted; ids below it that
-/// no living node holds are listed (each one an event that reached the
-/// dead root only, or a transaction that rolled back).
+/// can tell. Two parts:
+/// - known: ev_ids between the lowest position a member holds and the
+///   highest id any living node holds that no living node has (each one
+///   an event that reached the dead root only, or an id a rolled-back
+///   transaction took: the dead root alone could say which), counted and
+///   listed;
+/// - unknowable here: the events the dead root committed after that
+///   highest id (past the standby's WAL end and past every branch's last
+///   batch). Only the dead root holds them; the report says so instead of
+///   a number, and `resurrect;` run on the old root's database once it
+///   answers counts every lost event exactly
+///   ([`super::resurrect()`], which calls `count_superseded` there).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lost {
     /// The highest ev_id any living node holds.
@@ -105,9 +137,9 @@ pub struct Lost {
 impl Lost {
     /// The report's sentence.
     pub fn sentence(&self, old: &str) -> String {
-        let mut s = if self.gap_ids == 0 {
+        let known = if self.gap_ids == 0 {
             format!(
-                "lost: no ev_id between {} and {} is missing on the living nodes",
+                "known: 0 events, no ev_id between {} and {} is missing on the living nodes",
                 self.from, self.highest
             )
         } else {
@@ -124,7 +156,8 @@ impl Lost {
                 })
                 .collect();
             format!(
-                "lost: {} ev_id(s) between {} and {} are on no living node, each an event that reached {old} only or a transaction that rolled back: {}{}",
+                "known: at most {} events, the {} ev_id(s) between {} and {} that are on no living node, each an event that reached {old} only or an id a rolled-back transaction took: {}{}",
+                self.gap_ids,
                 self.gap_ids,
                 self.from,
                 self.highest,
@@ -132,17 +165,19 @@ impl Lost {
                 if self.gaps.len() > 20 { ", ..." } else { "" }
             )
         };
+        let mut s = format!("lost (events that reached {old} only): {known}");
+        s.push_str(&format!(
+            "; not knowable without {old}: how many events {old} committed after ev_id {} (neither the standby's WAL nor a branch's batch holds any of them",
+            self.highest
+        ));
         if self.standby_seq > self.highest {
             s.push_str(&format!(
-                "; {old} had taken ev_ids up to {} where the standby's WAL ends (its sequence is logged up to 32 ahead): up to {} events after ev_id {} may be lost",
-                self.standby_seq,
-                self.standby_seq - self.highest,
-                self.highest
+                "; its event sequence had reached {} where the standby's WAL ends, logged up to 32 ahead of the ids used",
+                self.standby_seq
             ));
         }
         s.push_str(&format!(
-            "; and every event {old} committed after ev_id {} that neither the standby's WAL nor a branch's batch holds is lost: the living nodes cannot count those",
-            self.highest
+            "); when {old}'s old database answers again, \"resurrect;\" run there counts every lost event exactly (it only reads)"
         ));
         s
     }
@@ -257,14 +292,51 @@ fn batch(c: &mut Client, events: &str, from: &str, to: &str) -> Result<Vec<Event
 enum Apply {
     /// A Londiste row event: operation, primary key columns.
     Row(char, Vec<String>),
-    /// Re-inserted only.
+    /// `R`: TRUNCATE of the table in ev_extra1.
+    Truncate,
+    /// `EXECUTE`: a `londiste execute` script (ev_data the SQL, ev_extra1
+    /// the file name, ev_extra2 its urlencoded attributes).
+    Execute,
+    /// `londiste.update-seq`: the sequence in ev_extra1 published at the
+    /// value in ev_data.
+    Seq,
+    /// Re-inserted only (pgq's own events: nothing to apply on the root).
     Keep,
 }
 
 fn classify(e: &Event) -> std::result::Result<Apply, String> {
     let kind = e.kind.as_deref().unwrap_or("");
-    if kind == "pgq.location-info" {
-        return Ok(Apply::Keep);
+    let needs_extra1 = |what: Apply| {
+        if e.extra[0].as_deref().unwrap_or("").is_empty() {
+            Err(format!(
+                "{kind} event {} names no object in ev_extra1",
+                e.id
+            ))
+        } else {
+            Ok(what)
+        }
+    };
+    match kind {
+        "pgq.location-info" | "pgq.global-watermark" => return Ok(Apply::Keep),
+        "R" => return needs_extra1(Apply::Truncate),
+        "EXECUTE" => return needs_extra1(Apply::Execute),
+        "londiste.update-seq" => {
+            if e.data
+                .as_deref()
+                .unwrap_or("")
+                .trim()
+                .parse::<i64>()
+                .is_err()
+            {
+                return Err(format!(
+                    "sequence event {} carries no value ({:?})",
+                    e.id,
+                    e.data.as_deref().unwrap_or("")
+                ));
+            }
+            return needs_extra1(Apply::Seq);
+        }
+        _ => {}
     }
     if let Some((op, keys)) = kind.split_once(':') {
         if let ("I" | "U" | "D", false) = (op, keys.is_empty()) {
@@ -279,9 +351,273 @@ fn classify(e: &Event) -> std::result::Result<Apply, String> {
         }
     }
     Err(format!(
-        "event {} of type {kind:?} (only Londiste row events I/U/D and pgq.location-info are rebuilt; TRUNCATE, EXECUTE, sequence and table-registry events are not)",
+        "event {} of type {kind:?} (rebuilt are Londiste row events I/U/D with keys, TRUNCATE, EXECUTE, londiste.update-seq and pgq's location and watermark events; table and sequence registry events and SQL-format rows are not)",
         e.id
     ))
+}
+
+/// What applying the non-row events of a tick did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Others {
+    truncates: u64,
+    executes: u64,
+    sequences: u64,
+    /// Said in the tick's step line (skipped ones and why).
+    notes: Vec<String>,
+}
+
+/// The name with `public.` when it has no schema (skytools.fq_name).
+fn fq_name(n: &str) -> String {
+    if n.contains('.') {
+        n.to_string()
+    } else {
+        format!("public.{n}")
+    }
+}
+
+/// A TRUNCATE as the Londiste worker applies it: of the table's local
+/// destination, `CASCADE`, unless the table is not registered here (or
+/// not local) or its handler says `ignore_truncate`.
+fn apply_truncate(c: &mut Client, q: &str, e: &Event, out: &mut Others) -> Result<()> {
+    let table = e.extra[0].clone().unwrap_or_default();
+    let row = c.query_opt(
+        "select coalesce(dest_table, table_name), coalesce(table_attrs, '') from londiste.get_table_list($1) where table_name = $2 and local",
+        &[&q, &fq_name(&table)],
+    )?;
+    let Some(row) = row else {
+        out.notes.push(format!(
+            "TRUNCATE of {table} (event {}) skipped: not a local table here",
+            e.id
+        ));
+        return Ok(());
+    };
+    let dest: String = row.get(0);
+    let attrs: String = row.get(1);
+    if handler_args(&attrs)
+        .iter()
+        .any(|(k, v)| k == "ignore_truncate" && !v.is_empty())
+    {
+        out.notes.push(format!(
+            "TRUNCATE of {table} (event {}) skipped: its handler ignores truncates",
+            e.id
+        ));
+        return Ok(());
+    }
+    c.batch_execute(&format!("truncate {} cascade", table_name(&dest)))?;
+    out.truncates += 1;
+    Ok(())
+}
+
+/// The arguments of a table's handler: `table_attrs` is urlencoded, its
+/// `handler` key `name(k=v&k2=v2)` (`,` also separates).
+fn handler_args(table_attrs: &str) -> Vec<(String, String)> {
+    let Some(h) = decode_row(table_attrs)
+        .into_iter()
+        .find(|(k, _)| k == "handler")
+        .and_then(|(_, v)| v)
+    else {
+        return Vec::new();
+    };
+    let Some(inner) = h
+        .split_once('(')
+        .and_then(|(_, rest)| rest.strip_suffix(')'))
+    else {
+        return Vec::new();
+    };
+    decode_row(&inner.replace(',', "&"))
+        .into_iter()
+        .map(|(k, v)| (k, v.unwrap_or_default()))
+        .collect()
+}
+
+/// An EXECUTE as the Londiste worker applies it: recorded in
+/// `londiste.applied_execute` by `londiste.execute_start(q, file, sql,
+/// false, attrs)` (a file already recorded is skipped, as the worker
+/// skips it), its attributes checked against this node's tables and
+/// sequences, `@name@` tags replaced by the local names, the script run.
+/// `londiste.execute_finish` is not called: on a root it queues the
+/// EXECUTE event again, and the original is re-inserted with its ev_id.
+/// The script runs with `session_replication_role = replica` like the
+/// rest of the tick: the row changes it made on the dead root are in the
+/// batch as row events of their own.
+fn apply_execute(c: &mut Client, q: &str, e: &Event, out: &mut Others) -> Result<()> {
+    let file = e.extra[0].clone().unwrap_or_default();
+    let sql = e.data.clone().unwrap_or_default();
+    let attrs = e.extra[1].clone();
+    let r = c.query_one(
+        "select ret_code, ret_note from londiste.execute_start($1, $2, $3, false, $4)",
+        &[&q, &file, &sql, &attrs],
+    )?;
+    let code: i32 = r.get(0);
+    if code > 200 {
+        let why: String = r.get(1);
+        out.notes
+            .push(format!("EXECUTE {file} (event {}) skipped: {why}", e.id));
+        return Ok(());
+    }
+    let parsed = exec_attrs(attrs.as_deref().unwrap_or(""));
+    let mut matched = Vec::new();
+    let mut missed = Vec::new();
+    let mut renames: Vec<(String, String)> = Vec::new();
+    for (key, names) in &parsed {
+        for name in names {
+            let fq = fq_name(name);
+            let found: Option<String> = match key.as_str() {
+                "local-table" | "local-destination" => c
+                    .query_opt(
+                        "select coalesce(dest_table, table_name) from londiste.get_table_list($1) where table_name = $2 and local",
+                        &[&q, &fq],
+                    )?
+                    .map(|r| r.get(0)),
+                "local-sequence" => c
+                    .query_opt(
+                        "select seq_name from londiste.get_seq_list($1) where seq_name = $2 and local",
+                        &[&q, &fq],
+                    )?
+                    .map(|r| r.get(0)),
+                "need-table" | "need-sequence" | "need-view" => {
+                    let kinds = match key.as_str() {
+                        "need-table" => "{r,p}",
+                        "need-sequence" => "{S}",
+                        _ => "{v,m}",
+                    };
+                    let (schema, rel) = fq.split_once('.').unwrap_or(("public", &fq));
+                    c.query_opt(
+                        "select 1 from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace where n.nspname = $1 and c.relname = $2 and c.relkind::text = any($3::text[])",
+                        &[&schema, &rel, &kinds],
+                    )?
+                    .map(|_| fq.clone())
+                }
+                "need-schema" => c
+                    .query_opt(
+                        "select 1 from pg_catalog.pg_namespace where nspname = $1",
+                        &[name],
+                    )?
+                    .map(|_| name.clone()),
+                "need-function" => {
+                    let (fname, nargs) = match name.split_once('(') {
+                        Some((f, rest)) => (
+                            f.to_string(),
+                            rest.trim_end_matches(')').trim().parse::<i32>().unwrap_or(0),
+                        ),
+                        None => (name.clone(), 0),
+                    };
+                    let fq = fq_name(&fname);
+                    let (schema, f) = fq.split_once('.').unwrap_or(("public", &fq));
+                    c.query_opt(
+                        "select 1 from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace where n.nspname = $1 and p.proname = $2 and p.pronargs = $3",
+                        &[&schema, &f, &nargs],
+                    )?
+                    .map(|_| fq.clone())
+                }
+                other => {
+                    return Err(Error::Invalid(format!(
+                        "EXECUTE {file} (event {}) has attribute {other:?}, which the Londiste worker does not know either",
+                        e.id
+                    )))
+                }
+            };
+            let found = match (key.as_str(), found) {
+                // Local-Destination also needs the destination table.
+                ("local-destination", Some(dest)) => {
+                    let exists: bool = c
+                        .query_one("select to_regclass($1) is not null", &[&dest])?
+                        .get(0);
+                    exists.then_some(dest)
+                }
+                (_, f) => f,
+            };
+            match found {
+                Some(local) => {
+                    if key.starts_with("local-") {
+                        renames.push((name.clone(), local));
+                    }
+                    matched.push(name.clone());
+                }
+                None => missed.push(name.clone()),
+            }
+        }
+    }
+    if !matched.is_empty() && !missed.is_empty() {
+        return Err(Error::Invalid(format!(
+            "EXECUTE {file} (event {}) only partly matches this node (found {}, missing {}): the Londiste worker stops on it too",
+            e.id,
+            matched.join(", "),
+            missed.join(", ")
+        )));
+    }
+    if !missed.is_empty() {
+        out.notes.push(format!(
+            "EXECUTE {file} (event {}) recorded, not run: its objects are not here ({})",
+            e.id,
+            missed.join(", ")
+        ));
+        return Ok(());
+    }
+    let mut script = sql;
+    for (name, local) in renames {
+        script = script.replace(&format!("@{name}@"), &table_name(&local));
+    }
+    c.batch_execute(&script)?;
+    out.executes += 1;
+    Ok(())
+}
+
+/// `londiste execute` attributes as the event carries them: urlencoded,
+/// keys lower case, values comma-separated.
+fn exec_attrs(urlenc: &str) -> Vec<(String, Vec<String>)> {
+    decode_row(urlenc)
+        .into_iter()
+        .map(|(k, v)| {
+            (
+                k.trim().to_lowercase(),
+                v.unwrap_or_default()
+                    .split(',')
+                    .map(|x| x.trim().to_string())
+                    .filter(|x| !x.is_empty())
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+/// A sequence event as `londiste.global_update_seq` applies it (which
+/// refuses to run on a root, so its two steps are done here):
+/// `londiste.seq_info.last_value` set to the published value (the row
+/// added when the sequence is not registered), and a local sequence moved
+/// forward to it with `pgq.seq_setval`.
+fn apply_seq(c: &mut Client, q: &str, e: &Event, out: &mut Others) -> Result<()> {
+    let seq = e.extra[0].clone().unwrap_or_default();
+    let value: i64 = e
+        .data
+        .as_deref()
+        .unwrap_or("")
+        .trim()
+        .parse()
+        .map_err(|_| Error::Invalid(format!("sequence event {} carries no value", e.id)))?;
+    let local: Option<bool> = c
+        .query_opt(
+            "update londiste.seq_info set last_value = $3 where queue_name = $1 and seq_name = londiste.make_fqname($2) returning local",
+            &[&q, &seq, &value],
+        )?
+        .map(|r| r.get(0));
+    match local {
+        None => {
+            c.execute(
+                "insert into londiste.seq_info (queue_name, seq_name, last_value) values ($1, londiste.make_fqname($2), $3)",
+                &[&q, &seq, &value],
+            )?;
+        }
+        Some(true) => {
+            c.query_one(
+                "select pgq.seq_setval(londiste.make_fqname($1), $2)",
+                &[&seq, &value],
+            )?;
+        }
+        Some(false) => {}
+    }
+    out.sequences += 1;
+    Ok(())
 }
 
 /// Decode an urlencoded row: `a=1&b&c=x+y` (a key without `=` is NULL).
@@ -532,6 +868,9 @@ pub fn takeover_standby(
         rebuilt: Vec::new(),
         events_copied: 0,
         rows_applied: 0,
+        truncates: 0,
+        executes: 0,
+        sequences: 0,
         lost: Lost {
             highest: 0,
             from: 0,
@@ -640,6 +979,20 @@ pub fn takeover_standby(
                 return Err(e);
             }
             warn(report, n, format!("location of {me} not changed here: {e}"));
+        }
+        // The standby locations recorded for the root were the old
+        // primary's (this database among them).
+        match pool
+            .node(n)
+            .and_then(|c| set_standbys_on(c, &q, me, &[]))
+        {
+            Ok(true) => note(
+                report,
+                n,
+                format!("the old primary's standby record of {me} dropped here (record the new root's standbys with \"alter node {me} standby location '...';\")"),
+            ),
+            Ok(false) => {}
+            Err(e) => warn(report, n, format!("standby record of {me} not dropped here: {e}")),
         }
     }
 
@@ -846,28 +1199,46 @@ fn rebuild(
             )?;
         }
         let mut rows = 0u64;
+        let mut others = Others::default();
         for e in evs {
-            if let (Ok(Apply::Row(op, keys)), false) = (classify(e), plan.unbatched.contains(&e.id))
-            {
-                let table = e.extra[0].clone().unwrap_or_default();
-                let (sql, params) = row_sql(op, &keys, &table, e.data.as_deref().unwrap_or(""))?;
-                let ps: Vec<&dyn Param> = params.iter().map(|p| p as &dyn Param).collect();
-                let stopped = |what: String| {
-                    Error::Invalid(format!(
-                        "event {} ({}) on {table}: {what}: the standby's table differs from {}'s; stopped before tick {} ({me}'s queue stays fenced, the workers paused; the ticks before it are rebuilt: run the takeover again once the table is fixed)",
-                        e.id,
-                        e.kind.as_deref().unwrap_or(""),
-                        plan.branch,
-                        t.id
-                    ))
-                };
-                let n =
-                    tx.c.execute(&sql, &ps)
-                        .map_err(|err| stopped(err.to_string()))?;
-                if n != 1 {
-                    return Err(stopped(format!("changed {n} rows on {me}, not one")));
+            let stopped = |what: String| {
+                Error::Invalid(format!(
+                    "event {} ({}) on {}: {what}: the standby differs from {}; stopped before tick {} ({me}'s queue stays fenced, the workers paused; the ticks before it are rebuilt: run the takeover again once it is fixed)",
+                    e.id,
+                    e.kind.as_deref().unwrap_or(""),
+                    e.extra[0].as_deref().unwrap_or("?"),
+                    plan.branch,
+                    t.id
+                ))
+            };
+            let how = if plan.unbatched.contains(&e.id) {
+                // Its effect is in the standby's tables already.
+                Apply::Keep
+            } else {
+                classify(e).map_err(&stopped)?
+            };
+            match how {
+                Apply::Row(op, keys) => {
+                    let table = e.extra[0].clone().unwrap_or_default();
+                    let (sql, params) =
+                        row_sql(op, &keys, &table, e.data.as_deref().unwrap_or(""))?;
+                    let ps: Vec<&dyn Param> = params.iter().map(|p| p as &dyn Param).collect();
+                    let n =
+                        tx.c.execute(&sql, &ps)
+                            .map_err(|err| stopped(err.to_string()))?;
+                    if n != 1 {
+                        return Err(stopped(format!("changed {n} rows on {me}, not one")));
+                    }
+                    rows += 1;
                 }
-                rows += 1;
+                Apply::Truncate => apply_truncate(tx.c, q, e, &mut others)
+                    .map_err(|err| stopped(err.to_string()))?,
+                Apply::Execute => apply_execute(tx.c, q, e, &mut others)
+                    .map_err(|err| stopped(err.to_string()))?,
+                Apply::Seq => {
+                    apply_seq(tx.c, q, e, &mut others).map_err(|err| stopped(err.to_string()))?
+                }
+                Apply::Keep => {}
             }
             tx.c.query_one(
                 "select pgq.insert_event_raw($1, $2, $3::timestamptz, $4, $5, $6, $7, $8, $9, $10, $11)",
@@ -892,14 +1263,31 @@ fn rebuild(
             report,
             me,
             format!(
-                "tick {} rebuilt: {} events, {rows} row changes applied",
+                "tick {} rebuilt: {} events, {rows} row changes applied{}{}",
                 t.id,
-                evs.len()
+                evs.len(),
+                [
+                    (others.truncates, "TRUNCATE"),
+                    (others.executes, "EXECUTE"),
+                    (others.sequences, "sequence update")
+                ]
+                .iter()
+                .filter(|(n, _)| *n > 0)
+                .map(|(n, w)| format!(", {n} {w}"))
+                .collect::<String>(),
+                others
+                    .notes
+                    .iter()
+                    .map(|n| format!("; {n}"))
+                    .collect::<String>()
             ),
         );
         done.rebuilt.push(t.id);
         done.events_copied += evs.len() as u64;
         done.rows_applied += rows;
+        done.truncates += others.truncates;
+        done.executes += others.executes;
+        done.sequences += others.sequences;
     }
     Ok(())
 }
@@ -986,14 +1374,134 @@ fn lost(
     })
 }
 
-/// No silent loss from a dead-root takeover run on a branch: the
-/// promoted physical standby of the dead root `old` at `standby` (the
-/// `STANDBY` variable) must hold nothing that `new` lacks. A standby that
-/// holds more (a later tick, or events past the tick both have that `new`
-/// has not got, by ev_id) refuses the takeover, saying to run it on the
-/// standby, where the WAL-standby takeover keeps both sides. A standby
-/// still in recovery is refused too (promote it first). Without a standby
-/// to check, the takeover says so. Reads only.
+/// The attribute key under which a member records a standby location of
+/// node `node` (one key per location, urlencoded like every node
+/// attribute).
+fn standby_key(node: &str) -> String {
+    format!("qadmin_standby.{node}")
+}
+
+fn urlencode(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// Node attributes `attrs` with the standby locations of `node` replaced
+/// by `locs` (other keys kept as they are).
+fn with_standbys(attrs: &str, node: &str, locs: &[String]) -> String {
+    let key = standby_key(node);
+    let mut kept: Vec<String> = attrs
+        .split('&')
+        .filter(|kv| !kv.is_empty())
+        .filter(|kv| unescape(kv.split('=').next().unwrap_or("")) != key)
+        .map(str::to_string)
+        .collect();
+    kept.extend(
+        locs.iter()
+            .map(|l| format!("{}={}", urlencode(&key), urlencode(l))),
+    );
+    kept.join("&")
+}
+
+fn standbys_in(attrs: &str, node: &str) -> Vec<String> {
+    let key = standby_key(node);
+    decode_row(attrs)
+        .into_iter()
+        .filter(|(k, _)| *k == key)
+        .filter_map(|(_, v)| v)
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
+fn node_attrs(c: &mut Client, q: &str) -> Result<String> {
+    let attrs: Option<String> = c
+        .query_opt("select node_attrs from pgq_node.get_node_info($1)", &[&q])?
+        .and_then(|r| r.get(0));
+    Ok(attrs.unwrap_or_default())
+}
+
+/// Set the standby locations of `node` recorded on the member behind `c`;
+/// whether anything changed.
+fn set_standbys_on(c: &mut Client, q: &str, node: &str, locs: &[String]) -> Result<bool> {
+    let attrs = node_attrs(c, q)?;
+    let new = with_standbys(&attrs, node, locs);
+    if new == attrs {
+        return Ok(false);
+    }
+    c.query_one("select * from pgq_node.set_node_attrs($1, $2)", &[&q, &new])?;
+    Ok(true)
+}
+
+/// The standby locations of `node` recorded on the member behind `c`.
+pub fn recorded_standbys(c: &mut Client, q: &str, node: &str) -> Result<Vec<String>> {
+    Ok(standbys_in(&node_attrs(c, q)?, node))
+}
+
+/// Record `locs` as the physical standby locations of `node` (the root)
+/// in the node attributes of every reachable member, `node` included, so
+/// that a dead-root takeover run on any of them checks those standbys
+/// first ([`check_standby`]). An empty list forgets them. A member that
+/// does not answer is said and skipped (run it again when it is back).
+/// Returns the members written.
+pub fn record_standbys(
+    pool: &mut Pool,
+    node: &str,
+    locs: &[String],
+    report: Reporter<'_>,
+) -> Result<Vec<String>> {
+    let own = pool.member(node)?.location.clone();
+    for l in locs {
+        if l.trim().is_empty() {
+            return Err(Error::Invalid(format!(
+                "an empty standby location for {node}: give a connection string, or none"
+            )));
+        }
+        if Some(l) == own.as_ref() {
+            return Err(Error::Invalid(format!(
+                "'{l}' is {node}'s own location, not a standby's"
+            )));
+        }
+    }
+    let q = pool.queue.clone();
+    let mut written = Vec::new();
+    for n in pool.live() {
+        let r = pool
+            .node(&n)
+            .and_then(|c| set_standbys_on(c, &q, node, locs));
+        match r {
+            Ok(changed) => {
+                note(
+                    report,
+                    &n,
+                    if locs.is_empty() {
+                        format!("no standby of {node} recorded here")
+                    } else {
+                        format!(
+                            "standby location(s) of {node} recorded here: {}{}",
+                            locs.join("; "),
+                            if changed { "" } else { " (already)" }
+                        )
+                    },
+                );
+                written.push(n);
+            }
+            Err(e) => warn(report, &n, format!("not recorded here: {e}")),
+        }
+    }
+    Ok(written)
+}
+
+/// No silent loss from a dead-root takeover run on a branch: a promoted
+/// physical standby of the dead root `old` must hold nothing that `new`
+/// lacks. The standbys checked are `standby` (the `STANDBY` variable, an
+/// override) or else the locations recorded on `new` for `old`
+/// ([`record_standbys`], `alter node <root> standby location`). A
+/// standby that holds more (a later tick, or events past the tick both
+/// have that `new` has not got, by ev_id) refuses the takeover, saying to
+/// run it on the standby, where the WAL-standby takeover keeps both
+/// sides. A standby still in recovery is refused too (promote it first).
+/// A recorded standby that does not answer is said and skipped (one given
+/// in `STANDBY` must answer). Without a standby to check, the takeover
+/// says so. Reads only.
 pub fn check_standby(
     pool: &mut Pool,
     new: &str,
@@ -1010,19 +1518,58 @@ pub fn check_standby(
     if !old_was_root {
         return Ok(());
     }
-    let Some(loc) = standby else {
+    let (locs, given) = match standby {
+        Some(l) => (vec![l.to_string()], true),
+        None => (recorded_standbys(pool.node(new)?, &q, old)?, false),
+    };
+    if locs.is_empty() {
         warn(
             report,
             new,
-            format!("no standby of {old} checked: if {old} had a physical standby that was (or can be) promoted, stop here and run \"takeover {old} dead;\" on it, or set STANDBY to its location so that this takeover compares it first (what the standby holds and {new} lacks is lost otherwise)"),
+            format!("no standby of {old} checked (none recorded: \"alter node {old} standby location '...';\" records one): if {old} had a physical standby that was (or can be) promoted, stop here and run \"takeover {old} dead;\" on it, or set STANDBY to its location so that this takeover compares it first (what the standby holds and {new} lacks is lost otherwise)"),
         );
         return Ok(());
-    };
-    let mut c = crate::cascade::connect(&format!("standby of {old}"), loc, pool.timeout)?;
+    }
+    for loc in &locs {
+        let source = if given { "STANDBY" } else { "recorded" };
+        note(
+            report,
+            new,
+            format!("checking the standby of {old} at {loc} ({source})"),
+        );
+        let c = match crate::cascade::connect(&format!("standby of {old}"), loc, pool.timeout) {
+            Ok(c) => c,
+            Err(e) if !given => {
+                warn(
+                    report,
+                    new,
+                    format!(
+                        "the recorded standby of {old} at {loc} does not answer, not checked: {e}"
+                    ),
+                );
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        check_one(pool, new, old, loc, c, report)?;
+    }
+    Ok(())
+}
+
+/// [`check_standby`] for one standby, reached through `c`.
+fn check_one(
+    pool: &mut Pool,
+    new: &str,
+    old: &str,
+    loc: &str,
+    mut c: Client,
+    report: Reporter<'_>,
+) -> Result<()> {
+    let q = pool.queue.clone();
     let seen = identity::observe(&mut c, &q)?;
     if seen.node.as_deref() != Some(old) {
         return Err(Error::Invalid(format!(
-            "STANDBY ({loc}) is not a standby of {old}: it answers as {}",
+            "the standby of {old} at {loc} is not a standby of {old}: it answers as {}",
             seen.node
                 .map(|n| format!("node \"{n}\""))
                 .unwrap_or_else(|| "no node of this queue".into())
@@ -1037,7 +1584,7 @@ pub fn check_standby(
         }
         _ => {
             return Err(Error::Invalid(format!(
-                "STANDBY ({loc}) is not a promoted standby of {old}: {}",
+                "the standby of {old} at {loc} is not a promoted standby of {old}: {}",
                 seen.describe().unwrap_or_else(|| format!("it is {old} itself, alive"))
             )))
         }
@@ -1153,14 +1700,78 @@ mod tests {
     }
 
     #[test]
-    fn what_cannot_be_rebuilt_is_refused() {
+    fn event_types_are_told_apart() {
         assert_eq!(
             classify(&ev("I:id", "id=1")),
             Ok(Apply::Row('I', vec!["id".into()]))
         );
         assert_eq!(classify(&ev("pgq.location-info", "")), Ok(Apply::Keep));
-        for k in ["R", "EXECUTE", "londiste.update-seq", "I"] {
+        assert_eq!(classify(&ev("R", "")), Ok(Apply::Truncate));
+        assert_eq!(
+            classify(&ev("EXECUTE", "create table x ()")),
+            Ok(Apply::Execute)
+        );
+        assert_eq!(
+            classify(&ev("londiste.update-seq", "30042")),
+            Ok(Apply::Seq)
+        );
+        for k in [
+            "londiste.update-seq",
+            "londiste.add-table",
+            "londiste.remove-seq",
+            "I",
+        ] {
             assert!(classify(&ev(k, "")).is_err(), "{k}");
         }
+        let mut nameless = ev("R", "");
+        nameless.extra[0] = None;
+        assert!(classify(&nameless).is_err());
+    }
+
+    #[test]
+    fn handler_and_execute_attributes_are_read_as_londiste_writes_them() {
+        assert_eq!(
+            handler_args("handler=londiste%28ignore_truncate%3D1%29"),
+            vec![("ignore_truncate".to_string(), "1".to_string())]
+        );
+        assert_eq!(
+            handler_args("handler=part%28key%3Did,ignore_truncate%3D1%29&skip_truncate=1"),
+            vec![
+                ("key".to_string(), "id".to_string()),
+                ("ignore_truncate".to_string(), "1".to_string())
+            ]
+        );
+        assert!(handler_args("").is_empty());
+        assert_eq!(
+            exec_attrs("local-table=t1%2Cpublic.t2&need-schema=s"),
+            vec![
+                (
+                    "local-table".to_string(),
+                    vec!["t1".to_string(), "public.t2".to_string()]
+                ),
+                ("need-schema".to_string(), vec!["s".to_string()])
+            ]
+        );
+        assert_eq!(fq_name("t"), "public.t");
+        assert_eq!(fq_name("s.t"), "s.t");
+    }
+
+    #[test]
+    fn standby_records_keep_the_other_attributes() {
+        let loc = "host=/tmp/a b port=5433 dbname=x&y".to_string();
+        let attrs = with_standbys(
+            "sync_watermark=a%2Cb&qadmin_id=7.5.1",
+            "root",
+            std::slice::from_ref(&loc),
+        );
+        assert!(attrs.starts_with("sync_watermark=a%2Cb&qadmin_id=7.5.1&qadmin%5Fstandby%2Eroot="));
+        assert_eq!(standbys_in(&attrs, "root"), vec![loc.clone()]);
+        assert!(standbys_in(&attrs, "other").is_empty());
+        let two = with_standbys(&attrs, "root", &[loc.clone(), "host=h2".into()]);
+        assert_eq!(standbys_in(&two, "root"), vec![loc, "host=h2".to_string()]);
+        assert_eq!(
+            with_standbys(&two, "root", &[]),
+            "sync_watermark=a%2Cb&qadmin_id=7.5.1"
+        );
     }
 }

@@ -25,6 +25,8 @@ pub enum CascadeCommand {
     AlterNodeRename(AlterNodeRename),
     /// `alter node <n> location '<connstr>'`
     AlterNodeLocation(AlterNodeLocation),
+    /// `alter node <root> standby location '<connstr>' [, ...] | none`
+    AlterNodeStandby(AlterNodeStandby),
     /// `takeover <old> [with all] [dead] [force]`
     Takeover(Takeover),
     /// `drop node <n>`
@@ -81,6 +83,9 @@ specs! {
     ALTER_NODE_LOCATION: alter_node_location, Cascade, "alter node location", Cascade, Some("ALTER"),
         "alter node <n> location '<connstr>';",
         "Change the connection string other nodes use for a node.";
+    ALTER_NODE_STANDBY: alter_node_standby, Cascade, "alter node standby location", Cascade, Some("ALTER"),
+        "alter node <root> standby location '<connstr>' [, '<connstr>' ...] | none;",
+        "Record the root's physical standby location(s) on every member (none forgets them): a dead-root takeover run on a branch checks them first.";
     TAKEOVER: takeover, Cascade, "takeover", Cascade, Some("TAKEOVER"),
         "takeover <old> [with all] [dead] [force];",
         "Make the current node take over from <old>. Options in any order: with all (also its other subscribers), dead (<old> is unreachable), force (go on with missing or unsynced tables).";
@@ -110,7 +115,7 @@ specs! {
         "Wait until the current node has caught up with its provider.";
     RESURRECT: resurrect, Cascade, "resurrect", Cascade, Some("RESURRECT"),
         "resurrect;",
-        "On an old root that came back after takeover ... dead: rejoin as a branch of the new root; its lost events are listed and dropped from its queue.";
+        "On an old root that came back after takeover ... dead: rejoin as a branch of the new root; its lost events are listed and dropped from its queue. On an old primary whose promoted standby took its place: its lost events counted and listed exactly, nothing changed.";
 }
 
 impl CascadeCommand {
@@ -130,6 +135,7 @@ impl CascadeCommand {
             CascadeCommand::AlterNodeProvider(_) => &ALTER_NODE_PROVIDER,
             CascadeCommand::AlterNodeRename(_) => &ALTER_NODE_RENAME,
             CascadeCommand::AlterNodeLocation(_) => &ALTER_NODE_LOCATION,
+            CascadeCommand::AlterNodeStandby(_) => &ALTER_NODE_STANDBY,
             CascadeCommand::Takeover(_) => &TAKEOVER,
             CascadeCommand::DropNode(_) => &DROP_NODE,
             CascadeCommand::TagNode(_) => &TAG_NODE,
@@ -187,6 +193,16 @@ pub(super) fn lower(pair: P<'_>) -> R<Option<CascadeCommand>> {
             CascadeCommand::AlterNodeLocation(AlterNodeLocation {
                 node: NodeName::new(name_of(inner.clone(), Rule::node_name)),
                 location: string_of(first_of(pair, Rule::connstr, "alter_node_location")?),
+            })
+        }
+        Rule::alter_node_standby => {
+            let inner = pair.clone().into_inner();
+            CascadeCommand::AlterNodeStandby(AlterNodeStandby {
+                node: NodeName::new(name_of(inner.clone(), Rule::node_name)),
+                locations: inner
+                    .filter(|p| p.as_rule() == Rule::connstr)
+                    .map(string_of)
+                    .collect(),
             })
         }
         Rule::takeover => CascadeCommand::Takeover(lower_takeover(pair)?),
@@ -391,6 +407,15 @@ pub struct AlterNodeLocation {
     pub node: NodeName,
     /// Its new connection string.
     pub location: String,
+}
+
+/// `alter node <root> standby location '<connstr>' [, ...] | none`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlterNodeStandby {
+    /// The node (the root) whose standbys these are.
+    pub node: NodeName,
+    /// Its physical standbys' connection strings (empty: `none`).
+    pub locations: Vec<String>,
 }
 
 /// `takeover <old> [with all] [dead] [force]` (run on the new node).

@@ -833,6 +833,27 @@ fn cascade() {
             })),
         ),
         (
+            "alter node root standby location 'host=s1 dbname=d';",
+            Command::Cascade(CascadeCommand::AlterNodeStandby(AlterNodeStandby {
+                node: n("root"),
+                locations: vec!["host=s1 dbname=d".into()],
+            })),
+        ),
+        (
+            "ALTER NODE root STANDBY LOCATION 'host=s1', E'host=s2\\tport=5433';",
+            Command::Cascade(CascadeCommand::AlterNodeStandby(AlterNodeStandby {
+                node: n("root"),
+                locations: vec!["host=s1".into(), "host=s2\tport=5433".into()],
+            })),
+        ),
+        (
+            "alter node root standby location none;",
+            Command::Cascade(CascadeCommand::AlterNodeStandby(AlterNodeStandby {
+                node: n("root"),
+                locations: vec![],
+            })),
+        ),
+        (
             "takeover n1;",
             Command::Cascade(CascadeCommand::Takeover(Takeover {
                 old: n("n1"),

@@ -279,11 +279,27 @@ const CASES: &[(&str, &str)] = &[
     ),
     (
         "alter node n1;",
-        "syntax error at or near \";\" (line 1, column 14): expected `location`, `provider` or `rename`\nLINE 1: alter node n1;\n                     ^",
+        "syntax error at or near \";\" (line 1, column 14): expected `location`, `provider`, `rename` or `standby`\nLINE 1: alter node n1;\n                     ^",
     ),
     (
         "alter node n1 frob;",
-        "syntax error at or near \"frob\" (line 1, column 15): expected `location`, `provider` or `rename`\nLINE 1: alter node n1 frob;\n                      ^",
+        "syntax error at or near \"frob\" (line 1, column 15): expected `location`, `provider`, `rename` or `standby`\nLINE 1: alter node n1 frob;\n                      ^",
+    ),
+    (
+        "alter node n1 standby;",
+        "syntax error at or near \";\" (line 1, column 22): expected `location`\nLINE 1: alter node n1 standby;\n                             ^",
+    ),
+    (
+        "alter node n1 standby location;",
+        "syntax error at or near \";\" (line 1, column 31): expected a connection string in quotes ('host=... dbname=...') or `none`\nLINE 1: alter node n1 standby location;\n                                      ^",
+    ),
+    (
+        "alter node n1 standby location 'a',;",
+        "syntax error at or near \";\" (line 1, column 36): expected a connection string in quotes ('host=... dbname=...')\nLINE 1: alter node n1 standby location 'a',;\n                                           ^",
+    ),
+    (
+        "alter node n1 standby location none, 'x';",
+        "syntax error at or near \",\" (line 1, column 36): expected the end of the statement\nLINE 1: alter node n1 standby location none, 'x';\n                                           ^",
     ),
     (
         "alter node n1 provider;",
