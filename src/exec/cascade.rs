@@ -610,7 +610,7 @@ fn takeover_standby(s: &mut Session, me: &str, out: &mut dyn Write) -> Handled {
     };
     Ok(Reply::All(vec![
         Reply::Info(case),
-        Reply::Info(done.lost.sentence(me)),
+        // The loss was reported as the last step's warning: once.
         Reply::Status("TAKEOVER"),
     ]))
 }
