@@ -29,6 +29,10 @@ pub fn run(opts: Options) -> u8 {
     if opts.check {
         return crate::shell::check::check(&opts);
     }
+    if opts.single_transaction && opts.actions.is_empty() && std::io::stdin().is_terminal() {
+        eprintln!("qadmin: error: -1 can only be used in non-interactive mode");
+        return exit::FATAL;
+    }
     let env = Environment::from_process();
     let params = match resolve_params(&opts, &env) {
         Ok(p) => p,
@@ -53,6 +57,23 @@ pub fn run(opts: Options) -> u8 {
         ..PrintOptions::default()
     };
     let mut s = Session::new(params, settings);
+    // -F, -R, -z, -0, -H, -T and -P, as `\pset` would set them.
+    for (name, value) in &opts.psets {
+        if let Err(m) = crate::shell::pset::apply(&mut s, name, value.as_deref()) {
+            eprintln!("qadmin: error: {m}");
+            eprintln!("qadmin: error: could not set printing parameter \"{name}\"");
+            return exit::FATAL;
+        }
+    }
+    if let Some(path) = &opts.output {
+        match crate::session::OutputTarget::open(path) {
+            Ok(t) => s.output = Some(t),
+            Err(e) => {
+                eprintln!("qadmin: error: {path}: {}", crate::io_reason(&e));
+                return exit::FATAL;
+            }
+        }
+    }
     if let Some(path) = &opts.log_file {
         match std::fs::OpenOptions::new()
             .append(true)
@@ -133,19 +154,40 @@ pub fn run(opts: Options) -> u8 {
         }
     }
 
+    if opts.list {
+        // psql's -l: the `\l` listing, then exit.
+        s.set_locus(None, 0);
+        let end = crate::shell::script::run_command_string(&mut s, "\\l", &mut out);
+        let _ = out.flush();
+        return match end {
+            ScriptEnd::Done(false) | ScriptEnd::Quit => exit::OK,
+            ScriptEnd::Lost => exit::BADCONN,
+            _ => exit::FATAL,
+        };
+    }
+
     if opts.actions.is_empty() {
         if stdin_tty {
             drop(out);
             return crate::shell::repl::repl(&mut s);
         }
+        // psql reads standard input as if given `-f -`, so -1 applies.
+        if !single_begin(&mut s, &opts) {
+            return exit::SCRIPT;
+        }
         let stdin = std::io::stdin();
         let mut r = stdin.lock();
         s.stdin_script = true;
         let end = run_script(&mut s, &mut r, None, &mut out);
-        return script_exit(end);
+        let code = script_exit(end);
+        let _ = out.flush();
+        return single_end(&mut s, &opts, code).unwrap_or(code);
     }
 
     let mut code = exit::OK;
+    if !single_begin(&mut s, &opts) {
+        return exit::SCRIPT;
+    }
     for action in &opts.actions {
         code = match action {
             Action::Command(cmd) => {
@@ -194,7 +236,25 @@ pub fn run(opts: Options) -> u8 {
         }
     }
     let _ = out.flush();
-    code
+    single_end(&mut s, &opts, code).unwrap_or(code)
+}
+
+/// `-1`: BEGIN before the actions; `false` when it failed and
+/// ON_ERROR_STOP says to stop.
+fn single_begin(s: &mut Session, opts: &Options) -> bool {
+    !opts.single_transaction || crate::shell::send::hidden(s, "BEGIN") || !s.settings.on_error_stop
+}
+
+/// `-1`: COMMIT after the actions, or ROLLBACK when ON_ERROR_STOP stopped
+/// them at a failure (psql's rule); the exit code when the end failed
+/// and ON_ERROR_STOP is set.
+fn single_end(s: &mut Session, opts: &Options, code: u8) -> Option<u8> {
+    if !opts.single_transaction {
+        return None;
+    }
+    let failed = code != exit::OK && s.settings.on_error_stop;
+    let end = if failed { "ROLLBACK" } else { "COMMIT" };
+    (!crate::shell::send::hidden(s, end) && s.settings.on_error_stop).then_some(exit::SCRIPT)
 }
 
 fn script_exit(end: ScriptEnd) -> u8 {
@@ -212,6 +272,10 @@ pub fn resolve_params(opts: &Options, env: &Environment) -> Result<ConnParams, S
     use crate::db::config::looks_like_conninfo;
     let mut conninfo: Option<&str> = None;
     let mut overrides: Vec<(&str, String)> = Vec::new();
+    if opts.list && opts.target.is_none() && opts.dbname.is_none() {
+        // psql -l without a database name connects to "postgres".
+        overrides.push(("dbname", "postgres".to_string()));
+    }
     for v in [&opts.target, &opts.dbname].into_iter().flatten() {
         if looks_like_conninfo(v) {
             conninfo = Some(v.as_str());

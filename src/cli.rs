@@ -67,6 +67,39 @@ struct Raw {
     /// Single-step mode: confirm each statement before it is sent.
     #[arg(short = 's', long = "single-step")]
     single_step: bool,
+    /// Display the queries that backslash commands generate.
+    #[arg(short = 'E', long = "echo-hidden")]
+    echo_hidden: bool,
+    /// Execute the -c / -f actions as a single transaction.
+    #[arg(short = '1', long = "single-transaction")]
+    single_transaction: bool,
+    /// List the available databases, then exit.
+    #[arg(short = 'l', long = "list")]
+    list: bool,
+    /// Send query results to FILE (or |pipe).
+    #[arg(short = 'o', long = "output", value_name = "FILENAME")]
+    output: Option<String>,
+    /// Field separator for unaligned output (default: "|").
+    #[arg(short = 'F', long = "field-separator", value_name = "STRING")]
+    field_separator: Option<String>,
+    /// Record separator for unaligned output (default: newline).
+    #[arg(short = 'R', long = "record-separator", value_name = "STRING")]
+    record_separator: Option<String>,
+    /// Set the field separator for unaligned output to zero byte.
+    #[arg(short = 'z', long = "field-separator-zero")]
+    field_separator_zero: bool,
+    /// Set the record separator for unaligned output to zero byte.
+    #[arg(short = '0', long = "record-separator-zero")]
+    record_separator_zero: bool,
+    /// HTML table output mode.
+    #[arg(short = 'H', long = "html")]
+    html: bool,
+    /// Set printing option VAR to ARG (see the \pset command).
+    #[arg(short = 'P', long = "pset", value_name = "VAR[=ARG]", action = ArgAction::Append)]
+    pset: Vec<String>,
+    /// Set HTML table tag attributes (e.g., width, border).
+    #[arg(short = 'T', long = "table-attr", value_name = "TEXT")]
+    table_attr: Option<String>,
     /// Echo commands sent to the server.
     #[arg(short = 'e', long = "echo-queries")]
     echo_queries: bool,
@@ -170,6 +203,15 @@ pub struct Options {
     pub check: bool,
     /// `-L FILE`: the log file.
     pub log_file: Option<String>,
+    /// `\pset` options from `-A`'s companions (`-F`, `-R`, `-z`, `-0`,
+    /// `-H`, `-T`) and `-P`, in the order given (name, value).
+    pub psets: Vec<(String, Option<String>)>,
+    /// `-o FILE`: query results there.
+    pub output: Option<String>,
+    /// `-l`: list the databases and exit.
+    pub list: bool,
+    /// `-1`: the -c / -f actions in one transaction.
+    pub single_transaction: bool,
 }
 
 /// Parse the process arguments. On `--help`, `--version` or a usage error
@@ -268,6 +310,42 @@ where
     if raw.single_step {
         vars.push(("SINGLESTEP".into(), "on".into()));
     }
+    if raw.echo_hidden {
+        vars.push(("ECHO_HIDDEN".into(), "on".into()));
+    }
+    // The printing options, in the order given (a later one wins).
+    let mut psets: Vec<(usize, String, Option<String>)> = Vec::new();
+    let mut at = |id: &str, name: &str, value: Option<String>| {
+        if let Some(i) = matches.indices_of(id).and_then(|mut i| i.next_back()) {
+            psets.push((i, name.to_string(), value));
+        }
+    };
+    at("field_separator", "fieldsep", raw.field_separator.clone());
+    at(
+        "record_separator",
+        "recordsep",
+        raw.record_separator.clone(),
+    );
+    at("table_attr", "tableattr", raw.table_attr.clone());
+    if raw.field_separator_zero {
+        at("field_separator_zero", "fieldsep_zero", None);
+    }
+    if raw.record_separator_zero {
+        at("record_separator_zero", "recordsep_zero", None);
+    }
+    if raw.html {
+        at("html", "format", Some("html".into()));
+    }
+    if let Some(idx) = matches.indices_of("pset") {
+        for (i, p) in idx.zip(raw.pset.iter()) {
+            let (name, value) = match p.split_once('=') {
+                Some((n, v)) => (n.to_string(), Some(v.to_string())),
+                None => (p.clone(), None),
+            };
+            psets.push((i, name, value));
+        }
+    }
+    psets.sort_by_key(|(i, _, _)| *i);
     Ok(Options {
         actions: ordered.into_iter().map(|(_, a)| a).collect(),
         target: raw.target,
@@ -287,6 +365,10 @@ where
         expanded: raw.expanded,
         check: raw.check,
         log_file: raw.log_file,
+        psets: psets.into_iter().map(|(_, n, v)| (n, v)).collect(),
+        output: raw.output,
+        list: raw.list,
+        single_transaction: raw.single_transaction,
     })
 }
 

@@ -172,6 +172,8 @@ fn parse(cmd: &str) -> Option<(Which, bool, bool)> {
 
 /// Run a describe command with its arguments (the first is the pattern).
 pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Outcome {
+    // What came before is out before any ECHO_HIDDEN echo.
+    let _ = out.flush();
     let Some((which, verbose, system)) = parse(cmd) else {
         s.client_error(&format!("invalid command {cmd}"));
         return Outcome::Failed;
@@ -518,7 +520,23 @@ fn all_but_indexes() -> RelKinds {
 }
 
 /// Run a catalog query; a server error is reported as psql reports one.
+/// With ECHO_HIDDEN the query is shown first (on standard output, psql's
+/// frame); with `noexec` it is only shown, and the command fails quietly.
 fn fetch(s: &mut Session, query: &str) -> Option<Listing> {
+    match s.vars.get("ECHO_HIDDEN").map(String::as_str) {
+        Some(v) if v.eq_ignore_ascii_case("noexec") || crate::cli::parse_bool(v) == Some(true) => {
+            let mut o = std::io::stdout();
+            let _ = write!(
+                o,
+                "********* QUERY **********\n{query}\n**************************\n\n"
+            );
+            let _ = o.flush();
+            if v.eq_ignore_ascii_case("noexec") {
+                return None;
+            }
+        }
+        _ => {}
+    }
     let c = s.client()?;
     match sql::fetch(c, query) {
         Ok(l) => Some(l),
@@ -551,6 +569,9 @@ fn print(
         }
         None => {
             let _ = output::print_result(out, rs, &opts);
+            // Before the next query's ECHO_HIDDEN echo, which goes to
+            // standard output directly.
+            let _ = out.flush();
         }
     }
 }

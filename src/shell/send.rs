@@ -101,6 +101,21 @@ fn send_with(s: &mut Session, sql: &str, run: impl FnOnce(&mut Session) -> Outco
 /// A statement of psql's own (BEGIN, savepoints): `None` when it went
 /// well, else the outcome of the statement it was for (the error
 /// reported as psql reports it: the message alone).
+/// Run a statement of qadmin's own without printing its result (psql's
+/// `PSQLexec`: `-1`'s BEGIN and COMMIT); an error is reported. `false`
+/// when it failed. The transaction state follows the server's.
+pub fn hidden(s: &mut Session, sql: &str) -> bool {
+    let ok = quiet(s, sql).is_none();
+    if let Some(c) = s.client() {
+        s.tx = match c.tx_status() {
+            TxStatus::Idle => TxState::Idle,
+            TxStatus::InTx => TxState::InTx,
+            TxStatus::Failed => TxState::Failed,
+        };
+    }
+    ok
+}
+
 fn quiet(s: &mut Session, sql: &str) -> Option<Outcome> {
     // The user's statement's variables must not see this one's tag.
     let c = s.client()?;

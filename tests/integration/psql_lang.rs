@@ -956,3 +956,101 @@ fn log_file_and_single_step_match_psql() {
     assert!(want.stdout.contains("Single step mode"), "{}", want.stdout);
     crate::assert_text_eq!(want.stdout, got.stdout, "(-s)");
 }
+
+/// See: #12. psql's printing options on the command line (`-F`, `-R`,
+/// `-z`, `-0`, `-H`, `-T`, `-P`, in the order given, a bad one fatal),
+/// `-E` (qadmin echoes its own catalog queries, so only the frame is
+/// compared), `-1` around the actions and `-o`.
+#[test]
+fn printing_and_transaction_options_match_psql() {
+    let q = "select 1 as a, 'x' as b union all select 2, null;\n";
+    parity("", q, &["-A", "-F", ";", "-R", "#"]);
+    parity("", q, &["-A", "-z", "-0"]);
+    parity("", q, &["-H", "-T", "border=1"]);
+    parity(
+        "",
+        q,
+        &[
+            "-P",
+            "format=csv",
+            "-P",
+            "null=NIL",
+            "-P",
+            "format=unaligned",
+        ],
+    );
+    let db = crate::test_db!();
+    for bad in ["format=bogus", "nosuch"] {
+        let want = crate::support::run(db.psql().args(["-P", bad, "-c", "select 1"]));
+        let got = crate::support::run(db.qadmin().args(["-P", bad, "-c", "select 1"]));
+        crate::assert_text_eq!(
+            want.stderr.replace("psql: ", "qadmin: "),
+            got.stderr,
+            "-P {bad}"
+        );
+        assert_eq!((want.code, got.stdout.as_str()), (got.code, ""), "-P {bad}");
+    }
+    // -1: one transaction; a failure rolls back only with ON_ERROR_STOP.
+    let script = "create table t1 (a int);\nselect 1/0;\ninsert into t1 values (1);\n";
+    parity("", &format!("{script}select 1;\n"), &["-1"]);
+    parity("", script, &["-1", "-v", "ON_ERROR_STOP=1"]);
+    let r = crate::support::run(db.qadmin().args([
+        "-1",
+        "-v",
+        "ON_ERROR_STOP=1",
+        "-c",
+        "create table t2 (a int)",
+        "-c",
+        "select 1/0",
+    ]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(
+        db.sql("select count(*) from pg_class where relname = 't2'"),
+        "0"
+    );
+    let r = crate::support::run(db.qadmin().args([
+        "-1",
+        "-c",
+        "create table t3 (a int)",
+        "-c",
+        "insert into t3 values (7)",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(db.sql("select a from t3"), "7");
+    // -o: results to the file, nothing on standard output.
+    let out = db.home.path().join("o.txt");
+    let r = crate::support::run(
+        db.qadmin()
+            .arg("-o")
+            .arg(&out)
+            .args(["-c", "select 42 as x"]),
+    );
+    assert_eq!(r.stdout, "");
+    assert_eq!(
+        std::fs::read_to_string(&out).expect("o.txt"),
+        " x  \n----\n 42\n(1 row)\n\n"
+    );
+    // -E: the query behind a describe command, in psql's frame, first.
+    let r = crate::support::run(db.qadmin().args(["-E", "-c", "\\dn"]));
+    assert!(
+        r.stdout.starts_with("********* QUERY **********\nSELECT "),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("\n**************************\n\n ")
+            && r.stdout.contains("List of schemas\n"),
+        "{}",
+        r.stdout
+    );
+    // -l: the \l listing, then exit.
+    let r = crate::support::run(db.qadmin().args(["-l", "-A", "-t"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .lines()
+            .any(|l| l.starts_with(&format!("{}|", db.name))),
+        "{}",
+        r.stdout
+    );
+}
