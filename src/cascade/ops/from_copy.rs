@@ -630,7 +630,12 @@ fn recognise(
             "select coalesce(max(txid_snapshot_xmax(tick_snapshot)), 0), txid_snapshot_xmax(txid_current_snapshot()) from pgq.tick",
             &[],
         )?;
-        let (theirs, ours): (i64, i64) = (r.get(0), r.get(1));
+        let (ticks, ours): (i64, i64) = (r.get(0), r.get(1));
+        // The events past the last tick are the source's latest txids.
+        let theirs = snapshot
+            .as_deref()
+            .and_then(Snap::parse)
+            .map_or(ticks, |s| s.xmax.max(ticks));
         let behind = (theirs - ours).max(0);
         if behind > 0 {
             let what = if spec.node_type == NodeType::Leaf {
@@ -641,7 +646,7 @@ fn recognise(
             warn(
                 report,
                 me,
-                format!("txid epoch: the copy's ticks hold {source}'s txids (up to {theirs}), this cluster is at {ours}, {behind} behind: batches computed on the copied queue would be wrong; {what}"),
+                format!("txid epoch: the copy's ticks and events hold {source}'s txids (up to {theirs}), this cluster is at {ours}, {behind} behind: batches computed on the copied queue would be wrong; {what}"),
             );
         } else {
             note(
@@ -762,9 +767,11 @@ fn root_position(
         report,
         me,
         format!(
-            "the copy's data stands at tick {tick}, {source}'s last tick in the copy, plus {events} events of {} transactions committed after it: the new node's worker skips them (custom snapshot {})",
+            "the copy's data stands at tick {tick}, {source}'s last tick in the copy, plus {events} events of {} transactions committed after it: the new node's worker skips them (a custom snapshot over txids {}..{}, {} of them not in the copy)",
             extra.len(),
-            wide.render()
+            wide.xmin,
+            wide.xmax,
+            wide.xip.len()
         ),
     );
     Ok((tick, Some(wide.render()), events))

@@ -1,0 +1,394 @@
+//! A new node from a copy, on real clusters: the root `node1` and the
+//! branch `node2` in a cluster of their own (`wal_level = replica`), pgqd
+//! and a Londiste worker per node, a producer inserting a row every 50 ms
+//! on the root throughout. A copy is made while it writes (a `pg_dump -Fc`
+//! of the root restored into a fresh cluster whose txids are behind the
+//! root's; a `pg_basebackup` of the branch's cluster, promoted), turned
+//! into branch `node4` by `cascade::ops::create_from_copy`, and its worker
+//! started. Afterwards every node holds every committed row exactly once
+//! (md5 over all rows equal), the new node's worker logged no error,
+//! `londiste status` shows it, and the original's pgq_node rows and
+//! consumers are what they were.
+//!
+//! The dump case runs by default (CI's fast subset, and the epoch case: a
+//! leaf under the new branch proves its queue computes batches in the new
+//! cluster's txids); the basebackup case is long (`QADMIN_LONG=1`).
+
+use std::process::Command;
+use std::time::Duration;
+
+use qadmin::cascade::{self, ops, CreateNode, NodeType, Provider};
+
+use crate::support::standby::{long_case, Producer, Server};
+use crate::support::{cluster, run, wait_for, Daemon};
+
+const Q: &str = "replika";
+
+fn client(loc: &str) -> qadmin::db::Client {
+    let params =
+        qadmin::db::ConnParams::resolve(Some(loc), &[], &qadmin::db::Environment::default())
+            .expect("conninfo");
+    qadmin::db::connect(&params, std::sync::Arc::new(|_, _| {})).expect("connect")
+}
+
+/// psql -At on a location; panics on failure.
+fn sql(loc: &str, q: &str) -> String {
+    let bin = &cluster().expect("cluster").bin;
+    let r = run(Command::new(bin.join("psql"))
+        .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", loc, "-c", q]));
+    assert_eq!(r.code, 0, "{q}: {}", r.stderr);
+    r.stdout.trim_end().to_string()
+}
+
+fn ini(dir: &std::path::Path, node: &str, loc: &str) -> std::path::PathBuf {
+    let p = dir.join(format!("{node}.ini"));
+    std::fs::write(
+        &p,
+        format!(
+            "[londiste]\njob_name = {}\ndb = {loc}\nqueue_name = {Q}\nlogfile = {d}/{node}.log\npidfile = {d}/{node}.pid\nloop_delay = 0.2\nexception_sleep = 1\n",
+            cascade::default_worker_name(node),
+            d = dir.display()
+        ),
+    )
+    .expect("ini");
+    p
+}
+
+fn create(loc: &str, t: NodeType, name: &str, provider: Option<&str>) {
+    let spec = CreateNode {
+        queue: Q.into(),
+        node_type: t,
+        name: name.into(),
+        location: loc.to_string(),
+        provider: provider.map(|p| Provider::Location(p.to_string())),
+        worker: cascade::default_worker_name(name),
+        merge: None,
+    };
+    cascade::create_node(&mut client(loc), &spec, Duration::from_secs(5), &mut |_| {})
+        .unwrap_or_else(|e| panic!("create {name}: {e}"));
+}
+
+const TABLE: &str = "create table t (id int8 primary key, v text)";
+
+/// Root and branch on one cluster of their own, pgqd and both workers.
+struct Cascade {
+    r: Server,
+    dir: tempfile::TempDir,
+    daemons: Vec<Daemon>,
+}
+
+impl Cascade {
+    fn build() -> Option<Cascade> {
+        let r = Server::primary("rootdb")?;
+        r.sql("postgres", "create database b2db");
+        r.sql(
+            "b2db",
+            "create extension pgq; create extension pgq_node; create extension londiste;",
+        );
+        let dir = tempfile::tempdir().expect("dir");
+        let mut c = Cascade {
+            r,
+            dir,
+            daemons: Vec::new(),
+        };
+        let (root, branch) = (c.loc("rootdb"), c.loc("b2db"));
+        sql(&root, TABLE);
+        sql(&branch, TABLE);
+        create(&root, NodeType::Root, "node1", None);
+        create(&branch, NodeType::Branch, "node2", Some(&root));
+        c.add_table("node1", &root);
+        c.add_table("node2", &branch);
+        c.pgqd("r", &c.r.base_connstr(), &["rootdb", "b2db"]);
+        c.worker("node1", &root);
+        c.worker("node2", &branch);
+        wait_for("t in sync on node2", 90, || {
+            sql(
+                &branch,
+                "select count(*) from londiste.get_table_list('replika') where local and merge_state = 'ok'",
+            ) == "1"
+        });
+        Some(c)
+    }
+
+    fn loc(&self, db: &str) -> String {
+        self.r.location(db)
+    }
+
+    fn add_table(&self, node: &str, loc: &str) {
+        let r = run(Command::new("londiste")
+            .arg(ini(self.dir.path(), node, loc))
+            .args(["add-table", "public.t"]));
+        assert_eq!(r.code, 0, "add-table on {node}: {}{}", r.stdout, r.stderr);
+    }
+
+    fn pgqd(&mut self, name: &str, base: &str, dbs: &[&str]) {
+        let d = self.dir.path();
+        let p = d.join(format!("pgqd-{name}.ini"));
+        std::fs::write(
+            &p,
+            format!(
+                "[pgqd]\nlogfile = {d}/pgqd-{name}.log\npidfile = {d}/pgqd-{name}.pid\nbase_connstr = {base}\ninitial_database = postgres\ndatabase_list = {}\nticker_period = 0.2\n",
+                dbs.join(","),
+                d = d.display()
+            ),
+        )
+        .expect("pgqd ini");
+        self.daemons.push(Daemon::start(
+            name,
+            Command::new("pgqd").arg(&p),
+            &d.join(format!("pgqd-{name}.out")),
+        ));
+    }
+
+    fn worker(&mut self, node: &str, loc: &str) {
+        let p = ini(self.dir.path(), node, loc);
+        self.daemons.push(Daemon::start(
+            node,
+            Command::new("londiste").arg(p).arg("worker"),
+            &self.dir.path().join(format!("{node}.out")),
+        ));
+    }
+
+    /// The worker's log lines that report an error.
+    fn errors(&self, node: &str) -> Vec<String> {
+        let log = std::fs::read_to_string(self.dir.path().join(format!("{node}.log")))
+            .unwrap_or_default();
+        log.lines()
+            .filter(|l| l.contains("ERROR") || l.contains("Traceback"))
+            .map(str::to_string)
+            .collect()
+    }
+
+    fn status(&self) -> String {
+        let r = run(Command::new("londiste")
+            .arg(self.dir.path().join("node1.ini"))
+            .arg("status"));
+        assert_eq!(r.code, 0, "londiste status: {}{}", r.stdout, r.stderr);
+        r.stdout
+    }
+}
+
+/// A node's own pgq_node rows and consumers, without the new nodes'
+/// subscriptions (which are the only change a provider sees) and without
+/// positions (the workers move them).
+fn own_state(loc: &str) -> String {
+    sql(
+        loc,
+        "select concat_ws(' | ',
+           (select string_agg(concat_ws('/', queue_name, node_type, node_name, worker_name, combined_queue, node_attrs), ';') from pgq_node.node_info),
+           (select string_agg(concat_ws('/', queue_name, consumer_name, provider_node, paused), ';' order by consumer_name) from pgq_node.local_state),
+           (select string_agg(concat_ws('/', subscriber_node, worker_name, watermark_name), ';' order by subscriber_node) from pgq_node.subscriber_info where subscriber_node not in ('node4', 'node5')),
+           (select string_agg(queue_name || '/' || consumer_name, ';' order by 1) from pgq.get_consumer_info() where consumer_name !~ 'node[45]'),
+           (select string_agg(table_name || '/' || merge_state, ';') from londiste.get_table_list('replika') where local))",
+    )
+}
+
+/// Wait until every node has exactly the committed ids, then compare
+/// their contents.
+fn converge(nodes: &[(&str, String)], ids: &[i64]) {
+    let want: String = ids
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    for (name, loc) in nodes {
+        wait_for(&format!("all {} rows on {name}", ids.len()), 120, || {
+            sql(loc, "select count(*) from t") == ids.len().to_string()
+        });
+        assert_eq!(
+            sql(loc, "select string_agg(id::text, ',' order by id) from t"),
+            want,
+            "{name} holds exactly the committed rows"
+        );
+    }
+    let md5: Vec<String> = nodes
+        .iter()
+        .map(|(_, loc)| {
+            sql(
+                loc,
+                "select md5(string_agg(id || ':' || v, ',' order by id)) from t",
+            )
+        })
+        .collect();
+    assert!(md5.windows(2).all(|w| w[0] == w[1]), "md5 differs: {md5:?}");
+}
+
+fn from_copy(loc: &str, of: Option<&str>) -> (ops::FromCopyDone, Vec<String>) {
+    let spec = ops::FromCopy {
+        queue: Q.into(),
+        node_type: NodeType::Branch,
+        name: "node4".into(),
+        of: of.map(str::to_string),
+        provider: None,
+        location: loc.to_string(),
+        worker: cascade::default_worker_name("node4"),
+    };
+    let mut steps = Vec::new();
+    let done = ops::create_from_copy(
+        &mut client(loc),
+        &spec,
+        Duration::from_secs(5),
+        &mut |s| steps.push(format!("{}: {}", s.node, s.message)),
+    )
+    .unwrap_or_else(|e| panic!("from copy: {e}\nsteps: {steps:#?}"));
+    eprintln!("{}", steps.join("\n"));
+    (done, steps)
+}
+
+#[test]
+fn a_branch_from_a_dump_of_the_root_in_a_cluster_whose_txids_are_behind() {
+    let Some(mut c) = Cascade::build() else {
+        return;
+    };
+    let (root, branch) = (c.loc("rootdb"), c.loc("b2db"));
+    let producer = Producer::start(&root, 1);
+    wait_for("rows on node2", 60, || {
+        sql(&branch, "select count(*) from t").parse::<i64>().unwrap_or(0) >= 20
+    });
+    // The root's cluster far ahead of a fresh one.
+    sql(
+        &root,
+        "do $$ begin for i in 1..6000 loop perform txid_current(); commit; end loop; end $$",
+    );
+    let dump = c.dir.path().join("root.dump");
+    let bin = &cluster().expect("cluster").bin;
+    let r = run(Command::new(bin.join("pg_dump"))
+        .args(["-Fc", "-d", &root, "-f"])
+        .arg(&dump));
+    assert_eq!(r.code, 0, "pg_dump: {}", r.stderr);
+    let before = (own_state(&root), own_state(&branch));
+
+    // A fresh cluster: the copy and, later, a leaf under the new branch.
+    let s = Server::primary("leafdb").expect("second cluster");
+    s.sql("postgres", "create database copydb template template0");
+    let copy = s.location("copydb");
+    let r = run(Command::new(bin.join("pg_restore"))
+        .args(["--no-owner", "-d", &copy])
+        .arg(&dump));
+    assert_eq!(r.code, 0, "pg_restore: {}{}", r.stdout, r.stderr);
+    assert_eq!(
+        sql(&copy, "select node_name from pgq_node.get_node_info('replika')"),
+        "node1"
+    );
+    let behind: i64 = sql(
+        &copy,
+        "select max(txid_snapshot_xmax(tick_snapshot)) - txid_snapshot_xmax(txid_current_snapshot()) from pgq.tick",
+    )
+    .parse()
+    .expect("txids");
+    assert!(behind > 0, "the fresh cluster is behind the root's txids");
+
+    let (done, steps) = from_copy(&copy, Some("node1"));
+    assert_eq!(done.source, "node1");
+    assert_eq!(done.kind, Some(ops::CopyKind::Logical));
+    assert_eq!(done.provider, "node1");
+    assert_eq!(done.tables, vec!["public.t".to_string()]);
+    assert!(done.txids_behind > 0, "{done:?}");
+    assert!(
+        steps.iter().any(|s| s.contains("txid epoch") && s.contains("behind")),
+        "{steps:#?}"
+    );
+    assert_eq!(
+        sql(&copy, "select node_name || '/' || node_type || '/' || provider_node || '/' || worker_last_tick from pgq_node.get_node_info('replika')"),
+        format!("node4/branch/node1/{}", done.tick)
+    );
+    assert_eq!(
+        sql(&copy, "select table_name || '/' || merge_state from londiste.get_table_list('replika') where local"),
+        "public.t/ok"
+    );
+    // Run again: it says it is done and changes nothing.
+    let (again, steps) = from_copy(&copy, None);
+    assert_eq!(again.tick, done.tick);
+    assert!(
+        steps.iter().any(|s| s.contains("nothing left to do")),
+        "{steps:#?}"
+    );
+
+    c.pgqd("s", &s.base_connstr(), &["copydb", "leafdb"]);
+    c.worker("node4", &copy);
+    // A leaf under the new branch: it reads batches of node4's own queue,
+    // which must be computed in this cluster's txids.
+    let leaf = s.location("leafdb");
+    sql(&leaf, TABLE);
+    create(&leaf, NodeType::Leaf, "node5", Some(&copy));
+    c.add_table("node5", &leaf);
+    c.worker("node5", &leaf);
+
+    std::thread::sleep(Duration::from_secs(3));
+    let ids = producer.finish();
+    converge(
+        &[
+            ("node1", root.clone()),
+            ("node2", branch.clone()),
+            ("node4", copy.clone()),
+            ("node5", leaf.clone()),
+        ],
+        &ids,
+    );
+    assert_eq!(c.errors("node4"), Vec::<String>::new(), "node4's worker");
+    assert_eq!(c.errors("node5"), Vec::<String>::new(), "node5's worker");
+    let status = c.status();
+    assert!(
+        status.contains("node4") && status.contains("node5"),
+        "{status}"
+    );
+    assert_eq!(
+        (own_state(&root), own_state(&branch)),
+        before,
+        "the originals are untouched"
+    );
+    drop(c);
+    drop(s);
+}
+
+#[test]
+fn a_branch_from_a_basebackup_of_a_branch() {
+    if !long_case("a_branch_from_a_basebackup_of_a_branch") {
+        return;
+    }
+    let Some(mut c) = Cascade::build() else {
+        return;
+    };
+    let (root, branch) = (c.loc("rootdb"), c.loc("b2db"));
+    let producer = Producer::start(&root, 1);
+    wait_for("rows on node2", 60, || {
+        sql(&branch, "select count(*) from t").parse::<i64>().unwrap_or(0) >= 20
+    });
+    let before = (own_state(&root), own_state(&branch));
+    // A base backup of the branch's cluster, promoted while the producer
+    // writes: a new cluster of its own.
+    let s = c.r.standby();
+    std::thread::sleep(Duration::from_secs(1));
+    s.promote();
+    let copy = s.location("b2db");
+    assert_eq!(
+        sql(&copy, "select node_name from pgq_node.get_node_info('replika')"),
+        "node2"
+    );
+    let (done, _) = from_copy(&copy, Some("node2"));
+    assert_eq!(done.source, "node2");
+    assert_eq!(done.kind, Some(ops::CopyKind::Physical));
+    assert_eq!(done.provider, "node2");
+    assert_eq!(done.txids_behind, 0);
+    c.pgqd("s", &s.base_connstr(), &["b2db"]);
+    c.worker("node4", &copy);
+    std::thread::sleep(Duration::from_secs(3));
+    let ids = producer.finish();
+    converge(
+        &[
+            ("node1", root.clone()),
+            ("node2", branch.clone()),
+            ("node4", copy.clone()),
+        ],
+        &ids,
+    );
+    assert_eq!(c.errors("node4"), Vec::<String>::new(), "node4's worker");
+    assert!(c.status().contains("node4"));
+    assert_eq!(
+        (own_state(&root), own_state(&branch)),
+        before,
+        "the originals are untouched"
+    );
+    drop(c);
+    drop(s);
+}
