@@ -73,13 +73,21 @@ const TABLE: &str = "create table t (id int8 primary key, v text)";
 /// Root and branch on one cluster of their own, pgqd and both workers.
 struct Cascade {
     r: Server,
+    /// Where the root's cluster archives its WAL, when asked for.
+    archive: Option<std::path::PathBuf>,
     dir: tempfile::TempDir,
     daemons: Vec<Daemon>,
 }
 
 impl Cascade {
     fn build() -> Option<Cascade> {
-        let r = Server::primary("rootdb")?;
+        Cascade::build_with(false)
+    }
+
+    /// With `archive`, the cluster archives its WAL (for a PITR).
+    fn build_with(archive: bool) -> Option<Cascade> {
+        let mut r = Server::primary("rootdb")?;
+        let archive = archive.then(|| r.archive());
         r.sql("postgres", "create database b2db");
         r.sql(
             "b2db",
@@ -88,6 +96,7 @@ impl Cascade {
         let dir = tempfile::tempdir().expect("dir");
         let mut c = Cascade {
             r,
+            archive,
             dir,
             daemons: Vec::new(),
         };
@@ -374,6 +383,70 @@ fn a_branch_from_a_basebackup_of_a_branch() {
     c.worker("node4", &copy);
     std::thread::sleep(Duration::from_secs(3));
     let ids = producer.finish();
+    converge(
+        &[
+            ("node1", root.clone()),
+            ("node2", branch.clone()),
+            ("node4", copy.clone()),
+        ],
+        &ids,
+    );
+    assert_eq!(c.errors("node4"), Vec::<String>::new(), "node4's worker");
+    assert!(c.status().contains("node4"));
+    assert_eq!(
+        (own_state(&root), own_state(&branch)),
+        before,
+        "the originals are untouched"
+    );
+    drop(c);
+    drop(s);
+}
+
+#[test]
+fn a_branch_from_a_point_in_time_restore_of_the_root() {
+    if !long_case("a_branch_from_a_point_in_time_restore_of_the_root") {
+        return;
+    }
+    let Some(mut c) = Cascade::build_with(true) else {
+        return;
+    };
+    let (root, branch) = (c.loc("rootdb"), c.loc("b2db"));
+    let producer = Producer::start(&root, 1);
+    wait_for("rows on node2", 60, || {
+        sql(&branch, "select count(*) from t").parse::<i64>().unwrap_or(0) >= 10
+    });
+    let before = (own_state(&root), own_state(&branch));
+    let backup = c.r.base_backup();
+    std::thread::sleep(Duration::from_secs(2));
+    let target = sql(&root, "select now()::text");
+    std::thread::sleep(Duration::from_secs(2));
+    // The WAL holding the target archived.
+    let seg = sql(&root, "select pg_walfile_name(pg_current_wal_lsn())");
+    sql(&root, "select pg_switch_wal()");
+    wait_for("the WAL to be archived", 60, || {
+        sql(&root, "select coalesce(last_archived_wal, '') from pg_stat_archiver") >= seg
+    });
+    let archive = c.archive.clone().expect("archive");
+    let s = c.r.restore(backup, &archive, &target);
+    let copy = s.location("rootdb");
+    assert_eq!(
+        sql(&copy, "select node_name from pgq_node.get_node_info('replika')"),
+        "node1"
+    );
+    let restored: i64 = sql(&copy, "select count(*) from t").parse().expect("count");
+    assert!(restored > 0, "the restore holds rows");
+    let (done, _) = from_copy(&copy, Some("node1"));
+    assert_eq!(done.source, "node1");
+    assert_eq!(done.kind, Some(ops::CopyKind::Physical));
+    assert_eq!(done.provider, "node1");
+    c.pgqd("s", &s.base_connstr(), &["rootdb"]);
+    c.worker("node4", &copy);
+    std::thread::sleep(Duration::from_secs(3));
+    let ids = producer.finish();
+    assert!(
+        (restored as usize) < ids.len(),
+        "rows were written after the restore target"
+    );
     converge(
         &[
             ("node1", root.clone()),
