@@ -20,7 +20,8 @@ use std::time::Duration;
 use qadmin::cascade::{self, ops, CreateNode, NodeType, Provider};
 
 use crate::support::standby::{long_case, Producer, Server};
-use crate::support::{cluster, run, wait_for, Daemon};
+use crate::support::{cluster, location, run, wait_for, Daemon, TestDb};
+use crate::test_db;
 
 const Q: &str = "replika";
 
@@ -34,8 +35,18 @@ fn client(loc: &str) -> qadmin::db::Client {
 /// psql -At on a location; panics on failure.
 fn sql(loc: &str, q: &str) -> String {
     let bin = &cluster().expect("cluster").bin;
-    let r = run(Command::new(bin.join("psql"))
-        .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", loc, "-c", q]));
+    let r = run(Command::new(bin.join("psql")).args([
+        "-X",
+        "-q",
+        "-A",
+        "-t",
+        "-v",
+        "ON_ERROR_STOP=1",
+        "-d",
+        loc,
+        "-c",
+        q,
+    ]));
     assert_eq!(r.code, 0, "{q}: {}", r.stderr);
     r.stdout.trim_end().to_string()
 }
@@ -195,11 +206,7 @@ fn own_state(loc: &str) -> String {
 /// Wait until every node has exactly the committed ids, then compare
 /// their contents.
 fn converge(nodes: &[(&str, String)], ids: &[i64]) {
-    let want: String = ids
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
+    let want: String = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
     for (name, loc) in nodes {
         wait_for(&format!("all {} rows on {name}", ids.len()), 120, || {
             sql(loc, "select count(*) from t") == ids.len().to_string()
@@ -233,12 +240,9 @@ fn from_copy(loc: &str, of: Option<&str>) -> (ops::FromCopyDone, Vec<String>) {
         worker: cascade::default_worker_name("node4"),
     };
     let mut steps = Vec::new();
-    let done = ops::create_from_copy(
-        &mut client(loc),
-        &spec,
-        Duration::from_secs(5),
-        &mut |s| steps.push(format!("{}: {}", s.node, s.message)),
-    )
+    let done = ops::create_from_copy(&mut client(loc), &spec, Duration::from_secs(5), &mut |s| {
+        steps.push(format!("{}: {}", s.node, s.message))
+    })
     .unwrap_or_else(|e| panic!("from copy: {e}\nsteps: {steps:#?}"));
     eprintln!("{}", steps.join("\n"));
     (done, steps)
@@ -252,7 +256,10 @@ fn a_branch_from_a_dump_of_the_root_in_a_cluster_whose_txids_are_behind() {
     let (root, branch) = (c.loc("rootdb"), c.loc("b2db"));
     let producer = Producer::start(&root, 1);
     wait_for("rows on node2", 60, || {
-        sql(&branch, "select count(*) from t").parse::<i64>().unwrap_or(0) >= 20
+        sql(&branch, "select count(*) from t")
+            .parse::<i64>()
+            .unwrap_or(0)
+            >= 20
     });
     // The root's cluster far ahead of a fresh one.
     sql(
@@ -276,7 +283,10 @@ fn a_branch_from_a_dump_of_the_root_in_a_cluster_whose_txids_are_behind() {
         .arg(&dump));
     assert_eq!(r.code, 0, "pg_restore: {}{}", r.stdout, r.stderr);
     assert_eq!(
-        sql(&copy, "select node_name from pgq_node.get_node_info('replika')"),
+        sql(
+            &copy,
+            "select node_name from pgq_node.get_node_info('replika')"
+        ),
         "node1"
     );
     let behind: i64 = sql(
@@ -294,7 +304,9 @@ fn a_branch_from_a_dump_of_the_root_in_a_cluster_whose_txids_are_behind() {
     assert_eq!(done.tables, vec!["public.t".to_string()]);
     assert!(done.txids_behind > 0, "{done:?}");
     assert!(
-        steps.iter().any(|s| s.contains("txid epoch") && s.contains("behind")),
+        steps
+            .iter()
+            .any(|s| s.contains("txid epoch") && s.contains("behind")),
         "{steps:#?}"
     );
     assert_eq!(
@@ -361,7 +373,10 @@ fn a_branch_from_a_basebackup_of_a_branch() {
     let (root, branch) = (c.loc("rootdb"), c.loc("b2db"));
     let producer = Producer::start(&root, 1);
     wait_for("rows on node2", 60, || {
-        sql(&branch, "select count(*) from t").parse::<i64>().unwrap_or(0) >= 20
+        sql(&branch, "select count(*) from t")
+            .parse::<i64>()
+            .unwrap_or(0)
+            >= 20
     });
     let before = (own_state(&root), own_state(&branch));
     // A base backup of the branch's cluster, promoted while the producer
@@ -371,7 +386,10 @@ fn a_branch_from_a_basebackup_of_a_branch() {
     s.promote();
     let copy = s.location("b2db");
     assert_eq!(
-        sql(&copy, "select node_name from pgq_node.get_node_info('replika')"),
+        sql(
+            &copy,
+            "select node_name from pgq_node.get_node_info('replika')"
+        ),
         "node2"
     );
     let (done, _) = from_copy(&copy, Some("node2"));
@@ -413,7 +431,10 @@ fn a_branch_from_a_point_in_time_restore_of_the_root() {
     let (root, branch) = (c.loc("rootdb"), c.loc("b2db"));
     let producer = Producer::start(&root, 1);
     wait_for("rows on node2", 60, || {
-        sql(&branch, "select count(*) from t").parse::<i64>().unwrap_or(0) >= 10
+        sql(&branch, "select count(*) from t")
+            .parse::<i64>()
+            .unwrap_or(0)
+            >= 10
     });
     let before = (own_state(&root), own_state(&branch));
     let backup = c.r.base_backup();
@@ -424,13 +445,19 @@ fn a_branch_from_a_point_in_time_restore_of_the_root() {
     let seg = sql(&root, "select pg_walfile_name(pg_current_wal_lsn())");
     sql(&root, "select pg_switch_wal()");
     wait_for("the WAL to be archived", 60, || {
-        sql(&root, "select coalesce(last_archived_wal, '') from pg_stat_archiver") >= seg
+        sql(
+            &root,
+            "select coalesce(last_archived_wal, '') from pg_stat_archiver",
+        ) >= seg
     });
     let archive = c.archive.clone().expect("archive");
     let s = c.r.restore(backup, &archive, &target);
     let copy = s.location("rootdb");
     assert_eq!(
-        sql(&copy, "select node_name from pgq_node.get_node_info('replika')"),
+        sql(
+            &copy,
+            "select node_name from pgq_node.get_node_info('replika')"
+        ),
         "node1"
     );
     let restored: i64 = sql(&copy, "select count(*) from t").parse().expect("count");
@@ -464,4 +491,107 @@ fn a_branch_from_a_point_in_time_restore_of_the_root() {
     );
     drop(c);
     drop(s);
+}
+
+/// `pg_dump` of `from` restored into a fresh database of the shared
+/// cluster (a logical copy).
+fn dump_into(from: &TestDb, copy: &TestDb) {
+    for q in [
+        format!("drop database {} with (force)", copy.name),
+        format!("create database {} template template0", copy.name),
+    ] {
+        copy.cluster
+            .psql_in("postgres", &q)
+            .expect("fresh database");
+    }
+    let dump = tempfile::NamedTempFile::new().expect("dump file");
+    let r = run(Command::new(from.cluster.bin.join("pg_dump"))
+        .args(["-Fc", "-d", &location(from), "-f"])
+        .arg(dump.path()));
+    assert_eq!(r.code, 0, "pg_dump: {}", r.stderr);
+    let r = run(Command::new(copy.cluster.bin.join("pg_restore"))
+        .args(["--no-owner", "-d", &location(copy)])
+        .arg(dump.path()));
+    assert_eq!(r.code, 0, "pg_restore: {}", r.stderr);
+}
+
+fn refused(db: &TestDb, name: &str, of: Option<&str>, provider: Option<Provider>) -> String {
+    let spec = ops::FromCopy {
+        queue: Q.into(),
+        node_type: NodeType::Leaf,
+        name: name.into(),
+        of: of.map(str::to_string),
+        provider,
+        location: location(db),
+        worker: cascade::default_worker_name(name),
+    };
+    match ops::create_from_copy(&mut db.client(), &spec, Duration::from_secs(5), &mut |_| {}) {
+        Ok(d) => panic!("not refused: {d:?}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn node_rows(db: &TestDb) -> String {
+    db.sql("select concat_ws(' | ', (select string_agg(node_name || '/' || node_type, ';') from pgq_node.node_info), (select string_agg(node_name, ';' order by 1) from pgq_node.node_location), (select count(*) from pgq_node.subscriber_info), (select string_agg(consumer_name, ';' order by 1) from pgq.get_consumer_info()))")
+}
+
+#[test]
+fn what_is_not_a_usable_copy_is_refused_and_nothing_changes() {
+    let n1 = test_db!();
+    let n2 = test_db!();
+    let dir = tempfile::tempdir().expect("dir");
+    n1.sql(TABLE);
+    n2.sql(TABLE);
+    create(&location(&n1), NodeType::Root, "n1", None);
+    create(&location(&n2), NodeType::Branch, "n2", Some(&location(&n1)));
+    for (db, n) in [(&n1, "n1"), (&n2, "n2")] {
+        let r = run(Command::new("londiste")
+            .arg(ini(dir.path(), n, &location(db)))
+            .args(["add-table", "public.t"]));
+        assert_eq!(r.code, 0, "add-table: {}{}", r.stdout, r.stderr);
+    }
+    // Events past the root's last tick: no ticker runs.
+    n1.sql("insert into t select g, 'x' || g from generate_series(1, 5) g");
+    let before = (node_rows(&n1), node_rows(&n2));
+
+    let e = refused(&n2, "n9", None, None);
+    assert!(e.contains("this database is node \"n2\" itself"), "{e}");
+
+    let fresh = test_db!();
+    let e = refused(&fresh, "n9", None, None);
+    assert!(e.contains("holds no node of queue \"replika\""), "{e}");
+
+    // A dump of the branch: its table was never copied there.
+    let c2 = test_db!();
+    dump_into(&n2, &c2);
+    let e = refused(&c2, "n9", Some("n1"), None);
+    assert!(e.contains("a copy of node \"n2\", not of \"n1\""), "{e}");
+    let e = refused(&c2, "n9", Some("n2"), None);
+    assert!(
+        e.contains("table public.t was not in sync on n2") && e.contains("state"),
+        "{e}"
+    );
+
+    // A dump of the root holding events past its last tick: only the root
+    // can be its provider.
+    let c1 = test_db!();
+    dump_into(&n1, &c1);
+    let e = refused(&c1, "n9", None, Some(Provider::Node("n2".into())));
+    assert!(
+        e.contains("events committed on n1 after its last tick 1")
+            && e.contains("its provider must be n1"),
+        "{e}"
+    );
+    // The name of a member.
+    let e = refused(&c1, "n2", None, None);
+    assert!(e.contains("node \"n2\" already exists"), "{e}");
+
+    assert_eq!((node_rows(&n1), node_rows(&n2)), before, "nothing changed");
+    for c in [&c1, &c2] {
+        assert!(
+            node_rows(c).starts_with("n1/root") || node_rows(c).starts_with("n2/branch"),
+            "the copy is unchanged: {}",
+            node_rows(c)
+        );
+    }
 }

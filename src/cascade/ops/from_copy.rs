@@ -5,9 +5,9 @@
 //!
 //! Steps, in order, each reported:
 //! 1. recognise the copy ([`identity`]): the node it carries, and whether
-//!    it is a logical copy (another system identifier) or a physical one
-//!    (the same system identifier on a later timeline, or another server
-//!    started from a backup); the original itself, a standby in recovery
+//!    it is a logical copy (another system identifier or database oid) or
+//!    a physical one (the same system identifier and database oid, on a
+//!    later timeline or another server started from a backup); the original itself, a standby in recovery
 //!    and a database that cannot be told apart from the original are
 //!    refused;
 //! 2. the tick the copy's data corresponds to: for a branch or leaf copy
@@ -253,7 +253,7 @@ pub fn create_from_copy(
     }
     if plan.snapshot.is_some() && provider_name != plan.source {
         return Err(Error::Invalid(format!(
-            "the copy holds {} events committed on {} after its last tick {}; the new node skips them by their transaction ids, which are {}'s: its provider must be {} (provider {})",
+            "the copy holds {} events committed on {} after its last tick {}; the new node skips them by their transaction ids, which are {}'s: its provider must be {} (leave provider out, or give provider {})",
             plan.skipped_events, plan.source, plan.tick, plan.source, plan.source, plan.source
         )));
     }
@@ -276,10 +276,7 @@ pub fn create_from_copy(
     );
     let provider_tables: Vec<String> = if crate::db::has_extension(&mut provider, "londiste")? {
         provider
-            .query(
-                "select table_name from londiste.get_table_list($1)",
-                &[&q],
-            )?
+            .query("select table_name from londiste.get_table_list($1)", &[&q])?
             .iter()
             .map(|r| r.get(0))
             .collect()
@@ -317,7 +314,13 @@ pub fn create_from_copy(
         }
     }
     let reg = "select * from pgq_node.register_location($1, $2, $3, false)";
-    exec_cmd(&mut root, &root_name, reg, &[&q, &me, &spec.location], report)?;
+    exec_cmd(
+        &mut root,
+        &root_name,
+        reg,
+        &[&q, &me, &spec.location],
+        report,
+    )?;
     if root_name != provider_name {
         exec_cmd(
             &mut provider,
@@ -334,7 +337,13 @@ pub fn create_from_copy(
         let Some(loc) = &m.location else { continue };
         if let Ok(mut other) = connect(&m.name, loc, timeout) {
             if identity::check_member(&mut other, q, &m.name).is_ok() {
-                let _ = exec_cmd(&mut other, &m.name, reg, &[&q, &me, &spec.location], &mut |_| {});
+                let _ = exec_cmd(
+                    &mut other,
+                    &m.name,
+                    reg,
+                    &[&q, &me, &spec.location],
+                    &mut |_| {},
+                );
             }
         }
     }
@@ -489,9 +498,10 @@ fn finished_already(
         });
     }
     let provider_name = info.provider_node.clone().unwrap_or_default();
-    let loc = info.provider_location.clone().ok_or_else(|| {
-        Error::Invalid(format!("node \"{me}\" has no provider location"))
-    })?;
+    let loc = info
+        .provider_location
+        .clone()
+        .ok_or_else(|| Error::Invalid(format!("node \"{me}\" has no provider location")))?;
     let tick = info.worker_last_tick.unwrap_or(0);
     let mut provider = connect(&provider_name, &loc, timeout)?;
     identity::check_member(&mut provider, q, &provider_name)?;
@@ -584,7 +594,9 @@ fn recognise(
     }
     let original = there.as_ref().and_then(|o| o.actual).or(seen.recorded);
     let kind = match (original, seen.verdict()) {
-        (Some(o), _) if o.system_id == actual.system_id => CopyKind::Physical,
+        (Some(o), _) if o.system_id == actual.system_id && o.db_oid == actual.db_oid => {
+            CopyKind::Physical
+        }
         (Some(_), _) => CopyKind::Logical,
         (None, Verdict::Restored) => CopyKind::Logical,
         (None, Verdict::Promoted { .. }) => CopyKind::Physical,
@@ -602,7 +614,10 @@ fn recognise(
     note(
         report,
         me,
-        format!("this database is {} of node {source} ({source_type})", kind.describe()),
+        format!(
+            "this database is {} of node {source} ({source_type})",
+            kind.describe()
+        ),
     );
 
     // Where the data stands.
