@@ -317,12 +317,30 @@ fn a_branch_from_a_dump_of_the_root_in_a_cluster_whose_txids_are_behind() {
         sql(&copy, "select table_name || '/' || merge_state from londiste.get_table_list('replika') where local"),
         "public.t/ok"
     );
-    // Run again: it says it is done and changes nothing.
-    let (again, steps) = from_copy(&copy, None);
-    assert_eq!(again.tick, done.tick);
+    // Run again, as the command: it says it is done and changes nothing.
+    let home = tempfile::tempdir().expect("home");
+    let r = run(s.qadmin("copydb", home.path()).args([
+        "-Q",
+        "replika",
+        "-c",
+        &format!("create branch node node4 from copy of node1 location '{copy}';"),
+    ]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert!(
-        steps.iter().any(|s| s.contains("nothing left to do")),
-        "{steps:#?}"
+        r.stdout
+            .contains("[node4] this database is node node4 already")
+            && r.stdout.contains("nothing left to do")
+            && r.stdout
+                .contains(&format!("continues from tick {} of node1", done.tick)),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        sql(
+            &copy,
+            "select worker_last_tick from pgq_node.get_node_info('replika')"
+        ),
+        done.tick.to_string()
     );
 
     c.pgqd("s", &s.base_connstr(), &["copydb", "leafdb"]);
@@ -556,6 +574,16 @@ fn what_is_not_a_usable_copy_is_refused_and_nothing_changes() {
 
     let e = refused(&n2, "n9", None, None);
     assert!(e.contains("this database is node \"n2\" itself"), "{e}");
+    let r = run(n2
+        .qadmin()
+        .args(["-Q", "replika", "-c", "create leaf node n9 from copy;"]));
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("this database is node \"n2\" itself, not a copy of it"),
+        "{}",
+        r.stderr
+    );
 
     let fresh = test_db!();
     let e = refused(&fresh, "n9", None, None);
