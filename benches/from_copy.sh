@@ -136,13 +136,21 @@ initial_total=$(secs "$t0" "$t1")
 echo "initial copy: create branch node + londiste add-table + worker until in sync and following: ${initial_total} s"
 
 # Same rows everywhere.
+# Stop the producer and let its last insert finish before the end mark.
 kill "$producer" 2>/dev/null || true
+wait "$producer" 2>/dev/null || true
 sleep 1
 val node1 "insert into t values (-4, 'end')" >/dev/null
 arrived 2 -4; arrived 3 -4
 m1=$(val node1 "select md5(string_agg(id || ':' || v, ',' order by id)) from t")
 m2=$(val node2 "select md5(string_agg(id || ':' || v, ',' order by id)) from t")
 m3=$(val node3 "select md5(string_agg(id || ':' || v, ',' order by id)) from t")
-[ "$m1" = "$m2" ] && [ "$m1" = "$m3" ] || { echo "from_copy.sh: contents differ: $m1 $m2 $m3" >&2; exit 1; }
+if [ "$m1" != "$m2" ] || [ "$m1" != "$m3" ]; then
+  echo "from_copy.sh: contents differ: $m1 $m2 $m3" >&2
+  for i in 1 2 3; do val "node$i" "select id || ':' || v from t where id < 0 or id >= 100000000 order by id" > "$dir/ids$i"; done
+  echo "node1 vs node2 (producer rows):" >&2; diff "$dir/ids1" "$dir/ids2" | head -20 >&2 || true
+  echo "node1 vs node3 (producer rows):" >&2; diff "$dir/ids1" "$dir/ids3" | head -20 >&2 || true
+  exit 1
+fi
 grep -h "ERROR" "$dir/node2.log" && { echo "from_copy.sh: node2's worker logged errors" >&2; exit 1; }
 echo "all three nodes identical (md5 $m1); ratio initial/copy: $(python3 -c "print(f'{$initial_total / $copy_total:.2f}')")"

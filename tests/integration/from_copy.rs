@@ -197,8 +197,8 @@ fn own_state(loc: &str) -> String {
         "select concat_ws(' | ',
            (select string_agg(concat_ws('/', queue_name, node_type, node_name, worker_name, combined_queue, node_attrs), ';') from pgq_node.node_info),
            (select string_agg(concat_ws('/', queue_name, consumer_name, provider_node, paused), ';' order by consumer_name) from pgq_node.local_state),
-           (select string_agg(concat_ws('/', subscriber_node, worker_name, watermark_name), ';' order by subscriber_node) from pgq_node.subscriber_info where subscriber_node not in ('node4', 'node5')),
-           (select string_agg(queue_name || '/' || consumer_name, ';' order by 1) from pgq.get_consumer_info() where consumer_name !~ 'node[45]'),
+           (select string_agg(concat_ws('/', subscriber_node, worker_name, watermark_name), ';' order by subscriber_node) from pgq_node.subscriber_info where subscriber_node not in ('node4', 'node5', 'node6')),
+           (select string_agg(queue_name || '/' || consumer_name, ';' order by 1) from pgq.get_consumer_info() where consumer_name !~ 'node[456]'),
            (select string_agg(table_name || '/' || merge_state, ';') from londiste.get_table_list('replika') where local))",
     )
 }
@@ -366,9 +366,59 @@ fn a_branch_from_a_dump_of_the_root_in_a_cluster_whose_txids_are_behind() {
     );
     assert_eq!(c.errors("node4"), Vec::<String>::new(), "node4's worker");
     assert_eq!(c.errors("node5"), Vec::<String>::new(), "node5's worker");
+
+    // A copy of the leaf (a dump into another database) becomes leaf
+    // node6, under node5's provider node4.
+    s.sql("postgres", "create database leaf2db template template0");
+    let leaf2 = s.location("leaf2db");
+    let dump = c.dir.path().join("leaf.dump");
+    let r = run(Command::new(bin.join("pg_dump"))
+        .args(["-Fc", "-d", &leaf, "-f"])
+        .arg(&dump));
+    assert_eq!(r.code, 0, "pg_dump: {}", r.stderr);
+    let r = run(Command::new(bin.join("pg_restore"))
+        .args(["--no-owner", "-d", &leaf2])
+        .arg(&dump));
+    assert_eq!(r.code, 0, "pg_restore: {}{}", r.stdout, r.stderr);
+    let before_leaf = own_state(&leaf);
+    let r = run(s.qadmin("leaf2db", home.path()).args([
+        "-Q",
+        "replika",
+        "-c",
+        &format!("create leaf node node6 from copy location '{leaf2}';"),
+    ]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("a logical copy") && r.stdout.contains("of node node5 (leaf)"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        sql(&leaf2, "select node_name || '/' || node_type || '/' || provider_node from pgq_node.get_node_info('replika')"),
+        "node6/leaf/node4"
+    );
+    c.worker("node6", &leaf2);
+    sql(
+        &root,
+        "insert into t select g, 'after' || g from generate_series(-20, -1) g",
+    );
+    let mut ids = ids;
+    ids.extend(-20..=-1);
+    ids.sort();
+    converge(
+        &[
+            ("node1", root.clone()),
+            ("node4", copy.clone()),
+            ("node5", leaf.clone()),
+            ("node6", leaf2.clone()),
+        ],
+        &ids,
+    );
+    assert_eq!(c.errors("node6"), Vec::<String>::new(), "node6's worker");
+    assert_eq!(own_state(&leaf), before_leaf, "node5 untouched");
     let status = c.status();
     assert!(
-        status.contains("node4") && status.contains("node5"),
+        status.contains("node4") && status.contains("node5") && status.contains("node6"),
         "{status}"
     );
     assert_eq!(
