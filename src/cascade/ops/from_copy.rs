@@ -622,7 +622,15 @@ fn recognise(
 
     // Where the data stands.
     let (tick, snapshot, skipped_events) = if source_type == "root" {
-        root_position(local, q, me, source, report)?
+        root_position(
+            local,
+            q,
+            me,
+            source,
+            source_location.as_deref(),
+            timeout,
+            report,
+        )?
     } else {
         let info = node_info(local, q)?;
         let worker = info.worker_name.clone().unwrap_or_default();
@@ -652,7 +660,13 @@ fn recognise(
             .and_then(Snap::parse)
             .map_or(ticks, |s| s.xmax.max(ticks));
         let behind = (theirs - ours).max(0);
-        if behind > 0 {
+        if theirs == 0 {
+            note(
+                report,
+                me,
+                "txid epoch: the copy holds no ticks, nothing to compare".into(),
+            );
+        } else if behind > 0 {
             let what = if spec.node_type == NodeType::Leaf {
                 "a leaf keeps no queue, so nothing computes batches in those txids here"
             } else {
@@ -729,22 +743,88 @@ fn recognise(
 
 /// A root copy: the queue's last tick, and the transactions of the
 /// events it holds past that tick, as a custom snapshot.
+///
+/// The copy's own ticker (pgqd ticks every root queue of the databases it
+/// serves, a restored copy's too) may have added ticks after the copy was
+/// taken, with ids the root uses for other points in time: the last tick
+/// is the last one whose snapshot is the root's tick of that id, read at
+/// the root.
 fn root_position(
     local: &mut Client,
     q: &str,
     me: &str,
     source: &str,
+    source_location: Option<&str>,
+    timeout: Duration,
     report: Reporter<'_>,
 ) -> Result<(i64, Option<String>, i64)> {
-    let r = local
-        .query_opt(
-            "select t.tick_id, t.tick_snapshot::text, q.queue_data_pfx from pgq.queue q join pgq.tick t on t.tick_queue = q.queue_id where q.queue_name = $1 order by t.tick_id desc limit 1",
-            &[&q],
-        )?
-        .ok_or_else(|| Error::Invalid(format!("the copy of {source} has no tick of queue \"{q}\"")))?;
-    let tick: i64 = r.get(0);
-    let snap_text: String = r.get(1);
-    let table: String = r.get(2);
+    let unverifiable = |why: String| {
+        Error::Invalid(format!(
+            "cannot check the copy's ticks against the root {source} ({why}): a root copy is turned into a node only while its root answers"
+        ))
+    };
+    let loc = source_location.ok_or_else(|| unverifiable("no location known".into()))?;
+    let mut root = connect(source, loc, timeout).map_err(|e| unverifiable(e.to_string()))?;
+    identity::check_member(&mut root, q, source)?;
+    let rows = local.query(
+        "select t.tick_id, t.tick_snapshot::text, q.queue_data_pfx from pgq.queue q join pgq.tick t on t.tick_queue = q.queue_id where q.queue_name = $1 order by t.tick_id desc limit 100",
+        &[&q],
+    )?;
+    if rows.is_empty() {
+        return Err(Error::Invalid(format!(
+            "the copy of {source} has no tick of queue \"{q}\""
+        )));
+    }
+    let mut found = None;
+    let mut made_here = Vec::new();
+    for r in &rows {
+        let id: i64 = r.get(0);
+        let snap: String = r.get(1);
+        let at_root: Option<String> = root
+            .query_opt(
+                "select t.tick_snapshot::text from pgq.tick t join pgq.queue q on q.queue_id = t.tick_queue where q.queue_name = $1 and t.tick_id = $2",
+                &[&q, &id],
+            )?
+            .map(|r| r.get(0));
+        match at_root {
+            Some(s) if s == snap => {
+                found = Some((id, snap, r.get::<_, String>(2)));
+                break;
+            }
+            Some(_) => made_here.push(id),
+            None => {
+                let last: Option<i64> = root
+                    .query_one(
+                        "select max(t.tick_id) from pgq.tick t join pgq.queue q on q.queue_id = t.tick_queue where q.queue_name = $1",
+                        &[&q],
+                    )?
+                    .get(0);
+                if last.is_some_and(|l| id > l) {
+                    made_here.push(id);
+                } else {
+                    return Err(Error::Invalid(format!(
+                        "tick {id} (where the copy's data stands) is no longer on {source}: its queue has rotated past the copy; take a newer copy"
+                    )));
+                }
+            }
+        }
+    }
+    let Some((tick, snap_text, table)) = found else {
+        return Err(Error::Invalid(format!(
+            "none of the copy's last {} ticks is one of {source}'s: it is not a copy of {source}'s queue",
+            rows.len()
+        )));
+    };
+    if !made_here.is_empty() {
+        warn(
+            report,
+            me,
+            format!(
+                "tick(s) {} of the copy were made here after the copy was taken (a ticker runs on this database): ignored, the copy stands at {source}'s tick {tick}",
+                made_here.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+            ),
+        );
+    }
     let snap = Snap::parse(&snap_text)
         .ok_or_else(|| Error::Invalid(format!("unreadable tick snapshot {snap_text}")))?;
     // queue_data_pfx is pgq's own table name (schema.table); checked to be
