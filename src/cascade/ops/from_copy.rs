@@ -13,7 +13,9 @@
 //! 2. the tick the copy's data corresponds to: for a branch or leaf copy
 //!    the completed tick of its worker (the worker applies a batch and
 //!    marks it completed in one transaction); for a root copy the queue's
-//!    last tick, plus the events the copy holds past that tick (committed
+//!    last tick that the root has with the same snapshot (a ticker on the
+//!    copy's database may have added ticks of its own), plus the events
+//!    the copy holds past that tick (committed
 //!    before the copy was taken, not yet ticked): their transactions are
 //!    given to the new node's Londiste worker as the tables' custom
 //!    snapshot, so it skips exactly them in its first batches (Londiste's
