@@ -266,6 +266,8 @@ fn a_branch_from_a_dump_of_the_root_in_a_cluster_whose_txids_are_behind() {
         &root,
         "do $$ begin for i in 1..6000 loop perform txid_current(); commit; end loop; end $$",
     );
+    // Rows with the new txids in the dump.
+    std::thread::sleep(Duration::from_millis(500));
     let dump = c.dir.path().join("root.dump");
     let bin = &cluster().expect("cluster").bin;
     let r = run(Command::new(bin.join("pg_dump"))
