@@ -356,6 +356,31 @@ pub fn create_node(s: &mut Session, cmd: &parse::CreateNode, out: &mut dyn Write
             .unwrap_or_else(|| cascade::default_worker_name(cmd.node.as_str())),
         merge: cmd.merge.as_ref().map(|m| m.as_str().to_string()),
     };
+    if let Some(copy) = &cmd.from_copy {
+        if spec.merge.is_some() {
+            return Err(Fail::msg(
+                "merge cannot be combined with from copy (a node made from a copy merges into no queue)",
+            ));
+        }
+        let spec = ops::FromCopy {
+            queue: spec.queue,
+            node_type: spec.node_type,
+            name: spec.name,
+            of: copy.of.as_ref().map(|n| n.as_str().to_string()),
+            provider: spec.provider,
+            location: spec.location,
+            worker: spec.worker,
+        };
+        let mut report = step_printer(s, out);
+        let done = ops::create_from_copy(conn(s)?, &spec, t, &mut report)?;
+        return Ok(Reply::All(vec![
+            Reply::Done,
+            Reply::Info(format!(
+                "worker name: {} (the job_name of this node's Londiste worker; start it: it continues from tick {} of {})",
+                spec.worker, done.tick, done.provider
+            )),
+        ]));
+    }
     let mut report = step_printer(s, out);
     cascade::create_node(conn(s)?, &spec, t, &mut report)?;
     Ok(Reply::All(vec![

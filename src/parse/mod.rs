@@ -322,7 +322,7 @@ pub fn describe(rule: Rule) -> Cow<'static, str> {
         Rule::interval_value => "an interval ('1 minute') or a number of seconds",
         Rule::connect_setting => "a connection setting (dbname, host, port, user, password, service, sslmode, queue or node)",
         Rule::queue_setting => "a queue setting (idle_period, max_count, max_lag, paused, ticker_idle_period, ticker_max_count, ticker_max_lag, ticker_paused, rotation_period or external_ticker)",
-        Rule::create_node_option => "an option (on, location, provider, worker or merge)",
+        Rule::create_node_option => "an option (on, location, provider, worker, merge or from copy)",
         Rule::takeover_option => "an option (with all, dead or force)",
         Rule::table_option => "a table option (skip_truncate, expect_sync, no_triggers, backup, skip, create, handler, tgflags, when, pkey, ev_type, ev_data, ev_extra1..4 or ignore)",
         Rule::command_head => "a command",

@@ -9,6 +9,7 @@ mod catalog_api;
 mod commands;
 mod complete_api;
 mod connection;
+mod from_copy;
 mod grammar;
 mod guard;
 mod identity;

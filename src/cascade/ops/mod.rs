@@ -12,8 +12,10 @@
 //! `workers` (pause, resume, catch-up waits), `provider` (change
 //! provider), `layout` (tag, drop, location), `takeover` (switchover and
 //! dead-node takeover), `wal` (a promoted standby of the dead root
-//! takes its place), `resurrect` (an old root rejoins).
+//! takes its place), `resurrect` (an old root rejoins), `from_copy` (a
+//! new node made from a dump, base backup or PITR restore of a member).
 
+mod from_copy;
 mod layout;
 mod pool;
 mod provider;
@@ -22,6 +24,7 @@ mod takeover;
 mod wal;
 mod workers;
 
+pub use from_copy::{create_from_copy, CopyKind, FromCopy, FromCopyDone};
 pub use layout::{drop_node, set_location, tag_node};
 pub use pool::Pool;
 pub use provider::change_provider;

@@ -57,11 +57,11 @@ specs! {
         "create root node <n> [on <q>] [location '<connstr>'] [provider <node> | provider '<connstr>'] [worker <name>] [merge <q>];",
         "Create the root node of a cascaded queue in this database.";
     CREATE_BRANCH_NODE: create_branch_node, Cascade, "create branch node", Cascade, Some("CREATE"),
-        "create branch node <n> [on <q>] [location '<connstr>'] [provider <node> | provider '<connstr>'] [worker <name>] [merge <q>];",
-        "Create a branch node (it keeps the queue's events) subscribed to a provider.";
+        "create branch node <n> [on <q>] [location '<connstr>'] [provider <node> | provider '<connstr>'] [worker <name>] [merge <q>] [from copy [of <node>]];",
+        "Create a branch node (it keeps the queue's events) subscribed to a provider; with from copy, run on a dump, base backup or PITR restore of a member, it starts from the copy's data (no initial copy).";
     CREATE_LEAF_NODE: create_leaf_node, Cascade, "create leaf node", Cascade, Some("CREATE"),
-        "create leaf node <n> [on <q>] [location '<connstr>'] [provider <node> | provider '<connstr>'] [worker <name>] [merge <q>];",
-        "Create a leaf node (no events of its own) subscribed to a provider, optionally merging into a queue.";
+        "create leaf node <n> [on <q>] [location '<connstr>'] [provider <node> | provider '<connstr>'] [worker <name>] [merge <q>] [from copy [of <node>]];",
+        "Create a leaf node (no events of its own) subscribed to a provider, optionally merging into a queue; with from copy, run on a dump, base backup or PITR restore of a member, it starts from the copy's data (no initial copy).";
     SHOW_CASCADE: show_cascade, Cascade, "show cascade", Nothing, None,
         "show cascade;",
         "Show the cascade: all nodes as a tree, with lag, last tick and errors.";
@@ -253,6 +253,7 @@ fn lower_create_node(pair: P<'_>, kind: NodeKind) -> R<CreateNode> {
         provider: None,
         worker: None,
         merge: None,
+        from_copy: None,
     };
     for opt in inner.filter(|p| p.as_rule() == Rule::create_node_option) {
         lower_create_node_option(opt, &mut c)?;
@@ -262,6 +263,22 @@ fn lower_create_node(pair: P<'_>, kind: NodeKind) -> R<CreateNode> {
 
 fn lower_create_node_option(pair: P<'_>, c: &mut CreateNode) -> R<()> {
     let mut inner = pair.clone().into_inner();
+    if inner.peek().map(|p| p.as_rule()) == Some(Rule::kw_from) {
+        if c.from_copy.is_some() {
+            return Err(invalid(&pair, "`from copy` given twice".into()));
+        }
+        if c.kind == NodeKind::Root {
+            return Err(invalid(
+                &pair,
+                "a copy becomes a branch or a leaf node, not a root".into(),
+            ));
+        }
+        let of = inner
+            .find(|p| p.as_rule() == Rule::node_name)
+            .map(|p| NodeName::new(fold(p.as_str())));
+        c.from_copy = Some(FromCopy { of });
+        return Ok(());
+    }
     let (kw, value) = match (inner.next(), inner.next()) {
         (Some(k), Some(v)) => (k, v),
         _ => return Err(invalid(&pair, "incomplete option".into())),
@@ -355,6 +372,15 @@ pub struct CreateNode {
     pub worker: Option<ConsumerName>,
     /// `merge <q>`: the queue a leaf merges into.
     pub merge: Option<QueueName>,
+    /// `from copy [of <node>]`: this database is a copy of a member.
+    pub from_copy: Option<FromCopy>,
+}
+
+/// `from copy [of <node>]` of `create branch | leaf node`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FromCopy {
+    /// `of <node>`: the member the copy was made from (checked).
+    pub of: Option<NodeName>,
 }
 
 /// Kinds of cascade node.

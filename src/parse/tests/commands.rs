@@ -713,6 +713,7 @@ fn node(kind: NodeKind, name: &str) -> CreateNode {
         provider: None,
         worker: None,
         merge: None,
+        from_copy: None,
     }
 }
 
@@ -774,6 +775,22 @@ fn cascade() {
                 worker: Some(c("w3")),
                 merge: Some(q("qq")),
                 ..node(NodeKind::Leaf, "n3")
+            })),
+        ),
+        (
+            "create branch node n4 from copy;",
+            Command::Cascade(CascadeCommand::CreateNode(CreateNode {
+                from_copy: Some(FromCopy { of: None }),
+                ..node(NodeKind::Branch, "n4")
+            })),
+        ),
+        (
+            "create leaf node n4 from copy of n2 provider n1 location 'dbname=c';",
+            Command::Cascade(CascadeCommand::CreateNode(CreateNode {
+                location: Some("dbname=c".into()),
+                provider: Some(Provider::Node(n("n1"))),
+                from_copy: Some(FromCopy { of: Some(n("n2")) }),
+                ..node(NodeKind::Leaf, "n4")
             })),
         ),
         (

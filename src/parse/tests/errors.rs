@@ -254,6 +254,10 @@ const CASES: &[(&str, &str)] = &[
         "syntax error at or near \"worker\" (line 1, column 31): `worker` given twice\nLINE 1: create root node n1 worker w1 worker w2;\n                                      ^",
     ),
     (
+        "create root node n1 from copy;",
+        "syntax error at or near \"from\" (line 1, column 21): a copy becomes a branch or a leaf node, not a root\nLINE 1: create root node n1 from copy;\n                            ^",
+    ),
+    (
         "create leaf node n1 merge;",
         "syntax error at or near \";\" (line 1, column 26): expected a queue name\nLINE 1: create leaf node n1 merge;\n                                 ^",
     ),

@@ -184,6 +184,79 @@ impl Server {
         s
     }
 
+    /// Archive WAL into a directory of its own (`archive_mode = on`,
+    /// `archive_command = cp`); restarts the server. Returns the directory.
+    pub fn archive(&mut self) -> PathBuf {
+        let dir = Server::new_dir().expect("archive dir");
+        let mut conf =
+            std::fs::read_to_string(self.data().join("postgresql.conf")).unwrap_or_default();
+        conf.push_str(&format!(
+            "archive_mode = on\narchive_command = 'cp %p {}/%f'\n",
+            dir.display()
+        ));
+        std::fs::write(self.data().join("postgresql.conf"), conf).expect("conf");
+        run_ok(
+            self.owner("pg_ctl")
+                .arg("-D")
+                .arg(self.data())
+                .args(["-m", "fast", "-w", "stop"]),
+        )
+        .expect("pg_ctl stop");
+        self.start();
+        dir
+    }
+
+    /// A base backup of this server (`pg_basebackup -X stream`, no
+    /// standby settings) in a directory of its own, not started.
+    pub fn base_backup(&self) -> PathBuf {
+        let dir = Server::new_dir().expect("backup dir");
+        run_ok(
+            self.owner("pg_basebackup")
+                .arg("-h")
+                .arg(&self.dir)
+                .args(["-p", &self.port.to_string(), "-U", &self.shared.su])
+                .arg("-D")
+                .arg(dir.join("data"))
+                .args(["-X", "stream", "-c", "fast"]),
+        )
+        .expect("pg_basebackup");
+        dir
+    }
+
+    /// A point-in-time restore of `backup` (from [`Server::base_backup`])
+    /// replaying WAL from `archive` up to `target` (a timestamptz), then
+    /// promoted: a cluster of its own on a new timeline, on its own port.
+    pub fn restore(&self, backup: PathBuf, archive: &std::path::Path, target: &str) -> Server {
+        let s = Server {
+            dir: backup,
+            port: free_port(),
+            shared: self.shared,
+            stopped: true,
+        };
+        s.watchdog();
+        let mut conf =
+            std::fs::read_to_string(s.data().join("postgresql.conf")).unwrap_or_default();
+        conf.push_str(&format!(
+            "port = {}\nunix_socket_directories = '{}'\narchive_mode = off\n\
+             restore_command = 'cp {}/%f %p'\nrecovery_target_time = '{target}'\n\
+             recovery_target_action = 'promote'\n",
+            s.port,
+            s.dir.display(),
+            archive.display()
+        ));
+        std::fs::write(s.data().join("postgresql.conf"), conf).expect("conf");
+        std::fs::write(s.data().join("recovery.signal"), "").expect("recovery.signal");
+        if self.shared.is_root {
+            run_ok(Command::new("chown").args(["-R", "postgres:"]).arg(&s.dir)).expect("chown");
+        }
+        let mut s = s;
+        s.start();
+        super::wait_for("the restore to reach its target and promote", 60, || {
+            s.psql("postgres", "select pg_is_in_recovery()").as_deref() == Ok("f")
+        });
+        s
+    }
+
     /// Run SQL with psql in `db`; its unaligned output.
     pub fn psql(&self, db: &str, sql: &str) -> Result<String, String> {
         let mut c = Command::new(self.shared.bin.join("psql"));
