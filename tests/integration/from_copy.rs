@@ -686,6 +686,20 @@ fn what_is_not_a_usable_copy_is_refused_and_nothing_changes() {
             && e.contains("its provider must be n1"),
         "{e}"
     );
+    // Another cascade operation holds the root (its lock, as `Pool::lock`
+    // takes it): refused, nothing changed.
+    let mut holder = n1.client();
+    holder
+        .simple_query("select pg_advisory_lock(hashtext('qadmin cascade replika'))")
+        .expect("lock");
+    let e = refused(&c1, "n9", None, None);
+    assert!(
+        e.contains(
+            "another cascade operation on queue \"replika\" is running (it holds node \"n1\")"
+        ),
+        "{e}"
+    );
+    drop(holder);
     // The name of a member.
     let e = refused(&c1, "n2", None, None);
     assert!(e.contains("node \"n2\" already exists"), "{e}");

@@ -52,6 +52,7 @@ use std::time::Duration;
 
 use crate::db::Client;
 
+use super::pool::lock_member;
 use super::{note, warn};
 use crate::cascade::identity::{self, Verdict};
 use crate::cascade::{
@@ -248,6 +249,10 @@ pub fn create_from_copy(
         ))
     })?;
     identity::check_member(&mut provider, q, &provider_name)?;
+    // One cascade operation at a time: the provider and (below) the root
+    // are where this one changes anything; every other operation locks
+    // them too.
+    lock_member(&mut provider, q, &provider_name)?;
     if !matches!(pinfo.node_type.as_deref(), Some("root" | "branch")) {
         return Err(Error::Invalid(format!(
             "node \"{provider_name}\" is a leaf: it cannot be a provider"
@@ -307,6 +312,9 @@ pub fn create_from_copy(
 
     // Members: register the new location everywhere reachable.
     let (mut root, root_name) = find_root(&mut provider, &provider_name, &pinfo, q, timeout)?;
+    if root_name != provider_name {
+        lock_member(&mut root, q, &root_name)?;
+    }
     let root_members = members(&mut root, q)?;
     if let Some(m) = root_members.iter().find(|m| m.name == me) {
         if m.location.as_deref() != Some(spec.location.as_str()) {

@@ -148,17 +148,10 @@ impl Pool {
     /// node or from different ones, never interleave: the second finds a
     /// member held and is refused with nothing changed.
     pub fn lock(&mut self) -> Result<()> {
-        const TRY: &str = "select pg_try_advisory_lock(hashtext('qadmin cascade ' || $1::text))";
         let q = self.queue.clone();
         for name in self.live() {
             let Ok(c) = self.node(&name) else { continue };
-            let got: bool = c.query_one(TRY, &[&q])?.get(0);
-            if !got {
-                return Err(Error::Busy {
-                    queue: q,
-                    node: name,
-                });
-            }
+            lock_member(c, &q, &name)?;
         }
         Ok(())
     }
@@ -206,5 +199,22 @@ impl Pool {
             }
             Err(e) => warn(report, node, format!("{e}")),
         }
+    }
+}
+
+/// The cascade's operation lock on one member's connection (see
+/// [`Pool::lock`]), for an operation that reaches members without a pool;
+/// held until the connection closes. Refused with nothing changed when
+/// another operation holds it.
+pub fn lock_member(c: &mut Client, queue: &str, node: &str) -> Result<()> {
+    const TRY: &str = "select pg_try_advisory_lock(hashtext('qadmin cascade ' || $1::text))";
+    let got: bool = c.query_one(TRY, &[&queue])?.get(0);
+    if got {
+        Ok(())
+    } else {
+        Err(Error::Busy {
+            queue: queue.to_string(),
+            node: node.to_string(),
+        })
     }
 }
