@@ -27,3 +27,4 @@ mod structure;
 mod tls;
 mod vars;
 mod wal_failover;
+mod wal_kill;
