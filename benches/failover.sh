@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Root failover onto a streaming physical standby, qadmin vs the manual
-# Python path of docs/../shared failover.md ("WAL ahead": the standby has
+# Python path of failover.md, the reference notes ("WAL ahead": the standby has
 # replayed everything the branch consumed), in one run on the same cascade.
 #
 # Clusters of our own: the root's (database rootdb), a shared one with the
