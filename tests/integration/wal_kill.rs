@@ -357,9 +357,13 @@ fn one_kill_point(k: usize, how: Kill) -> bool {
     for n in &st.nodes {
         assert!(n.consumer_errors.is_empty(), "{}: {n:?}", n.name);
     }
+    let when = if reached {
+        format!("killed at step {k} ({:?})", lines.last())
+    } else {
+        format!("not killed (it has {steps} steps), then run again")
+    };
     eprintln!(
-        "{how:?}: killed at step {k} ({:?}), finished by the rerun; {} rows committed, {} lost (the dead root's tail)",
-        lines.last(),
+        "{how:?}: {when}, finished by the rerun; {} rows committed, {} lost (the dead root's tail)",
         committed.len(),
         lost.len()
     );
