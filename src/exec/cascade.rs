@@ -600,6 +600,20 @@ pub fn takeover(s: &mut Session, cmd: &parse::Takeover, out: &mut dyn Write) -> 
 fn takeover_standby(s: &mut Session, me: &str, out: &mut dyn Write) -> Handled {
     let q = queue_of(s, None)?;
     let seen = identity::observe(conn(s)?, &q)?;
+    if seen.verdict() == identity::Verdict::Original {
+        // The takeover's last step records this database as the root
+        // itself: a rerun after it (qadmin killed before it said so)
+        // finds the work done, and so does a run on the root itself.
+        let is_root = cascade::node_info(conn(s)?, &q)?.node_type.as_deref() == Some("root");
+        if is_root {
+            return Ok(Reply::All(vec![
+                Reply::Info(format!(
+                    "this database is node \"{me}\" itself: nothing to take over (a WAL-standby takeover run here has finished; to replace {me}, run a dead takeover on another node)"
+                )),
+                Reply::Status("TAKEOVER"),
+            ]));
+        }
+    }
     if !matches!(seen.verdict(), identity::Verdict::Promoted { .. }) {
         let what = seen
             .describe()

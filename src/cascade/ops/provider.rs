@@ -60,12 +60,30 @@ pub fn change_provider(
         &[&q, &node, &location],
         report,
     )?;
-    pool.cmd(
-        new_provider,
-        "select * from pgq_node.register_subscriber($1, $2, $3, $4)",
-        &[&q, &node, &worker, &last_tick],
-        report,
-    )?;
+    // A run stopped after this step left the subscription there (the
+    // worker was paused since, so its tick has not moved): registering it
+    // again would fail with a duplicate key.
+    let subscribed = pool
+        .node(new_provider)?
+        .query_opt(
+            "select 1 from pgq_node.get_subscriber_info($1) where node_name = $2",
+            &[&q, &node],
+        )?
+        .is_some();
+    if subscribed {
+        note(
+            report,
+            new_provider,
+            format!("{node} is subscribed on {new_provider} already"),
+        );
+    } else {
+        pool.cmd(
+            new_provider,
+            "select * from pgq_node.register_subscriber($1, $2, $3, $4)",
+            &[&q, &node, &worker, &last_tick],
+            report,
+        )?;
+    }
     pool.cmd(
         node,
         "select * from pgq_node.change_consumer_provider($1, $2, $3)",

@@ -324,10 +324,11 @@ pub fn gravestone(node: &str) -> String {
 /// Steps: refuse if `old` still answers (unless `force`); tag `old` dead
 /// on every reachable member; then for a dead root: if a subscriber of
 /// `old` got further than `new`, read from it first and wait until `new`
-/// has its batches; note the last tick of `new`'s queue; pause `new`'s
-/// worker, promote it, subscribe `old` under [`gravestone`] at that tick
-/// (kept for `resurrect`), drop `new`'s subscription at its previous
-/// provider (unless that is `old`), resume. For a dead branch: if `old`
+/// has its batches; pause `new`'s worker; subscribe `old` under
+/// [`gravestone`] at the last tick of `new`'s queue (kept for `resurrect`,
+/// registered before the promotion so that a rerun knows the root
+/// takeover by it), promote `new`, drop `new`'s subscription at every
+/// living member that still has it, resume. For a dead branch: if `old`
 /// fed `new`, `new` reads from `old`'s provider instead. Last, every other
 /// subscriber of `old` moves to `new` (change provider). Each step can be
 /// repeated: running the command again finishes an interrupted one.
@@ -359,9 +360,16 @@ pub fn takeover_dead(
             Err(e) => warn(report, &n, format!("left as it is: {e}")),
         }
     }
+    // The old node was the root when no living member is one, or when
+    // the new node is one already and keeps the old root's gravestone (a
+    // takeover stopped after the promotion: it is finished, not redone).
+    let grave = gravestone(old);
+    let grave_tick = subscribed_as(pool.node(new)?, &q, old, &grave)?;
+    let new_is_root = new_info.node_type.as_deref() == Some("root");
     let old_was_root = !live
         .iter()
-        .any(|(_, i)| i.node_type.as_deref() == Some("root"));
+        .any(|(n, i)| n != new && i.node_type.as_deref() == Some("root"))
+        && (!new_is_root || grave_tick.is_some());
     let subscribers: Vec<(String, NodeInfo)> = live
         .iter()
         .filter(|(n, i)| n != new && i.provider_node.as_deref() == Some(old))
@@ -378,7 +386,35 @@ pub fn takeover_dead(
     }
 
     note(report, new, format!("tagging {old} dead on every member"));
-    tag_node(pool, old, true, report)?;
+    // Only where it is not tagged yet: a rerun after the promotion would
+    // otherwise put a second "dead" location event into the new root's
+    // queue, which reaches the old node after a resurrect.
+    let mut untagged = Vec::new();
+    for (n, _) in &live {
+        let dead: Option<bool> = pool
+            .node(n)?
+            .query_opt(
+                "select dead from pgq_node.get_queue_locations($1) where node_name = $2",
+                &[&q, &old],
+            )?
+            .and_then(|r| r.get(0));
+        if dead != Some(true) {
+            untagged.push(n.clone());
+        }
+    }
+    if untagged.len() == live.len() {
+        tag_node(pool, old, true, report)?;
+    } else {
+        let none: Option<String> = None;
+        for n in untagged {
+            pool.cmd_or_warn(
+                &n,
+                "select * from pgq_node.register_location($1, $2, $3, true)",
+                &[&q, &old, &none],
+                report,
+            );
+        }
+    }
     pool.mark_dead(old);
 
     if old_was_root {
@@ -386,38 +422,89 @@ pub fn takeover_dead(
             .worker_name
             .clone()
             .ok_or_else(|| Error::Invalid(format!("node \"{new}\" has no worker")))?;
-        let mine = new_info.worker_last_tick.unwrap_or(0);
-        let best = subscribers
-            .iter()
-            .filter(|(_, i)| i.node_type.as_deref() == Some("branch"))
-            .max_by_key(|(_, i)| i.worker_last_tick.unwrap_or(0))
-            .map(|(n, i)| (n.clone(), i.worker_last_tick.unwrap_or(0)));
-        if let Some((best, tick)) = best.filter(|(_, t)| *t > mine) {
+        if new_is_root {
             note(
                 report,
                 new,
-                format!(
-                    "{best} got further (tick {tick}, {new} at {mine}): reading its batches first"
-                ),
+                format!("{new} is the root already: finishing the takeover of {old}"),
             );
-            change_provider(pool, new, &best, wait, report)?;
-            wait.until(&format!("{new} to reach tick {tick}"), || {
-                Ok(pool.info(new)?.worker_last_tick.unwrap_or(0) >= tick)
-            })?;
+        } else {
+            let mine = new_info.worker_last_tick.unwrap_or(0);
+            let best = subscribers
+                .iter()
+                .filter(|(_, i)| i.node_type.as_deref() == Some("branch"))
+                .max_by_key(|(_, i)| i.worker_last_tick.unwrap_or(0))
+                .map(|(n, i)| (n.clone(), i.worker_last_tick.unwrap_or(0)));
+            if let Some((best, tick)) = best.filter(|(_, t)| *t > mine) {
+                note(
+                    report,
+                    new,
+                    format!(
+                        "{best} got further (tick {tick}, {new} at {mine}): reading its batches first"
+                    ),
+                );
+                change_provider(pool, new, &best, wait, report)?;
+                wait.until(&format!("{new} to reach tick {tick}"), || {
+                    Ok(pool.info(new)?.worker_last_tick.unwrap_or(0) >= tick)
+                })?;
+            }
+            set_paused(pool, new, &new_worker, true, wait, report)?;
+            // The gravestone is registered before the promotion (a branch
+            // takes subscribers too): a rerun after the promotion knows
+            // from it that this was a root takeover, and one before it
+            // does not register it twice (a duplicate key).
+            match grave_tick {
+                Some(t) => {
+                    note(
+                        report,
+                        new,
+                        format!(
+                            "{old}'s gravestone is on {new} already (tick {})",
+                            t.map_or("none".into(), |t| t.to_string())
+                        ),
+                    );
+                }
+                None => {
+                    let t = queue_last_tick(pool.node(new)?, &q)?;
+                    note(
+                        report,
+                        new,
+                        format!(
+                            "the last tick of {old} that {new} has: {}",
+                            t.map_or("none".into(), |t| t.to_string())
+                        ),
+                    );
+                    pool.cmd(
+                        new,
+                        "select * from pgq_node.register_subscriber($1, $2, $3, $4)",
+                        &[&q, &old, &grave, &t],
+                        report,
+                    )?;
+                }
+            }
+            pool.cmd(
+                new,
+                "select * from pgq_node.promote_branch($1)",
+                &[&q],
+                report,
+            )?;
         }
-        let provider = pool.info(new)?.provider_node;
-        let last_tick = queue_last_tick(pool.node(new)?, &q)?;
-        note(
-            report,
-            new,
-            format!(
-                "the last tick of {old} that {new} has: {}",
-                last_tick.map_or("none".into(), |t| t.to_string())
-            ),
-        );
-        set_paused(pool, new, &new_worker, true, wait, report)?;
-        let prev = provider.filter(|p| p != old);
-        promote(pool, new, (old, &gravestone(old)), last_tick, prev, report)?;
+        // The root reads from nobody: its subscription at any living
+        // member (its provider before the promotion, or the branch it
+        // caught up from) goes, also when an earlier run stopped before.
+        for (n, _) in &live {
+            if n == new {
+                continue;
+            }
+            if subscribed_as(pool.node(n)?, &q, new, "")?.is_some() {
+                pool.cmd_or_warn(
+                    n,
+                    "select * from pgq_node.unregister_subscriber($1, $2)",
+                    &[&q, &new],
+                    report,
+                );
+            }
+        }
         set_paused(pool, new, &new_worker, false, wait, report)?;
     } else if new_info.provider_node.as_deref() == Some(old) {
         // The dead branch fed this node: read from its provider instead.
@@ -518,6 +605,23 @@ fn promote(
         );
     }
     Ok(())
+}
+
+/// Whether `node` is a subscriber on the node `c` is connected to (with
+/// worker `worker`, unless empty): `Some(its consumer's last tick)`.
+fn subscribed_as(
+    c: &mut Client,
+    queue: &str,
+    node: &str,
+    worker: &str,
+) -> Result<Option<Option<i64>>> {
+    Ok(c.query_opt(
+        "select c.last_tick from pgq_node.get_subscriber_info($1) s
+               left join lateral pgq.get_consumer_info($1, s.worker_name) c on true
+              where s.node_name = $2 and ($3 = '' or s.worker_name = $3)",
+        &[&queue, &node, &worker],
+    )?
+    .map(|r| r.get(0)))
 }
 
 /// The last tick of `queue` on a node (none on a leaf: it has no queue).
