@@ -269,13 +269,16 @@ pub fn check_local(
     let Some(node) = seen.node.clone() else {
         return Ok(seen);
     };
+    let root = super::node_info(c, queue)?.node_type.as_deref() == Some("root");
     let copy = |what: String, verdict: &Verdict| {
         let instead = match verdict {
-            Verdict::Promoted { .. } => format!(
+            // Only a root has a WAL-standby takeover; a copy of a branch or
+            // a leaf becomes a member of its own.
+            Verdict::Promoted { .. } if root => format!(
                 "if {node} is dead and this database is to take its place, run \"takeover {node} dead;\" here (a WAL-standby takeover, see docs/cascade.md); otherwise connect to {node} itself (connect node={node};)"
             ),
             _ => format!(
-                "run it on {node} itself (connect node={node};), or make this database a node of its own (drop its copied node state and create a node)"
+                "run it on {node} itself (connect node={node};), or make this database a new member: \"create branch | leaf node <new name> from copy;\" (see docs/cascade.md)"
             ),
         };
         Error::Copy { what, instead }

@@ -90,7 +90,11 @@ fn a_promoted_basebackup_of_a_branch_is_a_copy_and_changes_nothing() {
         assert!(
             r.stderr
                 .contains("a promoted standby or point-in-time restore of node \"n2\"")
-                && r.stderr.contains("connect node=n2"),
+                && r.stderr.contains("connect node=n2")
+                // A branch's copy is pointed to `from copy`, not to a
+                // takeover only a root's standby can do.
+                && r.stderr.contains("create branch | leaf node <new name> from copy;")
+                && !r.stderr.contains("takeover n2 dead"),
             "{cmd}: {}",
             show(&r)
         );
