@@ -1871,3 +1871,210 @@ mod tests {
         assert_eq!(Pattern::parse_with("*", true).name, "^(.*)$");
     }
 }
+
+/// The conditions of a type pattern for the type joined as `t` (its
+/// namespace as `tn`): the name or its SQL spelling
+/// (`format_type`), psql's rule for `\dAc` and `\dAf`.
+fn type_pattern_conditions(p: &Pattern) -> Vec<String> {
+    let mut conds: Vec<String> =
+        alt_name_condition(p, "t.typname", "pg_catalog.format_type(t.oid, NULL)")
+            .into_iter()
+            .collect();
+    match &p.schema {
+        Some(s) if s != "^(.*)$" => conds.push(format!(
+            "tn.nspname OPERATOR(pg_catalog.~) {} COLLATE pg_catalog.default",
+            literal(s)
+        )),
+        Some(_) => {}
+        None => conds.push("pg_catalog.pg_type_is_visible(t.oid)".into()),
+    }
+    conds
+}
+
+/// A name shown as psql shows operator classes and families: bare when
+/// visible in the `search_path`, else schema-qualified (`format('%I')`).
+fn visible_name(visible: &str, oid: &str, nsp: &str, name: &str) -> String {
+    format!(
+        "CASE\n    WHEN pg_catalog.{visible}({oid})\n    THEN pg_catalog.format('%I', {name})\n    \
+         ELSE pg_catalog.format('%I.%I', {nsp}, {name})\n  END"
+    )
+}
+
+/// `\dAc [AMPATTERN [TYPEPATTERN]]` (psql's `listOperatorClasses`).
+pub fn list_operator_classes(
+    am: Option<&Pattern>,
+    input_type: Option<&Pattern>,
+    verbose: bool,
+) -> String {
+    let mut cols = vec![
+        "am.amname AS \"AM\"".to_string(),
+        "pg_catalog.format_type(c.opcintype, NULL) AS \"Input type\"".to_string(),
+        "CASE\n    WHEN c.opckeytype <> 0 AND c.opckeytype <> c.opcintype\n    \
+         THEN pg_catalog.format_type(c.opckeytype, NULL)\n    ELSE NULL\n  END AS \"Storage type\""
+            .to_string(),
+        format!(
+            "{} AS \"Operator class\"",
+            visible_name("pg_opclass_is_visible", "c.oid", "n.nspname", "c.opcname")
+        ),
+        "CASE WHEN c.opcdefault THEN 'yes' ELSE 'no' END AS \"Default?\"".to_string(),
+    ];
+    let mut from = "pg_catalog.pg_opclass c\n\
+                    LEFT JOIN pg_catalog.pg_am am ON am.oid = c.opcmethod\n\
+                    LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.opcnamespace\n\
+                    LEFT JOIN pg_catalog.pg_type t ON t.oid = c.opcintype\n\
+                    LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace"
+        .to_string();
+    if verbose {
+        cols.push(format!(
+            "{} AS \"Operator family\"",
+            visible_name(
+                "pg_opfamily_is_visible",
+                "of.oid",
+                "ofn.nspname",
+                "of.opfname"
+            )
+        ));
+        cols.push("pg_catalog.pg_get_userbyid(c.opcowner) AS \"Owner\"".into());
+        from.push_str(
+            "\nLEFT JOIN pg_catalog.pg_opfamily of ON of.oid = c.opcfamily\n\
+             LEFT JOIN pg_catalog.pg_namespace ofn ON ofn.oid = of.opfnamespace",
+        );
+    }
+    let mut conds = am.map_or_else(Vec::new, |p| p.conditions(None, "am.amname", None));
+    conds.extend(input_type.map_or_else(Vec::new, type_pattern_conditions));
+    format!(
+        "SELECT {}\nFROM {from}\n{}ORDER BY 1, 2, 4",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
+/// `\dAf [AMPATTERN [TYPEPATTERN]]` (psql's `listOperatorFamilies`): a
+/// family matches a type pattern when one of its classes takes such a
+/// type.
+pub fn list_operator_families(
+    am: Option<&Pattern>,
+    input_type: Option<&Pattern>,
+    verbose: bool,
+) -> String {
+    let mut cols = vec![
+        "am.amname AS \"AM\"".to_string(),
+        format!(
+            "{} AS \"Operator family\"",
+            visible_name("pg_opfamily_is_visible", "f.oid", "n.nspname", "f.opfname")
+        ),
+        "(SELECT pg_catalog.string_agg(pg_catalog.format_type(oc.opcintype, NULL), ', ')\n   \
+         FROM pg_catalog.pg_opclass oc\n   WHERE oc.opcfamily = f.oid) AS \"Applicable types\""
+            .to_string(),
+    ];
+    if verbose {
+        cols.push("pg_catalog.pg_get_userbyid(f.opfowner) AS \"Owner\"".into());
+    }
+    let mut conds = am.map_or_else(Vec::new, |p| p.conditions(None, "am.amname", None));
+    if let Some(p) = input_type {
+        let mut inner = vec!["oc.opcfamily = f.oid".to_string()];
+        inner.extend(type_pattern_conditions(p));
+        conds.push(format!(
+            "EXISTS (\n    SELECT 1\n    FROM pg_catalog.pg_type t\n    \
+             JOIN pg_catalog.pg_opclass oc ON oc.opcintype = t.oid\n    \
+             LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace\n    \
+             WHERE {})",
+            inner.join("\n      AND ")
+        ));
+    }
+    format!(
+        "SELECT {}\nFROM pg_catalog.pg_opfamily f\n\
+         LEFT JOIN pg_catalog.pg_am am ON am.oid = f.opfmethod\n\
+         LEFT JOIN pg_catalog.pg_namespace n ON n.oid = f.opfnamespace\n{}ORDER BY 1, 2",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
+/// `\dAo [AMPATTERN [FAMILYPATTERN]]` (psql's `listOpFamilyOperators`):
+/// same-type operators first, then by argument types and strategy.
+pub fn list_opfamily_operators(
+    am: Option<&Pattern>,
+    family: Option<&Pattern>,
+    verbose: bool,
+) -> String {
+    let mut cols = vec![
+        "am.amname AS \"AM\"".to_string(),
+        format!(
+            "{} AS \"Operator family\"",
+            visible_name(
+                "pg_opfamily_is_visible",
+                "of.oid",
+                "nsf.nspname",
+                "of.opfname"
+            )
+        ),
+        "o.amopopr::pg_catalog.regoperator AS \"Operator\"".to_string(),
+        "o.amopstrategy AS \"Strategy\"".to_string(),
+        "CASE o.amoppurpose WHEN 'o' THEN 'ordering' WHEN 's' THEN 'search' END AS \"Purpose\""
+            .to_string(),
+    ];
+    let mut from = "pg_catalog.pg_amop o\n\
+                    LEFT JOIN pg_catalog.pg_opfamily of ON of.oid = o.amopfamily\n\
+                    LEFT JOIN pg_catalog.pg_am am ON am.oid = of.opfmethod AND am.oid = o.amopmethod\n\
+                    LEFT JOIN pg_catalog.pg_namespace nsf ON of.opfnamespace = nsf.oid"
+        .to_string();
+    if verbose {
+        cols.push("ofs.opfname AS \"Sort opfamily\"".into());
+        from.push_str("\nLEFT JOIN pg_catalog.pg_opfamily ofs ON ofs.oid = o.amopsortfamily");
+    }
+    let mut conds = am.map_or_else(Vec::new, |p| p.conditions(None, "am.amname", None));
+    conds.extend(family.map_or_else(Vec::new, |p| {
+        p.conditions(Some("nsf.nspname"), "of.opfname", None)
+    }));
+    format!(
+        "SELECT {}\nFROM {from}\n{}ORDER BY 1, 2,\n  o.amoplefttype = o.amoprighttype DESC,\n  \
+         pg_catalog.format_type(o.amoplefttype, NULL),\n  \
+         pg_catalog.format_type(o.amoprighttype, NULL),\n  o.amopstrategy",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
+/// `\dAp [AMPATTERN [FAMILYPATTERN]]` (psql's `listOpFamilyFunctions`):
+/// the function's name, with `+` its signature.
+pub fn list_opfamily_functions(
+    am: Option<&Pattern>,
+    family: Option<&Pattern>,
+    verbose: bool,
+) -> String {
+    let cols = [
+        "am.amname AS \"AM\"".to_string(),
+        format!(
+            "{} AS \"Operator family\"",
+            visible_name(
+                "pg_opfamily_is_visible",
+                "of.oid",
+                "ns.nspname",
+                "of.opfname"
+            )
+        ),
+        "pg_catalog.format_type(ap.amproclefttype, NULL) AS \"Registered left type\"".to_string(),
+        "pg_catalog.format_type(ap.amprocrighttype, NULL) AS \"Registered right type\"".to_string(),
+        "ap.amprocnum AS \"Number\"".to_string(),
+        if verbose {
+            "ap.amproc::pg_catalog.regprocedure AS \"Function\"".to_string()
+        } else {
+            "p.proname AS \"Function\"".to_string()
+        },
+    ];
+    let mut conds = am.map_or_else(Vec::new, |p| p.conditions(None, "am.amname", None));
+    conds.extend(family.map_or_else(Vec::new, |p| {
+        p.conditions(Some("ns.nspname"), "of.opfname", None)
+    }));
+    format!(
+        "SELECT {}\nFROM pg_catalog.pg_amproc ap\n\
+         LEFT JOIN pg_catalog.pg_opfamily of ON of.oid = ap.amprocfamily\n\
+         LEFT JOIN pg_catalog.pg_am am ON am.oid = of.opfmethod\n\
+         LEFT JOIN pg_catalog.pg_namespace ns ON of.opfnamespace = ns.oid\n\
+         LEFT JOIN pg_catalog.pg_proc p ON ap.amproc = p.oid\n{}ORDER BY 1, 2,\n  \
+         ap.amproclefttype = ap.amprocrighttype DESC,\n  3, 4, 5",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}

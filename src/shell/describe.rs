@@ -72,6 +72,10 @@ enum Which {
     TextSearch(char),
     /// `\dd`.
     ObjectDescriptions,
+    /// `\dAc`, `\dAf`, `\dAo`, `\dAp` (`c`, `f`, `o`, `p`): operator
+    /// classes, operator families, their operators and support functions;
+    /// an access method pattern, then a type or family pattern.
+    OperatorFamilies(char),
 }
 
 /// The command's kind, `+` and `S`.
@@ -110,6 +114,10 @@ fn parse(cmd: &str) -> Option<(Which, bool, bool)> {
         "Rs" => Which::Subscriptions,
         "l" => Which::LargeObjects,
         "A" => Which::AccessMethods,
+        "Ac" => Which::OperatorFamilies('c'),
+        "Af" => Which::OperatorFamilies('f'),
+        "Ao" => Which::OperatorFamilies('o'),
+        "Ap" => Which::OperatorFamilies('p'),
         "L" => Which::Languages,
         "O" => Which::Collations,
         "c" => Which::Conversions,
@@ -195,9 +203,6 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
     }
     let pattern = raw.map(|r| Pattern::parse_with(r, which == Which::Operators));
     if let Some(p) = &pattern {
-        // psql's validateSQLNamePattern: schema-qualified objects take
-        // `db.schema.name` (the current database only), the others
-        // `db.name`.
         let max = match which {
             Which::Relations(_)
             | Which::Functions(_)
@@ -219,26 +224,8 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
             Which::Config => usize::MAX,
             _ => 1,
         };
-        let raw = raw.unwrap_or_default();
-        if p.parts > max {
-            s.client_error(&format!(
-                "improper qualified name (too many dotted names): {raw}"
-            ));
+        if !valid_pattern(s, p, raw.unwrap_or_default(), max) {
             return Outcome::Failed;
-        }
-        // psql 15 refuses `db.schema` for `\dn` whatever the database.
-        let db_part = match (p.parts, max) {
-            (3, 3) => p.database.clone(),
-            (2, 2) => Some(String::new()),
-            _ => None,
-        };
-        if let Some(db) = db_part.filter(|_| max > 1) {
-            if db != s.params.dbname {
-                s.client_error(&format!(
-                    "cross-database references are not implemented: {raw}"
-                ));
-                return Outcome::Failed;
-            }
         }
     }
     let pat = pattern.as_ref();
@@ -373,6 +360,9 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
             "List of user mappings",
             out,
         ),
+        Which::OperatorFamilies(kind) => {
+            operator_families(s, kind, pat, args.get(1).copied(), verbose, out)
+        }
         Which::AccessMethods => plain(
             s,
             &sql::list_access_methods(pat, verbose),
@@ -463,6 +453,78 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
         }
     };
     r
+}
+
+/// psql's validateSQLNamePattern: schema-qualified objects take
+/// `db.schema.name` (the current database only), the others `db.name`
+/// (`max` parts at most); false after the error is reported.
+fn valid_pattern(s: &mut Session, p: &Pattern, raw: &str, max: usize) -> bool {
+    if p.parts > max {
+        s.client_error(&format!(
+            "improper qualified name (too many dotted names): {raw}"
+        ));
+        return false;
+    }
+    // psql 15 refuses `db.schema` for `\dn` whatever the database.
+    let db_part = match (p.parts, max) {
+        (3, 3) => p.database.clone(),
+        (2, 2) => Some(String::new()),
+        _ => None,
+    };
+    if let Some(db) = db_part.filter(|_| max > 1) {
+        if db != s.params.dbname {
+            s.client_error(&format!(
+                "cross-database references are not implemented: {raw}"
+            ));
+            return false;
+        }
+    }
+    true
+}
+
+/// `\dAc`, `\dAf`, `\dAo`, `\dAp` (psql's `listOperatorClasses`,
+/// `listOperatorFamilies`, `listOpFamilyOperators`,
+/// `listOpFamilyFunctions`): the access method pattern (one part) was
+/// checked; the second (a type for `c` and `f`, a family for `o` and
+/// `p`) takes `db.schema.name`.
+fn operator_families(
+    s: &mut Session,
+    kind: char,
+    am: Option<&Pattern>,
+    second: Option<&str>,
+    verbose: bool,
+    out: &mut dyn Write,
+) -> Outcome {
+    // psql reads the second pattern only after a first one.
+    let second = second
+        .filter(|_| am.is_some())
+        .map(|a| a.trim_end_matches(';'))
+        .filter(|a| !a.is_empty());
+    let p2 = second.map(Pattern::parse);
+    if let (Some(p), Some(raw)) = (&p2, second) {
+        if !valid_pattern(s, p, raw, 3) {
+            return Outcome::Failed;
+        }
+    }
+    let (q, title) = match kind {
+        'c' => (
+            sql::list_operator_classes(am, p2.as_ref(), verbose),
+            "List of operator classes",
+        ),
+        'f' => (
+            sql::list_operator_families(am, p2.as_ref(), verbose),
+            "List of operator families",
+        ),
+        'o' => (
+            sql::list_opfamily_operators(am, p2.as_ref(), verbose),
+            "List of operators of operator families",
+        ),
+        _ => (
+            sql::list_opfamily_functions(am, p2.as_ref(), verbose),
+            "List of support functions of operator families",
+        ),
+    };
+    plain(s, &q, title, out)
 }
 
 /// `\drds` (psql's `listDbRoleSettings`): a role and a database

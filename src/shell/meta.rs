@@ -527,6 +527,13 @@ fn max_args(cmd: &str) -> usize {
         | "\\include_relative" | "\\unset" | "\\watch" | "\\gset" | "\\w" | "\\write"
         | "\\password" | "\\lo_unlink" | "\\restrict" | "\\unrestrict" => 1,
         "\\pset" | "\\lo_import" | "\\lo_export" | "\\getenv" | "\\setenv" | "\\drds" => 2,
+        // An access method pattern, then a type or family pattern.
+        c if ["\\dAc", "\\dAf", "\\dAo", "\\dAp"]
+            .iter()
+            .any(|p| c.starts_with(p) && super::describe::handles(c)) =>
+        {
+            2
+        }
         // The describe commands read one pattern (`\df` and `\do` read
         // argument types after it).
         c if super::describe::handles(c) && !c.starts_with("\\df") && !c.starts_with("\\do") => 1,
