@@ -956,3 +956,48 @@ fn log_file_and_single_step_match_psql() {
     assert!(want.stdout.contains("Single step mode"), "{}", want.stdout);
     crate::assert_text_eq!(want.stdout, got.stdout, "(-s)");
 }
+
+/// See: #12. `\dAc`, `\dAf`, `\dAo`, `\dAp` (operator classes and
+/// families, their operators and support functions) with and without
+/// `+`, both patterns (access method; type or family, with schema and
+/// database parts), a family outside the `search_path` (shown
+/// qualified), and psql's pattern errors and extra-argument warning.
+#[test]
+fn operator_family_commands_match_psql() {
+    parity(
+        "create schema s1;\n\
+         create operator family s1.myfam using btree;\n\
+         create operator class s1.myint_ops for type int4 using btree family s1.myfam as\n  \
+           operator 1 <, operator 3 =, function 1 btint4cmp(int4, int4);\n\
+         create operator class myhash_ops for type int4 using hash as\n  \
+           operator 1 =, function 1 hashint4(int4);\n",
+        r#"\dAc btree
+\dAc+ btree int4
+\dAc * pg_catalog.int4
+\dAc gist polygon
+\dAc+ hash
+\dAc brin pg*.oid*
+\dAf
+\dAf btree int*
+\dAf+ * "integer"
+\dAf hash pg_catalog.int4
+\dAf btree myfam
+\dAo btree s1.myfam
+\dAo+ gist point_ops
+\dAo * pg_catalog.jsonb_path_ops
+\dAp btree s1.*
+\dAp+ btree s1.myfam
+\dAp * pg_catalog.uuid_ops
+\dAp+ hash myhash_ops
+\dAo btree :DBNAME.s1.myfam
+\dAc btree nodb.pg_catalog.int4
+\dAf btree a.b.c.d
+\dAp x.y
+\dAo "no.such"."fam"
+\dAc btree int4 extra
+\dAf btree int4;
+\dAc "no.such.operator.class"
+"#,
+        &[],
+    );
+}
