@@ -2078,3 +2078,110 @@ pub fn list_opfamily_functions(
         where_clause(&conds)
     )
 }
+
+/// The extensions `\dx+` describes: name and OID (psql's
+/// `listExtensionContents`).
+pub fn find_extensions(pattern: Option<&Pattern>) -> String {
+    let conds = pattern_conditions(pattern, None, "e.extname", None);
+    format!(
+        "SELECT e.extname, e.oid\nFROM pg_catalog.pg_extension e\n{}ORDER BY 1",
+        where_clause(&conds)
+    )
+}
+
+/// The objects of extension `oid` (`\dx+`, psql's
+/// `listOneExtensionContents`).
+pub fn extension_objects(oid: &str) -> String {
+    format!(
+        "SELECT pg_catalog.pg_describe_object(classid, objid, 0) AS \"Object description\"\n\
+         FROM pg_catalog.pg_depend\n\
+         WHERE refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass\n  \
+         AND refobjid = {} AND deptype = 'e'\nORDER BY 1",
+        literal(oid)
+    )
+}
+
+/// The text search configurations `\dF+` describes: OID, name, schema,
+/// parser and its schema (psql's `listTSConfigsVerbose`).
+pub fn find_ts_configs(pattern: Option<&Pattern>) -> String {
+    let mut conds = vec!["p.oid = c.cfgparser".to_string()];
+    conds.extend(pattern_conditions(
+        pattern,
+        Some("n.nspname"),
+        "c.cfgname",
+        Some("pg_catalog.pg_ts_config_is_visible(c.oid)"),
+    ));
+    format!(
+        "SELECT c.oid, c.cfgname, n.nspname, p.prsname, np.nspname\n\
+         FROM pg_catalog.pg_ts_config c\n\
+         LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.cfgnamespace,\n\
+         pg_catalog.pg_ts_parser p\n\
+         LEFT JOIN pg_catalog.pg_namespace np ON np.oid = p.prsnamespace\n{}ORDER BY 3, 2",
+        where_clause(&conds)
+    )
+}
+
+/// The token types of configuration `oid` and their dictionaries, in
+/// order (`\dF+`, psql's `describeOneTSConfig`).
+pub fn ts_config_mappings(oid: &str) -> String {
+    format!(
+        "SELECT (SELECT t.alias FROM pg_catalog.ts_token_type(c.cfgparser) AS t\n    \
+         WHERE t.tokid = m.maptokentype) AS \"Token\",\n  \
+         pg_catalog.btrim(ARRAY(SELECT mm.mapdict::pg_catalog.regdictionary\n    \
+         FROM pg_catalog.pg_ts_config_map AS mm\n    \
+         WHERE mm.mapcfg = m.mapcfg AND mm.maptokentype = m.maptokentype\n    \
+         ORDER BY mapcfg, maptokentype, mapseqno)::pg_catalog.text, '{{}}') AS \"Dictionaries\"\n\
+         FROM pg_catalog.pg_ts_config AS c, pg_catalog.pg_ts_config_map AS m\n\
+         WHERE c.oid = {} AND m.mapcfg = c.oid\n\
+         GROUP BY m.mapcfg, m.maptokentype, c.cfgparser\nORDER BY 1",
+        literal(oid)
+    )
+}
+
+/// The text search parsers `\dFp+` describes: OID, schema, name, in
+/// OID order (psql's `listTSParsersVerbose`).
+pub fn find_ts_parsers(pattern: Option<&Pattern>) -> String {
+    let conds = pattern_conditions(
+        pattern,
+        Some("n.nspname"),
+        "p.prsname",
+        Some("pg_catalog.pg_ts_parser_is_visible(p.oid)"),
+    );
+    format!(
+        "SELECT p.oid, n.nspname, p.prsname\nFROM pg_catalog.pg_ts_parser p\n\
+         LEFT JOIN pg_catalog.pg_namespace n ON n.oid = p.prsnamespace\n{}ORDER BY 1, 2",
+        where_clause(&conds)
+    )
+}
+
+/// The five methods of parser `oid` with their functions (`\dFp+`,
+/// psql's `describeOneTSParser`).
+pub fn ts_parser_methods(oid: &str) -> String {
+    let oid = literal(oid);
+    [
+        ("Start parse", "prsstart"),
+        ("Get next token", "prstoken"),
+        ("End parse", "prsend"),
+        ("Get headline", "prsheadline"),
+        ("Get token types", "prslextype"),
+    ]
+    .iter()
+    .map(|(method, col)| {
+        format!(
+            "SELECT '{method}' AS \"Method\", p.{col}::pg_catalog.regproc AS \"Function\",\n  \
+             pg_catalog.obj_description(p.{col}, 'pg_proc') AS \"Description\"\n\
+             FROM pg_catalog.pg_ts_parser p WHERE p.oid = {oid}"
+        )
+    })
+    .collect::<Vec<_>>()
+    .join("\nUNION ALL\n")
+}
+
+/// The token types of parser `oid` (`\dFp+`).
+pub fn ts_parser_tokens(oid: &str) -> String {
+    format!(
+        "SELECT t.alias AS \"Token name\", t.description AS \"Description\"\n\
+         FROM pg_catalog.ts_token_type({}::pg_catalog.oid) AS t\nORDER BY 1",
+        literal(oid)
+    )
+}

@@ -127,8 +127,6 @@ fn parse(cmd: &str) -> Option<(Which, bool, bool)> {
         "rds" => Which::RoleSettings,
         "o" => Which::Operators,
         "d" => Which::ObjectDescriptions,
-        // `\dF+` and `\dFp+` (each object in detail) are not implemented.
-        "F" | "Fp" if mods.contains('+') => return None,
         "F" => Which::TextSearch('c'),
         "Fp" => Which::TextSearch('p'),
         "Fd" => Which::TextSearch('d'),
@@ -261,16 +259,12 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
             "List of databases",
             out,
         ),
-        // `\dx+` (the objects of each extension) is not implemented: it
-        // lists as `\dx` does, or says there is no such extension.
-        Which::Extensions => listing(
+        Which::Extensions if verbose => extension_contents(s, pat, raw.unwrap_or_default(), out),
+        Which::Extensions => plain(
             s,
             &sql::list_extensions(pat),
             "List of installed extensions",
             out,
-            raw.filter(|_| verbose)
-                .map(|p| format!("Did not find any extension named \"{p}\".")),
-            None,
         ),
         Which::Functions(mask) => listing(
             s,
@@ -402,6 +396,8 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
                 out,
             )
         }
+        Which::TextSearch('c') if verbose => ts_configs(s, pat, raw.unwrap_or_default(), out),
+        Which::TextSearch('p') if verbose => ts_parsers(s, pat, raw.unwrap_or_default(), out),
         Which::TextSearch(kind) => plain(
             s,
             &sql::list_text_search(kind, pat, verbose),
@@ -453,6 +449,111 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
         }
     };
     r
+}
+
+/// `\dx+` (psql's `listExtensionContents`): each matching extension's
+/// objects as a table of its own; none is an error.
+fn extension_contents(
+    s: &mut Session,
+    pat: Option<&Pattern>,
+    raw: &str,
+    out: &mut dyn Write,
+) -> Outcome {
+    let Some(l) = fetch(s, &sql::find_extensions(pat)) else {
+        return Outcome::Failed;
+    };
+    if l.rows.is_empty() {
+        return none_found(s, "extension", pat.map(|_| raw));
+    }
+    for i in 0..l.rows.len() {
+        let Some(objects) = fetch(s, &sql::extension_objects(l.get(i, 1))) else {
+            return Outcome::Failed;
+        };
+        let title = format!("Objects in extension \"{}\"", l.get(i, 0));
+        print(s, &result_set(objects), &title, None, out);
+    }
+    Outcome::Ok
+}
+
+/// psql's `Did not find any NOUN named "PATTERN".` (or `... any
+/// NOUNs.`) unless quiet; the command fails.
+fn none_found(s: &mut Session, noun: &str, pattern: Option<&str>) -> Outcome {
+    if !s.settings.quiet {
+        s.client_error(&match pattern {
+            Some(p) => format!("Did not find any {noun} named \"{p}\"."),
+            None => format!("Did not find any {noun}s."),
+        });
+    }
+    Outcome::Failed
+}
+
+/// `schema.name` quoted as psql's titles quote it (`"name"` alone when
+/// the schema is NULL).
+fn qualified(schema: Option<&str>, name: &str) -> String {
+    match schema {
+        Some(sc) => format!("\"{sc}.{name}\""),
+        None => format!("\"{name}\""),
+    }
+}
+
+/// `\dF+` (psql's `listTSConfigsVerbose`): each configuration's token
+/// types and dictionaries, titled with it and its parser.
+fn ts_configs(s: &mut Session, pat: Option<&Pattern>, raw: &str, out: &mut dyn Write) -> Outcome {
+    let Some(l) = fetch(s, &sql::find_ts_configs(pat)) else {
+        return Outcome::Failed;
+    };
+    if l.rows.is_empty() {
+        return none_found(s, "text search configuration", pat.map(|_| raw));
+    }
+    for i in 0..l.rows.len() {
+        let cell = |j: usize| l.rows[i].get(j).and_then(|c| c.as_deref());
+        let Some(map) = fetch(s, &sql::ts_config_mappings(l.get(i, 0))) else {
+            return Outcome::Failed;
+        };
+        let title = format!(
+            "Text search configuration {}\nParser: {}",
+            qualified(cell(2), l.get(i, 1)),
+            qualified(cell(4), l.get(i, 3))
+        );
+        print(s, &result_set(map), &title, Some(Vec::new()), out);
+    }
+    Outcome::Ok
+}
+
+/// `\dFp+` (psql's `listTSParsersVerbose`): each parser's methods
+/// (no footer), then its token types.
+fn ts_parsers(s: &mut Session, pat: Option<&Pattern>, raw: &str, out: &mut dyn Write) -> Outcome {
+    let Some(l) = fetch(s, &sql::find_ts_parsers(pat)) else {
+        return Outcome::Failed;
+    };
+    if l.rows.is_empty() {
+        return none_found(s, "text search parser", pat.map(|_| raw));
+    }
+    for i in 0..l.rows.len() {
+        let oid = l.get(i, 0).to_string();
+        let name = qualified(l.rows[i].get(1).and_then(|c| c.as_deref()), l.get(i, 2));
+        let Some(methods) = fetch(s, &sql::ts_parser_methods(&oid)) else {
+            return Outcome::Failed;
+        };
+        print(
+            s,
+            &result_set(methods),
+            &format!("Text search parser {name}"),
+            Some(Vec::new()),
+            out,
+        );
+        let Some(tokens) = fetch(s, &sql::ts_parser_tokens(&oid)) else {
+            return Outcome::Failed;
+        };
+        print(
+            s,
+            &result_set(tokens),
+            &format!("Token types for parser {name}"),
+            None,
+            out,
+        );
+    }
+    Outcome::Ok
 }
 
 /// psql's validateSQLNamePattern: schema-qualified objects take

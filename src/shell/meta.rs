@@ -226,6 +226,26 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ),
     ("Informational", "\\l[+] [PATTERN]", "databases"),
     ("Informational", "\\dA[+] [PATTERN]", "access methods"),
+    (
+        "Informational",
+        "\\dAc[+] [AMPTRN [TYPEPTRN]]",
+        "operator classes",
+    ),
+    (
+        "Informational",
+        "\\dAf[+] [AMPTRN [TYPEPTRN]]",
+        "operator families",
+    ),
+    (
+        "Informational",
+        "\\dAo[+] [AMPTRN [OPFPTRN]]",
+        "operators of operator families",
+    ),
+    (
+        "Informational",
+        "\\dAp[+] [AMPTRN [OPFPTRN]]",
+        "support functions of operator families",
+    ),
     ("Informational", "\\dc[S+] [PATTERN]", "conversions"),
     ("Informational", "\\dC[+] [PATTERN]", "casts"),
     ("Informational", "\\dconfig[+] [PATTERN]", "server settings"),

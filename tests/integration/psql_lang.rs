@@ -581,7 +581,7 @@ fn pg_regress_subset_matches_psql() {
         .env(
             "TESTS",
             "test_setup boolean char varchar text int4 strings comments copydml insert \
-             create_procedure create_table errors plpgsql psql_crosstab foreign_data largeobject",
+             create_procedure create_table errors plpgsql psql_crosstab foreign_data largeobject psql",
         )
         .output()
         .expect("bash runs");
@@ -997,6 +997,38 @@ fn operator_family_commands_match_psql() {
 \dAc btree int4 extra
 \dAf btree int4;
 \dAc "no.such.operator.class"
+"#,
+        &[],
+    );
+}
+
+/// See: #12. `\dF+` (each configuration's token types and dictionaries,
+/// titled with its parser), `\dFp+` (each parser's methods and token
+/// types) and `\dx+` (each extension's objects), with patterns, none
+/// found (an error), and in other formats.
+#[test]
+fn text_search_and_extension_details_match_psql() {
+    parity(
+        "create schema s2;\n\
+         create text search configuration s2.mycfg (copy = english);\n\
+         alter text search configuration s2.mycfg drop mapping for email, url;\n\
+         create text search parser s2.myprs (start = prsd_start, gettoken = prsd_nexttoken,\n  \
+           end = prsd_end, lextypes = prsd_lextype);\n",
+        r#"\dF+ english
+\dF+ s2.*
+\dF+ nosuch
+\dF+ a.b.c.d
+\dFp+
+\dFp+ s2.myprs
+\dFp+ nosuch
+\dx+
+\dx+ plpgsql
+\dx+ nosuch
+\dx+ a.b
+\pset format unaligned
+\dF+ simple
+\x on
+\dFp+ default
 "#,
         &[],
     );
