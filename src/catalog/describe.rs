@@ -1847,31 +1847,6 @@ pub fn list_object_descriptions(pattern: Option<&Pattern>, system: bool) -> Stri
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn patterns_read_as_psql_reads_them() {
-        let p = Pattern::parse("T*");
-        assert_eq!((p.schema, p.name.as_str()), (None, "^(t.*)$"));
-        let p = Pattern::parse("s1.\"My.T\"");
-        assert_eq!(p.schema.as_deref(), Some("^(s1)$"));
-        assert_eq!(p.name, "^(My\\.T)$");
-        let p = Pattern::parse("a?$");
-        assert_eq!(p.name, "^(a.\\$)$");
-        assert_eq!(Pattern::parse("a.b.c").parts, 3);
-    }
-
-    #[test]
-    fn array_brackets_and_operator_names_are_literal() {
-        assert_eq!(Pattern::parse("aclitem[]").name, "^(aclitem\\[])$");
-        assert_eq!(Pattern::parse_with("||", true).name, "^(\\|\\|)$");
-        assert_eq!(Pattern::parse_with("&&", true).name, "^(&&)$");
-        assert_eq!(Pattern::parse_with("*", true).name, "^(.*)$");
-    }
-}
-
 /// The conditions of a type pattern for the type joined as `t` (its
 /// namespace as `tn`): the name or its SQL spelling
 /// (`format_type`), psql's rule for `\dAc` and `\dAf`.
@@ -2184,4 +2159,29 @@ pub fn ts_parser_tokens(oid: &str) -> String {
          FROM pg_catalog.ts_token_type({}::pg_catalog.oid) AS t\nORDER BY 1",
         literal(oid)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_read_as_psql_reads_them() {
+        let p = Pattern::parse("T*");
+        assert_eq!((p.schema, p.name.as_str()), (None, "^(t.*)$"));
+        let p = Pattern::parse("s1.\"My.T\"");
+        assert_eq!(p.schema.as_deref(), Some("^(s1)$"));
+        assert_eq!(p.name, "^(My\\.T)$");
+        let p = Pattern::parse("a?$");
+        assert_eq!(p.name, "^(a.\\$)$");
+        assert_eq!(Pattern::parse("a.b.c").parts, 3);
+    }
+
+    #[test]
+    fn array_brackets_and_operator_names_are_literal() {
+        assert_eq!(Pattern::parse("aclitem[]").name, "^(aclitem\\[])$");
+        assert_eq!(Pattern::parse_with("||", true).name, "^(\\|\\|)$");
+        assert_eq!(Pattern::parse_with("&&", true).name, "^(&&)$");
+        assert_eq!(Pattern::parse_with("*", true).name, "^(.*)$");
+    }
 }

@@ -2,8 +2,9 @@
 //! `\d NAME`, `\d+`, `\dt`, `\di`, `\ds`, `\dv`, `\dm`, `\dE` (and
 //! their combinations such as `\dti`), `\dn`, `\du` / `\dg`, `\l`,
 //! `\dx`, `\df`, `\sf`, `\sv`, and those psql's own suite uses: the
-//! SQL/MED `\dew`, `\des`, `\deu`, `\det`, `\dl` (`\lo_list`), `\dA`,
-//! `\dL`, `\dO`, `\dc`, `\dC`, `\dconfig`, `\ddp` ... with psql 15's
+//! SQL/MED `\dew`, `\des`, `\deu`, `\det`, `\dl` (`\lo_list`), `\dA`
+//! and `\dAc` / `\dAf` / `\dAo` / `\dAp` (two patterns), `\dL`, `\dO`,
+//! `\dc`, `\dC`, `\dconfig`, `\ddp`, `\dF+`, `\dFp+`, `\dx+` ... with psql 15's
 //! patterns, `+` (more columns) and `S` (system objects too), titles,
 //! footers and messages.
 //!

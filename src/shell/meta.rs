@@ -210,7 +210,7 @@ pub const HELP: &[(&str, &str, &str)] = &[
         "\\df[anptwS+] [PATTERN]",
         "functions (only aggregates, normal, ... )",
     ),
-    ("Informational", "\\dx [PATTERN]", "installed extensions"),
+    ("Informational", "\\dx[+] [PATTERN]", "installed extensions"),
     ("Informational", "\\da[S] [PATTERN]", "aggregates"),
     ("Informational", "\\db[+] [PATTERN]", "tablespaces"),
     ("Informational", "\\dT[S+] [PATTERN]", "data types"),
@@ -266,7 +266,7 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ("Informational", "\\dO[S+] [PATTERN]", "collations"),
     (
         "Informational",
-        "\\dF[dpt] [PATTERN]",
+        "\\dF[dpt][+] [PATTERN]",
         "text search configurations, ...",
     ),
     ("Informational", "\\do[S+] [OP [TYPE [TYPE]]]", "operators"),
