@@ -1847,6 +1847,320 @@ pub fn list_object_descriptions(pattern: Option<&Pattern>, system: bool) -> Stri
     )
 }
 
+/// The conditions of a type pattern for the type joined as `t` (its
+/// namespace as `tn`): the name or its SQL spelling
+/// (`format_type`), psql's rule for `\dAc` and `\dAf`.
+fn type_pattern_conditions(p: &Pattern) -> Vec<String> {
+    let mut conds: Vec<String> =
+        alt_name_condition(p, "t.typname", "pg_catalog.format_type(t.oid, NULL)")
+            .into_iter()
+            .collect();
+    match &p.schema {
+        Some(s) if s != "^(.*)$" => conds.push(format!(
+            "tn.nspname OPERATOR(pg_catalog.~) {} COLLATE pg_catalog.default",
+            literal(s)
+        )),
+        Some(_) => {}
+        None => conds.push("pg_catalog.pg_type_is_visible(t.oid)".into()),
+    }
+    conds
+}
+
+/// A name shown as psql shows operator classes and families: bare when
+/// visible in the `search_path`, else schema-qualified (`format('%I')`).
+fn visible_name(visible: &str, oid: &str, nsp: &str, name: &str) -> String {
+    format!(
+        "CASE\n    WHEN pg_catalog.{visible}({oid})\n    THEN pg_catalog.format('%I', {name})\n    \
+         ELSE pg_catalog.format('%I.%I', {nsp}, {name})\n  END"
+    )
+}
+
+/// `\dAc [AMPATTERN [TYPEPATTERN]]` (psql's `listOperatorClasses`).
+pub fn list_operator_classes(
+    am: Option<&Pattern>,
+    input_type: Option<&Pattern>,
+    verbose: bool,
+) -> String {
+    let mut cols = vec![
+        "am.amname AS \"AM\"".to_string(),
+        "pg_catalog.format_type(c.opcintype, NULL) AS \"Input type\"".to_string(),
+        "CASE\n    WHEN c.opckeytype <> 0 AND c.opckeytype <> c.opcintype\n    \
+         THEN pg_catalog.format_type(c.opckeytype, NULL)\n    ELSE NULL\n  END AS \"Storage type\""
+            .to_string(),
+        format!(
+            "{} AS \"Operator class\"",
+            visible_name("pg_opclass_is_visible", "c.oid", "n.nspname", "c.opcname")
+        ),
+        "CASE WHEN c.opcdefault THEN 'yes' ELSE 'no' END AS \"Default?\"".to_string(),
+    ];
+    let mut from = "pg_catalog.pg_opclass c\n\
+                    LEFT JOIN pg_catalog.pg_am am ON am.oid = c.opcmethod\n\
+                    LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.opcnamespace\n\
+                    LEFT JOIN pg_catalog.pg_type t ON t.oid = c.opcintype\n\
+                    LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace"
+        .to_string();
+    if verbose {
+        cols.push(format!(
+            "{} AS \"Operator family\"",
+            visible_name(
+                "pg_opfamily_is_visible",
+                "of.oid",
+                "ofn.nspname",
+                "of.opfname"
+            )
+        ));
+        cols.push("pg_catalog.pg_get_userbyid(c.opcowner) AS \"Owner\"".into());
+        from.push_str(
+            "\nLEFT JOIN pg_catalog.pg_opfamily of ON of.oid = c.opcfamily\n\
+             LEFT JOIN pg_catalog.pg_namespace ofn ON ofn.oid = of.opfnamespace",
+        );
+    }
+    let mut conds = am.map_or_else(Vec::new, |p| p.conditions(None, "am.amname", None));
+    conds.extend(input_type.map_or_else(Vec::new, type_pattern_conditions));
+    format!(
+        "SELECT {}\nFROM {from}\n{}ORDER BY 1, 2, 4",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
+/// `\dAf [AMPATTERN [TYPEPATTERN]]` (psql's `listOperatorFamilies`): a
+/// family matches a type pattern when one of its classes takes such a
+/// type.
+pub fn list_operator_families(
+    am: Option<&Pattern>,
+    input_type: Option<&Pattern>,
+    verbose: bool,
+) -> String {
+    let mut cols = vec![
+        "am.amname AS \"AM\"".to_string(),
+        format!(
+            "{} AS \"Operator family\"",
+            visible_name("pg_opfamily_is_visible", "f.oid", "n.nspname", "f.opfname")
+        ),
+        "(SELECT pg_catalog.string_agg(pg_catalog.format_type(oc.opcintype, NULL), ', ')\n   \
+         FROM pg_catalog.pg_opclass oc\n   WHERE oc.opcfamily = f.oid) AS \"Applicable types\""
+            .to_string(),
+    ];
+    if verbose {
+        cols.push("pg_catalog.pg_get_userbyid(f.opfowner) AS \"Owner\"".into());
+    }
+    let mut conds = am.map_or_else(Vec::new, |p| p.conditions(None, "am.amname", None));
+    if let Some(p) = input_type {
+        let mut inner = vec!["oc.opcfamily = f.oid".to_string()];
+        inner.extend(type_pattern_conditions(p));
+        conds.push(format!(
+            "EXISTS (\n    SELECT 1\n    FROM pg_catalog.pg_type t\n    \
+             JOIN pg_catalog.pg_opclass oc ON oc.opcintype = t.oid\n    \
+             LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace\n    \
+             WHERE {})",
+            inner.join("\n      AND ")
+        ));
+    }
+    format!(
+        "SELECT {}\nFROM pg_catalog.pg_opfamily f\n\
+         LEFT JOIN pg_catalog.pg_am am ON am.oid = f.opfmethod\n\
+         LEFT JOIN pg_catalog.pg_namespace n ON n.oid = f.opfnamespace\n{}ORDER BY 1, 2",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
+/// `\dAo [AMPATTERN [FAMILYPATTERN]]` (psql's `listOpFamilyOperators`):
+/// same-type operators first, then by argument types and strategy.
+pub fn list_opfamily_operators(
+    am: Option<&Pattern>,
+    family: Option<&Pattern>,
+    verbose: bool,
+) -> String {
+    let mut cols = vec![
+        "am.amname AS \"AM\"".to_string(),
+        format!(
+            "{} AS \"Operator family\"",
+            visible_name(
+                "pg_opfamily_is_visible",
+                "of.oid",
+                "nsf.nspname",
+                "of.opfname"
+            )
+        ),
+        "o.amopopr::pg_catalog.regoperator AS \"Operator\"".to_string(),
+        "o.amopstrategy AS \"Strategy\"".to_string(),
+        "CASE o.amoppurpose WHEN 'o' THEN 'ordering' WHEN 's' THEN 'search' END AS \"Purpose\""
+            .to_string(),
+    ];
+    let mut from = "pg_catalog.pg_amop o\n\
+                    LEFT JOIN pg_catalog.pg_opfamily of ON of.oid = o.amopfamily\n\
+                    LEFT JOIN pg_catalog.pg_am am ON am.oid = of.opfmethod AND am.oid = o.amopmethod\n\
+                    LEFT JOIN pg_catalog.pg_namespace nsf ON of.opfnamespace = nsf.oid"
+        .to_string();
+    if verbose {
+        cols.push("ofs.opfname AS \"Sort opfamily\"".into());
+        from.push_str("\nLEFT JOIN pg_catalog.pg_opfamily ofs ON ofs.oid = o.amopsortfamily");
+    }
+    let mut conds = am.map_or_else(Vec::new, |p| p.conditions(None, "am.amname", None));
+    conds.extend(family.map_or_else(Vec::new, |p| {
+        p.conditions(Some("nsf.nspname"), "of.opfname", None)
+    }));
+    format!(
+        "SELECT {}\nFROM {from}\n{}ORDER BY 1, 2,\n  o.amoplefttype = o.amoprighttype DESC,\n  \
+         pg_catalog.format_type(o.amoplefttype, NULL),\n  \
+         pg_catalog.format_type(o.amoprighttype, NULL),\n  o.amopstrategy",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
+/// `\dAp [AMPATTERN [FAMILYPATTERN]]` (psql's `listOpFamilyFunctions`):
+/// the function's name, with `+` its signature.
+pub fn list_opfamily_functions(
+    am: Option<&Pattern>,
+    family: Option<&Pattern>,
+    verbose: bool,
+) -> String {
+    let cols = [
+        "am.amname AS \"AM\"".to_string(),
+        format!(
+            "{} AS \"Operator family\"",
+            visible_name(
+                "pg_opfamily_is_visible",
+                "of.oid",
+                "ns.nspname",
+                "of.opfname"
+            )
+        ),
+        "pg_catalog.format_type(ap.amproclefttype, NULL) AS \"Registered left type\"".to_string(),
+        "pg_catalog.format_type(ap.amprocrighttype, NULL) AS \"Registered right type\"".to_string(),
+        "ap.amprocnum AS \"Number\"".to_string(),
+        if verbose {
+            "ap.amproc::pg_catalog.regprocedure AS \"Function\"".to_string()
+        } else {
+            "p.proname AS \"Function\"".to_string()
+        },
+    ];
+    let mut conds = am.map_or_else(Vec::new, |p| p.conditions(None, "am.amname", None));
+    conds.extend(family.map_or_else(Vec::new, |p| {
+        p.conditions(Some("ns.nspname"), "of.opfname", None)
+    }));
+    format!(
+        "SELECT {}\nFROM pg_catalog.pg_amproc ap\n\
+         LEFT JOIN pg_catalog.pg_opfamily of ON of.oid = ap.amprocfamily\n\
+         LEFT JOIN pg_catalog.pg_am am ON am.oid = of.opfmethod\n\
+         LEFT JOIN pg_catalog.pg_namespace ns ON of.opfnamespace = ns.oid\n\
+         LEFT JOIN pg_catalog.pg_proc p ON ap.amproc = p.oid\n{}ORDER BY 1, 2,\n  \
+         ap.amproclefttype = ap.amprocrighttype DESC,\n  3, 4, 5",
+        cols.join(",\n  "),
+        where_clause(&conds)
+    )
+}
+
+/// The extensions `\dx+` describes: name and OID (psql's
+/// `listExtensionContents`).
+pub fn find_extensions(pattern: Option<&Pattern>) -> String {
+    let conds = pattern_conditions(pattern, None, "e.extname", None);
+    format!(
+        "SELECT e.extname, e.oid\nFROM pg_catalog.pg_extension e\n{}ORDER BY 1",
+        where_clause(&conds)
+    )
+}
+
+/// The objects of extension `oid` (`\dx+`, psql's
+/// `listOneExtensionContents`).
+pub fn extension_objects(oid: &str) -> String {
+    format!(
+        "SELECT pg_catalog.pg_describe_object(classid, objid, 0) AS \"Object description\"\n\
+         FROM pg_catalog.pg_depend\n\
+         WHERE refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass\n  \
+         AND refobjid = {} AND deptype = 'e'\nORDER BY 1",
+        literal(oid)
+    )
+}
+
+/// The text search configurations `\dF+` describes: OID, name, schema,
+/// parser and its schema (psql's `listTSConfigsVerbose`).
+pub fn find_ts_configs(pattern: Option<&Pattern>) -> String {
+    let mut conds = vec!["p.oid = c.cfgparser".to_string()];
+    conds.extend(pattern_conditions(
+        pattern,
+        Some("n.nspname"),
+        "c.cfgname",
+        Some("pg_catalog.pg_ts_config_is_visible(c.oid)"),
+    ));
+    format!(
+        "SELECT c.oid, c.cfgname, n.nspname, p.prsname, np.nspname\n\
+         FROM pg_catalog.pg_ts_config c\n\
+         LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.cfgnamespace,\n\
+         pg_catalog.pg_ts_parser p\n\
+         LEFT JOIN pg_catalog.pg_namespace np ON np.oid = p.prsnamespace\n{}ORDER BY 3, 2",
+        where_clause(&conds)
+    )
+}
+
+/// The token types of configuration `oid` and their dictionaries, in
+/// order (`\dF+`, psql's `describeOneTSConfig`).
+pub fn ts_config_mappings(oid: &str) -> String {
+    format!(
+        "SELECT (SELECT t.alias FROM pg_catalog.ts_token_type(c.cfgparser) AS t\n    \
+         WHERE t.tokid = m.maptokentype) AS \"Token\",\n  \
+         pg_catalog.btrim(ARRAY(SELECT mm.mapdict::pg_catalog.regdictionary\n    \
+         FROM pg_catalog.pg_ts_config_map AS mm\n    \
+         WHERE mm.mapcfg = m.mapcfg AND mm.maptokentype = m.maptokentype\n    \
+         ORDER BY mapcfg, maptokentype, mapseqno)::pg_catalog.text, '{{}}') AS \"Dictionaries\"\n\
+         FROM pg_catalog.pg_ts_config AS c, pg_catalog.pg_ts_config_map AS m\n\
+         WHERE c.oid = {} AND m.mapcfg = c.oid\n\
+         GROUP BY m.mapcfg, m.maptokentype, c.cfgparser\nORDER BY 1",
+        literal(oid)
+    )
+}
+
+/// The text search parsers `\dFp+` describes: OID, schema, name, in
+/// OID order (psql's `listTSParsersVerbose`).
+pub fn find_ts_parsers(pattern: Option<&Pattern>) -> String {
+    let conds = pattern_conditions(
+        pattern,
+        Some("n.nspname"),
+        "p.prsname",
+        Some("pg_catalog.pg_ts_parser_is_visible(p.oid)"),
+    );
+    format!(
+        "SELECT p.oid, n.nspname, p.prsname\nFROM pg_catalog.pg_ts_parser p\n\
+         LEFT JOIN pg_catalog.pg_namespace n ON n.oid = p.prsnamespace\n{}ORDER BY 1, 2",
+        where_clause(&conds)
+    )
+}
+
+/// The five methods of parser `oid` with their functions (`\dFp+`,
+/// psql's `describeOneTSParser`).
+pub fn ts_parser_methods(oid: &str) -> String {
+    let oid = literal(oid);
+    [
+        ("Start parse", "prsstart"),
+        ("Get next token", "prstoken"),
+        ("End parse", "prsend"),
+        ("Get headline", "prsheadline"),
+        ("Get token types", "prslextype"),
+    ]
+    .iter()
+    .map(|(method, col)| {
+        format!(
+            "SELECT '{method}' AS \"Method\", p.{col}::pg_catalog.regproc AS \"Function\",\n  \
+             pg_catalog.obj_description(p.{col}, 'pg_proc') AS \"Description\"\n\
+             FROM pg_catalog.pg_ts_parser p WHERE p.oid = {oid}"
+        )
+    })
+    .collect::<Vec<_>>()
+    .join("\nUNION ALL\n")
+}
+
+/// The token types of parser `oid` (`\dFp+`).
+pub fn ts_parser_tokens(oid: &str) -> String {
+    format!(
+        "SELECT t.alias AS \"Token name\", t.description AS \"Description\"\n\
+         FROM pg_catalog.ts_token_type({}::pg_catalog.oid) AS t\nORDER BY 1",
+        literal(oid)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,8 +2,9 @@
 //! `\d NAME`, `\d+`, `\dt`, `\di`, `\ds`, `\dv`, `\dm`, `\dE` (and
 //! their combinations such as `\dti`), `\dn`, `\du` / `\dg`, `\l`,
 //! `\dx`, `\df`, `\sf`, `\sv`, and those psql's own suite uses: the
-//! SQL/MED `\dew`, `\des`, `\deu`, `\det`, `\dl` (`\lo_list`), `\dA`,
-//! `\dL`, `\dO`, `\dc`, `\dC`, `\dconfig`, `\ddp` ... with psql 15's
+//! SQL/MED `\dew`, `\des`, `\deu`, `\det`, `\dl` (`\lo_list`), `\dA`
+//! and `\dAc` / `\dAf` / `\dAo` / `\dAp` (two patterns), `\dL`, `\dO`,
+//! `\dc`, `\dC`, `\dconfig`, `\ddp`, `\dF+`, `\dFp+`, `\dx+` ... with psql 15's
 //! patterns, `+` (more columns) and `S` (system objects too), titles,
 //! footers and messages.
 //!
@@ -72,6 +73,10 @@ enum Which {
     TextSearch(char),
     /// `\dd`.
     ObjectDescriptions,
+    /// `\dAc`, `\dAf`, `\dAo`, `\dAp` (`c`, `f`, `o`, `p`): operator
+    /// classes, operator families, their operators and support functions;
+    /// an access method pattern, then a type or family pattern.
+    OperatorFamilies(char),
 }
 
 /// The command's kind, `+` and `S`.
@@ -110,6 +115,10 @@ fn parse(cmd: &str) -> Option<(Which, bool, bool)> {
         "Rs" => Which::Subscriptions,
         "l" => Which::LargeObjects,
         "A" => Which::AccessMethods,
+        "Ac" => Which::OperatorFamilies('c'),
+        "Af" => Which::OperatorFamilies('f'),
+        "Ao" => Which::OperatorFamilies('o'),
+        "Ap" => Which::OperatorFamilies('p'),
         "L" => Which::Languages,
         "O" => Which::Collations,
         "c" => Which::Conversions,
@@ -119,8 +128,6 @@ fn parse(cmd: &str) -> Option<(Which, bool, bool)> {
         "rds" => Which::RoleSettings,
         "o" => Which::Operators,
         "d" => Which::ObjectDescriptions,
-        // `\dF+` and `\dFp+` (each object in detail) are not implemented.
-        "F" | "Fp" if mods.contains('+') => return None,
         "F" => Which::TextSearch('c'),
         "Fp" => Which::TextSearch('p'),
         "Fd" => Which::TextSearch('d'),
@@ -197,9 +204,6 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
     }
     let pattern = raw.map(|r| Pattern::parse_with(r, which == Which::Operators));
     if let Some(p) = &pattern {
-        // psql's validateSQLNamePattern: schema-qualified objects take
-        // `db.schema.name` (the current database only), the others
-        // `db.name`.
         let max = match which {
             Which::Relations(_)
             | Which::Functions(_)
@@ -221,26 +225,8 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
             Which::Config => usize::MAX,
             _ => 1,
         };
-        let raw = raw.unwrap_or_default();
-        if p.parts > max {
-            s.client_error(&format!(
-                "improper qualified name (too many dotted names): {raw}"
-            ));
+        if !valid_pattern(s, p, raw.unwrap_or_default(), max) {
             return Outcome::Failed;
-        }
-        // psql 15 refuses `db.schema` for `\dn` whatever the database.
-        let db_part = match (p.parts, max) {
-            (3, 3) => p.database.clone(),
-            (2, 2) => Some(String::new()),
-            _ => None,
-        };
-        if let Some(db) = db_part.filter(|_| max > 1) {
-            if db != s.params.dbname {
-                s.client_error(&format!(
-                    "cross-database references are not implemented: {raw}"
-                ));
-                return Outcome::Failed;
-            }
         }
     }
     let pat = pattern.as_ref();
@@ -276,16 +262,12 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
             "List of databases",
             out,
         ),
-        // `\dx+` (the objects of each extension) is not implemented: it
-        // lists as `\dx` does, or says there is no such extension.
-        Which::Extensions => listing(
+        Which::Extensions if verbose => extension_contents(s, pat, raw.unwrap_or_default(), out),
+        Which::Extensions => plain(
             s,
             &sql::list_extensions(pat),
             "List of installed extensions",
             out,
-            raw.filter(|_| verbose)
-                .map(|p| format!("Did not find any extension named \"{p}\".")),
-            None,
         ),
         Which::Functions(mask) => listing(
             s,
@@ -375,6 +357,9 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
             "List of user mappings",
             out,
         ),
+        Which::OperatorFamilies(kind) => {
+            operator_families(s, kind, pat, args.get(1).copied(), verbose, out)
+        }
         Which::AccessMethods => plain(
             s,
             &sql::list_access_methods(pat, verbose),
@@ -414,6 +399,8 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
                 out,
             )
         }
+        Which::TextSearch('c') if verbose => ts_configs(s, pat, raw.unwrap_or_default(), out),
+        Which::TextSearch('p') if verbose => ts_parsers(s, pat, raw.unwrap_or_default(), out),
         Which::TextSearch(kind) => plain(
             s,
             &sql::list_text_search(kind, pat, verbose),
@@ -465,6 +452,183 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
         }
     };
     r
+}
+
+/// `\dx+` (psql's `listExtensionContents`): each matching extension's
+/// objects as a table of its own; none is an error.
+fn extension_contents(
+    s: &mut Session,
+    pat: Option<&Pattern>,
+    raw: &str,
+    out: &mut dyn Write,
+) -> Outcome {
+    let Some(l) = fetch(s, &sql::find_extensions(pat)) else {
+        return Outcome::Failed;
+    };
+    if l.rows.is_empty() {
+        return none_found(s, "extension", pat.map(|_| raw));
+    }
+    for i in 0..l.rows.len() {
+        let Some(objects) = fetch(s, &sql::extension_objects(l.get(i, 1))) else {
+            return Outcome::Failed;
+        };
+        let title = format!("Objects in extension \"{}\"", l.get(i, 0));
+        print(s, &result_set(objects), &title, None, out);
+    }
+    Outcome::Ok
+}
+
+/// psql's `Did not find any NOUN named "PATTERN".` (or `... any
+/// NOUNs.`) unless quiet; the command fails.
+fn none_found(s: &mut Session, noun: &str, pattern: Option<&str>) -> Outcome {
+    if !s.settings.quiet {
+        s.client_error(&match pattern {
+            Some(p) => format!("Did not find any {noun} named \"{p}\"."),
+            None => format!("Did not find any {noun}s."),
+        });
+    }
+    Outcome::Failed
+}
+
+/// `schema.name` quoted as psql's titles quote it (`"name"` alone when
+/// the schema is NULL).
+fn qualified(schema: Option<&str>, name: &str) -> String {
+    match schema {
+        Some(sc) => format!("\"{sc}.{name}\""),
+        None => format!("\"{name}\""),
+    }
+}
+
+/// `\dF+` (psql's `listTSConfigsVerbose`): each configuration's token
+/// types and dictionaries, titled with it and its parser.
+fn ts_configs(s: &mut Session, pat: Option<&Pattern>, raw: &str, out: &mut dyn Write) -> Outcome {
+    let Some(l) = fetch(s, &sql::find_ts_configs(pat)) else {
+        return Outcome::Failed;
+    };
+    if l.rows.is_empty() {
+        return none_found(s, "text search configuration", pat.map(|_| raw));
+    }
+    for i in 0..l.rows.len() {
+        let cell = |j: usize| l.rows[i].get(j).and_then(|c| c.as_deref());
+        let Some(map) = fetch(s, &sql::ts_config_mappings(l.get(i, 0))) else {
+            return Outcome::Failed;
+        };
+        let title = format!(
+            "Text search configuration {}\nParser: {}",
+            qualified(cell(2), l.get(i, 1)),
+            qualified(cell(4), l.get(i, 3))
+        );
+        print(s, &result_set(map), &title, Some(Vec::new()), out);
+    }
+    Outcome::Ok
+}
+
+/// `\dFp+` (psql's `listTSParsersVerbose`): each parser's methods
+/// (no footer), then its token types.
+fn ts_parsers(s: &mut Session, pat: Option<&Pattern>, raw: &str, out: &mut dyn Write) -> Outcome {
+    let Some(l) = fetch(s, &sql::find_ts_parsers(pat)) else {
+        return Outcome::Failed;
+    };
+    if l.rows.is_empty() {
+        return none_found(s, "text search parser", pat.map(|_| raw));
+    }
+    for i in 0..l.rows.len() {
+        let oid = l.get(i, 0).to_string();
+        let name = qualified(l.rows[i].get(1).and_then(|c| c.as_deref()), l.get(i, 2));
+        let Some(methods) = fetch(s, &sql::ts_parser_methods(&oid)) else {
+            return Outcome::Failed;
+        };
+        print(
+            s,
+            &result_set(methods),
+            &format!("Text search parser {name}"),
+            Some(Vec::new()),
+            out,
+        );
+        let Some(tokens) = fetch(s, &sql::ts_parser_tokens(&oid)) else {
+            return Outcome::Failed;
+        };
+        print(
+            s,
+            &result_set(tokens),
+            &format!("Token types for parser {name}"),
+            None,
+            out,
+        );
+    }
+    Outcome::Ok
+}
+
+/// psql's validateSQLNamePattern: schema-qualified objects take
+/// `db.schema.name` (the current database only), the others `db.name`
+/// (`max` parts at most); false after the error is reported.
+fn valid_pattern(s: &mut Session, p: &Pattern, raw: &str, max: usize) -> bool {
+    if p.parts > max {
+        s.client_error(&format!(
+            "improper qualified name (too many dotted names): {raw}"
+        ));
+        return false;
+    }
+    // psql 15 refuses `db.schema` for `\dn` whatever the database.
+    let db_part = match (p.parts, max) {
+        (3, 3) => p.database.clone(),
+        (2, 2) => Some(String::new()),
+        _ => None,
+    };
+    if let Some(db) = db_part.filter(|_| max > 1) {
+        if db != s.params.dbname {
+            s.client_error(&format!(
+                "cross-database references are not implemented: {raw}"
+            ));
+            return false;
+        }
+    }
+    true
+}
+
+/// `\dAc`, `\dAf`, `\dAo`, `\dAp` (psql's `listOperatorClasses`,
+/// `listOperatorFamilies`, `listOpFamilyOperators`,
+/// `listOpFamilyFunctions`): the access method pattern (one part) was
+/// checked; the second (a type for `c` and `f`, a family for `o` and
+/// `p`) takes `db.schema.name`.
+fn operator_families(
+    s: &mut Session,
+    kind: char,
+    am: Option<&Pattern>,
+    second: Option<&str>,
+    verbose: bool,
+    out: &mut dyn Write,
+) -> Outcome {
+    // psql reads the second pattern only after a first one.
+    let second = second
+        .filter(|_| am.is_some())
+        .map(|a| a.trim_end_matches(';'))
+        .filter(|a| !a.is_empty());
+    let p2 = second.map(Pattern::parse);
+    if let (Some(p), Some(raw)) = (&p2, second) {
+        if !valid_pattern(s, p, raw, 3) {
+            return Outcome::Failed;
+        }
+    }
+    let (q, title) = match kind {
+        'c' => (
+            sql::list_operator_classes(am, p2.as_ref(), verbose),
+            "List of operator classes",
+        ),
+        'f' => (
+            sql::list_operator_families(am, p2.as_ref(), verbose),
+            "List of operator families",
+        ),
+        'o' => (
+            sql::list_opfamily_operators(am, p2.as_ref(), verbose),
+            "List of operators of operator families",
+        ),
+        _ => (
+            sql::list_opfamily_functions(am, p2.as_ref(), verbose),
+            "List of support functions of operator families",
+        ),
+    };
+    plain(s, &q, title, out)
 }
 
 /// `\drds` (psql's `listDbRoleSettings`): a role and a database

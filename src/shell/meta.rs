@@ -210,7 +210,7 @@ pub const HELP: &[(&str, &str, &str)] = &[
         "\\df[anptwS+] [PATTERN]",
         "functions (only aggregates, normal, ... )",
     ),
-    ("Informational", "\\dx [PATTERN]", "installed extensions"),
+    ("Informational", "\\dx[+] [PATTERN]", "installed extensions"),
     ("Informational", "\\da[S] [PATTERN]", "aggregates"),
     ("Informational", "\\db[+] [PATTERN]", "tablespaces"),
     ("Informational", "\\dT[S+] [PATTERN]", "data types"),
@@ -226,6 +226,26 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ),
     ("Informational", "\\l[+] [PATTERN]", "databases"),
     ("Informational", "\\dA[+] [PATTERN]", "access methods"),
+    (
+        "Informational",
+        "\\dAc[+] [AMPTRN [TYPEPTRN]]",
+        "operator classes",
+    ),
+    (
+        "Informational",
+        "\\dAf[+] [AMPTRN [TYPEPTRN]]",
+        "operator families",
+    ),
+    (
+        "Informational",
+        "\\dAo[+] [AMPTRN [OPFPTRN]]",
+        "operators of operator families",
+    ),
+    (
+        "Informational",
+        "\\dAp[+] [AMPTRN [OPFPTRN]]",
+        "support functions of operator families",
+    ),
     ("Informational", "\\dc[S+] [PATTERN]", "conversions"),
     ("Informational", "\\dC[+] [PATTERN]", "casts"),
     ("Informational", "\\dconfig[+] [PATTERN]", "server settings"),
@@ -246,7 +266,7 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ("Informational", "\\dO[S+] [PATTERN]", "collations"),
     (
         "Informational",
-        "\\dF[dpt] [PATTERN]",
+        "\\dF[dpt][+] [PATTERN]",
         "text search configurations, ...",
     ),
     ("Informational", "\\do[S+] [OP [TYPE [TYPE]]]", "operators"),
@@ -527,6 +547,13 @@ fn max_args(cmd: &str) -> usize {
         | "\\include_relative" | "\\unset" | "\\watch" | "\\gset" | "\\w" | "\\write"
         | "\\password" | "\\lo_unlink" | "\\restrict" | "\\unrestrict" => 1,
         "\\pset" | "\\lo_import" | "\\lo_export" | "\\getenv" | "\\setenv" | "\\drds" => 2,
+        // An access method pattern, then a type or family pattern.
+        c if ["\\dAc", "\\dAf", "\\dAo", "\\dAp"]
+            .iter()
+            .any(|p| c.starts_with(p) && super::describe::handles(c)) =>
+        {
+            2
+        }
         // The describe commands read one pattern (`\df` and `\do` read
         // argument types after it).
         c if super::describe::handles(c) && !c.starts_with("\\df") && !c.starts_with("\\do") => 1,

@@ -581,7 +581,7 @@ fn pg_regress_subset_matches_psql() {
         .env(
             "TESTS",
             "test_setup boolean char varchar text int4 strings comments copydml insert \
-             create_procedure create_table errors plpgsql psql_crosstab foreign_data largeobject",
+             create_procedure create_table errors plpgsql psql_crosstab foreign_data largeobject psql",
         )
         .output()
         .expect("bash runs");
@@ -1052,5 +1052,80 @@ fn printing_and_transaction_options_match_psql() {
             .any(|l| l.starts_with(&format!("{}|", db.name))),
         "{}",
         r.stdout
+
+/// See: #12. `\dAc`, `\dAf`, `\dAo`, `\dAp` (operator classes and
+/// families, their operators and support functions) with and without
+/// `+`, both patterns (access method; type or family, with schema and
+/// database parts), a family outside the `search_path` (shown
+/// qualified), and psql's pattern errors and extra-argument warning.
+#[test]
+fn operator_family_commands_match_psql() {
+    parity(
+        "create schema s1;\n\
+         create operator family s1.myfam using btree;\n\
+         create operator class s1.myint_ops for type int4 using btree family s1.myfam as\n  \
+           operator 1 <, operator 3 =, function 1 btint4cmp(int4, int4);\n\
+         create operator class myhash_ops for type int4 using hash as\n  \
+           operator 1 =, function 1 hashint4(int4);\n",
+        r#"\dAc btree
+\dAc+ btree int4
+\dAc * pg_catalog.int4
+\dAc gist polygon
+\dAc+ hash
+\dAc brin pg*.oid*
+\dAf
+\dAf btree int*
+\dAf+ * "integer"
+\dAf hash pg_catalog.int4
+\dAf btree myfam
+\dAo btree s1.myfam
+\dAo+ gist point_ops
+\dAo * pg_catalog.jsonb_path_ops
+\dAp btree s1.*
+\dAp+ btree s1.myfam
+\dAp * pg_catalog.uuid_ops
+\dAp+ hash myhash_ops
+\dAo btree :DBNAME.s1.myfam
+\dAc btree nodb.pg_catalog.int4
+\dAf btree a.b.c.d
+\dAp x.y
+\dAo "no.such"."fam"
+\dAc btree int4 extra
+\dAf btree int4;
+\dAc "no.such.operator.class"
+"#,
+        &[],
+    );
+}
+
+/// See: #12. `\dF+` (each configuration's token types and dictionaries,
+/// titled with its parser), `\dFp+` (each parser's methods and token
+/// types) and `\dx+` (each extension's objects), with patterns, none
+/// found (an error), and in other formats.
+#[test]
+fn text_search_and_extension_details_match_psql() {
+    parity(
+        "create schema s2;\n\
+         create text search configuration s2.mycfg (copy = english);\n\
+         alter text search configuration s2.mycfg drop mapping for email, url;\n\
+         create text search parser s2.myprs (start = prsd_start, gettoken = prsd_nexttoken,\n  \
+           end = prsd_end, lextypes = prsd_lextype);\n",
+        r#"\dF+ english
+\dF+ s2.*
+\dF+ nosuch
+\dF+ a.b.c.d
+\dFp+
+\dFp+ s2.myprs
+\dFp+ nosuch
+\dx+
+\dx+ plpgsql
+\dx+ nosuch
+\dx+ a.b
+\pset format unaligned
+\dF+ simple
+\x on
+\dFp+ default
+"#,
+        &[],
     );
 }
