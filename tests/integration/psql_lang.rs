@@ -1052,6 +1052,8 @@ fn printing_and_transaction_options_match_psql() {
             .any(|l| l.starts_with(&format!("{}|", db.name))),
         "{}",
         r.stdout
+    );
+}
 
 /// See: #12. `\dAc`, `\dAf`, `\dAo`, `\dAp` (operator classes and
 /// families, their operators and support functions) with and without
