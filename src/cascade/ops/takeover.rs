@@ -370,9 +370,19 @@ pub fn takeover_dead(
         .iter()
         .any(|(n, i)| n != new && i.node_type.as_deref() == Some("root"))
         && (!new_is_root || grave_tick.is_some());
+    // The old node's subscribers move to the new one. A rerun of a root
+    // takeover (the gravestone is there) also finishes a move an earlier
+    // run stopped half-way: a member already reading from the new node
+    // but left paused (change provider resumes it).
     let subscribers: Vec<(String, NodeInfo)> = live
         .iter()
-        .filter(|(n, i)| n != new && i.provider_node.as_deref() == Some(old))
+        .filter(|(n, i)| {
+            n != new
+                && (i.provider_node.as_deref() == Some(old)
+                    || (grave_tick.is_some()
+                        && i.provider_node.as_deref() == Some(new)
+                        && i.worker_paused == Some(true)))
+        })
         .cloned()
         .collect();
     match new_info.node_type.as_deref() {
