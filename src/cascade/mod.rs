@@ -401,6 +401,38 @@ pub fn check_location(local: &mut Client, location: &str, timeout: Duration) -> 
     Ok(())
 }
 
+/// Connect to a new node's provider, named (its location from the
+/// members `local` knows; `here` says what `local` is in the message) or
+/// given by location: the connection, its node info and its node name.
+pub(crate) fn reach_provider(
+    local: &mut Client,
+    q: &str,
+    given: &Provider,
+    here: &str,
+    timeout: Duration,
+) -> Result<(Client, NodeInfo, String)> {
+    let location = match given {
+        Provider::Location(l) => l.clone(),
+        Provider::Node(n) => members(local, q)?
+            .into_iter()
+            .find(|m| &m.name == n)
+            .and_then(|m| m.location)
+            .ok_or_else(|| {
+                Error::Invalid(format!(
+                    "provider node \"{n}\" is not known on {here}; give its connect string: provider '<connstr>'"
+                ))
+            })?,
+    };
+    let mut provider = connect("provider", &location, timeout)?;
+    let info = node_info(&mut provider, q)?;
+    let name = info.node_name.clone().ok_or_else(|| {
+        Error::Invalid(format!(
+            "no node of queue \"{q}\" at the provider's location"
+        ))
+    })?;
+    Ok((provider, info, name))
+}
+
 /// Make this database a node of the cascade, in the order the reference
 /// tool uses: a root registers its own location and creates the node (and
 /// with it the queue); a branch or leaf registers itself on the root and on
@@ -454,26 +486,14 @@ pub fn create_node(
         return record_identity(local, q);
     }
 
-    let provider_location = match &spec.provider {
-        None => return Err(Error::Invalid(format!("a {} node needs a provider", spec.node_type.as_str()))),
-        Some(Provider::Location(l)) => l.clone(),
-        Some(Provider::Node(n)) => members(local, q)?
-            .into_iter()
-            .find(|m| &m.name == n)
-            .and_then(|m| m.location)
-            .ok_or_else(|| {
-                Error::Invalid(format!(
-                    "provider node \"{n}\" is not known on this database; give its connect string: provider '<connstr>'"
-                ))
-            })?,
+    let Some(given) = &spec.provider else {
+        return Err(Error::Invalid(format!(
+            "a {} node needs a provider",
+            spec.node_type.as_str()
+        )));
     };
-    let mut provider = connect("provider", &provider_location, timeout)?;
-    let pinfo = node_info(&mut provider, q)?;
-    let provider_name = pinfo.node_name.clone().ok_or_else(|| {
-        Error::Invalid(format!(
-            "no node of queue \"{q}\" at the provider's location"
-        ))
-    })?;
+    let (mut provider, pinfo, provider_name) =
+        reach_provider(local, q, given, "this database", timeout)?;
     // Walk up to the root for the member list.
     let (mut root, root_name) = find_root(&mut provider, &provider_name, &pinfo, q, timeout)?;
     let root_members = members(&mut root, q)?;

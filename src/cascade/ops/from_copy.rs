@@ -229,25 +229,12 @@ pub fn create_from_copy(
         None if plan.source_type == "leaf" => info.provider_node.clone().unwrap_or_default(),
         None => plan.source.clone(),
     };
-    let provider_location = match &spec.provider {
-        Some(Provider::Location(l)) => l.clone(),
-        _ => members(local, q)?
-            .into_iter()
-            .find(|m| m.name == provider_name)
-            .and_then(|m| m.location)
-            .ok_or_else(|| {
-                Error::Invalid(format!(
-                    "provider node \"{provider_name}\" is not known on this copy; give its connect string: provider '<connstr>'"
-                ))
-            })?,
+    let given = match &spec.provider {
+        Some(Provider::Location(l)) => Provider::Location(l.clone()),
+        _ => Provider::Node(provider_name),
     };
-    let mut provider = connect("provider", &provider_location, timeout)?;
-    let pinfo = node_info(&mut provider, q)?;
-    let provider_name = pinfo.node_name.clone().ok_or_else(|| {
-        Error::Invalid(format!(
-            "no node of queue \"{q}\" at the provider's location"
-        ))
-    })?;
+    let (mut provider, pinfo, provider_name) =
+        crate::cascade::reach_provider(local, q, &given, "this copy", timeout)?;
     identity::check_member(&mut provider, q, &provider_name)?;
     // One cascade operation at a time: the provider and (below) the root
     // are where this one changes anything; every other operation locks
