@@ -14,6 +14,10 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 CORPORA=${CORPORA:-$top/../shared/corpora}
+if [ ! -d "$CORPORA/pgq" ]; then
+  echo "no PgQ corpora at $CORPORA (set CORPORA)" >&2
+  exit 77
+fi
 QADMIN=${QADMIN:-$top/target/debug/qadmin}
 OUT=${OUT:-/tmp/qadmin-corpus}
 port=${PORT:-55571}
@@ -83,3 +87,5 @@ for suite in pgq pgq-node londiste-sql; do
   done
 done
 echo "identical to psql: $same of $total files (diffs in $OUT)"
+# For the test suite: fail when a file differs.
+[ "$same" = "$total" ]

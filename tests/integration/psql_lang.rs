@@ -605,6 +605,40 @@ fn pg_regress_subset_matches_psql() {
     );
 }
 
+/// See: #12. PgQ's own regression suites (pgq, pgq-node, londiste-sql in
+/// `../shared/corpora`), run the way pg_regress runs them, print exactly
+/// what psql prints: every file. Skips when the corpora are not there.
+#[test]
+fn pgq_corpora_match_psql() {
+    let top = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().expect("tempdir");
+    let r = std::process::Command::new("bash")
+        .arg(top.join("scripts/corpus_parity.sh"))
+        .env("QADMIN", env!("CARGO_BIN_EXE_qadmin"))
+        .env("OUT", out.path())
+        .env("PORT", "55574")
+        .output()
+        .expect("bash runs");
+    let stdout = String::from_utf8_lossy(&r.stdout);
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    if r.status.code() == Some(77) {
+        eprintln!("skipped: {}", stderr.trim());
+        return;
+    }
+    let mut diffs = String::new();
+    for entry in std::fs::read_dir(out.path()).expect("out").flatten() {
+        if entry.path().extension().is_some_and(|e| e == "diff") {
+            let d = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            diffs.push_str(&d.lines().take(40).collect::<Vec<_>>().join("\n"));
+            diffs.push('\n');
+        }
+    }
+    assert!(
+        r.status.success() && stdout.contains("identical to psql: 47 of 47 files"),
+        "PgQ corpora parity:\n{stdout}\n{stderr}\n{diffs}"
+    );
+}
+
 /// See: #12. qadmin's own commands run in a true branch, with variables,
 /// and are skipped in a false one.
 #[test]
