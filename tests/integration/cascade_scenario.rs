@@ -835,14 +835,13 @@ fn a_switchover_stopped_after_the_promotion_is_finished_by_a_rerun() {
 /// with `QADMIN_LONG=1` (docs/TESTING.md). Killing the backends is slower
 /// (the workers reconnect), so its subset is smaller.
 fn kill_points(how: Kill) -> Vec<usize> {
-    if std::env::var_os("QADMIN_LONG").is_some() {
-        (1..=40).collect()
-    } else {
+    crate::support::kill_points(
+        40,
         match how {
-            Kill::Qadmin => vec![2, 5, 8, 11],
-            Kill::NewRootBackends => vec![3, 9],
-        }
-    }
+            Kill::Qadmin => &[2, 5, 8, 11],
+            Kill::NewRootBackends => &[3, 9],
+        },
+    )
 }
 
 /// How a switchover is interrupted after its k-th step.

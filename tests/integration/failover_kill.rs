@@ -210,23 +210,16 @@ enum Kill {
 
 /// The kill points: a fast subset, or every step with `QADMIN_LONG=1`.
 fn kill_points(how: Kill) -> Vec<usize> {
-    if let Ok(list) = std::env::var("QADMIN_KILL_POINTS") {
-        return list
-            .split(',')
-            .filter_map(|k| k.trim().parse().ok())
-            .collect();
-    }
-    if std::env::var("QADMIN_LONG").is_ok_and(|v| v == "1") {
-        (1..=60).collect()
-    } else {
+    crate::support::kill_points(
+        60,
         match how {
             // Subscribed at the branch it catches up from; gravestone
             // registered; promoted; the last branch subscribed to it.
-            Kill::Qadmin => vec![9, 19, 20, 30],
+            Kill::Qadmin => &[9, 19, 20, 30],
             // Moving to that branch; promoted.
-            Kill::NewRootBackends => vec![10, 20],
-        }
-    }
+            Kill::NewRootBackends => &[10, 20],
+        },
+    )
 }
 
 /// Run `takeover <old> dead;` on `new_db`, stopped after its k-th step

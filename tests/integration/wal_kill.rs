@@ -81,23 +81,16 @@ enum Kill {
 }
 
 fn kill_points(how: Kill) -> Vec<usize> {
-    if let Ok(list) = std::env::var("QADMIN_KILL_POINTS") {
-        return list
-            .split(',')
-            .filter_map(|k| k.trim().parse().ok())
-            .collect();
-    }
-    if std::env::var("QADMIN_LONG").is_ok_and(|v| v == "1") {
-        (1..=40).collect()
-    } else {
+    crate::support::kill_points(
+        40,
         match how {
             // Measured (the branch paused); in the middle of the rebuild;
             // after the last step (the identity recorded).
-            Kill::Qadmin => vec![5, 9, 20],
+            Kill::Qadmin => &[5, 9, 20],
             // The first tick rebuilt.
-            Kill::StandbyBackends => vec![8],
-        }
-    }
+            Kill::StandbyBackends => &[8],
+        },
+    )
 }
 
 #[test]

@@ -570,3 +570,20 @@ pub fn location(db: &TestDb) -> String {
         db.cluster.su
     )
 }
+
+/// The steps a kill-point test interrupts: `QADMIN_KILL_POINTS=3,7` when
+/// set, every step up to `all` with `QADMIN_LONG=1`, else the fast subset
+/// `ci` (docs/TESTING.md).
+pub fn kill_points(all: usize, ci: &[usize]) -> Vec<usize> {
+    if let Ok(list) = std::env::var("QADMIN_KILL_POINTS") {
+        return list
+            .split(',')
+            .filter_map(|k| k.trim().parse().ok())
+            .collect();
+    }
+    if std::env::var("QADMIN_LONG").is_ok_and(|v| v == "1") {
+        (1..=all).collect()
+    } else {
+        ci.to_vec()
+    }
+}
