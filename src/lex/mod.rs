@@ -521,6 +521,22 @@ impl Scanner {
         self.mode = Mode::Normal;
     }
 
+    /// Put `text` into `buf` at the scan position, to be read next as if
+    /// it were input there (psql's rescan of a query buffer that came back
+    /// from the editor); its newlines do not count as lines of the source.
+    pub fn insert(&mut self, buf: &mut Vec<u8>, text: &[u8]) {
+        let at = self.pos.min(buf.len());
+        self.apply(
+            buf,
+            Splice {
+                range: at..at,
+                text: text.to_vec(),
+                rescan: true,
+                var: None,
+            },
+        );
+    }
+
     /// The statement is sent or dropped by the caller after a
     /// meta-command interrupted it (psql's `psql_scan_reset` after `\g`
     /// or `\r`): what comes next starts a new statement.

@@ -1062,9 +1062,13 @@ fn describe_one(
         kind.as_str(),
         "r" | "p" | "v" | "m" | "f" | "c" | "t" | "i" | "I"
     );
+    // HIDE_TOAST_COMPRESSION drops the Compression column (psql's
+    // `hide_compression`).
+    let compression = matches!(kind.as_str(), "r" | "p" | "m")
+        && s.vars.get("HIDE_TOAST_COMPRESSION").map(String::as_str) != Some("on");
     if verbose && storage_kinds {
         names.push("Storage");
-        if matches!(kind.as_str(), "r" | "p" | "m") {
+        if compression {
             names.push("Compression");
         }
         if matches!(kind.as_str(), "r" | "p" | "m" | "f" | "i" | "I") {
@@ -1115,7 +1119,7 @@ fn describe_one(
                 _ => "???",
             };
             row.push(Some(storage.to_string()));
-            if matches!(kind.as_str(), "r" | "p" | "m") {
+            if compression {
                 let comp = match cols.get(i, 8) {
                     "p" => "pglz",
                     "l" => "lz4",

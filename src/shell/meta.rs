@@ -351,13 +351,17 @@ pub enum BufferCmd {
     Reset,
     /// The `\g` family: run the buffer, or the last statement again.
     Go(Go),
-    /// `\e [FILE]`: edit the buffer (or the last statement, or FILE).
-    Edit(Option<String>),
+    /// `\e [FILE] [LINE]`: edit the buffer (or the last statement, or
+    /// FILE), the editor starting at LINE.
+    Edit {
+        /// The file to edit instead of the buffer (`~` expanded).
+        file: Option<String>,
+        /// The line the editor starts at (psql's `+N`).
+        line: Option<usize>,
+    },
     /// `\ef` / `\ev`: edit this text (a definition or a template) in
     /// place of the buffer, at `line` when given.
     EditObject {
-        /// The meta-command, for messages.
-        cmd: &'static str,
         /// What the editor starts with.
         text: String,
         /// The line the editor starts at (psql's `+N`).
@@ -773,13 +777,15 @@ fn run_parsed(
             argv.iter().take(4).cloned().collect(),
         ))),
         "\\gdesc" => Done::Buffer(BufferCmd::Go(Go::Describe)),
-        "\\e" | "\\edit" => Done::Buffer(BufferCmd::Edit(argv.first().cloned())),
+        "\\e" | "\\edit" => match edit_args(&argv) {
+            Ok((file, line)) => Done::Buffer(BufferCmd::Edit { file, line }),
+            Err(bad) => {
+                s.client_error(&format!("invalid line number: {bad}"));
+                ran(Outcome::Failed)
+            }
+        },
         "\\ef" | "\\ev" => match edit_object(s, cmd == "\\ef", rest) {
-            Some((text, line)) => Done::Buffer(BufferCmd::EditObject {
-                cmd: if cmd == "\\ef" { "\\ef" } else { "\\ev" },
-                text,
-                line,
-            }),
+            Some((text, line)) => Done::Buffer(BufferCmd::EditObject { text, line }),
             None => ran(Outcome::Failed),
         },
         "\\s" => Done::Buffer(BufferCmd::History(argv.first().map(|f| expand_tilde(f)))),
@@ -1011,6 +1017,31 @@ fn edit_object(s: &mut Session, function: bool, rest: &str) -> Option<(String, O
 
 /// psql's `strip_lineno_from_objdesc`: a number at the end, after a space
 /// or `)`, is a line number (`Err` with its text when it is below 1).
+/// `\e`'s arguments as psql reads them: `[FILE] [LINE]`, a lone
+/// all-digit argument being the line; a line below 1 is the error.
+fn edit_args(argv: &[String]) -> Result<(Option<String>, Option<usize>), String> {
+    let (file, line) = match argv {
+        [] => (None, None),
+        [one] if !one.is_empty() && one.bytes().all(|b| b.is_ascii_digit()) => {
+            (None, Some(one.as_str()))
+        }
+        [file] => (Some(file.as_str()), None),
+        [file, line, ..] => (Some(file.as_str()), Some(line.as_str())),
+    };
+    let line = match line {
+        None => None,
+        // psql's atoi: the leading digits, else 0.
+        Some(l) => {
+            let digits: String = l.chars().take_while(char::is_ascii_digit).collect();
+            match digits.parse::<usize>() {
+                Ok(n) if n >= 1 => Some(n),
+                _ => return Err(l.to_string()),
+            }
+        }
+    };
+    Ok((file.map(expand_tilde), line))
+}
+
 fn split_line_number(desc: &str) -> Result<(&str, Option<usize>), String> {
     let digits = desc.len() - desc.trim_end_matches(|c: char| c.is_ascii_digit()).len();
     let head = &desc[..desc.len() - digits];

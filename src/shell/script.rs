@@ -10,6 +10,7 @@
 
 use std::io::{BufRead, BufReader, Write};
 
+use super::editor;
 use super::meta::{self, BufferCmd, Done, Include};
 use crate::cli::Echo;
 use crate::db::ConnParams;
@@ -139,6 +140,10 @@ fn run_lines_in(
                     if qbuf.sent {
                         qbuf.sent = false;
                         scanner.forget_statement();
+                    }
+                    // What came back from the editor is read next.
+                    if let Some(text) = qbuf.rescan.take() {
+                        scanner.insert(&mut buf, &text);
                     }
                     o
                 }
@@ -275,6 +280,9 @@ pub struct QueryBuf {
     /// A `\g` command sent the buffer, or `\r` cleared it: the lexer
     /// starts a new statement.
     pub sent: bool,
+    /// The editor gave back this text (`\e`, `\ef`, `\ev`): it replaces
+    /// the buffer and is read next as if it were input.
+    pub rescan: Option<Vec<u8>>,
 }
 
 impl QueryBuf {
@@ -549,11 +557,11 @@ fn run_shell_command(s: &mut Session, text: &str, out: &mut dyn Write) -> Outcom
 }
 
 /// Run one meta-command line of a script: `\i` runs here, the
-/// query-buffer commands act on `qbuf` (`\p`, `\r`, the `\g` family);
-/// `\e` and `\watch` are for the interactive shell.
+/// query-buffer commands act on `qbuf` (`\p`, `\r`, the `\g` family,
+/// `\e`, `\ef`, `\ev`, `\watch`).
 pub fn run_meta(s: &mut Session, line: &str, out: &mut dyn Write, qbuf: &mut QueryBuf) -> Outcome {
     let (done, more) = meta::run(s, line, out);
-    let o = run_done(s, line, done, out, qbuf);
+    let o = run_done(s, done, out, qbuf);
     // The meta-commands after a query-buffer command on the same line.
     match more {
         Some(rest) if matches!(o, Outcome::Ok | Outcome::Failed) => {
@@ -567,13 +575,7 @@ pub fn run_meta(s: &mut Session, line: &str, out: &mut dyn Write, qbuf: &mut Que
 }
 
 /// Carry out what a meta-command left to the statement loop.
-fn run_done(
-    s: &mut Session,
-    line: &str,
-    done: Done,
-    out: &mut dyn Write,
-    qbuf: &mut QueryBuf,
-) -> Outcome {
+fn run_done(s: &mut Session, done: Done, out: &mut dyn Write, qbuf: &mut QueryBuf) -> Outcome {
     match done {
         Done::Ran(o) => o,
         Done::Include(inc) => include(s, &inc, out),
@@ -633,14 +635,61 @@ fn run_done(
             }
             Outcome::Failed
         }
-        Done::Buffer(_) => {
-            s.client_error(&format!(
-                "{}: only in the interactive shell",
-                meta::split(line).0
-            ));
-            Outcome::Failed
+        Done::Buffer(BufferCmd::Edit { file, line }) => {
+            let buffer = trim_end(&qbuf.text).to_vec();
+            let previous = qbuf.previous.clone();
+            match editor::edit_buffer(s, file.as_deref(), line, &buffer, previous.as_deref()) {
+                Some(text) => {
+                    qbuf.text.clear();
+                    qbuf.sent = true;
+                    qbuf.rescan = Some(text);
+                    Outcome::Ok
+                }
+                None => Outcome::Failed,
+            }
+        }
+        Done::Buffer(BufferCmd::EditObject { text, line }) => {
+            // The definition replaces the buffer; unchanged, it is empty.
+            qbuf.text.clear();
+            qbuf.sent = true;
+            match editor::edit_definition(s, &text, line, out) {
+                Some(edited) => {
+                    qbuf.rescan = edited;
+                    Outcome::Ok
+                }
+                None => Outcome::Failed,
+            }
+        }
+        Done::Buffer(BufferCmd::Watch(secs)) => {
+            qbuf.sent = true;
+            let query = if trim_end(&qbuf.text).is_empty() {
+                qbuf.previous.clone()
+            } else {
+                Some(std::mem::take(&mut qbuf.text))
+            };
+            match query {
+                Some(q) => {
+                    qbuf.previous = Some(q.clone());
+                    super::watch::every(s, &q, secs, out)
+                }
+                None => {
+                    s.client_error("\\watch cannot be used with an empty query");
+                    Outcome::Failed
+                }
+            }
         }
     }
+}
+
+/// `text` without its trailing blanks.
+fn trim_end(text: &[u8]) -> &[u8] {
+    let keep = text.len()
+        - text
+            .iter()
+            .rev()
+            .take_while(|b| b.is_ascii_whitespace())
+            .count();
+    &text[..keep]
 }
 
 /// Connect with new parameters (`\c`): on success the session uses the
