@@ -67,6 +67,9 @@ struct Raw {
     /// Single-step mode: confirm each statement before it is sent.
     #[arg(short = 's', long = "single-step")]
     single_step: bool,
+    /// Single-line mode: the end of a line ends an SQL statement.
+    #[arg(short = 'S', long = "single-line")]
+    single_line: bool,
     /// Display the queries that backslash commands generate.
     #[arg(short = 'E', long = "echo-hidden")]
     echo_hidden: bool,
@@ -309,6 +312,9 @@ where
     }
     if raw.single_step {
         vars.push(("SINGLESTEP".into(), "on".into()));
+    }
+    if raw.single_line {
+        vars.push(("SINGLELINE".into(), "on".into()));
     }
     if raw.echo_hidden {
         vars.push(("ECHO_HIDDEN".into(), "on".into()));

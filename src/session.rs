@@ -483,6 +483,16 @@ impl Session {
         Style::from_u8(self.style.load(Ordering::Relaxed))
     }
 
+    /// A boolean special variable's value (SINGLELINE, SINGLESTEP,
+    /// HIDE_TABLEAM, ...): kept as typed (`on`, `1`, `yes`, ...), read
+    /// as psql reads it.
+    pub fn flag(&self, name: &str) -> bool {
+        self.vars
+            .get(name)
+            .and_then(|v| parse_bool(v))
+            .unwrap_or(false)
+    }
+
     /// Set a variable as `\set` does; the ones psql gives a meaning
     /// check their value (psql's messages) and change the settings. An
     /// invalid name or value changes nothing and is the error returned.

@@ -54,6 +54,8 @@ pub struct PromptContext<'a> {
     pub line: usize,
     /// Inside an inactive `\if` branch (`%R` shows `@`).
     pub inactive: bool,
+    /// SINGLELINE is on (`%R` shows `^` on a first line).
+    pub single_line: bool,
 }
 
 impl<'a> PromptContext<'a> {
@@ -72,6 +74,7 @@ impl<'a> PromptContext<'a> {
             tx: s.tx,
             line,
             inactive: !s.cond.active(),
+            single_line: s.flag("SINGLELINE"),
         }
     }
 }
@@ -139,6 +142,8 @@ pub fn render(template: &str, c: &PromptContext<'_>, state: ScanState) -> String
             '>' => out.push_str(&c.port.to_string()),
             // psql: `@` on a first line inside an inactive `\if` branch.
             'R' if c.inactive && state == ScanState::Ready => out.push('@'),
+            // psql: `^` on a first line in single-line mode.
+            'R' if c.single_line && c.connected && state == ScanState::Ready => out.push('^'),
             'R' => out.push(state_marker(state, c.connected)),
             'x' => match c.tx {
                 TxState::Idle => {}
@@ -170,6 +175,7 @@ mod tests {
             tx: TxState::Idle,
             line: 1,
             inactive: false,
+            single_line: false,
         }
     }
 
@@ -177,6 +183,7 @@ mod tests {
     fn an_inactive_if_branch_shows_at_on_a_first_line() {
         let c = PromptContext {
             inactive: true,
+            single_line: false,
             ..ctx()
         };
         assert_eq!(

@@ -557,6 +557,34 @@ impl Scanner {
         }
     }
 
+    /// psql's single-line mode (SINGLELINE, `-S`): at the end of a line
+    /// the pending statement is complete, as if a `;` ended it, unless a
+    /// quote, comment or parenthesis is open (psql's `PSCAN_EOL`). `held`:
+    /// part of the statement is held by the caller (SQL before a
+    /// meta-command on the line), so it ends even with nothing pending
+    /// here; the piece is then empty, at the end of `buf`. Call when
+    /// [`Scanner::next_piece`] returned `None` at the end of a line.
+    pub fn end_line(&mut self, buf: &[u8], held: bool) -> Option<Piece> {
+        match self.state() {
+            ScanState::Continue => {}
+            ScanState::Ready if held => {}
+            _ => return None,
+        }
+        if let Some(piece) = self.finish(buf) {
+            return Some(piece);
+        }
+        held.then(|| Piece {
+            kind: PieceKind::Sql,
+            range: buf.len()..buf.len(),
+            first_line: self.line,
+            last_line: self.line,
+            terminated: false,
+            end_state: ScanState::Ready,
+            max_depth: 0,
+            max_nesting: 0,
+        })
+    }
+
     /// The leftover at end of input: the unterminated statement, if any
     /// non-blank text is pending (whitespace and `--` comments alone give
     /// `None`). Its `terminated` is false and its `end_state` is the state

@@ -248,7 +248,7 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
                 pat,
                 verbose,
                 system,
-                s.vars.get("HIDE_TABLEAM").map(String::as_str) == Some("on"),
+                s.flag("HIDE_TABLEAM"),
             ),
             "List of relations",
             out,
@@ -1065,7 +1065,7 @@ fn describe_one(
     // HIDE_TOAST_COMPRESSION drops the Compression column (psql's
     // `hide_compression`).
     let compression = matches!(kind.as_str(), "r" | "p" | "m")
-        && s.vars.get("HIDE_TOAST_COMPRESSION").map(String::as_str) != Some("on");
+        && !s.flag("HIDE_TOAST_COMPRESSION");
     if verbose && storage_kinds {
         names.push("Storage");
         if compression {
@@ -1253,7 +1253,7 @@ fn describe_one(
             footers.extend(def.get(0, 0).lines().map(str::to_string));
         }
         let am = info.get(0, 7);
-        if !am.is_empty() && s.vars.get("HIDE_TABLEAM").map(String::as_str) != Some("on") {
+        if !am.is_empty() && !s.flag("HIDE_TABLEAM") {
             footers.push(format!("Access method: {am}"));
         }
         if !info.get(0, 8).is_empty() {

@@ -345,9 +345,30 @@ impl Shell<'_> {
                     return Flow::Quit;
                 }
             }
-            return flow;
+            if flow == Flow::Quit {
+                return flow;
+            }
         }
-        Flow::Go
+        self.end_single_line()
+    }
+
+    /// SINGLELINE (`-S`): the end of a line ends the pending statement,
+    /// as a `;` would, outside quotes, comments and parentheses.
+    fn end_single_line(&mut self) -> Flow {
+        if !self.s.flag("SINGLELINE") {
+            return Flow::Go;
+        }
+        let Some(piece) = self.scanner.end_line(&self.buf, !self.held.is_empty()) else {
+            return Flow::Go;
+        };
+        let mut text = std::mem::take(&mut self.held);
+        text.extend_from_slice(&self.buf[piece.range.clone()]);
+        self.clear_buffer();
+        if crate::shell::script::skipped(self.s, PieceKind::Sql).is_some() {
+            return Flow::Go;
+        }
+        self.last = Some(text.clone());
+        self.execute(&text)
     }
 
     /// Run the complete statements in the buffer and drop them from it.

@@ -123,7 +123,18 @@ fn run_lines_in(
         // Messages of the lexer itself (a recursive variable) name the
         // line being read.
         s.set_locus(name, scanner.line());
-        while let Some(piece) = scanner.next_piece_with(&mut buf, s) {
+        loop {
+            let piece = match scanner.next_piece_with(&mut buf, s) {
+                Some(p) => p,
+                // SINGLELINE: the end of the line ends the statement.
+                None if s.flag("SINGLELINE") => {
+                    match scanner.end_line(&buf, !qbuf.text.is_empty()) {
+                        Some(p) => p,
+                        None => break,
+                    }
+                }
+                None => break,
+            };
             s.set_locus(name, piece.last_line);
             let outcome = match skipped(s, piece.kind) {
                 Some(o) => {
