@@ -573,7 +573,7 @@ impl Scanner {
         if let Some(piece) = self.finish(buf) {
             return Some(piece);
         }
-        held.then(|| Piece {
+        held.then_some(Piece {
             kind: PieceKind::Sql,
             range: buf.len()..buf.len(),
             first_line: self.line,

@@ -243,13 +243,7 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
         }
         Which::Relations(k) => listing(
             s,
-            &sql::list_relations(
-                k,
-                pat,
-                verbose,
-                system,
-                s.flag("HIDE_TABLEAM"),
-            ),
+            &sql::list_relations(k, pat, verbose, system, s.flag("HIDE_TABLEAM")),
             "List of relations",
             out,
             raw.map(|p| format!("Did not find any relation named \"{p}\".")),
@@ -1064,8 +1058,7 @@ fn describe_one(
     );
     // HIDE_TOAST_COMPRESSION drops the Compression column (psql's
     // `hide_compression`).
-    let compression = matches!(kind.as_str(), "r" | "p" | "m")
-        && !s.flag("HIDE_TOAST_COMPRESSION");
+    let compression = matches!(kind.as_str(), "r" | "p" | "m") && !s.flag("HIDE_TOAST_COMPRESSION");
     if verbose && storage_kinds {
         names.push("Storage");
         if compression {

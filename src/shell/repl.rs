@@ -671,7 +671,7 @@ impl Shell<'_> {
                 .client_error("\\watch cannot be used with an empty query");
             return Flow::Go;
         };
-        self.last = Some(q.clone());
+        // psql: `\watch` leaves the last statement as it was.
         crate::db::cancel::take_interrupt();
         // `show cascade` and `show consumer` on a terminal: a live view,
         // redrawn in place with the lag trend since the first sample

@@ -679,10 +679,8 @@ fn run_done(s: &mut Session, done: Done, out: &mut dyn Write, qbuf: &mut QueryBu
                 Some(std::mem::take(&mut qbuf.text))
             };
             match query {
-                Some(q) => {
-                    qbuf.previous = Some(q.clone());
-                    super::watch::every(s, &q, secs, out)
-                }
+                // psql: `\watch` leaves the last statement as it was.
+                Some(q) => super::watch::every(s, &q, secs, out),
                 None => {
                     s.client_error("\\watch cannot be used with an empty query");
                     Outcome::Failed

@@ -1165,3 +1165,155 @@ fn text_search_and_extension_details_match_psql() {
         &[],
     );
 }
+
+/// See: #12. SINGLELINE (`-S`, `\set SINGLELINE`): the end of a line ends
+/// a statement outside quotes, comments and parentheses, also after a
+/// meta-command and before COPY data; echoed as psql echoes it.
+#[test]
+fn single_line_mode_matches_psql() {
+    let script = r#"select 1
+select 2; select 3
+select 'a
+b'
+select (1
+ + 2)
+-- comment only
+/* block */
+select 4 \echo mid
+select 5 -- trailing
+create table t (a int)
+copy t from stdin
+1
+2
+\.
+select * from t
+\set SINGLELINE off
+select 6
+;
+\set SINGLELINE 1
+\if false
+select 7
+\endif
+select 8 \g
+\echo :SINGLELINE
+"#;
+    parity("", script, &["-S"]);
+    parity("", script, &["-S", "-a"]);
+    parity("", script, &["--single-line", "-e"]);
+    parity("", &format!("\\set SINGLELINE on\n{script}"), &[]);
+}
+
+/// See: #12. HIDE_TOAST_COMPRESSION hides `\d+`'s Compression column;
+/// the boolean special variables take psql's spellings (`1`, `true`).
+#[test]
+fn hide_toast_compression_and_boolean_spellings_match_psql() {
+    parity(
+        DESCRIBE_SETUP,
+        r#"\set HIDE_TOAST_COMPRESSION on
+\d+ t1
+\d+ mv1
+\set HIDE_TOAST_COMPRESSION 1
+\set HIDE_TABLEAM true
+\d+ t1
+\dt+ t1
+\set HIDE_TOAST_COMPRESSION off
+\set HIDE_TABLEAM 0
+\d+ t1
+\dt+ t1
+"#,
+        &["-a"],
+    );
+}
+
+/// See: #12. `\e`, `\ef`, `\ev` and `\watch` in a script, as psql runs
+/// them: the editor (psql's choice of it, `+LINE`), what comes back read
+/// as input, psql's rule for "edited" (an unchanged `\ef` says "No
+/// changes" and leaves the buffer empty), `\watch` until its query fails,
+/// each result under psql's title. The clock and the temporary file's
+/// name are the only differences allowed.
+#[test]
+fn editor_and_watch_in_scripts_match_psql() {
+    let a = crate::test_db!();
+    let b = crate::test_db!();
+    let editor = a.script(
+        "editor.sh",
+        r#"#!/bin/sh
+eval last=\${$#}
+echo "editor $# args, first: $1" | sed 's/[a-z]*\.edit\.[0-9.]*sql/FILE/'
+case "$(cat "$last")" in
+  *"select 1"*) sed -i 's/select 1/select 41 + 1 as answer/' "$last";;
+  *foo*) sed -i 's/\$function\$select 2/$function$select 3/' "$last";;
+  *"SELECT 5"*) sed -i 's/5/6/' "$last";;
+  *) ;;
+esac
+"#,
+    );
+    let script = r#"create function foo() returns int language sql as $function$select 2$function$;
+create view v as select 5 as five;
+select 1;
+\e
+\p
+select 1 \e
+\echo after
+select 'x' as y
+\e 3
+;
+\ef foo 1
+;
+select foo();
+\ef foo
+select 7;
+\ef
+\ev v
+;
+select * from v;
+\e nosuchdir/x.sql
+\e 0
+create sequence sq;
+\pset title hello
+select nextval('sq') as n, 1/(3 - currval('sq')) as x \watch 0.1
+\pset title
+select nextval('sq') as n, repeat('-', 50) as wide, 1/(6 - currval('sq')) as x \watch 0.1
+create table w (n int);
+insert into w select 1/(9 - nextval('sq'))::int \watch 0.1
+select 1/(0 * nextval('sq')) \watch 0.01
+\watch 0.01
+select count(*) from w;
+"#;
+    let clock = regex_lite_clock;
+    let run = |db: &crate::support::TestDb, mut cmd: std::process::Command| {
+        let f = db.script("s.sql", script);
+        cmd.env("EDITOR", format!("sh {}", editor.display()))
+            .env("PSQL_EDITOR_LINENUMBER_ARG", "+")
+            .env("TZ", "UTC")
+            .env_remove("VISUAL")
+            .env_remove("PSQL_EDITOR")
+            .arg("-f")
+            .arg(&f);
+        let r = crate::support::run(&mut cmd);
+        let err = r.stderr.replace(&format!("{}:", f.display()), "FILE:");
+        (clock(&r.stdout), clock(&err), r.code)
+    };
+    let want = run(&a, a.psql());
+    let got = run(&b, b.qadmin());
+    crate::assert_text_eq!(want.0, got.0, "stdout");
+    crate::assert_text_eq!(want.1.replace("psql:", "qadmin:"), got.1, "stderr");
+    assert_eq!(want.2, got.2, "exit code");
+    assert!(got.0.contains("(every 0.1s)"), "{}", got.0);
+    assert!(got.0.contains("No changes"), "{}", got.0);
+}
+
+/// `Thu Dec  3 19:00:54 2026` (psql's `%c`) as `CLOCK`.
+fn regex_lite_clock(text: &str) -> String {
+    text.lines()
+        .map(|l| {
+            let Some(at) = l.find(" (every ") else {
+                return l.to_string();
+            };
+            let head = &l[..at];
+            let cut = head.len().saturating_sub(24);
+            format!("{}CLOCK{}", &head[..cut], &l[at..])
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
