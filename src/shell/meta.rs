@@ -70,7 +70,7 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ),
     (
         "Query buffer",
-        "\\e [FILE]",
+        "\\e [FILE] [LINE]",
         "edit the buffer (or last statement, or FILE)",
     ),
     (
