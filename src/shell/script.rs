@@ -42,21 +42,24 @@ pub fn run_script(
     out: &mut dyn Write,
 ) -> ScriptEnd {
     let terse = std::mem::replace(&mut s.terse, name.is_none());
-    let end = run_lines(s, src, name, out);
+    let end = run_lines(s, src, name, out, true);
     s.terse = terse;
     end
 }
 
-/// [`run_script`] without changing how client messages look (`-c`).
+/// [`run_script`] without changing how client messages look (`-c`);
+/// `buffer`: false for a `-c` meta-command, which psql runs without a
+/// query buffer.
 fn run_lines(
     s: &mut Session,
     src: &mut dyn BufRead,
     name: Option<&str>,
     out: &mut dyn Write,
+    buffer: bool,
 ) -> ScriptEnd {
     // Each script has its own `\if` stack (psql's one per MainLoop).
     let outer = std::mem::take(&mut s.cond);
-    let end = run_lines_in(s, src, name, out);
+    let end = run_lines_in(s, src, name, out, buffer);
     s.cond = outer;
     end
 }
@@ -67,6 +70,7 @@ fn run_lines_in(
     src: &mut dyn BufRead,
     name: Option<&str>,
     out: &mut dyn Write,
+    buffer: bool,
 ) -> ScriptEnd {
     let mut buf: Vec<u8> = Vec::new();
     let mut scanner = Scanner::new();
@@ -75,7 +79,10 @@ fn run_lines_in(
     let mut failed = false;
     let mut stopped = false;
     let mut first_line = true;
-    let mut qbuf = QueryBuf::default();
+    let mut qbuf = QueryBuf {
+        none: !buffer,
+        ..QueryBuf::default()
+    };
     loop {
         line.clear();
         let n = match src.read_until(b'\n', &mut line) {
@@ -294,6 +301,10 @@ pub struct QueryBuf {
     /// The editor gave back this text (`\e`, `\ef`, `\ev`): it replaces
     /// the buffer and is read next as if it were input.
     pub rescan: Option<Vec<u8>>,
+    /// There is no query buffer: a `-c` string that starts with a
+    /// meta-command (psql runs it without one; `\e`, `\ef`, `\ev` and
+    /// `\w` say "no query buffer").
+    pub none: bool,
 }
 
 impl QueryBuf {
@@ -387,7 +398,7 @@ pub fn run_command_string(s: &mut Session, text: &str, out: &mut dyn Write) -> S
         if echo == Echo::All {
             s.settings.echo = Echo::None;
         }
-        let end = run_lines(s, &mut r, None, out);
+        let end = run_lines(s, &mut r, None, out, !text.starts_with('\\'));
         if s.settings.echo == Echo::None {
             s.settings.echo = echo;
         }
@@ -571,6 +582,15 @@ fn run_shell_command(s: &mut Session, text: &str, out: &mut dyn Write) -> Outcom
 /// query-buffer commands act on `qbuf` (`\p`, `\r`, the `\g` family,
 /// `\e`, `\ef`, `\ev`, `\watch`).
 pub fn run_meta(s: &mut Session, line: &str, out: &mut dyn Write, qbuf: &mut QueryBuf) -> Outcome {
+    if qbuf.none
+        && matches!(
+            meta::split(line).0,
+            "\\e" | "\\edit" | "\\ef" | "\\ev" | "\\w" | "\\write"
+        )
+    {
+        s.client_error("no query buffer");
+        return Outcome::Failed;
+    }
     let (done, more) = meta::run(s, line, out);
     let o = run_done(s, done, out, qbuf);
     // The meta-commands after a query-buffer command on the same line.

@@ -1317,3 +1317,41 @@ fn regex_lite_clock(text: &str) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// See: #12. `-c` strings as psql runs them: with -a each is echoed (a
+/// meta-command without its backslash), and from the first one on a
+/// client message has no `error: ` head; the exit status is the last
+/// string's.
+#[test]
+fn command_strings_echo_and_messages_match_psql() {
+    let db = crate::test_db!();
+    for args in [
+        &[
+            "-a",
+            "-c",
+            "select 1",
+            "-c",
+            "\\echo x",
+            "-c",
+            "\\pset foo",
+            "-c",
+            "select 1/0",
+        ][..],
+        &["-c", "\\pset foo"][..],
+        &[
+            "-a",
+            "-c",
+            "\\echo :DBNAME",
+            "-c",
+            "select 2 as two",
+            "-c",
+            "\\e 0",
+        ][..],
+    ] {
+        let want = crate::support::run(db.psql().args(args));
+        let got = crate::support::run(db.qadmin().args(args));
+        crate::assert_text_eq!(want.stdout, got.stdout, "stdout of {args:?}");
+        crate::assert_text_eq!(want.stderr, got.stderr, "stderr of {args:?}");
+        assert_eq!(want.code, got.code, "exit code of {args:?}");
+    }
+}
