@@ -217,6 +217,11 @@ pub struct Options {
     pub single_transaction: bool,
 }
 
+/// The command-line options' help, as `--help` prints it (`\? options`).
+pub fn usage() -> String {
+    Raw::command().render_help().to_string()
+}
+
 /// Parse the process arguments. On `--help`, `--version` or a usage error
 /// clap prints its text and the exit code to use is returned (0 or 1, as
 /// psql exits 1 for a bad option).

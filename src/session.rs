@@ -763,6 +763,12 @@ fn special(name: &str) -> Option<Special> {
     })
 }
 
+/// The names of the variables every session starts with (for `\?
+/// variables` to check that it explains each).
+pub fn initial_variable_names() -> Vec<String> {
+    initial_vars().into_keys().collect()
+}
+
 /// The variables every session starts with, as psql 15 starts (`\set`
 /// lists them); the connection's own come with [`Session::connect`].
 /// PROMPT1 and PROMPT2 are qadmin's prompt, VERSION* name qadmin and the

@@ -34,6 +34,12 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ("General", "\\?", "show this list"),
     ("General", "\\copyright", "qadmin's license"),
     (
+        "General",
+        "\\restrict KEY",
+        "restricted mode: only \\unrestrict KEY runs (pg_dump)",
+    ),
+    ("General", "\\unrestrict KEY", "leave restricted mode"),
+    (
         "Variables",
         "\\prompt [TEXT] NAME",
         "ask for a value and set variable NAME",
@@ -193,18 +199,15 @@ pub const HELP: &[(&str, &str, &str)] = &[
         "\\d[S+] [NAME]",
         "list relations, or describe NAME",
     ),
-    (
-        "Informational",
-        "\\dt[S+] [PATTERN]",
-        "tables (\\di indexes, \\ds sequences, \\dv views,",
-    ),
-    (
-        "Informational",
-        "",
-        "\\dm materialized views, \\dE foreign tables)",
-    ),
+    ("Informational", "\\dt[S+] [PATTERN]", "tables"),
+    ("Informational", "\\di[S+] [PATTERN]", "indexes"),
+    ("Informational", "\\ds[S+] [PATTERN]", "sequences"),
+    ("Informational", "\\dv[S+] [PATTERN]", "views"),
+    ("Informational", "\\dm[S+] [PATTERN]", "materialized views"),
+    ("Informational", "\\dE[S+] [PATTERN]", "foreign tables"),
     ("Informational", "\\dn[S+] [PATTERN]", "schemas"),
-    ("Informational", "\\du[S+] [PATTERN]", "roles (also \\dg)"),
+    ("Informational", "\\du[S+] [PATTERN]", "roles"),
+    ("Informational", "\\dg[S+] [PATTERN]", "roles (as \\du)"),
     (
         "Informational",
         "\\df[anptwS+] [PATTERN]",
@@ -222,8 +225,9 @@ pub const HELP: &[(&str, &str, &str)] = &[
     (
         "Informational",
         "\\dp [PATTERN]",
-        "table, view and sequence privileges (also \\z)",
+        "table, view and sequence privileges",
     ),
+    ("Informational", "\\z [PATTERN]", "privileges (as \\dp)"),
     ("Informational", "\\l[+] [PATTERN]", "databases"),
     ("Informational", "\\dA[+] [PATTERN]", "access methods"),
     (
@@ -266,8 +270,19 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ("Informational", "\\dO[S+] [PATTERN]", "collations"),
     (
         "Informational",
-        "\\dF[dpt][+] [PATTERN]",
-        "text search configurations, ...",
+        "\\dF[+] [PATTERN]",
+        "text search configurations",
+    ),
+    (
+        "Informational",
+        "\\dFd[+] [PATTERN]",
+        "text search dictionaries",
+    ),
+    ("Informational", "\\dFp[+] [PATTERN]", "text search parsers"),
+    (
+        "Informational",
+        "\\dFt[+] [PATTERN]",
+        "text search templates",
     ),
     ("Informational", "\\do[S+] [OP [TYPE [TYPE]]]", "operators"),
     (
@@ -295,7 +310,8 @@ pub const HELP: &[(&str, &str, &str)] = &[
         "\\lo_import FILE [COMMENT]",
         "a new large object from FILE",
     ),
-    ("Large objects", "\\lo_list[+]", "large objects (also \\dl)"),
+    ("Large objects", "\\lo_list[+]", "large objects"),
+    ("Large objects", "\\dl[+]", "large objects (as \\lo_list)"),
     ("Large objects", "\\lo_unlink LOID", "delete a large object"),
     (
         "Informational",
@@ -632,7 +648,7 @@ fn run_parsed(
             out,
             &mut crate::exec::StdinCopy::default(),
         )),
-        "\\?" => ran(help(out)),
+        "\\?" => ran(super::help::show(s, a.first().copied(), out)),
         "\\h" | "\\help" => {
             let width = crate::output::pager::stdout_size().map_or(80, |(_, cols)| cols);
             let text = super::sql_help::text(rest, width);
@@ -811,34 +827,6 @@ fn run_parsed(
             ran(Outcome::Failed)
         }
     }
-}
-
-fn help(out: &mut dyn Write) -> Outcome {
-    let mut section = "";
-    for (sec, syntax, what) in HELP {
-        if *sec != section {
-            if !section.is_empty() {
-                let _ = writeln!(out);
-            }
-            let _ = writeln!(out, "{sec}");
-            section = sec;
-        }
-        if syntax.len() > 24 {
-            let _ = writeln!(out, "  {syntax}\n  {:24} {what}", "");
-        } else {
-            let _ = writeln!(out, "  {syntax:24} {what}");
-        }
-    }
-    let _ = writeln!(
-        out,
-        "\nVariables: :name, :'name' (a literal), :\"name\" (an identifier), :{{?name}}.\n\
-         With a meaning: AUTOCOMMIT, ON_ERROR_STOP, ON_ERROR_ROLLBACK, ECHO, QUIET,\n\
-         FETCH_COUNT, VERBOSITY, SHOW_CONTEXT, PROMPT1, PROMPT2; set by qadmin:\n\
-         ERROR, SQLSTATE, ROW_COUNT, LAST_ERROR_MESSAGE, LAST_ERROR_SQLSTATE, DBNAME,\n\
-         USER, HOST, PORT, ENCODING, SERVER_VERSION_NAME, SERVER_VERSION_NUM.\n\
-         Shell commands (queues, consumers, cascades): \"show help;\"."
-    );
-    Outcome::Ok
 }
 
 /// `\copyright`.

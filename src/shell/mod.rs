@@ -15,6 +15,7 @@ pub mod cond;
 pub mod crosstab;
 pub mod describe;
 pub mod editor;
+pub mod help;
 pub mod largeobj;
 pub mod meta;
 pub mod pset;

@@ -1355,3 +1355,61 @@ fn command_strings_echo_and_messages_match_psql() {
         assert_eq!(want.code, got.code, "exit code of {args:?}");
     }
 }
+
+/// See: #12. `\?` lists every meta-command psql 15's `\?` lists; `\?
+/// variables` explains every special variable psql 15's explains (the
+/// psql-only environment aside); `\? options` is the command line's help.
+#[test]
+fn help_lists_every_psql_meta_command_and_variable() {
+    let db = crate::test_db!();
+    let names = |text: &str, pat: fn(&str) -> Option<String>| -> Vec<String> {
+        let mut v: Vec<String> = text.lines().filter_map(pat).collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let command = |l: &str| {
+        let w = l.strip_prefix("  \\")?.split([' ', '[']).next()?;
+        Some(format!("\\{w}"))
+    };
+    let psql = crate::support::run(db.psql().args(["-c", "\\?"]));
+    let ours = crate::support::run(db.qadmin().args(["-c", "\\?"]));
+    let want = names(&psql.stdout, command);
+    let got = names(&ours.stdout, command);
+    let missing: Vec<&String> = want.iter().filter(|c| !got.contains(c)).collect();
+    assert!(want.len() > 100, "psql's list: {want:?}");
+    assert!(missing.is_empty(), "not in \\?: {missing:?}");
+
+    let variable = |l: &str| {
+        let w = l.strip_prefix("  ")?;
+        (!w.is_empty()
+            && w.bytes()
+                .all(|b| b.is_ascii_uppercase() || b == b'_' || b.is_ascii_digit()))
+        .then(|| w.to_string())
+    };
+    let psql = crate::support::run(db.psql().args(["-c", "\\? variables"]));
+    let ours = crate::support::run(db.qadmin().args(["-c", "\\? variables"]));
+    let got = ours.stdout.replace(", ", "\n  ");
+    let got = names(&got, variable);
+    // psql's own environment (its rc file, history, watch pager) and
+    // libpq's PG* variables have qadmin's counterparts or libpq's docs.
+    let missing: Vec<String> = names(&psql.stdout, variable)
+        .into_iter()
+        .filter(|v| !got.contains(v))
+        .filter(|v| {
+            !v.starts_with("PG")
+                && !["PSQLRC", "PSQL_HISTORY", "PSQL_WATCH_PAGER", "NAME"].contains(&v.as_str())
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "not in \\? variables: {missing:?}\n{}",
+        ours.stdout
+    );
+    let options = crate::support::run(db.qadmin().args(["-c", "\\? options"]));
+    assert!(
+        options.stdout.contains("--single-line"),
+        "{}",
+        options.stdout
+    );
+}
