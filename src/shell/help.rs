@@ -49,42 +49,99 @@ fn commands() -> String {
 
 /// The special variables: name, then what it does.
 const SPECIAL: &[(&str, &str)] = &[
-    ("AUTOCOMMIT", "off: BEGIN is sent before a statement outside a transaction block"),
-    ("COMP_KEYWORD_CASE", "case of completed keywords: lower, upper, preserve-lower, preserve-upper"),
+    (
+        "AUTOCOMMIT",
+        "off: BEGIN is sent before a statement outside a transaction block",
+    ),
+    (
+        "COMP_KEYWORD_CASE",
+        "case of completed keywords: lower, upper, preserve-lower, preserve-upper",
+    ),
     ("DBNAME", "the database connected to"),
-    ("ECHO", "what scripts echo: none, errors (-b), queries (-e), all (-a)"),
-    ("ECHO_HIDDEN", "on (-E): show the describe commands' queries; noexec: show, do not run"),
+    (
+        "ECHO",
+        "what scripts echo: none, errors (-b), queries (-e), all (-a)",
+    ),
+    (
+        "ECHO_HIDDEN",
+        "on (-E): show the describe commands' queries; noexec: show, do not run",
+    ),
     ("ENCODING", "the client encoding"),
     ("ERROR", "true when the last SQL statement failed"),
-    ("FETCH_COUNT", "fetch and print results this many rows at a time (0: all at once)"),
+    (
+        "FETCH_COUNT",
+        "fetch and print results this many rows at a time (0: all at once)",
+    ),
     ("HIDE_TABLEAM", "on: \\d+ leaves out the access method"),
-    ("HIDE_TOAST_COMPRESSION", "on: \\d+ leaves out the Compression column"),
-    ("HISTCONTROL", "history: ignorespace, ignoredups, ignoreboth or none"),
-    ("HISTFILE", "the history file (default $QADMIN_HISTORY, else ~/.qadmin_history)"),
-    ("HISTSIZE", "how many commands the history keeps (default 500)"),
+    (
+        "HIDE_TOAST_COMPRESSION",
+        "on: \\d+ leaves out the Compression column",
+    ),
+    (
+        "HISTCONTROL",
+        "history: ignorespace, ignoredups, ignoreboth or none",
+    ),
+    (
+        "HISTFILE",
+        "the history file (default $QADMIN_HISTORY, else ~/.qadmin_history)",
+    ),
+    (
+        "HISTSIZE",
+        "how many commands the history keeps (default 500)",
+    ),
     ("HOST", "the server's host connected to"),
-    ("IGNOREEOF", "how many Ctrl-D on an empty line leave the shell (0 or 1: one)"),
-    ("LASTOID", "the OID the last command gave (\\lo_import, INSERT)"),
+    (
+        "IGNOREEOF",
+        "how many Ctrl-D on an empty line leave the shell (0 or 1: one)",
+    ),
+    (
+        "LASTOID",
+        "the OID the last command gave (\\lo_import, INSERT)",
+    ),
     ("LAST_ERROR_MESSAGE", "the last error's message"),
     ("LAST_ERROR_SQLSTATE", "the last error's SQLSTATE"),
-    ("ON_ERROR_ROLLBACK", "on: a failing statement in a transaction block rolls back alone; interactive: at the terminal only"),
-    ("ON_ERROR_STOP", "on: a script stops at its first error (exit status 3)"),
+    (
+        "ON_ERROR_ROLLBACK",
+        "on: a failing statement rolls back alone (interactive: at the terminal)",
+    ),
+    (
+        "ON_ERROR_STOP",
+        "on: a script stops at its first error (exit status 3)",
+    ),
     ("PORT", "the server's port connected to"),
     ("PROMPT1", "the prompt of a first line"),
     ("PROMPT2", "the prompt of a continued line"),
     ("PROMPT3", "the prompt of COPY FROM STDIN data"),
     ("QUIET", "on (-q): no informational messages"),
-    ("ROW_COUNT", "how many rows the last SQL statement returned or changed"),
+    (
+        "ROW_COUNT",
+        "how many rows the last SQL statement returned or changed",
+    ),
     ("SERVER_VERSION_NAME", "the server's version, as text"),
     ("SERVER_VERSION_NUM", "the server's version, as a number"),
-    ("SHOW_ALL_RESULTS", "off: of statements sent together (\\;), only the last one's result"),
+    (
+        "SHOW_ALL_RESULTS",
+        "off: of statements sent together (\\;), only the last one's result",
+    ),
     ("SHOW_CONTEXT", "an error's CONTEXT: never, errors, always"),
     ("SINGLELINE", "on (-S): the end of a line ends a statement"),
-    ("SINGLESTEP", "on (-s): confirm each statement before it is sent"),
-    ("SQLSTATE", "the last SQL statement's SQLSTATE (00000: success)"),
+    (
+        "SINGLESTEP",
+        "on (-s): confirm each statement before it is sent",
+    ),
+    (
+        "SQLSTATE",
+        "the last SQL statement's SQLSTATE (00000: success)",
+    ),
     ("USER", "the user connected as"),
-    ("VERBOSITY", "server messages: default, verbose, terse, sqlstate"),
-    ("VERSION, VERSION_NAME, VERSION_NUM", "qadmin's version, and the psql it follows"),
+    (
+        "VERBOSITY",
+        "server messages: default, verbose, terse, sqlstate",
+    ),
+    (
+        "VERSION, VERSION_NAME, VERSION_NUM",
+        "qadmin's version, and the psql it follows",
+    ),
 ];
 
 /// The environment qadmin reads, besides libpq's PG* variables.
@@ -141,6 +198,24 @@ fn variables() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn help_fits_80_columns_and_every_command_is_documented() {
+        for text in [commands(), variables()] {
+            for line in text.lines() {
+                assert!(line.chars().count() <= 80, "too wide: {line:?}");
+            }
+        }
+        let docs = include_str!("../../docs/interactive.md");
+        for (_, syntax, _) in super::super::meta::HELP {
+            let name = super::super::meta::split(syntax).0;
+            let name = name.split('[').next().unwrap_or(name);
+            assert!(
+                docs.contains(&format!("`{name}")),
+                "{name} is not in docs/interactive.md"
+            );
+        }
+    }
 
     /// Every special variable the session knows is explained.
     #[test]

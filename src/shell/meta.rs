@@ -1440,24 +1440,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn help_fits_80_columns_and_every_command_is_documented() {
-        let mut out = Vec::new();
-        help(&mut out);
-        let text = String::from_utf8(out).expect("utf8");
-        for line in text.lines() {
-            assert!(line.chars().count() <= 80, "too wide: {line:?}");
-        }
-        let docs = include_str!("../../docs/interactive.md");
-        for (_, syntax, _) in HELP {
-            let name = split(syntax).0;
-            assert!(
-                docs.contains(&format!("`{name}")),
-                "{name} is not in docs/interactive.md"
-            );
-        }
-    }
-
-    #[test]
     fn a_line_splits_into_command_and_rest() {
         assert_eq!(split("\\x"), ("\\x", ""));
         assert_eq!(split("\\a\\t"), ("\\a", "\\t"));
