@@ -46,7 +46,7 @@ struct Raw {
     #[arg(short = 'v', long = "set", visible_alias = "variable", value_name = "NAME=VALUE", action = ArgAction::Append)]
     set: Vec<String>,
     /// Do not read the start-up file (~/.qadminrc).
-    #[arg(short = 'X', long = "no-qadminrc")]
+    #[arg(short = 'X', long = "no-qadminrc", visible_alias = "no-psqlrc")]
     no_rc: bool,
     /// Check the syntax of the -c / -f scripts (stdin without them) without
     /// connecting: errors in shell commands exit 3, unknown SQL is a note.
