@@ -986,3 +986,101 @@ fn switchover_killed(how: Kill) {
     eprintln!("{how:?}: killed at steps {killed_at:?}");
     assert!(!killed_at.is_empty(), "no kill point was reached");
 }
+
+/// `alter node <n> provider <p>` killed (SIGKILL) right after its k-th
+/// printed step is finished by running it again: the node reads from the
+/// new provider, no other member keeps it subscribed (a stale
+/// subscription holds the queue's events from rotation), and every row
+/// arrives once. The leaf moves back and forth between node1 and node2.
+/// A fast subset of the steps in CI, every step with `QADMIN_LONG=1`.
+#[test]
+fn a_change_provider_killed_after_any_step_is_finished_by_running_it_again() {
+    use std::io::BufRead;
+    let n1 = test_db!();
+    let n2 = test_db!();
+    let n3 = test_db!();
+    let dir = tempfile::tempdir().expect("dir");
+    let (_daemons, _inis) = cascade_with_workers(&n1, &n2, &n3, &n1, dir.path(), false);
+    let mut total = 0;
+    let mut insert = |n: i32| {
+        n1.sql(&format!(
+            "insert into t select g, 'row' from generate_series({}, {}) g",
+            total + 1,
+            total + n
+        ));
+        total += n;
+        total
+    };
+    let rows = insert(10);
+    wait_for("10 rows on node3", 120, || count(&n3) == i64::from(rows));
+    let subscribers = |db: &TestDb| {
+        db.sql("select coalesce(string_agg(node_name, ',' order by node_name), '') from pgq_node.get_subscriber_info('replika')")
+    };
+    let names = [(&n1, "node1"), (&n2, "node2")];
+    let mut at = 0;
+    let mut killed_at = Vec::new();
+    for k in crate::support::kill_points(12, &[4, 6]) {
+        let (target_db, target) = names[1 - at];
+        let (other_db, _) = names[at];
+        let cmd = format!("alter node node3 provider {target};");
+        let mut child = n3
+            .qadmin()
+            .args(["-Q", "replika", "-c", &cmd])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("alter node");
+        let out = child.stdout.take().expect("stdout");
+        let mut steps = 0;
+        let mut lines = Vec::new();
+        for line in std::io::BufReader::new(out).lines() {
+            let Ok(line) = line else { break };
+            lines.push(line.clone());
+            if line.starts_with('[') {
+                steps += 1;
+                if steps == k {
+                    let _ = child.kill();
+                    break;
+                }
+            }
+        }
+        let _ = child.wait();
+        if steps < k {
+            // Fewer steps than k: this run finished by itself.
+            eprintln!("{steps} steps in all:\n{}", lines.join("\n"));
+            break;
+        }
+        eprintln!("killed after: {}", lines.last().map_or("", String::as_str));
+        killed_at.push(k);
+        let r = run(n3.qadmin().args(["-Q", "replika", "-c", &cmd]));
+        assert_eq!(
+            r.code, 0,
+            "rerun after a kill at step {k}: {}{}",
+            r.stdout, r.stderr
+        );
+        assert_eq!(
+            n3.sql("select provider_node || ':' || worker_paused from pgq_node.get_node_info('replika')"),
+            format!("{target}:false"),
+            "node3 after the rerun (kill at step {k})"
+        );
+        assert!(
+            !subscribers(other_db).contains("node3"),
+            "node3 still subscribed on its old provider after the rerun (kill at step {k}): {}\n{}",
+            subscribers(other_db),
+            r.stdout
+        );
+        assert!(subscribers(target_db).contains("node3"), "kill at step {k}");
+        let rows = insert(5);
+        wait_for(
+            &format!("{rows} rows on node3 (kill at step {k})"),
+            120,
+            || count(&n3) == i64::from(rows),
+        );
+        at = 1 - at;
+    }
+    assert!(!killed_at.is_empty(), "no kill point reached");
+    assert_eq!(
+        n3.sql("select count(distinct id) || '/' || count(*) from t"),
+        format!("{total}/{total}")
+    );
+}

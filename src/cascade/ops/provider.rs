@@ -34,10 +34,13 @@ pub fn change_provider(
             format!("node {node} already has {new_provider} as provider"),
         );
         // A repeated command finishes an interrupted one: make sure the
-        // worker runs again.
+        // worker runs again, and that no other member keeps the node
+        // subscribed (a run stopped between the switch and the
+        // unregister leaves it on the old provider, holding its events).
         if info.worker_paused == Some(true) {
             set_paused(pool, node, &worker, false, wait, report)?;
         }
+        drop_stale_subscriptions(pool, node, new_provider, report)?;
         return Ok(());
     }
     if new_provider == node {
@@ -111,6 +114,54 @@ pub fn change_provider(
                 &old,
                 format!("could not unregister {node} from its old provider: {e}"),
             );
+        }
+    }
+    Ok(())
+}
+
+/// Unregister `node` on every live member but its provider that still
+/// lists it as a subscriber: a node reads from one provider, so such a
+/// subscription is left over from an interrupted change and only keeps
+/// events from being rotated. Members that cannot be reached are warned
+/// about (the next run tries again).
+fn drop_stale_subscriptions(
+    pool: &mut Pool,
+    node: &str,
+    provider: &str,
+    report: Reporter<'_>,
+) -> Result<()> {
+    let q = pool.queue.clone();
+    for member in pool.live() {
+        if member == node || member == provider {
+            continue;
+        }
+        let listed = pool.node(&member).and_then(|c| {
+            Ok(c.query_opt(
+                "select 1 from pgq_node.get_subscriber_info($1) where node_name = $2",
+                &[&q, &node],
+            )?
+            .is_some())
+        });
+        match listed {
+            Ok(false) => {}
+            Ok(true) => {
+                note(
+                    report,
+                    &member,
+                    format!("{node} is still subscribed on {member}, its provider is {provider}"),
+                );
+                pool.cmd(
+                    &member,
+                    "select * from pgq_node.unregister_subscriber($1, $2)",
+                    &[&q, &node],
+                    report,
+                )?;
+            }
+            Err(e) => warn(
+                report,
+                &member,
+                format!("could not check for a stale subscription of {node}: {e}"),
+            ),
         }
     }
     Ok(())
