@@ -869,7 +869,6 @@ fn switchover_killed(how: Kill) {
     // the same command run again must finish the switch: exactly one
     // root, every row on every node, none twice. The root moves back
     // and forth between node1 and node2.
-    use std::io::BufRead;
     let n1 = test_db!();
     let n2 = test_db!();
     let n3 = test_db!();
@@ -901,36 +900,16 @@ fn switchover_killed(how: Kill) {
     for k in kill_points(how) {
         let (old_db, old) = nodes[root];
         let (new_db, _new) = nodes[1 - root];
-        let mut child = new_db
-            .qadmin()
-            .args(["-Q", "replika", "-c", &format!("takeover {old};")])
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("takeover");
-        let out = child.stdout.take().expect("stdout");
-        let mut steps = 0;
-        for line in std::io::BufReader::new(out).lines() {
-            let Ok(line) = line else { break };
-            if line.starts_with('[') {
-                steps += 1;
-                if steps == k {
-                    match how {
-                        Kill::Qadmin => {
-                            let _ = child.kill();
-                        }
-                        Kill::NewRootBackends => {
-                            new_db.sql(
-                                "select count(pg_terminate_backend(pid)) from pg_stat_activity \
-                                 where datname = current_database() and pid <> pg_backend_pid()",
-                            );
-                        }
-                    }
-                    break;
-                }
+        let mut cmd = new_db.qadmin();
+        cmd.args(["-Q", "replika", "-c", &format!("takeover {old};")]);
+        let (steps, _) = crate::support::stop_after_step(cmd, k, |child| match how {
+            Kill::Qadmin => {
+                let _ = child.kill();
             }
-        }
-        let _ = child.wait();
+            Kill::NewRootBackends => {
+                new_db.sql(crate::support::END_OTHER_BACKENDS);
+            }
+        });
         if steps < k {
             // The switch has fewer steps than k: every kill point is done
             // (this run finished the switch itself).
@@ -995,7 +974,6 @@ fn switchover_killed(how: Kill) {
 /// A fast subset of the steps in CI, every step with `QADMIN_LONG=1`.
 #[test]
 fn a_change_provider_killed_after_any_step_is_finished_by_running_it_again() {
-    use std::io::BufRead;
     let n1 = test_db!();
     let n2 = test_db!();
     let n3 = test_db!();
@@ -1023,28 +1001,11 @@ fn a_change_provider_killed_after_any_step_is_finished_by_running_it_again() {
         let (target_db, target) = names[1 - at];
         let (other_db, _) = names[at];
         let cmd = format!("alter node node3 provider {target};");
-        let mut child = n3
-            .qadmin()
-            .args(["-Q", "replika", "-c", &cmd])
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("alter node");
-        let out = child.stdout.take().expect("stdout");
-        let mut steps = 0;
-        let mut lines = Vec::new();
-        for line in std::io::BufReader::new(out).lines() {
-            let Ok(line) = line else { break };
-            lines.push(line.clone());
-            if line.starts_with('[') {
-                steps += 1;
-                if steps == k {
-                    let _ = child.kill();
-                    break;
-                }
-            }
-        }
-        let _ = child.wait();
+        let mut run_cmd = n3.qadmin();
+        run_cmd.args(["-Q", "replika", "-c", &cmd]);
+        let (steps, lines) = crate::support::stop_after_step(run_cmd, k, |child| {
+            let _ = child.kill();
+        });
         if steps < k {
             // Fewer steps than k: this run finished by itself.
             eprintln!("{steps} steps in all:\n{}", lines.join("\n"));

@@ -21,7 +21,6 @@
 //! `QADMIN_LONG=1` (docs/TESTING.md).
 
 use std::collections::BTreeSet;
-use std::io::BufRead;
 use std::process::Command;
 use std::time::Duration;
 
@@ -225,39 +224,16 @@ fn kill_points(how: Kill) -> Vec<usize> {
 /// Run `takeover <old> dead;` on `new_db`, stopped after its k-th step
 /// line; the number of step lines seen and all the lines.
 fn takeover_killed_at(new_db: &TestDb, old: &str, k: usize, how: Kill) -> (usize, Vec<String>) {
-    let mut child = new_db
-        .qadmin()
-        .args(["-Q", "replika", "-c", &format!("takeover {old} dead;")])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("takeover");
-    let out = child.stdout.take().expect("stdout");
-    let mut steps = 0;
-    let mut lines = Vec::new();
-    for line in std::io::BufReader::new(out).lines() {
-        let Ok(line) = line else { break };
-        if line.starts_with('[') {
-            steps += 1;
-            lines.push(line);
-            if steps == k {
-                match how {
-                    Kill::Qadmin => {
-                        let _ = child.kill();
-                    }
-                    Kill::NewRootBackends => {
-                        new_db.sql(
-                            "select count(pg_terminate_backend(pid)) from pg_stat_activity \
-                             where datname = current_database() and pid <> pg_backend_pid()",
-                        );
-                    }
-                }
-                break;
-            }
+    let mut cmd = new_db.qadmin();
+    cmd.args(["-Q", "replika", "-c", &format!("takeover {old} dead;")]);
+    crate::support::stop_after_step(cmd, k, |child| match how {
+        Kill::Qadmin => {
+            let _ = child.kill();
         }
-    }
-    let _ = child.wait();
-    (steps, lines)
+        Kill::NewRootBackends => {
+            new_db.sql(crate::support::END_OTHER_BACKENDS);
+        }
+    })
 }
 
 /// The ids of the events `resurrect` printed (`...|id=N&v=...|public.t`).

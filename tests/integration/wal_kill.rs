@@ -18,7 +18,6 @@
 //! `QADMIN_LONG=1` (docs/TESTING.md).
 
 use std::collections::BTreeSet;
-use std::io::BufRead;
 use std::process::Command;
 use std::time::Duration;
 
@@ -226,39 +225,16 @@ fn one_kill_point(k: usize, how: Kill) -> bool {
     b.promote();
 
     // The takeover, stopped after its k-th step.
-    let mut child = b
-        .qadmin(DB, dir.path())
-        .args(["-Q", "replika", "-c", "takeover root dead;"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("takeover");
-    let out = child.stdout.take().expect("stdout");
-    let mut steps = 0;
-    let mut lines = Vec::new();
-    for line in std::io::BufReader::new(out).lines() {
-        let Ok(line) = line else { break };
-        if line.starts_with('[') {
-            steps += 1;
-            lines.push(line);
-            if steps == k {
-                match how {
-                    Kill::Qadmin => {
-                        let _ = child.kill();
-                    }
-                    Kill::StandbyBackends => {
-                        b.sql(
-                            DB,
-                            "select count(pg_terminate_backend(pid)) from pg_stat_activity \
-                             where datname = current_database() and pid <> pg_backend_pid()",
-                        );
-                    }
-                }
-                break;
-            }
+    let mut cmd = b.qadmin(DB, dir.path());
+    cmd.args(["-Q", "replika", "-c", "takeover root dead;"]);
+    let (steps, lines) = crate::support::stop_after_step(cmd, k, |child| match how {
+        Kill::Qadmin => {
+            let _ = child.kill();
         }
-    }
-    let _ = child.wait();
+        Kill::StandbyBackends => {
+            b.sql(DB, crate::support::END_OTHER_BACKENDS);
+        }
+    });
     let reached = steps >= k;
     if !reached {
         eprintln!("{how:?}: {steps} steps in all:\n{}", lines.join("\n"));

@@ -571,6 +571,47 @@ pub fn location(db: &TestDb) -> String {
     )
 }
 
+/// SQL that ends every other backend of the current database (what a
+/// crash of the server's side of qadmin's connections looks like).
+pub const END_OTHER_BACKENDS: &str =
+    "select count(pg_terminate_backend(pid)) from pg_stat_activity \
+     where datname = current_database() and pid <> pg_backend_pid()";
+
+/// Run `cmd` (its stdout read, its stderr dropped) and stop it right
+/// after its k-th printed step, a line starting with `[`: `stop` is
+/// called then (SIGKILL the child, or end the backends it talks to). The
+/// number of steps seen (less than k when it ended by itself) and the
+/// step lines.
+pub fn stop_after_step(
+    mut cmd: Command,
+    k: usize,
+    stop: impl FnOnce(&mut std::process::Child),
+) -> (usize, Vec<String>) {
+    use std::io::BufRead;
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn qadmin");
+    let out = child.stdout.take().expect("stdout");
+    let mut stop = Some(stop);
+    let mut lines = Vec::new();
+    for line in std::io::BufReader::new(out).lines() {
+        let Ok(line) = line else { break };
+        if line.starts_with('[') {
+            lines.push(line);
+            if lines.len() == k {
+                if let Some(stop) = stop.take() {
+                    stop(&mut child);
+                }
+                break;
+            }
+        }
+    }
+    let _ = child.wait();
+    (lines.len(), lines)
+}
+
 /// The steps a kill-point test interrupts: `QADMIN_KILL_POINTS=3,7` when
 /// set, every step up to `all` with `QADMIN_LONG=1`, else the fast subset
 /// `ci` (docs/TESTING.md).
