@@ -40,7 +40,7 @@ fn queue_commands_change_pgq_and_print_status_words() {
     assert!(r.stdout.trim_end().ends_with("|t"), "{}", r.stdout);
     let r = q(&db, &["-c", "show queue nope;"]);
     assert_eq!(r.code, 1);
-    assert_eq!(r.stderr, "qadmin: error: queue \"nope\" not found\n");
+    assert_eq!(r.stderr, "queue \"nope\" not found\n");
     // -q keeps results, drops status words.
     let r = q(&db, &["-q", "-c", "create queue q2;"]);
     assert_eq!(r.stdout, "");
@@ -88,7 +88,7 @@ fn consumer_commands() {
     assert_eq!(r.code, 1);
     assert_eq!(
         r.stderr,
-        "qadmin: error: consumer \"nope\" not found on queue \"q\"\n"
+        "consumer \"nope\" not found on queue \"q\"\n"
     );
     let r = q(&db, &["-c", "unregister consumer * from q;"]);
     assert_eq!(r.stdout, "UNREGISTER\n");
@@ -267,7 +267,7 @@ fn cascade_commands_build_what_londiste_status_shows() {
     let r = q(&n1, &["-Q", "replika", "-c", "tag node ghost dead;"]);
     assert_eq!(
         r.stderr,
-        "qadmin: error: node \"ghost\" is not a member of the cascade\n"
+        "node \"ghost\" is not a member of the cascade\n"
     );
 
     // tag dead / alive and rename through the commands.
@@ -421,7 +421,7 @@ fn connect_sets_queue_and_moves_to_nodes() {
     );
     let r = q(&n1, &["-c", "connect queue=nope;"]);
     assert_eq!(r.code, 1);
-    assert_eq!(r.stderr, "qadmin: error: queue \"nope\" not found\n");
+    assert_eq!(r.stderr, "queue \"nope\" not found\n");
     let r = q(
         &n1,
         &[
@@ -464,7 +464,7 @@ fn drop_queue_subconsumers_nodes_and_sequences() {
     assert_eq!(r.code, 1);
     assert_eq!(
         r.stderr,
-        "qadmin: error: node \"nope\" is not a member of the cascade\n"
+        "node \"nope\" is not a member of the cascade\n"
     );
 
     let r = q(&db, &["-c", "show sequence s2;"]);

@@ -38,11 +38,11 @@ fn a_syntax_error_in_a_command_is_a_failed_statement() {
     assert_eq!(r.code, 3, "{}", r.stderr);
     assert_eq!(count(&db, "s"), "1");
     assert_text_eq!(want, r.stderr, "with ON_ERROR_STOP");
-    // A failing -c exits 1, its message without a file prefix.
+    // A failing -c exits 1, its message without a head (psql's -c).
     let r = run(db.qadmin().args(["-c", "show queue q1 q2"]));
     assert_eq!(r.code, 1);
     assert_text_eq!(
-        "qadmin: error: syntax error at or near \"q2\" (line 1, column 15): expected the end of the statement\n\
+        "syntax error at or near \"q2\" (line 1, column 15): expected the end of the statement\n\
          LINE 1: show queue q1 q2\n                      ^\n",
         r.stderr,
         "-c"
@@ -57,7 +57,7 @@ fn a_command_head_is_never_sent_as_sql() {
     assert_eq!(r.code, 1);
     assert!(
         r.stderr
-            .starts_with("qadmin: error: syntax error at or near \"(\""),
+            .starts_with("syntax error at or near \"(\""),
         "{}",
         r.stderr
     );
@@ -74,7 +74,7 @@ fn cascade_commands_without_a_queue_say_what_is_missing() {
     assert_eq!(r.code, 1);
     assert_eq!(
         r.stderr,
-        "qadmin: error: no current queue: set it with \"connect queue=<queue>;\" or -Q <queue> (show queue *; lists them); register / unregister consumer, show consumer, show node and create ... node also take \"on <queue>\" (unregister: \"from <queue>\")\n"
+        "no current queue: set it with \"connect queue=<queue>;\" or -Q <queue> (show queue *; lists them); register / unregister consumer, show consumer, show node and create ... node also take \"on <queue>\" (unregister: \"from <queue>\")\n"
     );
 }
 
@@ -105,7 +105,7 @@ fn show_help_lists_every_command() {
     assert_eq!(r.code, 1);
     assert_eq!(
         r.stderr,
-        "qadmin: error: no help for \"nothing\"; \"show help;\" lists the commands\n"
+        "no help for \"nothing\"; \"show help;\" lists the commands\n"
     );
 }
 
