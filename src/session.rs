@@ -511,8 +511,9 @@ impl Session {
             };
         }
         let value = match (special(name), value) {
-            // Unsetting a prompt removes it (psql has no default for it).
-            (Some(Special::Prompt), None) => None,
+            // Unsetting a prompt or HISTFILE removes it (psql has no
+            // default for them).
+            (Some(Special::Text), None) => None,
             (Some(sp), v) => Some(self.special_var(name, sp, v)?),
             (None, v) => v.map(str::to_string),
         };
@@ -587,7 +588,7 @@ impl Session {
                 let word = word.copied().unwrap_or("");
                 self.enum_effect(name, word, as_bool);
             }
-            Special::IgnoreEof | Special::Prompt => {}
+            Special::IgnoreEof | Special::Text => {}
         }
         Ok(value)
     }
@@ -711,8 +712,8 @@ enum Special {
     Int(&'static str),
     /// IGNOREEOF: unset is 0, anything not a number 10.
     IgnoreEof,
-    /// PROMPT1-3: any value.
-    Prompt,
+    /// PROMPT1-3, HISTFILE: any value; unset, gone.
+    Text,
 }
 
 /// The variables psql 15 gives a meaning (its hooks in `startup.c`).
@@ -748,7 +749,7 @@ fn special(name: &str) -> Option<Special> {
         "FETCH_COUNT" => Special::Int("0"),
         "HISTSIZE" => Special::Int("500"),
         "IGNOREEOF" => Special::IgnoreEof,
-        "PROMPT1" | "PROMPT2" | "PROMPT3" => Special::Prompt,
+        "PROMPT1" | "PROMPT2" | "PROMPT3" | "HISTFILE" => Special::Text,
         _ => return None,
     })
 }

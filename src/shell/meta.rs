@@ -626,7 +626,7 @@ fn run_parsed(
             s,
             rest,
             out,
-            &mut crate::exec::StdinCopy::default(),
+            &mut crate::exec::StdinCopy::for_session(s),
         )),
         "\\?" => ran(help(out)),
         "\\h" | "\\help" => {
