@@ -10,12 +10,16 @@ use std::process::Command;
 
 use rexpect::session::PtySession;
 
-use super::{expect, first, send, shell, spawn, support};
+use super::{expect, first, send, spawn, support};
 
 /// psql in a terminal on the test database, its history in `hist`,
-/// without a pager.
+/// without a pager. The terminal echoes first: rexpect starts it without,
+/// and readline then shows nothing typed (qadmin's editor echoes either
+/// way).
 fn psql(db: &support::TestDb, hist: &Path, args: &[&str]) -> PtySession {
-    let mut c = Command::new(db.cluster.bin.join("psql"));
+    let mut c = Command::new("sh");
+    c.args(["-c", "stty echo; exec \"$0\" \"$@\""])
+        .arg(db.cluster.bin.join("psql"));
     support::clean_env(&mut c);
     c.env("HOME", db.home.path())
         .env("PSQL_HISTORY", hist)
@@ -359,19 +363,57 @@ fn prompt3_is_the_copy_data_prompt_as_in_psql() {
     assert_eq!(n, "4", "each COPY stored its row");
 }
 
-/// Type `text`, Tab, wait for `want`, clear the line.
+/// The line being edited as a terminal shows it: what was printed since
+/// the last line end, with carriage returns and backspaces applied (the
+/// escape sequences are stripped already).
+fn shown(screen: &str) -> String {
+    let mut line: Vec<char> = Vec::new();
+    let mut at: usize = 0;
+    for c in screen.chars() {
+        match c {
+            '\n' => {
+                line.clear();
+                at = 0;
+            }
+            '\r' => at = 0,
+            '\u{8}' => at = at.saturating_sub(1),
+            '\u{7}' | '\0' => {}
+            c => {
+                if at < line.len() {
+                    line[at] = c;
+                } else {
+                    line.push(c);
+                }
+                at += 1;
+            }
+        }
+    }
+    line.into_iter().collect()
+}
+
+/// Type `text`, Tab, wait until the line shows `want`, clear the line.
 #[track_caller]
 fn tab(p: &mut PtySession, text: &str, want: &str, why: &str) {
     p.send(text).expect("type");
     p.send("\t").expect("tab");
     p.flush().expect("flush");
-    expect(p, want, why);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let mut screen = String::new();
+    while !shown(&screen).contains(want) {
+        match p.try_read() {
+            Some(c) => screen.push(c),
+            None if std::time::Instant::now() > deadline => {
+                panic!("{why}: expected {want:?} in the line: {:?}", shown(&screen))
+            }
+            None => std::thread::sleep(std::time::Duration::from_millis(20)),
+        }
+    }
     p.send_control('u').expect("clear the line");
 }
 
-/// The COMP_KEYWORD_CASE checks: each setting with a word typed in
-/// lower, upper and mixed case (what psql 15's Tab gives for each, taken
-/// from psql in a terminal), and a table name that is never re-cased.
+/// The COMP_KEYWORD_CASE checks, the same for psql and qadmin: each
+/// setting with a word typed in lower, upper and mixed case, and a table
+/// name that is never re-cased.
 fn keyword_case_run(mut p: PtySession, prompt: &str, who: &str) {
     ready(&mut p, prompt);
     for (case, typed, want) in [
@@ -411,6 +453,7 @@ fn comp_keyword_case_cases_keywords_not_names_as_psql() {
     };
     db.sql("create table case_widgets (a int)");
     let hist = db.home.path().join("h");
+    keyword_case_run(psql(&db, &hist, &[]), &psql_first(&db), "psql");
     let q = qadmin(&db, &hist, &[]);
     // The catalog snapshot comes in the background.
     std::thread::sleep(std::time::Duration::from_millis(1500));
