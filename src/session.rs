@@ -634,6 +634,13 @@ impl Session {
         }
     }
 
+    /// A variable's value as an integer, read as psql reads HISTSIZE or
+    /// IGNOREEOF (`strtol` base 0: `0x10`, `010`); `None` when unset or
+    /// not a number.
+    pub fn int_var(&self, name: &str) -> Option<i64> {
+        self.vars.get(name).and_then(|v| parse_int(v))
+    }
+
     /// Whether `\gset` must leave `name` alone (psql: a variable with a
     /// hook).
     pub fn is_special_var(name: &str) -> bool {

@@ -124,12 +124,7 @@ fn hist_control(s: &Session) -> (bool, bool) {
 /// psql's HISTSIZE: how many entries the file keeps (`None`: all, for a
 /// negative value).
 fn hist_size(s: &Session) -> Option<usize> {
-    let n = s
-        .vars
-        .get("HISTSIZE")
-        .and_then(|v| v.trim().parse::<i64>().ok())
-        .unwrap_or(500);
-    usize::try_from(n).ok()
+    usize::try_from(s.int_var("HISTSIZE").unwrap_or(500)).ok()
 }
 
 /// Keep the history file to its `max` newest entries (psql's
@@ -425,12 +420,7 @@ impl Shell<'_> {
                     // psql's IGNOREEOF (bash's): that many Ctrl-D in a
                     // row before the shell ends.
                     count_eof += 1;
-                    let ignore = self
-                        .s
-                        .vars
-                        .get("IGNOREEOF")
-                        .and_then(|v| v.trim().parse::<i64>().ok())
-                        .unwrap_or(0);
+                    let ignore = self.s.int_var("IGNOREEOF").unwrap_or(0);
                     if count_eof < ignore {
                         if !self.s.settings.quiet {
                             println!("Use \"\\q\" to leave qadmin.");
@@ -1263,6 +1253,34 @@ mod tests {
         ] {
             assert!(!carries_password(plain), "{plain}");
         }
+    }
+
+    #[test]
+    fn tilde_is_expanded_as_psql_does() {
+        let home = dirs::home_dir().expect("a home").display().to_string();
+        assert_eq!(expand_tilde("~"), home);
+        assert_eq!(expand_tilde("~/.h-db1"), format!("{home}/.h-db1"));
+        assert_eq!(expand_tilde("~root/x"), "/root/x");
+        assert_eq!(expand_tilde("~no_such_user_here/x"), "~no_such_user_here/x");
+        assert_eq!(expand_tilde("/tmp/~x"), "/tmp/~x");
+    }
+
+    #[test]
+    fn the_history_file_keeps_its_newest_entries() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let f = dir.path().join("h");
+        std::fs::write(&f, "#V2\na\nb\\nc\n\nd\ne\n").expect("write");
+        limit_history_file(&f, 5).expect("no cut");
+        assert_eq!(
+            std::fs::read_to_string(&f).unwrap(),
+            "#V2\na\nb\\nc\n\nd\ne\n",
+            "within the limit: untouched"
+        );
+        limit_history_file(&f, 2).expect("cut");
+        assert_eq!(std::fs::read_to_string(&f).unwrap(), "#V2\nd\ne\n");
+        limit_history_file(&f, 0).expect("cut to none");
+        assert_eq!(std::fs::read_to_string(&f).unwrap(), "#V2\n");
+        limit_history_file(&dir.path().join("none"), 1).expect("no file: nothing to do");
     }
 
     #[test]
