@@ -335,7 +335,12 @@ fn copy_run(mut p: PtySession, prompt: &str) -> String {
     expect(&mut p, prompt, "back to the statement prompt");
     send(&mut p, "\\q");
     p.exp_eof().expect("\\q leaves");
-    before.replace('\r', "")
+    // From the statement's echo to the prompt.
+    let before = before.replace('\r', "");
+    match before.rfind("copy p3 from stdin;") {
+        Some(i) => before[i..].to_string(),
+        None => before,
+    }
 }
 
 #[test]
@@ -349,6 +354,7 @@ fn prompt3_is_the_copy_data_prompt_as_in_psql() {
         let args: &[&str] = if quiet { &["-q"] } else { &[] };
         let ps = copy_run(psql(&db, &hist, args), &psql_first(&db));
         let qs = copy_run(qadmin(&db, &hist, args), &first(&db));
+        assert_eq!(qs, ps, "qadmin's screen vs psql's (quiet {quiet})");
         let want = format!("rows for {}", db.name);
         for (who, s) in [("psql", &ps), ("qadmin", &qs)] {
             assert!(s.ends_with(&want), "{who}: the prompt: {s:?}");
@@ -466,6 +472,49 @@ fn comp_keyword_case_cases_keywords_not_names_as_psql() {
     q.exp_eof().expect("the shell ends");
 }
 
+/// `cmd` started by a shell that turns the terminal's echo on first
+/// (rexpect starts without it; a program that does not edit lines
+/// itself relies on it).
+fn echoing(cmd: &Command) -> Command {
+    let mut c = Command::new("sh");
+    c.args(["-c", "stty echo; exec \"$0\" \"$@\""])
+        .arg(cmd.get_program())
+        .args(cmd.get_args());
+    for (k, v) in cmd.get_envs() {
+        match v {
+            Some(v) => c.env(k, v),
+            None => c.env_remove(k),
+        };
+    }
+    c
+}
+
+/// A paste of statements and COPY data, a line with a Tab, `\s`, `\q`:
+/// what was printed after the first prompt.
+fn plain_run(mut p: PtySession, prompt: &str) -> Vec<String> {
+    ready(&mut p, prompt);
+    let mut all = String::new();
+    // A paste of several lines with COPY data: all of it arrives.
+    p.send("select 'pa' || 'sted' as x;\ncopy nr from stdin;\n1\n2\n\\.\nselect sum(a) * 10 as s from nr;\n")
+        .expect("paste");
+    p.flush().expect("flush");
+    all += &expect(&mut p, "COPY 2", "the pasted COPY data");
+    all += "COPY 2";
+    all += &expect(&mut p, "30", "the line after the data ran");
+    all += "30";
+    all += &expect(&mut p, prompt, "prompt");
+    // No completion: the Tab stays in the line, as typed.
+    send(&mut p, "select 'x\ty' as tabbed;");
+    all += &expect(&mut p, "(1 row)", "ran with its Tab");
+    all += "(1 row)";
+    // No history to show (psql: an empty line).
+    send(&mut p, "\\s");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    send(&mut p, "\\q");
+    all += &p.exp_eof().expect("\\q leaves");
+    said(&all, prompt)
+}
+
 #[test]
 fn no_readline_reads_plain_lines_and_keeps_no_history() {
     let Some(db) = support::TestDb::new() else {
@@ -473,23 +522,17 @@ fn no_readline_reads_plain_lines_and_keeps_no_history() {
     };
     db.sql("create table nr (a int)");
     let hist = db.home.path().join("history");
-    let mut p = qadmin(&db, &hist, &["-n"]);
-    ready(&mut p, &first(&db));
-    // A paste of several lines with COPY data: all of it arrives.
-    p.send("select 'pa' || 'sted' as x;\ncopy nr from stdin;\n1\n2\n\\.\nselect sum(a) * 10 as s from nr;\n")
-        .expect("paste");
-    p.flush().expect("flush");
-    expect(&mut p, "pasted", "the first pasted line ran");
-    expect(&mut p, "COPY 2", "the pasted COPY data");
-    expect(&mut p, "30", "the line after the data ran");
-    expect(&mut p, &first(&db), "prompt");
-    // No completion: the Tab stays in the line, as typed.
-    send(&mut p, "select 'x\ty' as tabbed;");
-    expect(&mut p, "(1 row)", "ran with its Tab");
-    // No history to show (psql: an empty line).
-    send(&mut p, "\\s");
-    expect(&mut p, &first(&db), "prompt after \\s");
-    send(&mut p, "\\q");
-    p.exp_eof().expect("\\q leaves");
+    let mut c = db.qadmin();
+    c.env("QADMIN_HISTORY", &hist)
+        .args(["-P", "pager=off", "-n"]);
+    let qs = plain_run(spawn(echoing(&c)), &first(&db));
+    db.sql("truncate nr");
+    let ph = db.home.path().join("psql-history");
+    let ps = plain_run(psql(&db, &ph, &["-n"]), &psql_first(&db));
+    assert_eq!(qs, ps, "qadmin -n's screen vs psql -n's");
+    for want in ["COPY 2", ">> >> >> ", "30", "x\ty"] {
+        assert!(qs.iter().any(|l| l.contains(want)), "{want:?} in {qs:?}");
+    }
     assert!(!hist.exists(), "-n wrote a history file");
+    assert!(!ph.exists(), "psql -n wrote a history file");
 }
