@@ -283,17 +283,27 @@ pub fn repl(s: &mut Session, no_readline: bool) -> u8 {
     };
     shell.run();
     drop(shell);
-    // psql's saveHistory: the file keeps the HISTSIZE newest entries
-    // (not /dev/null, which psql leaves alone).
-    if let (Some(h), Some(max)) = (&hist, hist_size(s)) {
-        if h.as_os_str() != "/dev/null" {
-            if let Err(e) = limit_history_file(h, max) {
-                s.client_error(&format!(
-                    "could not save history to file \"{}\": {}",
-                    h.display(),
-                    crate::io_reason(&e)
-                ));
-            }
+    // psql's saveHistory: the file exists afterwards (readable by its
+    // owner only) and keeps the HISTSIZE newest entries; /dev/null is
+    // left alone.
+    if let Some(h) = hist.as_ref().filter(|h| h.as_os_str() != "/dev/null") {
+        let mut open = std::fs::OpenOptions::new();
+        open.create(true).append(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            open.mode(0o600);
+        }
+        let saved = open.open(h).and_then(|_| match hist_size(s) {
+            Some(max) => limit_history_file(h, max),
+            None => Ok(()),
+        });
+        if let Err(e) = saved {
+            s.client_error(&format!(
+                "could not save history to file \"{}\": {}",
+                h.display(),
+                crate::io_reason(&e)
+            ));
         }
     }
     exit::OK

@@ -187,6 +187,17 @@ fn histsize_limits_the_history_file_as_psql() {
         ("HISTSIZE=-1", &["select 'f';", "select 'g';"]),
         ("HISTSIZE=2", &["select 'h';"]),
     ];
+    // A session that adds nothing: the file is made all the same.
+    for (mut p, prompt, path) in [
+        (psql(&db, &ph, &[]), psql_first(&db), &ph),
+        (qadmin(&db, &qh, &[]), first(&db), &qh),
+    ] {
+        ready(&mut p, &prompt);
+        p.send_control('d').expect("ctrl-d");
+        p.exp_eof().expect("Ctrl-D leaves");
+        assert!(path.exists(), "no history file made: {}", path.display());
+        assert!(entries(path).is_empty(), "{:?}", entries(path));
+    }
     let mut after = Vec::new();
     for (var, lines) in runs {
         let mut p = psql(&db, &ph, &["-v", var]);
