@@ -192,6 +192,14 @@ pub fn run(opts: Options) -> u8 {
         code = match action {
             Action::Command(cmd) => {
                 s.set_locus(None, 0);
+                // psql: from the first -c on, messages without a script
+                // name have no `error: ` head; -a echoes the string (a
+                // meta-command without its backslash, as psql prints it).
+                s.terse = true;
+                if s.settings.echo == crate::cli::Echo::All {
+                    let _ = writeln!(out, "{}", cmd.strip_prefix('\\').unwrap_or(cmd));
+                    let _ = out.flush();
+                }
                 match crate::shell::script::run_command_string(&mut s, cmd, &mut out) {
                     ScriptEnd::Done(false) => exit::OK,
                     ScriptEnd::Done(true) | ScriptEnd::Stopped => exit::FATAL,

@@ -46,7 +46,7 @@ struct Raw {
     #[arg(short = 'v', long = "set", visible_alias = "variable", value_name = "NAME=VALUE", action = ArgAction::Append)]
     set: Vec<String>,
     /// Do not read the start-up file (~/.qadminrc).
-    #[arg(short = 'X', long = "no-qadminrc")]
+    #[arg(short = 'X', long = "no-qadminrc", visible_alias = "no-psqlrc")]
     no_rc: bool,
     /// Disable enhanced command line editing (no line editing, Tab
     /// completion or history).
@@ -71,6 +71,9 @@ struct Raw {
     /// Single-step mode: confirm each statement before it is sent.
     #[arg(short = 's', long = "single-step")]
     single_step: bool,
+    /// Single-line mode: the end of a line ends an SQL statement.
+    #[arg(short = 'S', long = "single-line")]
+    single_line: bool,
     /// Display the queries that backslash commands generate.
     #[arg(short = 'E', long = "echo-hidden")]
     echo_hidden: bool,
@@ -220,6 +223,11 @@ pub struct Options {
     pub single_transaction: bool,
 }
 
+/// The command-line options' help, as `--help` prints it (`\? options`).
+pub fn usage() -> String {
+    Raw::command().render_help().to_string()
+}
+
 /// Parse the process arguments. On `--help`, `--version` or a usage error
 /// clap prints its text and the exit code to use is returned (0 or 1, as
 /// psql exits 1 for a bad option).
@@ -315,6 +323,9 @@ where
     }
     if raw.single_step {
         vars.push(("SINGLESTEP".into(), "on".into()));
+    }
+    if raw.single_line {
+        vars.push(("SINGLELINE".into(), "on".into()));
     }
     if raw.echo_hidden {
         vars.push(("ECHO_HIDDEN".into(), "on".into()));

@@ -483,6 +483,16 @@ impl Session {
         Style::from_u8(self.style.load(Ordering::Relaxed))
     }
 
+    /// A boolean special variable's value (SINGLELINE, SINGLESTEP,
+    /// HIDE_TABLEAM, ...): kept as typed (`on`, `1`, `yes`, ...), read
+    /// as psql reads it.
+    pub fn flag(&self, name: &str) -> bool {
+        self.vars
+            .get(name)
+            .and_then(|v| parse_bool(v))
+            .unwrap_or(false)
+    }
+
     /// Set a variable as `\set` does; the ones psql gives a meaning
     /// check their value (psql's messages) and change the settings. An
     /// invalid name or value changes nothing and is the error returned.
@@ -759,6 +769,12 @@ fn special(name: &str) -> Option<Special> {
         "PROMPT1" | "PROMPT2" | "PROMPT3" | "HISTFILE" => Special::Text,
         _ => return None,
     })
+}
+
+/// The names of the variables every session starts with (for `\?
+/// variables` to check that it explains each).
+pub fn initial_variable_names() -> Vec<String> {
+    initial_vars().into_keys().collect()
 }
 
 /// The variables every session starts with, as psql 15 starts (`\set`

@@ -58,6 +58,8 @@ pub struct PromptContext<'a> {
     pub line: usize,
     /// Inside an inactive `\if` branch (`%R` shows `@`).
     pub inactive: bool,
+    /// SINGLELINE is on (`%R` shows `^` on a first line).
+    pub single_line: bool,
 }
 
 impl<'a> PromptContext<'a> {
@@ -76,6 +78,7 @@ impl<'a> PromptContext<'a> {
             tx: s.tx,
             line,
             inactive: !s.cond.active(),
+            single_line: s.flag("SINGLELINE"),
         }
     }
 }
@@ -158,6 +161,8 @@ fn render_in(template: &str, c: &PromptContext<'_>, state: Option<ScanState>) ->
             'R' => match state {
                 None => {}
                 Some(ScanState::Ready) if c.inactive => out.push('@'),
+                // psql: `^` on a first line in single-line mode.
+                Some(ScanState::Ready) if c.single_line && c.connected => out.push('^'),
                 Some(state) => out.push(state_marker(state, c.connected)),
             },
             'x' => match c.tx {
@@ -190,6 +195,7 @@ mod tests {
             tx: TxState::Idle,
             line: 1,
             inactive: false,
+            single_line: false,
         }
     }
 
@@ -197,6 +203,7 @@ mod tests {
     fn an_inactive_if_branch_shows_at_on_a_first_line() {
         let c = PromptContext {
             inactive: true,
+            single_line: false,
             ..ctx()
         };
         assert_eq!(

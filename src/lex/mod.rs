@@ -521,6 +521,22 @@ impl Scanner {
         self.mode = Mode::Normal;
     }
 
+    /// Put `text` into `buf` at the scan position, to be read next as if
+    /// it were input there (psql's rescan of a query buffer that came back
+    /// from the editor); its newlines do not count as lines of the source.
+    pub fn insert(&mut self, buf: &mut Vec<u8>, text: &[u8]) {
+        let at = self.pos.min(buf.len());
+        self.apply(
+            buf,
+            Splice {
+                range: at..at,
+                text: text.to_vec(),
+                rescan: true,
+                var: None,
+            },
+        );
+    }
+
     /// The statement is sent or dropped by the caller after a
     /// meta-command interrupted it (psql's `psql_scan_reset` after `\g`
     /// or `\r`): what comes next starts a new statement.
@@ -539,6 +555,34 @@ impl Scanner {
         if fresh {
             self.meta_resume = false;
         }
+    }
+
+    /// psql's single-line mode (SINGLELINE, `-S`): at the end of a line
+    /// the pending statement is complete, as if a `;` ended it, unless a
+    /// quote, comment or parenthesis is open (psql's `PSCAN_EOL`). `held`:
+    /// part of the statement is held by the caller (SQL before a
+    /// meta-command on the line), so it ends even with nothing pending
+    /// here; the piece is then empty, at the end of `buf`. Call when
+    /// [`Scanner::next_piece`] returned `None` at the end of a line.
+    pub fn end_line(&mut self, buf: &[u8], held: bool) -> Option<Piece> {
+        match self.state() {
+            ScanState::Continue => {}
+            ScanState::Ready if held => {}
+            _ => return None,
+        }
+        if let Some(piece) = self.finish(buf) {
+            return Some(piece);
+        }
+        held.then_some(Piece {
+            kind: PieceKind::Sql,
+            range: buf.len()..buf.len(),
+            first_line: self.line,
+            last_line: self.line,
+            terminated: false,
+            end_state: ScanState::Ready,
+            max_depth: 0,
+            max_nesting: 0,
+        })
     }
 
     /// The leftover at end of input: the unterminated statement, if any

@@ -243,13 +243,7 @@ pub fn run(s: &mut Session, cmd: &str, args: &[&str], out: &mut dyn Write) -> Ou
         }
         Which::Relations(k) => listing(
             s,
-            &sql::list_relations(
-                k,
-                pat,
-                verbose,
-                system,
-                s.vars.get("HIDE_TABLEAM").map(String::as_str) == Some("on"),
-            ),
+            &sql::list_relations(k, pat, verbose, system, s.flag("HIDE_TABLEAM")),
             "List of relations",
             out,
             raw.map(|p| format!("Did not find any relation named \"{p}\".")),
@@ -1062,9 +1056,12 @@ fn describe_one(
         kind.as_str(),
         "r" | "p" | "v" | "m" | "f" | "c" | "t" | "i" | "I"
     );
+    // HIDE_TOAST_COMPRESSION drops the Compression column (psql's
+    // `hide_compression`).
+    let compression = matches!(kind.as_str(), "r" | "p" | "m") && !s.flag("HIDE_TOAST_COMPRESSION");
     if verbose && storage_kinds {
         names.push("Storage");
-        if matches!(kind.as_str(), "r" | "p" | "m") {
+        if compression {
             names.push("Compression");
         }
         if matches!(kind.as_str(), "r" | "p" | "m" | "f" | "i" | "I") {
@@ -1115,7 +1112,7 @@ fn describe_one(
                 _ => "???",
             };
             row.push(Some(storage.to_string()));
-            if matches!(kind.as_str(), "r" | "p" | "m") {
+            if compression {
                 let comp = match cols.get(i, 8) {
                     "p" => "pglz",
                     "l" => "lz4",
@@ -1249,7 +1246,7 @@ fn describe_one(
             footers.extend(def.get(0, 0).lines().map(str::to_string));
         }
         let am = info.get(0, 7);
-        if !am.is_empty() && s.vars.get("HIDE_TABLEAM").map(String::as_str) != Some("on") {
+        if !am.is_empty() && !s.flag("HIDE_TABLEAM") {
             footers.push(format!("Access method: {am}"));
         }
         if !info.get(0, 8).is_empty() {

@@ -34,6 +34,12 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ("General", "\\?", "show this list"),
     ("General", "\\copyright", "qadmin's license"),
     (
+        "General",
+        "\\restrict KEY",
+        "restricted mode: only \\unrestrict KEY runs (pg_dump)",
+    ),
+    ("General", "\\unrestrict KEY", "leave restricted mode"),
+    (
         "Variables",
         "\\prompt [TEXT] NAME",
         "ask for a value and set variable NAME",
@@ -70,7 +76,7 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ),
     (
         "Query buffer",
-        "\\e [FILE]",
+        "\\e [FILE] [LINE]",
         "edit the buffer (or last statement, or FILE)",
     ),
     (
@@ -193,18 +199,15 @@ pub const HELP: &[(&str, &str, &str)] = &[
         "\\d[S+] [NAME]",
         "list relations, or describe NAME",
     ),
-    (
-        "Informational",
-        "\\dt[S+] [PATTERN]",
-        "tables (\\di indexes, \\ds sequences, \\dv views,",
-    ),
-    (
-        "Informational",
-        "",
-        "\\dm materialized views, \\dE foreign tables)",
-    ),
+    ("Informational", "\\dt[S+] [PATTERN]", "tables"),
+    ("Informational", "\\di[S+] [PATTERN]", "indexes"),
+    ("Informational", "\\ds[S+] [PATTERN]", "sequences"),
+    ("Informational", "\\dv[S+] [PATTERN]", "views"),
+    ("Informational", "\\dm[S+] [PATTERN]", "materialized views"),
+    ("Informational", "\\dE[S+] [PATTERN]", "foreign tables"),
     ("Informational", "\\dn[S+] [PATTERN]", "schemas"),
-    ("Informational", "\\du[S+] [PATTERN]", "roles (also \\dg)"),
+    ("Informational", "\\du[S+] [PATTERN]", "roles"),
+    ("Informational", "\\dg[S+] [PATTERN]", "roles (as \\du)"),
     (
         "Informational",
         "\\df[anptwS+] [PATTERN]",
@@ -222,8 +225,9 @@ pub const HELP: &[(&str, &str, &str)] = &[
     (
         "Informational",
         "\\dp [PATTERN]",
-        "table, view and sequence privileges (also \\z)",
+        "table, view and sequence privileges",
     ),
+    ("Informational", "\\z [PATTERN]", "privileges (as \\dp)"),
     ("Informational", "\\l[+] [PATTERN]", "databases"),
     ("Informational", "\\dA[+] [PATTERN]", "access methods"),
     (
@@ -266,8 +270,19 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ("Informational", "\\dO[S+] [PATTERN]", "collations"),
     (
         "Informational",
-        "\\dF[dpt][+] [PATTERN]",
-        "text search configurations, ...",
+        "\\dF[+] [PATTERN]",
+        "text search configurations",
+    ),
+    (
+        "Informational",
+        "\\dFd[+] [PATTERN]",
+        "text search dictionaries",
+    ),
+    ("Informational", "\\dFp[+] [PATTERN]", "text search parsers"),
+    (
+        "Informational",
+        "\\dFt[+] [PATTERN]",
+        "text search templates",
     ),
     ("Informational", "\\do[S+] [OP [TYPE [TYPE]]]", "operators"),
     (
@@ -295,7 +310,8 @@ pub const HELP: &[(&str, &str, &str)] = &[
         "\\lo_import FILE [COMMENT]",
         "a new large object from FILE",
     ),
-    ("Large objects", "\\lo_list[+]", "large objects (also \\dl)"),
+    ("Large objects", "\\lo_list[+]", "large objects"),
+    ("Large objects", "\\dl[+]", "large objects (as \\lo_list)"),
     ("Large objects", "\\lo_unlink LOID", "delete a large object"),
     (
         "Informational",
@@ -351,13 +367,17 @@ pub enum BufferCmd {
     Reset,
     /// The `\g` family: run the buffer, or the last statement again.
     Go(Go),
-    /// `\e [FILE]`: edit the buffer (or the last statement, or FILE).
-    Edit(Option<String>),
+    /// `\e [FILE] [LINE]`: edit the buffer (or the last statement, or
+    /// FILE), the editor starting at LINE.
+    Edit {
+        /// The file to edit instead of the buffer (`~` expanded).
+        file: Option<String>,
+        /// The line the editor starts at (psql's `+N`).
+        line: Option<usize>,
+    },
     /// `\ef` / `\ev`: edit this text (a definition or a template) in
     /// place of the buffer, at `line` when given.
     EditObject {
-        /// The meta-command, for messages.
-        cmd: &'static str,
         /// What the editor starts with.
         text: String,
         /// The line the editor starts at (psql's `+N`).
@@ -628,7 +648,7 @@ fn run_parsed(
             out,
             &mut crate::exec::StdinCopy::for_session(s),
         )),
-        "\\?" => ran(help(out)),
+        "\\?" => ran(super::help::show(s, a.first().copied(), out)),
         "\\h" | "\\help" => {
             let width = crate::output::pager::stdout_size().map_or(80, |(_, cols)| cols);
             let text = super::sql_help::text(rest, width);
@@ -773,13 +793,15 @@ fn run_parsed(
             argv.iter().take(4).cloned().collect(),
         ))),
         "\\gdesc" => Done::Buffer(BufferCmd::Go(Go::Describe)),
-        "\\e" | "\\edit" => Done::Buffer(BufferCmd::Edit(argv.first().cloned())),
+        "\\e" | "\\edit" => match edit_args(&argv) {
+            Ok((file, line)) => Done::Buffer(BufferCmd::Edit { file, line }),
+            Err(bad) => {
+                s.client_error(&format!("invalid line number: {bad}"));
+                ran(Outcome::Failed)
+            }
+        },
         "\\ef" | "\\ev" => match edit_object(s, cmd == "\\ef", rest) {
-            Some((text, line)) => Done::Buffer(BufferCmd::EditObject {
-                cmd: if cmd == "\\ef" { "\\ef" } else { "\\ev" },
-                text,
-                line,
-            }),
+            Some((text, line)) => Done::Buffer(BufferCmd::EditObject { text, line }),
             None => ran(Outcome::Failed),
         },
         "\\s" => Done::Buffer(BufferCmd::History(argv.first().map(|f| expand_tilde(f)))),
@@ -805,34 +827,6 @@ fn run_parsed(
             ran(Outcome::Failed)
         }
     }
-}
-
-fn help(out: &mut dyn Write) -> Outcome {
-    let mut section = "";
-    for (sec, syntax, what) in HELP {
-        if *sec != section {
-            if !section.is_empty() {
-                let _ = writeln!(out);
-            }
-            let _ = writeln!(out, "{sec}");
-            section = sec;
-        }
-        if syntax.len() > 24 {
-            let _ = writeln!(out, "  {syntax}\n  {:24} {what}", "");
-        } else {
-            let _ = writeln!(out, "  {syntax:24} {what}");
-        }
-    }
-    let _ = writeln!(
-        out,
-        "\nVariables: :name, :'name' (a literal), :\"name\" (an identifier), :{{?name}}.\n\
-         With a meaning: AUTOCOMMIT, ON_ERROR_STOP, ON_ERROR_ROLLBACK, ECHO, QUIET,\n\
-         FETCH_COUNT, VERBOSITY, SHOW_CONTEXT, PROMPT1, PROMPT2; set by qadmin:\n\
-         ERROR, SQLSTATE, ROW_COUNT, LAST_ERROR_MESSAGE, LAST_ERROR_SQLSTATE, DBNAME,\n\
-         USER, HOST, PORT, ENCODING, SERVER_VERSION_NAME, SERVER_VERSION_NUM.\n\
-         Shell commands (queues, consumers, cascades): \"show help;\"."
-    );
-    Outcome::Ok
 }
 
 /// `\copyright`.
@@ -1011,6 +1005,31 @@ fn edit_object(s: &mut Session, function: bool, rest: &str) -> Option<(String, O
 
 /// psql's `strip_lineno_from_objdesc`: a number at the end, after a space
 /// or `)`, is a line number (`Err` with its text when it is below 1).
+/// `\e`'s arguments as psql reads them: `[FILE] [LINE]`, a lone
+/// all-digit argument being the line; a line below 1 is the error.
+fn edit_args(argv: &[String]) -> Result<(Option<String>, Option<usize>), String> {
+    let (file, line) = match argv {
+        [] => (None, None),
+        [one] if !one.is_empty() && one.bytes().all(|b| b.is_ascii_digit()) => {
+            (None, Some(one.as_str()))
+        }
+        [file] => (Some(file.as_str()), None),
+        [file, line, ..] => (Some(file.as_str()), Some(line.as_str())),
+    };
+    let line = match line {
+        None => None,
+        // psql's atoi: the leading digits, else 0.
+        Some(l) => {
+            let digits: String = l.chars().take_while(char::is_ascii_digit).collect();
+            match digits.parse::<usize>() {
+                Ok(n) if n >= 1 => Some(n),
+                _ => return Err(l.to_string()),
+            }
+        }
+    };
+    Ok((file.map(expand_tilde), line))
+}
+
 fn split_line_number(desc: &str) -> Result<(&str, Option<usize>), String> {
     let digits = desc.len() - desc.trim_end_matches(|c: char| c.is_ascii_digit()).len();
     let head = &desc[..desc.len() - digits];
@@ -1419,24 +1438,6 @@ pub fn watch_interval(arg: Option<&str>) -> Result<f64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn help_fits_80_columns_and_every_command_is_documented() {
-        let mut out = Vec::new();
-        help(&mut out);
-        let text = String::from_utf8(out).expect("utf8");
-        for line in text.lines() {
-            assert!(line.chars().count() <= 80, "too wide: {line:?}");
-        }
-        let docs = include_str!("../../docs/interactive.md");
-        for (_, syntax, _) in HELP {
-            let name = split(syntax).0;
-            assert!(
-                docs.contains(&format!("`{name}")),
-                "{name} is not in docs/interactive.md"
-            );
-        }
-    }
 
     #[test]
     fn a_line_splits_into_command_and_rest() {

@@ -46,9 +46,11 @@ use crate::input::typeahead::{Keyboard, Mode, Next};
 use crate::lex::lexeme;
 use crate::lex::{PieceKind, ScanState, Scanner};
 use crate::session::{ServerInfo, Session};
+use crate::shell::editor;
 use crate::shell::meta::{self, BufferCmd, Done};
 use crate::shell::script::{run_statement, run_statement_from};
 use crate::shell::send::Go;
+use crate::shell::watch::{self, watch_clock, LagTrend};
 
 /// Where the history is kept (psql's `initializeInput`): the HISTFILE
 /// variable (`~` expanded), else `$QADMIN_HISTORY` when not empty, else
@@ -508,9 +510,30 @@ impl Shell<'_> {
                     return Flow::Quit;
                 }
             }
-            return flow;
+            if flow == Flow::Quit {
+                return flow;
+            }
         }
-        Flow::Go
+        self.end_single_line()
+    }
+
+    /// SINGLELINE (`-S`): the end of a line ends the pending statement,
+    /// as a `;` would, outside quotes, comments and parentheses.
+    fn end_single_line(&mut self) -> Flow {
+        if !self.s.flag("SINGLELINE") {
+            return Flow::Go;
+        }
+        let Some(piece) = self.scanner.end_line(&self.buf, !self.held.is_empty()) else {
+            return Flow::Go;
+        };
+        let mut text = std::mem::take(&mut self.held);
+        text.extend_from_slice(&self.buf[piece.range.clone()]);
+        self.clear_buffer();
+        if crate::shell::script::skipped(self.s, PieceKind::Sql).is_some() {
+            return Flow::Go;
+        }
+        self.last = Some(text.clone());
+        self.execute(&text)
     }
 
     /// Run the complete statements in the buffer and drop them from it.
@@ -801,8 +824,8 @@ impl Shell<'_> {
                 }
                 None => Flow::Go,
             },
-            BufferCmd::Edit(file) => self.edit(file),
-            BufferCmd::EditObject { cmd, text, line } => self.edit_object(cmd, text, line),
+            BufferCmd::Edit { file, line } => self.edit(file, line),
+            BufferCmd::EditObject { text, line } => self.edit_object(&text, line),
             BufferCmd::History(file) => {
                 let o = self.history(file);
                 self.after(o, self.s.is_connected())
@@ -829,9 +852,8 @@ impl Shell<'_> {
                 .client_error("\\watch cannot be used with an empty query");
             return Flow::Go;
         };
-        self.last = Some(q.clone());
+        // psql: `\watch` leaves the last statement as it was.
         crate::db::cancel::take_interrupt();
-        let every = Duration::from_secs_f64(secs);
         // `show cascade` and `show consumer` on a terminal: a live view,
         // redrawn in place with the lag trend since the first sample
         // (psql's way, one result after the other, stays for the rest and
@@ -847,104 +869,89 @@ impl Shell<'_> {
                         | crate::parse::Command::Queue(crate::parse::QueueCommand::ShowConsumer(_))
                 )))
             );
+        if !live {
+            let was_connected = self.s.is_connected();
+            self.measure_terminal();
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            let o = watch::every(self.s, &q, secs, &mut out);
+            let _ = out.flush();
+            drop(out);
+            return self.after(o, was_connected);
+        }
+        let every = Duration::from_secs_f64(secs);
         let mut trend = LagTrend::default();
         loop {
             let started = Instant::now();
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs());
-            // The header goes where the results go (psql prints it as the
-            // table's title).
-            let header = format!("{} (every {secs}s)\n\n", watch_clock(now));
+            let now = watch::unix_now();
+            let header = watch::header(now, secs);
             let was_connected = self.s.is_connected();
             self.measure_terminal();
-            if live {
-                self.s.lag_sample = None;
-                let mut frame: Vec<u8> = Vec::new();
-                let o = run_statement(self.s, PieceKind::Sql, &q, &mut frame);
-                if o != Outcome::Ok {
-                    return self.after(o, was_connected);
-                }
-                let note = trend.add(
-                    self.s.lag_sample.take().unwrap_or_default(),
-                    &watch_clock(now),
-                );
-                let mut out = std::io::stdout().lock();
-                let _ = out.write_all(b"\x1b[H\x1b[2J");
-                let _ = out.write_all(header.as_bytes());
-                let _ = out.write_all(&frame);
-                let _ = out.write_all(note.as_bytes());
-                let _ = out.flush();
-            } else {
-                match self.s.output.as_mut() {
-                    Some(t) => {
-                        let _ = t.write_all(header.as_bytes());
-                    }
-                    None => print!("{header}"),
-                }
-                let stdout = std::io::stdout();
-                let mut out = stdout.lock();
-                let o = run_statement(self.s, PieceKind::Sql, &q, &mut out);
-                let _ = out.flush();
-                drop(out);
-                if o != Outcome::Ok {
-                    return self.after(o, was_connected);
-                }
+            self.s.lag_sample = None;
+            let mut frame: Vec<u8> = Vec::new();
+            let o = run_statement(self.s, PieceKind::Sql, &q, &mut frame);
+            if o != Outcome::Ok {
+                return self.after(o, was_connected);
             }
-            // Sleep in small steps, so that Ctrl-C ends the watch at once.
-            while started.elapsed() < every {
-                if crate::db::cancel::take_interrupt() {
-                    return Flow::Go;
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            if crate::db::cancel::take_interrupt() {
+            let note = trend.add(
+                self.s.lag_sample.take().unwrap_or_default(),
+                &watch_clock(now),
+            );
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(b"\x1b[H\x1b[2J");
+            let _ = out.write_all(header.as_bytes());
+            let _ = out.write_all(&frame);
+            let _ = out.write_all(note.as_bytes());
+            let _ = out.flush();
+            drop(out);
+            if !watch::pause(started, every) {
                 return Flow::Go;
             }
         }
     }
 
-    /// `\e [FILE]`: edit the buffer (or the last statement, or FILE) in
-    /// `$VISUAL` / `$EDITOR` (else `vi`); the result becomes the buffer and
-    /// is read as if typed: complete statements run, the rest waits.
-    fn edit(&mut self, file: Option<String>) -> Flow {
-        let from_buffer = self.pending_text();
-        let (path, temp, before) = match file {
-            Some(f) => (PathBuf::from(f), false, None),
-            None => {
-                let text = from_buffer.clone().or_else(|| {
-                    self.last
-                        .as_ref()
-                        .map(|l| String::from_utf8_lossy(l).into_owned())
-                });
-                let text = text.unwrap_or_default();
-                match write_temp(&text) {
-                    Ok(p) => (p, true, Some(text)),
-                    Err(e) => {
-                        self.s
-                            .client_error(&format!("could not create temporary file: {e}"));
-                        return Flow::Go;
-                    }
-                }
-            }
-        };
-        let Some(text) = self.run_editor("\\e", &path, temp, None) else {
+    /// `\e [FILE] [LINE]`: edit the buffer (or the last statement, or
+    /// FILE) in the editor ([`editor`]); what comes back replaces the
+    /// buffer and is read as if typed: complete statements run, the rest
+    /// waits, shown again under a prompt as psql shows it.
+    fn edit(&mut self, file: Option<String>, line: Option<usize>) -> Flow {
+        let buffer = self.pending_text().unwrap_or_default();
+        let previous = self.last.clone();
+        let Some(text) = editor::edit_buffer(
+            self.s,
+            file.as_deref(),
+            line,
+            buffer.as_bytes(),
+            previous.as_deref(),
+        ) else {
             return Flow::Go;
         };
-        let text = text.trim_end_matches(['\n', '\r']);
-        if before.as_deref() == Some(text) && from_buffer.is_some() {
-            // Unchanged: the buffer stays as it was.
-            return Flow::Go;
-        }
+        self.read_edited(&text)
+    }
+
+    /// The text an editor gave back, in place of the buffer: read as if
+    /// typed (it is the history entry, not the meta-command); what stays
+    /// pending is shown again after the first prompt (psql's redisplay).
+    fn read_edited(&mut self, text: &[u8]) -> Flow {
         self.clear_buffer();
-        // The edited text is the history entry, not `\e`.
         self.entry.clear();
         self.ran = false;
-        if text.trim().is_empty() || before.as_deref() == Some(text) {
-            // psql: an unchanged last statement or file is not run again.
+        let text = text.strip_suffix(b"\n").unwrap_or(text);
+        if text.is_empty() {
             return Flow::Go;
         }
-        self.handle_text(text.as_bytes())
+        let flow = self.handle_text(text);
+        if flow == Flow::Go && !self.buf.is_empty() {
+            let p = prompt::prompt(self.s, ScanState::Ready, 1);
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(p.as_bytes());
+            let _ = out.write_all(&self.buf);
+            if !self.buf.ends_with(b"\n") {
+                let _ = out.write_all(b"\n");
+            }
+            let _ = out.flush();
+        }
+        flow
     }
 
     /// `\s [FILE]`: the history, one line per entry, to the terminal
@@ -992,83 +999,18 @@ impl Shell<'_> {
         }
     }
 
-    /// `\ef` / `\ev`: the definition (or a template) replaces the buffer
-    /// and goes to the editor, at `line` when given; what comes back is
-    /// read as if typed. A definition has no final `;`, so it waits in the
-    /// buffer until the user ends it; unchanged, psql says "No changes"
-    /// and leaves the definition in the buffer.
-    fn edit_object(&mut self, cmd: &str, text: String, line: Option<usize>) -> Flow {
-        let text = text.trim_end_matches('\n');
-        let path = match write_temp(text) {
-            Ok(p) => p,
-            Err(e) => {
-                self.s
-                    .client_error(&format!("could not create temporary file: {e}"));
-                return Flow::Go;
-            }
-        };
-        let Some(edited) = self.run_editor(cmd, &path, true, line) else {
-            return Flow::Go;
-        };
-        if edited.trim_end_matches('\n') == text {
-            println!("No changes");
-        }
-        self.clear_buffer();
-        self.entry.clear();
-        self.ran = false;
-        self.handle_text(edited.as_bytes())
-    }
-
-    /// Run the editor on `path` (removed afterwards when `temp`), at
-    /// `line` when given (psql's `+N` argument); the file's text when the
-    /// editor ended well, `None` after reporting why not.
-    fn run_editor(
-        &mut self,
-        cmd: &str,
-        path: &std::path::Path,
-        temp: bool,
-        line: Option<usize>,
-    ) -> Option<String> {
-        let editor = std::env::var("VISUAL")
-            .ok()
-            .filter(|v| !v.is_empty())
-            .or_else(|| std::env::var("EDITOR").ok().filter(|v| !v.is_empty()))
-            .unwrap_or_else(|| "vi".to_string());
-        let at = match line {
-            Some(n) => format!(" +{n}"),
-            None => String::new(),
-        };
-        // The editor string may carry arguments (`code -w`): the shell
-        // splits it, the file name is passed apart.
-        let status = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(format!("{editor}{at} \"$1\""))
-            .arg("qadmin-editor")
-            .arg(path)
-            .status();
-        crate::db::cancel::take_interrupt();
-        let read = std::fs::read_to_string(path);
-        if temp {
-            let _ = std::fs::remove_file(path);
-        }
-        match status {
-            Ok(st) if st.success() => {}
-            Ok(st) => {
-                self.s
-                    .client_error(&format!("{cmd}: the editor ended with {st}"));
-                return None;
-            }
-            Err(e) => {
-                self.s
-                    .client_error(&format!("{cmd}: could not start editor \"{editor}\": {e}"));
-                return None;
-            }
-        }
-        match read {
-            Ok(t) => Some(t),
-            Err(e) => {
-                self.s.client_error(&format!("{}: {e}", path.display()));
-                None
+    /// `\ef` / `\ev`: the definition (or a template) in the editor, at
+    /// `line` when given, in place of the buffer; what comes back is read
+    /// as if typed (a definition has no final `;`, so it waits in the
+    /// buffer until the user ends it); unchanged: "No changes", and the
+    /// buffer is empty (psql).
+    fn edit_object(&mut self, text: &str, line: Option<usize>) -> Flow {
+        let mut out = std::io::stdout();
+        match editor::edit_definition(self.s, text, line, &mut out) {
+            Some(Some(edited)) => self.read_edited(&edited),
+            Some(None) | None => {
+                self.clear_buffer();
+                Flow::Go
             }
         }
     }
@@ -1103,109 +1045,6 @@ impl Shell<'_> {
             }
         }
     }
-}
-
-/// A temporary file holding `text`, readable by its owner only.
-fn write_temp(text: &str) -> std::io::Result<PathBuf> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let path = std::env::temp_dir().join(format!(
-        "qadmin.edit.{}.{}.sql",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ));
-    let mut f = opts.open(&path)?;
-    f.write_all(text.as_bytes())?;
-    if !text.is_empty() {
-        f.write_all(b"\n")?;
-    }
-    Ok(path)
-}
-
-/// The lag trend of `\watch`'s live view: each name's lag at the first
-/// sample, and the change per minute since.
-#[derive(Default)]
-pub struct LagTrend {
-    first: Option<(Instant, String)>,
-    base: std::collections::HashMap<String, f64>,
-}
-
-impl LagTrend {
-    /// Take a sample; the trend line(s) to show under the view (empty
-    /// for the first sample).
-    pub fn add(&mut self, sample: Vec<(String, f64)>, clock: &str) -> String {
-        let Some((t0, since)) = &self.first else {
-            self.first = Some((Instant::now(), clock.to_string()));
-            self.base = sample.into_iter().collect();
-            return String::new();
-        };
-        let minutes = t0.elapsed().as_secs_f64() / 60.0;
-        if minutes <= 0.0 {
-            return String::new();
-        }
-        let parts: Vec<String> = sample
-            .iter()
-            .filter_map(|(name, lag)| {
-                let was = self.base.get(name)?;
-                Some(trend_part(name, *lag, (lag - was) / minutes))
-            })
-            .collect();
-        if parts.is_empty() {
-            return String::new();
-        }
-        format!("Lag since {since}: {}\n", parts.join(", "))
-    }
-}
-
-/// `node1 ↓ 12.0s/min (now 1m 5s)`: shrinking, growing (`↑`) or steady
-/// (`=`, within half a second a minute).
-pub fn trend_part(name: &str, now: f64, per_minute: f64) -> String {
-    let arrow = if per_minute < -0.5 {
-        "↓"
-    } else if per_minute > 0.5 {
-        "↑"
-    } else {
-        "="
-    };
-    format!(
-        "{name} {arrow} {:.1}s/min (now {})",
-        per_minute.abs(),
-        crate::output::readable::duration(now)
-    )
-}
-
-/// `\watch`'s header clock: the C locale's `%c` (psql's format) in UTC,
-/// marked as such; e.g. `Mon Nov 24 20:45:25 2025 UTC`.
-pub fn watch_clock(unix_secs: u64) -> String {
-    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let days = unix_secs / 86_400;
-    let rem = unix_secs % 86_400;
-    let (h, m, s) = (rem / 3600, rem % 3600 / 60, rem % 60);
-    // Howard Hinnant's civil_from_days.
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{} {} {day:2} {h:02}:{m:02}:{s:02} {year} UTC",
-        DAYS[(days % 7) as usize],
-        MONTHS[(month - 1) as usize]
-    )
 }
 
 /// Where [`KeyboardCopy`] reads.
@@ -1321,24 +1160,5 @@ mod tests {
         for w in ["exit 1", "select exit;", "quitter", ""] {
             assert!(!is_quit_word(w), "{w}");
         }
-    }
-
-    #[test]
-    fn the_lag_trend_says_which_way_lag_goes() {
-        assert_eq!(trend_part("n1", 65.0, -12.0), "n1 ↓ 12.0s/min (now 1m 05s)");
-        assert_eq!(trend_part("n2", 3.0, 0.2), "n2 = 0.2s/min (now 3s)");
-        assert_eq!(
-            trend_part("q/c", 130.0, 30.0),
-            "q/c ↑ 30.0s/min (now 2m 10s)"
-        );
-        let mut t = LagTrend::default();
-        assert_eq!(t.add(vec![("n1".into(), 60.0)], "then"), "", "first sample");
-    }
-
-    #[test]
-    fn the_watch_clock_reads_like_c_locale_percent_c() {
-        assert_eq!(watch_clock(0), "Thu Jan  1 00:00:00 1970 UTC");
-        assert_eq!(watch_clock(1_764_017_125), "Mon Nov 24 20:45:25 2025 UTC");
-        assert_eq!(watch_clock(951_782_400), "Tue Feb 29 00:00:00 2000 UTC");
     }
 }

@@ -10,6 +10,7 @@
 
 use std::io::{BufRead, BufReader, Write};
 
+use super::editor;
 use super::meta::{self, BufferCmd, Done, Include};
 use crate::cli::Echo;
 use crate::db::ConnParams;
@@ -41,21 +42,24 @@ pub fn run_script(
     out: &mut dyn Write,
 ) -> ScriptEnd {
     let terse = std::mem::replace(&mut s.terse, name.is_none());
-    let end = run_lines(s, src, name, out);
+    let end = run_lines(s, src, name, out, true);
     s.terse = terse;
     end
 }
 
-/// [`run_script`] without changing how client messages look (`-c`).
+/// [`run_script`] without changing how client messages look (`-c`);
+/// `buffer`: false for a `-c` meta-command, which psql runs without a
+/// query buffer.
 fn run_lines(
     s: &mut Session,
     src: &mut dyn BufRead,
     name: Option<&str>,
     out: &mut dyn Write,
+    buffer: bool,
 ) -> ScriptEnd {
     // Each script has its own `\if` stack (psql's one per MainLoop).
     let outer = std::mem::take(&mut s.cond);
-    let end = run_lines_in(s, src, name, out);
+    let end = run_lines_in(s, src, name, out, buffer);
     s.cond = outer;
     end
 }
@@ -66,6 +70,7 @@ fn run_lines_in(
     src: &mut dyn BufRead,
     name: Option<&str>,
     out: &mut dyn Write,
+    buffer: bool,
 ) -> ScriptEnd {
     let mut buf: Vec<u8> = Vec::new();
     let mut scanner = Scanner::new();
@@ -74,7 +79,10 @@ fn run_lines_in(
     let mut failed = false;
     let mut stopped = false;
     let mut first_line = true;
-    let mut qbuf = QueryBuf::default();
+    let mut qbuf = QueryBuf {
+        none: !buffer,
+        ..QueryBuf::default()
+    };
     loop {
         line.clear();
         let n = match src.read_until(b'\n', &mut line) {
@@ -122,7 +130,18 @@ fn run_lines_in(
         // Messages of the lexer itself (a recursive variable) name the
         // line being read.
         s.set_locus(name, scanner.line());
-        while let Some(piece) = scanner.next_piece_with(&mut buf, s) {
+        loop {
+            let piece = match scanner.next_piece_with(&mut buf, s) {
+                Some(p) => p,
+                // SINGLELINE: the end of the line ends the statement.
+                None if s.flag("SINGLELINE") => {
+                    match scanner.end_line(&buf, !qbuf.text.is_empty()) {
+                        Some(p) => p,
+                        None => break,
+                    }
+                }
+                None => break,
+            };
             s.set_locus(name, piece.last_line);
             let outcome = match skipped(s, piece.kind) {
                 Some(o) => {
@@ -139,6 +158,10 @@ fn run_lines_in(
                     if qbuf.sent {
                         qbuf.sent = false;
                         scanner.forget_statement();
+                    }
+                    // What came back from the editor is read next.
+                    if let Some(text) = qbuf.rescan.take() {
+                        scanner.insert(&mut buf, &text);
                     }
                     o
                 }
@@ -275,6 +298,13 @@ pub struct QueryBuf {
     /// A `\g` command sent the buffer, or `\r` cleared it: the lexer
     /// starts a new statement.
     pub sent: bool,
+    /// The editor gave back this text (`\e`, `\ef`, `\ev`): it replaces
+    /// the buffer and is read next as if it were input.
+    pub rescan: Option<Vec<u8>>,
+    /// There is no query buffer: a `-c` string that starts with a
+    /// meta-command (psql runs it without one; `\e`, `\ef`, `\ev` and
+    /// `\w` say "no query buffer").
+    pub none: bool,
 }
 
 impl QueryBuf {
@@ -368,7 +398,7 @@ pub fn run_command_string(s: &mut Session, text: &str, out: &mut dyn Write) -> S
         if echo == Echo::All {
             s.settings.echo = Echo::None;
         }
-        let end = run_lines(s, &mut r, None, out);
+        let end = run_lines(s, &mut r, None, out, !text.starts_with('\\'));
         if s.settings.echo == Echo::None {
             s.settings.echo = echo;
         }
@@ -549,11 +579,20 @@ fn run_shell_command(s: &mut Session, text: &str, out: &mut dyn Write) -> Outcom
 }
 
 /// Run one meta-command line of a script: `\i` runs here, the
-/// query-buffer commands act on `qbuf` (`\p`, `\r`, the `\g` family);
-/// `\e` and `\watch` are for the interactive shell.
+/// query-buffer commands act on `qbuf` (`\p`, `\r`, the `\g` family,
+/// `\e`, `\ef`, `\ev`, `\watch`).
 pub fn run_meta(s: &mut Session, line: &str, out: &mut dyn Write, qbuf: &mut QueryBuf) -> Outcome {
+    if qbuf.none
+        && matches!(
+            meta::split(line).0,
+            "\\e" | "\\edit" | "\\ef" | "\\ev" | "\\w" | "\\write"
+        )
+    {
+        s.client_error("no query buffer");
+        return Outcome::Failed;
+    }
     let (done, more) = meta::run(s, line, out);
-    let o = run_done(s, line, done, out, qbuf);
+    let o = run_done(s, done, out, qbuf);
     // The meta-commands after a query-buffer command on the same line.
     match more {
         Some(rest) if matches!(o, Outcome::Ok | Outcome::Failed) => {
@@ -567,13 +606,7 @@ pub fn run_meta(s: &mut Session, line: &str, out: &mut dyn Write, qbuf: &mut Que
 }
 
 /// Carry out what a meta-command left to the statement loop.
-fn run_done(
-    s: &mut Session,
-    line: &str,
-    done: Done,
-    out: &mut dyn Write,
-    qbuf: &mut QueryBuf,
-) -> Outcome {
+fn run_done(s: &mut Session, done: Done, out: &mut dyn Write, qbuf: &mut QueryBuf) -> Outcome {
     match done {
         Done::Ran(o) => o,
         Done::Include(inc) => include(s, &inc, out),
@@ -633,14 +666,59 @@ fn run_done(
             }
             Outcome::Failed
         }
-        Done::Buffer(_) => {
-            s.client_error(&format!(
-                "{}: only in the interactive shell",
-                meta::split(line).0
-            ));
-            Outcome::Failed
+        Done::Buffer(BufferCmd::Edit { file, line }) => {
+            let buffer = trim_end(&qbuf.text).to_vec();
+            let previous = qbuf.previous.clone();
+            match editor::edit_buffer(s, file.as_deref(), line, &buffer, previous.as_deref()) {
+                Some(text) => {
+                    qbuf.text.clear();
+                    qbuf.sent = true;
+                    qbuf.rescan = Some(text);
+                    Outcome::Ok
+                }
+                None => Outcome::Failed,
+            }
+        }
+        Done::Buffer(BufferCmd::EditObject { text, line }) => {
+            // The definition replaces the buffer; unchanged, it is empty.
+            qbuf.text.clear();
+            qbuf.sent = true;
+            match editor::edit_definition(s, &text, line, out) {
+                Some(edited) => {
+                    qbuf.rescan = edited;
+                    Outcome::Ok
+                }
+                None => Outcome::Failed,
+            }
+        }
+        Done::Buffer(BufferCmd::Watch(secs)) => {
+            qbuf.sent = true;
+            let query = if trim_end(&qbuf.text).is_empty() {
+                qbuf.previous.clone()
+            } else {
+                Some(std::mem::take(&mut qbuf.text))
+            };
+            match query {
+                // psql: `\watch` leaves the last statement as it was.
+                Some(q) => super::watch::every(s, &q, secs, out),
+                None => {
+                    s.client_error("\\watch cannot be used with an empty query");
+                    Outcome::Failed
+                }
+            }
         }
     }
+}
+
+/// `text` without its trailing blanks.
+fn trim_end(text: &[u8]) -> &[u8] {
+    let keep = text.len()
+        - text
+            .iter()
+            .rev()
+            .take_while(|b| b.is_ascii_whitespace())
+            .count();
+    &text[..keep]
 }
 
 /// Connect with new parameters (`\c`): on success the session uses the

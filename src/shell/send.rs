@@ -170,7 +170,7 @@ pub fn send_sql(
 /// terminal when the script itself comes from standard input (psql would
 /// take the script's next line).
 fn single_step(s: &Session, sql: &str, out: &mut dyn Write) -> bool {
-    if s.vars.get("SINGLESTEP").map(String::as_str) != Some("on") {
+    if !s.flag("SINGLESTEP") {
         return true;
     }
     let _ = std::io::stderr().flush();

@@ -1165,3 +1165,251 @@ fn text_search_and_extension_details_match_psql() {
         &[],
     );
 }
+
+/// See: #12. SINGLELINE (`-S`, `\set SINGLELINE`): the end of a line ends
+/// a statement outside quotes, comments and parentheses, also after a
+/// meta-command and before COPY data; echoed as psql echoes it.
+#[test]
+fn single_line_mode_matches_psql() {
+    let script = r#"select 1
+select 2; select 3
+select 'a
+b'
+select (1
+ + 2)
+-- comment only
+/* block */
+select 4 \echo mid
+select 5 -- trailing
+create table t (a int)
+copy t from stdin
+1
+2
+\.
+select * from t
+\set SINGLELINE off
+select 6
+;
+\set SINGLELINE 1
+\if false
+select 7
+\endif
+select 8 \g
+\echo :SINGLELINE
+"#;
+    parity("", script, &["-S"]);
+    parity("", script, &["-S", "-a"]);
+    parity("", script, &["--single-line", "-e"]);
+    parity("", &format!("\\set SINGLELINE on\n{script}"), &[]);
+}
+
+/// See: #12. HIDE_TOAST_COMPRESSION hides `\d+`'s Compression column;
+/// the boolean special variables take psql's spellings (`1`, `true`).
+#[test]
+fn hide_toast_compression_and_boolean_spellings_match_psql() {
+    parity(
+        DESCRIBE_SETUP,
+        r#"\set HIDE_TOAST_COMPRESSION on
+\d+ t1
+\d+ mv1
+\set HIDE_TOAST_COMPRESSION 1
+\set HIDE_TABLEAM true
+\d+ t1
+\dt+ t1
+\set HIDE_TOAST_COMPRESSION off
+\set HIDE_TABLEAM 0
+\d+ t1
+\dt+ t1
+"#,
+        &["-a"],
+    );
+}
+
+/// See: #12. `\e`, `\ef`, `\ev` and `\watch` in a script, as psql runs
+/// them: the editor (psql's choice of it, `+LINE`), what comes back read
+/// as input, psql's rule for "edited" (an unchanged `\ef` says "No
+/// changes" and leaves the buffer empty), `\watch` until its query fails,
+/// each result under psql's title. The clock and the temporary file's
+/// name are the only differences allowed.
+#[test]
+fn editor_and_watch_in_scripts_match_psql() {
+    let a = crate::test_db!();
+    let b = crate::test_db!();
+    let editor = a.script(
+        "editor.sh",
+        r#"#!/bin/sh
+eval last=\${$#}
+echo "editor $# args, first: $1" | sed 's/[a-z]*\.edit\.[0-9.]*sql/FILE/'
+case "$(cat "$last")" in
+  *"select 1"*) sed -i 's/select 1/select 41 + 1 as answer/' "$last";;
+  *foo*) sed -i 's/\$function\$select 2/$function$select 3/' "$last";;
+  *"SELECT 5"*) sed -i 's/5/6/' "$last";;
+  *) ;;
+esac
+"#,
+    );
+    let script = r#"create function foo() returns int language sql as $function$select 2$function$;
+create view v as select 5 as five;
+select 1;
+\e
+\p
+select 1 \e
+\echo after
+select 'x' as y
+\e 3
+;
+\ef foo 1
+;
+select foo();
+\ef foo
+select 7;
+\ef
+\ev v
+;
+select * from v;
+\e nosuchdir/x.sql
+\e 0
+create sequence sq;
+\pset title hello
+select nextval('sq') as n, 1/(3 - currval('sq')) as x \watch 0.1
+\pset title
+select nextval('sq') as n, repeat('-', 50) as wide, 1/(6 - currval('sq')) as x \watch 0.1
+create table w (n int);
+insert into w select 1/(9 - nextval('sq'))::int \watch 0.1
+select 1/(0 * nextval('sq')) \watch 0.01
+\watch 0.01
+select count(*) from w;
+"#;
+    let clock = regex_lite_clock;
+    let run = |db: &crate::support::TestDb, mut cmd: std::process::Command| {
+        let f = db.script("s.sql", script);
+        cmd.env("EDITOR", format!("sh {}", editor.display()))
+            .env("PSQL_EDITOR_LINENUMBER_ARG", "+")
+            .env("TZ", "UTC")
+            .env_remove("VISUAL")
+            .env_remove("PSQL_EDITOR")
+            .arg("-f")
+            .arg(&f);
+        let r = crate::support::run(&mut cmd);
+        let err = r.stderr.replace(&format!("{}:", f.display()), "FILE:");
+        (clock(&r.stdout), clock(&err), r.code)
+    };
+    let want = run(&a, a.psql());
+    let got = run(&b, b.qadmin());
+    crate::assert_text_eq!(want.0, got.0, "stdout");
+    crate::assert_text_eq!(want.1.replace("psql:", "qadmin:"), got.1, "stderr");
+    assert_eq!(want.2, got.2, "exit code");
+    assert!(got.0.contains("(every 0.1s)"), "{}", got.0);
+    assert!(got.0.contains("No changes"), "{}", got.0);
+}
+
+/// `Thu Dec  3 19:00:54 2026` (psql's `%c`) as `CLOCK`.
+fn regex_lite_clock(text: &str) -> String {
+    text.lines()
+        .map(|l| {
+            let Some(at) = l.find(" (every ") else {
+                return l.to_string();
+            };
+            let head = &l[..at];
+            let cut = head.len().saturating_sub(24);
+            format!("{}CLOCK{}", &head[..cut], &l[at..])
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// See: #12. `-c` strings as psql runs them: with -a each is echoed (a
+/// meta-command without its backslash), and from the first one on a
+/// client message has no `error: ` head; the exit status is the last
+/// string's.
+#[test]
+fn command_strings_echo_and_messages_match_psql() {
+    let db = crate::test_db!();
+    for args in [
+        &[
+            "-a",
+            "-c",
+            "select 1",
+            "-c",
+            "\\echo x",
+            "-c",
+            "\\pset foo",
+            "-c",
+            "select 1/0",
+        ][..],
+        &["-c", "\\pset foo"][..],
+        &[
+            "-a",
+            "-c",
+            "\\echo :DBNAME",
+            "-c",
+            "select 2 as two",
+            "-c",
+            "\\e 0",
+        ][..],
+    ] {
+        let want = crate::support::run(db.psql().args(args));
+        let got = crate::support::run(db.qadmin().args(args));
+        crate::assert_text_eq!(want.stdout, got.stdout, "stdout of {args:?}");
+        crate::assert_text_eq!(want.stderr, got.stderr, "stderr of {args:?}");
+        assert_eq!(want.code, got.code, "exit code of {args:?}");
+    }
+}
+
+/// See: #12. `\?` lists every meta-command psql 15's `\?` lists; `\?
+/// variables` explains every special variable psql 15's explains (the
+/// psql-only environment aside); `\? options` is the command line's help.
+#[test]
+fn help_lists_every_psql_meta_command_and_variable() {
+    let db = crate::test_db!();
+    let names = |text: &str, pat: fn(&str) -> Option<String>| -> Vec<String> {
+        let mut v: Vec<String> = text.lines().filter_map(pat).collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let command = |l: &str| {
+        let w = l.strip_prefix("  \\")?.split([' ', '[']).next()?;
+        Some(format!("\\{w}"))
+    };
+    let psql = crate::support::run(db.psql().args(["-c", "\\?"]));
+    let ours = crate::support::run(db.qadmin().args(["-c", "\\?"]));
+    let want = names(&psql.stdout, command);
+    let got = names(&ours.stdout, command);
+    let missing: Vec<&String> = want.iter().filter(|c| !got.contains(c)).collect();
+    assert!(want.len() > 100, "psql's list: {want:?}");
+    assert!(missing.is_empty(), "not in \\?: {missing:?}");
+
+    let variable = |l: &str| {
+        let w = l.strip_prefix("  ")?;
+        (!w.is_empty()
+            && w.bytes()
+                .all(|b| b.is_ascii_uppercase() || b == b'_' || b.is_ascii_digit()))
+        .then(|| w.to_string())
+    };
+    let psql = crate::support::run(db.psql().args(["-c", "\\? variables"]));
+    let ours = crate::support::run(db.qadmin().args(["-c", "\\? variables"]));
+    let got = ours.stdout.replace(", ", "\n  ");
+    let got = names(&got, variable);
+    // psql's own environment (its rc file, history, watch pager) and
+    // libpq's PG* variables have qadmin's counterparts or libpq's docs.
+    let missing: Vec<String> = names(&psql.stdout, variable)
+        .into_iter()
+        .filter(|v| !got.contains(v))
+        .filter(|v| {
+            !v.starts_with("PG")
+                && !["PSQLRC", "PSQL_HISTORY", "PSQL_WATCH_PAGER", "NAME"].contains(&v.as_str())
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "not in \\? variables: {missing:?}\n{}",
+        ours.stdout
+    );
+    let options = crate::support::run(db.qadmin().args(["-c", "\\? options"]));
+    assert!(
+        options.stdout.contains("--single-line"),
+        "{}",
+        options.stdout
+    );
+}

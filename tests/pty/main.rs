@@ -318,8 +318,9 @@ fn an_inactive_if_branch_shows_at_in_the_prompt() {
 
 /// See: #12. `\ef` / `\ev` put the definition in the editor (at the line
 /// asked for, counted from the function body, as psql's `+N`), what comes
-/// back waits in the buffer for its `;`; unchanged, "No changes". `\s`
-/// shows the history.
+/// back is shown again under the prompt and waits in the buffer for its
+/// `;`; not edited (the editor leaves the file alone), "No changes" and
+/// an empty buffer. `\s` shows the history.
 #[test]
 fn edit_function_and_view_and_show_history() {
     let Some(db) = support::TestDb::new() else {
@@ -330,7 +331,7 @@ fn edit_function_and_view_and_show_history() {
     let editor = db.script(
         "editor.sh",
         format!(
-            "#!/bin/sh\necho \"$@\" >> {}\neval last=\\${{$#}}\nsed -i 's/\\b1\\b/2/g' \"$last\"\n",
+            "#!/bin/sh\necho \"$@\" >> {}\neval last=\\${{$#}}\n! grep -qw 1 \"$last\" || sed -i 's/\\b1\\b/2/g' \"$last\"\n",
             args.display()
         ),
     );
@@ -340,6 +341,11 @@ fn edit_function_and_view_and_show_history() {
     let mut p = spawn(cmd);
     expect(&mut p, &first(&db), "first prompt");
     send(&mut p, "\\ef f 1");
+    expect(
+        &mut p,
+        &format!("{}CREATE OR REPLACE FUNCTION public.f()", first(&db)),
+        "the definition is shown again under the prompt (psql)",
+    );
     expect(&mut p, &cont(&db, '-'), "the definition waits for its ;");
     send(&mut p, ";");
     expect(&mut p, "CREATE FUNCTION", "the edited definition ran");
@@ -347,11 +353,12 @@ fn edit_function_and_view_and_show_history() {
     expect(&mut p, "42", "the function was replaced");
     send(&mut p, "\\ef f");
     expect(&mut p, "No changes", "nothing left to change");
-    send(&mut p, "\\r");
+    expect(&mut p, &first(&db), "the buffer is empty (psql)");
+    send(&mut p, "\\p");
     expect(
         &mut p,
-        "Query buffer reset (cleared).",
-        "buffer held the definition",
+        "select f() * 21 as answer;",
+        "\\p shows the last statement",
     );
     send(&mut p, "\\ev v");
     send(&mut p, ";");
@@ -365,4 +372,33 @@ fn edit_function_and_view_and_show_history() {
     let first_call = seen.lines().next().unwrap_or("");
     // Three lines (CREATE, RETURNS, LANGUAGE) before the body's `AS`.
     assert!(first_call.starts_with("+4 "), "editor arguments: {seen}");
+}
+
+/// See: #12. Single-line mode (`-S`, `\set SINGLELINE`): the prompt shows
+/// `^`, the end of a line runs the statement; quotes and parentheses still
+/// continue it; `\set SINGLELINE off` restores `=` and the `;` rule.
+#[test]
+fn single_line_mode_runs_each_line() {
+    let Some(db) = support::TestDb::new() else {
+        return;
+    };
+    let mut cmd = db.qadmin();
+    cmd.arg("-S");
+    let mut p = spawn(cmd);
+    let caret = format!("(noqueue)@{}^# ", db.name);
+    expect(&mut p, &caret, "^ in single-line mode");
+    send(&mut p, "select 6 * 7 as answer");
+    expect(&mut p, "42", "the end of the line ran it");
+    expect(&mut p, &caret, "ready again");
+    send(&mut p, "select 'a");
+    expect(&mut p, &cont(&db, '\''), "a quote continues");
+    send(&mut p, "b' as s");
+    expect(&mut p, "(1 row)", "ran at the end of the quoted line");
+    send(&mut p, "\\set SINGLELINE off");
+    expect(&mut p, &first(&db), "= again");
+    send(&mut p, "select 1 as one");
+    expect(&mut p, &cont(&db, '-'), "waits for its ;");
+    send(&mut p, ";");
+    expect(&mut p, "(1 row)", "the ; ran it");
+    ctrl_d_exits_0(&mut p);
 }

@@ -136,15 +136,17 @@ fn c_keeps_the_old_connection_when_the_new_one_fails() {
     assert!(r.stdout.contains(" postgres\n(1 row)"), "{}", r.stdout);
 }
 
+/// `\watch` off the terminal runs as psql runs it; with nothing to run,
+/// psql's message (no head after `-c`) and status 1.
 #[test]
-fn buffer_commands_need_the_interactive_shell() {
+fn watch_without_a_query_fails_as_psql() {
     let Some(db) = support::TestDb::new() else {
         return;
     };
     let r = run(db.qadmin().args(["-c", "\\watch 1"]));
     assert_eq!(r.code, 1);
     assert_text_eq!(
-        "qadmin: error: \\watch: only in the interactive shell\n",
+        "\\watch cannot be used with an empty query\n",
         r.stderr,
         "stderr"
     );
