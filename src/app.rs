@@ -169,7 +169,7 @@ pub fn run(opts: Options) -> u8 {
     if opts.actions.is_empty() {
         if stdin_tty {
             drop(out);
-            return crate::shell::repl::repl(&mut s);
+            return crate::shell::repl::repl(&mut s, opts.no_readline);
         }
         // psql reads standard input as if given `-f -`, so -1 applies.
         if !single_begin(&mut s, &opts) {

@@ -48,6 +48,10 @@ struct Raw {
     /// Do not read the start-up file (~/.qadminrc).
     #[arg(short = 'X', long = "no-qadminrc", visible_alias = "no-psqlrc")]
     no_rc: bool,
+    /// Disable enhanced command line editing (no line editing, Tab
+    /// completion or history).
+    #[arg(short = 'n', long = "no-readline")]
+    no_readline: bool,
     /// Check the syntax of the -c / -f scripts (stdin without them) without
     /// connecting: errors in shell commands exit 3, unknown SQL is a note.
     #[arg(long = "check")]
@@ -188,6 +192,8 @@ pub struct Options {
     pub vars: Vec<(String, String)>,
     /// `-X`.
     pub no_rc: bool,
+    /// `-n`: the interactive shell without line editing.
+    pub no_readline: bool,
     /// `-q`.
     pub quiet: bool,
     /// `-e` / `-a`.
@@ -367,6 +373,7 @@ where
         queue: raw.queue,
         vars,
         no_rc: raw.no_rc,
+        no_readline: raw.no_readline,
         quiet: raw.quiet,
         echo,
         no_password: raw.no_password,

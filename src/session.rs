@@ -521,8 +521,9 @@ impl Session {
             };
         }
         let value = match (special(name), value) {
-            // Unsetting a prompt removes it (psql has no default for it).
-            (Some(Special::Prompt), None) => None,
+            // Unsetting a prompt or HISTFILE removes it (psql has no
+            // default for them).
+            (Some(Special::Text), None) => None,
             (Some(sp), v) => Some(self.special_var(name, sp, v)?),
             (None, v) => v.map(str::to_string),
         };
@@ -597,7 +598,7 @@ impl Session {
                 let word = word.copied().unwrap_or("");
                 self.enum_effect(name, word, as_bool);
             }
-            Special::IgnoreEof | Special::Prompt => {}
+            Special::IgnoreEof | Special::Text => {}
         }
         Ok(value)
     }
@@ -641,6 +642,13 @@ impl Session {
             }
             _ => {}
         }
+    }
+
+    /// A variable's value as an integer, read as psql reads HISTSIZE or
+    /// IGNOREEOF (`strtol` base 0: `0x10`, `010`); `None` when unset or
+    /// not a number.
+    pub fn int_var(&self, name: &str) -> Option<i64> {
+        self.vars.get(name).and_then(|v| parse_int(v))
     }
 
     /// Whether `\gset` must leave `name` alone (psql: a variable with a
@@ -721,8 +729,8 @@ enum Special {
     Int(&'static str),
     /// IGNOREEOF: unset is 0, anything not a number 10.
     IgnoreEof,
-    /// PROMPT1-3: any value.
-    Prompt,
+    /// PROMPT1-3, HISTFILE: any value; unset, gone.
+    Text,
 }
 
 /// The variables psql 15 gives a meaning (its hooks in `startup.c`).
@@ -758,7 +766,7 @@ fn special(name: &str) -> Option<Special> {
         "FETCH_COUNT" => Special::Int("0"),
         "HISTSIZE" => Special::Int("500"),
         "IGNOREEOF" => Special::IgnoreEof,
-        "PROMPT1" | "PROMPT2" | "PROMPT3" => Special::Prompt,
+        "PROMPT1" | "PROMPT2" | "PROMPT3" | "HISTFILE" => Special::Text,
         _ => return None,
     })
 }

@@ -4,8 +4,10 @@
 //! and depends on nothing above the API modules; the line editor's
 //! adapter is `input::completer`.
 //!
-//! Candidates come in the case the user is typing (keywords), names are
-//! quoted where they must be (`"My Table"`); after `\` the meta-commands,
+//! Keywords (SQL's and qadmin's command words) come in the case
+//! COMP_KEYWORD_CASE asks for ([`KeywordCase`], psql's
+//! `pg_strdup_keyword_case`), names as they are, quoted where they must
+//! be (`"My Table"`); after `\` the meta-commands,
 //! after `\i`, `\ir`, `\o` file names. Nothing inside strings or comments;
 //! never a panic or an error: an empty list instead.
 
@@ -80,13 +82,73 @@ pub fn candidates(text: &str, cursor: usize, cat: &Catalog) -> (usize, Vec<Strin
     candidates_in(text, cursor, cat, None)
 }
 
+/// How completed keywords are cased: psql's COMP_KEYWORD_CASE.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum KeywordCase {
+    /// Always lower case.
+    Lower,
+    /// Always upper case.
+    Upper,
+    /// As the typed word begins: upper after an upper-case letter, else
+    /// lower.
+    PreserveLower,
+    /// As the typed word begins: lower after a lower-case letter, else
+    /// upper (psql's default).
+    #[default]
+    PreserveUpper,
+}
+
+impl KeywordCase {
+    /// The variable's value (checked when set, any case); psql's default
+    /// for anything else.
+    pub fn from_var(v: Option<&str>) -> Self {
+        match v.map(str::to_ascii_lowercase).as_deref() {
+            Some("lower") => KeywordCase::Lower,
+            Some("upper") => KeywordCase::Upper,
+            Some("preserve-lower") => KeywordCase::PreserveLower,
+            _ => KeywordCase::PreserveUpper,
+        }
+    }
+
+    /// `keyword` cased for the word typed so far (`typed`), as psql's
+    /// `pg_strdup_keyword_case`: only its first character counts.
+    pub fn apply(self, keyword: &str, typed: &str) -> String {
+        let first = typed.bytes().next().unwrap_or(0);
+        let lower = match self {
+            KeywordCase::Lower => true,
+            KeywordCase::Upper => false,
+            KeywordCase::PreserveUpper => first.is_ascii_lowercase(),
+            KeywordCase::PreserveLower => {
+                first.is_ascii_lowercase() || !first.is_ascii_alphabetic()
+            }
+        };
+        if lower {
+            keyword.to_ascii_lowercase()
+        } else {
+            keyword.to_ascii_uppercase()
+        }
+    }
+}
+
 /// [`candidates`] in a session whose current queue is `queue`: where the
 /// statement names no queue, node names and tick ids are those of it.
+/// Keywords as with COMP_KEYWORD_CASE `preserve-lower`.
 pub fn candidates_in(
     text: &str,
     cursor: usize,
     cat: &Catalog,
     queue: Option<&str>,
+) -> (usize, Vec<String>) {
+    candidates_cased(text, cursor, cat, queue, KeywordCase::PreserveLower)
+}
+
+/// [`candidates_in`] with keywords cased as `case` says.
+pub fn candidates_cased(
+    text: &str,
+    cursor: usize,
+    cat: &Catalog,
+    queue: Option<&str>,
+    case: KeywordCase,
 ) -> (usize, Vec<String>) {
     let Some(cx) = expect::context(text, cursor) else {
         return (cursor, Vec::new());
@@ -106,10 +168,10 @@ pub fn candidates_in(
             continue;
         }
         if *slot == Slot::HelpTopic {
-            help_words(&cx, text, word, &mut out);
+            help_words(&cx, text, word, case, &mut out);
             continue;
         }
-        offer(*slot, &cx, word, cat, queue, &mut out);
+        offer(*slot, &cx, word, cat, queue, case, &mut out);
     }
     (cx.word_start, dedup(out))
 }
@@ -135,7 +197,7 @@ fn is_in_function_args(before: &str) -> bool {
 
 /// `show help <words>`: the next word of the commands whose words begin
 /// with the words typed after `help`.
-fn help_words(cx: &Context, text: &str, word: &str, out: &mut Vec<String>) {
+fn help_words(cx: &Context, text: &str, word: &str, case: KeywordCase, out: &mut Vec<String>) {
     let before = text[..cx.word_start].to_lowercase();
     let Some(i) = before.rfind("help") else {
         return;
@@ -146,7 +208,7 @@ fn help_words(cx: &Context, text: &str, word: &str, out: &mut Vec<String>) {
         if words.len() > typed.len() && words[..typed.len()] == typed[..] {
             let next = words[typed.len()];
             if next.starts_with(&word.to_lowercase()) {
-                out.push(next.to_string());
+                out.push(case.apply(next, word));
             }
         }
     }
@@ -216,6 +278,7 @@ fn offer(
     word: &str,
     cat: &Catalog,
     queue: Option<&str>,
+    case: KeywordCase,
     out: &mut Vec<String>,
 ) {
     let queue = cx.queue.as_deref().or(queue);
@@ -223,19 +286,12 @@ fn offer(
         Slot::Keyword(k) => {
             if !word.starts_with('"') && !word.contains('.') && k.starts_with(&word.to_lowercase())
             {
-                let upper = word.chars().any(|c| c.is_ascii_uppercase())
-                    && !word.chars().any(|c| c.is_ascii_lowercase());
-                let k = if upper {
-                    k.to_uppercase()
-                } else {
-                    k.to_string()
-                };
                 // `dbname=`, `handler=`: a key the grammar always follows
-                // with `=` comes with it.
-                out.push(if expect::takes_eq(&k.to_lowercase()) {
-                    k + "="
+                // with `=` comes with it, in lower case (libpq's keys are).
+                out.push(if expect::takes_eq(k) {
+                    format!("{k}=")
                 } else {
-                    k
+                    case.apply(k, word)
                 });
             }
         }

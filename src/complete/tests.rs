@@ -611,3 +611,49 @@ fn r15_show_help_offers_command_words() {
     );
     assert_eq!(cands15("show help show q", None), vec!["queue"]);
 }
+
+#[test]
+fn keyword_case_follows_psqls_pg_strdup_keyword_case() {
+    use super::KeywordCase::*;
+    for (case, typed, want) in [
+        (Lower, "SEL", "select"),
+        (Upper, "sel", "SELECT"),
+        (PreserveLower, "sel", "select"),
+        (PreserveLower, "Sel", "SELECT"),
+        (PreserveLower, "", "select"),
+        (PreserveLower, "_", "select"),
+        (PreserveUpper, "sel", "select"),
+        (PreserveUpper, "sEL", "select"),
+        (PreserveUpper, "Sel", "SELECT"),
+        (PreserveUpper, "", "SELECT"),
+    ] {
+        assert_eq!(case.apply("select", typed), want, "{case:?} {typed:?}");
+    }
+    assert_eq!(super::KeywordCase::from_var(Some("UPPER")), Upper);
+    assert_eq!(super::KeywordCase::from_var(None), PreserveUpper);
+}
+
+#[test]
+fn keyword_case_applies_to_keywords_not_names() {
+    let (_, c) = super::candidates_cased(
+        "select * from ord",
+        17,
+        &catalog(),
+        None,
+        super::KeywordCase::Upper,
+    );
+    assert!(
+        c.iter().any(|n| n == "orders"),
+        "a table keeps its case: {c:?}"
+    );
+    let (_, c) = super::candidates_cased("show qu", 7, &catalog(), None, super::KeywordCase::Upper);
+    assert_eq!(c, ["QUEUE"], "a command word");
+    let (_, c) = super::candidates_cased(
+        "show qu",
+        7,
+        &catalog(),
+        None,
+        super::KeywordCase::PreserveUpper,
+    );
+    assert_eq!(c, ["queue"], "lower after a lower-case letter");
+}

@@ -203,7 +203,7 @@ pub fn slash_copy(
     if c.from {
         match &c.place {
             Place::Current => run_sql_with(s, &sql, out, input),
-            Place::Process => run_sql_with(s, &sql, out, &mut StdinCopy::default()),
+            Place::Process => run_sql_with(s, &sql, out, &mut StdinCopy::for_session(s)),
             Place::File(name) => match std::fs::File::open(expand(name)) {
                 Ok(f) => run_sql_with(s, &sql, out, &mut Lines(BufReader::new(f))),
                 Err(e) => fail(s, name, e),
@@ -232,16 +232,31 @@ pub fn slash_copy(
         }
     } else {
         match &c.place {
-            Place::Current => run_sql_copy(s, &sql, out, &mut StdinCopy::default(), None, true),
+            Place::Current => {
+                run_sql_copy(s, &sql, out, &mut StdinCopy::for_session(s), None, true)
+            }
             Place::Process => {
                 let mut so = std::io::stdout();
-                run_sql_copy(s, &sql, out, &mut StdinCopy::default(), Some(&mut so), true)
+                run_sql_copy(
+                    s,
+                    &sql,
+                    out,
+                    &mut StdinCopy::for_session(s),
+                    Some(&mut so),
+                    true,
+                )
             }
             Place::File(name) => match std::fs::File::create(expand(name)) {
                 Ok(f) => {
                     let mut w = std::io::BufWriter::new(f);
-                    let o =
-                        run_sql_copy(s, &sql, out, &mut StdinCopy::default(), Some(&mut w), true);
+                    let o = run_sql_copy(
+                        s,
+                        &sql,
+                        out,
+                        &mut StdinCopy::for_session(s),
+                        Some(&mut w),
+                        true,
+                    );
                     match w.flush() {
                         Ok(()) => o,
                         Err(e) => fail(s, name, e),
@@ -264,7 +279,7 @@ pub fn slash_copy(
                                     s,
                                     &sql,
                                     out,
-                                    &mut StdinCopy::default(),
+                                    &mut StdinCopy::for_session(s),
                                     Some(&mut w),
                                     // psql prints no status after a COPY
                                     // to a program.

@@ -60,11 +60,24 @@ pub trait CopyInput {
 /// What psql says before it reads COPY data from a terminal.
 pub const COPY_INSTRUCTIONS: &[u8] = b"Enter data to be copied followed by a newline.\nEnd with a backslash and a period on a line by itself, or an EOF signal.\n";
 
-/// Standard input as COPY data (`-c`, and the interactive shell, where
-/// psql's instructions and `>> ` prompt are shown).
+/// Standard input as COPY data (`-c`, `\copy ... from stdin`): on a
+/// terminal psql's instructions (not with QUIET) and its PROMPT3 come
+/// before the lines.
 #[derive(Default)]
 pub struct StdinCopy {
     told: bool,
+    /// PROMPT3 expanded (`None`: psql's default `>> `).
+    prompt: Option<String>,
+}
+
+impl StdinCopy {
+    /// COPY data from standard input in session `s`: its PROMPT3 and QUIET.
+    pub fn for_session(s: &Session) -> Self {
+        StdinCopy {
+            told: s.settings.quiet,
+            prompt: Some(crate::input::prompt::copy_prompt(s)),
+        }
+    }
 }
 
 impl CopyInput for StdinCopy {
@@ -77,7 +90,7 @@ impl CopyInput for StdinCopy {
                 self.told = true;
                 let _ = err.write_all(COPY_INSTRUCTIONS);
             }
-            let _ = err.write_all(b">> ");
+            let _ = err.write_all(self.prompt.as_deref().unwrap_or(">> ").as_bytes());
             let _ = err.flush();
         }
         Ok(stdin.lock().read_until(b'\n', line)? > 0)
@@ -88,7 +101,7 @@ impl CopyInput for StdinCopy {
 /// its result to `out`, errors and notices to stderr. COPY data comes
 /// from standard input.
 pub fn run_sql(s: &mut Session, sql: &str, out: &mut dyn Write) -> Outcome {
-    run_sql_with(s, sql, out, &mut StdinCopy::default())
+    run_sql_with(s, sql, out, &mut StdinCopy::for_session(s))
 }
 
 /// As [`run_sql`], with COPY data from `input`.

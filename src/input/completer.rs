@@ -11,7 +11,7 @@ use rustyline::completion::{Completer, FilenameCompleter, Pair};
 use rustyline::Context as RlContext;
 
 use crate::complete::cache::Cache;
-use crate::complete::{candidates_in, expect, sections_for};
+use crate::complete::{candidates_cased, expect, sections_for};
 use crate::input::helper::Pending;
 
 /// The completer part of the shell's helper.
@@ -45,7 +45,10 @@ impl Completer for ShellCompleter {
         pos: usize,
         _ctx: &RlContext<'_>,
     ) -> rustyline::Result<(usize, Vec<Pair>)> {
-        let pending = String::from_utf8_lossy(&self.pending.borrow().text).into_owned();
+        let (pending, case) = {
+            let p = self.pending.borrow();
+            (String::from_utf8_lossy(&p.text).into_owned(), p.case)
+        };
         let line_start = line.len() - line.trim_start().len();
         if pending.trim().is_empty() && line[line_start..].starts_with('\\') {
             return Ok(self.complete_meta(line, pos));
@@ -63,7 +66,7 @@ impl Completer for ShellCompleter {
             }
         };
         let queue = self.cache.queue();
-        let (start, cands) = candidates_in(&full, base + pos, &cat, queue.as_deref());
+        let (start, cands) = candidates_cased(&full, base + pos, &cat, queue.as_deref(), case);
         Ok((
             start.saturating_sub(base).min(pos),
             cands.into_iter().map(pair).collect(),

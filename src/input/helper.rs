@@ -43,6 +43,8 @@ pub struct Pending {
     /// The scanner that has scanned `text` (its last `next_piece` returned
     /// `None`).
     pub scanner: Scanner,
+    /// How completed keywords are cased (COMP_KEYWORD_CASE).
+    pub case: crate::complete::KeywordCase,
 }
 
 /// The helper the shell's line editor runs with.
@@ -98,6 +100,12 @@ impl ShellHelper {
         p.text.clear();
         p.text.extend_from_slice(text);
         p.scanner = scanner.clone();
+    }
+
+    /// How Tab cases the keywords it completes (COMP_KEYWORD_CASE), set
+    /// before each line.
+    pub fn set_keyword_case(&mut self, case: crate::complete::KeywordCase) {
+        self.pending.borrow_mut().case = case;
     }
 
     /// The completion cache: the shell sets its connection and

@@ -2,10 +2,12 @@
 //! loop ([`crate::shell::repl`]): the helper ([`helper`]) with the
 //! completer adapter ([`completer`]), prompts ([`prompt`]), colours
 //! ([`style`]) and the terminal reader that keeps every typed or pasted
-//! byte ([`typeahead`]).
+//! byte ([`typeahead`]); without line editing (`-n`), the plain reader
+//! ([`plain`]).
 
 pub mod completer;
 pub mod helper;
+pub mod plain;
 pub mod prompt;
 pub mod style;
 pub mod typeahead;

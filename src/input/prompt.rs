@@ -21,6 +21,10 @@
 //! block, `!` in a failed one), `%#` `#` for a superuser else `>`, `%l`
 //! line number within the statement, `%%` a percent sign.
 //!
+//! `PROMPT3` is the prompt for COPY FROM STDIN data typed at the
+//! terminal ([`copy_prompt`]; psql's default `>> `), the same escapes
+//! with `%R` standing for nothing.
+//!
 //! Pure text; the editor calls [`prompt`] before each line.
 
 use crate::lex::ScanState;
@@ -92,6 +96,14 @@ pub fn prompt(s: &Session, state: ScanState, line: usize) -> String {
     render(template, &PromptContext::of(s, line), state)
 }
 
+/// The prompt for a line of COPY FROM STDIN data at the terminal:
+/// `PROMPT3` expanded (`%R` is nothing there, as in psql), empty when
+/// the variable is unset.
+pub fn copy_prompt(s: &Session) -> String {
+    let template = s.vars.get("PROMPT3").map(String::as_str).unwrap_or("");
+    render_in(template, &PromptContext::of(s, 1), None)
+}
+
 /// psql's `%R`: the state marker.
 pub fn state_marker(state: ScanState, connected: bool) -> char {
     match state {
@@ -109,6 +121,11 @@ pub fn state_marker(state: ScanState, connected: bool) -> char {
 /// Expand a prompt template. An unknown escape stands for itself, as in
 /// psql.
 pub fn render(template: &str, c: &PromptContext<'_>, state: ScanState) -> String {
+    render_in(template, c, Some(state))
+}
+
+/// [`render`] for PROMPT1/2 (`Some(state)`) or PROMPT3 (`None`).
+fn render_in(template: &str, c: &PromptContext<'_>, state: Option<ScanState>) -> String {
     let mut out = String::with_capacity(template.len() + c.dbname.len() + 16);
     let mut chars = template.chars();
     while let Some(ch) = chars.next() {
@@ -141,10 +158,13 @@ pub fn render(template: &str, c: &PromptContext<'_>, state: ScanState) -> String
             }
             '>' => out.push_str(&c.port.to_string()),
             // psql: `@` on a first line inside an inactive `\if` branch.
-            'R' if c.inactive && state == ScanState::Ready => out.push('@'),
-            // psql: `^` on a first line in single-line mode.
-            'R' if c.single_line && c.connected && state == ScanState::Ready => out.push('^'),
-            'R' => out.push(state_marker(state, c.connected)),
+            'R' => match state {
+                None => {}
+                Some(ScanState::Ready) if c.inactive => out.push('@'),
+                // psql: `^` on a first line in single-line mode.
+                Some(ScanState::Ready) if c.single_line && c.connected => out.push('^'),
+                Some(state) => out.push(state_marker(state, c.connected)),
+            },
             'x' => match c.tx {
                 TxState::Idle => {}
                 TxState::InTx => out.push('*'),
@@ -252,6 +272,13 @@ mod tests {
             render(DEFAULT_PROMPT1, &c, ScanState::Ready),
             "(noqueue)@node1!> "
         );
+    }
+
+    #[test]
+    fn the_copy_prompt_has_no_state_marker() {
+        let c = ctx();
+        assert_eq!(render_in(">> ", &c, None), ">> ");
+        assert_eq!(render_in("%/%R%# data> ", &c, None), "node1> data> ");
     }
 
     #[test]

@@ -646,7 +646,7 @@ fn run_parsed(
             s,
             rest,
             out,
-            &mut crate::exec::StdinCopy::default(),
+            &mut crate::exec::StdinCopy::for_session(s),
         )),
         "\\?" => ran(super::help::show(s, a.first().copied(), out)),
         "\\h" | "\\help" => {

@@ -13,12 +13,20 @@
 //! every byte typed or pasted: complete plain lines arrive whole (already
 //! echoed), the rest through rustyline; a line is bytes, UTF-8 or not.
 //!
-//! History (`~/.qadmin_history`, or `$QADMIN_HISTORY`, rustyline's file
+//! History (the HISTFILE variable as the shell starts, after `~/.qadminrc`;
+//! else `$QADMIN_HISTORY`, else `~/.qadmin_history`; rustyline's file
 //! format): the lines of one statement are one entry and recall as one;
-//! consecutive duplicates are kept once; an entry that carries a password
-//! ([`carries_password`]) is never stored. Ctrl-C drops the pending input,
-//! or cancels a running query; Ctrl-D on an empty line, `\q`, `exit` and
-//! `quit` leave.
+//! HISTCONTROL drops entries as psql's `pg_send_history` does (a leading
+//! space, a repeat of the entry before); HISTSIZE, when the shell ends,
+//! keeps the file to that many newest entries (negative: all); an entry
+//! that carries a password ([`carries_password`]) is never stored. Each
+//! entry is appended to the file as it is made. With `-n` there is no
+//! line editing, completion or history: lines are read plainly
+//! ([`PlainReader`]).
+//!
+//! Ctrl-C drops the pending input, or cancels a running query; `\q`,
+//! `exit` and `quit` leave, and so does Ctrl-D on an empty line once
+//! IGNOREEOF allows (psql's `count_eof`).
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -32,6 +40,7 @@ use crate::app::exit;
 use crate::complete::cache::Sections;
 use crate::exec::Outcome;
 use crate::input::helper::ShellHelper;
+use crate::input::plain::PlainReader;
 use crate::input::prompt;
 use crate::input::typeahead::{Keyboard, Mode, Next};
 use crate::lex::lexeme;
@@ -43,15 +52,108 @@ use crate::shell::script::{run_statement, run_statement_from};
 use crate::shell::send::Go;
 use crate::shell::watch::{self, watch_clock, LagTrend};
 
-/// How many entries the history keeps (psql's HISTSIZE).
-const HISTORY_SIZE: usize = 500;
-
-/// Where the history is kept: `$QADMIN_HISTORY`, else `~/.qadmin_history`.
-pub fn history_path() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("QADMIN_HISTORY") {
+/// Where the history is kept (psql's `initializeInput`): the HISTFILE
+/// variable (`~` expanded), else `$QADMIN_HISTORY` when not empty, else
+/// `~/.qadmin_history`. An empty HISTFILE: no file.
+pub fn history_path(s: &Session) -> Option<PathBuf> {
+    if let Some(f) = s.vars.get("HISTFILE") {
+        return (!f.is_empty()).then(|| expand_tilde(f).into());
+    }
+    if let Some(p) = std::env::var_os("QADMIN_HISTORY").filter(|p| !p.is_empty()) {
         return Some(p.into());
     }
     dirs::home_dir().map(|h| h.join(".qadmin_history"))
+}
+
+/// psql's `expand_tilde`: a leading `~` or `~/` is the home directory,
+/// `~user` that user's; anything else, or an unknown user, stays as is.
+pub fn expand_tilde(f: &str) -> String {
+    let Some(rest) = f.strip_prefix('~') else {
+        return f.to_string();
+    };
+    let (user, tail) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let home = if user.is_empty() {
+        dirs::home_dir().map(|h| h.display().to_string())
+    } else {
+        home_of(user)
+    };
+    match home.filter(|h| !h.is_empty()) {
+        Some(h) => format!("{h}{tail}"),
+        None => f.to_string(),
+    }
+}
+
+/// The home directory of `user` from the password database.
+fn home_of(user: &str) -> Option<String> {
+    let name = std::ffi::CString::new(user).ok()?;
+    let mut pw: libc::passwd = unsafe { std::mem::zeroed() };
+    let mut buf = vec![0 as libc::c_char; 16 * 1024];
+    let mut found: *mut libc::passwd = std::ptr::null_mut();
+    // SAFETY: getpwnam_r writes only into `pw` and `buf` (of the length
+    // given) and sets `found` to `&pw` or null.
+    let rc = unsafe {
+        libc::getpwnam_r(
+            name.as_ptr(),
+            &mut pw,
+            buf.as_mut_ptr(),
+            buf.len(),
+            &mut found,
+        )
+    };
+    if rc != 0 || found.is_null() || pw.pw_dir.is_null() {
+        return None;
+    }
+    // SAFETY: pw_dir points into `buf`, NUL-terminated by getpwnam_r.
+    let dir = unsafe { std::ffi::CStr::from_ptr(pw.pw_dir) };
+    Some(dir.to_string_lossy().into_owned())
+}
+
+/// psql's HISTCONTROL: (ignorespace, ignoredups).
+fn hist_control(s: &Session) -> (bool, bool) {
+    match s
+        .vars
+        .get("HISTCONTROL")
+        .map(|v| v.to_ascii_lowercase())
+        .as_deref()
+    {
+        Some("ignorespace") => (true, false),
+        Some("ignoredups") => (false, true),
+        Some("ignoreboth") => (true, true),
+        _ => (false, false),
+    }
+}
+
+/// psql's HISTSIZE: how many entries the file keeps (`None`: all, for a
+/// negative value).
+fn hist_size(s: &Session) -> Option<usize> {
+    usize::try_from(s.int_var("HISTSIZE").unwrap_or(500)).ok()
+}
+
+/// Keep the history file to its `max` newest entries (psql's
+/// `history_truncate_file` when it ends). Each line after rustyline's
+/// `#V2` header is one entry.
+pub fn limit_history_file(path: &std::path::Path, max: usize) -> std::io::Result<()> {
+    let text = match std::fs::read(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    let mut lines: Vec<&[u8]> = text.split(|&b| b == b'\n').collect();
+    let header = (lines.first() == Some(&&b"#V2"[..])).then(|| lines.remove(0));
+    lines.retain(|l| !l.is_empty());
+    if lines.len() <= max {
+        return Ok(());
+    }
+    let mut out = Vec::with_capacity(text.len());
+    if let Some(h) = header {
+        out.extend_from_slice(h);
+        out.push(b'\n');
+    }
+    for l in &lines[lines.len() - max..] {
+        out.extend_from_slice(l);
+        out.push(b'\n');
+    }
+    std::fs::write(path, out)
 }
 
 /// Whether a history entry carries a password, and so must never reach
@@ -108,8 +210,9 @@ enum Flow {
     Quit,
 }
 
-/// Run the interactive shell until `\q`, `quit`, `exit` or Ctrl-D.
-pub fn repl(s: &mut Session) -> u8 {
+/// Run the interactive shell until `\q`, `quit`, `exit` or Ctrl-D;
+/// `no_readline` (`-n`): no line editing, completion or history.
+pub fn repl(s: &mut Session, no_readline: bool) -> u8 {
     // psql's (readline's) Tab: the first completes the longest common
     // prefix, the second lists the candidates in columns, asking "Display
     // all N possibilities? (y or n)" from readline's 100 on. See: #15
@@ -117,8 +220,11 @@ pub fn repl(s: &mut Session) -> u8 {
         .completion_type(CompletionType::List)
         .completion_prompt_limit(100)
         .auto_add_history(false)
-        .max_history_size(HISTORY_SIZE)
-        .and_then(|b| b.history_ignore_dups(true))
+        // The list is not cut while the shell runs (psql's is not);
+        // HISTSIZE limits the file when it ends. HISTCONTROL is applied
+        // in `finish_entry`.
+        .max_history_size(usize::MAX)
+        .and_then(|b| b.history_ignore_dups(false))
         .map(|b| b.build());
     let ed = config.and_then(Editor::<ShellHelper, DefaultHistory>::with_config);
     let mut ed = match ed {
@@ -135,7 +241,8 @@ pub fn repl(s: &mut Session) -> u8 {
     }
     cache.set_queue(s.queue.clone());
     ed.set_helper(Some(helper));
-    let hist = history_path();
+    // HISTFILE as set by then (`-v`, ~/.qadminrc), as psql reads it.
+    let hist = if no_readline { None } else { history_path(s) };
     if let Some(h) = &hist {
         // rustyline writes the file readable by its owner only.
         let _ = ed.load_history(h);
@@ -163,8 +270,11 @@ pub fn repl(s: &mut Session) -> u8 {
     let mut shell = Shell {
         s,
         ed,
-        kb: Keyboard::new(),
-        hist,
+        kb: if no_readline { None } else { Keyboard::new() },
+        plain: no_readline.then(PlainReader::new),
+        history: !no_readline,
+        prev_hist: None,
+        hist: hist.clone(),
         buf: Vec::new(),
         buf_lines: 0,
         scanner,
@@ -174,6 +284,30 @@ pub fn repl(s: &mut Session) -> u8 {
         held: Vec::new(),
     };
     shell.run();
+    drop(shell);
+    // psql's saveHistory: the file exists afterwards (readable by its
+    // owner only) and keeps the HISTSIZE newest entries; /dev/null is
+    // left alone.
+    if let Some(h) = hist.as_ref().filter(|h| h.as_os_str() != "/dev/null") {
+        let mut open = std::fs::OpenOptions::new();
+        open.create(true).append(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            open.mode(0o600);
+        }
+        let saved = open.open(h).and_then(|_| match hist_size(s) {
+            Some(max) => limit_history_file(h, max),
+            None => Ok(()),
+        });
+        if let Err(e) = saved {
+            s.client_error(&format!(
+                "could not save history to file \"{}\": {}",
+                h.display(),
+                crate::io_reason(&e)
+            ));
+        }
+    }
     exit::OK
 }
 
@@ -205,6 +339,13 @@ struct Shell<'a> {
     /// ([`crate::input::typeahead`]); `None` when no pseudo-terminal can
     /// be had (rustyline then reads the terminal itself).
     kb: Option<Keyboard>,
+    /// `-n`: lines read plainly, no editor (then `kb` is `None`).
+    plain: Option<PlainReader>,
+    /// Entries go to the history (not with `-n`).
+    history: bool,
+    /// The last entry added, for HISTCONTROL's ignoredups (psql's
+    /// `prev_hist`).
+    prev_hist: Option<String>,
     hist: Option<PathBuf>,
     /// The query buffer: the pending statement's text, the scanner having
     /// scanned all of it.
@@ -230,6 +371,8 @@ impl Shell<'_> {
         // Errors of the terminal itself in a row; content never ends the
         // shell, a terminal that keeps failing does.
         let mut failures = 0;
+        // Ctrl-D in a row on an empty line (psql's `count_eof`).
+        let mut count_eof: i64 = 0;
         loop {
             let state = self.scanner.state();
             let line_no = if state == ScanState::Ready {
@@ -239,17 +382,22 @@ impl Shell<'_> {
             };
             let p = prompt::prompt(self.s, state, line_no);
             let (buf, scanner) = (&self.buf, &self.scanner);
+            let case = crate::complete::KeywordCase::from_var(
+                self.s.vars.get("COMP_KEYWORD_CASE").map(String::as_str),
+            );
             let prepare = |ed: &mut Editor<ShellHelper, DefaultHistory>| {
                 if let Some(h) = ed.helper_mut() {
                     h.set_pending(buf, scanner);
+                    h.set_keyword_case(case);
                 }
             };
-            let got = match self.kb.as_mut() {
-                Some(kb) => match kb.next(&mut self.ed, &p, prepare) {
+            let got = match (self.kb.as_mut(), self.plain.as_mut()) {
+                (_, Some(plain)) => plain.line(&p),
+                (Some(kb), None) => match kb.next(&mut self.ed, &p, prepare) {
                     Next::Line(line) => Ok(line),
                     Next::Edited(r) => r,
                 },
-                None => {
+                (None, None) => {
                     prepare(&mut self.ed);
                     self.ed.readline(&p).map(String::into_bytes)
                 }
@@ -257,6 +405,7 @@ impl Shell<'_> {
             match got {
                 Ok(text) => {
                     failures = 0;
+                    count_eof = 0;
                     let flow = self.handle_text(&text);
                     self.finish_entry();
                     if flow == Flow::Quit {
@@ -264,6 +413,12 @@ impl Shell<'_> {
                     }
                 }
                 Err(ReadlineError::Interrupted) => {
+                    count_eof = 0;
+                    if self.plain.is_some() {
+                        // psql's main loop after a Ctrl-C (readline ends
+                        // the line itself).
+                        println!();
+                    }
                     // Ctrl-C: forget the pending statement, all its lines.
                     self.clear_buffer();
                     self.entry.clear();
@@ -274,7 +429,17 @@ impl Shell<'_> {
                     }
                 }
                 Err(ReadlineError::Eof) => {
-                    println!("\\q");
+                    // psql's IGNOREEOF (bash's): that many Ctrl-D in a
+                    // row before the shell ends.
+                    count_eof += 1;
+                    let ignore = self.s.int_var("IGNOREEOF").unwrap_or(0);
+                    if count_eof < ignore {
+                        if !self.s.settings.quiet {
+                            println!("Use \"\\q\" to leave qadmin.");
+                        }
+                        continue;
+                    }
+                    println!("{}", if self.s.settings.quiet { "" } else { "\\q" });
                     return;
                 }
                 Err(e) => {
@@ -469,14 +634,30 @@ impl Shell<'_> {
 
     /// Run one statement's text, its output to `out`.
     fn run_text(&mut self, text: &[u8], out: &mut dyn Write) -> Outcome {
-        match self.kb.as_mut() {
-            // COPY FROM STDIN reads the terminal through the keyboard, so
-            // data pasted with the statement is not lost.
-            Some(kb) => {
-                let mut copy = KeyboardCopy { kb, told: false };
+        // psql's PROMPT3, and its instructions unless QUIET.
+        let prompt = prompt::copy_prompt(self.s);
+        let told = self.s.settings.quiet;
+        match (self.kb.as_mut(), self.plain.as_mut()) {
+            // COPY FROM STDIN reads the terminal through the keyboard (or
+            // the plain reader), so data pasted with the statement is not
+            // lost.
+            (Some(kb), _) => {
+                let mut copy = KeyboardCopy {
+                    kb: Reader::Keys(kb),
+                    told,
+                    prompt,
+                };
                 run_statement_from(self.s, PieceKind::Sql, text, out, &mut copy)
             }
-            None => run_statement(self.s, PieceKind::Sql, text, out),
+            (None, Some(plain)) => {
+                let mut copy = KeyboardCopy {
+                    kb: Reader::Plain(plain),
+                    told,
+                    prompt,
+                };
+                run_statement_from(self.s, PieceKind::Sql, text, out, &mut copy)
+            }
+            (None, None) => run_statement(self.s, PieceKind::Sql, text, out),
         }
     }
 
@@ -777,6 +958,13 @@ impl Shell<'_> {
     /// (through the pager) or to FILE.
     fn history(&mut self, file: Option<String>) -> Outcome {
         use rustyline::history::History;
+        if !self.history {
+            // psql without readline: no history, an empty line, failed.
+            if file.is_none() {
+                println!();
+            }
+            return Outcome::Failed;
+        }
         let h = self.ed.history();
         let mut text = String::new();
         for i in 0..h.len() {
@@ -835,10 +1023,16 @@ impl Shell<'_> {
             return;
         }
         let entry = std::mem::take(&mut self.entry);
-        let entry = entry.trim();
-        if !entry.is_empty() && !carries_password(entry) {
+        // psql's pg_send_history: only the final newlines go; a leading
+        // space stays for HISTCONTROL's ignorespace.
+        let entry = entry.trim_end_matches('\n');
+        let (ignore_space, ignore_dups) = hist_control(self.s);
+        let ignored = (ignore_space && entry.starts_with(' '))
+            || (ignore_dups && self.prev_hist.as_deref() == Some(entry));
+        if self.history && !entry.is_empty() && !ignored && !carries_password(entry) {
+            self.prev_hist = Some(entry.to_string());
             if let Ok(true) = self.ed.add_history_entry(entry) {
-                if let Some(h) = &self.hist {
+                if let Some(h) = self.hist.as_ref().filter(|h| h.as_os_str() != "/dev/null") {
                     let _ = self.ed.append_history(h);
                 }
             }
@@ -853,11 +1047,20 @@ impl Shell<'_> {
     }
 }
 
+/// Where [`KeyboardCopy`] reads.
+enum Reader<'a> {
+    Keys(&'a mut Keyboard),
+    Plain(&'a mut PlainReader),
+}
+
 /// COPY FROM STDIN data typed or pasted at the terminal, with psql's
-/// instructions and `>> ` prompt.
+/// instructions (not with QUIET) and its PROMPT3 before each line.
 struct KeyboardCopy<'a> {
-    kb: &'a mut Keyboard,
+    kb: Reader<'a>,
+    /// The instructions were printed (or are not to be).
     told: bool,
+    /// PROMPT3, expanded.
+    prompt: String,
 }
 
 impl crate::exec::CopyInput for KeyboardCopy<'_> {
@@ -867,7 +1070,10 @@ impl crate::exec::CopyInput for KeyboardCopy<'_> {
             let mut out = std::io::stdout().lock();
             out.write_all(crate::exec::COPY_INSTRUCTIONS)?;
         }
-        self.kb.copy_line(">> ", line)
+        match &mut self.kb {
+            Reader::Keys(kb) => kb.copy_line(&self.prompt, line),
+            Reader::Plain(p) => p.copy_line(&self.prompt, line),
+        }
     }
 }
 
@@ -896,6 +1102,34 @@ mod tests {
         ] {
             assert!(!carries_password(plain), "{plain}");
         }
+    }
+
+    #[test]
+    fn tilde_is_expanded_as_psql_does() {
+        let home = dirs::home_dir().expect("a home").display().to_string();
+        assert_eq!(expand_tilde("~"), home);
+        assert_eq!(expand_tilde("~/.h-db1"), format!("{home}/.h-db1"));
+        assert_eq!(expand_tilde("~root/x"), "/root/x");
+        assert_eq!(expand_tilde("~no_such_user_here/x"), "~no_such_user_here/x");
+        assert_eq!(expand_tilde("/tmp/~x"), "/tmp/~x");
+    }
+
+    #[test]
+    fn the_history_file_keeps_its_newest_entries() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let f = dir.path().join("h");
+        std::fs::write(&f, "#V2\na\nb\\nc\n\nd\ne\n").expect("write");
+        limit_history_file(&f, 5).expect("no cut");
+        assert_eq!(
+            std::fs::read_to_string(&f).unwrap(),
+            "#V2\na\nb\\nc\n\nd\ne\n",
+            "within the limit: untouched"
+        );
+        limit_history_file(&f, 2).expect("cut");
+        assert_eq!(std::fs::read_to_string(&f).unwrap(), "#V2\nd\ne\n");
+        limit_history_file(&f, 0).expect("cut to none");
+        assert_eq!(std::fs::read_to_string(&f).unwrap(), "#V2\n");
+        limit_history_file(&dir.path().join("none"), 1).expect("no file: nothing to do");
     }
 
     #[test]

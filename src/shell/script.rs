@@ -153,7 +153,7 @@ fn run_lines_in(
                 // `\copy ... from stdin` reads the script's lines below.
                 None if piece.kind != PieceKind::Sql && !is_copy(&buf[piece.range.clone()]) => {
                     let bytes = buf[piece.range.clone()].to_vec();
-                    let mut stdin = exec::StdinCopy::default();
+                    let mut stdin = exec::StdinCopy::for_session(s);
                     let o = buffered(s, piece.kind, &bytes, &mut qbuf, out, &mut stdin);
                     if qbuf.sent {
                         qbuf.sent = false;
@@ -237,7 +237,7 @@ fn run_lines_in(
             Some(o) => o,
             None => {
                 let bytes = buf[piece.range.clone()].to_vec();
-                let mut stdin = exec::StdinCopy::default();
+                let mut stdin = exec::StdinCopy::for_session(s);
                 buffered(s, piece.kind, &bytes, &mut qbuf, out, &mut stdin)
             }
         };
@@ -468,7 +468,7 @@ pub fn run_statement(
     bytes: &[u8],
     out: &mut dyn Write,
 ) -> Outcome {
-    run_statement_from(s, kind, bytes, out, &mut exec::StdinCopy::default())
+    run_statement_from(s, kind, bytes, out, &mut exec::StdinCopy::for_session(s))
 }
 
 /// As [`run_statement`], with COPY data from `input`.

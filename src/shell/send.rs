@@ -272,7 +272,7 @@ fn skip_blanks(mut s: &str) -> &str {
 
 /// Send the query buffer `query` as a `\g`-family command asks.
 pub fn go(s: &mut Session, query: &[u8], how: &Go, out: &mut dyn Write) -> Outcome {
-    let mut copy = exec::StdinCopy::default();
+    let mut copy = exec::StdinCopy::for_session(s);
     match how {
         Go::Plain(target) | Go::Expanded(target) => {
             let expanded = matches!(how, Go::Expanded(_));
@@ -390,7 +390,7 @@ fn describe(s: &mut Session, query: &[u8], out: &mut dyn Write) -> Outcome {
                      FROM (VALUES {}) s(name, tp, tpm)",
                     values.join(",")
                 );
-                let mut copy = exec::StdinCopy::default();
+                let mut copy = exec::StdinCopy::for_session(s);
                 let o = match s.output.take() {
                     Some(mut t) => {
                         let o = exec::run_sql_with(s, &listing, &mut t, &mut copy);
@@ -623,7 +623,7 @@ fn command_rows(s: &mut Session, query: &[u8]) -> (Outcome, Option<(Vec<Column>,
         crate::lex::PieceKind::Sql,
         query,
         &mut buf,
-        &mut exec::StdinCopy::default(),
+        &mut exec::StdinCopy::for_session(s),
     );
     s.settings.quiet = quiet;
     s.settings.print = saved;
@@ -737,7 +737,7 @@ fn exec_rows(s: &mut Session, rows: Rows, out: &mut dyn Write) -> Outcome {
             let _ = writeln!(out, "{value}");
             let _ = out.flush();
         }
-        match send_sql(s, &value, out, &mut exec::StdinCopy::default()) {
+        match send_sql(s, &value, out, &mut exec::StdinCopy::for_session(s)) {
             Outcome::Ok => {}
             Outcome::Failed => {
                 outcome = Outcome::Failed;
