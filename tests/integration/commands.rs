@@ -86,10 +86,7 @@ fn consumer_commands() {
     // A consumer that does not exist: one line, nothing changed.
     let r = q(&db, &["-c", "unregister consumer nope from q;"]);
     assert_eq!(r.code, 1);
-    assert_eq!(
-        r.stderr,
-        "consumer \"nope\" not found on queue \"q\"\n"
-    );
+    assert_eq!(r.stderr, "consumer \"nope\" not found on queue \"q\"\n");
     let r = q(&db, &["-c", "unregister consumer * from q;"]);
     assert_eq!(r.stdout, "UNREGISTER\n");
     assert_eq!(
@@ -265,10 +262,7 @@ fn cascade_commands_build_what_londiste_status_shows() {
         r.stderr
     );
     let r = q(&n1, &["-Q", "replika", "-c", "tag node ghost dead;"]);
-    assert_eq!(
-        r.stderr,
-        "node \"ghost\" is not a member of the cascade\n"
-    );
+    assert_eq!(r.stderr, "node \"ghost\" is not a member of the cascade\n");
 
     // tag dead / alive and rename through the commands.
     let r = q(&n1, &["-Q", "replika", "-c", "tag node node3 dead;"]);
@@ -462,10 +456,7 @@ fn drop_queue_subconsumers_nodes_and_sequences() {
     assert!(r.stdout.starts_with("replika|n1|host="), "{}", r.stdout);
     let r = q(&db, &["-c", "show node nope on replika;"]);
     assert_eq!(r.code, 1);
-    assert_eq!(
-        r.stderr,
-        "node \"nope\" is not a member of the cascade\n"
-    );
+    assert_eq!(r.stderr, "node \"nope\" is not a member of the cascade\n");
 
     let r = q(&db, &["-c", "show sequence s2;"]);
     assert_eq!(r.code, 0, "{}", r.stderr);

@@ -56,8 +56,7 @@ fn a_command_head_is_never_sent_as_sql() {
     let r = run(db.qadmin().args(["-c", "show queue ("]));
     assert_eq!(r.code, 1);
     assert!(
-        r.stderr
-            .starts_with("syntax error at or near \"(\""),
+        r.stderr.starts_with("syntax error at or near \"(\""),
         "{}",
         r.stderr
     );
