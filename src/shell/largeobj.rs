@@ -14,6 +14,7 @@
 
 use std::io::{Read, Write};
 
+use super::tilde::expand_tilde;
 use crate::db::{Error, TxStatus};
 use crate::exec::Outcome;
 use crate::session::Session;
@@ -57,16 +58,6 @@ fn atooid(text: &str) -> u32 {
         Ok(v) => v as u32,
         Err(_) if digits.is_empty() => 0,
         Err(_) => u32::MAX,
-    }
-}
-
-/// `~` and `~/...` as psql's `expand_tilde`.
-fn expand_tilde(file: &str) -> String {
-    match (file.strip_prefix('~'), std::env::var("HOME")) {
-        (Some(rest), Ok(home)) if rest.is_empty() || rest.starts_with('/') => {
-            format!("{home}{rest}")
-        }
-        _ => file.to_string(),
     }
 }
 

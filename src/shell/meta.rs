@@ -20,6 +20,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use super::tilde::expand_tilde;
 use crate::cli::parse_bool;
 use crate::db::config::Reconnect;
 use crate::db::{ConnParams, Environment};
@@ -838,16 +839,6 @@ const COPYRIGHT: &str = concat!(
     env!("CARGO_PKG_LICENSE"),
     ".\n\nIt speaks to PostgreSQL, whose copyright and license `psql -c \"\\copyright\"` shows.\n"
 );
-
-/// `~` and `~/...` as the home directory (psql's `expand_tilde`).
-fn expand_tilde(f: &str) -> String {
-    match (f.strip_prefix('~'), dirs::home_dir()) {
-        (Some(r), Some(h)) if r.is_empty() || r.starts_with('/') => {
-            format!("{}{r}", h.display())
-        }
-        _ => f.to_string(),
-    }
-}
 
 /// `\prompt [TEXT] NAME`: ask for a value and set the variable NAME, as
 /// psql does: running a script file (`-f`, `\i`) the text goes to standard

@@ -23,4 +23,5 @@ pub mod repl;
 pub mod script;
 pub mod send;
 pub mod sql_help;
+pub mod tilde;
 pub mod watch;
