@@ -23,16 +23,8 @@ fn psql(db: &support::TestDb, hist: &Path, args: &[&str]) -> PtySession {
     support::clean_env(&mut c);
     c.env("HOME", db.home.path())
         .env("PSQL_HISTORY", hist)
-        .args(["-X", "-P", "pager=off", "-h"])
-        .arg(&db.cluster.dir)
-        .args([
-            "-p",
-            &db.cluster.port.to_string(),
-            "-U",
-            &db.cluster.su,
-            "-d",
-            &db.name,
-        ])
+        .args(["-X", "-P", "pager=off"])
+        .args(db.conn_args())
         .args(args);
     spawn(c)
 }
@@ -224,16 +216,7 @@ fn histfile_set_in_the_rc_file_names_the_history() {
     )
     .expect("write the rc file");
     // Not -X: the rc file is read.
-    let mut c = db.qadmin_bare();
-    c.arg("-h").arg(&db.cluster.dir).args([
-        "-p",
-        &db.cluster.port.to_string(),
-        "-U",
-        &db.cluster.su,
-        "-d",
-        &db.name,
-    ]);
-    let mut p = spawn(c);
+    let mut p = spawn(db.qadmin_with_rc());
     session(&mut p, &first(&db), &["select 'kept' as k;"]);
     let named = db.home.path().join(format!(".qadmin_history-{}", db.name));
     assert_eq!(entries(&named), ["select 'kept' as k;", "\\q"], "HISTFILE");
@@ -242,16 +225,7 @@ fn histfile_set_in_the_rc_file_names_the_history() {
         "$QADMIN_HISTORY was written although HISTFILE is set"
     );
     // Read back when the next session starts: Up recalls it.
-    let mut c = db.qadmin_bare();
-    c.arg("-h").arg(&db.cluster.dir).args([
-        "-p",
-        &db.cluster.port.to_string(),
-        "-U",
-        &db.cluster.su,
-        "-d",
-        &db.name,
-    ]);
-    let mut p = spawn(c);
+    let mut p = spawn(db.qadmin_with_rc());
     ready(&mut p, &first(&db));
     p.send("\x1b[A\x1b[A").expect("up arrow twice");
     p.flush().expect("flush");

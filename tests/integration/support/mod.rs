@@ -392,16 +392,31 @@ impl TestDb {
 
     /// qadmin connected to this database over the socket, with -X.
     pub fn qadmin(&self) -> Command {
-        let mut c = self.qadmin_bare();
-        c.arg("-X").arg("-h").arg(&self.cluster.dir).args([
-            "-p",
-            &self.cluster.port.to_string(),
-            "-U",
-            &self.cluster.su,
-            "-d",
-            &self.name,
-        ]);
+        let mut c = self.qadmin_with_rc();
+        c.arg("-X");
         c
+    }
+
+    /// qadmin connected to this database over the socket, reading
+    /// `~/.qadminrc` (no -X).
+    pub fn qadmin_with_rc(&self) -> Command {
+        let mut c = self.qadmin_bare();
+        c.args(self.conn_args());
+        c
+    }
+
+    /// `-h DIR -p PORT -U USER -d NAME` for this database.
+    pub fn conn_args(&self) -> Vec<String> {
+        vec![
+            "-h".into(),
+            self.cluster.dir.display().to_string(),
+            "-p".into(),
+            self.cluster.port.to_string(),
+            "-U".into(),
+            self.cluster.su.clone(),
+            "-d".into(),
+            self.name.clone(),
+        ]
     }
 
     /// psql connected to this database the same way (for parity tests).
@@ -411,16 +426,7 @@ impl TestDb {
         c.env("HOME", self.home.path())
             .stdin(Stdio::null())
             .arg("-X")
-            .arg("-h")
-            .arg(&self.cluster.dir)
-            .args([
-                "-p",
-                &self.cluster.port.to_string(),
-                "-U",
-                &self.cluster.su,
-                "-d",
-                &self.name,
-            ]);
+            .args(self.conn_args());
         c
     }
 
