@@ -231,6 +231,10 @@ pub struct OutputTarget {
     pub name: String,
     writer: std::io::BufWriter<Box<dyn Write + Send>>,
     child: Option<std::process::Child>,
+    /// The SIGPIPE disposition before a `|command` target ignored it
+    /// (psql's `set_sigpipe_trap_state`: a command that ends early makes
+    /// writes fail, it does not end qadmin); put back at the end.
+    old_sigpipe: Option<libc::sighandler_t>,
 }
 
 impl OutputTarget {
@@ -252,10 +256,15 @@ impl OutputTarget {
             }
             None => (Box::new(std::fs::File::create(name)?), None),
         };
+        // SAFETY: setting a signal disposition to SIG_IGN, put back on drop.
+        let old_sigpipe = child
+            .is_some()
+            .then(|| unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) });
         Ok(OutputTarget {
             name: name.to_string(),
             writer: std::io::BufWriter::with_capacity(64 * 1024, writer),
             child,
+            old_sigpipe,
         })
     }
 }
@@ -283,6 +292,10 @@ impl Drop for OutputTarget {
                 std::io::BufWriter::new(sink),
             ));
             let _ = child.wait();
+        }
+        if let Some(old) = self.old_sigpipe.take() {
+            // SAFETY: restoring the disposition saved at open.
+            unsafe { libc::signal(libc::SIGPIPE, old) };
         }
     }
 }

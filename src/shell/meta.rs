@@ -392,6 +392,10 @@ pub enum BufferCmd {
     /// `\w FILE`: write the buffer (or the last statement) to FILE or
     /// `|COMMAND`.
     Write(String),
+    /// `\prompt` without a terminal: the next line of standard input
+    /// (the script's, when the script is standard input) is the value of
+    /// this variable.
+    Prompt(String),
 }
 
 /// `\i FILE` / `\ir FILE`, for the statement loop to run.
@@ -807,7 +811,7 @@ fn run_parsed(
         },
         "\\s" => Done::Buffer(BufferCmd::History(argv.first().map(|f| expand_tilde(f)))),
         "\\cd" => ran(cd(s, argv.first().map(String::as_str))),
-        "\\prompt" => ran(prompt(s, &a)),
+        "\\prompt" => prompt(s, &a),
         "\\encoding" => ran(encoding(s, a.first().copied(), out)),
         "\\copyright" => {
             let _ = out.write_all(COPYRIGHT.as_bytes());
@@ -845,12 +849,12 @@ const COPYRIGHT: &str = concat!(
 /// output and the answer is the next line of standard input; otherwise
 /// the question is asked on the terminal (`/dev/tty`), or, without one,
 /// on standard error with the answer from standard input.
-fn prompt(s: &mut Session, a: &[&str]) -> Outcome {
+fn prompt(s: &mut Session, a: &[&str]) -> Done {
     use std::io::BufRead;
     let (text, name) = match a {
         [] => {
             s.client_error("\\prompt: missing required argument");
-            return Outcome::Failed;
+            return Done::Ran(Outcome::Failed);
         }
         [name] => ("", *name),
         [text, name, ..] => (*text, *name),
@@ -873,24 +877,32 @@ fn prompt(s: &mut Session, a: &[&str]) -> Outcome {
             let _ = w.flush();
             std::io::BufReader::new(r).read_line(&mut answer)
         }
-        None => {
-            if from_file {
-                let mut o = std::io::stdout();
-                let _ = o.write_all(text.as_bytes());
-                let _ = o.flush();
-            } else {
-                let _ = std::io::stderr().write_all(text.as_bytes());
-            }
+        None if from_file => {
+            let mut o = std::io::stdout();
+            let _ = o.write_all(text.as_bytes());
+            let _ = o.flush();
             std::io::stdin().lock().read_line(&mut answer)
+        }
+        None => {
+            // No terminal: the answer is the next line of standard input,
+            // which the statement loop may be reading as the script.
+            let _ = std::io::stderr().write_all(text.as_bytes());
+            return Done::Buffer(BufferCmd::Prompt(name.to_string()));
         }
     };
     match read {
         Ok(0) | Err(_) if from_file => {
             s.client_error("\\prompt: could not read value for variable");
-            return Outcome::Failed;
+            return Done::Ran(Outcome::Failed);
         }
         _ => {}
     }
+    Done::Ran(set_answer(s, name, answer.as_bytes()))
+}
+
+/// `\prompt`'s answer, a line as read, becomes the variable `name`.
+pub fn set_answer(s: &mut Session, name: &str, answer: &[u8]) -> Outcome {
+    let answer = String::from_utf8_lossy(answer);
     let answer = answer.strip_suffix('\n').unwrap_or(&answer);
     let answer = answer.strip_suffix('\r').unwrap_or(answer);
     match s.set_var(name, answer) {

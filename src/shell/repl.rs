@@ -424,6 +424,18 @@ impl Shell<'_> {
     /// One physical line, as bytes: what the terminal sent, UTF-8 or not,
     /// goes to the server as it is (the server judges the encoding).
     fn handle_line(&mut self, line: &[u8]) -> Flow {
+        // psql drops an empty line outside quotes and comments, also in
+        // the middle of a statement.
+        let in_quote = matches!(
+            self.scanner.state(),
+            ScanState::SingleQuote
+                | ScanState::DoubleQuote
+                | ScanState::DollarQuote
+                | ScanState::Comment
+        );
+        if line.is_empty() && !in_quote {
+            return Flow::Go;
+        }
         let fresh = self.scanner.state() == ScanState::Ready;
         let text = String::from_utf8_lossy(line);
         if !self.entry.is_empty() || !text.trim().is_empty() {
@@ -788,6 +800,13 @@ impl Shell<'_> {
                 self.after(o, self.s.is_connected())
             }
             BufferCmd::Watch(secs) => self.watch(secs),
+            BufferCmd::Prompt(name) => {
+                use std::io::BufRead;
+                let mut answer = Vec::new();
+                let _ = std::io::stdin().lock().read_until(b'\n', &mut answer);
+                let o = meta::set_answer(self.s, &name, &answer);
+                self.after(o, self.s.is_connected())
+            }
             BufferCmd::Write(target) => {
                 let text = self
                     .pending_text()

@@ -42,24 +42,25 @@ pub fn run_script(
     out: &mut dyn Write,
 ) -> ScriptEnd {
     let terse = std::mem::replace(&mut s.terse, name.is_none());
-    let end = run_lines(s, src, name, out, true);
+    let end = run_lines(s, src, name, out, true, name.is_none());
     s.terse = terse;
     end
 }
 
 /// [`run_script`] without changing how client messages look (`-c`);
 /// `buffer`: false for a `-c` meta-command, which psql runs without a
-/// query buffer.
+/// query buffer; `stdin`: the script is standard input.
 fn run_lines(
     s: &mut Session,
     src: &mut dyn BufRead,
     name: Option<&str>,
     out: &mut dyn Write,
     buffer: bool,
+    stdin: bool,
 ) -> ScriptEnd {
     // Each script has its own `\if` stack (psql's one per MainLoop).
     let outer = std::mem::take(&mut s.cond);
-    let end = run_lines_in(s, src, name, out, buffer);
+    let end = run_lines_in(s, src, name, out, buffer, stdin);
     s.cond = outer;
     end
 }
@@ -71,6 +72,7 @@ fn run_lines_in(
     name: Option<&str>,
     out: &mut dyn Write,
     buffer: bool,
+    stdin: bool,
 ) -> ScriptEnd {
     let mut buf: Vec<u8> = Vec::new();
     let mut scanner = Scanner::new();
@@ -81,6 +83,7 @@ fn run_lines_in(
     let mut first_line = true;
     let mut qbuf = QueryBuf {
         none: !buffer,
+        stdin,
         ..QueryBuf::default()
     };
     loop {
@@ -120,6 +123,13 @@ fn run_lines_in(
                 let _ = out.write_all(b"\n");
             }
             let _ = out.flush();
+        }
+        // psql drops an empty line outside quotes and comments, also in
+        // the middle of a statement (its `LINE n:` does not count it);
+        // the line still counts for messages.
+        if line == b"\n" && !in_quote {
+            scanner.skip_lines(1);
+            continue;
         }
         // The last line of a script may lack its newline; with one, a
         // variable or meta-command at its end is complete.
@@ -163,7 +173,16 @@ fn run_lines_in(
                     if let Some(text) = qbuf.rescan.take() {
                         scanner.insert(&mut buf, &text);
                     }
-                    o
+                    // `\prompt` reads the script's next line (psql's
+                    // simple_prompt on standard input).
+                    match qbuf.prompt.take() {
+                        Some(name) if o == Outcome::Ok => {
+                            let mut answer = Vec::new();
+                            let _ = src.read_until(b'\n', &mut answer);
+                            meta::set_answer(s, &name, &answer)
+                        }
+                        _ => o,
+                    }
                 }
                 None => {
                     // COPY FROM STDIN data starts on the line after the
@@ -301,6 +320,12 @@ pub struct QueryBuf {
     /// The editor gave back this text (`\e`, `\ef`, `\ev`): it replaces
     /// the buffer and is read next as if it were input.
     pub rescan: Option<Vec<u8>>,
+    /// The script is standard input: a `\prompt` without a terminal
+    /// takes its answer from the script's next line.
+    pub stdin: bool,
+    /// A `\prompt` waits for the script's next line as the value of this
+    /// variable.
+    pub prompt: Option<String>,
     /// There is no query buffer: a `-c` string that starts with a
     /// meta-command (psql runs it without one; `\e`, `\ef`, `\ev` and
     /// `\w` say "no query buffer").
@@ -398,7 +423,7 @@ pub fn run_command_string(s: &mut Session, text: &str, out: &mut dyn Write) -> S
         if echo == Echo::All {
             s.settings.echo = Echo::None;
         }
-        let end = run_lines(s, &mut r, None, out, !text.starts_with('\\'));
+        let end = run_lines(s, &mut r, None, out, !text.starts_with('\\'), false);
         if s.settings.echo == Echo::None {
             s.settings.echo = echo;
         }
@@ -487,10 +512,16 @@ pub fn run_statement_from(
         Some(mut target) => {
             // A file or a pipe gets no colour.
             let color = std::mem::replace(&mut s.settings.print.color, false);
-            let o = run_piece(s, kind, bytes, &mut target, input);
+            let mut o = run_piece(s, kind, bytes, &mut target, input);
             s.settings.print.color = color;
+            // A `\o |command` that ended early (psql's words; the
+            // statement counts as failed, as in psql).
             if let Err(e) = target.flush() {
-                s.client_error(&format!("{}: {}", target.name, crate::io_reason(&e)));
+                s.client_error(&format!(
+                    "could not print result table: {}",
+                    crate::io_reason(&e)
+                ));
+                o = Outcome::Failed;
             }
             s.output = Some(target);
             o
@@ -691,6 +722,15 @@ fn run_done(s: &mut Session, done: Done, out: &mut dyn Write, qbuf: &mut QueryBu
                 None => Outcome::Failed,
             }
         }
+        Done::Buffer(BufferCmd::Prompt(name)) if qbuf.stdin => {
+            qbuf.prompt = Some(name);
+            Outcome::Ok
+        }
+        Done::Buffer(BufferCmd::Prompt(name)) => {
+            let mut answer = Vec::new();
+            let _ = std::io::stdin().lock().read_until(b'\n', &mut answer);
+            meta::set_answer(s, &name, &answer)
+        }
         Done::Buffer(BufferCmd::Watch(secs)) => {
             qbuf.sent = true;
             let query = if trim_end(&qbuf.text).is_empty() {
@@ -736,13 +776,21 @@ pub fn reconnect(s: &mut Session, new: ConnParams, out: &mut dyn Write) -> Outco
             }
             Outcome::Ok
         }
-        Err(e) => {
+        Err(e) if s.interactive => {
             s.params = old;
             s.error(&e.to_string());
             if s.is_connected() {
                 s.error("Previous connection kept");
             }
             Outcome::Failed
+        }
+        // psql: off the terminal, a failed `\connect` closes the old
+        // connection too, and the script ends (exit status 2).
+        Err(e) => {
+            s.params = old;
+            s.client_error(&format!("\\connect: {}", e.to_string().trim_end()));
+            s.drop_connection();
+            Outcome::ConnectionLost
         }
     }
 }
