@@ -817,13 +817,7 @@ fn run_parsed(
             let _ = out.write_all(COPYRIGHT.as_bytes());
             ran(Outcome::Ok)
         }
-        "\\watch" => match watch_interval(a.first().copied()) {
-            Ok(secs) => Done::Buffer(BufferCmd::Watch(secs)),
-            Err(m) => {
-                s.client_error(&m);
-                ran(Outcome::Failed)
-            }
-        },
+        "\\watch" => Done::Buffer(BufferCmd::Watch(watch_interval(a.first().copied()))),
         _ => {
             s.client_error(&format!("invalid command {cmd}"));
             if s.interactive {
@@ -1427,14 +1421,24 @@ fn shell(s: &mut Session, command: &str, out: &mut dyn Write) -> Outcome {
     }
 }
 
-/// `\watch`'s interval: seconds, more than zero; 2 when not given.
-pub fn watch_interval(arg: Option<&str>) -> Result<f64, String> {
+/// `\watch`'s interval in seconds: 2 when not given; as psql 15 reads it.
+pub fn watch_interval(arg: Option<&str>) -> f64 {
     let Some(a) = arg else {
-        return Ok(2.0);
+        return 2.0;
     };
-    match a.parse::<f64>() {
-        Ok(v) if v > 0.0 && v.is_finite() => Ok(v),
-        _ => Err(format!("\\watch: incorrect interval value \"{a}\"")),
+    // psql 15: `strtod` of the argument (its leading number), and 1 s
+    // for anything not above 0.
+    let t = a.trim_start();
+    let v = (1..=t.len())
+        .rev()
+        .filter(|&i| t.is_char_boundary(i))
+        .find_map(|i| t[..i].parse::<f64>().ok())
+        .filter(|v| !v.is_nan())
+        .unwrap_or(0.0);
+    if v <= 0.0 {
+        1.0
+    } else {
+        v.min(1e9)
     }
 }
 
@@ -1478,10 +1482,12 @@ mod tests {
 
     #[test]
     fn watch_intervals() {
-        assert_eq!(watch_interval(None), Ok(2.0));
-        assert_eq!(watch_interval(Some("0.5")), Ok(0.5));
-        assert!(watch_interval(Some("0")).is_err());
-        assert!(watch_interval(Some("x")).is_err());
+        assert_eq!(watch_interval(None), 2.0);
+        assert_eq!(watch_interval(Some("0.5")), 0.5);
+        assert_eq!(watch_interval(Some("0")), 1.0);
+        assert_eq!(watch_interval(Some("x")), 1.0);
+        assert_eq!(watch_interval(Some("-1")), 1.0);
+        assert_eq!(watch_interval(Some("3s")), 3.0);
     }
 
     #[test]

@@ -831,6 +831,7 @@ pub fn include(s: &mut Session, inc: &Include, out: &mut dyn Write) -> Outcome {
         ScriptEnd::Done(_) => Outcome::Ok,
         ScriptEnd::Stopped => Outcome::Failed,
         ScriptEnd::Lost => Outcome::ConnectionLost,
-        ScriptEnd::Quit => Outcome::Quit,
+        // psql: `\q` ends the included file only.
+        ScriptEnd::Quit => Outcome::Ok,
     }
 }
