@@ -182,6 +182,9 @@ pub struct Session {
     /// main loop prints them when it reads stdin or the terminal (its
     /// `PG_LOG_FLAG_TERSE`).
     pub terse: bool,
+    /// The statement's output goes to a `\o` target while `-e`'s echo
+    /// goes to standard output, as psql's does.
+    pub echo_to_stdout: bool,
     /// psql's `\if` stack of the script being read (each script has its
     /// own: [`crate::shell::script::run_script`] saves and restores it).
     /// In an inactive branch no variable is interpolated.
@@ -323,6 +326,7 @@ impl Session {
             output: None,
             lag_sample: None,
             terse: false,
+            echo_to_stdout: false,
             cond: CondStack::default(),
             last_error: None,
         }

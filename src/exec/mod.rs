@@ -139,11 +139,7 @@ pub fn run_sql_copy(
         s.error("You are currently not connected to a database.");
         return Outcome::ConnectionLost;
     }
-    if s.settings.echo == crate::cli::Echo::Queries {
-        // Out before the statement's notices, which go to stderr.
-        let _ = writeln!(out, "{sql}");
-        let _ = out.flush();
-    }
+    echo_query(s, out, sql);
     s.arm_cancel();
     let mut changes = crate::parse::ast::Changes::Nothing;
     let result = stream(s, sql, out, input, data, copy_status, &mut changes);
@@ -443,5 +439,22 @@ fn write_io(r: std::io::Result<()>) -> Result<(), Failure> {
         // A closed pipe (qadmin ... | head) is not an error of the statement.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(Failure::Message(format!("could not write output: {e}"))),
+    }
+}
+
+/// `-e` (ECHO queries): the statement before it is sent, on standard
+/// output even when the results go to a `\o` target (psql's `puts`),
+/// flushed before the statement's notices (stderr) can come.
+pub fn echo_query(s: &Session, out: &mut dyn Write, sql: &str) {
+    if s.settings.echo != crate::cli::Echo::Queries {
+        return;
+    }
+    if s.echo_to_stdout {
+        let mut stdout = std::io::stdout().lock();
+        let _ = writeln!(stdout, "{sql}");
+        let _ = stdout.flush();
+    } else {
+        let _ = writeln!(out, "{sql}");
+        let _ = out.flush();
     }
 }

@@ -512,7 +512,12 @@ pub fn run_statement_from(
         Some(mut target) => {
             // A file or a pipe gets no colour.
             let color = std::mem::replace(&mut s.settings.print.color, false);
+            // `-e`'s echo stays on standard output: what is buffered
+            // there goes first.
+            let _ = out.flush();
+            s.echo_to_stdout = true;
             let mut o = run_piece(s, kind, bytes, &mut target, input);
+            s.echo_to_stdout = false;
             s.settings.print.color = color;
             // A `\o |command` that ended early (psql's words; the
             // statement counts as failed, as in psql).

@@ -349,9 +349,7 @@ fn describe(s: &mut Session, query: &[u8], out: &mut dyn Write) -> Outcome {
         s.error("You are currently not connected to a database.");
         return Outcome::ConnectionLost;
     }
-    if s.settings.echo == crate::cli::Echo::Queries {
-        let _ = writeln!(out, "{sql}");
-    }
+    crate::exec::echo_query(s, out, sql);
     send_with(s, sql, |s| {
         let Some(c) = s.client() else {
             return Outcome::ConnectionLost;
@@ -459,9 +457,7 @@ fn rows_then(
         s.error("You are currently not connected to a database.");
         return Outcome::ConnectionLost;
     }
-    if s.settings.echo == crate::cli::Echo::Queries {
-        let _ = writeln!(out, "{sql}");
-    }
+    crate::exec::echo_query(s, out, sql);
     let mut last: Option<(Vec<Column>, Rows)> = None;
     let o = send_with(s, sql, |s| {
         let (o, result) = fetch(s, sql, out);
