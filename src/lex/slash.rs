@@ -209,8 +209,9 @@ fn single_quoted(b: &[u8], mut i: usize, arg: &mut Vec<u8>, unterminated: &mut b
 
 /// A variable reference at `b[at] == ':'`: its text and the position
 /// after it, or `None` when there is none or the variable is unknown (the
-/// text is then kept as typed). In backquotes (`shell`), `:name` and
-/// `:'name'` give a shell word and other forms are plain text.
+/// text is then kept as typed). In backquotes (`shell`), `:'name'` gives
+/// a shell word, `:name` the value as it is, and other forms are plain
+/// text.
 fn variable(b: &[u8], at: usize, vars: &mut dyn Variables, shell: bool) -> Option<(String, usize)> {
     let name_end = |from: usize| {
         let mut e = from;
@@ -243,10 +244,11 @@ fn variable(b: &[u8], at: usize, vars: &mut dyn Variables, shell: bool) -> Optio
             let set = vars.get(name(at + 3..end)?, Quote::Plain).is_some();
             Some((if set { "TRUE" } else { "FALSE" }.to_string(), end + 1))
         }
+        // Also in backquotes: the value as it is (psql quotes only
+        // `:'name'` for the shell).
         &c if is_var_byte(c) => {
             let end = name_end(at + 1);
-            let quote = if shell { Quote::Shell } else { Quote::Plain };
-            vars.get(name(at + 1..end)?, quote).map(|v| (v, end))
+            vars.get(name(at + 1..end)?, Quote::Plain).map(|v| (v, end))
         }
         _ => None,
     }
@@ -321,7 +323,7 @@ mod tests {
         assert_eq!(texts(":zz :'zz' a:n"), [":zz", ":'zz'", "a5"]);
         assert_eq!(texts(":sp"), ["a b"]);
         assert_eq!(texts("'x:n' \":n\""), ["x:n", "\":n\""]);
-        assert_eq!(texts("`echo :sp :'x'`"), ["<echo 'a b' 'it'\"'\"'s'>"]);
+        assert_eq!(texts("`echo :sp :'x'`"), ["<echo a b 'it'\"'\"'s'>"]);
         assert!(args(":n", &mut vars()).args[0].quoted);
         assert!(!args("-n", &mut vars()).args[0].quoted);
     }
