@@ -262,6 +262,8 @@ fn single_end(s: &mut Session, opts: &Options, code: u8) -> Option<u8> {
     }
     let failed = code != exit::OK && s.settings.on_error_stop;
     let end = if failed { "ROLLBACK" } else { "COMMIT" };
+    // After the files: its messages name no file (psql's).
+    s.set_locus(None, 0);
     (!crate::shell::send::hidden(s, end) && s.settings.on_error_stop).then_some(exit::SCRIPT)
 }
 
