@@ -448,3 +448,79 @@ fn echoed_queries_come_before_their_warnings_as_in_psql() {
         assert_eq!(merged(&psql, "psql"), merged(&qadmin, "qadmin"), "{flag}");
     }
 }
+
+/// See: #12. What a reviewer found differing from psql 15 in scripts,
+/// each compared with psql byte for byte: a failed `\c` ends the script
+/// (exit 2); `\o |command` that ends early is reported and the script
+/// goes on; empty lines outside quotes are dropped (the `LINE n:` of an
+/// error); `-e` echoes on standard output while results go to `\o`;
+/// `\q` in an `\i` file ends that file only; backquotes take `:name`
+/// as it is; `-1`'s closing COMMIT names no file.
+#[test]
+fn scripts_match_psql_where_a_review_found_differences() {
+    use crate::sql::parity;
+    parity("", "select 1;\n\\c nosuchdb\nselect 2;\n", &[]);
+    parity(
+        "",
+        "\\o | head -1\nselect generate_series(1, 100000);\n\\o\n\\echo still here\n\
+         \\o | false\nselect generate_series(1, 100000);\n\\o\n\\echo end\n",
+        &[],
+    );
+    parity(
+        "",
+        "\\o | head -1\nselect generate_series(1, 100000);\n\\echo not reached\n",
+        &["-v", "ON_ERROR_STOP=1"],
+    );
+    let blanks = "select\n\n\n  1 +\n  ;\nselect 2;\n\nselect $$a\n\nb$$;\n\
+                  select /* x\n\n*/ 3;\nselect (1,\n\n2);\n\\p\n";
+    for flags in [&[][..], &["-a"], &["-e"]] {
+        parity("", blanks, flags);
+    }
+    parity(
+        "",
+        "\\o | tr a-z A-Z\nselect 'piped' as x;\n\\o\nselect 1 \\g | cat\nselect 2;\n",
+        &["-e"],
+    );
+    let dir = tempfile::tempdir().expect("dir");
+    let inc = dir.path().join("inc.sql");
+    std::fs::write(&inc, "select 1;\n\\q\nselect 2;\n").expect("inc");
+    parity("", &format!("\\i {}\nselect 3;\n", inc.display()), &[]);
+    parity(
+        "",
+        "\\set c 'a b'\n\\echo `printf '[%s]' :c`\n\\echo `printf '[%s]' :'c'`\n",
+        &[],
+    );
+    parity(
+        "",
+        "create table t1 (a int);\ninsert into t1 values (1);\ncommit;\n",
+        &["-1"],
+    );
+}
+
+/// See: #12. `\prompt` in a script read from standard input, without a
+/// terminal: the answer is the script's next line, as psql's (qadmin
+/// hung). Both run in a session of their own, so no terminal is found.
+#[test]
+fn prompt_reads_the_next_line_of_a_script_on_stdin_as_psql() {
+    use std::os::unix::process::CommandExt;
+    let db = test_db!();
+    let script = "\\prompt 'Enter: ' pv\nanswer line\n\\echo [:pv]\nselect 1 as one;\n";
+    let p = db.script("p.sql", script);
+    let go = |mut c: std::process::Command| {
+        // SAFETY: setsid in the child before exec, nothing else.
+        unsafe {
+            c.pre_exec(|| {
+                libc::setsid();
+                Ok(())
+            });
+        }
+        c.stdin(std::fs::File::open(&p).expect("script"));
+        run(&mut c)
+    };
+    let want = go(db.psql());
+    let got = go(db.qadmin());
+    crate::assert_text_eq!(want.stdout, got.stdout, "stdout");
+    crate::assert_text_eq!(want.stderr, got.stderr, "stderr");
+    assert_eq!(want.code, got.code);
+    assert!(got.stdout.contains("[answer line]"), "{}", got.stdout);
+}
