@@ -204,7 +204,8 @@ pub fn run(opts: Options) -> u8 {
                     ScriptEnd::Done(false) => exit::OK,
                     ScriptEnd::Done(true) | ScriptEnd::Stopped => exit::FATAL,
                     ScriptEnd::Lost => return exit::BADCONN,
-                    ScriptEnd::Quit => return exit::OK,
+                    // psql: `\q` ends this -c; the next action runs.
+                    ScriptEnd::Quit => exit::OK,
                 }
             }
             Action::File(path) => {
@@ -233,7 +234,8 @@ pub fn run(opts: Options) -> u8 {
                     }
                 };
                 match end {
-                    ScriptEnd::Quit => return exit::OK,
+                    // psql: `\q` ends this file; the next action runs.
+                    ScriptEnd::Quit => exit::OK,
                     ScriptEnd::Lost => return exit::BADCONN,
                     e => script_exit(e),
                 }

@@ -24,6 +24,7 @@ pub enum Action {
     about = "qadmin is an admin shell for PgQ queues, cascades and Londiste replication.",
     disable_help_flag = true,
     disable_version_flag = true,
+    args_override_self = true,
     after_help = "Connection options follow libpq: PGHOST, PGPORT, PGDATABASE, PGUSER, \
 PGPASSWORD, PGSERVICE, PGSSLMODE, PGCONNECT_TIMEOUT ... and ~/.pgpass are honoured.\n\
 Exit status: 0 ok, 1 fatal error (or a failing -c), 2 connection failed or lost, \
@@ -309,15 +310,20 @@ where
     } else {
         crate::output::Format::Aligned
     };
-    let echo = if raw.echo_all {
-        Echo::All
-    } else if raw.echo_queries {
-        Echo::Queries
-    } else if raw.echo_errors {
-        Echo::Errors
-    } else {
-        Echo::None
-    };
+    // -a, -e and -b each set ECHO: the last one given wins (psql).
+    let echo = [
+        ("echo_all", Echo::All),
+        ("echo_queries", Echo::Queries),
+        ("echo_errors", Echo::Errors),
+    ]
+    .into_iter()
+    .filter(|(id, _)| matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine))
+    .filter_map(|(id, e)| {
+        let last = matches.indices_of(id).and_then(|mut i| i.next_back())?;
+        Some((last, e))
+    })
+    .max_by_key(|(i, _)| *i)
+    .map_or(Echo::None, |(_, e)| e);
     if raw.on_error_stop {
         vars.push(("ON_ERROR_STOP".into(), "on".into()));
     }

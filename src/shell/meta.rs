@@ -871,16 +871,22 @@ fn prompt(s: &mut Session, a: &[&str]) -> Done {
             let _ = w.flush();
             std::io::BufReader::new(r).read_line(&mut answer)
         }
-        None if from_file => {
+        None if from_file && !s.stdin_script => {
             let mut o = std::io::stdout();
             let _ = o.write_all(text.as_bytes());
             let _ = o.flush();
             std::io::stdin().lock().read_line(&mut answer)
         }
         None => {
-            // No terminal: the answer is the next line of standard input,
-            // which the statement loop may be reading as the script.
-            let _ = std::io::stderr().write_all(text.as_bytes());
+            // The answer is the next line of standard input, which the
+            // statement loop may be reading as the script: it reads it.
+            if from_file {
+                let mut o = std::io::stdout();
+                let _ = o.write_all(text.as_bytes());
+                let _ = o.flush();
+            } else {
+                let _ = std::io::stderr().write_all(text.as_bytes());
+            }
             return Done::Buffer(BufferCmd::Prompt(name.to_string()));
         }
     };
@@ -892,6 +898,20 @@ fn prompt(s: &mut Session, a: &[&str]) -> Done {
         _ => {}
     }
     Done::Ran(set_answer(s, name, answer.as_bytes()))
+}
+
+/// A line of standard input read past any buffer (a script file run
+/// from a script on standard input, whose reader holds the buffer).
+pub fn read_stdin_line() -> Vec<u8> {
+    let mut line = Vec::new();
+    let mut byte = [0u8; 1];
+    while let Ok(1) = nix::unistd::read(std::io::stdin(), &mut byte) {
+        line.push(byte[0]);
+        if byte[0] == b'\n' {
+            break;
+        }
+    }
+    line
 }
 
 /// `\prompt`'s answer, a line as read, becomes the variable `name`.

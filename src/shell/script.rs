@@ -42,7 +42,9 @@ pub fn run_script(
     out: &mut dyn Write,
 ) -> ScriptEnd {
     let terse = std::mem::replace(&mut s.terse, name.is_none());
-    let end = run_lines(s, src, name, out, true, name.is_none());
+    // Standard input is this script (not an `\i` file run from it).
+    let stdin = s.stdin_script && INCLUDE_DEPTH.with(|d| d.get()) == 0;
+    let end = run_lines(s, src, name, out, true, stdin);
     s.terse = terse;
     end
 }
@@ -732,8 +734,13 @@ fn run_done(s: &mut Session, done: Done, out: &mut dyn Write, qbuf: &mut QueryBu
             Outcome::Ok
         }
         Done::Buffer(BufferCmd::Prompt(name)) => {
-            let mut answer = Vec::new();
-            let _ = std::io::stdin().lock().read_until(b'\n', &mut answer);
+            let answer = if s.stdin_script {
+                meta::read_stdin_line()
+            } else {
+                let mut line = Vec::new();
+                let _ = std::io::stdin().lock().read_until(b'\n', &mut line);
+                line
+            };
             meta::set_answer(s, &name, &answer)
         }
         Done::Buffer(BufferCmd::Watch(secs)) => {

@@ -524,3 +524,39 @@ fn prompt_reads_the_next_line_of_a_script_on_stdin_as_psql() {
     assert_eq!(want.code, got.code);
     assert!(got.stdout.contains("[answer line]"), "{}", got.stdout);
 }
+
+/// See: #12. The command line as psql reads it: of `-a`, `-e` and `-b`
+/// the last wins, a flag may be repeated, and `\q` ends only its own `-c`
+/// or `-f` (the next one runs).
+#[test]
+fn echo_flags_and_quit_in_actions_match_psql() {
+    let db = test_db!();
+    let f = db.script("f.sql", "select 1/0;\nselect 1 as one;\n\\q\nselect 2;\n");
+    let f = f.display().to_string();
+    for args in [
+        &["-e", "-b", "-f", &f][..],
+        &["-b", "-e", "-f", &f],
+        &["-a", "-e", "-f", &f],
+        &["-b", "-a", "-e", "-b", "-f", &f],
+        &[
+            "-c",
+            "\\q",
+            "-c",
+            "select 1 as a",
+            "-f",
+            &f,
+            "-c",
+            "select 3 as c",
+        ],
+    ] {
+        let want = run(db.psql().args(args));
+        let got = run(db.qadmin().args(args));
+        crate::assert_text_eq!(want.stdout, got.stdout, "stdout of {args:?}");
+        crate::assert_text_eq!(
+            want.stderr.replace("psql:", "qadmin:"),
+            got.stderr,
+            "stderr of {args:?}"
+        );
+        assert_eq!(want.code, got.code, "exit code of {args:?}");
+    }
+}
