@@ -1330,9 +1330,26 @@ pub fn include_path(current_script: Option<&str>, file: &str, relative: bool) ->
         .filter(|s| *s != "<stdin>")
         .and_then(|s| Path::new(s).parent())
     {
-        Some(dir) => dir.join(f),
+        Some(dir) => canonical(&dir.join(f)),
         None => f.to_path_buf(),
     }
+}
+
+/// psql's `canonicalize_path`, lexically: `.` dropped, `dir/..` removed
+/// (a leading `..` stays).
+fn canonical(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut parts: Vec<Component<'_>> = Vec::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(parts.last(), Some(Component::Normal(_))) => {
+                parts.pop();
+            }
+            c => parts.push(c),
+        }
+    }
+    parts.iter().collect()
 }
 
 /// `\o [FILE | |COMMAND | -]`: where query results go from now on.
@@ -1512,6 +1529,14 @@ mod tests {
 
     #[test]
     fn ir_is_relative_to_the_running_script() {
+        assert_eq!(
+            include_path(Some("incl/sub/main.sql"), "../c.sql", true),
+            PathBuf::from("incl/c.sql")
+        );
+        assert_eq!(
+            include_path(Some("main.sql"), "./../c.sql", true),
+            PathBuf::from("../c.sql")
+        );
         assert_eq!(
             include_path(Some("/a/b/main.sql"), "part.sql", true),
             PathBuf::from("/a/b/part.sql")
