@@ -148,6 +148,10 @@ pub fn args_upto(rest: &str, vars: &mut dyn Variables, max: usize) -> Args {
                 }
             }
         }
+        // psql drops an argument whose quote the line did not close.
+        if out.unterminated {
+            return out;
+        }
         out.args.push(Arg {
             text: String::from_utf8_lossy(&arg).into_owned(),
             quoted,
