@@ -513,7 +513,9 @@ pub fn run(s: &mut Session, line: &str, out: &mut dyn Write) -> (Done, Option<St
     // psql's arguments past the command's own: read without
     // interpolation or backquotes, each one warned about.
     let mut extra = Vec::new();
-    if let Some(at) = parsed.extra {
+    // `\w |command` takes the rest of the line (psql's OT_FILEPIPE).
+    let pipe = matches!(cmd, "\\w" | "\\write") && rest.starts_with('|');
+    if let Some(at) = parsed.extra.filter(|_| !pipe) {
         let ignored = slash::args(&rest[at..], &mut Unevaluated);
         parsed.next = ignored.next.map(|n| at + n);
         parsed.unterminated |= ignored.unterminated;
