@@ -560,3 +560,41 @@ fn echo_flags_and_quit_in_actions_match_psql() {
         assert_eq!(want.code, got.code, "exit code of {args:?}");
     }
 }
+
+/// See: #12. Meta-command arguments as psql reads them: a quote the line
+/// does not close drops its argument; `\w |command` takes the rest of
+/// the line; `\ir ../file` is named canonically in messages.
+#[test]
+fn meta_command_arguments_match_psql() {
+    use crate::sql::parity;
+    parity(
+        "",
+        "\\set g 'unterminated\n\\echo [:g]\n\\set j a 'b\n\\echo [:j]\nselect 1;\n\\w | cat -n\n",
+        &[],
+    );
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::create_dir_all(dir.path().join("incl/sub")).expect("dirs");
+    std::fs::write(dir.path().join("incl/c.sql"), "select 1/0;\n").expect("c");
+    std::fs::write(dir.path().join("incl/sub/main.sql"), "\\ir ../c.sql\n").expect("main");
+    let main = dir.path().join("incl/sub/main.sql");
+    let db = test_db!();
+    let want = run(db
+        .psql()
+        .current_dir(dir.path())
+        .args(["-f", "incl/sub/main.sql"]));
+    let got = run(db
+        .qadmin()
+        .current_dir(dir.path())
+        .args(["-f", "incl/sub/main.sql"]));
+    assert!(main.exists());
+    crate::assert_text_eq!(
+        want.stderr.replace("psql:", "qadmin:"),
+        got.stderr,
+        "stderr"
+    );
+    assert!(
+        got.stderr.starts_with("qadmin:incl/c.sql:1:"),
+        "{}",
+        got.stderr
+    );
+}
