@@ -405,6 +405,9 @@ pub struct Include {
     pub file: String,
     /// `\ir`: relative to the directory of the script being run.
     pub relative: bool,
+    /// Warnings to give once the file has run (psql warns about extra
+    /// arguments after it).
+    pub warn_after: Vec<String>,
 }
 
 /// What running a meta-command left to do.
@@ -524,14 +527,23 @@ pub fn run(s: &mut Session, line: &str, out: &mut dyn Write) -> (Done, Option<St
     if parsed.unterminated {
         s.client_error("unterminated quoted string");
     }
-    let done = run_parsed(s, cmd, rest, &parsed, out);
-    if !matches!(done, Done::Ran(Outcome::Quit)) {
-        if !extra.is_empty() {
-            // After the command's own output, as psql.
-            let _ = out.flush();
-        }
-        for e in &extra {
-            s.warning(&format!("{cmd}: extra argument \"{e}\" ignored"));
+    let mut done = run_parsed(s, cmd, rest, &parsed, out);
+    let warnings = extra
+        .iter()
+        .map(|e| format!("{cmd}: extra argument \"{e}\" ignored"));
+    match &mut done {
+        // psql warns only after a command that did not fail.
+        Done::Ran(Outcome::Quit | Outcome::Failed) => {}
+        // After the file has run, as psql.
+        Done::Include(inc) => inc.warn_after.extend(warnings),
+        _ => {
+            if !extra.is_empty() {
+                // After the command's own output, as psql.
+                let _ = out.flush();
+            }
+            for w in warnings {
+                s.warning(&w);
+            }
         }
     }
     match (done, parsed.next) {
@@ -725,6 +737,7 @@ fn run_parsed(
             Some(file) => Done::Include(Include {
                 file: file.to_string(),
                 relative: cmd.starts_with("\\ir") || cmd == "\\include_relative",
+                warn_after: Vec::new(),
             }),
             None => {
                 s.client_error(&format!("{cmd}: missing required argument"));

@@ -818,6 +818,20 @@ const MAX_INCLUDE_DEPTH: usize = 64;
 /// `\i FILE` / `\ir FILE`: run a script file here, with its name and
 /// line in messages, then go on where we were.
 pub fn include(s: &mut Session, inc: &Include, out: &mut dyn Write) -> Outcome {
+    let o = include_file(s, inc, out);
+    if o != Outcome::Failed {
+        if !inc.warn_after.is_empty() {
+            let _ = out.flush();
+        }
+        for w in &inc.warn_after {
+            s.warning(w);
+        }
+    }
+    o
+}
+
+/// [`include`] without its warnings.
+fn include_file(s: &mut Session, inc: &Include, out: &mut dyn Write) -> Outcome {
     let cmd = if inc.relative { "\\ir" } else { "\\i" };
     let saved = s.locus.lock().map(|l| l.clone()).unwrap_or_default();
     let path = meta::include_path(saved.file.as_deref(), &inc.file, inc.relative);

@@ -563,7 +563,9 @@ fn echo_flags_and_quit_in_actions_match_psql() {
 
 /// See: #12. Meta-command arguments as psql reads them: a quote the line
 /// does not close drops its argument; `\w |command` takes the rest of
-/// the line; `\ir ../file` is named canonically in messages.
+/// the line; `\ir ../file` is named canonically in messages; extra
+/// arguments are warned about after an `\i` file ran, not after a
+/// failure.
 #[test]
 fn meta_command_arguments_match_psql() {
     use crate::sql::parity;
@@ -576,6 +578,16 @@ fn meta_command_arguments_match_psql() {
     std::fs::create_dir_all(dir.path().join("incl/sub")).expect("dirs");
     std::fs::write(dir.path().join("incl/c.sql"), "select 1/0;\n").expect("c");
     std::fs::write(dir.path().join("incl/sub/main.sql"), "\\ir ../c.sql\n").expect("main");
+    let c = dir.path().join("ok.sql");
+    std::fs::write(&c, "select 1 as inc;\n").expect("ok.sql");
+    parity(
+        "",
+        &format!(
+            "\\i {} extra\n\\i /nonexistent/x.sql extra\n\\pset foo bar baz\n\\x on extra\n",
+            c.display()
+        ),
+        &[],
+    );
     let main = dir.path().join("incl/sub/main.sql");
     let db = test_db!();
     let want = run(db
