@@ -503,7 +503,9 @@ fn fetch(
     let Some(c) = s.client() else {
         return (Outcome::ConnectionLost, None);
     };
-    let mut done: Vec<(Vec<Column>, Rows, String)> = Vec::new();
+    // Each result: its columns when it had a row description (a
+    // zero-column SELECT has one), its rows, its tag.
+    let mut done: Vec<(Option<Vec<Column>>, Rows, String)> = Vec::new();
     let mut current: Option<(Vec<Column>, Rows)> = None;
     let mut error = None;
     let mut lost = None;
@@ -529,7 +531,10 @@ fn fetch(
                 }
             }
             Ok(Reply::Complete(tag)) => {
-                let (cols, rows) = current.take().unwrap_or_default();
+                let (cols, rows) = match current.take() {
+                    Some((cols, rows)) => (Some(cols), rows),
+                    None => (None, Vec::new()),
+                };
                 done.push((cols, rows, tag));
             }
             Ok(Reply::CopyIn) => {
@@ -554,12 +559,12 @@ fn fetch(
     // psql prints the results before the last one (SHOW_ALL_RESULTS).
     let last = if error.is_none() { done.pop() } else { None };
     for (cols, rows, tag) in &done {
-        if cols.is_empty() {
+        let Some(cols) = cols else {
             if !quiet {
                 let _ = crate::output::print_status(out, tag, &opts);
             }
             continue;
-        }
+        };
         let mut p = TablePrinter::new(cols.clone(), &opts);
         let _ = p.print_batch(out, &rows_as_cells(rows));
         let _ = p.finish(out);
@@ -587,7 +592,7 @@ fn fetch(
         return (Outcome::Failed, None);
     }
     match last {
-        Some((cols, rows, _)) if !cols.is_empty() => (Outcome::Ok, Some((cols, rows))),
+        Some((Some(cols), rows, _)) => (Outcome::Ok, Some((cols, rows))),
         // A statement without rows prints its tag, as psql does.
         Some((_, _, tag)) => {
             if !quiet {

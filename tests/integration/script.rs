@@ -495,6 +495,13 @@ fn scripts_match_psql_where_a_review_found_differences() {
         "create table t1 (a int);\ninsert into t1 values (1);\ncommit;\n",
         &["-1"],
     );
+    // Zero-column results are results, not commands.
+    parity(
+        "",
+        "select from generate_series(1,2) \\gset\nselect where false \\gset\nselect \\gset\n\
+         select from generate_series(1,2) \\gexec\nselect \\gx\nselect from generate_series(1,3);\n",
+        &[],
+    );
 }
 
 /// See: #12. `\prompt` in a script read from standard input, without a
