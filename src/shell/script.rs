@@ -705,7 +705,7 @@ fn run_done(s: &mut Session, done: Done, out: &mut dyn Write, qbuf: &mut QueryBu
             Outcome::Failed
         }
         Done::Buffer(BufferCmd::Edit { file, line }) => {
-            let buffer = trim_end(&qbuf.text).to_vec();
+            let buffer = qbuf.text.clone();
             let previous = qbuf.previous.clone();
             match editor::edit_buffer(s, file.as_deref(), line, &buffer, previous.as_deref()) {
                 Some(text) => {
