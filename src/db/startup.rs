@@ -245,9 +245,12 @@ fn start(
         ("database", params.dbname.as_str()),
         ("client_encoding", "UTF8"),
     ];
-    if let Some(a) = &params.application_name {
-        kv.push(("application_name", a));
-    }
+    // psql names itself when the user names nothing (its
+    // fallback_application_name); so does qadmin, for pg_stat_activity.
+    kv.push((
+        "application_name",
+        params.application_name.as_deref().unwrap_or("qadmin"),
+    ));
     if let Some(o) = &params.options {
         kv.push(("options", o));
     }

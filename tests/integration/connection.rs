@@ -343,3 +343,18 @@ fn qadminrc_runs_unless_x() {
     let r = run(db.qadmin().args(["-c", "select 1"]));
     assert_eq!(r.code, 0);
 }
+
+/// Without an application_name of the user's, the server sees `qadmin`
+/// (psql names itself the same way); the user's own wins.
+#[test]
+fn the_application_name_is_qadmin_unless_one_is_given() {
+    let db = test_db!();
+    let r = run(db.qadmin().args(["-At", "-c", "show application_name"]));
+    assert_eq!(r.stdout, "qadmin\n", "{}", r.stderr);
+    let r = run(db.qadmin().env("PGAPPNAME", "nightly-job").args([
+        "-At",
+        "-c",
+        "show application_name",
+    ]));
+    assert_eq!(r.stdout, "nightly-job\n", "{}", r.stderr);
+}
