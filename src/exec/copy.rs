@@ -36,15 +36,80 @@ struct SlashCopy {
 }
 
 impl SlashCopy {
+    /// The statement psql builds (`do_copy`): `COPY `, the target as its
+    /// tokenizer re-joins it (every token after a space), ` FROM STDIN ` /
+    /// ` TO STDOUT `, then the rest of the line as typed. The server's
+    /// error positions count in this text.
     fn sql(&self) -> String {
-        let dir = if self.from { "FROM STDIN" } else { "TO STDOUT" };
-        let rest = self.rest.trim().trim_end_matches(';').trim_end();
-        if rest.is_empty() {
-            format!("COPY {} {dir}", self.what)
+        let dir = if self.from {
+            " FROM STDIN "
         } else {
-            format!("COPY {} {dir} {rest}", self.what)
+            " TO STDOUT "
+        };
+        let mut q = String::from("COPY ");
+        for tok in tokens(&self.what) {
+            q.push(' ');
+            q.push_str(tok);
         }
+        q.push_str(dir);
+        q.push_str(&self.rest);
+        q
     }
+}
+
+/// psql's `strtokx` over the target: `(` and `)` alone, a quoted name or
+/// literal (`E'..'` with backslash escapes) whole, other words up to a
+/// space, a parenthesis or a quote.
+fn spans(s: &str) -> Vec<(usize, usize)> {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        if c == b'(' || c == b')' {
+            i += 1;
+        } else if c == b'\''
+            || c == b'"'
+            || (matches!(c, b'E' | b'e') && b.get(i + 1) == Some(&b'\''))
+        {
+            let escape = c != b'\'' && c != b'"';
+            if escape {
+                i += 1;
+            }
+            let c = b[i];
+            i += 1;
+            while i < b.len() {
+                if escape && b[i] == b'\\' && i + 1 < b.len() {
+                    i += 2;
+                    continue;
+                }
+                if b[i] == c {
+                    if b.get(i + 1) == Some(&c) {
+                        i += 2;
+                        continue;
+                    }
+                    i += 1;
+                    break;
+                }
+                i += 1;
+            }
+        } else {
+            while i < b.len() && !b" \t\n\r()'\"".contains(&b[i]) {
+                i += 1;
+            }
+        }
+        out.push((start, i));
+    }
+    out
+}
+
+fn tokens(s: &str) -> Vec<&str> {
+    spans(s).into_iter().map(|(a, b)| &s[a..b]).collect()
 }
 
 /// Read a single-quoted token at the start of `s` (psql's rules: `''` is
@@ -66,37 +131,46 @@ fn quoted(s: &str) -> Option<(String, &str)> {
     None
 }
 
-/// Split off the table (with its column list) or `( query )`.
+/// Split off the table (with its column list) or `( query )` as psql's
+/// parse_slash_copy does, token by token; an error names the token where
+/// the target ends too soon.
 fn target(s: &str) -> Result<(String, &str), String> {
-    let s = s.trim_start();
-    let mut depth = 0usize;
-    let mut quote: Option<char> = None;
-    let mut end = s.len();
-    for (i, c) in s.char_indices() {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None => match c {
-                '\'' | '"' => quote = Some(c),
-                '(' => depth += 1,
-                ')' => depth = depth.saturating_sub(1),
-                c if c.is_whitespace() && depth == 0 => {
-                    // A column list may follow the table after a space.
-                    let rest = s[i..].trim_start();
-                    if !rest.starts_with('(') || s.starts_with('(') {
-                        end = i;
-                        break;
-                    }
-                }
-                _ => {}
-            },
-        }
-    }
-    let what = s[..end].trim();
-    if what.is_empty() {
+    let sp = spans(s);
+    let tok = |i: usize| sp.get(i).map(|&(a, b)| &s[a..b]);
+    let end_of_line = || "\\copy: parse error at end of line".to_string();
+    if sp.is_empty() {
         return Err("\\copy: arguments required".into());
     }
-    Ok((what.to_string(), &s[end..]))
+    let mut i = 0;
+    if tok(0) == Some("(") {
+        let mut depth = 0usize;
+        loop {
+            match tok(i) {
+                Some("(") => depth += 1,
+                Some(")") => depth -= 1,
+                Some(_) => {}
+                None => return Err(end_of_line()),
+            }
+            i += 1;
+            if depth == 0 {
+                break;
+            }
+        }
+    } else {
+        i += 1;
+        if tok(i) == Some("(") {
+            loop {
+                match tok(i) {
+                    Some(")") => break,
+                    Some(_) => i += 1,
+                    None => return Err(end_of_line()),
+                }
+            }
+            i += 1;
+        }
+    }
+    let end = sp[i - 1].1;
+    Ok((s[..end].trim().to_string(), &s[end..]))
 }
 
 fn parse(line: &str) -> Result<SlashCopy, String> {
@@ -106,6 +180,7 @@ fn parse(line: &str) -> Result<SlashCopy, String> {
     let from = match rest[..word_end].to_ascii_lowercase().as_str() {
         "from" => true,
         "to" => false,
+        "" => return Err("\\copy: parse error at end of line".into()),
         _ => return Err(format!("\\copy: parse error at \"{}\"", first_word(rest))),
     };
     let rest = rest[word_end..].trim_start();
@@ -137,24 +212,22 @@ fn parse(line: &str) -> Result<SlashCopy, String> {
             _ => (Place::File(word.to_string()), &rest[end..]),
         }
     };
+    // psql's tokenizer ends the file word at the character after it (a
+    // space, or a `;` it keeps); the rest goes to the server as typed.
+    let rest = match rest.chars().next() {
+        Some(c) if c.is_whitespace() => &rest[c.len_utf8()..],
+        _ => rest,
+    };
     Ok(SlashCopy {
         what,
         from,
         place,
-        rest: rest.trim().to_string(),
+        rest: rest.to_string(),
     })
 }
 
 fn first_word(s: &str) -> &str {
     s.split_whitespace().next().unwrap_or("")
-}
-
-/// `~/` at the start of a file name is the home directory, as in psql.
-fn expand(name: &str) -> String {
-    match (name.strip_prefix("~/"), dirs::home_dir()) {
-        (Some(rest), Some(home)) => home.join(rest).display().to_string(),
-        _ => name.to_string(),
-    }
 }
 
 /// A reader as COPY data.
@@ -181,7 +254,9 @@ fn child_done(s: &Session, child: Option<Child>) -> bool {
 }
 
 /// Run `\copy ARGS`; `input` is the statement loop's input (for `from
-/// stdin`), `out` the query output (for `to stdout`).
+/// stdin`), `out` the standard output. As psql's SendQuery: the query
+/// output is the `\o` target when there is one, the COPY statement goes
+/// to the `-L` log, and `\timing` shows its time on standard output.
 pub fn slash_copy(
     s: &mut Session,
     args: &str,
@@ -195,17 +270,76 @@ pub fn slash_copy(
             return Outcome::Failed;
         }
     };
+    let mut began = None;
+    let o = match s.output.take() {
+        Some(mut target) => {
+            let color = std::mem::replace(&mut s.settings.print.color, false);
+            let o = run(s, &c, &mut target, input, true, &mut began);
+            s.settings.print.color = color;
+            if let Err(e) = target.flush() {
+                s.client_error(&format!("{}: {}", target.name, crate::io_reason(&e)));
+            }
+            s.output = Some(target);
+            o
+        }
+        None => run(s, &c, out, input, false, &mut began),
+    };
+    if let (Some(t), true) = (began, s.settings.timing) {
+        let ms = t.elapsed().as_secs_f64() * 1000.0;
+        let _ = writeln!(out, "{}", crate::shell::meta::format_timing(ms));
+    }
+    let _ = out.flush();
+    o
+}
+
+/// Log the statement (`-L`) and note when it was sent (`\timing`).
+fn sending(s: &mut Session, sql: &str, began: &mut Option<std::time::Instant>) {
+    if let Some(log) = s.log_file.as_mut() {
+        let _ = write!(
+            log,
+            "********* QUERY **********\n{sql}\n**************************\n\n"
+        );
+        let _ = log.flush();
+    }
+    *began = Some(std::time::Instant::now());
+}
+
+/// Open the file or start the program of `c` and run its COPY; `out` is
+/// the query output, `redirected` whether that is a `\o` target.
+fn run(
+    s: &mut Session,
+    c: &SlashCopy,
+    out: &mut dyn Write,
+    input: &mut dyn CopyInput,
+    redirected: bool,
+    began: &mut Option<std::time::Instant>,
+) -> Outcome {
     let sql = c.sql();
+    let sql = sql.as_str();
     let fail = |s: &Session, name: &str, e: std::io::Error| {
         s.client_error(&format!("{name}: {}", crate::io_reason(&e)));
         Outcome::Failed
     };
+    // COPY FROM always shows its `COPY n`. COPY TO shows it unless the
+    // data went where the tag would go, the query output (psql's
+    // HandleCopyResult): not after `to stdout`, after `to pstdout` only
+    // under `\o`.
     if c.from {
         match &c.place {
-            Place::Current => run_sql_with(s, &sql, out, input),
-            Place::Process => run_sql_with(s, &sql, out, &mut StdinCopy::for_session(s)),
-            Place::File(name) => match std::fs::File::open(expand(name)) {
-                Ok(f) => run_sql_with(s, &sql, out, &mut Lines(BufReader::new(f))),
+            Place::Current => {
+                sending(s, sql, began);
+                run_sql_with(s, sql, out, input)
+            }
+            Place::Process => {
+                sending(s, sql, began);
+                run_sql_with(s, sql, out, &mut StdinCopy::for_session(s))
+            }
+            Place::File(name) => match std::fs::File::open(crate::shell::tilde::expand_tilde(name))
+            {
+                Ok(f) => {
+                    sending(s, sql, began);
+                    run_sql_with(s, sql, out, &mut Lines(BufReader::new(f)))
+                }
                 Err(e) => fail(s, name, e),
             },
             Place::Program(cmd) => {
@@ -219,7 +353,8 @@ pub fn slash_copy(
                         let Some(stdout) = ch.stdout.take() else {
                             return Outcome::Failed;
                         };
-                        let o = run_sql_with(s, &sql, out, &mut Lines(BufReader::new(stdout)));
+                        sending(s, sql, began);
+                        let o = run_sql_with(s, sql, out, &mut Lines(BufReader::new(stdout)));
                         if child_done(s, Some(ch)) {
                             o
                         } else {
@@ -233,37 +368,42 @@ pub fn slash_copy(
     } else {
         match &c.place {
             Place::Current => {
-                run_sql_copy(s, &sql, out, &mut StdinCopy::for_session(s), None, true)
+                sending(s, sql, began);
+                run_sql_copy(s, sql, out, &mut StdinCopy::for_session(s), None, false)
             }
             Place::Process => {
                 let mut so = std::io::stdout();
+                sending(s, sql, began);
                 run_sql_copy(
                     s,
-                    &sql,
+                    sql,
                     out,
                     &mut StdinCopy::for_session(s),
                     Some(&mut so),
-                    true,
+                    redirected,
                 )
             }
-            Place::File(name) => match std::fs::File::create(expand(name)) {
-                Ok(f) => {
-                    let mut w = std::io::BufWriter::new(f);
-                    let o = run_sql_copy(
-                        s,
-                        &sql,
-                        out,
-                        &mut StdinCopy::for_session(s),
-                        Some(&mut w),
-                        true,
-                    );
-                    match w.flush() {
-                        Ok(()) => o,
-                        Err(e) => fail(s, name, e),
+            Place::File(name) => {
+                match std::fs::File::create(crate::shell::tilde::expand_tilde(name)) {
+                    Ok(f) => {
+                        let mut w = std::io::BufWriter::new(f);
+                        sending(s, sql, began);
+                        let o = run_sql_copy(
+                            s,
+                            sql,
+                            out,
+                            &mut StdinCopy::for_session(s),
+                            Some(&mut w),
+                            true,
+                        );
+                        match w.flush() {
+                            Ok(()) => o,
+                            Err(e) => fail(s, name, e),
+                        }
                     }
+                    Err(e) => fail(s, name, e),
                 }
-                Err(e) => fail(s, name, e),
-            },
+            }
             Place::Program(cmd) => {
                 let child = Command::new("sh")
                     .arg("-c")
@@ -275,15 +415,14 @@ pub fn slash_copy(
                         let o = match ch.stdin.take() {
                             Some(stdin) => {
                                 let mut w = std::io::BufWriter::new(stdin);
+                                sending(s, sql, began);
                                 let o = run_sql_copy(
                                     s,
-                                    &sql,
+                                    sql,
                                     out,
                                     &mut StdinCopy::for_session(s),
                                     Some(&mut w),
-                                    // psql prints no status after a COPY
-                                    // to a program.
-                                    false,
+                                    true,
                                 );
                                 let _ = w.flush();
                                 o
@@ -311,28 +450,33 @@ mod tests {
     fn slash_copy_lines_become_copy_statements() {
         let c = parse("t from '/tmp/x y.csv' with (format csv)").unwrap();
         assert_eq!(c.place, Place::File("/tmp/x y.csv".into()));
-        assert_eq!(c.sql(), "COPY t FROM STDIN with (format csv)");
+        assert_eq!(c.sql(), "COPY  t FROM STDIN with (format csv)");
         let c = parse("public.t (a, \"B c\") to stdout").unwrap();
         assert_eq!(
             (c.place.clone(), c.sql()),
             (
                 Place::Current,
-                "COPY public.t (a, \"B c\") TO STDOUT".into()
+                "COPY  public.t ( a, \"B c\" ) TO STDOUT ".into()
             )
         );
         let c = parse("(select 1 from t where b = 'x y') TO program 'gzip > o.gz' csv").unwrap();
         assert_eq!(c.place, Place::Program("gzip > o.gz".into()));
         assert_eq!(
             c.sql(),
-            "COPY (select 1 from t where b = 'x y') TO STDOUT csv"
+            "COPY  ( select 1 from t where b = 'x y' ) TO STDOUT csv"
         );
         let c = parse("t from pstdin where a > 1").unwrap();
         assert_eq!(
             (c.place.clone(), c.sql()),
-            (Place::Process, "COPY t FROM STDIN where a > 1".into())
+            (Place::Process, "COPY  t FROM STDIN where a > 1".into())
         );
         let c = parse("t to 'it''s.txt'").unwrap();
         assert_eq!(c.place, Place::File("it's.txt".into()));
+        let c = parse("(select E'a\\'(' ||'b''c'::text) to stdout;").unwrap();
+        assert_eq!(
+            c.sql(),
+            "COPY  ( select E'a\\'(' || 'b''c' ::text ) TO STDOUT ;"
+        );
         assert!(parse("").is_err());
         assert!(parse("t into x").is_err());
         assert!(parse("t from").is_err());

@@ -122,7 +122,8 @@ pub fn run_sql_with(
 
 /// As [`run_sql_with`], with COPY TO STDOUT data written to `data` (a
 /// `\copy` file) instead of `out`. `copy_status`: print `COPY n` after
-/// COPY TO STDOUT too, as psql does after `\copy`.
+/// COPY TO STDOUT too, as psql does when the data did not go to the query
+/// output (a `\copy` to a file or a program, to pstdout under `\o`).
 pub fn run_sql_copy(
     s: &mut Session,
     sql: &str,

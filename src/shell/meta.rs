@@ -1317,6 +1317,8 @@ fn output(s: &mut Session, target: Option<String>, out: &mut dyn Write) -> Outco
     let Some(target) = target.filter(|t| !t.is_empty()) else {
         return Outcome::Ok;
     };
+    // psql expands `~` here too (a `|command` does not start with one).
+    let target = expand_tilde(&target);
     match OutputTarget::open(&target) {
         Ok(t) => {
             s.output = Some(t);

@@ -1413,3 +1413,23 @@ fn help_lists_every_psql_meta_command_and_variable() {
         options.stdout
     );
 }
+
+/// See: #12. psql prints a `\copy`'s `COPY n` unless its data went where
+/// the tag would go (to stdout, or pstdout while that is the query
+/// output): from or to a file, from stdin / pstdin, to a program, and to
+/// pstdout under `\o` show it.
+#[test]
+fn slash_copy_tags_match_psql() {
+    let setup = "create table t (a int); insert into t values (1), (2)";
+    parity(
+        setup,
+        "\\copy t to stdout\n\\copy t to pstdout\n\\copy t to program 'cat > ~/o.txt'\n\
+         \\copy t to '~/f.txt'\n\\copy t from '~/f.txt'\n\\copy t from program 'cat ~/o.txt'\n\
+         \\copy t from stdin\n5\n\\.\n\\copy (select 1) to stdout\n\
+         \\o ~/out.txt\n\\copy t to stdout\n\\copy t to pstdout\n\\copy t to program 'cat > /dev/null'\n\
+         \\o\n\\echo done\n\\! cat ~/out.txt\n",
+        &[],
+    );
+    parity(setup, "select 1;\n", &["-c", "\\copy (select 1) to stdout"]);
+    parity(setup, "\\copy t to pstdout\n", &["-q"]);
+}
