@@ -189,7 +189,7 @@ fn parse(line: &str) -> Result<SlashCopy, String> {
     }
     let (place, rest) = if rest.starts_with('\'') {
         let (v, r) = quoted(rest).ok_or("\\copy: parse error at end of line")?;
-        (Place::File(v), r)
+        (Place::File(crate::shell::tilde::expand_tilde(&v)), r)
     } else {
         // psql's tokenizer stops a word at `;` too (`to stdout;`).
         let end = rest
@@ -209,7 +209,10 @@ fn parse(line: &str) -> Result<SlashCopy, String> {
             "stdout" if !from => (Place::Current, &rest[end..]),
             "pstdin" if from => (Place::Process, &rest[end..]),
             "pstdout" if !from => (Place::Process, &rest[end..]),
-            _ => (Place::File(word.to_string()), &rest[end..]),
+            _ => (
+                Place::File(crate::shell::tilde::expand_tilde(word)),
+                &rest[end..],
+            ),
         }
     };
     // psql's tokenizer ends the file word at the character after it (a
@@ -334,8 +337,7 @@ fn run(
                 sending(s, sql, began);
                 run_sql_with(s, sql, out, &mut StdinCopy::for_session(s))
             }
-            Place::File(name) => match std::fs::File::open(crate::shell::tilde::expand_tilde(name))
-            {
+            Place::File(name) => match std::fs::File::open(name) {
                 Ok(f) => {
                     sending(s, sql, began);
                     run_sql_with(s, sql, out, &mut Lines(BufReader::new(f)))
@@ -383,27 +385,25 @@ fn run(
                     redirected,
                 )
             }
-            Place::File(name) => {
-                match std::fs::File::create(crate::shell::tilde::expand_tilde(name)) {
-                    Ok(f) => {
-                        let mut w = std::io::BufWriter::new(f);
-                        sending(s, sql, began);
-                        let o = run_sql_copy(
-                            s,
-                            sql,
-                            out,
-                            &mut StdinCopy::for_session(s),
-                            Some(&mut w),
-                            true,
-                        );
-                        match w.flush() {
-                            Ok(()) => o,
-                            Err(e) => fail(s, name, e),
-                        }
+            Place::File(name) => match std::fs::File::create(name) {
+                Ok(f) => {
+                    let mut w = std::io::BufWriter::new(f);
+                    sending(s, sql, began);
+                    let o = run_sql_copy(
+                        s,
+                        sql,
+                        out,
+                        &mut StdinCopy::for_session(s),
+                        Some(&mut w),
+                        true,
+                    );
+                    match w.flush() {
+                        Ok(()) => o,
+                        Err(e) => fail(s, name, e),
                     }
-                    Err(e) => fail(s, name, e),
                 }
-            }
+                Err(e) => fail(s, name, e),
+            },
             Place::Program(cmd) => {
                 let child = Command::new("sh")
                     .arg("-c")

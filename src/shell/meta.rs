@@ -1171,10 +1171,13 @@ fn timing(s: &mut Session, arg: Option<&str>, out: &mut dyn Write) -> Outcome {
             Outcome::Ok
         }
         None => {
+            // psql keeps the setting and still says what it is.
             s.client_error(&format!(
                 "unrecognized value \"{}\" for \"\\timing\": Boolean expected",
                 arg.unwrap_or_default()
             ));
+            let b = s.settings.timing;
+            say(s, out, if b { "Timing is on." } else { "Timing is off." });
             Outcome::Failed
         }
     }

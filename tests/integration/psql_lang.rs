@@ -1433,3 +1433,68 @@ fn slash_copy_tags_match_psql() {
     parity(setup, "select 1;\n", &["-c", "\\copy (select 1) to stdout"]);
     parity(setup, "\\copy t to pstdout\n", &["-q"]);
 }
+
+/// `Time: 0.123 ms` (and psql's longer forms) with the figure taken out.
+fn untimed(text: &str) -> String {
+    text.lines()
+        .map(|l| match l.strip_prefix("Time: ") {
+            Some(_) => "Time: N\n".to_string(),
+            None => format!("{l}\n"),
+        })
+        .collect()
+}
+
+/// As [`parity`], with the `\timing` figures taken out, `HOME` in `extra`
+/// standing for each run's home directory, and the home's `files` (left
+/// by the script or by `-L`) compared too.
+fn parity_in_home(setup: &str, script: &str, extra: &[&str], files: &[&str]) {
+    use crate::support::run;
+    let a = crate::test_db!();
+    let b = crate::test_db!();
+    if !setup.is_empty() {
+        a.sql(setup);
+        b.sql(setup);
+    }
+    let args = |db: &crate::support::TestDb| -> Vec<String> {
+        extra
+            .iter()
+            .map(|e| e.replace("HOME", &db.home.path().display().to_string()))
+            .collect()
+    };
+    let pa = a.script("s.sql", script);
+    let pb = b.script("s.sql", script);
+    let want = run(a.psql().args(args(&a)).arg("-f").arg(&pa));
+    let got = run(b.qadmin().args(args(&b)).arg("-f").arg(&pb));
+    let want_err = want
+        .stderr
+        .replace(&format!("psql:{}:", pa.display()), "qadmin:FILE:")
+        .replace(&a.home.path().display().to_string(), "HOME");
+    let got_err = got
+        .stderr
+        .replace(&format!("qadmin:{}:", pb.display()), "qadmin:FILE:")
+        .replace(&b.home.path().display().to_string(), "HOME");
+    crate::assert_text_eq!(untimed(&want.stdout), untimed(&got.stdout), "(stdout)");
+    crate::assert_text_eq!(want_err, got_err, "(stderr)");
+    assert_eq!(want.code, got.code, "exit code");
+    for f in files {
+        let read = |db: &crate::support::TestDb| {
+            std::fs::read_to_string(db.home.path().join(f))
+                .unwrap_or_else(|e| format!("({f}: {e})"))
+        };
+        crate::assert_text_eq!(untimed(&read(&a)), untimed(&read(&b)), "({f})");
+    }
+}
+
+/// See: #12. `\timing` shows the time of a `\copy` and of a `\gdesc` as
+/// psql does; `\timing foo` is refused and the setting said again.
+#[test]
+fn timing_after_copy_and_gdesc_matches_psql() {
+    parity_in_home(
+        "create table t (a int); insert into t values (1), (2)",
+        "\\timing on\n\\copy t to stdout\n\\copy t to '~/f.txt'\n\\copy t from '~/f.txt'\n\
+         \\copy t from '~/missing.txt'\nselect 1 as x, 'a' as y \\gdesc\nselect nosuch \\gdesc\n\
+         \\timing foo\n\\timing off\n\\timing bar\n\\copy t to stdout\nselect 2 \\gdesc\n",
+        &[],
+        &[],
+    );
+}
