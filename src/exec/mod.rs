@@ -353,7 +353,9 @@ fn stream(
                     let dml = ["INSERT", "UPDATE", "DELETE", "MERGE"]
                         .iter()
                         .any(|k| tag.starts_with(k));
-                    if current.is_none() || dml {
+                    // No tag for a COPY whose data went to the query
+                    // output (psql has no status for it at all).
+                    if (current.is_none() && (!copy_out || slash_copy)) || dml {
                         let _ = writeln!(l, "{tag}");
                     }
                     let _ = l.flush();

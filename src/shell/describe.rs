@@ -689,6 +689,13 @@ fn fetch(s: &mut Session, query: &str) -> Option<Listing> {
                 "********* QUERY **********\n{query}\n**************************\n\n"
             );
             let _ = o.flush();
+            if let Some(log) = s.log_file.as_mut() {
+                let _ = write!(
+                    log,
+                    "********* QUERY **********\n{query}\n**************************\n\n"
+                );
+                let _ = log.flush();
+            }
             if v.eq_ignore_ascii_case("noexec") {
                 return None;
             }
@@ -720,6 +727,17 @@ fn print(
         footers,
         ..s.settings.print.clone()
     };
+    // `-L`: the listing also goes to the log, aligned (psql's printTable).
+    if let Some(log) = s.log_file.as_mut() {
+        let log_opts = PrintOptions {
+            format: crate::output::Format::Aligned,
+            expanded: false,
+            color: false,
+            ..opts.clone()
+        };
+        let _ = output::print_result(log, rs, &log_opts);
+        let _ = log.flush();
+    }
     match s.output.as_mut() {
         Some(t) => {
             let _ = output::print_result(t, rs, &opts);
@@ -1264,7 +1282,10 @@ fn describe_one(
         columns: names.iter().map(|n| Column::new(*n, 25)).collect(),
         rows,
     };
+    // psql's describeOneTableDetails: never expanded.
+    let expanded = std::mem::replace(&mut s.settings.print.expanded, false);
     print(s, &rs, &title, Some(footers), out);
+    s.settings.print.expanded = expanded;
     Outcome::Ok
 }
 
@@ -1655,7 +1676,10 @@ fn sequence(s: &mut Session, oid: &str, qualified: &str, out: &mut dyn Write) ->
             _ => format!("Owned by: {}", o.get(0, 0)),
         });
     }
+    // psql's describeOneTableDetails: never expanded.
+    let expanded = std::mem::replace(&mut s.settings.print.expanded, false);
     print(s, &result_set(l), qualified, Some(footers), out);
+    s.settings.print.expanded = expanded;
     Outcome::Ok
 }
 

@@ -1498,3 +1498,18 @@ fn timing_after_copy_and_gdesc_matches_psql() {
         &[],
     );
 }
+
+/// See: #12. `-L` logs a `\copy`'s statement as psql rebuilds it and the
+/// tags psql logs, and the listings of the describe commands.
+#[test]
+fn log_file_matches_psql() {
+    parity_in_home(
+        "create table t (a int primary key, b text); insert into t values (1, 'x'), (2, null)",
+        "\\copy (select 1) to stdout\n\\copy t to '~/f.txt'\n\\copy t (a, b) from '~/f.txt' where a > 5\n\
+         \\copy t from stdin\n3\tz\n\\.\nselect * from t order by a;\n\\d t\n\\dt\n\\dt+ nosuch\n\\l nosuch\n\
+         select 1 \\gdesc\n\\d+ t\n\\dn\n\\x on\n\\pset format unaligned\n\\d t\n\\di\n\
+         \\sf pg_catalog.now\n",
+        &["-L", "HOME/log.txt"],
+        &["log.txt"],
+    );
+}
