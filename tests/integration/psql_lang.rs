@@ -1513,3 +1513,20 @@ fn log_file_matches_psql() {
         &["log.txt"],
     );
 }
+
+/// See: #12. The error texts of `\sf`, `\sv`, `\ef` on a missing object,
+/// of an unfinished `\copy`, and of a server error in a `\copy`'s
+/// options (its caret counts in psql's rebuilt statement).
+#[test]
+fn slash_copy_and_source_errors_match_psql() {
+    let setup = "create table t (a int, b text); create view v as select a from t";
+    parity(
+        setup,
+        "\\sf nosuch\n\\sv nosuch\n\\ef nosuch\n\\sf nosuch(int)\n\\sv nosuch.v\n\\sf 'bad\n\
+         \\copy t from\n\\copy t\n\\copy\n\\copy t (a from stdin\n\\copy (select 1 to stdout\n\\copy t frm x\n\
+         \\copy t from stdin where nosuch > 1\n1\tx\n\\.\n\\copy (select nosuch from t) to stdout\n\
+         \\copy t (a, nosuch) from stdin\n\\copy t to stdout with (format nosuch)\n\\copy t to stdout;\n",
+        &[],
+    );
+    parity(setup, "", &["-c", "\\sf nosuch"]);
+}
