@@ -1688,10 +1688,9 @@ fn sequence(s: &mut Session, oid: &str, qualified: &str, out: &mut dyn Write) ->
             _ => format!("Owned by: {}", o.get(0, 0)),
         });
     }
-    // psql's describeOneTableDetails: never expanded.
-    let expanded = std::mem::replace(&mut s.settings.print.expanded, false);
+    // Expanded if asked: psql prints a sequence with the session's
+    // options (its other relations never expanded).
     print(s, &result_set(l), qualified, Some(footers), out);
-    s.settings.print.expanded = expanded;
     Outcome::Ok
 }
 
