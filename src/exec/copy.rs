@@ -1,8 +1,11 @@
 //! psql's `\copy`: a COPY whose file is on the client. The line is read
 //! as psql reads it (`table [(cols)] | (query)`, `from | to`, a file name,
 //! `program 'cmd'`, `stdin`, `stdout`, `pstdin`, `pstdout`, then the
-//! options), turned into `COPY ... FROM STDIN` / `TO STDOUT`, and run as
-//! any COPY with the file as its data or its output.
+//! options), turned into the statement psql's `do_copy` builds (`COPY  t
+//! FROM STDIN ...`), and run as any COPY with the file as its data or its
+//! output: to the `\o` target, in the `-L` log, timed by `\timing`, with
+//! psql's rule for its `COPY n` (none when the data went to the query
+//! output).
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
