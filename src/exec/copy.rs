@@ -298,8 +298,15 @@ pub fn slash_copy(
     o
 }
 
-/// Log the statement (`-L`) and note when it was sent (`\timing`).
-fn sending(s: &mut Session, sql: &str, began: &mut Option<std::time::Instant>) {
+/// Send the COPY as psql's SendQuery sends a statement: logged (`-L`),
+/// timed (`\timing`), in a transaction AUTOCOMMIT off opens, under
+/// ON_ERROR_ROLLBACK's savepoint, the result variables set after it.
+fn send(
+    s: &mut Session,
+    sql: &str,
+    began: &mut Option<std::time::Instant>,
+    run: impl FnOnce(&mut Session) -> Outcome,
+) -> Outcome {
     if let Some(log) = s.log_file.as_mut() {
         let _ = write!(
             log,
@@ -308,6 +315,13 @@ fn sending(s: &mut Session, sql: &str, began: &mut Option<std::time::Instant>) {
         let _ = log.flush();
     }
     *began = Some(std::time::Instant::now());
+    crate::shell::send::send_with(s, sql, |s| {
+        let o = run(s);
+        if o != Outcome::ConnectionLost {
+            s.set_result_vars();
+        }
+        o
+    })
 }
 
 /// Open the file or start the program of `c` and run its COPY; `out` is
@@ -332,19 +346,14 @@ fn run(
     // under `\o`.
     if c.from {
         match &c.place {
-            Place::Current => {
-                sending(s, sql, began);
-                run_sql_with(s, sql, out, input)
-            }
-            Place::Process => {
-                sending(s, sql, began);
+            Place::Current => send(s, sql, began, |s| run_sql_with(s, sql, out, input)),
+            Place::Process => send(s, sql, began, |s| {
                 run_sql_with(s, sql, out, &mut StdinCopy::for_session(s))
-            }
+            }),
             Place::File(name) => match std::fs::File::open(name) {
-                Ok(f) => {
-                    sending(s, sql, began);
+                Ok(f) => send(s, sql, began, |s| {
                     run_sql_with(s, sql, out, &mut Lines(BufReader::new(f)))
-                }
+                }),
                 Err(e) => fail(s, name, e),
             },
             Place::Program(cmd) => {
@@ -358,8 +367,9 @@ fn run(
                         let Some(stdout) = ch.stdout.take() else {
                             return Outcome::Failed;
                         };
-                        sending(s, sql, began);
-                        let o = run_sql_with(s, sql, out, &mut Lines(BufReader::new(stdout)));
+                        let o = send(s, sql, began, |s| {
+                            run_sql_with(s, sql, out, &mut Lines(BufReader::new(stdout)))
+                        });
                         if child_done(s, Some(ch)) {
                             o
                         } else {
@@ -372,34 +382,23 @@ fn run(
         }
     } else {
         match &c.place {
-            Place::Current => {
-                sending(s, sql, began);
+            Place::Current => send(s, sql, began, |s| {
                 run_sql_copy(s, sql, out, &mut StdinCopy::for_session(s), None, false)
-            }
+            }),
             Place::Process => {
                 let mut so = std::io::stdout();
-                sending(s, sql, began);
-                run_sql_copy(
-                    s,
-                    sql,
-                    out,
-                    &mut StdinCopy::for_session(s),
-                    Some(&mut so),
-                    redirected,
-                )
+                send(s, sql, began, |s| {
+                    let input = &mut StdinCopy::for_session(s);
+                    run_sql_copy(s, sql, out, input, Some(&mut so), redirected)
+                })
             }
             Place::File(name) => match std::fs::File::create(name) {
                 Ok(f) => {
                     let mut w = std::io::BufWriter::new(f);
-                    sending(s, sql, began);
-                    let o = run_sql_copy(
-                        s,
-                        sql,
-                        out,
-                        &mut StdinCopy::for_session(s),
-                        Some(&mut w),
-                        true,
-                    );
+                    let o = send(s, sql, began, |s| {
+                        let input = &mut StdinCopy::for_session(s);
+                        run_sql_copy(s, sql, out, input, Some(&mut w), true)
+                    });
                     match w.flush() {
                         Ok(()) => o,
                         Err(e) => fail(s, name, e),
@@ -418,15 +417,10 @@ fn run(
                         let o = match ch.stdin.take() {
                             Some(stdin) => {
                                 let mut w = std::io::BufWriter::new(stdin);
-                                sending(s, sql, began);
-                                let o = run_sql_copy(
-                                    s,
-                                    sql,
-                                    out,
-                                    &mut StdinCopy::for_session(s),
-                                    Some(&mut w),
-                                    true,
-                                );
+                                let o = send(s, sql, began, |s| {
+                                    let input = &mut StdinCopy::for_session(s);
+                                    run_sql_copy(s, sql, out, input, Some(&mut w), true)
+                                });
                                 let _ = w.flush();
                                 o
                             }

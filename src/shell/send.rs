@@ -47,7 +47,11 @@ pub enum Go {
 
 /// Send `sql` (SQL for the server) as psql's `SendQuery` does; `run`
 /// sends it and reports.
-fn send_with(s: &mut Session, sql: &str, run: impl FnOnce(&mut Session) -> Outcome) -> Outcome {
+pub(crate) fn send_with(
+    s: &mut Session,
+    sql: &str,
+    run: impl FnOnce(&mut Session) -> Outcome,
+) -> Outcome {
     let status = s.client().map(|c| c.tx_status());
     if status == Some(TxStatus::Idle) && !s.settings.autocommit && !command_no_begin(sql) {
         if let Some(o) = quiet(s, "BEGIN") {

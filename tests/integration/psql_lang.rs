@@ -1530,3 +1530,20 @@ fn slash_copy_and_source_errors_match_psql() {
     );
     parity(setup, "", &["-c", "\\sf nosuch"]);
 }
+
+/// See: #12. A `\copy` is sent as psql's SendQuery sends a statement:
+/// AUTOCOMMIT off opens a transaction, ON_ERROR_ROLLBACK guards it, the
+/// result variables are its own.
+#[test]
+fn slash_copy_is_sent_like_a_statement() {
+    parity(
+        "create table t (a int); insert into t values (1), (2)",
+        "\\copy t to '~/f.txt'\n\\echo :ROW_COUNT :ERROR :SQLSTATE\n\
+         \\copy t from stdin\nx\n\\.\n\\echo :ROW_COUNT :ERROR :SQLSTATE :LAST_ERROR_SQLSTATE\n\
+         \\set AUTOCOMMIT off\n\\copy t from '~/f.txt'\nrollback;\nselect count(*) from t;\n\
+         \\set ON_ERROR_ROLLBACK on\nbegin;\n\\copy t from '~/f.txt'\n\\copy t from stdin\nx\n\\.\n\
+         commit;\nselect count(*) from t;\nselect 1;\ncopy t from stdin;\ny\n\\.\n\\echo :ROW_COUNT :ERROR :SQLSTATE\n\
+         copy nosuch from stdin;\n\\echo :ROW_COUNT :ERROR :SQLSTATE\n\\copy t to stdout\n\\echo :ROW_COUNT\n",
+        &[],
+    );
+}
