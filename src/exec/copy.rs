@@ -50,8 +50,11 @@ impl SlashCopy {
             " TO STDOUT "
         };
         let mut q = String::from("COPY ");
-        for tok in tokens(&self.what) {
-            q.push(' ');
+        for (i, tok) in tokens(&self.what).into_iter().enumerate() {
+            // psql's old `\copy binary t ...` keeps `binary` unspaced.
+            if i > 0 || !tok.eq_ignore_ascii_case("binary") {
+                q.push(' ');
+            }
             q.push_str(tok);
         }
         q.push_str(dir);
@@ -144,8 +147,12 @@ fn target(s: &str) -> Result<(String, &str), String> {
     if sp.is_empty() {
         return Err("\\copy: arguments required".into());
     }
-    let mut i = 0;
-    if tok(0) == Some("(") {
+    // psql still reads 7.3's `\copy binary TABLE ...`.
+    let mut i = usize::from(tok(0).is_some_and(|t| t.eq_ignore_ascii_case("binary")));
+    if tok(i).is_none() {
+        return Err(end_of_line());
+    }
+    if tok(i) == Some("(") {
         let mut depth = 0usize;
         loop {
             match tok(i) {
@@ -474,6 +481,9 @@ mod tests {
             c.sql(),
             "COPY  ( select E'a\\'(' || 'b''c' ::text ) TO STDOUT ;"
         );
+        let c = parse("binary t to stdout").unwrap();
+        assert_eq!(c.sql(), "COPY binary t TO STDOUT ");
+        assert!(parse("binary").is_err());
         assert!(parse("").is_err());
         assert!(parse("t into x").is_err());
         assert!(parse("t from").is_err());

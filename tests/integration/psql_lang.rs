@@ -1432,6 +1432,12 @@ fn slash_copy_tags_match_psql() {
     );
     parity(setup, "select 1;\n", &["-c", "\\copy (select 1) to stdout"]);
     parity(setup, "\\copy t to pstdout\n", &["-q"]);
+    parity(
+        setup,
+        "\\copy binary t to '~/b.bin'\n\\copy BINARY t from '~/b.bin'\n\\copy binary\n\
+         select count(*) from t;\n",
+        &["-e"],
+    );
 }
 
 /// `Time: 0.123 ms` (and psql's longer forms) with the figure taken out.
