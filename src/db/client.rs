@@ -210,6 +210,22 @@ impl Client {
         self.last_outcome.as_ref()
     }
 
+    /// Forget how the last statement ended, as if the server had said
+    /// nothing: psql sets no result variables after a COPY that failed
+    /// once its data had started (its ExecQueryAndProcessResults).
+    pub fn forget_outcome(&mut self) {
+        self.last_outcome = None;
+    }
+
+    /// Take the last statement's tag away (a success without one): psql
+    /// has no result left after a COPY TO STDOUT into the query output,
+    /// so its ROW_COUNT is 0.
+    pub fn drop_outcome_tag(&mut self) {
+        if let Some(Ok(tag)) = self.last_outcome.as_mut() {
+            tag.clear();
+        }
+    }
+
     /// The transaction status the server last reported.
     pub fn tx_status(&self) -> TxStatus {
         self.tx

@@ -1,8 +1,11 @@
 //! psql's `\copy`: a COPY whose file is on the client. The line is read
 //! as psql reads it (`table [(cols)] | (query)`, `from | to`, a file name,
 //! `program 'cmd'`, `stdin`, `stdout`, `pstdin`, `pstdout`, then the
-//! options), turned into `COPY ... FROM STDIN` / `TO STDOUT`, and run as
-//! any COPY with the file as its data or its output.
+//! options), turned into the statement psql's `do_copy` builds (`COPY  t
+//! FROM STDIN ...`), and run as any COPY with the file as its data or its
+//! output: to the `\o` target, in the `-L` log, timed by `\timing`, with
+//! psql's rule for its `COPY n` (none when the data went to the query
+//! output).
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
@@ -36,15 +39,83 @@ struct SlashCopy {
 }
 
 impl SlashCopy {
+    /// The statement psql builds (`do_copy`): `COPY `, the target as its
+    /// tokenizer re-joins it (every token after a space), ` FROM STDIN ` /
+    /// ` TO STDOUT `, then the rest of the line as typed. The server's
+    /// error positions count in this text.
     fn sql(&self) -> String {
-        let dir = if self.from { "FROM STDIN" } else { "TO STDOUT" };
-        let rest = self.rest.trim().trim_end_matches(';').trim_end();
-        if rest.is_empty() {
-            format!("COPY {} {dir}", self.what)
+        let dir = if self.from {
+            " FROM STDIN "
         } else {
-            format!("COPY {} {dir} {rest}", self.what)
+            " TO STDOUT "
+        };
+        let mut q = String::from("COPY ");
+        for (i, tok) in tokens(&self.what).into_iter().enumerate() {
+            // psql's old `\copy binary t ...` keeps `binary` unspaced.
+            if i > 0 || !tok.eq_ignore_ascii_case("binary") {
+                q.push(' ');
+            }
+            q.push_str(tok);
         }
+        q.push_str(dir);
+        q.push_str(&self.rest);
+        q
     }
+}
+
+/// psql's `strtokx` over the target: `(` and `)` alone, a quoted name or
+/// literal (`E'..'` with backslash escapes) whole, other words up to a
+/// space, a parenthesis or a quote.
+fn spans(s: &str) -> Vec<(usize, usize)> {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        if c == b'(' || c == b')' {
+            i += 1;
+        } else if c == b'\''
+            || c == b'"'
+            || (matches!(c, b'E' | b'e') && b.get(i + 1) == Some(&b'\''))
+        {
+            let escape = c != b'\'' && c != b'"';
+            if escape {
+                i += 1;
+            }
+            let c = b[i];
+            i += 1;
+            while i < b.len() {
+                if escape && b[i] == b'\\' && i + 1 < b.len() {
+                    i += 2;
+                    continue;
+                }
+                if b[i] == c {
+                    if b.get(i + 1) == Some(&c) {
+                        i += 2;
+                        continue;
+                    }
+                    i += 1;
+                    break;
+                }
+                i += 1;
+            }
+        } else {
+            while i < b.len() && !b" \t\n\r()'\"".contains(&b[i]) {
+                i += 1;
+            }
+        }
+        out.push((start, i));
+    }
+    out
+}
+
+fn tokens(s: &str) -> Vec<&str> {
+    spans(s).into_iter().map(|(a, b)| &s[a..b]).collect()
 }
 
 /// Read a single-quoted token at the start of `s` (psql's rules: `''` is
@@ -66,37 +137,50 @@ fn quoted(s: &str) -> Option<(String, &str)> {
     None
 }
 
-/// Split off the table (with its column list) or `( query )`.
+/// Split off the table (with its column list) or `( query )` as psql's
+/// parse_slash_copy does, token by token; an error names the token where
+/// the target ends too soon.
 fn target(s: &str) -> Result<(String, &str), String> {
-    let s = s.trim_start();
-    let mut depth = 0usize;
-    let mut quote: Option<char> = None;
-    let mut end = s.len();
-    for (i, c) in s.char_indices() {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None => match c {
-                '\'' | '"' => quote = Some(c),
-                '(' => depth += 1,
-                ')' => depth = depth.saturating_sub(1),
-                c if c.is_whitespace() && depth == 0 => {
-                    // A column list may follow the table after a space.
-                    let rest = s[i..].trim_start();
-                    if !rest.starts_with('(') || s.starts_with('(') {
-                        end = i;
-                        break;
-                    }
-                }
-                _ => {}
-            },
-        }
-    }
-    let what = s[..end].trim();
-    if what.is_empty() {
+    let sp = spans(s);
+    let tok = |i: usize| sp.get(i).map(|&(a, b)| &s[a..b]);
+    let end_of_line = || "\\copy: parse error at end of line".to_string();
+    if sp.is_empty() {
         return Err("\\copy: arguments required".into());
     }
-    Ok((what.to_string(), &s[end..]))
+    // psql still reads 7.3's `\copy binary TABLE ...`.
+    let mut i = usize::from(tok(0).is_some_and(|t| t.eq_ignore_ascii_case("binary")));
+    if tok(i).is_none() {
+        return Err(end_of_line());
+    }
+    if tok(i) == Some("(") {
+        let mut depth = 0usize;
+        loop {
+            match tok(i) {
+                Some("(") => depth += 1,
+                Some(")") => depth -= 1,
+                Some(_) => {}
+                None => return Err(end_of_line()),
+            }
+            i += 1;
+            if depth == 0 {
+                break;
+            }
+        }
+    } else {
+        i += 1;
+        if tok(i) == Some("(") {
+            loop {
+                match tok(i) {
+                    Some(")") => break,
+                    Some(_) => i += 1,
+                    None => return Err(end_of_line()),
+                }
+            }
+            i += 1;
+        }
+    }
+    let end = sp[i - 1].1;
+    Ok((s[..end].trim().to_string(), &s[end..]))
 }
 
 fn parse(line: &str) -> Result<SlashCopy, String> {
@@ -106,6 +190,7 @@ fn parse(line: &str) -> Result<SlashCopy, String> {
     let from = match rest[..word_end].to_ascii_lowercase().as_str() {
         "from" => true,
         "to" => false,
+        "" => return Err("\\copy: parse error at end of line".into()),
         _ => return Err(format!("\\copy: parse error at \"{}\"", first_word(rest))),
     };
     let rest = rest[word_end..].trim_start();
@@ -114,7 +199,7 @@ fn parse(line: &str) -> Result<SlashCopy, String> {
     }
     let (place, rest) = if rest.starts_with('\'') {
         let (v, r) = quoted(rest).ok_or("\\copy: parse error at end of line")?;
-        (Place::File(v), r)
+        (Place::File(crate::shell::tilde::expand_tilde(&v)), r)
     } else {
         // psql's tokenizer stops a word at `;` too (`to stdout;`).
         let end = rest
@@ -134,27 +219,28 @@ fn parse(line: &str) -> Result<SlashCopy, String> {
             "stdout" if !from => (Place::Current, &rest[end..]),
             "pstdin" if from => (Place::Process, &rest[end..]),
             "pstdout" if !from => (Place::Process, &rest[end..]),
-            _ => (Place::File(word.to_string()), &rest[end..]),
+            _ => (
+                Place::File(crate::shell::tilde::expand_tilde(word)),
+                &rest[end..],
+            ),
         }
+    };
+    // psql's tokenizer ends the file word at the character after it (a
+    // space, or a `;` it keeps); the rest goes to the server as typed.
+    let rest = match rest.chars().next() {
+        Some(c) if c.is_whitespace() => &rest[c.len_utf8()..],
+        _ => rest,
     };
     Ok(SlashCopy {
         what,
         from,
         place,
-        rest: rest.trim().to_string(),
+        rest: rest.to_string(),
     })
 }
 
 fn first_word(s: &str) -> &str {
     s.split_whitespace().next().unwrap_or("")
-}
-
-/// `~/` at the start of a file name is the home directory, as in psql.
-fn expand(name: &str) -> String {
-    match (name.strip_prefix("~/"), dirs::home_dir()) {
-        (Some(rest), Some(home)) => home.join(rest).display().to_string(),
-        _ => name.to_string(),
-    }
 }
 
 /// A reader as COPY data.
@@ -181,7 +267,9 @@ fn child_done(s: &Session, child: Option<Child>) -> bool {
 }
 
 /// Run `\copy ARGS`; `input` is the statement loop's input (for `from
-/// stdin`), `out` the query output (for `to stdout`).
+/// stdin`), `out` the standard output. As psql's SendQuery: the query
+/// output is the `\o` target when there is one, the COPY statement goes
+/// to the `-L` log, and `\timing` shows its time on standard output.
 pub fn slash_copy(
     s: &mut Session,
     args: &str,
@@ -195,17 +283,84 @@ pub fn slash_copy(
             return Outcome::Failed;
         }
     };
+    let mut began = None;
+    let o = match s.output.take() {
+        Some(mut target) => {
+            let color = std::mem::replace(&mut s.settings.print.color, false);
+            let o = run(s, &c, &mut target, input, true, &mut began);
+            s.settings.print.color = color;
+            if let Err(e) = target.flush() {
+                s.client_error(&format!("{}: {}", target.name, crate::io_reason(&e)));
+            }
+            s.output = Some(target);
+            o
+        }
+        None => run(s, &c, out, input, false, &mut began),
+    };
+    if let (Some(t), true) = (began, s.settings.timing) {
+        let ms = t.elapsed().as_secs_f64() * 1000.0;
+        let _ = writeln!(out, "{}", crate::shell::meta::format_timing(ms));
+    }
+    let _ = out.flush();
+    o
+}
+
+/// Send the COPY as psql's SendQuery sends a statement: logged (`-L`),
+/// timed (`\timing`), in a transaction AUTOCOMMIT off opens, under
+/// ON_ERROR_ROLLBACK's savepoint, the result variables set after it.
+fn send(
+    s: &mut Session,
+    sql: &str,
+    began: &mut Option<std::time::Instant>,
+    run: impl FnOnce(&mut Session) -> Outcome,
+) -> Outcome {
+    if let Some(log) = s.log_file.as_mut() {
+        let _ = write!(
+            log,
+            "********* QUERY **********\n{sql}\n**************************\n\n"
+        );
+        let _ = log.flush();
+    }
+    *began = Some(std::time::Instant::now());
+    crate::shell::send::send_with(s, sql, |s| {
+        let o = run(s);
+        if o != Outcome::ConnectionLost {
+            s.set_result_vars();
+        }
+        o
+    })
+}
+
+/// Open the file or start the program of `c` and run its COPY; `out` is
+/// the query output, `redirected` whether that is a `\o` target.
+fn run(
+    s: &mut Session,
+    c: &SlashCopy,
+    out: &mut dyn Write,
+    input: &mut dyn CopyInput,
+    redirected: bool,
+    began: &mut Option<std::time::Instant>,
+) -> Outcome {
     let sql = c.sql();
+    let sql = sql.as_str();
     let fail = |s: &Session, name: &str, e: std::io::Error| {
         s.client_error(&format!("{name}: {}", crate::io_reason(&e)));
         Outcome::Failed
     };
+    // COPY FROM always shows its `COPY n`. COPY TO shows it unless the
+    // data went where the tag would go, the query output (psql's
+    // HandleCopyResult): not after `to stdout`, after `to pstdout` only
+    // under `\o`.
     if c.from {
         match &c.place {
-            Place::Current => run_sql_with(s, &sql, out, input),
-            Place::Process => run_sql_with(s, &sql, out, &mut StdinCopy::for_session(s)),
-            Place::File(name) => match std::fs::File::open(expand(name)) {
-                Ok(f) => run_sql_with(s, &sql, out, &mut Lines(BufReader::new(f))),
+            Place::Current => send(s, sql, began, |s| run_sql_with(s, sql, out, input)),
+            Place::Process => send(s, sql, began, |s| {
+                run_sql_with(s, sql, out, &mut StdinCopy::for_session(s))
+            }),
+            Place::File(name) => match std::fs::File::open(name) {
+                Ok(f) => send(s, sql, began, |s| {
+                    run_sql_with(s, sql, out, &mut Lines(BufReader::new(f)))
+                }),
                 Err(e) => fail(s, name, e),
             },
             Place::Program(cmd) => {
@@ -219,7 +374,9 @@ pub fn slash_copy(
                         let Some(stdout) = ch.stdout.take() else {
                             return Outcome::Failed;
                         };
-                        let o = run_sql_with(s, &sql, out, &mut Lines(BufReader::new(stdout)));
+                        let o = send(s, sql, began, |s| {
+                            run_sql_with(s, sql, out, &mut Lines(BufReader::new(stdout)))
+                        });
                         if child_done(s, Some(ch)) {
                             o
                         } else {
@@ -232,31 +389,23 @@ pub fn slash_copy(
         }
     } else {
         match &c.place {
-            Place::Current => {
-                run_sql_copy(s, &sql, out, &mut StdinCopy::for_session(s), None, true)
-            }
+            Place::Current => send(s, sql, began, |s| {
+                run_sql_copy(s, sql, out, &mut StdinCopy::for_session(s), None, false)
+            }),
             Place::Process => {
                 let mut so = std::io::stdout();
-                run_sql_copy(
-                    s,
-                    &sql,
-                    out,
-                    &mut StdinCopy::for_session(s),
-                    Some(&mut so),
-                    true,
-                )
+                send(s, sql, began, |s| {
+                    let input = &mut StdinCopy::for_session(s);
+                    run_sql_copy(s, sql, out, input, Some(&mut so), redirected)
+                })
             }
-            Place::File(name) => match std::fs::File::create(expand(name)) {
+            Place::File(name) => match std::fs::File::create(name) {
                 Ok(f) => {
                     let mut w = std::io::BufWriter::new(f);
-                    let o = run_sql_copy(
-                        s,
-                        &sql,
-                        out,
-                        &mut StdinCopy::for_session(s),
-                        Some(&mut w),
-                        true,
-                    );
+                    let o = send(s, sql, began, |s| {
+                        let input = &mut StdinCopy::for_session(s);
+                        run_sql_copy(s, sql, out, input, Some(&mut w), true)
+                    });
                     match w.flush() {
                         Ok(()) => o,
                         Err(e) => fail(s, name, e),
@@ -275,16 +424,10 @@ pub fn slash_copy(
                         let o = match ch.stdin.take() {
                             Some(stdin) => {
                                 let mut w = std::io::BufWriter::new(stdin);
-                                let o = run_sql_copy(
-                                    s,
-                                    &sql,
-                                    out,
-                                    &mut StdinCopy::for_session(s),
-                                    Some(&mut w),
-                                    // psql prints no status after a COPY
-                                    // to a program.
-                                    false,
-                                );
+                                let o = send(s, sql, began, |s| {
+                                    let input = &mut StdinCopy::for_session(s);
+                                    run_sql_copy(s, sql, out, input, Some(&mut w), true)
+                                });
                                 let _ = w.flush();
                                 o
                             }
@@ -311,28 +454,36 @@ mod tests {
     fn slash_copy_lines_become_copy_statements() {
         let c = parse("t from '/tmp/x y.csv' with (format csv)").unwrap();
         assert_eq!(c.place, Place::File("/tmp/x y.csv".into()));
-        assert_eq!(c.sql(), "COPY t FROM STDIN with (format csv)");
+        assert_eq!(c.sql(), "COPY  t FROM STDIN with (format csv)");
         let c = parse("public.t (a, \"B c\") to stdout").unwrap();
         assert_eq!(
             (c.place.clone(), c.sql()),
             (
                 Place::Current,
-                "COPY public.t (a, \"B c\") TO STDOUT".into()
+                "COPY  public.t ( a, \"B c\" ) TO STDOUT ".into()
             )
         );
         let c = parse("(select 1 from t where b = 'x y') TO program 'gzip > o.gz' csv").unwrap();
         assert_eq!(c.place, Place::Program("gzip > o.gz".into()));
         assert_eq!(
             c.sql(),
-            "COPY (select 1 from t where b = 'x y') TO STDOUT csv"
+            "COPY  ( select 1 from t where b = 'x y' ) TO STDOUT csv"
         );
         let c = parse("t from pstdin where a > 1").unwrap();
         assert_eq!(
             (c.place.clone(), c.sql()),
-            (Place::Process, "COPY t FROM STDIN where a > 1".into())
+            (Place::Process, "COPY  t FROM STDIN where a > 1".into())
         );
         let c = parse("t to 'it''s.txt'").unwrap();
         assert_eq!(c.place, Place::File("it's.txt".into()));
+        let c = parse("(select E'a\\'(' ||'b''c'::text) to stdout;").unwrap();
+        assert_eq!(
+            c.sql(),
+            "COPY  ( select E'a\\'(' || 'b''c' ::text ) TO STDOUT ;"
+        );
+        let c = parse("binary t to stdout").unwrap();
+        assert_eq!(c.sql(), "COPY binary t TO STDOUT ");
+        assert!(parse("binary").is_err());
         assert!(parse("").is_err());
         assert!(parse("t into x").is_err());
         assert!(parse("t from").is_err());

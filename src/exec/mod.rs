@@ -122,7 +122,8 @@ pub fn run_sql_with(
 
 /// As [`run_sql_with`], with COPY TO STDOUT data written to `data` (a
 /// `\copy` file) instead of `out`. `copy_status`: print `COPY n` after
-/// COPY TO STDOUT too, as psql does after `\copy`.
+/// COPY TO STDOUT too, as psql does when the data did not go to the query
+/// output (a `\copy` to a file or a program, to pstdout under `\o`).
 pub fn run_sql_copy(
     s: &mut Session,
     sql: &str,
@@ -280,6 +281,9 @@ fn stream(
     // psql prints no status line after COPY TO STDOUT: it would mix with
     // the data.
     let mut copy_out = false;
+    // A COPY's data has started: an error from now on leaves the result
+    // variables alone, as in psql.
+    let mut in_copy = false;
     let mut failed: Option<Failure> = None;
     // Output errors (a closed pipe aside) end the printing, never the
     // protocol: the replies are still read to the end.
@@ -348,7 +352,9 @@ fn stream(
                     let dml = ["INSERT", "UPDATE", "DELETE", "MERGE"]
                         .iter()
                         .any(|k| tag.starts_with(k));
-                    if current.is_none() || dml {
+                    // No tag for a COPY whose data went to the query
+                    // output (psql has no status for it at all).
+                    if (current.is_none() && (!copy_out || slash_copy)) || dml {
                         let _ = writeln!(l, "{tag}");
                     }
                     let _ = l.flush();
@@ -370,10 +376,16 @@ fn stream(
                 } else if !quiet && (!copy_out || slash_copy) {
                     write(output::print_status(out, &tag, &opts), &mut failed);
                 }
+                if copy_out && !slash_copy {
+                    c.drop_outcome_tag();
+                }
                 copy_out = false;
             }
             Reply::Empty => {}
-            Reply::CopyOut => copy_out = true,
+            Reply::CopyOut => {
+                copy_out = true;
+                in_copy = true;
+            }
             Reply::CopyData(d) => {
                 let sink: &mut dyn Write = match data.as_mut() {
                     Some(w) => *w,
@@ -385,10 +397,16 @@ fn stream(
                 write(sink.flush(), &mut failed)
             }
             Reply::CopyDone => {}
-            Reply::CopyIn => send_copy_data(c, input)?,
+            Reply::CopyIn => {
+                in_copy = true;
+                send_copy_data(c, input)?
+            }
             Reply::Error(e) => {
                 current = None;
                 hold.clear();
+                if in_copy {
+                    c.forget_outcome();
+                }
                 if failed.is_none() {
                     let fatal = matches!(e.severity(), "FATAL" | "PANIC");
                     failed = Some(Failure::Db(crate::db::Error::Db(e, fatal)));

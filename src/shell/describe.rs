@@ -681,6 +681,13 @@ fn all_but_indexes() -> RelKinds {
 /// With ECHO_HIDDEN the query is shown first (on standard output, psql's
 /// frame); with `noexec` it is only shown, and the command fails quietly.
 fn fetch(s: &mut Session, query: &str) -> Option<Listing> {
+    fetch_as(s, query, false)
+}
+
+/// As [`fetch`]; `minimal`: an error is reported as psql's
+/// minimal_error_message does (`\sf`, `\sv`, `\ef`, `\ev`): `ERROR:  `
+/// and the message, as a client error (`error: ` in a script).
+fn fetch_as(s: &mut Session, query: &str, minimal: bool) -> Option<Listing> {
     match s.vars.get("ECHO_HIDDEN").map(String::as_str) {
         Some(v) if v.eq_ignore_ascii_case("noexec") || crate::cli::parse_bool(v) == Some(true) => {
             let mut o = std::io::stdout();
@@ -689,6 +696,13 @@ fn fetch(s: &mut Session, query: &str) -> Option<Listing> {
                 "********* QUERY **********\n{query}\n**************************\n\n"
             );
             let _ = o.flush();
+            if let Some(log) = s.log_file.as_mut() {
+                let _ = write!(
+                    log,
+                    "********* QUERY **********\n{query}\n**************************\n\n"
+                );
+                let _ = log.flush();
+            }
             if v.eq_ignore_ascii_case("noexec") {
                 return None;
             }
@@ -698,6 +712,11 @@ fn fetch(s: &mut Session, query: &str) -> Option<Listing> {
     let c = s.client()?;
     match sql::fetch(c, query) {
         Ok(l) => Some(l),
+        Err(e) if minimal => {
+            let severity = e.as_db_error().map_or("ERROR", |d| d.severity());
+            s.client_error(&format!("{severity}:  {}", crate::db::error_message(&e)));
+            None
+        }
         Err(e) => {
             s.error(&crate::db::error_message(&e));
             None
@@ -720,6 +739,17 @@ fn print(
         footers,
         ..s.settings.print.clone()
     };
+    // `-L`: the listing also goes to the log, aligned (psql's printTable).
+    if let Some(log) = s.log_file.as_mut() {
+        let log_opts = PrintOptions {
+            format: crate::output::Format::Aligned,
+            expanded: false,
+            color: false,
+            ..opts.clone()
+        };
+        let _ = output::print_result(log, rs, &log_opts);
+        let _ = log.flush();
+    }
     match s.output.as_mut() {
         Some(t) => {
             let _ = output::print_result(t, rs, &opts);
@@ -1264,7 +1294,10 @@ fn describe_one(
         columns: names.iter().map(|n| Column::new(*n, 25)).collect(),
         rows,
     };
+    // psql's describeOneTableDetails: never expanded.
+    let expanded = std::mem::replace(&mut s.settings.print.expanded, false);
     print(s, &rs, &title, Some(footers), out);
+    s.settings.print.expanded = expanded;
     Outcome::Ok
 }
 
@@ -1655,6 +1688,8 @@ fn sequence(s: &mut Session, oid: &str, qualified: &str, out: &mut dyn Write) ->
             _ => format!("Owned by: {}", o.get(0, 0)),
         });
     }
+    // Expanded if asked: psql prints a sequence with the session's
+    // options (its other relations never expanded).
     print(s, &result_set(l), qualified, Some(footers), out);
     Outcome::Ok
 }
@@ -1666,10 +1701,10 @@ pub fn definition(s: &mut Session, function: bool, name: &str) -> Option<String>
     let q = if function {
         sql::function_definition(name)
     } else {
-        let o = fetch(s, &sql::relation_oid(name))?;
+        let o = fetch_as(s, &sql::relation_oid(name), true)?;
         let oid = o.get(0, 0).to_string();
-        let opts = fetch(s, &sql::view_options(&oid))?;
-        let def = fetch(s, &sql::view_definition(&oid))?;
+        let opts = fetch_as(s, &sql::view_options(&oid), true)?;
+        let def = fetch_as(s, &sql::view_definition(&oid), true)?;
         let mut text = format!("CREATE OR REPLACE VIEW {}", opts.get(0, 2));
         if !opts.get(0, 0).is_empty() {
             text.push_str(&format!(" WITH ({})", opts.get(0, 0)));
@@ -1682,7 +1717,7 @@ pub fn definition(s: &mut Session, function: bool, name: &str) -> Option<String>
         text.push('\n');
         sql::text_value(&text)
     };
-    let l = fetch(s, &q)?;
+    let l = fetch_as(s, &q, true)?;
     let mut text = l.get(0, 0).to_string();
     if !text.ends_with('\n') {
         text.push('\n');

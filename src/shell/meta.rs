@@ -506,8 +506,10 @@ pub fn run(s: &mut Session, line: &str, out: &mut dyn Write) -> (Done, Option<St
         };
     }
     // Whole-line arguments: no interpolation, as in psql.
-    let whole = matches!(cmd, "\\!" | "\\copy" | "\\h" | "\\help" | "\\ef" | "\\ev")
-        || (matches!(cmd, "\\o" | "\\out" | "\\g" | "\\gx") && rest.starts_with('|'));
+    let whole = matches!(
+        cmd,
+        "\\!" | "\\copy" | "\\h" | "\\help" | "\\ef" | "\\ev" | "\\sf" | "\\sf+" | "\\sv" | "\\sv+"
+    ) || (matches!(cmd, "\\o" | "\\out" | "\\g" | "\\gx") && rest.starts_with('|'));
     let mut parsed = if whole {
         slash::Args::default()
     } else {
@@ -715,6 +717,12 @@ fn run_parsed(
         "\\C" => ran(super::pset::set(s, "title", a.first().copied(), out)),
         "\\T" => ran(super::pset::set(s, "tableattr", a.first().copied(), out)),
         "\\conninfo" => ran(conninfo(s, out)),
+        // psql reads the object's name as the whole line, as typed.
+        "\\sf" | "\\sf+" | "\\sv" | "\\sv+" => {
+            let name = rest.trim().trim_end_matches(';').trim_end();
+            let a: Vec<&str> = Some(name).filter(|n| !n.is_empty()).into_iter().collect();
+            ran(super::describe::run(s, cmd, &a, out))
+        }
         c if super::describe::handles(c) => ran(super::describe::run(s, c, &a, out)),
         "\\errverbose" => ran(errverbose(s, out)),
         "\\lo_import" | "\\lo_export" | "\\lo_unlink" => ran(super::largeobj::run(s, cmd, &a, out)),
@@ -1212,10 +1220,13 @@ fn timing(s: &mut Session, arg: Option<&str>, out: &mut dyn Write) -> Outcome {
             Outcome::Ok
         }
         None => {
+            // psql keeps the setting and still says what it is.
             s.client_error(&format!(
                 "unrecognized value \"{}\" for \"\\timing\": Boolean expected",
                 arg.unwrap_or_default()
             ));
+            let b = s.settings.timing;
+            say(s, out, if b { "Timing is on." } else { "Timing is off." });
             Outcome::Failed
         }
     }
@@ -1375,6 +1386,8 @@ fn output(s: &mut Session, target: Option<String>, out: &mut dyn Write) -> Outco
     let Some(target) = target.filter(|t| !t.is_empty()) else {
         return Outcome::Ok;
     };
+    // psql expands `~` here too (a `|command` does not start with one).
+    let target = expand_tilde(&target);
     match OutputTarget::open(&target) {
         Ok(t) => {
             s.output = Some(t);

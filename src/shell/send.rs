@@ -47,7 +47,11 @@ pub enum Go {
 
 /// Send `sql` (SQL for the server) as psql's `SendQuery` does; `run`
 /// sends it and reports.
-fn send_with(s: &mut Session, sql: &str, run: impl FnOnce(&mut Session) -> Outcome) -> Outcome {
+pub(crate) fn send_with(
+    s: &mut Session,
+    sql: &str,
+    run: impl FnOnce(&mut Session) -> Outcome,
+) -> Outcome {
     let status = s.client().map(|c| c.tx_status());
     if status == Some(TxStatus::Idle) && !s.settings.autocommit && !command_no_begin(sql) {
         if let Some(o) = quiet(s, "BEGIN") {
@@ -350,6 +354,28 @@ fn describe(s: &mut Session, query: &[u8], out: &mut dyn Write) -> Outcome {
         return Outcome::ConnectionLost;
     }
     crate::exec::echo_query(s, out, sql);
+    // As psql's SendQuery: the statement to the `-L` log, its time after
+    // the listing with `\timing`.
+    if let Some(log) = s.log_file.as_mut() {
+        let _ = write!(
+            log,
+            "********* QUERY **********\n{sql}\n**************************\n\n"
+        );
+        let _ = log.flush();
+    }
+    let started = std::time::Instant::now();
+    let o = describe_sent(s, sql, out);
+    if s.settings.timing && matches!(o, Outcome::Ok | Outcome::Failed) {
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        let _ = writeln!(out, "{}", super::meta::format_timing(ms));
+        let _ = out.flush();
+    }
+    o
+}
+
+/// [`describe`] once the statement is sent: the description and its
+/// listing.
+fn describe_sent(s: &mut Session, sql: &str, out: &mut dyn Write) -> Outcome {
     send_with(s, sql, |s| {
         let Some(c) = s.client() else {
             return Outcome::ConnectionLost;

@@ -1413,3 +1413,143 @@ fn help_lists_every_psql_meta_command_and_variable() {
         options.stdout
     );
 }
+
+/// See: #12. psql prints a `\copy`'s `COPY n` unless its data went where
+/// the tag would go (to stdout, or pstdout while that is the query
+/// output): from or to a file, from stdin / pstdin, to a program, and to
+/// pstdout under `\o` show it.
+#[test]
+fn slash_copy_tags_match_psql() {
+    let setup = "create table t (a int); insert into t values (1), (2)";
+    parity(
+        setup,
+        "\\copy t to stdout\n\\copy t to pstdout\n\\copy t to program 'cat > ~/o.txt'\n\
+         \\copy t to '~/f.txt'\n\\copy t from '~/f.txt'\n\\copy t from program 'cat ~/o.txt'\n\
+         \\copy t from stdin\n5\n\\.\n\\copy (select 1) to stdout\n\
+         \\o ~/out.txt\n\\copy t to stdout\n\\copy t to pstdout\n\\copy t to program 'cat > /dev/null'\n\
+         \\o\n\\echo done\n\\! cat ~/out.txt\n",
+        &[],
+    );
+    parity(setup, "select 1;\n", &["-c", "\\copy (select 1) to stdout"]);
+    parity(setup, "\\copy t to pstdout\n", &["-q"]);
+    parity(
+        setup,
+        "\\copy binary t to '~/b.bin'\n\\copy BINARY t from '~/b.bin'\n\\copy binary\n\
+         select count(*) from t;\n",
+        &["-e"],
+    );
+}
+
+/// `Time: 0.123 ms` (and psql's longer forms) with the figure taken out.
+fn untimed(text: &str) -> String {
+    text.lines()
+        .map(|l| match l.strip_prefix("Time: ") {
+            Some(_) => "Time: N\n".to_string(),
+            None => format!("{l}\n"),
+        })
+        .collect()
+}
+
+/// As [`parity`], with the `\timing` figures taken out, `HOME` in `extra`
+/// standing for each run's home directory, and the home's `files` (left
+/// by the script or by `-L`) compared too.
+fn parity_in_home(setup: &str, script: &str, extra: &[&str], files: &[&str]) {
+    use crate::support::run;
+    let a = crate::test_db!();
+    let b = crate::test_db!();
+    if !setup.is_empty() {
+        a.sql(setup);
+        b.sql(setup);
+    }
+    let args = |db: &crate::support::TestDb| -> Vec<String> {
+        extra
+            .iter()
+            .map(|e| e.replace("HOME", &db.home.path().display().to_string()))
+            .collect()
+    };
+    let pa = a.script("s.sql", script);
+    let pb = b.script("s.sql", script);
+    let want = run(a.psql().args(args(&a)).arg("-f").arg(&pa));
+    let got = run(b.qadmin().args(args(&b)).arg("-f").arg(&pb));
+    let want_err = want
+        .stderr
+        .replace(&format!("psql:{}:", pa.display()), "qadmin:FILE:")
+        .replace(&a.home.path().display().to_string(), "HOME");
+    let got_err = got
+        .stderr
+        .replace(&format!("qadmin:{}:", pb.display()), "qadmin:FILE:")
+        .replace(&b.home.path().display().to_string(), "HOME");
+    crate::assert_text_eq!(untimed(&want.stdout), untimed(&got.stdout), "(stdout)");
+    crate::assert_text_eq!(want_err, got_err, "(stderr)");
+    assert_eq!(want.code, got.code, "exit code");
+    for f in files {
+        let read = |db: &crate::support::TestDb| {
+            std::fs::read_to_string(db.home.path().join(f))
+                .unwrap_or_else(|e| format!("({f}: {e})"))
+        };
+        crate::assert_text_eq!(untimed(&read(&a)), untimed(&read(&b)), "({f})");
+    }
+}
+
+/// See: #12. `\timing` shows the time of a `\copy` and of a `\gdesc` as
+/// psql does; `\timing foo` is refused and the setting said again.
+#[test]
+fn timing_after_copy_and_gdesc_matches_psql() {
+    parity_in_home(
+        "create table t (a int); insert into t values (1), (2)",
+        "\\timing on\n\\copy t to stdout\n\\copy t to '~/f.txt'\n\\copy t from '~/f.txt'\n\
+         \\copy t from '~/missing.txt'\nselect 1 as x, 'a' as y \\gdesc\nselect nosuch \\gdesc\n\
+         \\timing foo\n\\timing off\n\\timing bar\n\\copy t to stdout\nselect 2 \\gdesc\n",
+        &[],
+        &[],
+    );
+}
+
+/// See: #12. `-L` logs a `\copy`'s statement as psql rebuilds it and the
+/// tags psql logs, and the listings of the describe commands.
+#[test]
+fn log_file_matches_psql() {
+    parity_in_home(
+        "create table t (a int primary key, b text); insert into t values (1, 'x'), (2, null)",
+        "\\copy (select 1) to stdout\n\\copy t to '~/f.txt'\n\\copy t (a, b) from '~/f.txt' where a > 5\n\
+         \\copy t from stdin\n3\tz\n\\.\nselect * from t order by a;\n\\d t\n\\dt\n\\dt+ nosuch\n\\l nosuch\n\
+         select 1 \\gdesc\n\\d+ t\n\\dn\n\\x on\n\\pset format unaligned\n\\d t\n\\di\n\
+         \\sf pg_catalog.now\n",
+        &["-L", "HOME/log.txt"],
+        &["log.txt"],
+    );
+}
+
+/// See: #12. The error texts of `\sf`, `\sv`, `\ef` on a missing object,
+/// of an unfinished `\copy`, and of a server error in a `\copy`'s
+/// options (its caret counts in psql's rebuilt statement).
+#[test]
+fn slash_copy_and_source_errors_match_psql() {
+    let setup = "create table t (a int, b text); create view v as select a from t";
+    parity(
+        setup,
+        "\\sf nosuch\n\\sv nosuch\n\\ef nosuch\n\\sf nosuch(int)\n\\sv nosuch.v\n\\sf 'bad\n\
+         \\copy t from\n\\copy t\n\\copy\n\\copy t (a from stdin\n\\copy (select 1 to stdout\n\\copy t frm x\n\
+         \\copy t from stdin where nosuch > 1\n1\tx\n\\.\n\\copy (select nosuch from t) to stdout\n\
+         \\copy t (a, nosuch) from stdin\n\\copy t to stdout with (format nosuch)\n\\copy t to stdout;\n",
+        &[],
+    );
+    parity(setup, "", &["-c", "\\sf nosuch"]);
+}
+
+/// See: #12. A `\copy` is sent as psql's SendQuery sends a statement:
+/// AUTOCOMMIT off opens a transaction, ON_ERROR_ROLLBACK guards it, the
+/// result variables are its own.
+#[test]
+fn slash_copy_is_sent_like_a_statement() {
+    parity(
+        "create table t (a int); insert into t values (1), (2)",
+        "\\copy t to '~/f.txt'\n\\echo :ROW_COUNT :ERROR :SQLSTATE\n\
+         \\copy t from stdin\nx\n\\.\n\\echo :ROW_COUNT :ERROR :SQLSTATE :LAST_ERROR_SQLSTATE\n\
+         \\set AUTOCOMMIT off\n\\copy t from '~/f.txt'\nrollback;\nselect count(*) from t;\n\
+         \\set ON_ERROR_ROLLBACK on\nbegin;\n\\copy t from '~/f.txt'\n\\copy t from stdin\nx\n\\.\n\
+         commit;\nselect count(*) from t;\nselect 1;\ncopy t from stdin;\ny\n\\.\n\\echo :ROW_COUNT :ERROR :SQLSTATE\n\
+         copy nosuch from stdin;\n\\echo :ROW_COUNT :ERROR :SQLSTATE\n\\copy t to stdout\n\\echo :ROW_COUNT\n",
+        &[],
+    );
+}
