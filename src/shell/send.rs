@@ -500,6 +500,11 @@ fn rows_then(
         (Outcome::Ok, Some((cols, rows))) => {
             let vars_first = s.client().and_then(|c| c.last_outcome().cloned());
             let o = then(s, &cols, rows, out);
+            // psql's ECHO errors: the statement whose rows failed
+            // (`\gset`'s row count, a `\gexec` item) is named too.
+            if o == Outcome::Failed && s.settings.echo == crate::cli::Echo::Errors {
+                s.error(&format!("STATEMENT:  {sql}"));
+            }
             if o == Outcome::Ok && vars_first.is_some() {
                 // The variables of the statement itself, not of what
                 // `\gexec` ran.

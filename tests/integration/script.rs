@@ -495,6 +495,12 @@ fn scripts_match_psql_where_a_review_found_differences() {
         "create table t1 (a int);\ninsert into t1 values (1);\ncommit;\n",
         &["-1"],
     );
+    // -b names the statement whose rows failed (`\gexec`, `\gset`).
+    parity(
+        "",
+        "select 'select 1/0' \\gexec\nselect 1 as a from generate_series(1,2) \\gset\n",
+        &["-b"],
+    );
     // Zero-column results are results, not commands.
     parity(
         "",
