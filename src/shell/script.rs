@@ -830,7 +830,7 @@ pub fn include(s: &mut Session, inc: &Include, out: &mut dyn Write) -> Outcome {
     o
 }
 
-/// [`include`] without its warnings.
+/// [`include()`] without its warnings.
 fn include_file(s: &mut Session, inc: &Include, out: &mut dyn Write) -> Outcome {
     let cmd = if inc.relative { "\\ir" } else { "\\i" };
     let saved = s.locus.lock().map(|l| l.clone()).unwrap_or_default();
