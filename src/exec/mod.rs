@@ -12,7 +12,6 @@
 pub mod cascade;
 pub mod cascade_view;
 pub mod command;
-pub mod copy;
 pub mod database;
 pub mod hint;
 pub mod londiste;

@@ -663,7 +663,7 @@ fn run_parsed(
             }
         }),
         "\\q" | "\\quit" => ran(Outcome::Quit),
-        "\\copy" => ran(crate::exec::copy::slash_copy(
+        "\\copy" => ran(super::copy::slash_copy(
             s,
             rest,
             out,

@@ -6,12 +6,15 @@
 //! backslash meta-commands and hands back what belongs to the loop
 //! (`\i` files, query-buffer commands); [`send`] sends SQL as psql's
 //! `SendQuery` does (AUTOCOMMIT, ON_ERROR_ROLLBACK, result variables)
-//! and runs the `\g` family; [`describe`] and [`largeobj`] are the
-//! describe and large-object commands; [`check`] is `--check`. Nothing
-//! below this module loops over statements or imports it.
+//! and runs the `\g` family; [`describe`], [`largeobj`] and [`copy`]
+//! are the describe, large-object and `\copy` commands; [`editor`] and
+//! [`watch`] serve `\e` and `\watch` in both loops; [`help`] is `\?`;
+//! [`check`] is `--check`. Nothing below this module loops over
+//! statements or imports it.
 
 pub mod check;
 pub mod cond;
+pub mod copy;
 pub mod crosstab;
 pub mod describe;
 pub mod editor;

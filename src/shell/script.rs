@@ -576,7 +576,7 @@ pub fn run_piece(
         PieceKind::Meta
             if meta::split(text).0 == "\\copy" && s.restrict_key.is_none() && s.cond.active() =>
         {
-            let o = exec::copy::slash_copy(s, meta::split(text).1, out, input);
+            let o = super::copy::slash_copy(s, meta::split(text).1, out, input);
             let _ = out.flush();
             o
         }

@@ -10,7 +10,7 @@
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
 
-use super::{run_sql_copy, run_sql_with, CopyInput, Outcome, StdinCopy};
+use crate::exec::{run_sql_copy, run_sql_with, CopyInput, Outcome, StdinCopy};
 use crate::session::Session;
 
 /// Where `\copy` reads or writes.
@@ -199,7 +199,7 @@ fn parse(line: &str) -> Result<SlashCopy, String> {
     }
     let (place, rest) = if rest.starts_with('\'') {
         let (v, r) = quoted(rest).ok_or("\\copy: parse error at end of line")?;
-        (Place::File(crate::shell::tilde::expand_tilde(&v)), r)
+        (Place::File(super::tilde::expand_tilde(&v)), r)
     } else {
         // psql's tokenizer stops a word at `;` too (`to stdout;`).
         let end = rest
@@ -219,10 +219,7 @@ fn parse(line: &str) -> Result<SlashCopy, String> {
             "stdout" if !from => (Place::Current, &rest[end..]),
             "pstdin" if from => (Place::Process, &rest[end..]),
             "pstdout" if !from => (Place::Process, &rest[end..]),
-            _ => (
-                Place::File(crate::shell::tilde::expand_tilde(word)),
-                &rest[end..],
-            ),
+            _ => (Place::File(super::tilde::expand_tilde(word)), &rest[end..]),
         }
     };
     // psql's tokenizer ends the file word at the character after it (a
@@ -299,7 +296,7 @@ pub fn slash_copy(
     };
     if let (Some(t), true) = (began, s.settings.timing) {
         let ms = t.elapsed().as_secs_f64() * 1000.0;
-        let _ = writeln!(out, "{}", crate::shell::meta::format_timing(ms));
+        let _ = writeln!(out, "{}", super::meta::format_timing(ms));
     }
     let _ = out.flush();
     o
@@ -322,7 +319,7 @@ fn send(
         let _ = log.flush();
     }
     *began = Some(std::time::Instant::now());
-    crate::shell::send::send_with(s, sql, |s| {
+    super::send::send_with(s, sql, |s| {
         let o = run(s);
         if o != Outcome::ConnectionLost {
             s.set_result_vars();
