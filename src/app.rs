@@ -203,6 +203,9 @@ pub fn run(opts: Options) -> u8 {
                 match crate::shell::script::run_command_string(&mut s, cmd, &mut out) {
                     ScriptEnd::Done(false) => exit::OK,
                     ScriptEnd::Done(true) | ScriptEnd::Stopped => exit::FATAL,
+                    // psql: after a failed `\c` closed the connection, each
+                    // -c fails on its own; a lost connection ends the run.
+                    ScriptEnd::Lost if s.closed_by_connect => exit::FATAL,
                     ScriptEnd::Lost => return exit::BADCONN,
                     // psql: `\q` ends this -c; the next action runs.
                     ScriptEnd::Quit => exit::OK,

@@ -185,6 +185,10 @@ pub struct Session {
     /// The statement's output goes to a `\o` target while `-e`'s echo
     /// goes to standard output, as psql's does.
     pub echo_to_stdout: bool,
+    /// A failed `\c` off the terminal closed the connection (psql's
+    /// state after it: nothing to reuse parameters from, and each `-c`
+    /// after it fails without ending the run).
+    pub closed_by_connect: bool,
     /// psql's `\if` stack of the script being read (each script has its
     /// own: [`crate::shell::script::run_script`] saves and restores it).
     /// In an inactive branch no variable is interpolated.
@@ -327,6 +331,7 @@ impl Session {
             lag_sample: None,
             terse: false,
             echo_to_stdout: false,
+            closed_by_connect: false,
             cond: CondStack::default(),
             last_error: None,
         }

@@ -1307,6 +1307,15 @@ fn connect(s: &mut Session, a: &[&str]) -> Done {
             None => pos.push(arg),
         }
     }
+    // psql: after a failed `\c` closed the connection off the terminal,
+    // there is nothing to take unnamed parameters from.
+    let conninfo = pos.first().is_some_and(|a| {
+        a.contains('=') || a.starts_with("postgresql://") || a.starts_with("postgres://")
+    });
+    if s.closed_by_connect && reuse.unwrap_or(!conninfo) {
+        s.client_error("No database connection exists to re-use parameters from");
+        return Done::Ran(Outcome::Failed);
+    }
     match reconnect_params(&s.params, &pos, reuse, &Environment::from_process()) {
         Ok(p) => Done::Reconnect(Box::new(p)),
         Err(m) => {

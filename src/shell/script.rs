@@ -778,13 +778,23 @@ fn trim_end(text: &[u8]) -> &[u8] {
 /// stays, as psql keeps it.
 pub fn reconnect(s: &mut Session, new: ConnParams, out: &mut dyn Write) -> Outcome {
     let old = std::mem::replace(&mut s.params, new);
+    // With no connection before, psql names where it connected.
+    let had_none = s.closed_by_connect;
     match s.connect_with_prompt(s.interactive) {
         Ok(()) => {
+            s.closed_by_connect = false;
             if let Some(q) = s.params.queue.clone() {
                 s.queue = Some(q);
             }
             if !s.settings.quiet {
-                let _ = writeln!(out, "{}", meta::connected_message(&old, &s.params));
+                let msg = if had_none {
+                    let mut nowhere = s.params.clone();
+                    nowhere.hosts.clear();
+                    meta::connected_message(&nowhere, &s.params)
+                } else {
+                    meta::connected_message(&old, &s.params)
+                };
+                let _ = writeln!(out, "{msg}");
             }
             Outcome::Ok
         }
@@ -802,6 +812,7 @@ pub fn reconnect(s: &mut Session, new: ConnParams, out: &mut dyn Write) -> Outco
             s.params = old;
             s.client_error(&format!("\\connect: {}", e.to_string().trim_end()));
             s.drop_connection();
+            s.closed_by_connect = true;
             Outcome::ConnectionLost
         }
     }
