@@ -570,39 +570,18 @@ select 1 as one \g (format=html
 /// needs the network).
 #[test]
 fn pg_regress_subset_matches_psql() {
-    let top = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let script = top.join("scripts/pg_regress_parity.sh");
-    let out = tempfile::tempdir().expect("tempdir");
-    let r = std::process::Command::new("bash")
-        .arg(&script)
-        .env("QADMIN", env!("CARGO_BIN_EXE_qadmin"))
-        .env("OUT", out.path())
-        .env("PORT", "55573")
-        .env(
+    let Some((ok, stdout, stderr, diffs)) = run_parity_script(
+        "scripts/pg_regress_parity.sh",
+        "55573",
+        &[(
             "TESTS",
             "test_setup boolean char varchar text int4 strings comments copydml insert \
              create_procedure create_table errors plpgsql psql_crosstab foreign_data largeobject psql",
-        )
-        .output()
-        .expect("bash runs");
-    let stdout = String::from_utf8_lossy(&r.stdout);
-    let stderr = String::from_utf8_lossy(&r.stderr);
-    if r.status.code() == Some(77) {
-        eprintln!("skipped: {}", stderr.trim());
+        )],
+    ) else {
         return;
-    }
-    let mut diffs = String::new();
-    for line in stdout.lines().filter(|l| l.contains("DIFFERS")) {
-        let name = line.split_whitespace().nth(1).unwrap_or_default();
-        let d =
-            std::fs::read_to_string(out.path().join(format!("{name}.diff"))).unwrap_or_default();
-        diffs.push_str(&d.lines().take(40).collect::<Vec<_>>().join("\n"));
-        diffs.push('\n');
-    }
-    assert!(
-        r.status.success(),
-        "pg_regress parity:\n{stdout}\n{stderr}\n{diffs}"
-    );
+    };
+    assert!(ok, "pg_regress parity:\n{stdout}\n{stderr}\n{diffs}");
 }
 
 /// See: #12. PgQ's own regression suites (pgq, pgq-node, londiste-sql in
@@ -610,20 +589,41 @@ fn pg_regress_subset_matches_psql() {
 /// what psql prints: every file. Skips when the corpora are not there.
 #[test]
 fn pgq_corpora_match_psql() {
+    let Some((ok, stdout, stderr, diffs)) =
+        run_parity_script("scripts/corpus_parity.sh", "55574", &[])
+    else {
+        return;
+    };
+    assert!(
+        ok && stdout.contains("identical to psql: 47 of 47 files"),
+        "PgQ corpora parity:\n{stdout}\n{stderr}\n{diffs}"
+    );
+}
+
+/// Run one of the parity scripts (on its own port, its diffs in a
+/// temporary `OUT`): whether it succeeded, its stdout and stderr, and the
+/// first 40 lines of each file's diff; `None` (after saying so) when the
+/// script skips (exit 77: the suite is not there).
+fn run_parity_script(
+    script: &str,
+    port: &str,
+    env: &[(&str, &str)],
+) -> Option<(bool, String, String, String)> {
     let top = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = tempfile::tempdir().expect("tempdir");
     let r = std::process::Command::new("bash")
-        .arg(top.join("scripts/corpus_parity.sh"))
+        .arg(top.join(script))
         .env("QADMIN", env!("CARGO_BIN_EXE_qadmin"))
         .env("OUT", out.path())
-        .env("PORT", "55574")
+        .env("PORT", port)
+        .envs(env.iter().copied())
         .output()
         .expect("bash runs");
-    let stdout = String::from_utf8_lossy(&r.stdout);
-    let stderr = String::from_utf8_lossy(&r.stderr);
+    let stdout = String::from_utf8_lossy(&r.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&r.stderr).into_owned();
     if r.status.code() == Some(77) {
         eprintln!("skipped: {}", stderr.trim());
-        return;
+        return None;
     }
     let mut diffs = String::new();
     for entry in std::fs::read_dir(out.path()).expect("out").flatten() {
@@ -633,10 +633,7 @@ fn pgq_corpora_match_psql() {
             diffs.push('\n');
         }
     }
-    assert!(
-        r.status.success() && stdout.contains("identical to psql: 47 of 47 files"),
-        "PgQ corpora parity:\n{stdout}\n{stderr}\n{diffs}"
-    );
+    Some((r.status.success(), stdout, stderr, diffs))
 }
 
 /// See: #12. qadmin's own commands run in a true branch, with variables,
